@@ -1,0 +1,455 @@
+//! The DStream API as PySpark defines it, on engine types: each method adds a node to the
+//! graph, built the way PySpark builds it (so windows, state and record order match).
+
+use super::context::StreamingContext;
+use super::dstream::input::QueueInputDStream;
+use super::dstream::output::{OutputAction, OutputOp};
+use super::dstream::state::StateDStream;
+use super::dstream::transformed::{BatchFn, TransformedDStream};
+use super::dstream::window::{positive_value, ReducedWindowedDStream, WindowedDStream};
+use super::dstream::{DStreamOp, StreamId};
+use super::error::StreamingError;
+use super::func::{native, FnError, OpSite, RddOutputFn, Record, RecordFn};
+use super::pair::{self, list, JoinKind};
+use super::rdd::{pair_of, Rdd};
+use super::time::{Duration, Time};
+use std::sync::Arc;
+
+pub type Result<T> = std::result::Result<T, StreamingError>;
+
+/// A handle on one stream of a context's graph.
+#[derive(Clone)]
+pub struct DStream {
+    pub ctx: StreamingContext,
+    pub id: StreamId,
+}
+
+fn add_ints(a: &mut [Record]) -> std::result::Result<Record, FnError> {
+    match (a[0].as_int(), a[1].as_int()) {
+        (Ok(x), Ok(y)) => x
+            .checked_add(y)
+            .map(Record::from)
+            .ok_or_else(|| FnError::new("Addition overflow")),
+        _ => Err(FnError::new("count: expected integers")),
+    }
+}
+
+fn sub_ints(a: &mut [Record]) -> std::result::Result<Record, FnError> {
+    match (a[0].as_int(), a[1].as_int()) {
+        (Ok(x), Ok(y)) => Ok(Record::from(x - y)),
+        _ => Err(FnError::new("count: expected integers")),
+    }
+}
+
+impl StreamingContext {
+    fn add_stream(
+        &self,
+        op: Arc<dyn DStreamOp>,
+        site: OpSite,
+        slide: Duration,
+        lazy: bool,
+    ) -> Result<DStream> {
+        // PySpark's map/filter/transform... are Python-side and lazy: they only fail later,
+        // when an output is added. Windows, state, inputs and outputs fail at the call.
+        if !lazy {
+            self.check_can_add()?;
+        }
+        let id = self.graph().add(op, site, slide);
+        Ok(DStream {
+            ctx: self.clone(),
+            id,
+        })
+    }
+
+    /// `ssc.queueStream(rdds, oneAtATime=True, default=None)`.
+    pub fn queue_stream(
+        &self,
+        items: Vec<Rdd>,
+        one_at_a_time: bool,
+        default: Option<Rdd>,
+        site: OpSite,
+    ) -> Result<DStream> {
+        if items.is_empty() && default.is_none() {
+            return Err(StreamingError::EmptyQueue);
+        }
+        let op = Arc::new(QueueInputDStream::new(items, one_at_a_time, default));
+        self.add_stream(op, site, self.batch_duration(), false)
+    }
+
+    fn check_same_context(&self, streams: &[DStream]) -> Result<()> {
+        if streams.iter().all(|s| s.ctx.same_as(self)) {
+            Ok(())
+        } else {
+            Err(StreamingError::DifferentContexts)
+        }
+    }
+
+    /// `ssc.union(*dstreams)`.
+    pub fn union(&self, streams: &[DStream], site: OpSite) -> Result<DStream> {
+        let Some(first) = streams.first() else {
+            return Err(StreamingError::Invalid("ValueError: should have at least one DStream to union".into()));
+        };
+        self.check_same_context(streams)?;
+        let slide = self.graph().slide(first.id);
+        if streams.iter().any(|s| self.graph().slide(s.id) != slide) {
+            return Err(StreamingError::DifferentSlides);
+        }
+        let ids = streams.iter().map(|s| s.id).collect();
+        let sc = self.spark_context().clone();
+        let f: BatchFn = Arc::new(move |_, rdds| Ok(sc.union(rdds)));
+        self.add_stream(Arc::new(TransformedDStream::new(ids, f)), site, slide, false)
+    }
+
+    /// `ssc.transform(dstreams, func)`: `func` gets the batch's RDDs of every stream.
+    pub fn transform(&self, streams: &[DStream], f: BatchFn, site: OpSite) -> Result<DStream> {
+        self.check_same_context(streams)?;
+        let slide = streams
+            .first()
+            .map(|s| self.graph().slide(s.id))
+            .unwrap_or(self.batch_duration());
+        let ids = streams.iter().map(|s| s.id).collect();
+        self.add_stream(Arc::new(TransformedDStream::new(ids, f)), site, slide, false)
+    }
+}
+
+impl DStream {
+    pub fn slide(&self) -> Duration {
+        self.ctx.graph().slide(self.id)
+    }
+
+    /// A stream computed per batch from this one's RDD.
+    pub fn per_batch<F>(&self, site: OpSite, f: F) -> Result<DStream>
+    where
+        F: Fn(Time, &Rdd) -> std::result::Result<Rdd, FnError> + Send + Sync + 'static,
+    {
+        let func: BatchFn = Arc::new(move |t, rdds| f(t, &rdds[0]));
+        self.ctx.add_stream(
+            Arc::new(TransformedDStream::new(vec![self.id], func)),
+            site,
+            self.slide(),
+            true,
+        )
+    }
+
+    /// A stream computed per batch from this one's and `other`'s RDDs (`transformWith`).
+    pub fn with_other<F>(&self, other: &DStream, site: OpSite, f: F) -> Result<DStream>
+    where
+        F: Fn(Time, &Rdd, &Rdd) -> std::result::Result<Rdd, FnError> + Send + Sync + 'static,
+    {
+        self.ctx.check_same_context(std::slice::from_ref(other))?;
+        let func: BatchFn = Arc::new(move |t, rdds| f(t, &rdds[0], &rdds[1]));
+        self.ctx.add_stream(
+            Arc::new(TransformedDStream::new(vec![self.id, other.id], func)),
+            site,
+            self.slide(),
+            true,
+        )
+    }
+
+    pub fn map(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, move |_, r| r.map(&*f))
+    }
+    pub fn flat_map(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, move |_, r| r.flat_map(&*f))
+    }
+    pub fn filter(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, move |_, r| r.filter(&*f))
+    }
+    pub fn map_values(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, move |_, r| pair::map_values(r, &*f))
+    }
+    pub fn flat_map_values(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, move |_, r| pair::flat_map_values(r, &*f))
+    }
+    pub fn map_partitions(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, move |_, r| r.map_partitions(&*f))
+    }
+    pub fn map_partitions_with_index(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, move |_, r| r.map_partitions_with_index(&*f))
+    }
+    pub fn glom(&self, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, |_, r| Ok(r.glom()))
+    }
+
+    /// `reduce(f)`: PySpark's `map((None, x)).reduceByKey(f, 1).map(x[1])`.
+    pub fn reduce(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, move |_, r| {
+            let sc = r.context().clone();
+            let all = r.reduce(&*f)?;
+            Ok(Rdd::from_partitions(sc, vec![all.into_iter().collect()]))
+        })
+    }
+
+    /// `count()`: one record per batch, 0 for an empty batch.
+    pub fn count(&self, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, |_, r| {
+            let n = Record::from(r.count() as i64);
+            Ok(Rdd::from_partitions(r.context().clone(), vec![vec![n]]))
+        })
+    }
+
+    /// `countByValue()`: `map((x, 1)).reduceByKey(add)`.
+    pub fn count_by_value(&self, site: OpSite) -> Result<DStream> {
+        let n = self.ctx.spark_context().default_parallelism();
+        let add = native(add_ints);
+        self.per_batch(site, move |_, r| {
+            let ones = r.map_partitions_native(|_, p| {
+                Ok(p.iter().map(|x| pair_of(x.clone(), Record::from(1_i64))).collect())
+            })?;
+            pair::reduce_by_key(&ones, &*add, n)
+        })
+    }
+
+    fn partitions_or_default(&self, n: Option<usize>) -> usize {
+        n.unwrap_or_else(|| self.ctx.spark_context().default_parallelism())
+    }
+
+    pub fn reduce_by_key(&self, f: Arc<dyn RecordFn>, n: Option<usize>, site: OpSite) -> Result<DStream> {
+        let n = self.partitions_or_default(n);
+        self.per_batch(site, move |_, r| pair::reduce_by_key(r, &*f, n))
+    }
+
+    pub fn group_by_key(&self, n: Option<usize>, site: OpSite) -> Result<DStream> {
+        let n = self.partitions_or_default(n);
+        self.per_batch(site, move |_, r| pair::group_by_key(r, n))
+    }
+
+    pub fn combine_by_key(
+        &self,
+        fns: [Arc<dyn RecordFn>; 3],
+        n: Option<usize>,
+        site: OpSite,
+    ) -> Result<DStream> {
+        let n = self.partitions_or_default(n);
+        self.per_batch(site, move |_, r| {
+            let agg = pair::CombineAgg {
+                create: &*fns[0],
+                merge_value: &*fns[1],
+                merge_combiners: &*fns[2],
+            };
+            pair::combine_by_key(r, &agg, n, "combineByKey")
+        })
+    }
+
+    pub fn partition_by(&self, n: Option<usize>, site: OpSite) -> Result<DStream> {
+        let n = self.partitions_or_default(n);
+        self.per_batch(site, move |_, r| pair::partition_by(r, n))
+    }
+
+    pub fn repartition(&self, n: usize, site: OpSite) -> Result<DStream> {
+        self.per_batch(site, move |_, r| Ok(r.repartition(n)))
+    }
+
+    /// `union(other)`: both streams must slide alike (PySpark's check).
+    pub fn union(&self, other: &DStream, site: OpSite) -> Result<DStream> {
+        if self.slide() != other.slide() {
+            return Err(StreamingError::Invalid(
+                "ValueError: the two DStream should have same slide duration".into(),
+            ));
+        }
+        self.with_other(other, site, |_, a, b| Ok(a.union(b)))
+    }
+
+    pub fn cogroup(&self, other: &DStream, n: Option<usize>, site: OpSite) -> Result<DStream> {
+        let n = self.partitions_or_default(n);
+        self.with_other(other, site, move |_, a, b| pair::cogroup(a, b, n))
+    }
+
+    pub fn join(&self, other: &DStream, kind: JoinKind, n: Option<usize>, site: OpSite) -> Result<DStream> {
+        let n = self.partitions_or_default(n);
+        self.with_other(other, site, move |_, a, b| pair::join(a, b, n, kind))
+    }
+
+    /// PySpark's `_validate_window_param`: multiples of this stream's slide.
+    fn validate_window(&self, window: f64, slide: Option<f64>) -> Result<()> {
+        let parent = self.slide().ms();
+        let ms = |s: f64| (s * 1000.0) as i64;
+        if parent == 0 || ms(window) % parent != 0 {
+            return Err(StreamingError::WindowNotMultiple(parent));
+        }
+        if let Some(s) = slide {
+            if s != 0.0 && ms(s) % parent != 0 {
+                return Err(StreamingError::SlideNotMultiple(parent));
+            }
+        }
+        Ok(())
+    }
+
+    fn slide_or_parent(&self, slide: Option<f64>) -> Duration {
+        match slide {
+            Some(s) if s != 0.0 => Duration::from_secs_f64(s),
+            _ => self.slide(),
+        }
+    }
+
+    /// `window(windowDuration, slideDuration=None)`.
+    pub fn window(&self, window: f64, slide: Option<f64>, site: OpSite) -> Result<DStream> {
+        self.validate_window(window, slide)?;
+        let op = WindowedDStream {
+            parent: self.id,
+            window: Duration::from_secs_f64(window),
+        };
+        let slide = self.slide_or_parent(slide);
+        self.ctx.add_stream(Arc::new(op), site, slide, false)
+    }
+
+    /// `reduceByKeyAndWindow(func, invFunc, windowDuration, slideDuration, numPartitions, filterFunc)`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn reduce_by_key_and_window(
+        &self,
+        f: Arc<dyn RecordFn>,
+        inv: Option<Arc<dyn RecordFn>>,
+        window: f64,
+        slide: Option<f64>,
+        n: Option<usize>,
+        filter: Option<Arc<dyn RecordFn>>,
+        site: OpSite,
+    ) -> Result<DStream> {
+        self.validate_window(window, slide)?;
+        self.ctx.check_can_add()?;
+        let n = self.partitions_or_default(n);
+        let reduced = self.reduce_by_key(f.clone(), Some(n), site.clone())?;
+        match inv {
+            Some(inv) => {
+                let op = ReducedWindowedDStream {
+                    parent: reduced.id,
+                    func: f,
+                    inv: Some(inv),
+                    filter,
+                    window: Duration::from_secs_f64(window),
+                    partitions: n,
+                };
+                let slide = self.slide_or_parent(slide);
+                self.ctx.add_stream(Arc::new(op), site, slide, false)
+            }
+            None => reduced
+                .window(window, slide, site.clone())?
+                .reduce_by_key(f, Some(n), site),
+        }
+    }
+
+    /// `reduceByWindow(f, invF, window, slide)`: keyed by 1, one partition.
+    pub fn reduce_by_window(
+        &self,
+        f: Arc<dyn RecordFn>,
+        inv: Option<Arc<dyn RecordFn>>,
+        window: f64,
+        slide: Option<f64>,
+        site: OpSite,
+    ) -> Result<DStream> {
+        let one = Record::from(1_i64);
+        let keyed = self.map(native(move |a| Ok(pair_of(one.clone(), std::mem::take(&mut a[0])))), site.clone())?;
+        let reduced = keyed.reduce_by_key_and_window(f, inv, window, slide, Some(1), None, site.clone())?;
+        reduced.map(native(|a| Ok(pair::split_pair(std::mem::take(&mut a[0]), "reduceByWindow")?.1)), site)
+    }
+
+    /// `countByWindow(window, slide)`: `map(1).reduceByWindow(add, sub, ...)`.
+    pub fn count_by_window(&self, window: f64, slide: Option<f64>, site: OpSite) -> Result<DStream> {
+        let ones = self.map(native(|_| Ok(Record::from(1_i64))), site.clone())?;
+        ones.reduce_by_window(native(add_ints), Some(native(sub_ints)), window, slide, site)
+    }
+
+    /// `countByValueAndWindow(window, slide, numPartitions)`: zero counts are filtered out.
+    pub fn count_by_value_and_window(
+        &self,
+        window: f64,
+        slide: Option<f64>,
+        n: Option<usize>,
+        site: OpSite,
+    ) -> Result<DStream> {
+        let one = native(|a| Ok(pair_of(std::mem::take(&mut a[0]), Record::from(1_i64))));
+        let keyed = self.map(one, site.clone())?;
+        let counted = keyed.reduce_by_key_and_window(
+            native(add_ints),
+            Some(native(sub_ints)),
+            window,
+            slide,
+            n,
+            None,
+            site.clone(),
+        )?;
+        counted.filter(native(positive_value), site)
+    }
+
+    /// `groupByKeyAndWindow(window, slide, numPartitions)`: PySpark's list-extending
+    /// reduceByKeyAndWindow, so with window >= 5 slides emptied keys stay as `[]`.
+    pub fn group_by_key_and_window(
+        &self,
+        window: f64,
+        slide: Option<f64>,
+        n: Option<usize>,
+        site: OpSite,
+    ) -> Result<DStream> {
+        let wrap = native(|a| Ok(list(vec![std::mem::take(&mut a[0])])));
+        let lists = self.map_values(wrap, site.clone())?;
+        let extend = native(|a| {
+            let mut x = std::mem::take(&mut a[0]).into_array().unwrap_or_default();
+            x.extend(std::mem::take(&mut a[1]).into_array().unwrap_or_default());
+            Ok(list(x))
+        });
+        let drop_front = native(|a| {
+            let x = std::mem::take(&mut a[0]).into_array().unwrap_or_default();
+            let k = a[1].read_lock::<rhai::Array>().map(|b| b.len()).unwrap_or(0);
+            Ok(list(x.into_iter().skip(k).collect()))
+        });
+        lists.reduce_by_key_and_window(extend, Some(drop_front), window, slide, n, None, site)
+    }
+
+    /// `updateStateByKey(func, numPartitions, initialRDD)`.
+    pub fn update_state_by_key(
+        &self,
+        f: Arc<dyn RecordFn>,
+        n: Option<usize>,
+        initial: Option<Rdd>,
+        site: OpSite,
+    ) -> Result<DStream> {
+        let op = StateDStream {
+            parent: self.id,
+            update: f,
+            partitions: self.partitions_or_default(n),
+            initial,
+        };
+        self.ctx.add_stream(Arc::new(op), site, self.slide(), false)
+    }
+
+    /// `slice(begin, end)`: the RDDs of this stream between two times.
+    pub fn slice(&self, from: Time, to: Time) -> Result<Vec<Rdd>> {
+        if self.ctx.state() == super::context::ContextState::Initialized {
+            return Err(StreamingError::Invalid(
+                "org.apache.spark.SparkException: DStream has not been initialized (call slice after ssc.start())".into(),
+            ));
+        }
+        let mut g = self
+            .ctx
+            .inner
+            .graph
+            .try_lock()
+            .map_err(|_| StreamingError::Invalid("slice() cannot be called while a batch is running".into()))?;
+        g.slice(self.id, from, to).map_err(|e| {
+            StreamingError::Invalid(format!("{}: {}", e.site, e.message))
+        })
+    }
+
+    fn add_output(&self, action: OutputAction, site: OpSite) -> Result<()> {
+        self.ctx.check_can_add()?;
+        let mut g = self.ctx.graph();
+        g.outputs.push(OutputOp {
+            stream: self.id,
+            site,
+            action,
+        });
+        Ok(())
+    }
+
+    pub fn pprint(&self, num: usize, site: OpSite) -> Result<()> {
+        self.add_output(OutputAction::Print(num), site)
+    }
+
+    pub fn foreach_rdd(&self, f: RddOutputFn, site: OpSite) -> Result<()> {
+        self.add_output(OutputAction::ForEach(f), site)
+    }
+
+    pub fn save_as_text_files(&self, prefix: String, suffix: Option<String>, site: OpSite) -> Result<()> {
+        self.add_output(OutputAction::SaveAsTextFiles { prefix, suffix }, site)
+    }
+}

@@ -1,0 +1,56 @@
+//! Which clock decides when "run the batch for time T" is called.
+
+use super::time::Time;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClockKind {
+    /// Wall-clock time: a background timer fires at aligned batch times.
+    #[default]
+    Real,
+    /// Simulated time, batches back to back, driven by whoever waits on the context.
+    Fast,
+    /// Simulated time, a batch only when `tick()` asks for one.
+    Manual,
+}
+
+impl ClockKind {
+    pub fn parse(text: &str) -> Option<ClockKind> {
+        match text {
+            "real" | "system" => Some(ClockKind::Real),
+            "fast" | "virtual" => Some(ClockKind::Fast),
+            "manual" => Some(ClockKind::Manual),
+            _ => None,
+        }
+    }
+
+    pub fn is_simulated(self) -> bool {
+        self != ClockKind::Real
+    }
+}
+
+/// Session-wide settings every StreamingContext uses.
+#[derive(Clone)]
+pub struct RunConfig {
+    pub clock: ClockKind,
+    /// First batch time under the simulated clocks.
+    pub start_time: Time,
+    /// `--batches N`: stop gracefully after N batches.
+    pub max_batches: Option<u64>,
+    pub notation: super::dstream::output::Notation,
+    pub sink: std::sync::Arc<dyn super::sink::OutputSink>,
+}
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Set by Ctrl-C; closures and waits check it.
+pub static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
+}

@@ -1,0 +1,58 @@
+//! `QueueInputDStream`: one queued RDD per batch (or all at once), dequeued lazily when a
+//! batch's input is first computed, then the default RDD or an empty one.
+
+use super::{DStreamGraph, DStreamOp, StreamId};
+use crate::engine::error::StreamError;
+use crate::engine::rdd::Rdd;
+use crate::engine::time::Time;
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+pub struct QueueInputDStream {
+    queue: Mutex<VecDeque<Rdd>>,
+    one_at_a_time: bool,
+    default: Option<Rdd>,
+}
+
+impl QueueInputDStream {
+    pub fn new(items: Vec<Rdd>, one_at_a_time: bool, default: Option<Rdd>) -> QueueInputDStream {
+        QueueInputDStream {
+            queue: Mutex::new(items.into()),
+            one_at_a_time,
+            default,
+        }
+    }
+
+    /// Whether every queued RDD has been handed out and no default replaces them.
+    pub fn is_drained(&self) -> bool {
+        self.default.is_none() && self.queue.lock().map(|q| q.is_empty()).unwrap_or(true)
+    }
+}
+
+impl DStreamOp for QueueInputDStream {
+    fn parents(&self) -> Vec<StreamId> {
+        Vec::new()
+    }
+
+    fn input_drained(&self) -> Option<bool> {
+        Some(self.is_drained())
+    }
+
+    fn compute(&self, g: &mut DStreamGraph, _me: StreamId, _t: Time) -> Result<Option<Rdd>, StreamError> {
+        let mut queue = match self.queue.lock() {
+            Ok(q) => q,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let taken: Vec<Rdd> = if self.one_at_a_time {
+            queue.pop_front().into_iter().collect()
+        } else {
+            queue.drain(..).collect()
+        };
+        Ok(Some(match (taken.is_empty(), &self.default) {
+            (false, _) if self.one_at_a_time => taken.into_iter().next().unwrap_or_else(|| g.sc.empty_rdd()),
+            (false, _) => g.sc.union(&taken),
+            (true, Some(d)) => d.clone(),
+            (true, None) => g.sc.empty_rdd(),
+        }))
+    }
+}

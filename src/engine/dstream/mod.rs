@@ -1,0 +1,234 @@
+//! The DStream graph: streams as nodes that compute one RDD per batch time, cached in
+//! `generated` and forgotten after their remember duration, as Spark's `DStream` does.
+
+pub mod input;
+pub mod output;
+pub mod state;
+pub mod transformed;
+pub mod window;
+
+use super::error::{BatchError, StreamError, StreamingError};
+use super::func::OpSite;
+use super::rdd::Rdd;
+use super::sc::SparkContext;
+use super::time::{Duration, Time};
+use output::OutputOp;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub type StreamId = usize;
+
+/// What a DStream does at each batch time (Spark's `DStream.compute`).
+pub trait DStreamOp: Send + Sync {
+    fn parents(&self) -> Vec<StreamId>;
+    /// How much longer than themselves the parents must keep RDDs (a window's length).
+    fn parent_remember_extra(&self) -> Duration {
+        Duration(0)
+    }
+    /// Whether Spark requires a checkpoint directory for this stream.
+    fn must_checkpoint(&self) -> bool {
+        false
+    }
+    /// For input streams: whether they have nothing more to give (a drained queue).
+    fn input_drained(&self) -> Option<bool> {
+        None
+    }
+    fn compute(
+        &self,
+        g: &mut DStreamGraph,
+        me: StreamId,
+        t: Time,
+    ) -> Result<Option<Rdd>, StreamError>;
+}
+
+pub struct StreamNode {
+    pub op: Arc<dyn DStreamOp>,
+    pub site: OpSite,
+    pub slide: Duration,
+    pub remember: Duration,
+    pub generated: BTreeMap<Time, Rdd>,
+}
+
+/// Spark's `DStreamGraph`: input, transformed and output streams of one context.
+pub struct DStreamGraph {
+    pub sc: SparkContext,
+    pub batch: Duration,
+    pub zero: Time,
+    pub nodes: Vec<StreamNode>,
+    pub outputs: Vec<OutputOp>,
+    /// `ssc.remember(duration)`.
+    pub remember: Duration,
+}
+
+impl DStreamGraph {
+    pub fn new(sc: SparkContext, batch: Duration) -> DStreamGraph {
+        DStreamGraph {
+            sc,
+            batch,
+            zero: Time(0),
+            nodes: Vec::new(),
+            outputs: Vec::new(),
+            remember: Duration(0),
+        }
+    }
+
+    pub fn add(&mut self, op: Arc<dyn DStreamOp>, site: OpSite, slide: Duration) -> StreamId {
+        self.nodes.push(StreamNode {
+            op,
+            site,
+            slide,
+            remember: slide,
+            generated: BTreeMap::new(),
+        });
+        self.nodes.len() - 1
+    }
+
+    pub fn slide(&self, id: StreamId) -> Duration {
+        self.nodes[id].slide
+    }
+
+    pub fn site(&self, id: StreamId) -> &OpSite {
+        &self.nodes[id].site
+    }
+
+    /// Streams that some output depends on, each once.
+    fn reachable(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack: Vec<StreamId> = self.outputs.iter().map(|o| o.stream).collect();
+        while let Some(id) = stack.pop() {
+            if id < seen.len() && !seen[id] {
+                seen[id] = true;
+                stack.extend(self.nodes[id].op.parents());
+            }
+        }
+        seen
+    }
+
+    /// Spark's `DStreamGraph.start`/`validate`: checks and remember durations.
+    pub fn prepare(&mut self, zero: Time, checkpoint_dir_set: bool) -> Result<(), StreamingError> {
+        if self.outputs.is_empty() {
+            return Err(StreamingError::NoOutputOperations);
+        }
+        let used = self.reachable();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if used[id] && node.op.must_checkpoint() && !checkpoint_dir_set {
+                return Err(StreamingError::CheckpointDirNotSet);
+            }
+        }
+        self.zero = zero;
+        self.compute_remember();
+        Ok(())
+    }
+
+    fn compute_remember(&mut self) {
+        let mut rem: Vec<Duration> = self.nodes.iter().map(|n| n.slide).collect();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if node.op.must_checkpoint() {
+                // Spark: rememberDuration >= 2 * checkpoint interval (>= 10 s, slide-aligned).
+                let ck = node.slide * ((10_000 + node.slide.0 - 1) / node.slide.0.max(1));
+                rem[id] = rem[id].max(ck * 2);
+            }
+        }
+        for o in &self.outputs {
+            rem[o.stream] = rem[o.stream].max(self.remember);
+        }
+        for id in (0..self.nodes.len()).rev() {
+            let need = rem[id] + self.nodes[id].op.parent_remember_extra();
+            for p in self.nodes[id].op.parents() {
+                rem[p] = rem[p].max(need);
+            }
+        }
+        for (node, r) in self.nodes.iter_mut().zip(rem) {
+            node.remember = r;
+        }
+    }
+
+    /// Spark's `isTimeValid`: after zero time and on the stream's slide.
+    pub fn is_time_valid(&self, id: StreamId, t: Time) -> bool {
+        t > self.zero && (t - self.zero).is_multiple_of(self.nodes[id].slide)
+    }
+
+    /// Spark's `getOrCompute`: the cached RDD, or compute and cache it.
+    pub fn get_or_compute(&mut self, id: StreamId, t: Time) -> Result<Option<Rdd>, StreamError> {
+        if let Some(r) = self.nodes[id].generated.get(&t) {
+            return Ok(Some(r.clone()));
+        }
+        if !self.is_time_valid(id, t) {
+            return Ok(None);
+        }
+        let op = self.nodes[id].op.clone();
+        let rdd = op.compute(self, id, t)?;
+        if let Some(r) = &rdd {
+            self.nodes[id].generated.insert(t, r.clone());
+        }
+        Ok(rdd)
+    }
+
+    /// Spark's `slice(from, to)`: the RDDs of every valid time in `[from, to]`.
+    pub fn slice(&mut self, id: StreamId, from: Time, to: Time) -> Result<Vec<Rdd>, StreamError> {
+        let slide = self.nodes[id].slide;
+        let (from, to) = (from.floor_to(self.zero, slide), to.floor_to(self.zero, slide));
+        let mut out = Vec::new();
+        let mut t = from;
+        while t <= to {
+            if t >= self.zero {
+                if let Some(r) = self.get_or_compute(id, t)? {
+                    out.push(r);
+                }
+            }
+            t = t + slide;
+        }
+        Ok(out)
+    }
+
+    /// Spark's `clearMetadata`: forget RDDs older than each stream's remember duration.
+    pub fn clear_metadata(&mut self, t: Time) {
+        for node in &mut self.nodes {
+            let keep_after = t - node.remember;
+            node.generated.retain(|&time, _| time > keep_after);
+        }
+    }
+
+    /// Whether every input stream is drained (the fast clock's notion of "done").
+    pub fn inputs_drained(&self) -> bool {
+        self.nodes.iter().all(|n| n.op.input_drained().unwrap_or(true))
+    }
+
+    /// Batches after the inputs drain until every window has emptied.
+    pub fn settle_batches(&self) -> i64 {
+        let longest = self
+            .nodes
+            .iter()
+            .map(|n| n.op.parent_remember_extra() + n.slide)
+            .max()
+            .unwrap_or(self.batch);
+        longest.div(self.batch) + 1
+    }
+
+    /// RDDs currently held, for tests of memory bounds.
+    pub fn held_rdds(&self) -> usize {
+        self.nodes.iter().map(|n| n.generated.len()).sum()
+    }
+
+    /// Runs batch `t`: every output operation in registration order. Errors of one output
+    /// do not stop the others, as each is its own Spark job.
+    pub fn run_batch(&mut self, t: Time, env: &output::OutputEnv) -> Vec<BatchError> {
+        let mut errors = Vec::new();
+        for i in 0..self.outputs.len() {
+            let out = self.outputs[i].clone();
+            if !self.is_time_valid(out.stream, t) {
+                continue;
+            }
+            let result = match self.get_or_compute(out.stream, t) {
+                Ok(Some(rdd)) => out.run(t, &rdd, env),
+                Ok(None) => Ok(()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                errors.push(e.in_batch(t));
+            }
+        }
+        self.clear_metadata(t);
+        errors
+    }
+}

@@ -1,0 +1,136 @@
+//! Windowed streams. `WindowedDStream` unions the parent's RDDs in (t - window, t];
+//! `ReducedWindowedDStream` is PySpark's `PythonReducedWindowedDStream`, which uses the
+//! inverse function only when window >= 5 * slide ("for small window, reduce once will be
+//! better than twice") and otherwise reduces the whole window again.
+
+use super::{DStreamGraph, DStreamOp, StreamId};
+use crate::engine::error::StreamError;
+use crate::engine::func::{FnError, Record, RecordFn};
+use crate::engine::pair::{self, JoinKind};
+use crate::engine::rdd::{pair_of, truthy, Rdd};
+use crate::engine::time::{Duration, Time};
+use std::sync::Arc;
+
+pub struct WindowedDStream {
+    pub parent: StreamId,
+    pub window: Duration,
+}
+
+impl DStreamOp for WindowedDStream {
+    fn parents(&self) -> Vec<StreamId> {
+        vec![self.parent]
+    }
+
+    fn parent_remember_extra(&self) -> Duration {
+        self.window
+    }
+
+    fn compute(&self, g: &mut DStreamGraph, _me: StreamId, t: Time) -> Result<Option<Rdd>, StreamError> {
+        let from = t - self.window + g.slide(self.parent);
+        let rdds = g.slice(self.parent, from, t)?;
+        Ok(Some(g.sc.union(&rdds)))
+    }
+}
+
+pub struct ReducedWindowedDStream {
+    /// The parent, already reduced by key per batch.
+    pub parent: StreamId,
+    pub func: Arc<dyn RecordFn>,
+    pub inv: Option<Arc<dyn RecordFn>>,
+    pub filter: Option<Arc<dyn RecordFn>>,
+    pub window: Duration,
+    pub partitions: usize,
+}
+
+impl ReducedWindowedDStream {
+    /// PySpark's `reduceFunc(t, a, b)`: reduce b, merge into a if any, then filter.
+    fn reduce(&self, a: Option<&Rdd>, b: &Rdd) -> Result<Rdd, FnError> {
+        let b = pair::reduce_by_key(b, &*self.func, self.partitions)?;
+        let r = match a {
+            Some(a) => pair::reduce_by_key(&a.union(&b), &*self.func, self.partitions)?,
+            None => b,
+        };
+        match &self.filter {
+            Some(f) => r.filter(&**f),
+            None => Ok(r),
+        }
+    }
+
+    /// PySpark's `invReduceFunc(t, a, b)`: subtract b's reduced values from a's.
+    fn inv_reduce(&self, inv: &dyn RecordFn, a: &Rdd, b: &Rdd) -> Result<Rdd, FnError> {
+        let b = pair::reduce_by_key(b, &*self.func, self.partitions)?;
+        let joined = pair::join(a, &b, self.partitions, JoinKind::LeftOuter)?;
+        joined.map_partitions_native(|_, p| {
+            let mut c = inv.caller();
+            p.iter()
+                .map(|r| {
+                    let (k, vw) = pair::split_pair(r.clone(), "reduceByKeyAndWindow")?;
+                    let (v, w) = pair::split_pair(vw, "reduceByKeyAndWindow")?;
+                    let value = if w.is_unit() { v } else { c.call2(v, w)? };
+                    Ok(pair_of(k, value))
+                })
+                .collect()
+        })
+    }
+}
+
+impl DStreamOp for ReducedWindowedDStream {
+    fn parents(&self) -> Vec<StreamId> {
+        vec![self.parent]
+    }
+
+    fn parent_remember_extra(&self) -> Duration {
+        self.window
+    }
+
+    fn must_checkpoint(&self) -> bool {
+        self.inv.is_some()
+    }
+
+    fn compute(&self, g: &mut DStreamGraph, me: StreamId, t: Time) -> Result<Option<Rdd>, StreamError> {
+        let slide = g.slide(me);
+        let parent_slide = g.slide(self.parent);
+        let (cur_begin, cur_end) = (t - self.window, t);
+        let (prev_begin, prev_end) = (cur_begin - slide, cur_end - slide);
+        let previous = g.get_or_compute(me, prev_end)?;
+        let site = g.site(me).clone();
+        let fail = |e: FnError| StreamError::at(&site, e);
+        match (&self.inv, previous) {
+            (Some(inv), Some(previous)) if self.window.0 >= slide.0 * 5 => {
+                let old = g.slice(self.parent, prev_begin + parent_slide, cur_begin)?;
+                let subtracted = if old.is_empty() {
+                    previous
+                } else {
+                    self.inv_reduce(&**inv, &previous, &g.sc.union(&old)).map_err(fail)?
+                };
+                let new = g.slice(self.parent, prev_end + parent_slide, cur_end)?;
+                if new.is_empty() {
+                    Ok(Some(subtracted))
+                } else {
+                    self.reduce(Some(&subtracted), &g.sc.union(&new))
+                        .map(Some)
+                        .map_err(fail)
+                }
+            }
+            _ => {
+                let current = g.slice(self.parent, cur_begin + parent_slide, cur_end)?;
+                if current.is_empty() {
+                    Ok(None)
+                } else {
+                    self.reduce(None, &g.sc.union(&current)).map(Some).map_err(fail)
+                }
+            }
+        }
+    }
+}
+
+/// `filterFunc` helper for tests and `countByValueAndWindow`: keep pairs whose value > 0.
+pub fn positive_value(args: &mut [Record]) -> Result<Record, FnError> {
+    let (_, v) = pair::split_pair(std::mem::take(&mut args[0]), "filter")?;
+    let positive = match (v.as_int(), v.as_float()) {
+        (Ok(i), _) => i > 0,
+        (_, Ok(f)) => f > 0.0,
+        _ => truthy(&v),
+    };
+    Ok(Record::from(positive))
+}

@@ -1,0 +1,79 @@
+//! Errors with Spark's wording, so the same mistake reads the same as in PySpark.
+
+use super::func::OpSite;
+use super::time::Time;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StreamingError {
+    #[error("java.lang.IllegalArgumentException: requirement failed: The checkpoint directory has not been set. Please set it by StreamingContext.checkpoint().")]
+    CheckpointDirNotSet,
+    #[error("java.lang.IllegalArgumentException: requirement failed: No output operations registered, so nothing to execute")]
+    NoOutputOperations,
+    #[error("java.lang.IllegalStateException: Adding new inputs, transformations, and output operations after starting a context is not supported")]
+    AddAfterStart,
+    #[error("java.lang.IllegalStateException: Adding new inputs, transformations, and output operations after stopping a context is not supported")]
+    AddAfterStop,
+    #[error("java.lang.IllegalStateException: StreamingContext has already been stopped")]
+    AlreadyStopped,
+    #[error("java.lang.IllegalStateException: Only one StreamingContext may be started in this JVM. Currently running StreamingContext was started at{0}")]
+    AnotherContextActive(String),
+    #[error("ValueError: windowDuration must be multiple of the parent dstream's slide (batch) duration ({0} ms)")]
+    WindowNotMultiple(i64),
+    #[error("ValueError: slideDuration must be multiple of the parent dstream's slide (batch) duration ({0} ms)")]
+    SlideNotMultiple(i64),
+    #[error("java.lang.IllegalArgumentException: requirement failed: Some of the DStreams have different slide durations")]
+    DifferentSlides,
+    #[error("java.lang.IllegalArgumentException: requirement failed: Some of the DStreams have different contexts")]
+    DifferentContexts,
+    #[error("IndexError: list index out of range")]
+    EmptyQueue,
+    #[error("{0}")]
+    Batch(BatchError),
+    #[error("interrupted (Ctrl-C): the streaming context was stopped")]
+    Interrupted,
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A failure while computing or outputting one batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchError {
+    pub time: Time,
+    pub site: OpSite,
+    pub message: String,
+}
+
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed in the batch of {}: {}",
+            self.site, self.time, self.message
+        )
+    }
+}
+
+/// A failure computing a stream: which operation failed, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamError {
+    pub site: OpSite,
+    pub message: String,
+}
+
+impl StreamError {
+    pub fn at(site: &OpSite, e: super::func::FnError) -> StreamError {
+        StreamError {
+            site: site.clone(),
+            message: e.0,
+        }
+    }
+
+    pub fn in_batch(self, time: Time) -> BatchError {
+        BatchError {
+            time,
+            site: self.site,
+            message: self.message,
+        }
+    }
+}

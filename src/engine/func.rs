@@ -1,0 +1,113 @@
+//! The seam between the engine and whatever defines user functions (the scripting layer).
+//! The engine only ever sees these traits: it never evaluates Rhai itself.
+
+use super::rdd::Rdd;
+use super::time::Time;
+use std::fmt;
+use std::sync::Arc;
+
+/// A record flowing through RDDs. Rhai's `Dynamic` is used purely as a data type.
+pub type Record = rhai::Dynamic;
+
+/// A failure inside a user function, as text ready to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FnError(pub String);
+
+impl fmt::Display for FnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FnError {
+    pub fn new(msg: impl Into<String>) -> FnError {
+        FnError(msg.into())
+    }
+}
+
+/// Where an operation was defined, e.g. `map at wordcount.rhai:4:12`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OpSite {
+    pub op: String,
+    pub location: String,
+}
+
+impl OpSite {
+    pub fn new(op: impl Into<String>, location: impl Into<String>) -> OpSite {
+        OpSite {
+            op: op.into(),
+            location: location.into(),
+        }
+    }
+}
+
+impl fmt::Display for OpSite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.location.is_empty() {
+            f.write_str(&self.op)
+        } else {
+            write!(f, "{} at {}", self.op, self.location)
+        }
+    }
+}
+
+/// A user function called once per record (or per pair of values).
+///
+/// `caller()` is invoked once per partition and task, so implementations can set up
+/// per-thread call state once and reuse it for every record.
+pub trait RecordFn: Send + Sync {
+    fn caller(&self) -> Box<dyn FnCall + '_>;
+    /// Number of parameters the function declares, when known.
+    fn arity(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// Per-task call state of a [`RecordFn`]. Arguments are consumed.
+pub trait FnCall {
+    fn call(&mut self, args: &mut [Record]) -> Result<Record, FnError>;
+
+    fn call1(&mut self, a: Record) -> Result<Record, FnError> {
+        self.call(&mut [a])
+    }
+    fn call2(&mut self, a: Record, b: Record) -> Result<Record, FnError> {
+        self.call(&mut [a, b])
+    }
+}
+
+/// A Rust closure as a [`RecordFn`], for built-in operations and tests.
+pub struct NativeFn<F>(pub F);
+
+impl<F> RecordFn for NativeFn<F>
+where
+    F: Fn(&mut [Record]) -> Result<Record, FnError> + Send + Sync,
+{
+    fn caller(&self) -> Box<dyn FnCall + '_> {
+        Box::new(NativeCall(&self.0))
+    }
+}
+
+struct NativeCall<'a, F>(&'a F);
+
+impl<F> FnCall for NativeCall<'_, F>
+where
+    F: Fn(&mut [Record]) -> Result<Record, FnError>,
+{
+    fn call(&mut self, args: &mut [Record]) -> Result<Record, FnError> {
+        (self.0)(args)
+    }
+}
+
+/// Shorthand to build a shared native record function.
+pub fn native<F>(f: F) -> Arc<dyn RecordFn>
+where
+    F: Fn(&mut [Record]) -> Result<Record, FnError> + Send + Sync + 'static,
+{
+    Arc::new(NativeFn(f))
+}
+
+/// A user function from the batch's RDDs to a new RDD (`transform`, `transformWith`).
+pub type RddTransformFn = Arc<dyn Fn(Time, &[Rdd]) -> Result<Rdd, FnError> + Send + Sync>;
+
+/// A user output function (`foreachRDD`).
+pub type RddOutputFn = Arc<dyn Fn(Time, &Rdd) -> Result<(), FnError> + Send + Sync>;

@@ -1,0 +1,20 @@
+//! The streaming engine: RDDs, DStreams, windows, state and scheduling.
+//!
+//! Architecture invariant: the engine knows nothing of Rhai evaluation or of the terminal.
+//! It uses `rhai::Dynamic` only as its record type and calls user code through `func`.
+
+pub mod api;
+pub mod clock;
+pub mod context;
+pub mod dstream;
+pub mod error;
+pub mod func;
+pub mod key;
+pub mod pair;
+pub mod pyhash;
+pub mod pyorder;
+pub mod pyrepr;
+pub mod rdd;
+pub mod sc;
+pub mod sink;
+pub mod time;

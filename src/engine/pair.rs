@@ -1,0 +1,495 @@
+//! Key-value operations with PySpark's shuffle, so records come out in the order PySpark
+//! prints them: each map partition combines locally (first-appearance order), its output is
+//! bucketed by `portable_hash(key) % n`, and reduce partition p merges the buckets of map
+//! partitions 0, 1, ... in order.
+
+use super::func::{FnCall, FnError, Record, RecordFn};
+use super::key::Key;
+use super::pyhash::partition_of;
+use super::pyrepr::LIST_TAG;
+use super::rdd::{pair_of, sort_indices_by, Partition, Rdd};
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use rustc_hash::FxBuildHasher;
+
+type Groups = IndexMap<Key, (Record, Record), FxBuildHasher>;
+
+/// A Python list (prints as `[a, b]`, unlike a tuple).
+pub fn list(v: Vec<Record>) -> Record {
+    let mut d = Record::from(v);
+    d.set_tag(LIST_TAG);
+    d
+}
+
+/// Splits a record into (key, value), or explains what was expected.
+pub fn split_pair(r: Record, op: &str) -> Result<(Record, Record), FnError> {
+    if let Some(a) = r.read_lock::<rhai::Array>() {
+        if a.len() == 2 {
+            return Ok((a[0].clone(), a[1].clone()));
+        }
+    }
+    Err(FnError(format!(
+        "{op} expects (key, value) pairs, i.e. 2-element arrays, but got {}",
+        super::pyrepr::python_str(&r)
+    )))
+}
+
+/// Spark's Aggregator: how values become combiners and combiners merge.
+pub trait Aggregator: Sync {
+    fn task(&self) -> Box<dyn AggregatorTask + '_>;
+}
+
+pub trait AggregatorTask {
+    fn create(&mut self, v: Record) -> Result<Record, FnError>;
+    fn merge_value(&mut self, c: Record, v: Record) -> Result<Record, FnError>;
+    fn merge_combiners(&mut self, a: Record, b: Record) -> Result<Record, FnError>;
+}
+
+/// reduceByKey's aggregator: the user function merges both values and combiners.
+pub struct ReduceAgg<'a>(pub &'a dyn RecordFn);
+
+struct ReduceTask<'a>(Box<dyn FnCall + 'a>);
+
+impl Aggregator for ReduceAgg<'_> {
+    fn task(&self) -> Box<dyn AggregatorTask + '_> {
+        Box::new(ReduceTask(self.0.caller()))
+    }
+}
+
+impl AggregatorTask for ReduceTask<'_> {
+    fn create(&mut self, v: Record) -> Result<Record, FnError> {
+        Ok(v)
+    }
+    fn merge_value(&mut self, c: Record, v: Record) -> Result<Record, FnError> {
+        self.0.call2(c, v)
+    }
+    fn merge_combiners(&mut self, a: Record, b: Record) -> Result<Record, FnError> {
+        self.0.call2(a, b)
+    }
+}
+
+/// groupByKey's aggregator: values collect into a list.
+pub struct GroupAgg;
+
+impl Aggregator for GroupAgg {
+    fn task(&self) -> Box<dyn AggregatorTask + '_> {
+        Box::new(GroupAgg)
+    }
+}
+
+fn append(c: Record, mut more: Vec<Record>) -> Record {
+    let mut v = c.into_array().unwrap_or_default();
+    v.append(&mut more);
+    list(v)
+}
+
+impl AggregatorTask for GroupAgg {
+    fn create(&mut self, v: Record) -> Result<Record, FnError> {
+        Ok(list(vec![v]))
+    }
+    fn merge_value(&mut self, c: Record, v: Record) -> Result<Record, FnError> {
+        Ok(append(c, vec![v]))
+    }
+    fn merge_combiners(&mut self, a: Record, b: Record) -> Result<Record, FnError> {
+        Ok(append(a, b.into_array().unwrap_or_default()))
+    }
+}
+
+/// combineByKey's aggregator: three user functions.
+pub struct CombineAgg<'a> {
+    pub create: &'a dyn RecordFn,
+    pub merge_value: &'a dyn RecordFn,
+    pub merge_combiners: &'a dyn RecordFn,
+}
+
+struct CombineTask<'a>([Box<dyn FnCall + 'a>; 3]);
+
+impl Aggregator for CombineAgg<'_> {
+    fn task(&self) -> Box<dyn AggregatorTask + '_> {
+        Box::new(CombineTask([
+            self.create.caller(),
+            self.merge_value.caller(),
+            self.merge_combiners.caller(),
+        ]))
+    }
+}
+
+impl AggregatorTask for CombineTask<'_> {
+    fn create(&mut self, v: Record) -> Result<Record, FnError> {
+        self.0[0].call1(v)
+    }
+    fn merge_value(&mut self, c: Record, v: Record) -> Result<Record, FnError> {
+        self.0[1].call2(c, v)
+    }
+    fn merge_combiners(&mut self, a: Record, b: Record) -> Result<Record, FnError> {
+        self.0[2].call2(a, b)
+    }
+}
+
+fn merge_into(
+    groups: &mut Groups,
+    key: Key,
+    k: Record,
+    v: Record,
+    first: &mut dyn FnMut(Record) -> Result<Record, FnError>,
+    merge: &mut dyn FnMut(Record, Record) -> Result<Record, FnError>,
+) -> Result<(), FnError> {
+    match groups.get_mut(&key) {
+        Some(slot) => {
+            let old = std::mem::take(&mut slot.1);
+            slot.1 = merge(old, v)?;
+        }
+        None => {
+            let c = first(v)?;
+            groups.insert(key, (k, c));
+        }
+    }
+    Ok(())
+}
+
+/// `combineByKey` into `n` hash partitions, exactly as PySpark orders its output.
+pub fn combine_by_key(
+    rdd: &Rdd,
+    agg: &dyn Aggregator,
+    n: usize,
+    op: &str,
+) -> Result<Rdd, FnError> {
+    let n = n.max(1);
+    let parts = rdd.partitions();
+    // Map side: local combine, then buckets per reduce partition.
+    let buckets: Vec<Vec<Vec<(Key, Record, Record)>>> = rdd.context().run(|| {
+        parts
+            .par_iter()
+            .map(|p| {
+                let mut task = agg.task();
+                let mut groups = Groups::default();
+                for r in p {
+                    let (k, v) = split_pair(r.clone(), op)?;
+                    let key = Key::of(&k);
+                    match groups.get_mut(&key) {
+                        Some(slot) => {
+                            let old = std::mem::take(&mut slot.1);
+                            slot.1 = task.merge_value(old, v)?;
+                        }
+                        None => {
+                            let c = task.create(v)?;
+                            groups.insert(key, (k, c));
+                        }
+                    }
+                }
+                let mut out: Vec<Vec<(Key, Record, Record)>> = vec![Vec::new(); n];
+                for (key, (k, c)) in groups {
+                    out[partition_of(&k, n)].push((key, k, c));
+                }
+                Ok(out)
+            })
+            .collect::<Result<_, FnError>>()
+    })?;
+    // Reduce side: partition p merges map outputs in map-partition order.
+    let out: Vec<Partition> = rdd.context().run(|| {
+        (0..n)
+            .into_par_iter()
+            .map(|p| {
+                let mut task = agg.task();
+                let mut groups = Groups::default();
+                for map_out in &buckets {
+                    for (key, k, c) in &map_out[p] {
+                        let (key, k, c) = (key.clone(), k.clone(), c.clone());
+                        merge_into(
+                            &mut groups,
+                            key,
+                            k,
+                            c,
+                            &mut |c| Ok(c),
+                            &mut |a, b| task.merge_combiners(a, b),
+                        )?;
+                    }
+                }
+                Ok(groups.into_values().map(|(k, c)| pair_of(k, c)).collect())
+            })
+            .collect::<Result<_, FnError>>()
+    })?;
+    Ok(Rdd::from_partitions(rdd.context().clone(), out))
+}
+
+pub fn reduce_by_key(rdd: &Rdd, f: &dyn RecordFn, n: usize) -> Result<Rdd, FnError> {
+    combine_by_key(rdd, &ReduceAgg(f), n, "reduceByKey")
+}
+
+pub fn group_by_key(rdd: &Rdd, n: usize) -> Result<Rdd, FnError> {
+    combine_by_key(rdd, &GroupAgg, n, "groupByKey")
+}
+
+/// `partitionBy(n)`: moves each pair to partition `portable_hash(key) % n`, keeping order.
+pub fn partition_by(rdd: &Rdd, n: usize) -> Result<Rdd, FnError> {
+    let n = n.max(1);
+    let mut out: Vec<Partition> = vec![Vec::new(); n];
+    for r in rdd.partitions().iter().flatten() {
+        let (k, _) = split_pair(r.clone(), "partitionBy")?;
+        out[partition_of(&k, n)].push(r.clone());
+    }
+    Ok(Rdd::from_partitions(rdd.context().clone(), out))
+}
+
+/// `mapValues(f)`.
+pub fn map_values(rdd: &Rdd, f: &dyn RecordFn) -> Result<Rdd, FnError> {
+    rdd.map_partitions_native(|_, p| {
+        let mut c = f.caller();
+        p.iter()
+            .map(|r| {
+                let (k, v) = split_pair(r.clone(), "mapValues")?;
+                Ok(pair_of(k, c.call1(v)?))
+            })
+            .collect()
+    })
+}
+
+/// `flatMapValues(f)`.
+pub fn flat_map_values(rdd: &Rdd, f: &dyn RecordFn) -> Result<Rdd, FnError> {
+    rdd.map_partitions_native(|_, p| {
+        let mut c = f.caller();
+        let mut out = Vec::new();
+        for r in p {
+            let (k, v) = split_pair(r.clone(), "flatMapValues")?;
+            for x in super::rdd::iterate(c.call1(v)?, "flatMapValues")? {
+                out.push(pair_of(k.clone(), x));
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// `keys()` / `values()`.
+pub fn project(rdd: &Rdd, index: usize) -> Result<Rdd, FnError> {
+    rdd.map_partitions_native(|_, p| {
+        p.iter()
+            .map(|r| {
+                let (k, v) = split_pair(r.clone(), if index == 0 { "keys" } else { "values" })?;
+                Ok(if index == 0 { k } else { v })
+            })
+            .collect()
+    })
+}
+
+/// PySpark's cogroup of several RDDs: per key (in shuffle order), one list of values per RDD.
+pub fn cogroup_lists(rdds: &[&Rdd], n: usize, op: &str) -> Result<Vec<Vec<(Record, Vec<Vec<Record>>)>>, FnError> {
+    let count = rdds.len();
+    let mut tagged = Vec::new();
+    for (i, r) in rdds.iter().enumerate() {
+        for p in r.partitions() {
+            let mut q = Vec::with_capacity(p.len());
+            for rec in p {
+                let (k, v) = split_pair(rec.clone(), op)?;
+                q.push(pair_of(k, pair_of(Record::from(i as i64), v)));
+            }
+            tagged.push(q);
+        }
+    }
+    let sc = rdds.first().map(|r| r.context().clone());
+    let Some(sc) = sc else {
+        return Ok(Vec::new());
+    };
+    let union = Rdd::from_partitions(sc, tagged);
+    let grouped = group_by_key(&union, n)?;
+    Ok(grouped
+        .partitions()
+        .iter()
+        .map(|p| {
+            p.iter()
+                .filter_map(|r| {
+                    let (k, vs) = split_pair(r.clone(), op).ok()?;
+                    let mut bufs = vec![Vec::new(); count];
+                    for tv in vs.into_array().unwrap_or_default() {
+                        if let Ok((i, v)) = split_pair(tv, op) {
+                            let i = i.as_int().unwrap_or(0) as usize;
+                            if let Some(b) = bufs.get_mut(i) {
+                                b.push(v);
+                            }
+                        }
+                    }
+                    Some((k, bufs))
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// `cogroup(other)`: `(k, ([v...], [w...]))`.
+pub fn cogroup(a: &Rdd, b: &Rdd, n: usize) -> Result<Rdd, FnError> {
+    let groups = cogroup_lists(&[a, b], n, "cogroup")?;
+    let parts = groups
+        .into_iter()
+        .map(|p| {
+            p.into_iter()
+                .map(|(k, bufs)| {
+                    let lists: Vec<Record> = bufs.into_iter().map(list).collect();
+                    pair_of(k, Record::from(lists))
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Rdd::from_partitions(a.context().clone(), parts))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum JoinKind {
+    Inner,
+    LeftOuter,
+    RightOuter,
+    FullOuter,
+}
+
+impl JoinKind {
+    pub fn op_name(self) -> &'static str {
+        match self {
+            JoinKind::Inner => "join",
+            JoinKind::LeftOuter => "leftOuterJoin",
+            JoinKind::RightOuter => "rightOuterJoin",
+            JoinKind::FullOuter => "fullOuterJoin",
+        }
+    }
+}
+
+/// The join family, as PySpark's `python_join` dispatches: `(k, (v, w))`, `None` for a missing side.
+pub fn join(a: &Rdd, b: &Rdd, n: usize, kind: JoinKind) -> Result<Rdd, FnError> {
+    let groups = cogroup_lists(&[a, b], n, kind.op_name())?;
+    let parts = groups
+        .into_iter()
+        .map(|p| {
+            let mut out = Vec::new();
+            for (k, mut bufs) in p {
+                let mut ws = bufs.pop().unwrap_or_default();
+                let mut vs = bufs.pop().unwrap_or_default();
+                let left_outer = matches!(kind, JoinKind::LeftOuter | JoinKind::FullOuter);
+                let right_outer = matches!(kind, JoinKind::RightOuter | JoinKind::FullOuter);
+                if ws.is_empty() && left_outer {
+                    ws.push(Record::UNIT);
+                }
+                if vs.is_empty() && right_outer {
+                    vs.push(Record::UNIT);
+                }
+                for v in &vs {
+                    for w in &ws {
+                        out.push(pair_of(k.clone(), pair_of(v.clone(), w.clone())));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    Ok(Rdd::from_partitions(a.context().clone(), parts))
+}
+
+/// `sortByKey(ascending, numPartitions)`: a stable global sort, split into range partitions.
+pub fn sort_by_key(rdd: &Rdd, ascending: bool, n: Option<usize>) -> Result<Rdd, FnError> {
+    let n = n.unwrap_or_else(|| rdd.num_partitions()).max(1);
+    let records = rdd.collect();
+    let mut keys = Vec::with_capacity(records.len());
+    for r in &records {
+        keys.push(split_pair(r.clone(), "sortByKey")?.0);
+    }
+    let mut idx: Vec<usize> = (0..records.len()).collect();
+    sort_indices_by(&mut idx, &keys, !ascending)?;
+    let total = idx.len();
+    let parts = (0..n)
+        .map(|i| {
+            idx[i * total / n..(i + 1) * total / n]
+                .iter()
+                .map(|&j| records[j].clone())
+                .collect()
+        })
+        .collect();
+    Ok(Rdd::from_partitions(rdd.context().clone(), parts))
+}
+
+/// `sortBy(f, ascending, numPartitions)` = `keyBy(f).sortByKey(...).values()`.
+pub fn sort_by(rdd: &Rdd, f: &dyn RecordFn, ascending: bool, n: Option<usize>) -> Result<Rdd, FnError> {
+    let keyed = rdd.map_partitions_native(|_, p| {
+        let mut c = f.caller();
+        p.iter()
+            .map(|r| Ok(pair_of(c.call1(r.clone())?, r.clone())))
+            .collect()
+    })?;
+    project(&sort_by_key(&keyed, ascending, n)?, 1)
+}
+
+/// `distinct(n)`: PySpark's `map((x, None)).reduceByKey(lambda x, _: x).map(x[0])`.
+pub fn distinct(rdd: &Rdd, n: Option<usize>) -> Result<Rdd, FnError> {
+    let keyed = rdd.map_partitions_native(|_, p| Ok(p.iter().map(|r| pair_of(r.clone(), Record::UNIT)).collect()))?;
+    let keep_first = super::func::native(|a| Ok(std::mem::take(&mut a[0])));
+    let n = n.unwrap_or_else(|| rdd.num_partitions());
+    project(&reduce_by_key(&keyed, &*keep_first, n)?, 0)
+}
+
+/// `countByKey()` / `countByValue()`: counts in first-appearance order.
+pub fn count_by(rdd: &Rdd, by_key: bool) -> Result<Vec<(Record, i64)>, FnError> {
+    let mut counts: IndexMap<Key, (Record, i64), FxBuildHasher> = IndexMap::default();
+    for r in rdd.partitions().iter().flatten() {
+        let k = if by_key { split_pair(r.clone(), "countByKey")?.0 } else { r.clone() };
+        counts.entry(Key::of(&k)).or_insert((k, 0)).1 += 1;
+    }
+    Ok(counts.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::func::native;
+    use crate::engine::pyrepr::python_str;
+    use crate::engine::sc::SparkContext;
+
+    fn pairs(v: &[(&str, i64)]) -> Vec<Record> {
+        v.iter().map(|(k, n)| pair_of(Record::from(k.to_string()), Record::from(*n))).collect()
+    }
+
+    fn show(r: &Rdd) -> Vec<String> {
+        r.collect().iter().map(python_str).collect()
+    }
+
+    fn add() -> std::sync::Arc<dyn RecordFn> {
+        native(|a| Ok(Record::from(a[0].as_int().unwrap_or(0) + a[1].as_int().unwrap_or(0))))
+    }
+
+    #[test]
+    fn reduce_by_key_prints_in_pyspark_order() {
+        // window3's first batch: PySpark prints Web, social_media, Store.
+        let sc = SparkContext::new(2).expect("pool");
+        let data = pairs(&[("Web", 1), ("Web", 3), ("Store", 2), ("social_media", 1), ("Store", 2)]);
+        let r = sc.parallelize(data, None);
+        let out = reduce_by_key(&r, &*add(), 2).expect("reduce");
+        assert_eq!(show(&out), vec!["('Web', 4)", "('social_media', 1)", "('Store', 4)"]);
+    }
+
+    #[test]
+    fn joins_follow_python_join() {
+        let sc = SparkContext::new(2).expect("pool");
+        let a = sc.parallelize(pairs(&[("a", 1), ("b", 2)]), None);
+        let b = sc.parallelize(pairs(&[("a", 3), ("c", 4)]), None);
+        let inner = join(&a, &b, 2, JoinKind::Inner).expect("join");
+        assert_eq!(show(&inner), vec!["('a', (1, 3))"]);
+        let mut full = show(&join(&a, &b, 2, JoinKind::FullOuter).expect("join"));
+        full.sort();
+        assert_eq!(full, vec!["('a', (1, 3))", "('b', (2, None))", "('c', (None, 4))"]);
+        let mut cg = show(&cogroup(&a, &b, 2).expect("cogroup"));
+        cg.sort();
+        assert_eq!(cg, vec!["('a', ([1], [3]))", "('b', ([2], []))", "('c', ([], [4]))"]);
+    }
+
+    #[test]
+    fn group_sort_distinct_count() {
+        let sc = SparkContext::new(2).expect("pool");
+        let r = sc.parallelize(pairs(&[("b", 1), ("a", 2), ("b", 3)]), None);
+        let mut g = show(&group_by_key(&r, 2).expect("group"));
+        g.sort();
+        assert_eq!(g, vec!["('a', [2])", "('b', [1, 3])"]);
+        assert_eq!(show(&sort_by_key(&r, true, None).expect("sort")), vec!["('a', 2)", "('b', 1)", "('b', 3)"]);
+        assert_eq!(show(&sort_by_key(&r, false, None).expect("sort")), vec!["('b', 1)", "('b', 3)", "('a', 2)"]);
+        let keys = project(&r, 0).expect("keys");
+        assert_eq!(distinct(&keys, None).expect("distinct").count(), 2);
+        let counts = count_by(&r, true).expect("count");
+        assert_eq!(counts.len(), 2);
+        assert_eq!(counts[0].1, 2);
+        let bad = sc.parallelize(vec![Record::from(1_i64)], None);
+        assert!(reduce_by_key(&bad, &*add(), 2).unwrap_err().0.contains("expects (key, value) pairs"));
+    }
+}

@@ -1,0 +1,316 @@
+//! Python's ordering of records, for `sortByKey`, `sortBy`, `top`,
+//! `takeOrdered`, `min` and `max`.
+//!
+//! PySpark sorts with Python's `<`: numbers compare numerically across
+//! int/float/bool, strings by code point, tuples lexicographically, and
+//! mixing incomparable types raises `TypeError`. This module reproduces
+//! that, including the error text.
+
+use std::cmp::Ordering;
+
+use rhai::{Dynamic, ImmutableString};
+
+use super::pyrepr::LIST_TAG;
+
+/// Python's type name for a record value (`int`, `str`, `tuple`, …).
+pub fn py_type_name(v: &Dynamic) -> &'static str {
+    if v.is_unit() {
+        "NoneType"
+    } else if v.is_bool() {
+        "bool"
+    } else if v.is_int() {
+        "int"
+    } else if v.is_float() {
+        "float"
+    } else if v.is_string() || v.is_char() {
+        "str"
+    } else if v.is_array() {
+        if v.tag() == LIST_TAG {
+            "list"
+        } else {
+            "tuple"
+        }
+    } else if v.is_map() {
+        "dict"
+    } else if v.is_blob() {
+        "bytes"
+    } else {
+        v.type_name()
+    }
+}
+
+/// Python's `a < b` / `a > b` as an ordering. NaN compares `Equal` with
+/// everything; `()` equals `()`; unorderable pairs give Python's
+/// `TypeError` message.
+pub fn compare(a: &Dynamic, b: &Dynamic) -> Result<Ordering, String> {
+    if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
+        return Ok(cmp_numbers(x, y).unwrap_or(Ordering::Equal));
+    }
+    if a.is_unit() && b.is_unit() {
+        return Ok(Ordering::Equal);
+    }
+    if let (Some(x), Some(y)) = (as_text(a), as_text(b)) {
+        return Ok(x.as_str().cmp(y.as_str()));
+    }
+    match (a.as_array_ref(), b.as_array_ref()) {
+        (Ok(x), Ok(y)) if is_list(a) == is_list(b) => return compare_seq(&x, &y),
+        _ => {}
+    }
+    if let (Ok(x), Ok(y)) = (a.as_blob_ref(), b.as_blob_ref()) {
+        return Ok(x.cmp(&y));
+    }
+    Err(format!(
+        "'<' not supported between instances of '{}' and '{}'",
+        py_type_name(a),
+        py_type_name(b)
+    ))
+}
+
+/// Tuple/list comparison: the first pair that is not `==` decides.
+fn compare_seq(xs: &[Dynamic], ys: &[Dynamic]) -> Result<Ordering, String> {
+    for (x, y) in xs.iter().zip(ys) {
+        if !py_eq(x, y) {
+            return compare(x, y);
+        }
+    }
+    Ok(xs.len().cmp(&ys.len()))
+}
+
+/// Python's `a == b` (no identity shortcut, so NaN never equals NaN).
+fn py_eq(a: &Dynamic, b: &Dynamic) -> bool {
+    if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
+        return cmp_numbers(x, y) == Some(Ordering::Equal);
+    }
+    if a.is_unit() || b.is_unit() {
+        return a.is_unit() && b.is_unit();
+    }
+    if let (Some(x), Some(y)) = (as_text(a), as_text(b)) {
+        return x == y;
+    }
+    if let (Ok(x), Ok(y)) = (a.as_array_ref(), b.as_array_ref()) {
+        return is_list(a) == is_list(b)
+            && x.len() == y.len()
+            && x.iter().zip(y.iter()).all(|(x, y)| py_eq(x, y));
+    }
+    if let (Ok(x), Ok(y)) = (a.as_map_ref(), b.as_map_ref()) {
+        return x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)));
+    }
+    if let (Ok(x), Ok(y)) = (a.as_blob_ref(), b.as_blob_ref()) {
+        return *x == *y;
+    }
+    false
+}
+
+#[derive(Clone, Copy)]
+enum Num {
+    Int(i64),
+    Float(f64),
+}
+
+fn as_number(v: &Dynamic) -> Option<Num> {
+    if let Ok(b) = v.as_bool() {
+        Some(Num::Int(i64::from(b)))
+    } else if let Ok(n) = v.as_int() {
+        Some(Num::Int(n))
+    } else {
+        v.as_float().ok().map(Num::Float)
+    }
+}
+
+fn as_text(v: &Dynamic) -> Option<ImmutableString> {
+    if let Ok(c) = v.as_char() {
+        return Some(c.to_string().into());
+    }
+    v.as_immutable_string_ref().ok().map(|s| s.clone())
+}
+
+fn is_list(v: &Dynamic) -> bool {
+    v.tag() == LIST_TAG
+}
+
+/// Exact numeric comparison; `None` when a NaN is involved.
+fn cmp_numbers(a: Num, b: Num) -> Option<Ordering> {
+    match (a, b) {
+        (Num::Int(x), Num::Int(y)) => Some(x.cmp(&y)),
+        (Num::Float(x), Num::Float(y)) => x.partial_cmp(&y),
+        (Num::Int(x), Num::Float(y)) => cmp_int_float(x, y),
+        (Num::Float(x), Num::Int(y)) => cmp_int_float(y, x).map(Ordering::reverse),
+    }
+}
+
+/// Compare an int with a float exactly, as Python does (no rounding of
+/// the int to the nearest float).
+fn cmp_int_float(i: i64, f: f64) -> Option<Ordering> {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if f.is_nan() {
+        return None;
+    }
+    if f >= TWO_63 {
+        return Some(Ordering::Less);
+    }
+    if f < -TWO_63 {
+        return Some(Ordering::Greater);
+    }
+    let whole = f.trunc();
+    // |whole| < 2^63 (or == -2^63), so the cast is exact.
+    let ord = i.cmp(&(whole as i64));
+    Some(ord.then_with(|| {
+        if f > whole {
+            Ordering::Less
+        } else if f < whole {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rhai::{Array, Map};
+    use Ordering::{Equal, Greater, Less};
+
+    fn s(x: &str) -> Dynamic {
+        Dynamic::from(x.to_string())
+    }
+    fn i(x: i64) -> Dynamic {
+        Dynamic::from_int(x)
+    }
+    fn f(x: f64) -> Dynamic {
+        Dynamic::from_float(x)
+    }
+    fn t(items: Vec<Dynamic>) -> Dynamic {
+        Dynamic::from_array(items as Array)
+    }
+    fn list(items: Vec<Dynamic>) -> Dynamic {
+        let mut d = t(items);
+        d.set_tag(LIST_TAG);
+        d
+    }
+    fn dict(k: &str, v: Dynamic) -> Dynamic {
+        let mut m = Map::new();
+        m.insert(k.into(), v);
+        Dynamic::from_map(m)
+    }
+    fn err(a: &str, b: &str) -> Result<Ordering, String> {
+        Err(format!(
+            "'<' not supported between instances of '{a}' and '{b}'"
+        ))
+    }
+
+    #[test]
+    fn numbers_compare_across_types() {
+        assert_eq!(compare(&i(1), &i(2)), Ok(Less));
+        assert_eq!(compare(&i(2), &f(1.5)), Ok(Greater));
+        assert_eq!(compare(&f(2.0), &i(2)), Ok(Equal));
+        assert_eq!(compare(&Dynamic::TRUE, &i(1)), Ok(Equal));
+        assert_eq!(compare(&Dynamic::FALSE, &f(0.5)), Ok(Less));
+        assert_eq!(compare(&Dynamic::TRUE, &Dynamic::FALSE), Ok(Greater));
+        assert_eq!(compare(&i(-3), &f(-2.5)), Ok(Less));
+        assert_eq!(compare(&i(-2), &f(-2.5)), Ok(Greater));
+        assert_eq!(compare(&i(i64::MAX), &f(f64::INFINITY)), Ok(Less));
+        assert_eq!(compare(&i(i64::MIN), &f(-9.3e18)), Ok(Greater));
+        assert_eq!(
+            compare(&i(i64::MIN), &f(-9_223_372_036_854_775_808.0)),
+            Ok(Equal)
+        );
+    }
+
+    #[test]
+    fn int_float_comparison_is_exact() {
+        // Python: 2**53 + 1 > 2.0**53 and 2**63 - 1 < 2.0**63.
+        let two53 = 9_007_199_254_740_992.0;
+        assert_eq!(compare(&i((1 << 53) + 1), &f(two53)), Ok(Greater));
+        assert_eq!(compare(&f(two53), &i((1 << 53) + 1)), Ok(Less));
+        assert_eq!(compare(&i(i64::MAX), &f(9.223372036854776e18)), Ok(Less));
+    }
+
+    #[test]
+    fn nan_is_equal_to_everything() {
+        let nan = f(f64::NAN);
+        assert_eq!(compare(&nan, &i(1)), Ok(Equal));
+        assert_eq!(compare(&f(0.0), &nan), Ok(Equal));
+        // Python: (nan, 1) < (nan, 2) is False, and so is the reverse.
+        let a = t(vec![f(f64::NAN), i(1)]);
+        let b = t(vec![f(f64::NAN), i(2)]);
+        assert_eq!(compare(&a, &b), Ok(Equal));
+    }
+
+    #[test]
+    fn strings_by_code_point() {
+        assert_eq!(compare(&s("Store"), &s("Web")), Ok(Less));
+        assert_eq!(compare(&s("Z"), &s("a")), Ok(Less));
+        assert_eq!(compare(&s("ab"), &s("a")), Ok(Greater));
+        assert_eq!(compare(&s("é"), &s("€")), Ok(Less));
+        assert_eq!(compare(&s("\u{ff61}"), &s("😀")), Ok(Less));
+        assert_eq!(compare(&Dynamic::from_char('b'), &s("a")), Ok(Greater));
+        assert_eq!(compare(&Dynamic::from_char('a'), &s("a")), Ok(Equal));
+    }
+
+    #[test]
+    fn tuples_are_lexicographic() {
+        let a = t(vec![s("Web"), i(4)]);
+        let b = t(vec![s("Web"), i(10)]);
+        assert_eq!(compare(&a, &b), Ok(Less));
+        assert_eq!(compare(&t(vec![i(1)]), &t(vec![i(1), i(0)])), Ok(Less));
+        assert_eq!(compare(&t(vec![]), &t(vec![])), Ok(Equal));
+        // The first differing pair decides, later pairs are never looked at.
+        assert_eq!(
+            compare(&t(vec![i(1), s("a")]), &t(vec![i(2), i(3)])),
+            Ok(Less)
+        );
+        // Equal Nones and equal dicts are skipped.
+        let n1 = t(vec![Dynamic::UNIT, i(1)]);
+        let n2 = t(vec![Dynamic::UNIT, i(2)]);
+        assert_eq!(compare(&n1, &n2), Ok(Less));
+        let d1 = t(vec![dict("a", i(1)), i(1)]);
+        let d2 = t(vec![dict("a", f(1.0)), i(2)]);
+        assert_eq!(compare(&d1, &d2), Ok(Less));
+        let nested1 = t(vec![t(vec![i(20190101), s("Web")]), i(1)]);
+        let nested2 = t(vec![t(vec![i(20190101), s("Store")]), i(9)]);
+        assert_eq!(compare(&nested1, &nested2), Ok(Greater));
+        assert_eq!(compare(&list(vec![i(1)]), &list(vec![i(2)])), Ok(Less));
+    }
+
+    #[test]
+    fn none_only_equals_none() {
+        assert_eq!(compare(&Dynamic::UNIT, &Dynamic::UNIT), Ok(Equal));
+        assert_eq!(compare(&Dynamic::UNIT, &i(1)), err("NoneType", "int"));
+        assert_eq!(compare(&f(1.5), &Dynamic::UNIT), err("float", "NoneType"));
+    }
+
+    #[test]
+    fn incomparable_types_give_python_errors() {
+        assert_eq!(compare(&s("a"), &i(1)), err("str", "int"));
+        assert_eq!(compare(&Dynamic::TRUE, &s("x")), err("bool", "str"));
+        let a = t(vec![i(1), s("a")]);
+        let b = t(vec![i(1), i(2)]);
+        assert_eq!(compare(&a, &b), err("str", "int"));
+        assert_eq!(
+            compare(&list(vec![i(1)]), &t(vec![i(1)])),
+            err("list", "tuple")
+        );
+        assert_eq!(
+            compare(&t(vec![i(1)]), &list(vec![i(1)])),
+            err("tuple", "list")
+        );
+        let d = dict("a", i(1));
+        assert_eq!(compare(&d, &d.clone()), err("dict", "dict"));
+        let blob = Dynamic::from_blob(b"a".to_vec());
+        assert_eq!(compare(&blob, &s("a")), err("bytes", "str"));
+    }
+
+    #[test]
+    fn type_names() {
+        assert_eq!(py_type_name(&Dynamic::UNIT), "NoneType");
+        assert_eq!(py_type_name(&Dynamic::TRUE), "bool");
+        assert_eq!(py_type_name(&i(1)), "int");
+        assert_eq!(py_type_name(&f(1.0)), "float");
+        assert_eq!(py_type_name(&s("x")), "str");
+        assert_eq!(py_type_name(&Dynamic::from_char('x')), "str");
+        assert_eq!(py_type_name(&t(vec![])), "tuple");
+        assert_eq!(py_type_name(&list(vec![])), "list");
+        assert_eq!(py_type_name(&dict("a", i(1))), "dict");
+    }
+}

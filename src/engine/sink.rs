@@ -1,0 +1,55 @@
+//! Where the engine's output goes. The engine never writes to the terminal itself: the CLI
+//! or REPL provides a sink (plain stdout, or rustyline's external printer).
+
+use super::error::BatchError;
+
+pub trait OutputSink: Send + Sync {
+    /// A complete pprint block, ending in its blank line.
+    fn pprint(&self, block: &str);
+    /// A batch whose output operation failed.
+    fn batch_error(&self, err: &BatchError);
+    /// A warning for the user (e.g. receiver trouble), one line.
+    fn warn(&self, msg: &str);
+    /// Text printed by the script (`print`).
+    fn print(&self, text: &str);
+}
+
+/// Collects everything, for tests.
+#[derive(Default)]
+pub struct MemorySink {
+    pub out: std::sync::Mutex<String>,
+    pub err: std::sync::Mutex<String>,
+}
+
+impl MemorySink {
+    pub fn stdout(&self) -> String {
+        self.out.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+    pub fn stderr(&self) -> String {
+        self.err.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+impl OutputSink for MemorySink {
+    fn pprint(&self, block: &str) {
+        if let Ok(mut s) = self.out.lock() {
+            s.push_str(block);
+        }
+    }
+    fn batch_error(&self, err: &BatchError) {
+        if let Ok(mut s) = self.err.lock() {
+            s.push_str(&format!("ERROR: {err}\n"));
+        }
+    }
+    fn warn(&self, msg: &str) {
+        if let Ok(mut s) = self.err.lock() {
+            s.push_str(&format!("WARN: {msg}\n"));
+        }
+    }
+    fn print(&self, text: &str) {
+        if let Ok(mut s) = self.out.lock() {
+            s.push_str(text);
+            s.push('\n');
+        }
+    }
+}
