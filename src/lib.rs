@@ -1,3 +1,8 @@
 //! centella: Spark Streaming's DStream API, in-process, scripted with Rhai.
+//!
+//! Layers: `engine` (streams, windows, state, scheduling; no Rhai evaluation, no terminal),
+//! `script` (the only place that knows Rhai), `cli` (the only place that writes to the terminal).
 
+pub mod cli;
 pub mod engine;
+pub mod script;

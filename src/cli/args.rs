@@ -1,0 +1,85 @@
+//! `centella [OPTIONS] [SCRIPT]`.
+
+use crate::engine::clock::ClockKind;
+use crate::engine::dstream::output::Notation;
+use crate::engine::time::Time;
+use clap::Parser;
+
+pub const DEFAULT_START_TIME: &str = "2021-11-14 10:00:54";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "centella",
+    version,
+    about = "Spark Streaming's DStream API in an instant, scriptable shell",
+    after_help = "Examples:\n  centella examples/words.rhai\n  centella --clock fast --batches 6 examples/visits_window.rhai"
+)]
+pub struct Args {
+    /// A .rhai script to run (reads the script from stdin when it is not a terminal).
+    pub script: Option<String>,
+
+    /// When batches run: real (wall clock), fast (simulated, back to back; alias: virtual)
+    /// or manual (only on ssc.tick(n)).
+    #[arg(long, default_value = "real", value_parser = parse_clock)]
+    pub clock: ClockKind,
+
+    /// First batch time under the fast and manual clocks, local time zone.
+    #[arg(long, value_name = "YYYY-MM-DD HH:MM:SS", default_value = DEFAULT_START_TIME, value_parser = parse_time)]
+    pub start_time: Time,
+
+    /// Stop gracefully after N batches.
+    #[arg(long, value_name = "N")]
+    pub batches: Option<u64>,
+
+    /// Worker threads, as Spark's master URL: local, local[N] or local[*].
+    #[arg(long, default_value = "local[2]", value_parser = parse_master)]
+    pub master: usize,
+
+    /// How pprint writes records: python (like PySpark) or rhai.
+    #[arg(long, default_value = "python", value_parser = parse_notation)]
+    pub notation: Notation,
+}
+
+fn parse_clock(s: &str) -> Result<ClockKind, String> {
+    ClockKind::parse(s).ok_or_else(|| format!("unknown clock '{s}': use real, fast, virtual or manual"))
+}
+
+fn parse_time(s: &str) -> Result<Time, String> {
+    Time::parse_local(s).ok_or_else(|| format!("'{s}' is not a time like \"{DEFAULT_START_TIME}\""))
+}
+
+fn parse_notation(s: &str) -> Result<Notation, String> {
+    match s {
+        "python" => Ok(Notation::Python),
+        "rhai" => Ok(Notation::Rhai),
+        _ => Err(format!("unknown notation '{s}': use python or rhai")),
+    }
+}
+
+/// `local` → 1, `local[N]` → N, `local[*]` → the number of cores.
+pub fn parse_master(s: &str) -> Result<usize, String> {
+    let cores = || std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    match s {
+        "local" => Ok(1),
+        "local[*]" => Ok(cores()),
+        _ => s
+            .strip_prefix("local[")
+            .and_then(|r| r.strip_suffix(']'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .ok_or_else(|| format!("unsupported master '{s}': use local, local[N] or local[*]")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masters() {
+        assert_eq!(parse_master("local"), Ok(1));
+        assert_eq!(parse_master("local[4]"), Ok(4));
+        assert!(parse_master("local[0]").is_err());
+        assert!(parse_master("yarn").is_err());
+    }
+}

@@ -1,0 +1,115 @@
+//! Rhai closures as engine functions: compiled once, called per record with a call state
+//! (Rhai's global runtime state) built once per task instead of once per call.
+
+use crate::engine::func::{FnCall, FnError, Record, RecordFn};
+use rhai::{Engine, EvalAltResult, FnPtr, GlobalRuntimeState, NativeCallContext, Position};
+type SharedModule = rhai::Shared<rhai::Module>;
+
+/// A Rhai function pointer plus everything needed to call it from any thread.
+pub struct RhaiFn {
+    engine: &'static Engine,
+    fn_ptr: FnPtr,
+    lib: Vec<SharedModule>,
+    source: Option<String>,
+    arity: Option<usize>,
+    /// How to name this function in errors, e.g. `map at words.rhai:4:12`.
+    pub site: String,
+}
+
+impl RhaiFn {
+    pub fn new(engine: &'static Engine, ctx: &NativeCallContext, fn_ptr: FnPtr, site: String) -> RhaiFn {
+        let lib: Vec<SharedModule> = ctx.namespaces().to_vec();
+        let arity = script_arity(&lib, &fn_ptr);
+        RhaiFn {
+            engine,
+            fn_ptr,
+            lib,
+            source: ctx.call_source().map(str::to_string),
+            arity,
+            site,
+        }
+    }
+
+    fn new_global(&self) -> GlobalRuntimeState {
+        let mut global = self.engine.new_global_runtime_state();
+        global.lib.extend(self.lib.iter().cloned());
+        global.source = self.source.as_deref().map(Into::into);
+        global
+    }
+
+    /// One call, for functions called once per batch (transform, foreachRDD).
+    pub fn call_once(&self, args: Vec<Record>) -> Result<Record, FnError> {
+        let mut c = self.caller();
+        let mut args = args;
+        c.call(&mut args)
+    }
+}
+
+/// Parameters of a script closure, not counting captured variables (curried first).
+fn script_arity(lib: &[SharedModule], fn_ptr: &FnPtr) -> Option<usize> {
+    let name = fn_ptr.fn_name();
+    for m in lib {
+        for n in 0..=16 {
+            if let Some(def) = m.get_script_fn(name, n) {
+                return def.params.len().checked_sub(fn_ptr.curry().len());
+            }
+        }
+    }
+    None
+}
+
+struct RhaiCall<'a> {
+    f: &'a RhaiFn,
+    global: GlobalRuntimeState,
+}
+
+impl RecordFn for RhaiFn {
+    fn caller(&self) -> Box<dyn FnCall + '_> {
+        Box::new(RhaiCall {
+            f: self,
+            global: self.new_global(),
+        })
+    }
+
+    fn arity(&self) -> Option<usize> {
+        self.arity
+    }
+}
+
+impl FnCall for RhaiCall<'_> {
+    fn call(&mut self, args: &mut [Record]) -> Result<Record, FnError> {
+        let f = self.f;
+        let ctx = NativeCallContext::new_with_all_fields(
+            f.engine,
+            f.fn_ptr.fn_name(),
+            f.source.as_deref(),
+            &self.global,
+            Position::NONE,
+        );
+        f.fn_ptr
+            .call_raw(&ctx, None, args)
+            .map_err(|e| FnError(describe_error(&e, f.source.as_deref())))
+    }
+}
+
+/// A Rhai runtime error as one readable line: the innermost error, with `file:line:col`.
+pub fn describe_error(err: &EvalAltResult, source: Option<&str>) -> String {
+    let mut e = err;
+    while let EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = e {
+        e = inner;
+    }
+    let pos = e.position();
+    let mut text = e.to_string();
+    if let Some(cut) = text.rfind(" (line ") {
+        text.truncate(cut);
+    }
+    if pos.is_none() {
+        return text;
+    }
+    let file = source.unwrap_or("<input>");
+    match (pos.line(), pos.position()) {
+        (Some(l), Some(c)) => format!("{text} ({file}:{l}:{c})"),
+        (Some(l), None) => format!("{text} ({file}:{l})"),
+        _ => text,
+    }
+}

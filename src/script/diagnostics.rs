@@ -1,0 +1,106 @@
+//! Script errors as users read them: `file:line:col`, the source line and a caret.
+
+use super::closure::describe_error;
+use rhai::{EvalAltResult, ParseError, Position};
+use std::fmt;
+
+#[derive(Debug, Clone)]
+pub struct ScriptError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub file: String,
+    pub line: Option<usize>,
+    pub col: Option<usize>,
+    pub source_line: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Syntax,
+    Runtime,
+    /// A batch error re-raised by awaitTermination: already printed when it happened.
+    BatchFailed,
+    Interrupted,
+}
+
+fn line_of(code: &str, pos: Position) -> Option<String> {
+    pos.line()
+        .and_then(|l| code.lines().nth(l.saturating_sub(1)))
+        .map(str::to_string)
+}
+
+impl ScriptError {
+    pub fn syntax(e: &ParseError, file: &str, code: &str) -> ScriptError {
+        let pos = e.position();
+        ScriptError {
+            kind: ErrorKind::Syntax,
+            message: format!("Syntax error: {}", e.err_type()),
+            file: file.to_string(),
+            line: pos.line(),
+            col: pos.position(),
+            source_line: line_of(code, pos),
+        }
+    }
+
+    pub fn runtime(e: &EvalAltResult, file: &str, code: &str) -> ScriptError {
+        // The position of the outermost call is the line the user wrote.
+        let pos = e.position();
+        let mut message = describe_error(e, Some(file));
+        let mut kind = ErrorKind::Runtime;
+        if let Some(rest) = message.strip_prefix(super::BATCH_ERROR_MARK) {
+            message = rest.to_string();
+            kind = ErrorKind::BatchFailed;
+        }
+        if message.contains("interrupted (Ctrl-C)") || matches!(e, EvalAltResult::ErrorTerminated(..)) {
+            kind = ErrorKind::Interrupted;
+        }
+        if let Some(cut) = message.rfind(&format!(" ({file}:")) {
+            message.truncate(cut);
+        }
+        ScriptError {
+            kind,
+            message,
+            file: file.to_string(),
+            line: pos.line(),
+            col: pos.position(),
+            source_line: line_of(code, pos),
+        }
+    }
+
+    /// Whether more input could complete the code (for multi-line input in the REPL).
+    pub fn is_incomplete(e: &ParseError, code: &str) -> bool {
+        let pos = e.position();
+        let end_line = code.trim_end().lines().count().max(1);
+        matches!(e.err_type(), rhai::ParseErrorType::UnexpectedEOF)
+            || pos.is_none()
+            || pos.line().is_some_and(|l| l >= end_line)
+                && matches!(
+                    e.err_type(),
+                    rhai::ParseErrorType::MissingToken(..) | rhai::ParseErrorType::UnexpectedEOF
+                )
+    }
+}
+
+impl fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        let (Some(line), Some(src)) = (self.line, &self.source_line) else {
+            return write!(f, "  --> {}", self.file);
+        };
+        match self.col {
+            Some(col) => writeln!(f, "  --> {}:{line}:{col}", self.file)?,
+            None => writeln!(f, "  --> {}:{line}", self.file)?,
+        }
+        let num = line.to_string();
+        let pad = " ".repeat(num.len());
+        writeln!(f, "{pad} |")?;
+        writeln!(f, "{num} | {src}")?;
+        let caret_at = self.col.unwrap_or(1).saturating_sub(1);
+        let indent: String = src
+            .chars()
+            .take(caret_at)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        write!(f, "{pad} | {indent}^")
+    }
+}
