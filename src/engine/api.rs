@@ -340,7 +340,7 @@ impl DStream {
         let one = Record::from(1_i64);
         let keyed = self.map(native(move |a| Ok(pair_of(one.clone(), std::mem::take(&mut a[0])))), site.clone())?;
         let reduced = keyed.reduce_by_key_and_window(f, inv, window, slide, Some(1), None, site.clone())?;
-        reduced.map(native(|a| Ok(pair::split_pair(std::mem::take(&mut a[0]), "reduceByWindow")?.1)), site)
+        reduced.map(native(|a| Ok(pair::split_pair(&a[0], "reduceByWindow")?.1)), site)
     }
 
     /// `countByWindow(window, slide)`: `map(1).reduceByWindow(add, sub, ...)`.

@@ -22,7 +22,7 @@ pub fn list(v: Vec<Record>) -> Record {
 }
 
 /// Splits a record into (key, value), or explains what was expected.
-pub fn split_pair(r: Record, op: &str) -> Result<(Record, Record), FnError> {
+pub fn split_pair(r: &Record, op: &str) -> Result<(Record, Record), FnError> {
     if let Some(a) = r.read_lock::<rhai::Array>() {
         if a.len() == 2 {
             return Ok((a[0].clone(), a[1].clone()));
@@ -30,7 +30,7 @@ pub fn split_pair(r: Record, op: &str) -> Result<(Record, Record), FnError> {
     }
     Err(FnError(format!(
         "{op} expects (key, value) pairs, i.e. 2-element arrays, but got {}",
-        super::pyrepr::python_str(&r)
+        super::pyrepr::python_str(r)
     )))
 }
 
@@ -164,7 +164,7 @@ pub fn combine_by_key(
                 let mut task = agg.task();
                 let mut groups = Groups::default();
                 for r in p {
-                    let (k, v) = split_pair(r.clone(), op)?;
+                    let (k, v) = split_pair(r, op)?;
                     let key = Key::of(&k);
                     match groups.get_mut(&key) {
                         Some(slot) => {
@@ -225,7 +225,7 @@ pub fn partition_by(rdd: &Rdd, n: usize) -> Result<Rdd, FnError> {
     let n = n.max(1);
     let mut out: Vec<Partition> = vec![Vec::new(); n];
     for r in rdd.partitions().iter().flatten() {
-        let (k, _) = split_pair(r.clone(), "partitionBy")?;
+        let (k, _) = split_pair(r, "partitionBy")?;
         out[partition_of(&k, n)].push(r.clone());
     }
     Ok(Rdd::from_partitions(rdd.context().clone(), out))
@@ -237,7 +237,7 @@ pub fn map_values(rdd: &Rdd, f: &dyn RecordFn) -> Result<Rdd, FnError> {
         let mut c = f.caller();
         p.iter()
             .map(|r| {
-                let (k, v) = split_pair(r.clone(), "mapValues")?;
+                let (k, v) = split_pair(r, "mapValues")?;
                 Ok(pair_of(k, c.call1(v)?))
             })
             .collect()
@@ -250,7 +250,7 @@ pub fn flat_map_values(rdd: &Rdd, f: &dyn RecordFn) -> Result<Rdd, FnError> {
         let mut c = f.caller();
         let mut out = Vec::new();
         for r in p {
-            let (k, v) = split_pair(r.clone(), "flatMapValues")?;
+            let (k, v) = split_pair(r, "flatMapValues")?;
             for x in super::rdd::iterate(c.call1(v)?, "flatMapValues")? {
                 out.push(pair_of(k.clone(), x));
             }
@@ -264,7 +264,7 @@ pub fn project(rdd: &Rdd, index: usize) -> Result<Rdd, FnError> {
     rdd.map_partitions_native(|_, p| {
         p.iter()
             .map(|r| {
-                let (k, v) = split_pair(r.clone(), if index == 0 { "keys" } else { "values" })?;
+                let (k, v) = split_pair(r, if index == 0 { "keys" } else { "values" })?;
                 Ok(if index == 0 { k } else { v })
             })
             .collect()
@@ -279,7 +279,7 @@ pub fn cogroup_lists(rdds: &[&Rdd], n: usize, op: &str) -> Result<Vec<Vec<(Recor
         for p in r.partitions() {
             let mut q = Vec::with_capacity(p.len());
             for rec in p {
-                let (k, v) = split_pair(rec.clone(), op)?;
+                let (k, v) = split_pair(rec, op)?;
                 q.push(pair_of(k, pair_of(Record::from(i as i64), v)));
             }
             tagged.push(q);
@@ -297,10 +297,10 @@ pub fn cogroup_lists(rdds: &[&Rdd], n: usize, op: &str) -> Result<Vec<Vec<(Recor
         .map(|p| {
             p.iter()
                 .filter_map(|r| {
-                    let (k, vs) = split_pair(r.clone(), op).ok()?;
+                    let (k, vs) = split_pair(r, op).ok()?;
                     let mut bufs = vec![Vec::new(); count];
                     for tv in vs.into_array().unwrap_or_default() {
-                        if let Ok((i, v)) = split_pair(tv, op) {
+                        if let Ok((i, v)) = split_pair(&tv, op) {
                             let i = i.as_int().unwrap_or(0) as usize;
                             if let Some(b) = bufs.get_mut(i) {
                                 b.push(v);
@@ -386,7 +386,7 @@ pub fn sort_by_key(rdd: &Rdd, ascending: bool, n: Option<usize>) -> Result<Rdd, 
     let records = rdd.collect();
     let mut keys = Vec::with_capacity(records.len());
     for r in &records {
-        keys.push(split_pair(r.clone(), "sortByKey")?.0);
+        keys.push(split_pair(r, "sortByKey")?.0);
     }
     let mut idx: Vec<usize> = (0..records.len()).collect();
     sort_indices_by(&mut idx, &keys, !ascending)?;
@@ -425,7 +425,7 @@ pub fn distinct(rdd: &Rdd, n: Option<usize>) -> Result<Rdd, FnError> {
 pub fn count_by(rdd: &Rdd, by_key: bool) -> Result<Vec<(Record, i64)>, FnError> {
     let mut counts: IndexMap<Key, (Record, i64), FxBuildHasher> = IndexMap::default();
     for r in rdd.partitions().iter().flatten() {
-        let k = if by_key { split_pair(r.clone(), "countByKey")?.0 } else { r.clone() };
+        let k = if by_key { split_pair(r, "countByKey")?.0 } else { r.clone() };
         counts.entry(Key::of(&k)).or_insert((k, 0)).1 += 1;
     }
     Ok(counts.into_values().collect())

@@ -12,6 +12,8 @@ pub struct RhaiFn {
     lib: Vec<SharedModule>,
     source: Option<String>,
     arity: Option<usize>,
+    /// A natively executed equivalent of the closure, when its shape is a common one.
+    fast: Option<super::fast_path::FastShape>,
     /// How to name this function in errors, e.g. `map at words.rhai:4:12`.
     pub site: String,
 }
@@ -20,7 +22,9 @@ impl RhaiFn {
     pub fn new(engine: &'static Engine, ctx: &NativeCallContext, fn_ptr: FnPtr, site: String) -> RhaiFn {
         let lib: Vec<SharedModule> = ctx.namespaces().to_vec();
         let arity = script_arity(&lib, &fn_ptr);
+        let fast = super::fast_path::recognise(&lib, &fn_ptr);
         RhaiFn {
+            fast,
             engine,
             fn_ptr,
             lib,
@@ -79,6 +83,9 @@ impl RecordFn for RhaiFn {
 impl FnCall for RhaiCall<'_> {
     fn call(&mut self, args: &mut [Record]) -> Result<Record, FnError> {
         let f = self.f;
+        if let Some(out) = f.fast.as_ref().and_then(|s| s.run(args)) {
+            return Ok(out);
+        }
         let ctx = NativeCallContext::new_with_all_fields(
             f.engine,
             f.fn_ptr.fn_name(),
@@ -100,6 +107,9 @@ pub fn describe_error(err: &EvalAltResult, source: Option<&str>) -> String {
     }
     let pos = e.position();
     let mut text = e.to_string();
+    if let Some(rest) = text.strip_prefix("Runtime error: ") {
+        text = rest.to_string();
+    }
     if let Some(cut) = text.rfind(" (line ") {
         text.truncate(cut);
     }

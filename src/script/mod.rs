@@ -7,6 +7,7 @@ pub mod api_dstream;
 pub mod api_rdd;
 pub mod closure;
 pub mod diagnostics;
+pub mod fast_path;
 pub mod values;
 
 use crate::engine::clock::{interrupted, RunConfig};

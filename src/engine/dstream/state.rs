@@ -27,7 +27,7 @@ impl StateDStream {
                 .iter()
                 .map(|p| {
                     p.iter()
-                        .filter_map(|r| pair::split_pair(r.clone(), "updateStateByKey").ok())
+                        .filter_map(|r| pair::split_pair(r, "updateStateByKey").ok())
                         .map(|(k, vs)| (k, vs.into_array().unwrap_or_default(), Record::UNIT))
                         .collect()
                 })
@@ -64,8 +64,8 @@ impl StateDStream {
             let mut c = self.update.caller();
             let mut out = Vec::with_capacity(p.len());
             for r in p {
-                let (k, vs_s) = pair::split_pair(r.clone(), "updateStateByKey")?;
-                let (vs, s) = pair::split_pair(vs_s, "updateStateByKey")?;
+                let (k, vs_s) = pair::split_pair(r, "updateStateByKey")?;
+                let (vs, s) = pair::split_pair(&vs_s, "updateStateByKey")?;
                 let new_state = c.call2(vs, s)?;
                 if !new_state.is_unit() {
                     out.push(pair_of(k, new_state));

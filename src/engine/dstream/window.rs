@@ -64,8 +64,8 @@ impl ReducedWindowedDStream {
             let mut c = inv.caller();
             p.iter()
                 .map(|r| {
-                    let (k, vw) = pair::split_pair(r.clone(), "reduceByKeyAndWindow")?;
-                    let (v, w) = pair::split_pair(vw, "reduceByKeyAndWindow")?;
+                    let (k, vw) = pair::split_pair(r, "reduceByKeyAndWindow")?;
+                    let (v, w) = pair::split_pair(&vw, "reduceByKeyAndWindow")?;
                     let value = if w.is_unit() { v } else { c.call2(v, w)? };
                     Ok(pair_of(k, value))
                 })
@@ -126,7 +126,7 @@ impl DStreamOp for ReducedWindowedDStream {
 
 /// `filterFunc` helper for tests and `countByValueAndWindow`: keep pairs whose value > 0.
 pub fn positive_value(args: &mut [Record]) -> Result<Record, FnError> {
-    let (_, v) = pair::split_pair(std::mem::take(&mut args[0]), "filter")?;
+    let (_, v) = pair::split_pair(&args[0], "filter")?;
     let positive = match (v.as_int(), v.as_float()) {
         (Ok(i), _) => i > 0,
         (_, Ok(f)) => f > 0.0,
