@@ -162,7 +162,10 @@ impl FastShape {
         match self {
             FastShape::Add(a, b) => add(args.get(*a)?, args.get(*b)?),
             FastShape::Array(items) => {
-                let v = items.iter().map(|o| take(args, o)).collect::<Option<Vec<_>>>()?;
+                let mut v = Vec::with_capacity(items.len());
+                for o in items {
+                    v.push(take(args, o)?);
+                }
                 Some(Dynamic::from_array(v))
             }
             FastShape::SplitStr(i, d) => {

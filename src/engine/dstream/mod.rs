@@ -184,7 +184,13 @@ impl DStreamGraph {
     /// Spark's `clearMetadata`: forget RDDs older than each stream's remember duration.
     pub fn clear_metadata(&mut self, t: Time) {
         for node in &mut self.nodes {
-            let keep_after = t - node.remember;
+            // Spark keeps lazy RDD objects for `remember`; ours are materialised, so a stream
+            // nothing looks back on (remember == slide) drops its batch as soon as it is done.
+            let keep_after = if node.remember > node.slide {
+                t - node.remember
+            } else {
+                t
+            };
             node.generated.retain(|&time, _| time > keep_after);
         }
     }

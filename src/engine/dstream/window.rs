@@ -92,11 +92,17 @@ impl DStreamOp for ReducedWindowedDStream {
         let parent_slide = g.slide(self.parent);
         let (cur_begin, cur_end) = (t - self.window, t);
         let (prev_begin, prev_end) = (cur_begin - slide, cur_end - slide);
-        let previous = g.get_or_compute(me, prev_end)?;
+        // PySpark: "for small window, reduce once will be better than twice".
+        let use_inverse = self.inv.is_some() && self.window.0 >= slide.0 * 5;
+        let previous = if use_inverse {
+            g.get_or_compute(me, prev_end)?
+        } else {
+            None
+        };
         let site = g.site(me).clone();
         let fail = |e: FnError| StreamError::at(&site, e);
         match (&self.inv, previous) {
-            (Some(inv), Some(previous)) if self.window.0 >= slide.0 * 5 => {
+            (Some(inv), Some(previous)) => {
                 let old = g.slice(self.parent, prev_begin + parent_slide, cur_begin)?;
                 let subtracted = if old.is_empty() {
                     previous
