@@ -117,6 +117,11 @@ impl DStream {
         self.ctx.graph().slide(self.id)
     }
 
+    /// `reduceByKeyAndWindow <- map <- queueStream`.
+    pub fn lineage(&self) -> String {
+        self.ctx.graph().lineage(self.id)
+    }
+
     /// A stream computed per batch from this one's RDD.
     pub fn per_batch<F>(&self, site: OpSite, f: F) -> Result<DStream>
     where

@@ -54,3 +54,19 @@ pub static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::Atomi
 pub fn interrupted() -> bool {
     INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
 }
+
+/// Set by Ctrl-C in the interactive shell: running closures and waits give up, but streams
+/// keep running (Spark would not stop them either). Cleared after the batch it interrupted.
+pub static ABORT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn abort_requested() -> bool {
+    ABORT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+pub fn request_abort() {
+    ABORT.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn clear_abort() {
+    ABORT.store(false, std::sync::atomic::Ordering::Relaxed);
+}

@@ -32,6 +32,8 @@ pub enum StreamingError {
     Batch(BatchError),
     #[error("interrupted (Ctrl-C): the streaming context was stopped")]
     Interrupted,
+    #[error("interrupted (Ctrl-C); the streaming context keeps running")]
+    Aborted,
     #[error("{0}")]
     Invalid(String),
 }

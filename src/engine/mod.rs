@@ -17,4 +17,5 @@ pub mod pyrepr;
 pub mod rdd;
 pub mod sc;
 pub mod sink;
+pub mod stats;
 pub mod time;

@@ -60,8 +60,7 @@ pub fn register(engine: &mut Engine, api: &Api) {
 }
 
 fn describe(ds: &DStream) -> String {
-    let g = ds.ctx.graph();
-    format!("DStream[{}]", g.site(ds.id))
+    format!("DStream[{}]", ds.lineage())
 }
 
 fn register_simple(engine: &mut Engine) {

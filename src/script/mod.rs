@@ -10,7 +10,7 @@ pub mod diagnostics;
 pub mod fast_path;
 pub mod values;
 
-use crate::engine::clock::{interrupted, RunConfig};
+use crate::engine::clock::{abort_requested, interrupted, RunConfig};
 use crate::engine::context::StreamingContext;
 use crate::engine::sc::SparkContext;
 use crate::engine::time::Duration;
@@ -45,7 +45,9 @@ impl ScriptHost {
         let sink = api.config.sink.clone();
         engine.on_print(move |s| sink.print(s));
         engine.on_debug(|s, src, pos| eprintln!("{}{pos:?} | {s}", src.map(|s| format!("{s}:")).unwrap_or_default()));
-        engine.on_progress(|_| interrupted().then(|| Dynamic::from("interrupted (Ctrl-C)")));
+        engine.on_progress(|_| {
+            (interrupted() || abort_requested()).then(|| Dynamic::from("interrupted (Ctrl-C)"))
+        });
         api_context::register(&mut engine, &api);
         api_dstream::register(&mut engine, &api);
         api_rdd::register(&mut engine, &api);

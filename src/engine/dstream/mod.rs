@@ -234,7 +234,28 @@ impl DStreamGraph {
                 errors.push(e.in_batch(t));
             }
         }
-        self.clear_metadata(t);
         errors
+    }
+
+    /// Records the input streams produced for batch `t` (while their RDDs are still held).
+    pub fn input_records(&self, t: Time) -> u64 {
+        self.nodes
+            .iter()
+            .filter(|n| n.op.input_drained().is_some())
+            .filter_map(|n| n.generated.get(&t))
+            .map(|r| r.count() as u64)
+            .sum()
+    }
+
+    /// `reduceByKeyAndWindow <- map <- queueStream`: the stream's first-parent lineage.
+    pub fn lineage(&self, id: StreamId) -> String {
+        let mut names = Vec::new();
+        let mut cur = Some(id);
+        while let Some(i) = cur {
+            names.push(self.nodes[i].site.op.clone());
+            cur = self.nodes[i].op.parents().first().copied();
+        }
+        names.dedup();
+        names.join(" <- ")
     }
 }
