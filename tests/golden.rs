@@ -50,7 +50,10 @@ fn first_difference(expected: &str, actual: &str) -> Option<String> {
 fn run_golden(name: &str, batches: u32, cwd: Cwd) {
     let root = Path::new(ROOT);
     let script = root.join("examples").join(format!("{name}.rhai"));
-    let golden = root.join("tests").join("golden").join(format!("{name}.out"));
+    let golden = root
+        .join("tests")
+        .join("golden")
+        .join(format!("{name}.out"));
     let expected = std::fs::read_to_string(&golden)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", golden.display()));
 
@@ -70,10 +73,17 @@ fn run_golden(name: &str, batches: u32, cwd: Cwd) {
 
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{name}: centella failed ({})\nstderr:\n{stderr}", output.status);
+    assert!(
+        output.status.success(),
+        "{name}: centella failed ({})\nstderr:\n{stderr}",
+        output.status
+    );
     assert!(stderr.is_empty(), "{name}: unexpected stderr:\n{stderr}");
     if let Some(diff) = first_difference(&expected, &stdout) {
-        panic!("{name}: stdout differs from {}\n{diff}\n--- full stdout ---\n{stdout}", golden.display());
+        panic!(
+            "{name}: stdout differs from {}\n{diff}\n--- full stdout ---\n{stdout}",
+            golden.display()
+        );
     }
 }
 
@@ -115,7 +125,13 @@ golden!(trending_authors, 8, Root);
 fn first_difference_reports_line_and_both_sides() {
     assert_eq!(first_difference("a\nb\n", "a\nb\n"), None);
     let msg = first_difference("a\nb\n", "a\nc\n").unwrap();
-    assert!(msg.contains("line 2") && msg.contains("\"b\\n\"") && msg.contains("\"c\\n\""), "{msg}");
+    assert!(
+        msg.contains("line 2") && msg.contains("\"b\\n\"") && msg.contains("\"c\\n\""),
+        "{msg}"
+    );
     let msg = first_difference("a\nb\n", "a\n").unwrap();
-    assert!(msg.contains("line 2") && msg.contains("<end of output>"), "{msg}");
+    assert!(
+        msg.contains("line 2") && msg.contains("<end of output>"),
+        "{msg}"
+    );
 }

@@ -2,8 +2,8 @@
 //! outcome into an exit status (0 ok, 1 script or batch error, 130 interrupted).
 
 use crate::engine::context::ContextState;
-use crate::script::diagnostics::ErrorKind;
 use crate::script::ScriptHost;
+use crate::script::diagnostics::ErrorKind;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;

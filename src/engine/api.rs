@@ -6,12 +6,12 @@ use super::dstream::input::QueueInputDStream;
 use super::dstream::output::{OutputAction, OutputOp};
 use super::dstream::state::StateDStream;
 use super::dstream::transformed::{BatchFn, TransformedDStream};
-use super::dstream::window::{positive_value, ReducedWindowedDStream, WindowedDStream};
+use super::dstream::window::{ReducedWindowedDStream, WindowedDStream, positive_value};
 use super::dstream::{DStreamOp, StreamId};
 use super::error::StreamingError;
-use super::func::{native, FnError, OpSite, RddOutputFn, Record, RecordFn};
-use super::pair::{self, list, JoinKind};
-use super::rdd::{pair_of, Rdd};
+use super::func::{FnError, OpSite, RddOutputFn, Record, RecordFn, native};
+use super::pair::{self, JoinKind, list};
+use super::rdd::{Rdd, pair_of};
 use super::time::{Duration, Time};
 use std::sync::Arc;
 
@@ -72,6 +72,12 @@ impl StreamingContext {
         if items.is_empty() && default.is_none() {
             return Err(StreamingError::EmptyQueue);
         }
+        // PySpark: `if not rdds and default: rdds = [rdds]`, one empty batch before the default.
+        let items = if items.is_empty() {
+            vec![self.spark_context().parallelize(Vec::new(), None)]
+        } else {
+            items
+        };
         let op = Arc::new(QueueInputDStream::new(items, one_at_a_time, default));
         self.add_stream(op, site, self.batch_duration(), false)
     }
@@ -87,7 +93,9 @@ impl StreamingContext {
     /// `ssc.union(*dstreams)`.
     pub fn union(&self, streams: &[DStream], site: OpSite) -> Result<DStream> {
         let Some(first) = streams.first() else {
-            return Err(StreamingError::Invalid("ValueError: should have at least one DStream to union".into()));
+            return Err(StreamingError::Invalid(
+                "ValueError: should have at least one DStream to union".into(),
+            ));
         };
         self.check_same_context(streams)?;
         let slide = self.graph().slide(first.id);
@@ -97,7 +105,12 @@ impl StreamingContext {
         let ids = streams.iter().map(|s| s.id).collect();
         let sc = self.spark_context().clone();
         let f: BatchFn = Arc::new(move |_, rdds| Ok(sc.union(rdds)));
-        self.add_stream(Arc::new(TransformedDStream::new(ids, f)), site, slide, false)
+        self.add_stream(
+            Arc::new(TransformedDStream::new(ids, f)),
+            site,
+            slide,
+            false,
+        )
     }
 
     /// `ssc.transform(dstreams, func)`: `func` gets the batch's RDDs of every stream.
@@ -108,7 +121,12 @@ impl StreamingContext {
             .map(|s| self.graph().slide(s.id))
             .unwrap_or(self.batch_duration());
         let ids = streams.iter().map(|s| s.id).collect();
-        self.add_stream(Arc::new(TransformedDStream::new(ids, f)), site, slide, false)
+        self.add_stream(
+            Arc::new(TransformedDStream::new(ids, f)),
+            site,
+            slide,
+            false,
+        )
     }
 }
 
@@ -199,7 +217,9 @@ impl DStream {
         let add = native(add_ints);
         self.per_batch(site, move |_, r| {
             let ones = r.map_partitions_native(|_, p| {
-                Ok(p.iter().map(|x| pair_of(x.clone(), Record::from(1_i64))).collect())
+                Ok(p.iter()
+                    .map(|x| pair_of(x.clone(), Record::from(1_i64)))
+                    .collect())
             })?;
             pair::reduce_by_key(&ones, &*add, n)
         })
@@ -209,7 +229,12 @@ impl DStream {
         n.unwrap_or_else(|| self.ctx.spark_context().default_parallelism())
     }
 
-    pub fn reduce_by_key(&self, f: Arc<dyn RecordFn>, n: Option<usize>, site: OpSite) -> Result<DStream> {
+    pub fn reduce_by_key(
+        &self,
+        f: Arc<dyn RecordFn>,
+        n: Option<usize>,
+        site: OpSite,
+    ) -> Result<DStream> {
         let n = self.partitions_or_default(n);
         self.per_batch(site, move |_, r| pair::reduce_by_key(r, &*f, n))
     }
@@ -260,7 +285,13 @@ impl DStream {
         self.with_other(other, site, move |_, a, b| pair::cogroup(a, b, n))
     }
 
-    pub fn join(&self, other: &DStream, kind: JoinKind, n: Option<usize>, site: OpSite) -> Result<DStream> {
+    pub fn join(
+        &self,
+        other: &DStream,
+        kind: JoinKind,
+        n: Option<usize>,
+        site: OpSite,
+    ) -> Result<DStream> {
         let n = self.partitions_or_default(n);
         self.with_other(other, site, move |_, a, b| pair::join(a, b, n, kind))
     }
@@ -272,10 +303,11 @@ impl DStream {
         if parent == 0 || ms(window) % parent != 0 {
             return Err(StreamingError::WindowNotMultiple(parent));
         }
-        if let Some(s) = slide {
-            if s != 0.0 && ms(s) % parent != 0 {
-                return Err(StreamingError::SlideNotMultiple(parent));
-            }
+        if let Some(s) = slide
+            && s != 0.0
+            && ms(s) % parent != 0
+        {
+            return Err(StreamingError::SlideNotMultiple(parent));
         }
         Ok(())
     }
@@ -343,15 +375,33 @@ impl DStream {
         site: OpSite,
     ) -> Result<DStream> {
         let one = Record::from(1_i64);
-        let keyed = self.map(native(move |a| Ok(pair_of(one.clone(), std::mem::take(&mut a[0])))), site.clone())?;
-        let reduced = keyed.reduce_by_key_and_window(f, inv, window, slide, Some(1), None, site.clone())?;
-        reduced.map(native(|a| Ok(pair::split_pair(&a[0], "reduceByWindow")?.1)), site)
+        let keyed = self.map(
+            native(move |a| Ok(pair_of(one.clone(), std::mem::take(&mut a[0])))),
+            site.clone(),
+        )?;
+        let reduced =
+            keyed.reduce_by_key_and_window(f, inv, window, slide, Some(1), None, site.clone())?;
+        reduced.map(
+            native(|a| Ok(pair::split_pair(&a[0], "reduceByWindow")?.1)),
+            site,
+        )
     }
 
     /// `countByWindow(window, slide)`: `map(1).reduceByWindow(add, sub, ...)`.
-    pub fn count_by_window(&self, window: f64, slide: Option<f64>, site: OpSite) -> Result<DStream> {
+    pub fn count_by_window(
+        &self,
+        window: f64,
+        slide: Option<f64>,
+        site: OpSite,
+    ) -> Result<DStream> {
         let ones = self.map(native(|_| Ok(Record::from(1_i64))), site.clone())?;
-        ones.reduce_by_window(native(add_ints), Some(native(sub_ints)), window, slide, site)
+        ones.reduce_by_window(
+            native(add_ints),
+            Some(native(sub_ints)),
+            window,
+            slide,
+            site,
+        )
     }
 
     /// `countByValueAndWindow(window, slide, numPartitions)`: zero counts are filtered out.
@@ -394,7 +444,10 @@ impl DStream {
         });
         let drop_front = native(|a| {
             let x = std::mem::take(&mut a[0]).into_array().unwrap_or_default();
-            let k = a[1].read_lock::<rhai::Array>().map(|b| b.len()).unwrap_or(0);
+            let k = a[1]
+                .read_lock::<rhai::Array>()
+                .map(|b| b.len())
+                .unwrap_or(0);
             Ok(list(x.into_iter().skip(k).collect()))
         });
         lists.reduce_by_key_and_window(extend, Some(drop_front), window, slide, n, None, site)
@@ -424,15 +477,11 @@ impl DStream {
                 "org.apache.spark.SparkException: DStream has not been initialized (call slice after ssc.start())".into(),
             ));
         }
-        let mut g = self
-            .ctx
-            .inner
-            .graph
-            .try_lock()
-            .map_err(|_| StreamingError::Invalid("slice() cannot be called while a batch is running".into()))?;
-        g.slice(self.id, from, to).map_err(|e| {
-            StreamingError::Invalid(format!("{}: {}", e.site, e.message))
-        })
+        let mut g = self.ctx.inner.graph.try_lock().map_err(|_| {
+            StreamingError::Invalid("slice() cannot be called while a batch is running".into())
+        })?;
+        g.slice(self.id, from, to)
+            .map_err(|e| StreamingError::Invalid(format!("{}: {}", e.site, e.message)))
     }
 
     fn add_output(&self, action: OutputAction, site: OpSite) -> Result<()> {
@@ -454,7 +503,12 @@ impl DStream {
         self.add_output(OutputAction::ForEach(f), site)
     }
 
-    pub fn save_as_text_files(&self, prefix: String, suffix: Option<String>, site: OpSite) -> Result<()> {
+    pub fn save_as_text_files(
+        &self,
+        prefix: String,
+        suffix: Option<String>,
+        site: OpSite,
+    ) -> Result<()> {
         self.add_output(OutputAction::SaveAsTextFiles { prefix, suffix }, site)
     }
 }

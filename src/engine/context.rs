@@ -2,12 +2,12 @@
 //! behind a lock, and Spark's `JobGenerator` / `JobScheduler` for the real clock. Under the
 //! simulated clocks the caller drives batches (`run_until`, `tick`), so runs are deterministic.
 
-use super::clock::{abort_requested, clear_abort, interrupted, now_ms, ClockKind, RunConfig};
-use super::stats::{BatchHistory, BatchInfo};
-use super::dstream::output::OutputEnv;
+use super::clock::{ClockKind, RunConfig, abort_requested, clear_abort, interrupted, now_ms};
 use super::dstream::DStreamGraph;
+use super::dstream::output::OutputEnv;
 use super::error::{BatchError, StreamingError};
 use super::sc::SparkContext;
+use super::stats::{BatchHistory, BatchInfo};
 use super::time::{Duration, Time};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -294,7 +294,10 @@ impl StreamingContext {
     }
 
     fn limit_reached(&self, count: u64) -> bool {
-        self.inner.config.max_batches.is_some_and(|max| count >= max)
+        self.inner
+            .config
+            .max_batches
+            .is_some_and(|max| count >= max)
     }
 
     /// Runs the batch for time `t` and records the outcome: the engine's one entry point
@@ -402,14 +405,15 @@ impl StreamingContext {
                 lock(&self.inner.status).sim_now = until.unwrap_or(next);
                 break;
             }
-            if until.is_none() && self.inner.config.max_batches.is_none() {
-                if self.graph().inputs_drained() {
-                    let n = idle_batches.get_or_insert(0);
-                    if *n >= settle {
-                        lock(&self.inner.status).stop_requested.get_or_insert(true);
-                    }
-                    *n += 1;
+            if until.is_none()
+                && self.inner.config.max_batches.is_none()
+                && self.graph().inputs_drained()
+            {
+                let n = idle_batches.get_or_insert(0);
+                if *n >= settle {
+                    lock(&self.inner.status).stop_requested.get_or_insert(true);
                 }
+                *n += 1;
             }
             if !self.step_simulated() {
                 break;

@@ -6,25 +6,43 @@ use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StreamingError {
-    #[error("java.lang.IllegalArgumentException: requirement failed: The checkpoint directory has not been set. Please set it by StreamingContext.checkpoint().")]
+    #[error(
+        "java.lang.IllegalArgumentException: requirement failed: The checkpoint directory has not been set. Please set it by StreamingContext.checkpoint()."
+    )]
     CheckpointDirNotSet,
-    #[error("java.lang.IllegalArgumentException: requirement failed: No output operations registered, so nothing to execute")]
+    #[error(
+        "java.lang.IllegalArgumentException: requirement failed: No output operations registered, so nothing to execute"
+    )]
     NoOutputOperations,
-    #[error("java.lang.IllegalStateException: Adding new inputs, transformations, and output operations after starting a context is not supported")]
+    #[error(
+        "java.lang.IllegalStateException: Adding new inputs, transformations, and output operations after starting a context is not supported"
+    )]
     AddAfterStart,
-    #[error("java.lang.IllegalStateException: Adding new inputs, transformations, and output operations after stopping a context is not supported")]
+    #[error(
+        "java.lang.IllegalStateException: Adding new inputs, transformations, and output operations after stopping a context is not supported"
+    )]
     AddAfterStop,
     #[error("java.lang.IllegalStateException: StreamingContext has already been stopped")]
     AlreadyStopped,
-    #[error("java.lang.IllegalStateException: Only one StreamingContext may be started in this JVM. Currently running StreamingContext was started at{0}")]
+    #[error(
+        "java.lang.IllegalStateException: Only one StreamingContext may be started in this JVM. Currently running StreamingContext was started at{0}"
+    )]
     AnotherContextActive(String),
-    #[error("ValueError: windowDuration must be multiple of the parent dstream's slide (batch) duration ({0} ms)")]
+    #[error(
+        "ValueError: windowDuration must be multiple of the parent dstream's slide (batch) duration ({0} ms)"
+    )]
     WindowNotMultiple(i64),
-    #[error("ValueError: slideDuration must be multiple of the parent dstream's slide (batch) duration ({0} ms)")]
+    #[error(
+        "ValueError: slideDuration must be multiple of the parent dstream's slide (batch) duration ({0} ms)"
+    )]
     SlideNotMultiple(i64),
-    #[error("java.lang.IllegalArgumentException: requirement failed: Some of the DStreams have different slide durations")]
+    #[error(
+        "java.lang.IllegalArgumentException: requirement failed: Some of the DStreams have different slide durations"
+    )]
     DifferentSlides,
-    #[error("java.lang.IllegalArgumentException: requirement failed: Some of the DStreams have different contexts")]
+    #[error(
+        "java.lang.IllegalArgumentException: requirement failed: Some of the DStreams have different contexts"
+    )]
     DifferentContexts,
     #[error("IndexError: list index out of range")]
     EmptyQueue,

@@ -50,8 +50,14 @@ mod tests {
 
     #[test]
     fn python_equal_values_are_equal_keys() {
-        assert_eq!(Key::of(&Dynamic::from(1_i64)), Key::of(&Dynamic::from(1.0_f64)));
-        assert_eq!(Key::of(&Dynamic::from(true)), Key::of(&Dynamic::from(1_i64)));
+        assert_eq!(
+            Key::of(&Dynamic::from(1_i64)),
+            Key::of(&Dynamic::from(1.0_f64))
+        );
+        assert_eq!(
+            Key::of(&Dynamic::from(true)),
+            Key::of(&Dynamic::from(1_i64))
+        );
         assert_eq!(Key::of(&Dynamic::from('a')), Key::of(&Dynamic::from("a")));
         assert_ne!(Key::of(&Dynamic::from("1")), Key::of(&Dynamic::from(1_i64)));
         let t: rhai::Array = vec![Dynamic::from("Web"), Dynamic::from(1_i64)];

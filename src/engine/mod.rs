@@ -9,6 +9,7 @@ pub mod context;
 pub mod dstream;
 pub mod error;
 pub mod func;
+pub mod jvm_random;
 pub mod key;
 pub mod pair;
 pub mod pyhash;

@@ -7,12 +7,15 @@ use super::func::{FnCall, FnError, Record, RecordFn};
 use super::key::Key;
 use super::pyhash::partition_of;
 use super::pyrepr::LIST_TAG;
-use super::rdd::{pair_of, sort_indices_by, Partition, Rdd};
+use super::rdd::{Partition, Rdd, pair_of, sort_indices_by};
 use indexmap::IndexMap;
 use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
 type Groups = IndexMap<Key, (Record, Record), FxBuildHasher>;
+
+/// Per reduce partition: each key with one list of values per cogrouped RDD.
+pub type CogroupPartitions = Vec<Vec<(Record, Vec<Vec<Record>>)>>;
 
 /// A Python list (prints as `[a, b]`, unlike a tuple).
 pub fn list(v: Vec<Record>) -> Record {
@@ -23,10 +26,10 @@ pub fn list(v: Vec<Record>) -> Record {
 
 /// Splits a record into (key, value), or explains what was expected.
 pub fn split_pair(r: &Record, op: &str) -> Result<(Record, Record), FnError> {
-    if let Some(a) = r.read_lock::<rhai::Array>() {
-        if a.len() == 2 {
-            return Ok((a[0].clone(), a[1].clone()));
-        }
+    if let Some(a) = r.read_lock::<rhai::Array>()
+        && a.len() == 2
+    {
+        return Ok((a[0].clone(), a[1].clone()));
     }
     Err(FnError(format!(
         "{op} expects (key, value) pairs, i.e. 2-element arrays, but got {}",
@@ -148,12 +151,7 @@ fn merge_into(
 }
 
 /// `combineByKey` into `n` hash partitions, exactly as PySpark orders its output.
-pub fn combine_by_key(
-    rdd: &Rdd,
-    agg: &dyn Aggregator,
-    n: usize,
-    op: &str,
-) -> Result<Rdd, FnError> {
+pub fn combine_by_key(rdd: &Rdd, agg: &dyn Aggregator, n: usize, op: &str) -> Result<Rdd, FnError> {
     let n = n.max(1);
     let parts = rdd.partitions();
     // Map side: local combine, then buckets per reduce partition.
@@ -195,14 +193,9 @@ pub fn combine_by_key(
                 for map_out in &buckets {
                     for (key, k, c) in &map_out[p] {
                         let (key, k, c) = (key.clone(), k.clone(), c.clone());
-                        merge_into(
-                            &mut groups,
-                            key,
-                            k,
-                            c,
-                            &mut |c| Ok(c),
-                            &mut |a, b| task.merge_combiners(a, b),
-                        )?;
+                        merge_into(&mut groups, key, k, c, &mut |c| Ok(c), &mut |a, b| {
+                            task.merge_combiners(a, b)
+                        })?;
                     }
                 }
                 Ok(groups.into_values().map(|(k, c)| pair_of(k, c)).collect())
@@ -272,7 +265,7 @@ pub fn project(rdd: &Rdd, index: usize) -> Result<Rdd, FnError> {
 }
 
 /// PySpark's cogroup of several RDDs: per key (in shuffle order), one list of values per RDD.
-pub fn cogroup_lists(rdds: &[&Rdd], n: usize, op: &str) -> Result<Vec<Vec<(Record, Vec<Vec<Record>>)>>, FnError> {
+pub fn cogroup_lists(rdds: &[&Rdd], n: usize, op: &str) -> Result<CogroupPartitions, FnError> {
     let count = rdds.len();
     let mut tagged = Vec::new();
     for (i, r) in rdds.iter().enumerate() {
@@ -403,7 +396,12 @@ pub fn sort_by_key(rdd: &Rdd, ascending: bool, n: Option<usize>) -> Result<Rdd, 
 }
 
 /// `sortBy(f, ascending, numPartitions)` = `keyBy(f).sortByKey(...).values()`.
-pub fn sort_by(rdd: &Rdd, f: &dyn RecordFn, ascending: bool, n: Option<usize>) -> Result<Rdd, FnError> {
+pub fn sort_by(
+    rdd: &Rdd,
+    f: &dyn RecordFn,
+    ascending: bool,
+    n: Option<usize>,
+) -> Result<Rdd, FnError> {
     let keyed = rdd.map_partitions_native(|_, p| {
         let mut c = f.caller();
         p.iter()
@@ -415,7 +413,9 @@ pub fn sort_by(rdd: &Rdd, f: &dyn RecordFn, ascending: bool, n: Option<usize>) -
 
 /// `distinct(n)`: PySpark's `map((x, None)).reduceByKey(lambda x, _: x).map(x[0])`.
 pub fn distinct(rdd: &Rdd, n: Option<usize>) -> Result<Rdd, FnError> {
-    let keyed = rdd.map_partitions_native(|_, p| Ok(p.iter().map(|r| pair_of(r.clone(), Record::UNIT)).collect()))?;
+    let keyed = rdd.map_partitions_native(|_, p| {
+        Ok(p.iter().map(|r| pair_of(r.clone(), Record::UNIT)).collect())
+    })?;
     let keep_first = super::func::native(|a| Ok(std::mem::take(&mut a[0])));
     let n = n.unwrap_or_else(|| rdd.num_partitions());
     project(&reduce_by_key(&keyed, &*keep_first, n)?, 0)
@@ -425,7 +425,11 @@ pub fn distinct(rdd: &Rdd, n: Option<usize>) -> Result<Rdd, FnError> {
 pub fn count_by(rdd: &Rdd, by_key: bool) -> Result<Vec<(Record, i64)>, FnError> {
     let mut counts: IndexMap<Key, (Record, i64), FxBuildHasher> = IndexMap::default();
     for r in rdd.partitions().iter().flatten() {
-        let k = if by_key { split_pair(r, "countByKey")?.0 } else { r.clone() };
+        let k = if by_key {
+            split_pair(r, "countByKey")?.0
+        } else {
+            r.clone()
+        };
         counts.entry(Key::of(&k)).or_insert((k, 0)).1 += 1;
     }
     Ok(counts.into_values().collect())
@@ -439,7 +443,9 @@ mod tests {
     use crate::engine::sc::SparkContext;
 
     fn pairs(v: &[(&str, i64)]) -> Vec<Record> {
-        v.iter().map(|(k, n)| pair_of(Record::from(k.to_string()), Record::from(*n))).collect()
+        v.iter()
+            .map(|(k, n)| pair_of(Record::from(k.to_string()), Record::from(*n)))
+            .collect()
     }
 
     fn show(r: &Rdd) -> Vec<String> {
@@ -447,17 +453,30 @@ mod tests {
     }
 
     fn add() -> std::sync::Arc<dyn RecordFn> {
-        native(|a| Ok(Record::from(a[0].as_int().unwrap_or(0) + a[1].as_int().unwrap_or(0))))
+        native(|a| {
+            Ok(Record::from(
+                a[0].as_int().unwrap_or(0) + a[1].as_int().unwrap_or(0),
+            ))
+        })
     }
 
     #[test]
     fn reduce_by_key_prints_in_pyspark_order() {
         // window3's first batch: PySpark prints Web, social_media, Store.
         let sc = SparkContext::new(2).expect("pool");
-        let data = pairs(&[("Web", 1), ("Web", 3), ("Store", 2), ("social_media", 1), ("Store", 2)]);
+        let data = pairs(&[
+            ("Web", 1),
+            ("Web", 3),
+            ("Store", 2),
+            ("social_media", 1),
+            ("Store", 2),
+        ]);
         let r = sc.parallelize(data, None);
         let out = reduce_by_key(&r, &*add(), 2).expect("reduce");
-        assert_eq!(show(&out), vec!["('Web', 4)", "('social_media', 1)", "('Store', 4)"]);
+        assert_eq!(
+            show(&out),
+            vec!["('Web', 4)", "('social_media', 1)", "('Store', 4)"]
+        );
     }
 
     #[test]
@@ -469,10 +488,16 @@ mod tests {
         assert_eq!(show(&inner), vec!["('a', (1, 3))"]);
         let mut full = show(&join(&a, &b, 2, JoinKind::FullOuter).expect("join"));
         full.sort();
-        assert_eq!(full, vec!["('a', (1, 3))", "('b', (2, None))", "('c', (None, 4))"]);
+        assert_eq!(
+            full,
+            vec!["('a', (1, 3))", "('b', (2, None))", "('c', (None, 4))"]
+        );
         let mut cg = show(&cogroup(&a, &b, 2).expect("cogroup"));
         cg.sort();
-        assert_eq!(cg, vec!["('a', ([1], [3]))", "('b', ([2], []))", "('c', ([], [4]))"]);
+        assert_eq!(
+            cg,
+            vec!["('a', ([1], [3]))", "('b', ([2], []))", "('c', ([], [4]))"]
+        );
     }
 
     #[test]
@@ -482,14 +507,25 @@ mod tests {
         let mut g = show(&group_by_key(&r, 2).expect("group"));
         g.sort();
         assert_eq!(g, vec!["('a', [2])", "('b', [1, 3])"]);
-        assert_eq!(show(&sort_by_key(&r, true, None).expect("sort")), vec!["('a', 2)", "('b', 1)", "('b', 3)"]);
-        assert_eq!(show(&sort_by_key(&r, false, None).expect("sort")), vec!["('b', 1)", "('b', 3)", "('a', 2)"]);
+        assert_eq!(
+            show(&sort_by_key(&r, true, None).expect("sort")),
+            vec!["('a', 2)", "('b', 1)", "('b', 3)"]
+        );
+        assert_eq!(
+            show(&sort_by_key(&r, false, None).expect("sort")),
+            vec!["('b', 1)", "('b', 3)", "('a', 2)"]
+        );
         let keys = project(&r, 0).expect("keys");
         assert_eq!(distinct(&keys, None).expect("distinct").count(), 2);
         let counts = count_by(&r, true).expect("count");
         assert_eq!(counts.len(), 2);
         assert_eq!(counts[0].1, 2);
         let bad = sc.parallelize(vec![Record::from(1_i64)], None);
-        assert!(reduce_by_key(&bad, &*add(), 2).unwrap_err().0.contains("expects (key, value) pairs"));
+        assert!(
+            reduce_by_key(&bad, &*add(), 2)
+                .unwrap_err()
+                .0
+                .contains("expects (key, value) pairs")
+        );
     }
 }

@@ -138,11 +138,7 @@ fn hash_tuple<'a>(items: impl ExactSizeIterator<Item = &'a Dynamic>) -> i64 {
 }
 
 fn fix_minus_one(h: i64) -> i64 {
-    if h == -1 {
-        -2
-    } else {
-        h
-    }
+    if h == -1 { -2 } else { h }
 }
 
 #[cfg(test)]

@@ -25,11 +25,7 @@ pub fn py_type_name(v: &Dynamic) -> &'static str {
     } else if v.is_string() || v.is_char() {
         "str"
     } else if v.is_array() {
-        if v.tag() == LIST_TAG {
-            "list"
-        } else {
-            "tuple"
-        }
+        if v.tag() == LIST_TAG { "list" } else { "tuple" }
     } else if v.is_map() {
         "dict"
     } else if v.is_blob() {
@@ -168,8 +164,8 @@ fn cmp_int_float(i: i64, f: f64) -> Option<Ordering> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rhai::{Array, Map};
     use Ordering::{Equal, Greater, Less};
+    use rhai::{Array, Map};
 
     fn s(x: &str) -> Dynamic {
         Dynamic::from(x.to_string())

@@ -91,13 +91,9 @@ impl Rdd {
         F: Fn(usize, &[Record]) -> Result<Partition, FnError> + Sync + Send,
     {
         let parts = &self.parts;
-        let out: Result<Vec<Partition>, FnError> = self.sc.run(|| {
-            parts
-                .par_iter()
-                .enumerate()
-                .map(|(i, p)| f(i, p))
-                .collect()
-        });
+        let out: Result<Vec<Partition>, FnError> = self
+            .sc
+            .run(|| parts.par_iter().enumerate().map(|(i, p)| f(i, p)).collect());
         Ok(Rdd::from_partitions(self.sc.clone(), out?))
     }
 
@@ -273,14 +269,17 @@ impl Rdd {
         Rdd::from_partitions(self.sc.clone(), parts)
     }
 
-    /// `repartition(n)`: always exactly n partitions; records are dealt round-robin, each
-    /// source partition starting at its own offset as Spark's shuffle-coalesce does.
+    /// `repartition(n)`: always exactly n partitions, placed as PySpark places them: records
+    /// travel in pickled chunks of 10, and input partition i deals its chunks round-robin from
+    /// `XORShiftRandom(i).nextInt(n) + 1`.
     pub fn repartition(&self, n: usize) -> Rdd {
         let n = n.max(1);
         let mut parts: Vec<Partition> = vec![Vec::new(); n];
         for (i, p) in self.parts.iter().enumerate() {
-            for (j, r) in p.iter().enumerate() {
-                parts[(i + j) % n].push(r.clone());
+            let mut position = super::jvm_random::XorShiftRandom::new(i as i64).next_int(n as i32);
+            for chunk in p.chunks(10) {
+                position = position.wrapping_add(1);
+                parts[position.rem_euclid(n as i32) as usize].extend(chunk.iter().cloned());
             }
         }
         Rdd::from_partitions(self.sc.clone(), parts)
@@ -357,11 +356,7 @@ pub fn sort_indices_by(
                 std::cmp::Ordering::Equal
             }
         };
-        if descending {
-            ord.reverse()
-        } else {
-            ord
-        }
+        if descending { ord.reverse() } else { ord }
     });
     match err {
         Some(e) => Err(FnError(format!("TypeError: {e}"))),
@@ -395,7 +390,10 @@ mod tests {
     fn map_filter_flatmap_keep_partition_order() {
         let r = sc().parallelize(ints(&[1, 2, 3, 4, 5]), Some(2));
         let double = native(|a| Ok(Record::from(a[0].as_int().unwrap_or(0) * 2)));
-        assert_eq!(as_ints(r.map(&*double).unwrap().collect()), vec![2, 4, 6, 8, 10]);
+        assert_eq!(
+            as_ints(r.map(&*double).unwrap().collect()),
+            vec![2, 4, 6, 8, 10]
+        );
         let odd = native(|a| Ok(Record::from(a[0].as_int().unwrap_or(0) % 2 == 1)));
         assert_eq!(as_ints(r.filter(&*odd).unwrap().collect()), vec![1, 3, 5]);
         let twice = native(|a| Ok(Record::from(vec![a[0].clone(), a[0].clone()])));
@@ -405,10 +403,17 @@ mod tests {
     #[test]
     fn reduce_of_empty_rdd_is_none_and_errors_propagate() {
         let sc = sc();
-        let add = native(|a| Ok(Record::from(a[0].as_int().unwrap_or(0) + a[1].as_int().unwrap_or(0))));
+        let add = native(|a| {
+            Ok(Record::from(
+                a[0].as_int().unwrap_or(0) + a[1].as_int().unwrap_or(0),
+            ))
+        });
         assert!(sc.empty_rdd().reduce(&*add).unwrap().is_none());
         let r = sc.parallelize(ints(&[1, 2, 3]), None);
-        assert_eq!(r.reduce(&*add).unwrap().and_then(|x| x.as_int().ok()), Some(6));
+        assert_eq!(
+            r.reduce(&*add).unwrap().and_then(|x| x.as_int().ok()),
+            Some(6)
+        );
         let boom = native(|_| Err(FnError::new("boom")));
         assert_eq!(r.map(&*boom).unwrap_err(), FnError::new("boom"));
     }

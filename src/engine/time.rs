@@ -21,12 +21,8 @@ impl Duration {
         other.0 != 0 && self.0 % other.0 == 0
     }
     /// How many times `other` fits in `self` (both positive in practice).
-    pub fn div(self, other: Duration) -> i64 {
-        if other.0 == 0 {
-            0
-        } else {
-            self.0 / other.0
-        }
+    pub fn times_in(self, other: Duration) -> i64 {
+        if other.0 == 0 { 0 } else { self.0 / other.0 }
     }
 }
 
@@ -157,7 +153,10 @@ mod tests {
     fn local_round_trip_and_fractional_format() {
         let t = Time::parse_local("2021-11-14 10:00:54").expect("parses");
         assert_eq!(t.format_local(), "2021-11-14 10:00:54");
-        assert_eq!((t + Duration(500)).format_local(), "2021-11-14 10:00:54.500000");
+        assert_eq!(
+            (t + Duration(500)).format_local(),
+            "2021-11-14 10:00:54.500000"
+        );
         assert!(Time::parse_local("yesterday").is_none());
     }
 }

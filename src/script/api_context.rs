@@ -1,6 +1,8 @@
 //! `sc`, `ssc`, `StreamingContext(sc, interval)` and batch `Time` values for scripts.
 
-use super::values::{engine_err, records, runtime, seconds, site, to_rdd, dstreams, Api, RhaiResult};
+use super::values::{
+    Api, RhaiResult, dstreams, engine_err, records, runtime, seconds, site, to_rdd,
+};
 use crate::engine::context::StreamingContext;
 use crate::engine::error::StreamingError;
 use crate::engine::rdd::Rdd;
@@ -36,80 +38,160 @@ pub fn register(engine: &mut Engine, api: &Api) {
 
 fn register_constructor(engine: &mut Engine, api: &Api) {
     let a = api.clone();
-    engine.register_fn("StreamingContext", move |ctx: NativeCallContext, sc: SparkContext, secs: Dynamic| -> RhaiResult<StreamingContext> {
-        let s = seconds(&ctx, &secs, "batchDuration")?;
-        Ok(new_context(&a, &sc, Duration::from_secs_f64(s)))
-    });
+    engine.register_fn(
+        "StreamingContext",
+        move |ctx: NativeCallContext,
+              sc: SparkContext,
+              secs: Dynamic|
+              -> RhaiResult<StreamingContext> {
+            let s = seconds(&ctx, &secs, "batchDuration")?;
+            Ok(new_context(&a, &sc, Duration::from_secs_f64(s)))
+        },
+    );
     engine.register_fn("to_string", |s: &mut StreamingContext| {
-        format!("StreamingContext(batch {} s, {})", s.batch_duration().ms() as f64 / 1000.0, s.state().name())
+        format!(
+            "StreamingContext(batch {} s, {})",
+            s.batch_duration().ms() as f64 / 1000.0,
+            s.state().name()
+        )
     });
     engine.register_fn("to_debug", |s: &mut StreamingContext| {
-        format!("StreamingContext(batch {} s, {})", s.batch_duration().ms() as f64 / 1000.0, s.state().name())
+        format!(
+            "StreamingContext(batch {} s, {})",
+            s.batch_duration().ms() as f64 / 1000.0,
+            s.state().name()
+        )
     });
 }
 
 fn register_spark_context(engine: &mut Engine) {
-    engine.register_fn("parallelize", |sc: &mut SparkContext, data: rhai::Array| sc.parallelize(data, None));
-    engine.register_fn("parallelize", |ctx: NativeCallContext, sc: &mut SparkContext, data: rhai::Array, n: i64| -> RhaiResult<Rdd> {
-        let n = super::values::count(&ctx, n, "numSlices")?;
-        Ok(sc.parallelize(data, Some(n.max(1))))
+    engine.register_fn("parallelize", |sc: &mut SparkContext, data: rhai::Array| {
+        sc.parallelize(data, None)
     });
-    engine.register_fn("textFile", |ctx: NativeCallContext, sc: &mut SparkContext, path: &str| -> RhaiResult<Rdd> {
-        sc.text_file(path, None).map_err(|e| runtime(&ctx, &e))
-    });
-    engine.register_fn("textFile", |ctx: NativeCallContext, sc: &mut SparkContext, path: &str, n: i64| -> RhaiResult<Rdd> {
-        let n = super::values::count(&ctx, n, "minPartitions")?;
-        sc.text_file(path, Some(n.max(1))).map_err(|e| runtime(&ctx, &e))
-    });
+    engine.register_fn(
+        "parallelize",
+        |ctx: NativeCallContext,
+         sc: &mut SparkContext,
+         data: rhai::Array,
+         n: i64|
+         -> RhaiResult<Rdd> {
+            let n = super::values::count(&ctx, n, "numSlices")?;
+            Ok(sc.parallelize(data, Some(n.max(1))))
+        },
+    );
+    engine.register_fn(
+        "textFile",
+        |ctx: NativeCallContext, sc: &mut SparkContext, path: &str| -> RhaiResult<Rdd> {
+            sc.text_file(path, None).map_err(|e| runtime(&ctx, &e))
+        },
+    );
+    engine.register_fn(
+        "textFile",
+        |ctx: NativeCallContext, sc: &mut SparkContext, path: &str, n: i64| -> RhaiResult<Rdd> {
+            let n = super::values::count(&ctx, n, "minPartitions")?;
+            sc.text_file(path, Some(n.max(1)))
+                .map_err(|e| runtime(&ctx, &e))
+        },
+    );
     engine.register_fn("emptyRDD", |sc: &mut SparkContext| sc.empty_rdd());
-    engine.register_fn("union", |ctx: NativeCallContext, sc: &mut SparkContext, rdds: rhai::Array| -> RhaiResult<Rdd> {
-        let rdds = rdds
-            .into_iter()
-            .map(|d| to_rdd(&ctx, sc, d, "union"))
-            .collect::<RhaiResult<Vec<Rdd>>>()?;
-        Ok(sc.union(&rdds))
+    engine.register_fn(
+        "union",
+        |ctx: NativeCallContext, sc: &mut SparkContext, rdds: rhai::Array| -> RhaiResult<Rdd> {
+            let rdds = rdds
+                .into_iter()
+                .map(|d| to_rdd(&ctx, sc, d, "union"))
+                .collect::<RhaiResult<Vec<Rdd>>>()?;
+            Ok(sc.union(&rdds))
+        },
+    );
+    engine.register_get("defaultParallelism", |sc: &mut SparkContext| {
+        sc.default_parallelism() as i64
     });
-    engine.register_get("defaultParallelism", |sc: &mut SparkContext| sc.default_parallelism() as i64);
     engine.register_get("master", |sc: &mut SparkContext| sc.master().to_string());
-    engine.register_fn("to_string", |sc: &mut SparkContext| format!("SparkContext(master={})", sc.master()));
-    engine.register_fn("to_debug", |sc: &mut SparkContext| format!("SparkContext(master={})", sc.master()));
+    engine.register_fn("to_string", |sc: &mut SparkContext| {
+        format!("SparkContext(master={})", sc.master())
+    });
+    engine.register_fn("to_debug", |sc: &mut SparkContext| {
+        format!("SparkContext(master={})", sc.master())
+    });
 }
 
 fn register_lifecycle(engine: &mut Engine) {
-    engine.register_fn("start", |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
-        let at = site(&ctx, "start").location;
-        ssc.start(&at).map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "start",
+        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
+            let at = site(&ctx, "start").location;
+            ssc.start(&at).map_err(|e| engine_err(&ctx, e))
+        },
+    );
     engine.register_fn("stop", |ssc: &mut StreamingContext| ssc.stop(false));
-    engine.register_fn("stop", |ssc: &mut StreamingContext, _stop_sc: bool| ssc.stop(false));
-    engine.register_fn("stop", |ssc: &mut StreamingContext, _stop_sc: bool, graceful: bool| ssc.stop(graceful));
-    engine.register_fn("awaitTermination", |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
-        ssc.await_termination(None).map(|_| ()).map_err(|e| await_err(&ctx, e))
+    engine.register_fn("stop", |ssc: &mut StreamingContext, _stop_sc: bool| {
+        ssc.stop(false)
     });
-    engine.register_fn("awaitTermination", |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
-        let s = seconds(&ctx, &secs, "timeout")?;
-        ssc.await_termination(Some(s)).map_err(|e| await_err(&ctx, e))
+    engine.register_fn(
+        "stop",
+        |ssc: &mut StreamingContext, _stop_sc: bool, graceful: bool| ssc.stop(graceful),
+    );
+    engine.register_fn(
+        "awaitTermination",
+        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
+            ssc.await_termination(None)
+                .map(|_| ())
+                .map_err(|e| await_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "awaitTermination",
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
+            let s = seconds(&ctx, &secs, "timeout")?;
+            ssc.await_termination(Some(s))
+                .map_err(|e| await_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "awaitTerminationOrTimeout",
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
+            let s = seconds(&ctx, &secs, "timeout")?;
+            ssc.await_termination(Some(s))
+                .map_err(|e| await_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "checkpoint",
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, dir: &str| -> RhaiResult<()> {
+            ssc.set_checkpoint_dir(dir).map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "remember",
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<()> {
+            let s = seconds(&ctx, &secs, "duration")?;
+            ssc.remember(Duration::from_secs_f64(s));
+            Ok(())
+        },
+    );
+    engine.register_fn(
+        "tick",
+        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<i64> {
+            ssc.tick(1)
+                .map(|n| n as i64)
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "tick",
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, n: i64| -> RhaiResult<i64> {
+            ssc.tick(n.max(0) as u64)
+                .map(|n| n as i64)
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_get("sparkContext", |ssc: &mut StreamingContext| {
+        ssc.spark_context().clone()
     });
-    engine.register_fn("awaitTerminationOrTimeout", |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
-        let s = seconds(&ctx, &secs, "timeout")?;
-        ssc.await_termination(Some(s)).map_err(|e| await_err(&ctx, e))
+    engine.register_fn("getState", |ssc: &mut StreamingContext| {
+        ssc.state().name().to_string()
     });
-    engine.register_fn("checkpoint", |ctx: NativeCallContext, ssc: &mut StreamingContext, dir: &str| -> RhaiResult<()> {
-        ssc.set_checkpoint_dir(dir).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("remember", |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<()> {
-        let s = seconds(&ctx, &secs, "duration")?;
-        ssc.remember(Duration::from_secs_f64(s));
-        Ok(())
-    });
-    engine.register_fn("tick", |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<i64> {
-        ssc.tick(1).map(|n| n as i64).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("tick", |ctx: NativeCallContext, ssc: &mut StreamingContext, n: i64| -> RhaiResult<i64> {
-        ssc.tick(n.max(0) as u64).map(|n| n as i64).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_get("sparkContext", |ssc: &mut StreamingContext| ssc.spark_context().clone());
-    engine.register_fn("getState", |ssc: &mut StreamingContext| ssc.state().name().to_string());
 }
 
 /// A batch error re-raised by awaitTermination is marked, so the CLI does not print it twice.
@@ -123,37 +205,80 @@ fn await_err(ctx: &NativeCallContext, e: StreamingError) -> Box<rhai::EvalAltRes
 fn register_sources(engine: &mut Engine, api: &Api) {
     for arity in 1..=3 {
         let a = api.clone();
-        let queue = move |ctx: NativeCallContext, ssc: &mut StreamingContext, items: rhai::Array, one: bool, default: Dynamic| -> RhaiResult<crate::engine::api::DStream> {
+        let queue = move |ctx: NativeCallContext,
+                          ssc: &mut StreamingContext,
+                          items: rhai::Array,
+                          one: bool,
+                          default: Dynamic|
+              -> RhaiResult<crate::engine::api::DStream> {
             let sc = ssc.spark_context().clone();
             let rdds = items
                 .into_iter()
                 .map(|i| to_rdd(&ctx, &sc, i, "queueStream"))
                 .collect::<RhaiResult<Vec<Rdd>>>()?;
-            let default = if default.is_unit() { None } else { Some(to_rdd(&ctx, &sc, default, "queueStream default")?) };
+            let default = if default.is_unit() {
+                None
+            } else {
+                Some(to_rdd(&ctx, &sc, default, "queueStream default")?)
+            };
             let _ = &a;
             ssc.queue_stream(rdds, one, default, site(&ctx, "queueStream"))
                 .map_err(|e| engine_err(&ctx, e))
         };
         match arity {
-            1 => engine.register_fn("queueStream", move |ctx: NativeCallContext, ssc: &mut StreamingContext, items: rhai::Array| queue(ctx, ssc, items, true, Dynamic::UNIT)),
-            2 => engine.register_fn("queueStream", move |ctx: NativeCallContext, ssc: &mut StreamingContext, items: rhai::Array, one: bool| queue(ctx, ssc, items, one, Dynamic::UNIT)),
-            _ => engine.register_fn("queueStream", move |ctx: NativeCallContext, ssc: &mut StreamingContext, items: rhai::Array, one: bool, default: Dynamic| queue(ctx, ssc, items, one, default)),
+            1 => engine.register_fn(
+                "queueStream",
+                move |ctx: NativeCallContext, ssc: &mut StreamingContext, items: rhai::Array| {
+                    queue(ctx, ssc, items, true, Dynamic::UNIT)
+                },
+            ),
+            2 => engine.register_fn(
+                "queueStream",
+                move |ctx: NativeCallContext,
+                      ssc: &mut StreamingContext,
+                      items: rhai::Array,
+                      one: bool| queue(ctx, ssc, items, one, Dynamic::UNIT),
+            ),
+            _ => engine.register_fn(
+                "queueStream",
+                move |ctx: NativeCallContext,
+                      ssc: &mut StreamingContext,
+                      items: rhai::Array,
+                      one: bool,
+                      default: Dynamic| queue(ctx, ssc, items, one, default),
+            ),
         };
     }
-    engine.register_fn("union", |ctx: NativeCallContext, ssc: &mut StreamingContext, streams: rhai::Array| -> RhaiResult<crate::engine::api::DStream> {
-        let streams = dstreams(&ctx, streams)?;
-        ssc.union(&streams, site(&ctx, "union")).map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "union",
+        |ctx: NativeCallContext,
+         ssc: &mut StreamingContext,
+         streams: rhai::Array|
+         -> RhaiResult<crate::engine::api::DStream> {
+            let streams = dstreams(&ctx, streams)?;
+            ssc.union(&streams, site(&ctx, "union"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
     let a = api.clone();
-    engine.register_fn("transform", move |ctx: NativeCallContext, ssc: &mut StreamingContext, streams: rhai::Array, f: FnPtr| -> RhaiResult<crate::engine::api::DStream> {
-        let streams = dstreams(&ctx, streams)?;
-        let rf = a.func(&ctx, f, "transform")?;
-        let func: crate::engine::dstream::transformed::BatchFn = std::sync::Arc::new(move |_t, rdds| {
-            let arg = records(rdds.iter().cloned().map(Dynamic::from).collect());
-            super::api_dstream::expect_rdd(rf.call_once(vec![arg])?, "transform")
-        });
-        ssc.transform(&streams, func, site(&ctx, "transform")).map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "transform",
+        move |ctx: NativeCallContext,
+              ssc: &mut StreamingContext,
+              streams: rhai::Array,
+              f: FnPtr|
+              -> RhaiResult<crate::engine::api::DStream> {
+            let streams = dstreams(&ctx, streams)?;
+            let rf = a.func(&ctx, f, "transform")?;
+            let func: crate::engine::dstream::transformed::BatchFn =
+                std::sync::Arc::new(move |_t, rdds| {
+                    let arg = records(rdds.iter().cloned().map(Dynamic::from).collect());
+                    super::api_dstream::expect_rdd(rf.call_once(vec![arg])?, "transform")
+                });
+            ssc.transform(&streams, func, site(&ctx, "transform"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
 }
 
 fn register_time(engine: &mut Engine) {

@@ -1,9 +1,9 @@
 //! DStream methods for scripts, with PySpark's names and argument forms.
 
 use super::closure::RhaiFn;
-use super::values::{count, engine_err, opt_count, runtime, seconds, site, Api, RhaiResult};
+use super::values::{Api, RhaiResult, count, engine_err, opt_count, runtime, seconds, site};
 use crate::engine::api::DStream;
-use crate::engine::func::{FnError, Record, RddOutputFn};
+use crate::engine::func::{FnError, RddOutputFn, Record};
 use crate::engine::pair::JoinKind;
 use crate::engine::rdd::Rdd;
 use crate::engine::time::Time;
@@ -31,10 +31,14 @@ fn call_with_time(f: &RhaiFn, t: Time, rdds: &[Rdd], takes: usize) -> Result<Rec
 macro_rules! record_op {
     ($engine:ident, $api:ident, $name:literal, $method:ident) => {{
         let a = $api.clone();
-        $engine.register_fn($name, move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| -> Ds {
-            let f = a.record_fn(&ctx, f, $name)?;
-            ds.$method(f, site(&ctx, $name)).map_err(|e| engine_err(&ctx, e))
-        });
+        $engine.register_fn(
+            $name,
+            move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| -> Ds {
+                let f = a.record_fn(&ctx, f, $name)?;
+                ds.$method(f, site(&ctx, $name))
+                    .map_err(|e| engine_err(&ctx, e))
+            },
+        );
     }};
 }
 
@@ -48,7 +52,12 @@ pub fn register(engine: &mut Engine, api: &Api) {
     record_op!(engine, api, "mapValues", map_values);
     record_op!(engine, api, "flatMapValues", flat_map_values);
     record_op!(engine, api, "mapPartitions", map_partitions);
-    record_op!(engine, api, "mapPartitionsWithIndex", map_partitions_with_index);
+    record_op!(
+        engine,
+        api,
+        "mapPartitionsWithIndex",
+        map_partitions_with_index
+    );
     record_op!(engine, api, "reduce", reduce);
     register_simple(engine);
     register_by_key(engine, api);
@@ -68,38 +77,68 @@ fn register_simple(engine: &mut Engine) {
         ds.glom(site(&ctx, "glom")).map_err(|e| engine_err(&ctx, e))
     });
     engine.register_fn("count", |ctx: NativeCallContext, ds: &mut DStream| -> Ds {
-        ds.count(site(&ctx, "count")).map_err(|e| engine_err(&ctx, e))
+        ds.count(site(&ctx, "count"))
+            .map_err(|e| engine_err(&ctx, e))
     });
-    engine.register_fn("countByValue", |ctx: NativeCallContext, ds: &mut DStream| -> Ds {
-        ds.count_by_value(site(&ctx, "countByValue")).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("repartition", |ctx: NativeCallContext, ds: &mut DStream, n: i64| -> Ds {
-        let n = count(&ctx, n, "numPartitions")?;
-        ds.repartition(n.max(1), site(&ctx, "repartition")).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("partitionBy", |ctx: NativeCallContext, ds: &mut DStream, n: i64| -> Ds {
-        let n = count(&ctx, n, "numPartitions")?;
-        ds.partition_by(Some(n.max(1)), site(&ctx, "partitionBy")).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("union", |ctx: NativeCallContext, ds: &mut DStream, other: DStream| -> Ds {
-        ds.union(&other, site(&ctx, "union")).map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "countByValue",
+        |ctx: NativeCallContext, ds: &mut DStream| -> Ds {
+            ds.count_by_value(site(&ctx, "countByValue"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "repartition",
+        |ctx: NativeCallContext, ds: &mut DStream, n: i64| -> Ds {
+            let n = count(&ctx, n, "numPartitions")?;
+            ds.repartition(n.max(1), site(&ctx, "repartition"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "partitionBy",
+        |ctx: NativeCallContext, ds: &mut DStream, n: i64| -> Ds {
+            let n = count(&ctx, n, "numPartitions")?;
+            ds.partition_by(Some(n.max(1)), site(&ctx, "partitionBy"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "union",
+        |ctx: NativeCallContext, ds: &mut DStream, other: DStream| -> Ds {
+            ds.union(&other, site(&ctx, "union"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
     // Storage hints: RDDs are kept in memory anyway, so these only return the stream.
     engine.register_fn("cache", |ds: &mut DStream| ds.clone());
     engine.register_fn("persist", |ds: &mut DStream| ds.clone());
     engine.register_fn("persist", |ds: &mut DStream, _level: Dynamic| ds.clone());
-    engine.register_fn("checkpoint", |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> Ds {
-        seconds(&ctx, &secs, "interval")?;
-        Ok(ds.clone())
-    });
-    engine.register_fn("remember", |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> Ds {
-        seconds(&ctx, &secs, "duration")?;
-        Ok(ds.clone())
-    });
-    engine.register_fn("slice", |ctx: NativeCallContext, ds: &mut DStream, from: Time, to: Time| -> RhaiResult<rhai::Array> {
-        let rdds = ds.slice(from, to).map_err(|e| engine_err(&ctx, e))?;
-        Ok(rdds.into_iter().map(Dynamic::from).collect())
-    });
+    engine.register_fn(
+        "checkpoint",
+        |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> Ds {
+            seconds(&ctx, &secs, "interval")?;
+            Ok(ds.clone())
+        },
+    );
+    engine.register_fn(
+        "remember",
+        |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> Ds {
+            seconds(&ctx, &secs, "duration")?;
+            Ok(ds.clone())
+        },
+    );
+    engine.register_fn(
+        "slice",
+        |ctx: NativeCallContext,
+         ds: &mut DStream,
+         from: Time,
+         to: Time|
+         -> RhaiResult<rhai::Array> {
+            let rdds = ds.slice(from, to).map_err(|e| engine_err(&ctx, e))?;
+            Ok(rdds.into_iter().map(Dynamic::from).collect())
+        },
+    );
 }
 
 fn register_by_key(engine: &mut Engine, api: &Api) {
@@ -108,30 +147,70 @@ fn register_by_key(engine: &mut Engine, api: &Api) {
         let reduce = move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: Dynamic| -> Ds {
             let n = opt_count(&ctx, &n, "numPartitions")?;
             let f = a.record_fn(&ctx, f, "reduceByKey")?;
-            ds.reduce_by_key(f, n, site(&ctx, "reduceByKey")).map_err(|e| engine_err(&ctx, e))
+            ds.reduce_by_key(f, n, site(&ctx, "reduceByKey"))
+                .map_err(|e| engine_err(&ctx, e))
         };
         let group = |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> Ds {
             let n = opt_count(&ctx, &n, "numPartitions")?;
-            ds.group_by_key(n, site(&ctx, "groupByKey")).map_err(|e| engine_err(&ctx, e))
+            ds.group_by_key(n, site(&ctx, "groupByKey"))
+                .map_err(|e| engine_err(&ctx, e))
         };
         let a = api.clone();
-        let combine = move |ctx: NativeCallContext, ds: &mut DStream, c: FnPtr, mv: FnPtr, mc: FnPtr, n: Dynamic| -> Ds {
+        let combine = move |ctx: NativeCallContext,
+                            ds: &mut DStream,
+                            c: FnPtr,
+                            mv: FnPtr,
+                            mc: FnPtr,
+                            n: Dynamic|
+              -> Ds {
             let n = opt_count(&ctx, &n, "numPartitions")?;
             let fns = [
                 a.record_fn(&ctx, c, "combineByKey")?,
                 a.record_fn(&ctx, mv, "combineByKey")?,
                 a.record_fn(&ctx, mc, "combineByKey")?,
             ];
-            ds.combine_by_key(fns, n, site(&ctx, "combineByKey")).map_err(|e| engine_err(&ctx, e))
+            ds.combine_by_key(fns, n, site(&ctx, "combineByKey"))
+                .map_err(|e| engine_err(&ctx, e))
         };
         if with_n {
-            engine.register_fn("reduceByKey", move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: i64| reduce(ctx, ds, f, Dynamic::from(n)));
-            engine.register_fn("groupByKey", move |ctx: NativeCallContext, ds: &mut DStream, n: i64| group(ctx, ds, Dynamic::from(n)));
-            engine.register_fn("combineByKey", move |ctx: NativeCallContext, ds: &mut DStream, c: FnPtr, mv: FnPtr, mc: FnPtr, n: i64| combine(ctx, ds, c, mv, mc, Dynamic::from(n)));
+            engine.register_fn(
+                "reduceByKey",
+                move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: i64| {
+                    reduce(ctx, ds, f, Dynamic::from(n))
+                },
+            );
+            engine.register_fn(
+                "groupByKey",
+                move |ctx: NativeCallContext, ds: &mut DStream, n: i64| {
+                    group(ctx, ds, Dynamic::from(n))
+                },
+            );
+            engine.register_fn(
+                "combineByKey",
+                move |ctx: NativeCallContext,
+                      ds: &mut DStream,
+                      c: FnPtr,
+                      mv: FnPtr,
+                      mc: FnPtr,
+                      n: i64| combine(ctx, ds, c, mv, mc, Dynamic::from(n)),
+            );
         } else {
-            engine.register_fn("reduceByKey", move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| reduce(ctx, ds, f, Dynamic::UNIT));
-            engine.register_fn("groupByKey", move |ctx: NativeCallContext, ds: &mut DStream| group(ctx, ds, Dynamic::UNIT));
-            engine.register_fn("combineByKey", move |ctx: NativeCallContext, ds: &mut DStream, c: FnPtr, mv: FnPtr, mc: FnPtr| combine(ctx, ds, c, mv, mc, Dynamic::UNIT));
+            engine.register_fn(
+                "reduceByKey",
+                move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| {
+                    reduce(ctx, ds, f, Dynamic::UNIT)
+                },
+            );
+            engine.register_fn(
+                "groupByKey",
+                move |ctx: NativeCallContext, ds: &mut DStream| group(ctx, ds, Dynamic::UNIT),
+            );
+            engine.register_fn(
+                "combineByKey",
+                move |ctx: NativeCallContext, ds: &mut DStream, c: FnPtr, mv: FnPtr, mc: FnPtr| {
+                    combine(ctx, ds, c, mv, mc, Dynamic::UNIT)
+                },
+            );
         }
     }
 }
@@ -145,7 +224,11 @@ fn register_joins(engine: &mut Engine) {
         ("cogroup", None),
     ];
     for (name, kind) in kinds {
-        let run = move |ctx: NativeCallContext, ds: &mut DStream, other: DStream, n: Option<usize>| -> Ds {
+        let run = move |ctx: NativeCallContext,
+                        ds: &mut DStream,
+                        other: DStream,
+                        n: Option<usize>|
+              -> Ds {
             let s = site(&ctx, name);
             match kind {
                 Some(k) => ds.join(&other, k, n, s),
@@ -153,48 +236,84 @@ fn register_joins(engine: &mut Engine) {
             }
             .map_err(|e| engine_err(&ctx, e))
         };
-        engine.register_fn(name, move |ctx: NativeCallContext, ds: &mut DStream, other: DStream| run(ctx, ds, other, None));
-        engine.register_fn(name, move |ctx: NativeCallContext, ds: &mut DStream, other: DStream, n: i64| -> Ds {
-            let n = count(&ctx, n, "numPartitions")?;
-            run(ctx, ds, other, Some(n.max(1)))
-        });
+        engine.register_fn(
+            name,
+            move |ctx: NativeCallContext, ds: &mut DStream, other: DStream| {
+                run(ctx, ds, other, None)
+            },
+        );
+        engine.register_fn(
+            name,
+            move |ctx: NativeCallContext, ds: &mut DStream, other: DStream, n: i64| -> Ds {
+                let n = count(&ctx, n, "numPartitions")?;
+                run(ctx, ds, other, Some(n.max(1)))
+            },
+        );
     }
 }
 
 fn register_transform(engine: &mut Engine, api: &Api) {
     let a = api.clone();
-    engine.register_fn("transform", move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| -> Ds {
-        let rf = a.func(&ctx, f, "transform")?;
-        ds.per_batch(site(&ctx, "transform"), move |t, rdd| {
-            expect_rdd(call_with_time(&rf, t, std::slice::from_ref(rdd), 1)?, "transform")
-        })
-        .map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "transform",
+        move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| -> Ds {
+            let rf = a.func(&ctx, f, "transform")?;
+            ds.per_batch(site(&ctx, "transform"), move |t, rdd| {
+                expect_rdd(
+                    call_with_time(&rf, t, std::slice::from_ref(rdd), 1)?,
+                    "transform",
+                )
+            })
+            .map_err(|e| engine_err(&ctx, e))
+        },
+    );
     let a = api.clone();
-    engine.register_fn("transformWith", move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, other: DStream| -> Ds {
-        let rf = a.func(&ctx, f, "transformWith")?;
-        ds.with_other(&other, site(&ctx, "transformWith"), move |t, x, y| {
-            expect_rdd(call_with_time(&rf, t, &[x.clone(), y.clone()], 2)?, "transformWith")
-        })
-        .map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "transformWith",
+        move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, other: DStream| -> Ds {
+            let rf = a.func(&ctx, f, "transformWith")?;
+            ds.with_other(&other, site(&ctx, "transformWith"), move |t, x, y| {
+                expect_rdd(
+                    call_with_time(&rf, t, &[x.clone(), y.clone()], 2)?,
+                    "transformWith",
+                )
+            })
+            .map_err(|e| engine_err(&ctx, e))
+        },
+    );
 }
 
 /// `reduceByKeyAndWindow`'s many forms, normalised to (f, invF, window, slide, n, filter).
 fn register_windows(engine: &mut Engine, api: &Api) {
-    engine.register_fn("window", |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic| -> Ds {
-        let w = seconds(&ctx, &w, "windowDuration")?;
-        ds.window(w, None, site(&ctx, "window")).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("window", |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| -> Ds {
-        let w = seconds(&ctx, &w, "windowDuration")?;
-        let s = seconds(&ctx, &s, "slideDuration")?;
-        ds.window(w, Some(s), site(&ctx, "window")).map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "window",
+        |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic| -> Ds {
+            let w = seconds(&ctx, &w, "windowDuration")?;
+            ds.window(w, None, site(&ctx, "window"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "window",
+        |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| -> Ds {
+            let w = seconds(&ctx, &w, "windowDuration")?;
+            let s = seconds(&ctx, &s, "slideDuration")?;
+            ds.window(w, Some(s), site(&ctx, "window"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
     let a = api.clone();
     let rbkw = move |ctx: &NativeCallContext, ds: &mut DStream, args: Vec<Dynamic>| -> Ds {
         let mut args = args.into_iter();
-        let f = args.next().and_then(|d| d.try_cast::<FnPtr>()).ok_or_else(|| runtime(ctx, "reduceByKeyAndWindow: the first argument must be a function"))?;
+        let f = args
+            .next()
+            .and_then(|d| d.try_cast::<FnPtr>())
+            .ok_or_else(|| {
+                runtime(
+                    ctx,
+                    "reduceByKeyAndWindow: the first argument must be a function",
+                )
+            })?;
         let rest: Vec<Dynamic> = args.collect();
         // (f, win[, slide]) when the second argument is a number; else (f, invF, win[, slide, n, filter]).
         let inv_given = rest.first().is_some_and(|d| d.is_unit() || d.is::<FnPtr>());
@@ -210,37 +329,98 @@ fn register_windows(engine: &mut Engine, api: &Api) {
         let inv = a.opt_fn(ctx, inv, op)?;
         let filter = a.opt_fn(ctx, filter, op)?;
         let w = seconds(ctx, &w, "windowDuration")?;
-        let s = if s.is_unit() { None } else { Some(seconds(ctx, &s, "slideDuration")?) };
+        let s = if s.is_unit() {
+            None
+        } else {
+            Some(seconds(ctx, &s, "slideDuration")?)
+        };
         let n = opt_count(ctx, &n, "numPartitions")?;
-        ds.reduce_by_key_and_window(f, inv, w, s, n, filter, site(ctx, op)).map_err(|e| engine_err(ctx, e))
+        ds.reduce_by_key_and_window(f, inv, w, s, n, filter, site(ctx, op))
+            .map_err(|e| engine_err(ctx, e))
     };
     let r = rbkw.clone();
-    engine.register_fn("reduceByKeyAndWindow", move |ctx: NativeCallContext, ds: &mut DStream, f: Dynamic, b: Dynamic| r(&ctx, ds, vec![f, b]));
+    engine.register_fn(
+        "reduceByKeyAndWindow",
+        move |ctx: NativeCallContext, ds: &mut DStream, f: Dynamic, b: Dynamic| {
+            r(&ctx, ds, vec![f, b])
+        },
+    );
     let r = rbkw.clone();
-    engine.register_fn("reduceByKeyAndWindow", move |ctx: NativeCallContext, ds: &mut DStream, f: Dynamic, b: Dynamic, c: Dynamic| r(&ctx, ds, vec![f, b, c]));
+    engine.register_fn(
+        "reduceByKeyAndWindow",
+        move |ctx: NativeCallContext, ds: &mut DStream, f: Dynamic, b: Dynamic, c: Dynamic| {
+            r(&ctx, ds, vec![f, b, c])
+        },
+    );
     let r = rbkw.clone();
-    engine.register_fn("reduceByKeyAndWindow", move |ctx: NativeCallContext, ds: &mut DStream, f: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| r(&ctx, ds, vec![f, b, c, d]));
+    engine.register_fn(
+        "reduceByKeyAndWindow",
+        move |ctx: NativeCallContext,
+              ds: &mut DStream,
+              f: Dynamic,
+              b: Dynamic,
+              c: Dynamic,
+              d: Dynamic| r(&ctx, ds, vec![f, b, c, d]),
+    );
     let r = rbkw.clone();
-    engine.register_fn("reduceByKeyAndWindow", move |ctx: NativeCallContext, ds: &mut DStream, f: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic, e: Dynamic| r(&ctx, ds, vec![f, b, c, d, e]));
+    engine.register_fn(
+        "reduceByKeyAndWindow",
+        move |ctx: NativeCallContext,
+              ds: &mut DStream,
+              f: Dynamic,
+              b: Dynamic,
+              c: Dynamic,
+              d: Dynamic,
+              e: Dynamic| r(&ctx, ds, vec![f, b, c, d, e]),
+    );
     let r = rbkw;
-    engine.register_fn("reduceByKeyAndWindow", move |ctx: NativeCallContext, ds: &mut DStream, f: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic, e: Dynamic, g: Dynamic| r(&ctx, ds, vec![f, b, c, d, e, g]));
+    engine.register_fn(
+        "reduceByKeyAndWindow",
+        move |ctx: NativeCallContext,
+              ds: &mut DStream,
+              f: Dynamic,
+              b: Dynamic,
+              c: Dynamic,
+              d: Dynamic,
+              e: Dynamic,
+              g: Dynamic| r(&ctx, ds, vec![f, b, c, d, e, g]),
+    );
 
     let a = api.clone();
-    engine.register_fn("reduceByWindow", move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, inv: Dynamic, w: Dynamic, s: Dynamic| -> Ds {
-        let op = "reduceByWindow";
-        let f = a.record_fn(&ctx, f, op)?;
-        let inv = a.opt_fn(&ctx, inv, op)?;
-        let w = seconds(&ctx, &w, "windowDuration")?;
-        let s = seconds(&ctx, &s, "slideDuration")?;
-        ds.reduce_by_window(f, inv, w, Some(s), site(&ctx, op)).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("countByWindow", |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| -> Ds {
-        let w = seconds(&ctx, &w, "windowDuration")?;
-        let s = seconds(&ctx, &s, "slideDuration")?;
-        ds.count_by_window(w, Some(s), site(&ctx, "countByWindow")).map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "reduceByWindow",
+        move |ctx: NativeCallContext,
+              ds: &mut DStream,
+              f: FnPtr,
+              inv: Dynamic,
+              w: Dynamic,
+              s: Dynamic|
+              -> Ds {
+            let op = "reduceByWindow";
+            let f = a.record_fn(&ctx, f, op)?;
+            let inv = a.opt_fn(&ctx, inv, op)?;
+            let w = seconds(&ctx, &w, "windowDuration")?;
+            let s = seconds(&ctx, &s, "slideDuration")?;
+            ds.reduce_by_window(f, inv, w, Some(s), site(&ctx, op))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "countByWindow",
+        |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| -> Ds {
+            let w = seconds(&ctx, &w, "windowDuration")?;
+            let s = seconds(&ctx, &s, "slideDuration")?;
+            ds.count_by_window(w, Some(s), site(&ctx, "countByWindow"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
     for name in ["countByValueAndWindow", "groupByKeyAndWindow"] {
-        let run = move |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic, n: Dynamic| -> Ds {
+        let run = move |ctx: NativeCallContext,
+                        ds: &mut DStream,
+                        w: Dynamic,
+                        s: Dynamic,
+                        n: Dynamic|
+              -> Ds {
             let w = seconds(&ctx, &w, "windowDuration")?;
             let s = seconds(&ctx, &s, "slideDuration")?;
             let n = opt_count(&ctx, &n, "numPartitions")?;
@@ -252,14 +432,29 @@ fn register_windows(engine: &mut Engine, api: &Api) {
             }
             .map_err(|e| engine_err(&ctx, e))
         };
-        engine.register_fn(name, move |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| run(ctx, ds, w, s, Dynamic::UNIT));
-        engine.register_fn(name, move |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic, n: Dynamic| run(ctx, ds, w, s, n));
+        engine.register_fn(
+            name,
+            move |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| {
+                run(ctx, ds, w, s, Dynamic::UNIT)
+            },
+        );
+        engine.register_fn(
+            name,
+            move |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic, n: Dynamic| {
+                run(ctx, ds, w, s, n)
+            },
+        );
     }
 }
 
 fn register_state(engine: &mut Engine, api: &Api) {
     let a = api.clone();
-    let update = move |ctx: &NativeCallContext, ds: &mut DStream, f: FnPtr, n: Dynamic, initial: Dynamic| -> Ds {
+    let update = move |ctx: &NativeCallContext,
+                       ds: &mut DStream,
+                       f: FnPtr,
+                       n: Dynamic,
+                       initial: Dynamic|
+          -> Ds {
         let n = opt_count(ctx, &n, "numPartitions")?;
         let f = a.record_fn(ctx, f, "updateStateByKey")?;
         let initial = if initial.is_unit() {
@@ -268,34 +463,76 @@ fn register_state(engine: &mut Engine, api: &Api) {
             let sc = ds.ctx.spark_context().clone();
             Some(super::values::to_rdd(ctx, &sc, initial, "initialRDD")?)
         };
-        ds.update_state_by_key(f, n, initial, site(ctx, "updateStateByKey")).map_err(|e| engine_err(ctx, e))
+        ds.update_state_by_key(f, n, initial, site(ctx, "updateStateByKey"))
+            .map_err(|e| engine_err(ctx, e))
     };
     let u = update.clone();
-    engine.register_fn("updateStateByKey", move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| u(&ctx, ds, f, Dynamic::UNIT, Dynamic::UNIT));
+    engine.register_fn(
+        "updateStateByKey",
+        move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| {
+            u(&ctx, ds, f, Dynamic::UNIT, Dynamic::UNIT)
+        },
+    );
     let u = update.clone();
-    engine.register_fn("updateStateByKey", move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: Dynamic| u(&ctx, ds, f, n, Dynamic::UNIT));
+    engine.register_fn(
+        "updateStateByKey",
+        move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: Dynamic| {
+            u(&ctx, ds, f, n, Dynamic::UNIT)
+        },
+    );
     let u = update;
-    engine.register_fn("updateStateByKey", move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: Dynamic, i: Dynamic| u(&ctx, ds, f, n, i));
+    engine.register_fn(
+        "updateStateByKey",
+        move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: Dynamic, i: Dynamic| {
+            u(&ctx, ds, f, n, i)
+        },
+    );
 }
 
 fn register_outputs(engine: &mut Engine, api: &Api) {
-    engine.register_fn("pprint", |ctx: NativeCallContext, ds: &mut DStream| -> RhaiResult<()> {
-        ds.pprint(10, site(&ctx, "pprint")).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("pprint", |ctx: NativeCallContext, ds: &mut DStream, n: i64| -> RhaiResult<()> {
-        let n = count(&ctx, n, "num")?;
-        ds.pprint(n, site(&ctx, "pprint")).map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "pprint",
+        |ctx: NativeCallContext, ds: &mut DStream| -> RhaiResult<()> {
+            ds.pprint(10, site(&ctx, "pprint"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "pprint",
+        |ctx: NativeCallContext, ds: &mut DStream, n: i64| -> RhaiResult<()> {
+            let n = count(&ctx, n, "num")?;
+            ds.pprint(n, site(&ctx, "pprint"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
     let a = api.clone();
-    engine.register_fn("foreachRDD", move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| -> RhaiResult<()> {
-        let rf = a.func(&ctx, f, "foreachRDD")?;
-        let out: RddOutputFn = Arc::new(move |t, rdd| call_with_time(&rf, t, std::slice::from_ref(rdd), 1).map(|_| ()));
-        ds.foreach_rdd(out, site(&ctx, "foreachRDD")).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("saveAsTextFiles", |ctx: NativeCallContext, ds: &mut DStream, prefix: &str| -> RhaiResult<()> {
-        ds.save_as_text_files(prefix.to_string(), None, site(&ctx, "saveAsTextFiles")).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("saveAsTextFiles", |ctx: NativeCallContext, ds: &mut DStream, prefix: &str, suffix: &str| -> RhaiResult<()> {
-        ds.save_as_text_files(prefix.to_string(), Some(suffix.to_string()), site(&ctx, "saveAsTextFiles")).map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "foreachRDD",
+        move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| -> RhaiResult<()> {
+            let rf = a.func(&ctx, f, "foreachRDD")?;
+            let out: RddOutputFn = Arc::new(move |t, rdd| {
+                call_with_time(&rf, t, std::slice::from_ref(rdd), 1).map(|_| ())
+            });
+            ds.foreach_rdd(out, site(&ctx, "foreachRDD"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "saveAsTextFiles",
+        |ctx: NativeCallContext, ds: &mut DStream, prefix: &str| -> RhaiResult<()> {
+            ds.save_as_text_files(prefix.to_string(), None, site(&ctx, "saveAsTextFiles"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "saveAsTextFiles",
+        |ctx: NativeCallContext, ds: &mut DStream, prefix: &str, suffix: &str| -> RhaiResult<()> {
+            ds.save_as_text_files(
+                prefix.to_string(),
+                Some(suffix.to_string()),
+                site(&ctx, "saveAsTextFiles"),
+            )
+            .map_err(|e| engine_err(&ctx, e))
+        },
+    );
 }

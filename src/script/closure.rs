@@ -19,7 +19,12 @@ pub struct RhaiFn {
 }
 
 impl RhaiFn {
-    pub fn new(engine: &'static Engine, ctx: &NativeCallContext, fn_ptr: FnPtr, site: String) -> RhaiFn {
+    pub fn new(
+        engine: &'static Engine,
+        ctx: &NativeCallContext,
+        fn_ptr: FnPtr,
+        site: String,
+    ) -> RhaiFn {
         let lib: Vec<SharedModule> = ctx.namespaces().to_vec();
         let arity = script_arity(&lib, &fn_ptr);
         let fast = super::fast_path::recognise(&lib, &fn_ptr);

@@ -51,7 +51,9 @@ impl ScriptError {
             message = rest.to_string();
             kind = ErrorKind::BatchFailed;
         }
-        if message.contains("interrupted (Ctrl-C)") || matches!(e, EvalAltResult::ErrorTerminated(..)) {
+        if message.contains("interrupted (Ctrl-C)")
+            || matches!(e, EvalAltResult::ErrorTerminated(..))
+        {
             kind = ErrorKind::Interrupted;
         }
         if let Some(cut) = message.rfind(&format!(" ({file}:")) {

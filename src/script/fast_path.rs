@@ -4,7 +4,7 @@
 //! so results and error messages are always Rhai's own.
 
 use crate::engine::func::Record;
-use rhai::{ASTNode, Dynamic, Expr, FnPtr, ImmutableString, Module, Stmt, AST};
+use rhai::{AST, ASTNode, Dynamic, Expr, FnPtr, ImmutableString, Module, Stmt};
 
 type SharedModule = rhai::Shared<Module>;
 
@@ -43,9 +43,9 @@ pub fn recognise(lib: &[SharedModule], fn_ptr: &FnPtr) -> Option<FastShape> {
     if !fn_ptr.curry().is_empty() {
         return None;
     }
-    let def = lib.iter().find_map(|m| {
-        (0..=4).find_map(|n| m.get_script_fn(fn_ptr.fn_name(), n).cloned())
-    })?;
+    let def = lib
+        .iter()
+        .find_map(|m| (0..=4).find_map(|n| m.get_script_fn(fn_ptr.fn_name(), n).cloned()))?;
     let params: Vec<String> = def.params.iter().map(|p| p.to_string()).collect();
     // The body's type is not exported: walk a one-function AST instead.
     let mut module = Module::new();
@@ -62,17 +62,15 @@ pub fn recognise(lib: &[SharedModule], fn_ptr: &FnPtr) -> Option<FastShape> {
         }
         true
     });
-    if top_level == 1 {
-        shape
-    } else {
-        None
-    }
+    if top_level == 1 { shape } else { None }
 }
 
 fn stmt_shape(s: &Stmt, params: &[String]) -> Option<FastShape> {
     match s {
         Stmt::Expr(e) => expr_shape(e, params),
-        Stmt::FnCall(call, _) => call_shape(&call.name, &call.args, call.op_token.is_some(), params),
+        Stmt::FnCall(call, _) => {
+            call_shape(&call.name, &call.args, call.op_token.is_some(), params)
+        }
         Stmt::Return(Some(e), ..) => expr_shape(e, params),
         _ => None,
     }
@@ -106,7 +104,9 @@ fn operand(e: &Expr, params: &[String]) -> Option<Operand> {
 
 fn expr_shape(e: &Expr, params: &[String]) -> Option<FastShape> {
     match e {
-        Expr::FnCall(call, _) => call_shape(&call.name, &call.args, call.op_token.is_some(), params),
+        Expr::FnCall(call, _) => {
+            call_shape(&call.name, &call.args, call.op_token.is_some(), params)
+        }
         Expr::Array(items, _) => items
             .iter()
             .map(|i| operand(i, params))
@@ -130,12 +130,20 @@ fn expr_shape(e: &Expr, params: &[String]) -> Option<FastShape> {
     }
 }
 
-fn call_shape(name: &str, args: &[Expr], is_operator: bool, params: &[String]) -> Option<FastShape> {
+fn call_shape(
+    name: &str,
+    args: &[Expr],
+    is_operator: bool,
+    params: &[String],
+) -> Option<FastShape> {
     if !is_operator || args.len() != 2 {
         return None;
     }
     if name == "+" {
-        return Some(FastShape::Add(param_index(&args[0], params)?, param_index(&args[1], params)?));
+        return Some(FastShape::Add(
+            param_index(&args[0], params)?,
+            param_index(&args[1], params)?,
+        ));
     }
     let op = match name {
         "<" => CmpOp::Lt,
@@ -146,7 +154,11 @@ fn call_shape(name: &str, args: &[Expr], is_operator: bool, params: &[String]) -
         "!=" => CmpOp::Ne,
         _ => return None,
     };
-    Some(FastShape::Compare(op, operand(&args[0], params)?, operand(&args[1], params)?))
+    Some(FastShape::Compare(
+        op,
+        operand(&args[0], params)?,
+        operand(&args[1], params)?,
+    ))
 }
 
 fn take(args: &mut [Record], op: &Operand) -> Option<Dynamic> {
@@ -174,14 +186,22 @@ impl FastShape {
                 if s.is_empty() || (!d.is_empty() && !s.contains(d.as_str())) {
                     return Some(Dynamic::from_array(vec![Dynamic::from(s)]));
                 }
-                Some(Dynamic::from_array(s.split(d.as_str()).map(|p| Dynamic::from(ImmutableString::from(p))).collect()))
+                Some(Dynamic::from_array(
+                    s.split(d.as_str())
+                        .map(|p| Dynamic::from(ImmutableString::from(p)))
+                        .collect(),
+                ))
             }
             FastShape::SplitChar(i, c) => {
                 let s = args.get(*i)?.read_lock::<ImmutableString>()?.clone();
                 if s.is_empty() || !s.contains(*c) {
                     return Some(Dynamic::from_array(vec![Dynamic::from(s)]));
                 }
-                Some(Dynamic::from_array(s.split(*c).map(|p| Dynamic::from(ImmutableString::from(p))).collect()))
+                Some(Dynamic::from_array(
+                    s.split(*c)
+                        .map(|p| Dynamic::from(ImmutableString::from(p)))
+                        .collect(),
+                ))
             }
             FastShape::Compare(op, a, b) => compare(*op, &take(args, a)?, &take(args, b)?),
         }
@@ -236,5 +256,7 @@ fn compare(op: CmpOp, a: &Dynamic, b: &Dynamic) -> Option<Dynamic> {
 }
 
 fn number(d: &Dynamic) -> Option<f64> {
-    d.as_float().ok().or_else(|| d.as_int().ok().map(|i| i as f64))
+    d.as_float()
+        .ok()
+        .or_else(|| d.as_int().ok().map(|i| i as f64))
 }

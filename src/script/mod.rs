@@ -10,12 +10,12 @@ pub mod diagnostics;
 pub mod fast_path;
 pub mod values;
 
-use crate::engine::clock::{abort_requested, interrupted, RunConfig};
+use crate::engine::clock::{RunConfig, abort_requested, interrupted};
 use crate::engine::context::StreamingContext;
 use crate::engine::sc::SparkContext;
 use crate::engine::time::Duration;
 use diagnostics::ScriptError;
-use rhai::{Dynamic, Engine, Scope, AST};
+use rhai::{AST, Dynamic, Engine, Scope};
 use std::sync::{Arc, Mutex, OnceLock};
 use values::Api;
 
@@ -44,7 +44,12 @@ impl ScriptHost {
         engine.set_max_expr_depths(256, 256);
         let sink = api.config.sink.clone();
         engine.on_print(move |s| sink.print(s));
-        engine.on_debug(|s, src, pos| eprintln!("{}{pos:?} | {s}", src.map(|s| format!("{s}:")).unwrap_or_default()));
+        engine.on_debug(|s, src, pos| {
+            eprintln!(
+                "{}{pos:?} | {s}",
+                src.map(|s| format!("{s}:")).unwrap_or_default()
+            )
+        });
         engine.on_progress(|_| {
             (interrupted() || abort_requested()).then(|| Dynamic::from("interrupted (Ctrl-C)"))
         });

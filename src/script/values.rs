@@ -29,15 +29,30 @@ impl Api {
             .engine
             .get()
             .ok_or_else(|| runtime(ctx, "the script engine is not ready"))?;
-        Ok(Arc::new(RhaiFn::new(engine, ctx, f, site(ctx, op).to_string())))
+        Ok(Arc::new(RhaiFn::new(
+            engine,
+            ctx,
+            f,
+            site(ctx, op).to_string(),
+        )))
     }
 
-    pub fn record_fn(&self, ctx: &NativeCallContext, f: FnPtr, op: &str) -> RhaiResult<Arc<dyn RecordFn>> {
+    pub fn record_fn(
+        &self,
+        ctx: &NativeCallContext,
+        f: FnPtr,
+        op: &str,
+    ) -> RhaiResult<Arc<dyn RecordFn>> {
         Ok(self.func(ctx, f, op)?)
     }
 
     /// An optional function argument: a closure, or `()` for none.
-    pub fn opt_fn(&self, ctx: &NativeCallContext, f: Dynamic, op: &str) -> RhaiResult<Option<Arc<dyn RecordFn>>> {
+    pub fn opt_fn(
+        &self,
+        ctx: &NativeCallContext,
+        f: Dynamic,
+        op: &str,
+    ) -> RhaiResult<Option<Arc<dyn RecordFn>>> {
         if f.is_unit() {
             return Ok(None);
         }
@@ -73,8 +88,12 @@ pub fn seconds(ctx: &NativeCallContext, d: &Dynamic, what: &str) -> RhaiResult<f
     if let Ok(i) = d.as_int() {
         return Ok(i as f64);
     }
-    d.as_float()
-        .map_err(|_| runtime(ctx, &format!("{what} must be a number of seconds, got {}", d.type_name())))
+    d.as_float().map_err(|_| {
+        runtime(
+            ctx,
+            &format!("{what} must be a number of seconds, got {}", d.type_name()),
+        )
+    })
 }
 
 /// A non-negative count (numPartitions, num...).
@@ -94,7 +113,12 @@ pub fn opt_count(ctx: &NativeCallContext, d: &Dynamic, what: &str) -> RhaiResult
 }
 
 /// A batch's data given by a script: an RDD, or an array to parallelize.
-pub fn to_rdd(ctx: &NativeCallContext, sc: &SparkContext, item: Dynamic, what: &str) -> RhaiResult<Rdd> {
+pub fn to_rdd(
+    ctx: &NativeCallContext,
+    sc: &SparkContext,
+    item: Dynamic,
+    what: &str,
+) -> RhaiResult<Rdd> {
     if item.is::<Rdd>() {
         return item
             .try_cast::<Rdd>()
@@ -102,12 +126,16 @@ pub fn to_rdd(ctx: &NativeCallContext, sc: &SparkContext, item: Dynamic, what: &
     }
     match item.into_array() {
         Ok(a) => Ok(sc.parallelize(a, None)),
-        Err(t) => Err(runtime(ctx, &format!("{what}: expected an array or an RDD, got {t}"))),
+        Err(t) => Err(runtime(
+            ctx,
+            &format!("{what}: expected an array or an RDD, got {t}"),
+        )),
     }
 }
 
+/// What collect/take/top return: a Python list, printed `[a, b]`.
 pub fn records(v: Vec<Record>) -> Dynamic {
-    Dynamic::from_array(v)
+    crate::engine::pair::list(v)
 }
 
 pub fn dstreams(ctx: &NativeCallContext, arr: rhai::Array) -> RhaiResult<Vec<DStream>> {

@@ -38,7 +38,12 @@ impl DStreamOp for QueueInputDStream {
         Some(self.is_drained())
     }
 
-    fn compute(&self, g: &mut DStreamGraph, _me: StreamId, _t: Time) -> Result<Option<Rdd>, StreamError> {
+    fn compute(
+        &self,
+        g: &mut DStreamGraph,
+        _me: StreamId,
+        _t: Time,
+    ) -> Result<Option<Rdd>, StreamError> {
         let mut queue = match self.queue.lock() {
             Ok(q) => q,
             Err(poisoned) => poisoned.into_inner(),
@@ -49,10 +54,13 @@ impl DStreamOp for QueueInputDStream {
             queue.drain(..).collect()
         };
         Ok(Some(match (taken.is_empty(), &self.default) {
-            (false, _) if self.one_at_a_time => taken.into_iter().next().unwrap_or_else(|| g.sc.empty_rdd()),
+            (false, _) if self.one_at_a_time => {
+                taken.into_iter().next().unwrap_or_else(|| g.sc.empty_rdd())
+            }
             (false, _) => g.sc.union(&taken),
             (true, Some(d)) => d.clone(),
-            (true, None) => g.sc.empty_rdd(),
+            // Scala's queueStream default: `sc.makeRDD(Seq.empty, 1)`, one empty partition.
+            (true, None) => g.sc.parallelize(Vec::new(), Some(1)),
         }))
     }
 }

@@ -167,14 +167,17 @@ impl DStreamGraph {
     /// Spark's `slice(from, to)`: the RDDs of every valid time in `[from, to]`.
     pub fn slice(&mut self, id: StreamId, from: Time, to: Time) -> Result<Vec<Rdd>, StreamError> {
         let slide = self.nodes[id].slide;
-        let (from, to) = (from.floor_to(self.zero, slide), to.floor_to(self.zero, slide));
+        let (from, to) = (
+            from.floor_to(self.zero, slide),
+            to.floor_to(self.zero, slide),
+        );
         let mut out = Vec::new();
         let mut t = from;
         while t <= to {
-            if t >= self.zero {
-                if let Some(r) = self.get_or_compute(id, t)? {
-                    out.push(r);
-                }
+            if t >= self.zero
+                && let Some(r) = self.get_or_compute(id, t)?
+            {
+                out.push(r);
             }
             t = t + slide;
         }
@@ -197,7 +200,9 @@ impl DStreamGraph {
 
     /// Whether every input stream is drained (the fast clock's notion of "done").
     pub fn inputs_drained(&self) -> bool {
-        self.nodes.iter().all(|n| n.op.input_drained().unwrap_or(true))
+        self.nodes
+            .iter()
+            .all(|n| n.op.input_drained().unwrap_or(true))
     }
 
     /// Batches after the inputs drain until every window has emptied.
@@ -208,7 +213,7 @@ impl DStreamGraph {
             .map(|n| n.op.parent_remember_extra() + n.slide)
             .max()
             .unwrap_or(self.batch);
-        longest.div(self.batch) + 1
+        longest.times_in(self.batch) + 1
     }
 
     /// RDDs currently held, for tests of memory bounds.

@@ -38,7 +38,10 @@ pub struct OutputEnv {
 pub enum OutputAction {
     Print(usize),
     ForEach(RddOutputFn),
-    SaveAsTextFiles { prefix: String, suffix: Option<String> },
+    SaveAsTextFiles {
+        prefix: String,
+        suffix: Option<String>,
+    },
 }
 
 #[derive(Clone)]
@@ -101,7 +104,8 @@ impl OutputOp {
         match &self.action {
             OutputAction::Print(num) => {
                 let records = rdd.take(num + 1);
-                env.sink.pprint(&pprint_block(t, &records, *num, env.notation));
+                env.sink
+                    .pprint(&pprint_block(t, &records, *num, env.notation));
                 Ok(())
             }
             OutputAction::ForEach(f) => f(t, rdd).map_err(fail),
@@ -130,12 +134,18 @@ mod tests {
         assert!(block.ends_with("...\n\n"));
         let exactly = pprint_block(t, &recs[..10], 10, Notation::Python);
         assert!(!exactly.contains("..."));
-        assert_eq!(pprint_block(t, &[], 10, Notation::Python).lines().count(), 4);
+        assert_eq!(
+            pprint_block(t, &[], 10, Notation::Python).lines().count(),
+            4
+        );
     }
 
     #[test]
     fn file_names_follow_pyspark() {
-        assert_eq!(rdd_to_file_name("out/words", None, Time(1000)), "out/words-1000");
+        assert_eq!(
+            rdd_to_file_name("out/words", None, Time(1000)),
+            "out/words-1000"
+        );
         assert_eq!(rdd_to_file_name("w", Some("txt"), Time(2000)), "w-2000.txt");
     }
 }

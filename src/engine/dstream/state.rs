@@ -6,7 +6,7 @@ use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::error::StreamError;
 use crate::engine::func::{FnError, Record, RecordFn};
 use crate::engine::pair::{self, list};
-use crate::engine::rdd::{pair_of, Rdd};
+use crate::engine::rdd::{Rdd, pair_of};
 use crate::engine::time::Time;
 use std::sync::Arc;
 
@@ -85,9 +85,16 @@ impl DStreamOp for StateDStream {
         true
     }
 
-    fn compute(&self, g: &mut DStreamGraph, me: StreamId, t: Time) -> Result<Option<Rdd>, StreamError> {
+    fn compute(
+        &self,
+        g: &mut DStreamGraph,
+        me: StreamId,
+        t: Time,
+    ) -> Result<Option<Rdd>, StreamError> {
         let slide = g.slide(me);
-        let last = g.get_or_compute(me, t - slide)?.or_else(|| self.initial.clone());
+        let last = g
+            .get_or_compute(me, t - slide)?
+            .or_else(|| self.initial.clone());
         match g.get_or_compute(self.parent, t)? {
             Some(batch) => self
                 .update_state(last.as_ref(), &batch)

@@ -26,7 +26,12 @@ impl DStreamOp for TransformedDStream {
         self.parents.clone()
     }
 
-    fn compute(&self, g: &mut DStreamGraph, me: StreamId, t: Time) -> Result<Option<Rdd>, StreamError> {
+    fn compute(
+        &self,
+        g: &mut DStreamGraph,
+        me: StreamId,
+        t: Time,
+    ) -> Result<Option<Rdd>, StreamError> {
         let mut rdds = Vec::with_capacity(self.parents.len());
         for &p in &self.parents {
             match g.get_or_compute(p, t)? {

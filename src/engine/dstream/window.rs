@@ -7,7 +7,7 @@ use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::error::StreamError;
 use crate::engine::func::{FnError, Record, RecordFn};
 use crate::engine::pair::{self, JoinKind};
-use crate::engine::rdd::{pair_of, truthy, Rdd};
+use crate::engine::rdd::{Rdd, pair_of, truthy};
 use crate::engine::time::{Duration, Time};
 use std::sync::Arc;
 
@@ -25,7 +25,12 @@ impl DStreamOp for WindowedDStream {
         self.window
     }
 
-    fn compute(&self, g: &mut DStreamGraph, _me: StreamId, t: Time) -> Result<Option<Rdd>, StreamError> {
+    fn compute(
+        &self,
+        g: &mut DStreamGraph,
+        _me: StreamId,
+        t: Time,
+    ) -> Result<Option<Rdd>, StreamError> {
         let from = t - self.window + g.slide(self.parent);
         let rdds = g.slice(self.parent, from, t)?;
         Ok(Some(g.sc.union(&rdds)))
@@ -87,7 +92,12 @@ impl DStreamOp for ReducedWindowedDStream {
         self.inv.is_some()
     }
 
-    fn compute(&self, g: &mut DStreamGraph, me: StreamId, t: Time) -> Result<Option<Rdd>, StreamError> {
+    fn compute(
+        &self,
+        g: &mut DStreamGraph,
+        me: StreamId,
+        t: Time,
+    ) -> Result<Option<Rdd>, StreamError> {
         let slide = g.slide(me);
         let parent_slide = g.slide(self.parent);
         let (cur_begin, cur_end) = (t - self.window, t);
@@ -107,7 +117,8 @@ impl DStreamOp for ReducedWindowedDStream {
                 let subtracted = if old.is_empty() {
                     previous
                 } else {
-                    self.inv_reduce(&**inv, &previous, &g.sc.union(&old)).map_err(fail)?
+                    self.inv_reduce(&**inv, &previous, &g.sc.union(&old))
+                        .map_err(fail)?
                 };
                 let new = g.slice(self.parent, prev_end + parent_slide, cur_end)?;
                 if new.is_empty() {
@@ -123,7 +134,9 @@ impl DStreamOp for ReducedWindowedDStream {
                 if current.is_empty() {
                     Ok(None)
                 } else {
-                    self.reduce(None, &g.sc.union(&current)).map(Some).map_err(fail)
+                    self.reduce(None, &g.sc.union(&current))
+                        .map(Some)
+                        .map_err(fail)
                 }
             }
         }

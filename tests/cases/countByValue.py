@@ -1,0 +1,4 @@
+BATCHES = 3
+def build(ssc, sc):
+    s = ssc.queueStream([["a", "a", "b"], ["", ""], []])
+    s.countByValue().pprint()

@@ -1,0 +1,5 @@
+BATCHES = 4
+def build(ssc, sc):
+    s1 = ssc.queueStream([["a", "b"], ["a", ""], [""], []])
+    s2 = ssc.queueStream([["a", "b"], ["b", ""], [], [""]])
+    s1.map(lambda x: (x, 1)).leftOuterJoin(s2.map(lambda x: (x, "x"))).pprint()
