@@ -564,6 +564,11 @@ impl StreamingContext {
         lock(&self.inner.status).history.recent(n)
     }
 
+    /// RDDs the graph holds now: flat on an endless stream once windows are full.
+    pub fn held_rdds(&self) -> usize {
+        self.graph().held_rdds()
+    }
+
     /// The batch being processed now, if any.
     pub fn running_batch(&self) -> Option<Time> {
         lock(&self.inner.status).running

@@ -1,0 +1,169 @@
+//! The three clocks, `--batches`, and Ctrl-C on a runaway closure, through the real binary.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn script(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("centella-clocks-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{name}.rhai"));
+    std::fs::write(&path, text).expect("write script");
+    path
+}
+
+fn centella(args: &[&str], path: &PathBuf) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(args)
+        .arg(path)
+        .output()
+        .expect("run centella")
+}
+
+fn times(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("Time: "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn manual_clock_runs_a_batch_per_tick() {
+    let p = script(
+        "manual",
+        "let s = ssc.queueStream([[1], [2, 3], [4]]);\ns.count().pprint();\nssc.start();\n\
+         print(ssc.tick(2));\nprint(\"between\");\nssc.tick();\nssc.stop();\n",
+    );
+    let out = centella(&["--clock", "manual"], &p);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(
+        times(&stdout),
+        [
+            "2021-11-14 10:00:54",
+            "2021-11-14 10:00:55",
+            "2021-11-14 10:00:56"
+        ]
+    );
+    let between = stdout.find("between").expect("print between ticks");
+    let third = stdout.find("10:00:56").expect("third batch");
+    assert!(between < third, "tick(1) ran after the print:\n{stdout}");
+    assert!(
+        stdout.contains("\n2\nbetween"),
+        "tick(2) returns 2:\n{stdout}"
+    );
+}
+
+#[test]
+fn tick_outside_the_manual_clock_is_an_error() {
+    let p = script(
+        "tick_fast",
+        "ssc.queueStream([[1]]).pprint();\nssc.start();\nssc.tick();\n",
+    );
+    let out = centella(&["--clock", "fast"], &p);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("--clock manual"), "{stderr}");
+}
+
+#[test]
+fn start_time_and_fractional_interval_under_the_fast_clock() {
+    let p = script(
+        "start_time",
+        "let ssc = StreamingContext(sc, 1.5);\nssc.queueStream([[1]]).pprint();\nssc.start();\nssc.awaitTermination();\n",
+    );
+    let out = centella(
+        &[
+            "--clock",
+            "virtual",
+            "--batches",
+            "3",
+            "--start-time",
+            "2030-01-02 03:04:05",
+        ],
+        &p,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        times(&stdout),
+        [
+            "2030-01-02 03:04:05",
+            "2030-01-02 03:04:06.500000",
+            "2030-01-02 03:04:08"
+        ]
+    );
+}
+
+#[test]
+fn fast_clock_await_with_timeout_counts_simulated_seconds() {
+    let p = script(
+        "timeout",
+        "ssc.queueStream([[1]]).count().pprint();\nssc.start();\n\
+         print(ssc.awaitTerminationOrTimeout(3));\nprint(\"after 3\");\nssc.stop();\n",
+    );
+    let out = centella(&["--clock", "fast"], &p);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(times(&stdout).len(), 3, "{stdout}");
+    assert!(stdout.ends_with("false\nafter 3\n"), "{stdout}");
+}
+
+#[test]
+fn real_clock_batches_are_aligned_and_contiguous() {
+    let p = script(
+        "real",
+        "let ssc = StreamingContext(sc, 0.5);\nssc.queueStream([[1]]).count().pprint();\nssc.start();\nssc.awaitTermination();\n",
+    );
+    let started = Instant::now();
+    let out = centella(&["--batches", "3"], &p);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let t = times(&stdout);
+    assert_eq!(t.len(), 3, "{stdout}");
+    // Multiples of 0.5 s: either whole seconds or .500000, alternating.
+    let half = |s: &String| s.ends_with(".500000");
+    assert!(t.iter().all(|s| half(s) || s.len() == 19), "{t:?}");
+    assert_ne!(half(&t[0]), half(&t[1]));
+    assert_ne!(half(&t[1]), half(&t[2]));
+}
+
+#[test]
+fn ctrl_c_stops_a_runaway_closure_and_exits_cleanly() {
+    let p = script(
+        "runaway",
+        "ssc.queueStream([[1]]).map(|x| { let i = 0; loop { i += 1; } }).pprint();\n\
+         ssc.start();\nssc.awaitTermination();\n",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(["--clock", "fast"])
+        .arg(&p)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("centella did not stop within 10 s of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
