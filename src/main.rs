@@ -1,10 +1,10 @@
 use centella::cli::args::Args;
 use centella::cli::run_script::{self, EXIT_INTERRUPTED, EXIT_USAGE};
 use centella::cli::stdout_sink::StdoutSink;
-use centella::engine::clock::{RunConfig, INTERRUPTED};
+use centella::engine::clock::{request_abort, RunConfig, INTERRUPTED};
+use centella::repl::{self, ShellOptions};
 use centella::script::ScriptHost;
 use clap::Parser;
-use std::io::{IsTerminal, Read};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -14,12 +14,30 @@ fn main() {
 }
 
 fn run(args: Args) -> i32 {
-    // First Ctrl-C stops the streams and running closures cleanly; a second one exits now.
-    let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(EXIT_INTERRUPTED);
-        }
-    });
+    // No script (or -i): the shell. On a terminal Ctrl-C interrupts the running evaluation or
+    // closure and the streams keep running; piped, it stops everything as in script mode.
+    let shell = args.script.is_none() || args.interactive;
+    if shell && repl::is_interactive() {
+        let _ = ctrlc::set_handler(request_abort);
+    } else {
+        // First Ctrl-C stops the streams and running closures cleanly; a second one exits now.
+        let _ = ctrlc::set_handler(|| {
+            if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                std::process::exit(EXIT_INTERRUPTED);
+            }
+        });
+    }
+    if shell {
+        return repl::run(ShellOptions {
+            clock: args.clock,
+            start_time: args.start_time,
+            max_batches: args.batches,
+            notation: args.notation,
+            parallelism: args.master,
+            init_script: args.script.clone(),
+            no_color: args.no_color,
+        });
+    }
     let (name, code) = match read_script(&args) {
         Ok(s) => s,
         Err(msg) => {
@@ -55,13 +73,6 @@ fn read_script(args: &Args) -> Result<(String, String), String> {
                 .unwrap_or_else(|| path.clone());
             Ok((name, code))
         }
-        None if !std::io::stdin().is_terminal() => {
-            let mut code = String::new();
-            std::io::stdin()
-                .read_to_string(&mut code)
-                .map_err(|e| format!("cannot read the script from stdin: {e}"))?;
-            Ok(("<stdin>".to_string(), code))
-        }
-        None => Err("the interactive shell is not part of this build yet: pass a script, e.g. `centella examples/words.rhai`, or pipe one on stdin".into()),
+        None => Err("no script given".into()),
     }
 }

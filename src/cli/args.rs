@@ -15,8 +15,17 @@ pub const DEFAULT_START_TIME: &str = "2021-11-14 10:00:54";
     after_help = "Examples:\n  centella examples/words.rhai\n  centella --clock fast --batches 6 examples/visits_window.rhai"
 )]
 pub struct Args {
-    /// A .rhai script to run (reads the script from stdin when it is not a terminal).
+    /// A .rhai script to run. Without one, the interactive shell starts (plain, without a
+    /// prompt, when stdin or stdout is not a terminal: `echo '...' | centella`).
     pub script: Option<String>,
+
+    /// Run SCRIPT, then stay in the interactive shell.
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+
+    /// No colour in the shell (also when NO_COLOR is set or output is not a terminal).
+    #[arg(long)]
+    pub no_color: bool,
 
     /// When batches run: real (wall clock), fast (simulated, back to back; alias: virtual)
     /// or manual (only on ssc.tick(n)).

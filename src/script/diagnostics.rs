@@ -69,17 +69,30 @@ impl ScriptError {
         }
     }
 
-    /// Whether more input could complete the code (for multi-line input in the REPL).
+    /// Whether more input could complete the code (for multi-line input in the REPL): the
+    /// parse error sits at the end of the input (an unclosed block, call, list, or an
+    /// operator waiting for its operand), or a backtick string is still open.
     pub fn is_incomplete(e: &ParseError, code: &str) -> bool {
+        use rhai::{LexError, ParseErrorType as P};
         let pos = e.position();
-        let end_line = code.trim_end().lines().count().max(1);
-        matches!(e.err_type(), rhai::ParseErrorType::UnexpectedEOF)
-            || pos.is_none()
-            || pos.line().is_some_and(|l| l >= end_line)
-                && matches!(
-                    e.err_type(),
-                    rhai::ParseErrorType::MissingToken(..) | rhai::ParseErrorType::UnexpectedEOF
-                )
+        let (Some(line), Some(col)) = (pos.line(), pos.position()) else {
+            return true;
+        };
+        match e.err_type() {
+            P::UnexpectedEOF => true,
+            P::MissingToken(..) | P::MissingSymbol(..) => {
+                let trimmed = code.trim_end();
+                let last_line = trimmed.lines().count().max(1);
+                let last_len = trimmed.lines().last().map_or(0, |l| l.chars().count());
+                line > last_line || (line == last_line && col > last_len)
+            }
+            P::BadInput(LexError::UnterminatedString) => code
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|l| l.chars().nth(col.saturating_sub(1)))
+                == Some('`'),
+            _ => false,
+        }
     }
 }
 

@@ -1,0 +1,287 @@
+//! Meta-commands: `:help`, `:load`, `:vars`, `:reset`, `:stop`, `:tick`, `:status`, `:quit`.
+
+use super::Shell;
+use super::help;
+use super::registry::TYPES;
+use crate::engine::context::ContextState;
+
+/// Every command with its one-line description (also the completion list).
+pub const COMMANDS: &[(&str, &str)] = &[
+    (
+        ":help",
+        ":help [METHOD | TYPE]  this help, or a method's signature, semantics and example",
+    ),
+    (
+        ":load",
+        ":load FILE.rhai        run a script in this session",
+    ),
+    (
+        ":vars",
+        ":vars                  the variables in scope, with their types",
+    ),
+    (
+        ":reset",
+        ":reset                 stop the context; fresh scope, new sc and ssc",
+    ),
+    (
+        ":stop",
+        ":stop                  stop ssc now (like ssc.stop(false))",
+    ),
+    (
+        ":tick",
+        ":tick [n]              run the next n batches (--clock manual)",
+    ),
+    (
+        ":status",
+        ":status                context state, interval and the last batches",
+    ),
+    (
+        ":quit",
+        ":quit                  stop the context gracefully and leave (also Ctrl-D)",
+    ),
+];
+
+/// What the loop does after a command.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+pub fn run(shell: &mut Shell, line: &str) -> Flow {
+    let line = line.trim();
+    let (cmd, arg) = match line.split_once(char::is_whitespace) {
+        Some((c, a)) => (c, a.trim()),
+        None => (line, ""),
+    };
+    match cmd {
+        ":help" | ":h" | ":?" => help_command(shell, arg),
+        ":load" | ":l" => {
+            if arg.is_empty() {
+                shell.fail("usage: :load FILE.rhai");
+            } else {
+                shell.load(arg);
+            }
+        }
+        ":vars" => vars(shell),
+        ":reset" => shell.reset(),
+        ":stop" => stop(shell),
+        ":tick" => tick(shell, arg),
+        ":status" => status(shell),
+        ":quit" | ":q" | ":exit" => return Flow::Quit,
+        _ => {
+            let known: Vec<&str> = COMMANDS.iter().map(|(c, _)| *c).collect();
+            shell.fail(&format!("unknown command {cmd}: try {}", known.join(" ")));
+        }
+    }
+    Flow::Continue
+}
+
+fn help_command(shell: &mut Shell, arg: &str) {
+    let p = shell.printer.clone();
+    if arg.is_empty() {
+        let mut text = String::from("Commands:\n");
+        for (_, line) in COMMANDS {
+            text.push_str("  ");
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push_str("\nMethods (`:help NAME` for one; Tab completes them after a `.`):\n");
+        for ty in TYPES {
+            let names: Vec<String> = shell
+                .registry
+                .methods(ty)
+                .into_iter()
+                .map(|m| m.name)
+                .collect();
+            text.push_str(&wrap(&format!("{ty}: "), &names, 92));
+        }
+        let globals = shell.registry.globals().join(", ");
+        text.push_str(&format!("functions: {globals}\n"));
+        text.push_str(
+            "\nValues: pairs are arrays [\"k\", 1], () is None, closures are |x| x + 1.\n\
+             `print` is reserved in Rhai: use ds.pprint() for streams, print(x) for values.",
+        );
+        p.out(&text);
+        return;
+    }
+    let (ty, name) = match arg.split_once('.') {
+        Some((t, n)) => (Some(t), n),
+        None => (None, arg),
+    };
+    let name = name.trim_end_matches("()").trim_end_matches('(');
+    if ty.is_none() && TYPES.contains(&name) {
+        let names: Vec<String> = shell
+            .registry
+            .methods(name)
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
+        p.out(&wrap(&format!("{name}: "), &names, 92));
+        return;
+    }
+    let entries = help::lookup(ty, name);
+    if entries.is_empty() {
+        if let Some((n, params, text)) = help::GLOBALS.iter().find(|(n, _, _)| *n == name) {
+            p.out(&format!("{n}{params}\n    {text}"));
+            return;
+        }
+        shell.fail(&format!("no help for {arg}: :help lists the methods"));
+        return;
+    }
+    let text: Vec<String> = entries.iter().map(|m| help::describe(m)).collect();
+    p.out(&text.join("\n\n"));
+}
+
+/// `prefix: a, b, c` wrapped at `width` columns, continuation lines indented.
+fn wrap(prefix: &str, names: &[String], width: usize) -> String {
+    let indent = " ".repeat(prefix.len());
+    let mut out = String::from(prefix);
+    let mut col = prefix.len();
+    for (i, n) in names.iter().enumerate() {
+        let piece = if i + 1 < names.len() {
+            format!("{n}, ")
+        } else {
+            n.clone()
+        };
+        if col + piece.len() > width && col > prefix.len() {
+            out.push('\n');
+            out.push_str(&indent);
+            col = indent.len();
+        }
+        out.push_str(&piece);
+        col += piece.len();
+    }
+    out.push('\n');
+    out
+}
+
+fn vars(shell: &mut Shell) {
+    let mut lines = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    // Newest first in the scope: keep the visible binding of each name, list oldest first.
+    for (name, constant, value) in shell.host.scope().iter_raw() {
+        if !seen.insert(name.to_string()) {
+            continue;
+        }
+        let ty = shell.host.engine().map_type_name(value.type_name());
+        let shown = shell.show_value(value);
+        let shown = if shown.chars().count() > 70 {
+            let cut: String = shown.chars().take(67).collect();
+            format!("{cut}...")
+        } else {
+            shown
+        };
+        let kw = if constant { "const " } else { "" };
+        lines.push(format!("{kw}{name}: {ty} = {shown}"));
+    }
+    lines.reverse();
+    shell.printer.out(&lines.join("\n"));
+}
+
+fn stop(shell: &mut Shell) {
+    match shell.host.ssc() {
+        Some(ssc) if ssc.state() == ContextState::Active => {
+            shell.abort_running();
+            ssc.stop(false);
+            shell.printer.out("ssc stopped (:reset for a fresh one)");
+        }
+        Some(ssc) if ssc.state() == ContextState::Initialized => {
+            ssc.stop(false);
+            shell
+                .printer
+                .out("ssc stopped before it started (:reset for a fresh one)");
+        }
+        Some(_) => shell
+            .printer
+            .note("ssc is already stopped (:reset for a fresh one)"),
+        None => shell.fail("`ssc` is not a StreamingContext any more: :reset restores it"),
+    }
+}
+
+fn tick(shell: &mut Shell, arg: &str) {
+    let n = if arg.is_empty() {
+        Ok(1)
+    } else {
+        arg.parse::<u64>()
+    };
+    let Ok(n) = n else {
+        shell.fail(&format!(
+            "usage: :tick [n], with n a whole number (got {arg})"
+        ));
+        return;
+    };
+    let Some(ssc) = shell.host.ssc() else {
+        shell.fail("`ssc` is not a StreamingContext any more: :reset restores it");
+        return;
+    };
+    crate::engine::clock::clear_abort();
+    match ssc.tick(n) {
+        Ok(done) if done < n => shell.printer.note(&format!(
+            "ran {done} of {n} batches (the context stopped or was interrupted)"
+        )),
+        Ok(_) => {}
+        Err(e) => shell.fail(&format!("error: {e}")),
+    }
+}
+
+fn status(shell: &mut Shell) {
+    let Some(ssc) = shell.host.ssc() else {
+        shell.fail("`ssc` is not a StreamingContext any more: :reset restores it");
+        return;
+    };
+    let clock = match ssc.clock() {
+        crate::engine::clock::ClockKind::Real => "real",
+        crate::engine::clock::ClockKind::Fast => "fast",
+        crate::engine::clock::ClockKind::Manual => "manual",
+    };
+    let mut text = format!(
+        "ssc: {}, batch interval {}, clock {clock}, {} batches done",
+        ssc.state().name(),
+        super::interval_text(ssc.batch_duration().ms()),
+        ssc.batches_done()
+    );
+    if let Some(t) = ssc.running_batch() {
+        text.push_str(&format!(", running the batch of {t}"));
+    }
+    let queued = ssc.queued_batches();
+    if queued > 0 {
+        text.push_str(&format!(", {queued} queued"));
+    }
+    let recent = ssc.recent_batches(5);
+    if recent.is_empty() {
+        text.push_str("\nno batch has run yet");
+    } else {
+        text.push_str(&format!(
+            "\nlast batches:\n  {:<21}{:>8}{:>12}{:>18}{:>13}",
+            "batch time", "records", "processing", "scheduling delay", "total delay"
+        ));
+        for b in recent {
+            text.push_str(&format!(
+                "\n  {:<21}{:>8}{:>9} ms{:>15} ms{:>10} ms",
+                b.batch_time.to_string(),
+                b.num_records,
+                b.processing_delay_ms(),
+                b.scheduling_delay_ms(),
+                b.total_delay_ms()
+            ));
+            if !b.failures.is_empty() {
+                text.push_str(&format!("  ({} failed)", b.failures.len()));
+            }
+        }
+    }
+    shell.printer.out(&text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_long_lists() {
+        let names: Vec<String> = (0..30).map(|i| format!("name{i}")).collect();
+        let text = wrap("RDD: ", &names, 40);
+        assert!(text.lines().all(|l| l.len() <= 40));
+        assert!(text.lines().skip(1).all(|l| l.starts_with("     ")));
+    }
+}

@@ -1,0 +1,674 @@
+//! The interactive shell. On a terminal: rustyline with completion, highlighting, hints,
+//! history and background output printed above the prompt. Otherwise (pipes, CI,
+//! `TERM=dumb`): plain stdout, no prompt, no colour, the same entries and meta-commands.
+//!
+//! One [`ScriptHost`] holds the session (one Scope, functions kept across entries). Ctrl-C
+//! calls [`request_abort`]: running closures and waits give up, streams keep running.
+
+pub mod commands;
+pub mod help;
+pub mod helper;
+pub mod printer;
+pub mod registry;
+pub mod syntax;
+
+use crate::engine::api::DStream;
+use crate::engine::clock::{ClockKind, RunConfig, clear_abort, interrupted, request_abort};
+use crate::engine::context::{ContextState, StreamingContext};
+use crate::engine::dstream::output::Notation;
+use crate::engine::rdd::Rdd;
+use crate::engine::sc::SparkContext;
+use crate::engine::time::Time;
+use crate::script::ScriptHost;
+use crate::script::diagnostics::{ErrorKind, ScriptError};
+use commands::Flow;
+use helper::ReplHelper;
+use printer::Printer;
+use registry::Registry;
+use rhai::Dynamic;
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{ColorMode, CompletionType, Config, Editor};
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// How to start the shell (from the command line).
+pub struct ShellOptions {
+    pub clock: ClockKind,
+    pub start_time: Time,
+    pub max_batches: Option<u64>,
+    pub notation: Notation,
+    pub parallelism: usize,
+    /// `-i SCRIPT`: run it first, then stay in the shell.
+    pub init_script: Option<String>,
+    /// `--no-color`.
+    pub no_color: bool,
+}
+
+/// Whether the shell can be interactive: stdin and stdout are terminals and TERM is usable.
+pub fn is_interactive() -> bool {
+    let term = std::env::var("TERM").unwrap_or_default();
+    std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal()
+        && !matches!(term.as_str(), "dumb" | "cons25" | "emacs")
+}
+
+/// Colour only on a terminal, without `NO_COLOR` or `--no-color`.
+fn use_color(no_color: bool) -> bool {
+    !no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_interactive()
+}
+
+/// The session: the script host plus what the shell needs around it.
+pub struct Shell {
+    pub host: ScriptHost,
+    pub printer: Arc<Printer>,
+    pub registry: Registry,
+    config: RunConfig,
+    parallelism: usize,
+    /// Name given to entries in error messages (`<shell>` or `<stdin>`).
+    source_name: &'static str,
+    /// Some entry failed (for the exit status of plain mode).
+    pub had_error: bool,
+}
+
+impl Shell {
+    pub fn new(
+        opts: &ShellOptions,
+        printer: Arc<Printer>,
+        source_name: &'static str,
+    ) -> Result<Shell, String> {
+        let config = RunConfig {
+            clock: opts.clock,
+            start_time: opts.start_time,
+            max_batches: opts.max_batches,
+            notation: opts.notation,
+            sink: printer.clone(),
+        };
+        let host = ScriptHost::new(config.clone(), opts.parallelism)?;
+        let registry = Registry::from_engine(host.engine());
+        Ok(Shell {
+            host,
+            printer,
+            registry,
+            config,
+            parallelism: opts.parallelism,
+            source_name,
+            had_error: false,
+        })
+    }
+
+    /// Reports a failure of the user's (not fatal to the session).
+    pub fn fail(&mut self, msg: &str) {
+        self.had_error = true;
+        self.printer.error(msg);
+    }
+
+    /// Evaluates one complete entry and echoes its value.
+    pub fn eval(&mut self, code: &str) {
+        let name = self.source_name;
+        self.eval_named(name, code, true);
+    }
+
+    fn eval_named(&mut self, name: &str, code: &str, echo: bool) {
+        clear_abort();
+        match self.host.eval(name, code) {
+            Ok(v) => {
+                if echo && !v.is_unit() {
+                    let shown = self.show_value(&v);
+                    self.printer.out(&shown);
+                }
+            }
+            Err(e) => self.report(&e, code),
+        }
+    }
+
+    fn report(&mut self, e: &ScriptError, code: &str) {
+        match e.kind {
+            // Already printed when the batch failed.
+            ErrorKind::BatchFailed => self.had_error = true,
+            ErrorKind::Interrupted => self.printer.note("interrupted (Ctrl-C)"),
+            _ => {
+                let mut text = e.to_string();
+                if let Some(hint) = hint_for(e, code) {
+                    text.push_str("\nhint: ");
+                    text.push_str(&hint);
+                }
+                self.fail(&text);
+            }
+        }
+    }
+
+    /// `:load FILE`: runs a script in this session.
+    pub fn load(&mut self, path: &str) {
+        match std::fs::read_to_string(path) {
+            Ok(code) => {
+                let name = std::path::Path::new(path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_else(|| path.to_string());
+                self.eval_named(&name, &code, false);
+            }
+            Err(e) => self.fail(&format!("cannot read {path}: {e}")),
+        }
+    }
+
+    /// `:reset`: stop every context, then a fresh scope with new `sc` and `ssc`.
+    pub fn reset(&mut self) {
+        self.abort_running();
+        self.stop_all(false);
+        match ScriptHost::new(self.config.clone(), self.parallelism) {
+            Ok(host) => {
+                self.host = host;
+                self.printer
+                    .out("fresh session: sc, ssc (batch interval 1s)");
+            }
+            Err(e) => self.fail(&format!("cannot reset: {e}")),
+        }
+    }
+
+    /// Stops every active context (gracefully: after the batches already received).
+    pub fn stop_all(&self, graceful: bool) {
+        for ctx in self.host.contexts() {
+            if ctx.state() != ContextState::Stopped {
+                ctx.stop(graceful);
+            }
+        }
+    }
+
+    /// Ctrl-C at the prompt while a background batch runs: its closures give up.
+    pub fn abort_running(&self) -> bool {
+        let running = self
+            .host
+            .contexts()
+            .iter()
+            .any(|c| c.running_batch().is_some());
+        if running {
+            request_abort();
+        }
+        running
+    }
+
+    /// The prompt: `centella> `, `centella[running 1s]> `, `centella[stopped]> `.
+    pub fn prompt(&self) -> String {
+        match self.host.ssc() {
+            Some(ssc) => match ssc.state() {
+                ContextState::Initialized => "centella> ".to_string(),
+                ContextState::Active => {
+                    format!(
+                        "centella[running {}]> ",
+                        interval_text(ssc.batch_duration().ms())
+                    )
+                }
+                ContextState::Stopped => "centella[stopped]> ".to_string(),
+            },
+            None => "centella> ".to_string(),
+        }
+    }
+
+    pub fn banner(&self) -> String {
+        let interval = self
+            .host
+            .ssc()
+            .map(|s| interval_text(s.batch_duration().ms()))
+            .unwrap_or_else(|| "1s".into());
+        let clock = match self.config.clock {
+            ClockKind::Real => "real clock",
+            ClockKind::Fast => "fast clock",
+            ClockKind::Manual => "manual clock: :tick runs a batch",
+        };
+        let master = self
+            .host
+            .scope()
+            .get_value::<SparkContext>("sc")
+            .map(|sc| sc.master().to_string())
+            .unwrap_or_default();
+        format!(
+            "centella {} · Spark Streaming's DStream API in Rhai, with PySpark's names\n\
+             sc = SparkContext(master={master}) · ssc = StreamingContext(sc, {interval}) · {clock}\n\
+             :help for commands and methods · Tab completes · Ctrl-C interrupts · Ctrl-D quits",
+            env!("CARGO_PKG_VERSION")
+        )
+    }
+
+    /// A value as the shell echoes it: DStreams with their lineage, records as PySpark prints them.
+    pub fn show_value(&self, v: &Dynamic) -> String {
+        if let Some(ds) = v.clone().try_cast::<DStream>() {
+            return format!("DStream[{}]", ds.lineage());
+        }
+        if let Some(ssc) = v.clone().try_cast::<StreamingContext>() {
+            return format!(
+                "StreamingContext(batch {}, {})",
+                interval_text(ssc.batch_duration().ms()),
+                ssc.state().name()
+            );
+        }
+        if let Some(sc) = v.clone().try_cast::<SparkContext>() {
+            return format!("SparkContext(master={})", sc.master());
+        }
+        if let Some(rdd) = v.clone().try_cast::<Rdd>() {
+            return format!(
+                "RDD[{} partitions] (.collect() shows its records)",
+                rdd.num_partitions()
+            );
+        }
+        if let Some(t) = v.clone().try_cast::<Time>() {
+            return t.to_string();
+        }
+        match self.config.notation {
+            Notation::Python => {
+                let mut out = String::new();
+                crate::engine::pyrepr::write_python_repr(v, &mut out);
+                out
+            }
+            Notation::Rhai => format!("{v:?}"),
+        }
+    }
+
+    /// Variables in scope with their type names (for completion).
+    pub fn var_types(&self) -> std::collections::HashMap<String, String> {
+        self.host
+            .scope()
+            .iter_raw()
+            .map(|(n, _, v)| {
+                (
+                    n.to_string(),
+                    self.host.engine().map_type_name(v.type_name()).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// The exit status of a plain-mode session.
+    fn status(&self) -> i32 {
+        if interrupted() {
+            EXIT_INTERRUPTED
+        } else if self.had_error
+            || self
+                .host
+                .contexts()
+                .iter()
+                .any(|c| c.first_error().is_some())
+        {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+/// `1s`, `0.5s`, `1.25s`.
+pub fn interval_text(ms: i64) -> String {
+    if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        let s = format!("{:.3}", ms as f64 / 1000.0);
+        format!("{}s", s.trim_end_matches('0'))
+    }
+}
+
+/// A hint for common mistakes: `ds.print()` (print is reserved in Rhai).
+fn hint_for(e: &ScriptError, code: &str) -> Option<String> {
+    if e.kind != ErrorKind::Syntax {
+        return None;
+    }
+    let src = e.source_line.as_deref().unwrap_or(code);
+    let word = ["print", "debug"]
+        .into_iter()
+        .find(|w| e.message.contains(w) && src.contains(&format!(".{w}(")))?;
+    let recv = src
+        .split(&format!(".{word}("))
+        .next()
+        .map(|r| r[syntax::word_start(r, r.len())..].to_string())
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| "ds".to_string());
+    Some(if word == "print" {
+        format!(
+            "`print` is a reserved word in Rhai: use {recv}.pprint() to print a DStream's \
+             batches, or print(x) for a value"
+        )
+    } else {
+        format!("`debug` is a reserved word in Rhai: use {recv}.pprint(), or debug(x) for a value")
+    })
+}
+
+/// Whether `code` is a whole entry (or an error more input could not fix).
+pub fn is_complete(engine: &rhai::Engine, code: &str) -> bool {
+    match engine.compile(code) {
+        Ok(_) => true,
+        Err(e) => !ScriptError::is_incomplete(&e, code),
+    }
+}
+
+/// Where history lives: `$XDG_STATE_HOME/centella/history`, else `~/.local/state/centella/history`.
+pub fn history_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+    Some(base.join("centella").join("history"))
+}
+
+/// Runs the shell; returns the exit status.
+pub fn run(opts: ShellOptions) -> i32 {
+    if is_interactive() {
+        run_interactive(&opts)
+    } else {
+        run_plain(&opts)
+    }
+}
+
+fn run_plain(opts: &ShellOptions) -> i32 {
+    let printer = Arc::new(Printer::plain());
+    let mut shell = match Shell::new(opts, printer, "<stdin>") {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    if let Some(path) = &opts.init_script {
+        shell.load(path);
+    }
+    let stdin = std::io::stdin();
+    // Looking ahead for `.method()` lines would wait for a line typed at a terminal.
+    let lookahead = !stdin.is_terminal();
+    let mut lines = stdin.lock().lines().map_while(Result::ok).peekable();
+    let mut buffer = String::new();
+    while !interrupted() {
+        let Some(line) = lines.next() else {
+            if !buffer.trim().is_empty() {
+                shell.eval(&buffer);
+            }
+            break;
+        };
+        if buffer.is_empty() {
+            if line.trim_start().starts_with(':') {
+                if commands::run(&mut shell, &line) == Flow::Quit {
+                    break;
+                }
+                continue;
+            }
+            if line.trim().is_empty() {
+                continue;
+            }
+        } else if line.trim().is_empty() {
+            // A blank line forces submission.
+            let entry = std::mem::take(&mut buffer);
+            shell.eval(&entry);
+            continue;
+        }
+        if !buffer.is_empty() {
+            buffer.push('\n');
+        }
+        buffer.push_str(&line);
+        if !is_complete(shell.host.engine(), &buffer) {
+            continue;
+        }
+        // A method chain may go on on the next lines: `.map(...)`.
+        while let Some(next) = lookahead
+            .then(|| lines.next_if(|l| l.trim_start().starts_with('.')))
+            .flatten()
+        {
+            buffer.push('\n');
+            buffer.push_str(&next);
+        }
+        if is_complete(shell.host.engine(), &buffer) {
+            let entry = std::mem::take(&mut buffer);
+            shell.eval(&entry);
+        }
+    }
+    if interrupted() {
+        shell.stop_all(false);
+        return EXIT_INTERRUPTED;
+    }
+    shell.stop_all(true);
+    shell.status()
+}
+
+fn run_interactive(opts: &ShellOptions) -> i32 {
+    let color = use_color(opts.no_color);
+    let config = Config::builder()
+        .auto_add_history(false)
+        .history_ignore_space(true)
+        .completion_type(CompletionType::List)
+        .bracketed_paste(true)
+        .color_mode(if color {
+            ColorMode::Enabled
+        } else {
+            ColorMode::Disabled
+        })
+        .build();
+    let mut rl: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(rl) => rl,
+        Err(e) => {
+            eprintln!("warning: no line editor ({e}): reading plain lines");
+            return run_plain(opts);
+        }
+    };
+    let printer = match rl.create_external_printer() {
+        Ok(p) => Printer::external(Box::new(p), color),
+        Err(_) => Printer::plain(),
+    };
+    let printer = Arc::new(printer);
+    let mut shell = match Shell::new(opts, printer.clone(), "<shell>") {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    rl.set_helper(Some(ReplHelper::new(shell.registry.clone(), color)));
+    let history = history_path();
+    if let Some(path) = &history {
+        if let Some(dir) = path.parent()
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            printer.note(&format!(
+                "warning: history will not be saved: cannot create {}: {e}",
+                dir.display()
+            ));
+        }
+        if path.exists()
+            && let Err(e) = rl.load_history(path)
+        {
+            printer.note(&format!(
+                "warning: cannot read the history {}: {e}",
+                path.display()
+            ));
+        }
+    }
+    printer.dim(&shell.banner());
+    if let Some(path) = &opts.init_script {
+        shell.load(path);
+    }
+    let mut history_warned = false;
+    let mut buffer = String::new();
+    loop {
+        if let Some(h) = rl.helper_mut() {
+            h.vars = shell.var_types();
+        }
+        let prompt = if buffer.is_empty() {
+            shell.prompt()
+        } else {
+            let width = shell.prompt().chars().count();
+            format!("{:>width$}", "...> ")
+        };
+        match rl.readline(&prompt) {
+            Ok(line) => {
+                let blank = line.trim().is_empty();
+                let entry = if buffer.is_empty() {
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    if line.trim_start().starts_with(':') {
+                        add_history(&mut rl, &history, &line, &printer, &mut history_warned);
+                        if commands::run(&mut shell, &line) == Flow::Quit {
+                            break;
+                        }
+                        continue;
+                    }
+                    line
+                } else if line.trim().is_empty() {
+                    // A blank line forces submission.
+                    std::mem::take(&mut buffer)
+                } else {
+                    format!("{buffer}\n{line}")
+                };
+                if !blank && !is_complete(shell.host.engine(), &entry) {
+                    buffer = entry;
+                    continue;
+                }
+                buffer.clear();
+                add_history(&mut rl, &history, &entry, &printer, &mut history_warned);
+                shell.eval(&entry);
+            }
+            Err(ReadlineError::Interrupted) => {
+                // Ctrl-C: clear the line (and a half-typed entry); stop a runaway batch.
+                buffer.clear();
+                if shell.abort_running() {
+                    printer.note(
+                        "interrupted the running batch (the stream keeps running; :stop stops it)",
+                    );
+                }
+            }
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                printer.error(&format!("error: cannot read the terminal: {e}"));
+                break;
+            }
+        }
+    }
+    let active = shell
+        .host
+        .contexts()
+        .iter()
+        .any(|c| c.state() == ContextState::Active);
+    if active {
+        printer.dim("stopping the StreamingContext gracefully...");
+    }
+    shell.stop_all(true);
+    EXIT_OK
+}
+
+fn add_history(
+    rl: &mut Editor<ReplHelper, DefaultHistory>,
+    path: &Option<PathBuf>,
+    entry: &str,
+    printer: &Printer,
+    warned: &mut bool,
+) {
+    let entry = entry.trim_end();
+    if rl.add_history_entry(entry).unwrap_or(false)
+        && let Some(p) = path
+        && let Err(e) = rl.append_history(p)
+        && !*warned
+    {
+        printer.note(&format!(
+            "warning: cannot save the history to {}: {e}",
+            p.display()
+        ));
+        *warned = true;
+    }
+}
+
+/// A host for unit tests: manual clock, output collected in memory.
+#[cfg(test)]
+pub(crate) fn test_host() -> ScriptHost {
+    let cfg = RunConfig {
+        clock: ClockKind::Manual,
+        start_time: Time(0),
+        max_batches: None,
+        notation: Notation::Python,
+        sink: Arc::new(crate::engine::sink::MemorySink::default()),
+    };
+    match ScriptHost::new(cfg, 2) {
+        Ok(h) => h,
+        Err(e) => panic!("cannot build a script host: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals() {
+        assert_eq!(interval_text(1000), "1s");
+        assert_eq!(interval_text(500), "0.5s");
+        assert_eq!(interval_text(1250), "1.25s");
+    }
+
+    #[test]
+    fn completeness() {
+        let host = test_host();
+        let e = host.engine();
+        assert!(!is_complete(e, "fn f(x) {"));
+        assert!(!is_complete(e, "let x = "));
+        assert!(!is_complete(e, "ds.map(|x|"));
+        assert!(!is_complete(e, "[1, 2,"));
+        assert!(!is_complete(e, "let s = `multi\nline"));
+        assert!(
+            is_complete(e, "foo(1 2)"),
+            "an error in the middle is not incompleteness"
+        );
+        assert!(is_complete(e, "f(1))"));
+        assert!(is_complete(e, "let x = 1;"));
+        assert!(is_complete(e, "ds.print()"));
+    }
+
+    #[test]
+    fn print_hint() {
+        let host = test_host();
+        let code = "counts.print()";
+        let err = match host.engine().compile(code) {
+            Ok(_) => panic!("ds.print() should not parse"),
+            Err(e) => ScriptError::syntax(&e, "<shell>", code),
+        };
+        let hint = hint_for(&err, code).unwrap_or_default();
+        assert!(hint.contains("use counts.pprint()"), "{hint}");
+    }
+
+    #[test]
+    fn echoes() {
+        let printer = Arc::new(Printer::plain());
+        let opts = ShellOptions {
+            clock: ClockKind::Manual,
+            start_time: Time(0),
+            max_batches: None,
+            notation: Notation::Python,
+            parallelism: 2,
+            init_script: None,
+            no_color: true,
+        };
+        let mut shell = match Shell::new(&opts, printer, "<shell>") {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let v = shell
+            .host
+            .eval("t", "sc.parallelize([1, 2]).collect()")
+            .unwrap_or_default();
+        assert_eq!(shell.show_value(&v), "[1, 2]");
+        let v = shell
+            .host
+            .eval(
+                "t",
+                "ssc.queueStream([[1]]).map(|x| [x, 1]).reduceByKeyAndWindow(|a, b| a + b, 2, 1)",
+            )
+            .unwrap_or_default();
+        assert_eq!(
+            shell.show_value(&v),
+            "DStream[reduceByKeyAndWindow <- map <- queueStream]"
+        );
+        assert_eq!(shell.prompt(), "centella> ");
+        assert_eq!(
+            shell.var_types().get("ssc").map(String::as_str),
+            Some("StreamingContext")
+        );
+    }
+}

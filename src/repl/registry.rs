@@ -1,0 +1,199 @@
+//! What the Rhai engine has registered, per receiver type: the source of truth for completion,
+//! signature hints and the `:help` lists (so they cannot drift from the API).
+
+use rhai::Engine;
+use std::collections::BTreeMap;
+
+/// The receiver types the shell knows about, in the order `:help` lists them.
+pub const TYPES: &[&str] = &["DStream", "RDD", "StreamingContext", "SparkContext", "Time"];
+
+/// One registered method (all its overloads) of one receiver type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Method {
+    pub name: String,
+    /// Whether it is a property (`ssc.sparkContext`) rather than a method call.
+    pub property: bool,
+    /// The receiver type it returns, when that is one of [`TYPES`].
+    pub returns: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// Receiver type → method name → method.
+    methods: BTreeMap<String, BTreeMap<String, Method>>,
+    /// Functions called without a receiver (`StreamingContext`, `sleep_ms`).
+    globals: Vec<String>,
+    /// Global function name → the receiver type it returns.
+    global_returns: BTreeMap<String, String>,
+}
+
+/// `&mut DStream` / `DStream` / `centella::engine::api::DStream` → a name in [`TYPES`].
+fn known_type(text: &str) -> Option<&'static str> {
+    let t = text.trim().trim_start_matches("&mut ").trim();
+    let last = t.rsplit("::").next().unwrap_or(t);
+    match last {
+        "DStream" => Some("DStream"),
+        "RDD" | "Rdd" => Some("RDD"),
+        "StreamingContext" => Some("StreamingContext"),
+        "SparkContext" => Some("SparkContext"),
+        "Time" => Some("Time"),
+        _ => None,
+    }
+}
+
+/// The receiver type a signature's return part names (`-> Result<...DStream, ...>`).
+fn return_type(ret: &str) -> Option<&'static str> {
+    let inner = ret
+        .trim()
+        .strip_prefix("core::result::Result<")
+        .map(|r| r.split(',').next().unwrap_or(r))
+        .unwrap_or(ret);
+    known_type(inner)
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl Registry {
+    pub fn from_engine(engine: &Engine) -> Registry {
+        let mut reg = Registry::default();
+        for sig in engine.gen_fn_signatures(false) {
+            reg.add_signature(&sig);
+        }
+        reg.globals.sort();
+        reg.globals.dedup();
+        reg
+    }
+
+    /// Parses one `name(_: &mut DStream, _: Fn) -> Result<DStream, ...>` signature.
+    fn add_signature(&mut self, sig: &str) {
+        let Some((name, rest)) = sig.split_once('(') else {
+            return;
+        };
+        let (params, ret) = match rest.split_once(") -> ") {
+            Some((p, r)) => (p, Some(r)),
+            None => (rest.strip_suffix(')').unwrap_or(rest), None),
+        };
+        let returns = ret.and_then(return_type).map(str::to_string);
+        let (property, name) = match name.strip_prefix("get$") {
+            Some(n) => (true, n),
+            None => (false, name),
+        };
+        if !is_identifier(name) || matches!(name, "to_string" | "to_debug") {
+            return;
+        }
+        let first = params
+            .split(',')
+            .next()
+            .and_then(|p| p.split_once(':'))
+            .map(|(_, ty)| ty);
+        match first.and_then(known_type) {
+            // A method: its first parameter is the receiver.
+            Some(ty) if params.trim_start().starts_with("_: &mut") || property => {
+                self.methods.entry(ty.to_string()).or_default().insert(
+                    name.to_string(),
+                    Method {
+                        name: name.to_string(),
+                        property,
+                        returns,
+                    },
+                );
+            }
+            _ => {
+                if let Some(r) = &returns {
+                    self.global_returns.insert(name.to_string(), r.clone());
+                }
+                self.globals.push(name.to_string());
+            }
+        }
+    }
+
+    /// The methods of a receiver type, sorted by name.
+    pub fn methods(&self, ty: &str) -> Vec<Method> {
+        self.methods
+            .get(ty)
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub fn method(&self, ty: &str, name: &str) -> Option<&Method> {
+        self.methods.get(ty).and_then(|m| m.get(name))
+    }
+
+    /// Every method name of every type (when the receiver's type is unknown).
+    pub fn all_method_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .methods
+            .values()
+            .flat_map(|m| m.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    pub fn globals(&self) -> &[String] {
+        &self.globals
+    }
+
+    pub fn global_returns(&self, name: &str) -> Option<&str> {
+        self.global_returns.get(name).map(String::as_str)
+    }
+
+    /// The receiver types that have a method `name`.
+    pub fn types_with(&self, name: &str) -> Vec<&'static str> {
+        TYPES
+            .iter()
+            .copied()
+            .filter(|t| self.method(t, name).is_some())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_signatures() {
+        let mut reg = Registry::default();
+        reg.add_signature("map(_: &mut DStream, _: Fn) -> core::result::Result<centella::engine::api::DStream,alloc::boxed::Box<rhai::types::error::EvalAltResult>>");
+        reg.add_signature("get$sparkContext(_: &mut StreamingContext) -> SparkContext");
+        reg.add_signature("+(_: Time, _: i64) -> Time");
+        reg.add_signature("sleep_ms(_: i64)");
+        reg.add_signature("collect(_: &mut RDD) -> array");
+        let map = reg.method("DStream", "map").cloned();
+        assert_eq!(map.and_then(|m| m.returns), Some("DStream".to_string()));
+        assert!(
+            reg.method("StreamingContext", "sparkContext")
+                .is_some_and(|m| m.property)
+        );
+        assert!(
+            reg.method("RDD", "collect")
+                .is_some_and(|m| m.returns.is_none())
+        );
+        assert_eq!(reg.globals(), ["sleep_ms".to_string()]);
+    }
+
+    #[test]
+    fn the_real_engine_registers_the_api() {
+        let host = crate::repl::test_host();
+        let reg = Registry::from_engine(host.engine());
+        assert!(reg.method("DStream", "reduceByKeyAndWindow").is_some());
+        assert!(reg.method("RDD", "collect").is_some());
+        assert!(
+            reg.method("StreamingContext", "queueStream")
+                .is_some_and(|m| m.returns.as_deref() == Some("DStream"))
+        );
+        assert_eq!(
+            reg.global_returns("StreamingContext"),
+            Some("StreamingContext")
+        );
+        assert!(reg.globals().iter().any(|g| g == "sleep_ms"));
+    }
+}
