@@ -5,5 +5,6 @@
 
 pub mod cli;
 pub mod engine;
+pub mod feed;
 pub mod repl;
 pub mod script;

@@ -1,4 +1,5 @@
-use centella::cli::args::Args;
+use centella::cli::args::{Args, Command, FeedArgs};
+use centella::feed::{FeedOptions, FeedSource, generate::DemoKind};
 use centella::cli::run_script::{self, EXIT_INTERRUPTED, EXIT_USAGE};
 use centella::cli::stdout_sink::StdoutSink;
 use centella::engine::clock::{request_abort, RunConfig, INTERRUPTED};
@@ -14,6 +15,10 @@ fn main() {
 }
 
 fn run(args: Args) -> i32 {
+    if let Some(Command::Feed(feed)) = &args.command {
+        return run_feed(feed);
+    }
+    centella::engine::clock::set_receiver_max_rate(args.receiver_max_rate);
     // No script (or -i): the shell. On a terminal Ctrl-C interrupts the running evaluation or
     // closure and the streams keep running; piped, it stops everything as in script mode.
     let shell = args.script.is_none() || args.interactive;
@@ -75,4 +80,28 @@ fn read_script(args: &Args) -> Result<(String, String), String> {
         }
         None => Err("no script given".into()),
     }
+}
+
+/// `centella feed`: the demo line server.
+fn run_feed(args: &FeedArgs) -> i32 {
+    let source = match (&args.generate, args.file.as_deref(), args.interactive) {
+        (Some(kind), None, false) => match DemoKind::parse(kind) {
+            Some(k) => FeedSource::Generate(k),
+            None => return EXIT_USAGE,
+        },
+        (None, Some("-"), false) | (None, None, false) => FeedSource::Stdin { interactive: false },
+        (None, None, true) => FeedSource::Stdin { interactive: true },
+        (None, Some(path), false) => FeedSource::File(path.into()),
+        _ => {
+            eprintln!("error: give one of FILE, -, --generate KIND or --interactive");
+            return EXIT_USAGE;
+        }
+    };
+    centella::feed::run(FeedOptions {
+        bind: args.bind.clone(),
+        port: args.port,
+        source,
+        rate: args.rate,
+        looping: args.looping,
+    })
 }

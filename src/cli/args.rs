@@ -12,9 +12,13 @@ pub const DEFAULT_START_TIME: &str = "2021-11-14 10:00:54";
     name = "centella",
     version,
     about = "Spark Streaming's DStream API in an instant, scriptable shell",
+    args_conflicts_with_subcommands = true,
     after_help = "Examples:\n  centella examples/words.rhai\n  centella --clock fast --batches 6 examples/visits_window.rhai"
 )]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// A .rhai script to run. Without one, the interactive shell starts (plain, without a
     /// prompt, when stdin or stdout is not a terminal: `echo '...' | centella`).
     pub script: Option<String>,
@@ -44,13 +48,19 @@ pub struct Args {
     #[arg(long, default_value = "local[2]", value_parser = parse_master)]
     pub master: usize,
 
+    /// Records per second each receiver accepts (Spark's spark.streaming.receiver.maxRate);
+    /// a faster sender is slowed down instead of filling memory.
+    #[arg(long, value_name = "N")]
+    pub receiver_max_rate: Option<u64>,
+
     /// How pprint writes records: python (like PySpark) or rhai.
     #[arg(long, default_value = "python", value_parser = parse_notation)]
     pub notation: Notation,
 }
 
 fn parse_clock(s: &str) -> Result<ClockKind, String> {
-    ClockKind::parse(s).ok_or_else(|| format!("unknown clock '{s}': use real, fast, virtual or manual"))
+    ClockKind::parse(s)
+        .ok_or_else(|| format!("unknown clock '{s}': use real, fast, virtual or manual"))
 }
 
 fn parse_time(s: &str) -> Result<Time, String> {
@@ -67,7 +77,11 @@ fn parse_notation(s: &str) -> Result<Notation, String> {
 
 /// `local` → 1, `local[N]` → N, `local[*]` → the number of cores.
 pub fn parse_master(s: &str) -> Result<usize, String> {
-    let cores = || std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = || {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    };
     match s {
         "local" => Ok(1),
         "local[*]" => Ok(cores()),
@@ -91,4 +105,40 @@ mod tests {
         assert!(parse_master("local[0]").is_err());
         assert!(parse_master("yarn").is_err());
     }
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Serve lines over TCP to every client that connects, like `nc -lk` (for demos).
+    Feed(FeedArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FeedArgs {
+    /// A file whose lines are served (each client gets them from the start), or `-` for stdin.
+    pub file: Option<String>,
+
+    /// The port to listen on.
+    #[arg(long, short = 'p', default_value_t = 9999)]
+    pub port: u16,
+
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+
+    /// Lines per second to each client.
+    #[arg(long, value_name = "N")]
+    pub rate: Option<f64>,
+
+    /// Repeat the file forever.
+    #[arg(long = "loop")]
+    pub looping: bool,
+
+    /// Generate demo data instead of reading a file: words, sensors or tweets.
+    #[arg(long, value_name = "KIND", value_parser = ["words", "sensors", "tweets"])]
+    pub generate: Option<String>,
+
+    /// Send what you type, line by line, like `nc -lk`.
+    #[arg(long)]
+    pub interactive: bool,
 }

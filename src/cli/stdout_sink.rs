@@ -24,6 +24,10 @@ impl OutputSink for StdoutSink {
         let _ = writeln!(std::io::stderr().lock(), "WARN: {msg}");
     }
 
+    fn info(&self, msg: &str) {
+        let _ = writeln!(std::io::stderr().lock(), "INFO: {msg}");
+    }
+
     fn print(&self, text: &str) {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{text}");

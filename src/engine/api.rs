@@ -82,6 +82,18 @@ impl StreamingContext {
         self.add_stream(op, site, self.batch_duration(), false)
     }
 
+    /// `ssc.socketTextStream(host, port)`: lines from a TCP server, received in the background.
+    pub fn socket_text_stream(&self, host: &str, port: u16, site: OpSite) -> Result<DStream> {
+        let op = Arc::new(super::dstream::socket::SocketInputDStream::new(host, port));
+        self.add_stream(op, site, self.batch_duration(), false)
+    }
+
+    /// `ssc.textFileStream(dir)`: the lines of files that appear in `dir` after start.
+    pub fn text_file_stream(&self, dir: &str, site: OpSite) -> Result<DStream> {
+        let op = Arc::new(super::dstream::file::FileInputDStream::new(dir));
+        self.add_stream(op, site, self.batch_duration(), false)
+    }
+
     fn check_same_context(&self, streams: &[DStream]) -> Result<()> {
         if streams.iter().all(|s| s.ctx.same_as(self)) {
             Ok(())

@@ -70,3 +70,18 @@ pub fn request_abort() {
 pub fn clear_abort() {
     ABORT.store(false, std::sync::atomic::Ordering::Relaxed);
 }
+
+/// `--receiver-max-rate` (Spark's `spark.streaming.receiver.maxRate`): records per second per
+/// receiver; 0 means unlimited.
+static RECEIVER_MAX_RATE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn set_receiver_max_rate(rate: Option<u64>) {
+    RECEIVER_MAX_RATE.store(rate.unwrap_or(0), std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn receiver_max_rate() -> Option<u64> {
+    match RECEIVER_MAX_RATE.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => None,
+        r => Some(r),
+    }
+}

@@ -2,9 +2,12 @@
 //! behind a lock, and Spark's `JobGenerator` / `JobScheduler` for the real clock. Under the
 //! simulated clocks the caller drives batches (`run_until`, `tick`), so runs are deterministic.
 
-use super::clock::{ClockKind, RunConfig, abort_requested, clear_abort, interrupted, now_ms};
+use super::clock::{
+    ClockKind, RunConfig, abort_requested, clear_abort, interrupted, now_ms, receiver_max_rate,
+};
 use super::dstream::DStreamGraph;
 use super::dstream::output::OutputEnv;
+use super::dstream::receiver::{ReceiverEnv, ReceiverHandle};
 use super::error::{BatchError, StreamingError};
 use super::sc::SparkContext;
 use super::stats::{BatchHistory, BatchInfo};
@@ -60,6 +63,7 @@ pub(crate) struct Inner {
     status: Mutex<Status>,
     changed: Condvar,
     threads: Mutex<Vec<JoinHandle<()>>>,
+    receivers: Mutex<Vec<Arc<dyn ReceiverHandle>>>,
 }
 
 #[derive(Clone)]
@@ -102,6 +106,7 @@ impl StreamingContext {
                 }),
                 changed: Condvar::new(),
                 threads: Mutex::new(Vec::new()),
+                receivers: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -185,7 +190,8 @@ impl StreamingContext {
         };
         let zero = first - batch;
         let checkpoint_set = self.checkpoint_dir().is_some();
-        if let Err(e) = self.graph().prepare(zero, checkpoint_set) {
+        let prepared = self.graph().prepare(zero, checkpoint_set);
+        if let Err(e) = prepared.and_then(|_| self.start_receivers()) {
             // Spark: "Error starting the context, marking it as stopped".
             lock(&self.inner.status).state = ContextState::Stopped;
             return Err(e);
@@ -202,6 +208,31 @@ impl StreamingContext {
             self.spawn_real_clock_threads();
         }
         Ok(())
+    }
+
+    fn start_receivers(&self) -> Result<(), StreamingError> {
+        let receivers = self.graph().receivers();
+        let env = ReceiverEnv {
+            sink: self.inner.config.sink.clone(),
+            clock: self.inner.config.clock,
+            batch: self.inner.batch,
+            max_rate: receiver_max_rate(),
+        };
+        for (i, r) in receivers.iter().enumerate() {
+            if let Err(e) = r.start(&env) {
+                receivers[..i].iter().for_each(|r| r.stop());
+                return Err(e);
+            }
+        }
+        *lock(&self.inner.receivers) = receivers;
+        Ok(())
+    }
+
+    /// Stops the receivers; true when they hold records no batch has taken yet.
+    fn stop_receivers(&self) -> bool {
+        let receivers: Vec<_> = lock(&self.inner.receivers).clone();
+        receivers.iter().for_each(|r| r.stop());
+        receivers.iter().any(|r| r.has_pending())
     }
 
     fn spawn_real_clock_threads(&self) {
@@ -233,9 +264,19 @@ impl StreamingContext {
     /// Spark's `RecurringTimer` + `JobGenerator`: one batch time per interval, aligned.
     fn job_generator_loop(&self) {
         let mut st = lock(&self.inner.status);
+        // Set when stopping gracefully with received data left: one more batch takes it.
+        let mut final_batch = false;
         loop {
-            if st.stop_requested.is_some() || self.limit_reached(st.batches_generated) {
-                break;
+            let stopping = st.stop_requested.is_some() || self.limit_reached(st.batches_generated);
+            if stopping && !final_batch {
+                let graceful = st.stop_requested != Some(false);
+                drop(st);
+                let pending = self.stop_receivers();
+                st = lock(&self.inner.status);
+                if !(graceful && pending) {
+                    break;
+                }
+                final_batch = true;
             }
             let due = st.next_batch;
             let wait = due.ms() - now_ms();
@@ -248,7 +289,8 @@ impl StreamingContext {
                     .map(|(g, _)| g)
                     .unwrap_or_else(|p| p.into_inner().0);
                 if interrupted() {
-                    st.stop_requested.get_or_insert(false);
+                    st.stop_requested = Some(false);
+                    final_batch = false;
                 }
                 continue;
             }
@@ -256,6 +298,9 @@ impl StreamingContext {
             st.batches_generated += 1;
             st.next_batch = due + self.inner.batch;
             self.inner.changed.notify_all();
+            if final_batch {
+                break;
+            }
         }
         st.generator_done = true;
         self.inner.changed.notify_all();
@@ -346,6 +391,7 @@ impl StreamingContext {
     }
 
     fn mark_stopped(&self) {
+        self.stop_receivers();
         let mut st = lock(&self.inner.status);
         if st.state == ContextState::Active {
             st.state = ContextState::Stopped;
@@ -426,8 +472,19 @@ impl StreamingContext {
     }
 
     fn finish_simulated_stop(&self) {
-        let stop = lock(&self.inner.status).stop_requested.is_some();
-        if stop || interrupted() {
+        let stop = lock(&self.inner.status).stop_requested;
+        if stop.is_some() || interrupted() {
+            let pending = self.stop_receivers();
+            if stop == Some(true) && pending && !interrupted() {
+                // Graceful: the data already received is processed before exit.
+                let t = {
+                    let mut st = lock(&self.inner.status);
+                    let t = st.next_batch;
+                    st.next_batch = t + self.inner.batch;
+                    t
+                };
+                self.run_batch(t);
+            }
             self.mark_stopped();
         }
     }

@@ -12,6 +12,10 @@ pub trait OutputSink: Send + Sync {
     fn warn(&self, msg: &str);
     /// Text printed by the script (`print`).
     fn print(&self, text: &str);
+    /// Good news after trouble, e.g. a receiver that connected again.
+    fn info(&self, msg: &str) {
+        self.warn(msg);
+    }
 }
 
 /// Collects everything, for tests.

@@ -249,6 +249,7 @@ fn register_sources(engine: &mut Engine, api: &Api) {
             ),
         };
     }
+    register_live_sources(engine);
     engine.register_fn(
         "union",
         |ctx: NativeCallContext,
@@ -297,4 +298,47 @@ fn register_time(engine: &mut Engine) {
     engine.register_fn("<=", |a: Time, b: Time| a <= b);
     engine.register_fn(">", |a: Time, b: Time| a > b);
     engine.register_fn(">=", |a: Time, b: Time| a >= b);
+}
+
+fn port_of(ctx: &NativeCallContext, port: i64) -> RhaiResult<u16> {
+    u16::try_from(port).map_err(|_| {
+        runtime(
+            ctx,
+            &format!("socketTextStream: port {port} is not between 0 and 65535"),
+        )
+    })
+}
+
+/// socketTextStream and textFileStream: sources that receive in the background.
+fn register_live_sources(engine: &mut Engine) {
+    type Ds = RhaiResult<crate::engine::api::DStream>;
+    engine.register_fn(
+        "socketTextStream",
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, host: &str, port: i64| -> Ds {
+            let port = port_of(&ctx, port)?;
+            ssc.socket_text_stream(host, port, site(&ctx, "socketTextStream"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    // The storage level is accepted for PySpark compatibility; records are kept in memory.
+    engine.register_fn(
+        "socketTextStream",
+        |ctx: NativeCallContext,
+         ssc: &mut StreamingContext,
+         host: &str,
+         port: i64,
+         _storage_level: Dynamic|
+         -> Ds {
+            let port = port_of(&ctx, port)?;
+            ssc.socket_text_stream(host, port, site(&ctx, "socketTextStream"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "textFileStream",
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, dir: &str| -> Ds {
+            ssc.text_file_stream(dir, site(&ctx, "textFileStream"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
 }

@@ -86,11 +86,12 @@ impl ScriptError {
                 let last_len = trimmed.lines().last().map_or(0, |l| l.chars().count());
                 line > last_line || (line == last_line && col > last_len)
             }
-            P::BadInput(LexError::UnterminatedString) => code
-                .lines()
-                .nth(line.saturating_sub(1))
-                .and_then(|l| l.chars().nth(col.saturating_sub(1)))
-                == Some('`'),
+            P::BadInput(LexError::UnterminatedString) => {
+                code.lines()
+                    .nth(line.saturating_sub(1))
+                    .and_then(|l| l.chars().nth(col.saturating_sub(1)))
+                    == Some('`')
+            }
             _ => false,
         }
     }

@@ -1,8 +1,11 @@
 //! The DStream graph: streams as nodes that compute one RDD per batch time, cached in
 //! `generated` and forgotten after their remember duration, as Spark's `DStream` does.
 
+pub mod file;
 pub mod input;
 pub mod output;
+pub mod receiver;
+pub mod socket;
 pub mod state;
 pub mod transformed;
 pub mod window;
@@ -31,6 +34,10 @@ pub trait DStreamOp: Send + Sync {
     }
     /// For input streams: whether they have nothing more to give (a drained queue).
     fn input_drained(&self) -> Option<bool> {
+        None
+    }
+    /// For sources that collect in the background: their receiver.
+    fn receiver(&self) -> Option<Arc<dyn receiver::ReceiverHandle>> {
         None
     }
     fn compute(
@@ -196,6 +203,17 @@ impl DStreamGraph {
             };
             node.generated.retain(|&time, _| time > keep_after);
         }
+    }
+
+    /// Receivers of the streams some output depends on.
+    pub fn receivers(&self) -> Vec<Arc<dyn receiver::ReceiverHandle>> {
+        let used = self.reachable();
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(id, _)| used[*id])
+            .filter_map(|(_, n)| n.op.receiver())
+            .collect()
     }
 
     /// Whether every input stream is drained (the fast clock's notion of "done").
