@@ -1,13 +1,13 @@
 use centella::cli::args::{Args, Command, FeedArgs};
-use centella::feed::{FeedOptions, FeedSource, generate::DemoKind};
 use centella::cli::run_script::{self, EXIT_INTERRUPTED, EXIT_USAGE};
 use centella::cli::stdout_sink::StdoutSink;
-use centella::engine::clock::{request_abort, RunConfig, INTERRUPTED};
+use centella::engine::clock::{INTERRUPTED, RunConfig, request_abort};
+use centella::feed::{FeedOptions, FeedSource, generate::DemoKind};
 use centella::repl::{self, ShellOptions};
 use centella::script::ScriptHost;
 use clap::Parser;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 fn main() {
     let args = Args::parse();

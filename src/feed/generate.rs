@@ -113,7 +113,7 @@ impl DemoData {
                     .duration_since(UNIX_EPOCH)
                     .map(|d| d.as_secs())
                     .unwrap_or(0);
-                if self.next() % 2 == 0 {
+                if self.next().is_multiple_of(2) {
                     format!("{room},heat,{},{now}", 18 + self.next() % 12)
                 } else {
                     format!("{room},humidity,{},{now}", 30 + self.next() % 40)

@@ -83,7 +83,7 @@ fn visible(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    !(name.starts_with('.') || name.starts_with('_')) && !path.is_dir()
+    !(name.starts_with('.') || name.starts_with('_') || path.is_dir())
 }
 
 impl FileWatcher {
