@@ -64,6 +64,7 @@ pub(crate) struct Inner {
     changed: Condvar,
     threads: Mutex<Vec<JoinHandle<()>>>,
     receivers: Mutex<Vec<Arc<dyn ReceiverHandle>>>,
+    listeners: Arc<super::listener::ListenerBus>,
 }
 
 #[derive(Clone)]
@@ -107,6 +108,7 @@ impl StreamingContext {
                 changed: Condvar::new(),
                 threads: Mutex::new(Vec::new()),
                 receivers: Mutex::new(Vec::new()),
+                listeners: Arc::new(super::listener::ListenerBus::default()),
             }),
         }
     }
@@ -217,6 +219,7 @@ impl StreamingContext {
             clock: self.inner.config.clock,
             batch: self.inner.batch,
             max_rate: receiver_max_rate(),
+            listeners: self.inner.listeners.clone(),
         };
         for (i, r) in receivers.iter().enumerate() {
             if let Err(e) = r.start(&env) {
@@ -371,14 +374,15 @@ impl StreamingContext {
         }
         let mut st = lock(&self.inner.status);
         st.running = None;
-        st.history.push(BatchInfo {
+        let info = BatchInfo {
             batch_time: t,
             num_records,
             submission_time: submitted.min(start),
             processing_start: start,
             processing_end: now_ms(),
             failures: errors.iter().map(|e| e.to_string()).collect(),
-        });
+        };
+        st.history.push(info.clone());
         for e in errors {
             self.inner.config.sink.batch_error(&e);
             st.first_error.get_or_insert(e);
@@ -388,6 +392,13 @@ impl StreamingContext {
             st.stop_requested.get_or_insert(true);
         }
         self.inner.changed.notify_all();
+        drop(st);
+        self.inner.listeners.batch_completed(&info);
+    }
+
+    /// `ssc.addStreamingListener(...)`.
+    pub fn add_listener(&self, l: Arc<dyn super::listener::StreamingListener>) {
+        self.inner.listeners.add(l);
     }
 
     fn mark_stopped(&self) {

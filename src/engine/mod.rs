@@ -11,6 +11,7 @@ pub mod error;
 pub mod func;
 pub mod jvm_random;
 pub mod key;
+pub mod listener;
 pub mod pair;
 pub mod pyhash;
 pub mod pyorder;

@@ -201,6 +201,7 @@ mod tests {
             clock: ClockKind::Manual,
             batch: Duration(1000),
             max_rate: None,
+            listeners: Arc::default(),
         };
         stream.watcher.start(&env).expect("start");
         std::fs::write(dir.join("gone.txt"), "x\n").expect("write");

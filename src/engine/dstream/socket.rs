@@ -8,6 +8,7 @@ use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::clock::{ClockKind, now_ms};
 use crate::engine::error::{StreamError, StreamingError};
 use crate::engine::func::Record;
+use crate::engine::listener::{ReceiverEvent, ReceiverInfo};
 use crate::engine::rdd::Rdd;
 use crate::engine::sink::OutputSink;
 use crate::engine::time::Time;
@@ -124,8 +125,20 @@ impl Warner {
     }
 }
 
+fn receiver_info(target: &str, active: bool, error: Option<String>) -> ReceiverInfo {
+    ReceiverInfo {
+        stream_id: 0,
+        name: format!("SocketReceiver {target}"),
+        active,
+        last_error_time: error.as_ref().map(|_| now_ms()),
+        last_error: error,
+    }
+}
+
 fn receive_forever(shared: &Shared, env: &ReceiverEnv) {
     let target = format!("{}:{}", shared.host, shared.port);
+    env.listeners
+        .receiver_event(&ReceiverEvent::Started(receiver_info(&target, true, None)));
     let mut warner = Warner {
         last: None,
         suppressed: 0,
@@ -150,12 +163,18 @@ fn receive_forever(shared: &Shared, env: &ReceiverEnv) {
             break;
         }
         had_trouble = true;
-        warner.warn(
-            &*env.sink,
-            &format!("ReceiverSupervisorImpl: Restarting receiver with delay {RESTART_DELAY_MS} ms: {reason}"),
-        );
+        let message = format!("Restarting receiver with delay {RESTART_DELAY_MS} ms: {reason}");
+        env.listeners
+            .receiver_event(&ReceiverEvent::Error(receiver_info(
+                &target,
+                true,
+                Some(message.clone()),
+            )));
+        warner.warn(&*env.sink, &format!("ReceiverSupervisorImpl: {message}"));
         sleep_unless(&shared.stop, RESTART_DELAY_MS);
     }
+    env.listeners
+        .receiver_event(&ReceiverEvent::Stopped(receiver_info(&target, false, None)));
 }
 
 fn connect(host: &str, port: u16) -> std::io::Result<TcpStream> {
