@@ -627,6 +627,20 @@ pub const METHODS: &[MethodHelp] = &[
     ),
     h(
         S,
+        "socketTextStream",
+        "(hostname, port, storageLevel=MEMORY_AND_DISK_2)",
+        "An input DStream of the text lines a TCP server sends (e.g. `nc -lk 9999`);\neach batch holds the lines received during its interval.",
+        "ssc.socketTextStream(\"localhost\", 9999)",
+    ),
+    h(
+        S,
+        "textFileStream",
+        "(directory)",
+        "The lines of files that newly appear in directory, each read once (not . or _ names).\nMove files in atomically (`mv draft.txt incoming/`), as Spark requires.",
+        "ssc.textFileStream(\"incoming\")",
+    ),
+    h(
+        S,
         "union",
         "(*dstreams)",
         "The union of a list of DStreams with the same slide duration.",

@@ -74,6 +74,9 @@ pub struct Shell {
     source_name: &'static str,
     /// Some entry failed (for the exit status of plain mode).
     pub had_error: bool,
+    /// Ctrl-C interrupted a background batch: leaving stops at once rather than gracefully
+    /// (the next batches would likely run away too).
+    pub interrupted_batch: bool,
 }
 
 impl Shell {
@@ -99,6 +102,7 @@ impl Shell {
             parallelism: opts.parallelism,
             source_name,
             had_error: false,
+            interrupted_batch: false,
         })
     }
 
@@ -171,9 +175,14 @@ impl Shell {
         }
     }
 
-    /// Stops every active context (gracefully: after the batches already received).
+    /// Stops every active context (gracefully: after the batches already received). With
+    /// `--batches N`, a graceful end lets the run finish its N batches, as script mode does.
     pub fn stop_all(&self, graceful: bool) {
         for ctx in self.host.contexts() {
+            if graceful && self.config.max_batches.is_some() && ctx.state() == ContextState::Active
+            {
+                ctx.finish_batches();
+            }
             if ctx.state() != ContextState::Stopped {
                 ctx.stop(graceful);
             }
@@ -551,7 +560,13 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
     if active {
         printer.dim("stopping the StreamingContext gracefully...");
     }
-    shell.stop_all(true);
+    let graceful = !shell.interrupted_batch;
+    if graceful {
+        shell.stop_all(true);
+    } else {
+        shell.abort_running();
+        shell.stop_all(false);
+    }
     EXIT_OK
 }
 

@@ -1,0 +1,222 @@
+//! The shell with piped stdin: no prompt, no colour, the same entries and meta-commands.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn shell(args: &[&str], input: &str) -> Run {
+    let dir = std::env::temp_dir().join(format!(
+        "centella-pipe-{}-{}",
+        std::process::id(),
+        input.len()
+    ));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(args)
+        .env("XDG_STATE_HOME", &dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot run centella");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input.as_bytes())
+            .expect("cannot write stdin");
+    }
+    let out = child.wait_with_output().expect("centella did not finish");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn manual(input: &str) -> Run {
+    shell(&["--clock", "manual"], input)
+}
+
+#[test]
+fn the_issue_one_liner_works_on_the_real_clock() {
+    let r = shell(
+        &[],
+        "ssc.queueStream([[1,2]]).pprint(); ssc.start(); ssc.awaitTerminationOrTimeout(2)\n",
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Time: ") && r.stdout.contains("\n1\n2\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.ends_with("False\n"), "{}", r.stdout);
+    assert!(!r.stdout.contains("centella>") && !r.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn state_persists_and_multi_line_entries_complete() {
+    let r = manual(
+        "let x = 20\n\
+         fn twice(v) {\n\
+           v * 2\n\
+         }\n\
+         twice(x + 1)\n\
+         let xs = [1,\n\
+           2, 3]\n\
+         xs.len()\n\
+         sc.parallelize([1, 2])\n\
+           .map(|v| v * 10)\n\
+           .collect()\n",
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stdout, "42\n3\n[10, 20]\n");
+}
+
+#[test]
+fn a_blank_line_forces_submission_and_errors_do_not_end_the_session() {
+    let r = manual("let broken = [1,\n\nlet fine = 1 + 1; fine\nundefined_thing\nfine * 2\n");
+    assert_eq!(r.code, Some(1), "an error makes the exit status 1");
+    assert_eq!(r.stdout, "2\n4\n");
+    assert!(r.stderr.contains("error: Syntax error"), "{}", r.stderr);
+    assert!(r.stderr.contains("--> <stdin>:1:"), "{}", r.stderr);
+    assert!(r.stderr.contains("undefined_thing"), "{}", r.stderr);
+    assert!(r.stderr.contains('^'), "errors show a caret: {}", r.stderr);
+}
+
+#[test]
+fn values_echo_like_pyspark() {
+    let r = manual(
+        "ssc.queueStream([[\"a\"]]).map(|w| [w, 1]).reduceByKeyAndWindow(|a, b| a + b, 2, 1)\n\
+         \"text\"\n\
+         [\"Web\", 4]\n\
+         ()\n",
+    );
+    assert_eq!(
+        r.stdout,
+        "DStream[reduceByKeyAndWindow <- map <- queueStream]\n'text'\n('Web', 4)\n"
+    );
+}
+
+#[test]
+fn print_is_reserved_so_the_error_hints_pprint() {
+    let r = manual("let counts = ssc.queueStream([[1]]);\ncounts.print()\n");
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("use counts.pprint()"), "{}", r.stderr);
+}
+
+#[test]
+fn tick_status_and_batch_errors() {
+    let r = manual(
+        "let ds = ssc.queueStream([[1, 2], [0], [3]]);\n\
+         ds.map(|x| 6 / x).pprint()\n\
+         ssc.start()\n\
+         :tick 3\n\
+         :status\n",
+    );
+    // The failing batch prints nothing; the next ones go on.
+    assert!(r.stdout.contains("6\n3\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("\n2\n"), "{}", r.stdout);
+    assert!(r.stderr.contains("ERROR"), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("ssc: ACTIVE, batch interval 1s, clock manual, 3 batches done"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("batch time") && r.stdout.contains("records"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.code, Some(1), "a failed batch makes the exit status 1");
+}
+
+#[test]
+fn meta_commands() {
+    let dir = std::env::temp_dir().join(format!("centella-pipe-load-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let script = dir.join("lib.rhai");
+    std::fs::write(&script, "fn double(x) { x * 2 }\nlet loaded = double(5);\n").expect("write");
+    let input = format!(
+        ":help\n\
+         :help reduceByKeyAndWindow\n\
+         :help RDD.collect\n\
+         :load {}\n\
+         loaded\n\
+         double(4)\n\
+         :vars\n\
+         :stop\n\
+         :reset\n\
+         :vars\n\
+         :nonsense\n\
+         :quit\n\
+         loaded\n",
+        script.display()
+    );
+    let r = manual(&input);
+    let out = &r.stdout;
+    assert!(
+        out.contains(":tick [n]") && out.contains("DStream: cache, checkpoint"),
+        "{out}"
+    );
+    assert!(
+        out.contains("DStream.reduceByKeyAndWindow(func, [invFunc,] windowDuration"),
+        "{out}"
+    );
+    assert!(out.contains("e.g. pairs.reduceByKeyAndWindow("), "{out}");
+    assert!(out.contains("RDD.collect()"), "{out}");
+    assert!(out.contains("\n10\n8\n"), "{out}");
+    assert!(out.contains("loaded: i64 = 10"), "{out}");
+    assert!(
+        out.contains("ssc: StreamingContext = StreamingContext(batch 1s, INITIALIZED)"),
+        "{out}"
+    );
+    assert!(out.contains("ssc stopped"), "{out}");
+    assert!(out.contains("fresh session"), "{out}");
+    // After :reset the scope is fresh: the last :vars lists only sc and ssc.
+    let last_vars = out.rsplit("fresh session").next().unwrap_or_default();
+    assert!(!last_vars.contains("loaded"), "{out}");
+    assert!(
+        r.stderr.contains("unknown command :nonsense"),
+        "{}",
+        r.stderr
+    );
+    // :quit ends the session: the last line is never evaluated.
+    assert!(!out.ends_with("10\n"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn dash_i_runs_a_script_then_reads_entries() {
+    let dir = std::env::temp_dir().join(format!("centella-pipe-i-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let script = dir.join("setup.rhai");
+    std::fs::write(
+        &script,
+        "let counts = ssc.queueStream([[\"a\", \"b\", \"a\"]]).countByValue();\ncounts.pprint();\n",
+    )
+    .expect("write");
+    let path = script.display().to_string();
+    let r = shell(&["--clock", "manual", "-i", &path], "ssc.start()\n:tick\n");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("('a', 2)") && r.stdout.contains("('b', 1)"),
+        "{}",
+        r.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn end_of_input_stops_a_running_context_gracefully() {
+    let r = shell(
+        &["--clock", "fast", "--batches", "2"],
+        "ssc.queueStream([[1], [2], [3]]).pprint()\nssc.start()\n",
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stdout.matches("Time: ").count(), 2, "{}", r.stdout);
+}

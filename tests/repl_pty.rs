@@ -1,0 +1,284 @@
+//! The shell through a pseudo-terminal: what a user sees on the rendered screen (vt100).
+//! Few tests, each bounded: every wait gives up after a few seconds.
+
+#![cfg(unix)]
+
+use expectrl::session::OsSession;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(8);
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+
+struct Term {
+    session: OsSession,
+    screen: vt100::Parser,
+    /// Bytes read from the pty so far.
+    received: usize,
+}
+
+impl Term {
+    fn spawn(args: &[&str], state: &Path) -> Term {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_centella"));
+        cmd.args(args)
+            .env("TERM", "xterm")
+            .env("XDG_STATE_HOME", state)
+            .env("HOME", state)
+            .env_remove("NO_COLOR");
+        let mut session = OsSession::spawn(cmd).expect("cannot spawn centella in a pty");
+        let _ = session.get_process_mut().set_window_size(COLS, ROWS);
+        let mut term = Term {
+            session,
+            screen: vt100::Parser::new(nz(ROWS), nz(COLS), 0),
+            received: 0,
+        };
+        term.wait_for("the banner", |s| s.contains("centella> "));
+        term
+    }
+
+    fn pump(&mut self) {
+        let mut buf = [0u8; 4096];
+        loop {
+            match self.session.try_read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    self.received += n;
+                    self.screen.process(&buf[..n]);
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(_) => break,
+            }
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    /// Waits until the screen satisfies `pred`; panics with the screen after [`WAIT`].
+    fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            self.pump();
+            let text = self.contents();
+            if pred(&text) {
+                return text;
+            }
+            if start.elapsed() > WAIT {
+                panic!("timed out waiting for {what}; the screen:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Types one line and Enter, then waits for the next empty prompt (rustyline drops
+    /// typeahead that arrives with the Enter of an earlier line, as a fast typist never would).
+    fn enter(&mut self, text: &str) {
+        self.pump();
+        let before = self.received;
+        self.send(text);
+        self.send("\r");
+        let start = Instant::now();
+        loop {
+            self.pump();
+            let line = self.cursor_line();
+            let line = line.trim_end();
+            if self.received > before
+                && line.ends_with('>')
+                && (line.starts_with("centella") || line.ends_with("...>"))
+            {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                panic!("no prompt after {text:?}; the screen:\n{}", self.contents());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, text: &str) {
+        self.session
+            .write_all(text.as_bytes())
+            .expect("cannot write to the pty");
+        let _ = self.session.flush();
+    }
+
+    /// The line the cursor is on, as rendered.
+    fn cursor_line(&self) -> String {
+        let (row, _) = self.screen.screen().cursor_position();
+        self.contents()
+            .lines()
+            .nth(row as usize)
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Ctrl-D, then the exit status.
+    fn quit(mut self) -> i32 {
+        self.send("\x04");
+        let start = Instant::now();
+        loop {
+            self.pump();
+            match self.session.get_process().status() {
+                Ok(expectrl::process::unix::WaitStatus::Exited(_, code)) => return code,
+                Ok(expectrl::process::unix::WaitStatus::StillAlive) | Err(_) => {}
+                Ok(other) => panic!("centella ended with {other:?}"),
+            }
+            if start.elapsed() > WAIT {
+                panic!(
+                    "centella did not exit on Ctrl-D; the screen:\n{}",
+                    self.contents()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("centella-pty-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("cannot create a temp dir");
+    dir
+}
+
+#[test]
+fn pprint_blocks_arrive_above_a_half_typed_line() {
+    let dir = temp_dir("background");
+    let mut t = Term::spawn(&[], &dir);
+    t.enter("let words = ssc.queueStream([[\"a\"], [\"b\"], [\"c\"], [\"d\"], [\"e\"]]);");
+    t.enter("words.map(|w| [w, 1]).pprint(); ssc.start()");
+    t.wait_for("the running prompt", |s| {
+        s.contains("centella[running 1s]> ")
+    });
+    t.send("let half = 12");
+    t.wait_for("two pprint blocks", |s| s.matches("Time: ").count() >= 2);
+    let screen = t.contents();
+    // Blocks are whole: header, record, and the half-typed line is still on the prompt.
+    assert!(
+        screen.contains("('a', 1)") && screen.contains("('b', 1)"),
+        "{screen}"
+    );
+    assert_eq!(
+        t.cursor_line().trim_end(),
+        "centella[running 1s]> let half = 12",
+        "{screen}"
+    );
+    let last = screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    assert_eq!(last.trim_end(), "centella[running 1s]> let half = 12");
+    t.enter("0;");
+    t.send("half\r");
+    t.wait_for("the value typed while blocks arrived", |s| {
+        s.lines().any(|l| l.trim() == "120")
+    });
+    assert_eq!(t.quit(), 0, "Ctrl-D stops the running context and exits 0");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn multi_line_input_completion_and_signature_hints() {
+    let dir = temp_dir("multiline");
+    let mut t = Term::spawn(&[], &dir);
+    t.enter("fn twice(x) {");
+    t.wait_for("the continuation prompt", |s| s.contains("...> "));
+    t.enter("x * 2");
+    t.enter("}");
+    t.send("twice(21)\r");
+    t.wait_for("the function's value", |s| {
+        s.lines().any(|l| l.trim() == "42")
+    });
+    t.enter("let ds = ssc.queueStream([[1]]);");
+    t.send("ds.reduceByKeyAndW\t");
+    t.wait_for("the completed method", |s| {
+        s.contains("ds.reduceByKeyAndWindow")
+    });
+    t.send("(");
+    t.wait_for("the signature hint", |s| {
+        s.contains("ds.reduceByKeyAndWindow(  (func, [invFunc,] windowDuration")
+    });
+    // Ctrl-C clears the line and never exits.
+    t.send("\x03");
+    t.wait_for("an empty prompt", |_| true);
+    t.enter("");
+    t.send("ds\r");
+    t.wait_for("the lineage", |s| s.contains("DStream[queueStream]"));
+    t.send("ds.print()\r");
+    t.wait_for("the pprint hint", |s| s.contains("use ds.pprint()"));
+    assert_eq!(t.quit(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ctrl_c_interrupts_runaway_code_and_closures() {
+    let dir = temp_dir("ctrlc");
+    let mut t = Term::spawn(&[], &dir);
+    // A runaway evaluation.
+    t.send("let n = 0; loop { n += 1; }\r");
+    std::thread::sleep(Duration::from_millis(300));
+    t.send("\x03");
+    t.wait_for("the interruption", |s| s.contains("interrupted (Ctrl-C)"));
+    t.enter("");
+    t.send("1 + 1\r");
+    t.wait_for("the shell to go on", |s| s.lines().any(|l| l.trim() == "2"));
+    // A runaway closure in a background batch: the batch fails, the shell and stream go on.
+    t.enter("ssc.queueStream([[1]]).map(|x| { loop { x += 1; } }).pprint(); ssc.start()");
+    t.wait_for("the running prompt", |s| {
+        s.contains("centella[running 1s]> ")
+    });
+    t.wait_for("the batch to start", |_| true);
+    std::thread::sleep(Duration::from_millis(1500));
+    t.send("\x03");
+    t.wait_for("the batch error", |s| {
+        s.contains("ERROR") && s.contains("map")
+    });
+    t.send(":stop\r");
+    t.wait_for("the stopped prompt", |s| s.contains("centella[stopped]> "));
+    assert_eq!(t.quit(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn history_survives_across_sessions() {
+    let dir = temp_dir("history");
+    let mut t = Term::spawn(&[], &dir);
+    t.enter("let remembered = 41 + 1; remembered");
+    t.enter("fn h(x) {");
+    t.enter("x");
+    t.enter("}");
+    assert_eq!(t.quit(), 0);
+    let file = dir.join("centella").join("history");
+    let saved = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        saved.contains("let remembered = 41 + 1; remembered"),
+        "{saved}"
+    );
+
+    let mut t = Term::spawn(&[], &dir);
+    t.send("\x1b[A");
+    t.wait_for("the multi-line entry, intact", |s| {
+        s.contains("fn h(x) {") && s.contains("\nx\n}")
+    });
+    // Up moves through the lines of the multi-line entry first, then to the older entry.
+    for _ in 0..3 {
+        t.send("\x1b[A");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.wait_for("the older entry", |s| {
+        s.contains("centella> let remembered = 41 + 1; remembered")
+    });
+    t.send("\r");
+    t.wait_for("its value", |s| s.lines().any(|l| l.trim() == "42"));
+    assert_eq!(t.quit(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
+}
