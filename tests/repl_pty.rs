@@ -265,14 +265,18 @@ fn history_survives_across_sessions() {
     t.wait_for("the multi-line entry, intact", |s| {
         s.contains("fn h(x) {") && s.contains("\nx\n}")
     });
-    // Up moves through the lines of the multi-line entry first, then to the older entry.
-    for _ in 0..3 {
+    // Up moves through the lines of the multi-line entry first, then to the older entry (the
+    // oldest: pressing Up more often stays there).
+    let older = "centella> let remembered = 41 + 1; remembered";
+    for _ in 0..8 {
         t.send("\x1b[A");
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(100));
+        t.pump();
+        if t.contents().contains(older) {
+            break;
+        }
     }
-    t.wait_for("the older entry", |s| {
-        s.contains("centella> let remembered = 41 + 1; remembered")
-    });
+    t.wait_for("the older entry", |s| s.contains(older));
     t.send("\r");
     t.wait_for("its value", |s| s.lines().any(|l| l.trim() == "42"));
     assert_eq!(t.quit(), 0);
