@@ -37,6 +37,12 @@ impl ContextState {
 struct Status {
     state: ContextState,
     checkpoint_dir: Option<String>,
+    /// Set by getOrCreate when a checkpoint exists: what `start()` recovers from.
+    recovery: Option<super::checkpoint::Recovered>,
+    /// Time of the last data checkpoint written.
+    last_data_ms: Option<i64>,
+    /// When the last checkpoint (metadata) was written, for `:status`.
+    last_checkpoint_ms: Option<i64>,
     first_error: Option<BatchError>,
     /// Next batch time to generate.
     next_batch: Time,
@@ -93,6 +99,9 @@ impl StreamingContext {
                 status: Mutex::new(Status {
                     state: ContextState::Initialized,
                     checkpoint_dir: None,
+                    recovery: None,
+                    last_data_ms: None,
+                    last_checkpoint_ms: None,
                     first_error: None,
                     next_batch: Time(0),
                     sim_now: Time(0),
@@ -190,10 +199,23 @@ impl StreamingContext {
             ClockKind::Real => Time::next_aligned(now_ms(), batch),
             _ => self.inner.config.start_time,
         };
-        let zero = first - batch;
+        let recovery = lock(&self.inner.status).recovery.take();
+        let zero = match &recovery {
+            Some(r) => Time(r.metadata.zero_ms),
+            None => first - batch,
+        };
         let checkpoint_set = self.checkpoint_dir().is_some();
         let prepared = self.graph().prepare(zero, checkpoint_set);
-        if let Err(e) = prepared.and_then(|_| self.start_receivers()) {
+        // After a recovery the first batch is the one after the last completed: under the real
+        // clock the pending batches and those of the downtime then run at once, in order.
+        let first = match (&recovery, prepared) {
+            (Some(r), Ok(())) => self.recover(r),
+            (None, Ok(())) => Ok(first),
+            (_, Err(e)) => Err(e),
+        };
+        let first = first.and_then(|f| self.start_receivers().map(|_| f));
+        if let Err(e) = &first {
+            let e = e.clone();
             // Spark: "Error starting the context, marking it as stopped".
             lock(&self.inner.status).state = ContextState::Stopped;
             return Err(e);
@@ -203,13 +225,163 @@ impl StreamingContext {
         {
             let mut st = lock(&self.inner.status);
             st.state = ContextState::Active;
-            st.next_batch = first;
-            st.sim_now = zero;
+            st.next_batch = first.unwrap_or(zero + batch);
+            st.sim_now = st.next_batch - batch;
+        }
+        if recovery.is_none() && checkpoint_set {
+            // A checkpoint of the start itself: a crash before the first batch completes
+            // then still resumes with the sources' original start (files that arrive meanwhile).
+            let g = self.graph();
+            self.write_checkpoint(&g, zero);
         }
         if self.inner.config.clock == ClockKind::Real {
             self.spawn_real_clock_threads();
         }
         Ok(())
+    }
+
+    /// Restores a checkpoint into the freshly built graph and recomputes, without output,
+    /// the batches between its data checkpoint and the last completed batch. Returns the
+    /// first batch time to run.
+    fn recover(&self, r: &super::checkpoint::Recovered) -> Result<Time, StreamingError> {
+        for w in &r.warnings {
+            self.inner.config.sink.warn(&format!("Checkpoint: {w}"));
+        }
+        let batch = self.inner.batch;
+        let last = Time(r.metadata.last_completed_ms);
+        let mut g = self.graph();
+        let from = match &r.data {
+            Some(d) => {
+                g.restore_data(d).map_err(|e| {
+                    StreamingError::Invalid(format!("cannot restore the checkpoint: {e}"))
+                })?;
+                Time(d.time_ms)
+            }
+            None => Time(r.metadata.zero_ms),
+        };
+        let mut t = from + batch;
+        while t <= last {
+            for e in g.recompute_silently(t) {
+                self.inner.config.sink.warn(&format!(
+                    "Checkpoint: recomputing the batch of {t} failed in {}: {}",
+                    e.site, e.message
+                ));
+            }
+            t = t + batch;
+        }
+        drop(g);
+        let mut st = lock(&self.inner.status);
+        st.last_data_ms = r.data.as_ref().map(|d| d.time_ms);
+        self.inner.config.sink.info(&format!(
+            "Checkpoint: recovered from the batch of {last}; pending batches {}",
+            if r.metadata.pending_ms.is_empty() {
+                "none".to_string()
+            } else {
+                r.metadata
+                    .pending_ms
+                    .iter()
+                    .map(|ms| Time(*ms).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ));
+        Ok(last + batch)
+    }
+
+    /// getOrCreate: remembers a checkpoint to recover from at `start()`, after checking that
+    /// the script built the same graph as the one checkpointed.
+    pub fn prepare_recovery(&self, r: super::checkpoint::Recovered) -> Result<(), StreamingError> {
+        let dir = self.checkpoint_dir().unwrap_or_default();
+        if r.metadata.batch_ms != self.inner.batch.ms() {
+            return Err(StreamingError::Invalid(format!(
+                "the checkpoint in {dir} has batches of {} ms and the script now makes {} ms; delete {dir} to start afresh",
+                r.metadata.batch_ms,
+                self.inner.batch.ms()
+            )));
+        }
+        let (nodes, outputs) = self.graph().shape();
+        super::checkpoint::compare_graphs(&r.metadata, &nodes, &outputs).map_err(|diff| {
+            StreamingError::Invalid(format!(
+                "the script no longer builds the DStream graph checkpointed in {dir}: {diff}. Delete {dir} to start afresh"
+            ))
+        })?;
+        lock(&self.inner.status).recovery = Some(r);
+        Ok(())
+    }
+
+    /// After batch `t`: metadata every batch, data every checkpoint interval (and at the first
+    /// batch). A failed write is reported and the stream goes on.
+    fn write_checkpoint(&self, g: &DStreamGraph, t: Time) {
+        let Some(dir) = self.checkpoint_dir() else {
+            return;
+        };
+        let dir = std::path::PathBuf::from(dir);
+        let interval = g.data_interval();
+        let (last_data, pending) = {
+            let st = lock(&self.inner.status);
+            (
+                st.last_data_ms,
+                st.queued.iter().map(|(q, _)| q.ms()).collect::<Vec<_>>(),
+            )
+        };
+        let due = last_data.is_none() || (t - g.zero).is_multiple_of(interval);
+        let sink = &self.inner.config.sink;
+        let mut data_ms = last_data;
+        if due {
+            let written = g.snapshot_data(t).and_then(|d| {
+                let bytes = serde_json::to_vec(&d).map_err(|e| e.to_string())?;
+                super::checkpoint::store::write_atomic(
+                    &dir,
+                    &super::checkpoint::store::data_name(t.ms()),
+                    &bytes,
+                )
+            });
+            match written {
+                Ok(()) => data_ms = Some(t.ms()),
+                Err(e) => sink.warn(&format!(
+                    "Checkpoint: cannot write the data checkpoint: {e}"
+                )),
+            }
+        }
+        let (graph, outputs) = g.shape();
+        let meta = super::checkpoint::Metadata {
+            format: super::checkpoint::FORMAT.into(),
+            version: super::checkpoint::VERSION,
+            batch_ms: self.inner.batch.ms(),
+            zero_ms: g.zero.ms(),
+            graph,
+            outputs,
+            last_completed_ms: t.ms(),
+            pending_ms: pending,
+            data_ms,
+            written_at_ms: now_ms(),
+        };
+        let written = serde_json::to_vec(&meta)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                super::checkpoint::store::write_atomic(
+                    &dir,
+                    &super::checkpoint::store::metadata_name(t.ms()),
+                    &b,
+                )
+            });
+        match written {
+            Ok(()) => {
+                super::checkpoint::store::prune(&dir);
+                let mut st = lock(&self.inner.status);
+                st.last_data_ms = data_ms;
+                st.last_checkpoint_ms = Some(now_ms());
+            }
+            Err(e) => sink.warn(&format!(
+                "Checkpoint: cannot write the metadata checkpoint: {e}"
+            )),
+        }
+    }
+
+    /// The checkpoint directory and when the last checkpoint was written (wall-clock ms).
+    pub fn last_checkpoint(&self) -> Option<(String, i64)> {
+        let st = lock(&self.inner.status);
+        Some((st.checkpoint_dir.clone()?, st.last_checkpoint_ms?))
     }
 
     fn start_receivers(&self) -> Result<(), StreamingError> {
@@ -361,12 +533,14 @@ impl StreamingContext {
         };
         lock(&self.inner.status).running = Some(t);
         let start = now_ms();
-        let (errors, num_records) = {
+        let (errors, num_records, input_info, output_ops) = {
             let mut g = self.graph();
-            let errors = g.run_batch(t, &env);
+            let (errors, output_ops) = g.run_batch_with_info(t, &env);
             let n = g.input_records(t);
+            let input_info = super::stats::input_info(&g, t);
             g.clear_metadata(t);
-            (errors, n)
+            self.write_checkpoint(&g, t);
+            (errors, n, input_info, output_ops)
         };
         // A Ctrl-C in the shell interrupts the batch it arrived in, not the next ones.
         if abort_requested() {
@@ -381,6 +555,8 @@ impl StreamingContext {
             processing_start: start,
             processing_end: now_ms(),
             failures: errors.iter().map(|e| e.to_string()).collect(),
+            input_info,
+            output_ops,
         };
         st.history.push(info.clone());
         for e in errors {

@@ -4,6 +4,7 @@
 //! It uses `rhai::Dynamic` only as its record type and calls user code through `func`.
 
 pub mod api;
+pub mod checkpoint;
 pub mod clock;
 pub mod context;
 pub mod dstream;

@@ -1,5 +1,7 @@
 //! Spark's `BatchInfo`: what each batch took, kept for the last `retainedBatches` batches.
 
+use super::dstream::DStreamGraph;
+use super::func::OpSite;
 use super::time::Time;
 use std::collections::VecDeque;
 
@@ -17,6 +19,65 @@ pub struct BatchInfo {
     pub processing_end: i64,
     /// Output operations that failed, with their errors.
     pub failures: Vec<String>,
+    /// Spark's `streamIdToInputInfo`: records per input stream, in stream order.
+    pub input_info: Vec<StreamInputInfo>,
+    /// Spark's `outputOperationInfos`: the output operations that ran, in registration order.
+    pub output_ops: Vec<OutputOperationInfo>,
+}
+
+/// Spark's `StreamInputInfo`: what one input stream produced for a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamInputInfo {
+    pub stream_id: usize,
+    /// The source's name, e.g. `queueStream` or `socketTextStream`.
+    pub name: String,
+    pub num_records: u64,
+}
+
+/// Spark's `OutputOperationInfo`: one output operation of one batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputOperationInfo {
+    /// Its index among the context's output operations.
+    pub id: usize,
+    /// e.g. `pprint`.
+    pub name: String,
+    /// Where the script registered it, e.g. `words.rhai:8:8`.
+    pub description: String,
+    /// Wall-clock milliseconds.
+    pub start_time: Option<i64>,
+    pub end_time: Option<i64>,
+    pub failure_reason: Option<String>,
+}
+
+impl OutputOperationInfo {
+    pub fn new(id: usize, site: &OpSite, start: i64) -> OutputOperationInfo {
+        OutputOperationInfo {
+            id,
+            name: site.op.clone(),
+            description: site.location.clone(),
+            start_time: Some(start),
+            end_time: None,
+            failure_reason: None,
+        }
+    }
+
+    pub fn duration_ms(&self) -> Option<i64> {
+        Some(self.end_time? - self.start_time?)
+    }
+}
+
+/// Records each input stream produced for batch `t` (while their RDDs are still held).
+pub fn input_info(g: &DStreamGraph, t: Time) -> Vec<StreamInputInfo> {
+    g.nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.op.input_drained().is_some())
+        .map(|(id, n)| StreamInputInfo {
+            stream_id: id,
+            name: n.site.op.clone(),
+            num_records: n.generated.get(&t).map(|r| r.count() as u64).unwrap_or(0),
+        })
+        .collect()
 }
 
 impl BatchInfo {
@@ -74,6 +135,8 @@ mod tests {
                 processing_start: i * 1000 + 30,
                 processing_end: i * 1000 + 80,
                 failures: Vec::new(),
+                input_info: Vec::new(),
+                output_ops: Vec::new(),
             });
         }
         assert_eq!(h.len(), RETAINED_BATCHES);

@@ -18,6 +18,7 @@ fn lock_contexts(api: &Api) -> std::sync::MutexGuard<'_, Vec<StreamingContext>> 
 pub fn new_context(api: &Api, sc: &SparkContext, batch: Duration) -> StreamingContext {
     let ssc = StreamingContext::new(sc.clone(), batch, api.config.clone());
     lock_contexts(api).push(ssc.clone());
+    super::api_listener::context_created(api, &ssc);
     ssc
 }
 
@@ -31,6 +32,7 @@ pub fn register(engine: &mut Engine, api: &Api) {
     register_lifecycle(engine);
     register_sources(engine, api);
     register_time(engine);
+    register_get_or_create(engine);
     engine.register_fn("sleep_ms", |ms: i64| {
         std::thread::sleep(std::time::Duration::from_millis(ms.max(0) as u64))
     });
@@ -341,4 +343,30 @@ fn register_live_sources(engine: &mut Engine) {
                 .map_err(|e| engine_err(&ctx, e))
         },
     );
+}
+
+/// `StreamingContext::getOrCreate(dir, || { ...; ssc })`: with a checkpoint in `dir`, the
+/// closure rebuilds the graph (closures cannot be serialised, so running the script's setup
+/// again is our equivalent of Spark's deserialisation) and the context resumes from the
+/// checkpoint at `start()`; without one, the closure's context is used as it is.
+fn register_get_or_create(engine: &mut Engine) {
+    let mut module = rhai::Module::new();
+    rhai::FuncRegistration::new("getOrCreate").set_into_module(
+        &mut module,
+        |ctx: NativeCallContext, dir: &str, setup: FnPtr| -> RhaiResult<StreamingContext> {
+            let found = crate::engine::checkpoint::store::load(std::path::Path::new(dir))
+                .map_err(|e| runtime(&ctx, &format!("getOrCreate: {e}")))?;
+            let ssc: StreamingContext = setup.call_within_context(&ctx, ())?;
+            if ssc.checkpoint_dir().as_deref() != Some(dir) {
+                ssc.set_checkpoint_dir(dir)
+                    .map_err(|e| engine_err(&ctx, e))?;
+            }
+            if let Some(recovered) = found {
+                ssc.prepare_recovery(recovered)
+                    .map_err(|e| runtime(&ctx, &format!("getOrCreate: {e}")))?;
+            }
+            Ok(ssc)
+        },
+    );
+    engine.register_static_module("StreamingContext", module.into());
 }

@@ -5,6 +5,7 @@
 
 use super::receiver::{ReceiverEnv, ReceiverHandle};
 use super::{DStreamGraph, DStreamOp, StreamId};
+use crate::engine::checkpoint::SourceState;
 use crate::engine::clock::now_ms;
 use crate::engine::error::{StreamError, StreamingError};
 use crate::engine::func::Record;
@@ -22,6 +23,9 @@ const REMEMBER_MS: i64 = 60_000;
 struct Tracker {
     /// Wall-clock start: files modified before it existed already (newFilesOnly).
     started_ms: Option<i64>,
+    /// Restored from a checkpoint: keep the original start, so files that arrived while the
+    /// program was down are read.
+    restored: bool,
     simulated: bool,
     sink: Option<Arc<dyn OutputSink>>,
     /// Files already taken, with their modification time, within the remember window.
@@ -57,7 +61,9 @@ impl ReceiverHandle for FileWatcher {
             )));
         }
         let mut t = self.tracker.lock().unwrap_or_else(|p| p.into_inner());
-        t.started_ms = Some(now_ms());
+        if !t.restored {
+            t.started_ms = Some(now_ms());
+        }
         t.simulated = env.clock.is_simulated();
         t.sink = Some(env.sink.clone());
         Ok(())
@@ -168,6 +174,37 @@ impl DStreamOp for FileInputDStream {
 
     fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {
         Some(self.watcher.clone())
+    }
+
+    fn save_source(&self) -> Option<SourceState> {
+        let t = self
+            .watcher
+            .tracker
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        Some(SourceState::Files {
+            started_ms: t.started_ms.unwrap_or(0),
+            seen: t
+                .seen
+                .iter()
+                .map(|(p, m)| (p.to_string_lossy().to_string(), *m))
+                .collect(),
+        })
+    }
+
+    fn restore_source(&self, state: &SourceState) -> Result<(), String> {
+        let SourceState::Files { started_ms, seen } = state else {
+            return Err("the checkpoint has another kind of source here".into());
+        };
+        let mut t = self
+            .watcher
+            .tracker
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        t.started_ms = Some(*started_ms);
+        t.restored = true;
+        t.seen = seen.iter().map(|(p, m)| (PathBuf::from(p), *m)).collect();
+        Ok(())
     }
 
     fn compute(

@@ -2,6 +2,7 @@
 //! batch's input is first computed, then the default RDD or an empty one.
 
 use super::{DStreamGraph, DStreamOp, StreamId};
+use crate::engine::checkpoint::SourceState;
 use crate::engine::error::StreamError;
 use crate::engine::rdd::Rdd;
 use crate::engine::time::Time;
@@ -10,6 +11,8 @@ use std::sync::Mutex;
 
 pub struct QueueInputDStream {
     queue: Mutex<VecDeque<Rdd>>,
+    /// Items handed out so far: the queue's position in a checkpoint.
+    taken: std::sync::atomic::AtomicU64,
     one_at_a_time: bool,
     default: Option<Rdd>,
 }
@@ -18,6 +21,7 @@ impl QueueInputDStream {
     pub fn new(items: Vec<Rdd>, one_at_a_time: bool, default: Option<Rdd>) -> QueueInputDStream {
         QueueInputDStream {
             queue: Mutex::new(items.into()),
+            taken: std::sync::atomic::AtomicU64::new(0),
             one_at_a_time,
             default,
         }
@@ -38,6 +42,27 @@ impl DStreamOp for QueueInputDStream {
         Some(self.is_drained())
     }
 
+    fn save_source(&self) -> Option<SourceState> {
+        Some(SourceState::Queue {
+            taken: self.taken.load(std::sync::atomic::Ordering::Relaxed),
+        })
+    }
+
+    /// Spark cannot recover a queueStream; we can, because the script defines the queue.
+    fn restore_source(&self, state: &SourceState) -> Result<(), String> {
+        let SourceState::Queue { taken } = state else {
+            return Err("the checkpoint has another kind of source here".into());
+        };
+        let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        let already = self.taken.load(std::sync::atomic::Ordering::Relaxed);
+        for _ in already..*taken {
+            queue.pop_front();
+        }
+        self.taken
+            .store(*taken, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
     fn compute(
         &self,
         g: &mut DStreamGraph,
@@ -53,6 +78,8 @@ impl DStreamOp for QueueInputDStream {
         } else {
             queue.drain(..).collect()
         };
+        self.taken
+            .fetch_add(taken.len() as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(Some(match (taken.is_empty(), &self.default) {
             (false, _) if self.one_at_a_time => {
                 taken.into_iter().next().unwrap_or_else(|| g.sc.empty_rdd())

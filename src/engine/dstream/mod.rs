@@ -36,6 +36,14 @@ pub trait DStreamOp: Send + Sync {
     fn input_drained(&self) -> Option<bool> {
         None
     }
+    /// For sources: their position, for a data checkpoint.
+    fn save_source(&self) -> Option<crate::engine::checkpoint::SourceState> {
+        None
+    }
+    /// Puts a source back where a checkpoint left it.
+    fn restore_source(&self, _state: &crate::engine::checkpoint::SourceState) -> Result<(), String> {
+        Ok(())
+    }
     /// For sources that collect in the background: their receiver.
     fn receiver(&self) -> Option<Arc<dyn receiver::ReceiverHandle>> {
         None
@@ -54,6 +62,8 @@ pub struct StreamNode {
     pub slide: Duration,
     pub remember: Duration,
     pub generated: BTreeMap<Time, Rdd>,
+    /// `ds.checkpoint(interval)`.
+    pub checkpoint_interval: Option<Duration>,
 }
 
 /// Spark's `DStreamGraph`: input, transformed and output streams of one context.
@@ -86,6 +96,7 @@ impl DStreamGraph {
             slide,
             remember: slide,
             generated: BTreeMap::new(),
+            checkpoint_interval: None,
         });
         self.nodes.len() - 1
     }
@@ -118,7 +129,8 @@ impl DStreamGraph {
         }
         let used = self.reachable();
         for (id, node) in self.nodes.iter().enumerate() {
-            if used[id] && node.op.must_checkpoint() && !checkpoint_dir_set {
+            let wants = node.op.must_checkpoint() || node.checkpoint_interval.is_some();
+            if used[id] && wants && !checkpoint_dir_set {
                 return Err(StreamingError::CheckpointDirNotSet);
             }
         }
@@ -242,22 +254,39 @@ impl DStreamGraph {
     /// Runs batch `t`: every output operation in registration order. Errors of one output
     /// do not stop the others, as each is its own Spark job.
     pub fn run_batch(&mut self, t: Time, env: &output::OutputEnv) -> Vec<BatchError> {
+        self.run_batch_with_info(t, env).0
+    }
+
+    /// `run_batch`, also reporting each output operation that ran (Spark's
+    /// `OutputOperationInfo`: start, end, failure).
+    pub fn run_batch_with_info(
+        &mut self,
+        t: Time,
+        env: &output::OutputEnv,
+    ) -> (Vec<BatchError>, Vec<super::stats::OutputOperationInfo>) {
         let mut errors = Vec::new();
+        let mut infos = Vec::new();
         for i in 0..self.outputs.len() {
             let out = self.outputs[i].clone();
             if !self.is_time_valid(out.stream, t) {
                 continue;
             }
+            let start = super::clock::now_ms();
             let result = match self.get_or_compute(out.stream, t) {
                 Ok(Some(rdd)) => out.run(t, &rdd, env),
                 Ok(None) => Ok(()),
                 Err(e) => Err(e),
             };
+            let mut info = super::stats::OutputOperationInfo::new(i, &out.site, start);
+            info.end_time = Some(super::clock::now_ms());
             if let Err(e) = result {
-                errors.push(e.in_batch(t));
+                let e = e.in_batch(t);
+                info.failure_reason = Some(e.to_string());
+                errors.push(e);
             }
+            infos.push(info);
         }
-        errors
+        (errors, infos)
     }
 
     /// Records the input streams produced for batch `t` (while their RDDs are still held).
@@ -280,5 +309,103 @@ impl DStreamGraph {
         }
         names.dedup();
         names.join(" <- ")
+    }
+}
+
+use crate::engine::checkpoint::value::StoredValue;
+use crate::engine::checkpoint::{DataCheckpoint, FORMAT, NodeData, NodeShape, VERSION};
+
+impl DStreamGraph {
+    /// The graph's shape, to compare a restarted script's graph with a checkpoint's.
+    pub fn shape(&self) -> (Vec<NodeShape>, Vec<(String, usize)>) {
+        let nodes = self
+            .nodes
+            .iter()
+            .map(|n| NodeShape {
+                op: n.site.op.clone(),
+                site: n.site.location.clone(),
+                parents: n.op.parents(),
+                slide_ms: n.slide.ms(),
+            })
+            .collect();
+        let outputs = self.outputs.iter().map(|o| (o.site.op.clone(), o.stream)).collect();
+        (nodes, outputs)
+    }
+
+    /// Spark's rule: stateful streams checkpoint every multiple of their slide >= 10 s, unless
+    /// `ds.checkpoint(interval)` says otherwise; the shortest wins.
+    pub fn data_interval(&self) -> Duration {
+        self.nodes
+            .iter()
+            .filter_map(|n| {
+                n.checkpoint_interval.or_else(|| {
+                    n.op.must_checkpoint()
+                        .then(|| n.slide * ((10_000 + n.slide.0 - 1) / n.slide.0.max(1)))
+                })
+            })
+            .min()
+            .unwrap_or(Duration(10_000))
+    }
+
+    /// Everything later batches need after batch `t`: held RDDs and source positions.
+    pub fn snapshot_data(&self, t: Time) -> Result<DataCheckpoint, String> {
+        let mut nodes = Vec::with_capacity(self.nodes.len());
+        for n in &self.nodes {
+            let mut rdds = Vec::new();
+            for (time, rdd) in &n.generated {
+                let parts = rdd
+                    .partitions()
+                    .iter()
+                    .map(|p| p.iter().map(StoredValue::from_record).collect::<Result<Vec<_>, _>>())
+                    .collect::<Result<Vec<_>, _>>()?;
+                rdds.push((time.ms(), parts));
+            }
+            nodes.push(NodeData {
+                rdds,
+                source: n.op.save_source(),
+            });
+        }
+        Ok(DataCheckpoint {
+            format: FORMAT.into(),
+            version: VERSION,
+            time_ms: t.ms(),
+            nodes,
+        })
+    }
+
+    /// Puts held RDDs and source positions back as a data checkpoint recorded them.
+    pub fn restore_data(&mut self, data: &DataCheckpoint) -> Result<(), String> {
+        let sc = self.sc.clone();
+        for (node, saved) in self.nodes.iter_mut().zip(&data.nodes) {
+            node.generated.clear();
+            for (ms, parts) in &saved.rdds {
+                let parts = parts
+                    .iter()
+                    .map(|p| p.iter().map(StoredValue::to_record).collect())
+                    .collect();
+                node.generated.insert(Time(*ms), Rdd::from_partitions(sc.clone(), parts));
+            }
+            if let Some(src) = &saved.source {
+                node.op.restore_source(src)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Recomputes batch `t` without running its output operations: how state is rebuilt
+    /// between the last data checkpoint and the last completed batch (Spark recomputes it
+    /// from lineage; outputs of completed batches are not repeated).
+    pub fn recompute_silently(&mut self, t: Time) -> Vec<StreamError> {
+        let mut errors = Vec::new();
+        for i in 0..self.outputs.len() {
+            let stream = self.outputs[i].stream;
+            if self.is_time_valid(stream, t)
+                && let Err(e) = self.get_or_compute(stream, t)
+            {
+                errors.push(e);
+            }
+        }
+        self.clear_metadata(t);
+        errors
     }
 }

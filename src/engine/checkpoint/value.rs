@@ -1,0 +1,121 @@
+//! Records as serde data, exactly: tuples stay tuples, lists stay lists, ints stay ints.
+
+use crate::engine::func::Record;
+use crate::engine::pyrepr::LIST_TAG;
+use crate::engine::time::Time;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", content = "v")]
+pub enum StoredValue {
+    Unit,
+    Bool(bool),
+    Int(i64),
+    /// As bits, so NaN and -0.0 survive.
+    Float(u64),
+    Str(String),
+    Char(char),
+    Tuple(Vec<StoredValue>),
+    List(Vec<StoredValue>),
+    Map(Vec<(String, StoredValue)>),
+    Time(i64),
+}
+
+impl StoredValue {
+    pub fn from_record(r: &Record) -> Result<StoredValue, String> {
+        if r.is_unit() {
+            return Ok(StoredValue::Unit);
+        }
+        if let Ok(b) = r.as_bool() {
+            return Ok(StoredValue::Bool(b));
+        }
+        if let Ok(i) = r.as_int() {
+            return Ok(StoredValue::Int(i));
+        }
+        if let Ok(f) = r.as_float() {
+            return Ok(StoredValue::Float(f.to_bits()));
+        }
+        if let Ok(c) = r.as_char() {
+            return Ok(StoredValue::Char(c));
+        }
+        if let Some(s) = r.read_lock::<rhai::ImmutableString>() {
+            return Ok(StoredValue::Str(s.to_string()));
+        }
+        if let Some(a) = r.read_lock::<rhai::Array>() {
+            let items = a
+                .iter()
+                .map(StoredValue::from_record)
+                .collect::<Result<_, _>>()?;
+            return Ok(if r.tag() == LIST_TAG {
+                StoredValue::List(items)
+            } else {
+                StoredValue::Tuple(items)
+            });
+        }
+        if let Some(m) = r.read_lock::<rhai::Map>() {
+            let items = m
+                .iter()
+                .map(|(k, v)| Ok((k.to_string(), StoredValue::from_record(v)?)))
+                .collect::<Result<_, String>>()?;
+            return Ok(StoredValue::Map(items));
+        }
+        if let Some(t) = r.read_lock::<Time>() {
+            return Ok(StoredValue::Time(t.ms()));
+        }
+        Err(format!(
+            "a record of type {} cannot be checkpointed",
+            r.type_name()
+        ))
+    }
+
+    pub fn to_record(&self) -> Record {
+        match self {
+            StoredValue::Unit => Record::UNIT,
+            StoredValue::Bool(b) => Record::from(*b),
+            StoredValue::Int(i) => Record::from(*i),
+            StoredValue::Float(bits) => Record::from(f64::from_bits(*bits)),
+            StoredValue::Str(s) => Record::from(s.clone()),
+            StoredValue::Char(c) => Record::from(*c),
+            StoredValue::Tuple(items) => {
+                Record::from_array(items.iter().map(StoredValue::to_record).collect())
+            }
+            StoredValue::List(items) => {
+                crate::engine::pair::list(items.iter().map(StoredValue::to_record).collect())
+            }
+            StoredValue::Map(items) => {
+                let m: rhai::Map = items
+                    .iter()
+                    .map(|(k, v)| (k.as_str().into(), v.to_record()))
+                    .collect();
+                Record::from_map(m)
+            }
+            StoredValue::Time(ms) => Record::from(Time(*ms)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::pyrepr::python_str;
+
+    #[test]
+    fn records_round_trip_exactly() {
+        let pair = Record::from_array(vec![
+            Record::from("Madrid"),
+            Record::from_array(vec![
+                Record::from(20210831_i64),
+                Record::from(35_i64),
+                Record::from(-0.5_f64),
+            ]),
+        ]);
+        let list =
+            crate::engine::pair::list(vec![Record::from(1_i64), Record::UNIT, Record::from(true)]);
+        for r in [pair, list, Record::from('x'), Record::from(Time(1000))] {
+            let stored = StoredValue::from_record(&r).expect("storable");
+            let json = serde_json::to_string(&stored).expect("json");
+            let back: StoredValue = serde_json::from_str(&json).expect("parse");
+            assert_eq!(python_str(&back.to_record()), python_str(&r));
+        }
+    }
+}
