@@ -4,6 +4,7 @@
 
 pub mod api_context;
 pub mod api_dstream;
+pub mod api_listener;
 pub mod api_rdd;
 pub mod closure;
 pub mod diagnostics;
@@ -56,6 +57,7 @@ impl ScriptHost {
         api_context::register(&mut engine, &api);
         api_dstream::register(&mut engine, &api);
         api_rdd::register(&mut engine, &api);
+        api_listener::register(&mut engine, &api);
         // One engine per session, alive until the process ends: closures handed to the
         // worker threads borrow it for as long as any stream may run.
         let engine: &'static Engine = Box::leak(Box::new(engine));
