@@ -8,3 +8,4 @@ pub mod engine;
 pub mod feed;
 pub mod repl;
 pub mod script;
+pub mod ui;

@@ -87,7 +87,10 @@ pub fn batch_info_map(b: &BatchInfo) -> Map {
     let mut m = Map::new();
     m.insert("batchTime".into(), Dynamic::from(b.batch_time));
     m.insert("numRecords".into(), Dynamic::from_int(b.num_records as i64));
-    m.insert("submissionTime".into(), Dynamic::from_int(b.submission_time));
+    m.insert(
+        "submissionTime".into(),
+        Dynamic::from_int(b.submission_time),
+    );
     m.insert(
         "processingStartTime".into(),
         Dynamic::from_int(b.processing_start),
@@ -108,7 +111,10 @@ pub fn batch_info_map(b: &BatchInfo) -> Map {
     let mut inputs = Map::new();
     for i in &b.input_info {
         let mut im = Map::new();
-        im.insert("inputStreamId".into(), Dynamic::from_int(i.stream_id as i64));
+        im.insert(
+            "inputStreamId".into(),
+            Dynamic::from_int(i.stream_id as i64),
+        );
         im.insert("name".into(), Dynamic::from(i.name.clone()));
         im.insert("numRecords".into(), Dynamic::from_int(i.num_records as i64));
         inputs.insert(i.stream_id.to_string().into(), Dynamic::from_map(im));

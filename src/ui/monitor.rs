@@ -1,0 +1,217 @@
+//! What the web UI watches: the StreamingContexts of the process (held weakly) and, per
+//! context, a listener that keeps what the context itself does not (receivers' last state,
+//! total records, the first batch), plus a snapshot taken without waiting on a running batch.
+
+use crate::engine::clock::ClockKind;
+use crate::engine::context::{ContextState, Inner, StreamingContext};
+use crate::engine::listener::{ReceiverEvent, ReceiverInfo, StreamingListener};
+use crate::engine::stats::{BatchInfo, RETAINED_BATCHES};
+use crate::engine::time::Time;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// One stream of the DStream graph, for the picture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeView {
+    pub id: usize,
+    pub op: String,
+    pub location: String,
+    pub parents: Vec<usize>,
+    pub input: bool,
+}
+
+/// One output operation: its name, where it was registered, the stream it outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputView {
+    pub op: String,
+    pub location: String,
+    pub stream: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GraphView {
+    pub nodes: Vec<NodeView>,
+    pub outputs: Vec<OutputView>,
+}
+
+#[derive(Default)]
+struct TrackerState {
+    receivers: Vec<ReceiverInfo>,
+    processed: u64,
+    first_batch: Option<Time>,
+    graph: GraphView,
+}
+
+/// The per-context listener.
+#[derive(Default)]
+pub struct Tracker {
+    state: Mutex<TrackerState>,
+}
+
+impl StreamingListener for Tracker {
+    fn on_batch_completed(&self, info: &BatchInfo) {
+        let mut st = lock(&self.state);
+        st.processed += info.num_records;
+        st.first_batch.get_or_insert(info.batch_time);
+    }
+
+    fn on_receiver_event(&self, event: &ReceiverEvent) {
+        let info = match event {
+            ReceiverEvent::Started(i) | ReceiverEvent::Error(i) | ReceiverEvent::Stopped(i) => i,
+        };
+        let mut st = lock(&self.state);
+        match st.receivers.iter_mut().find(|r| r.name == info.name) {
+            Some(r) => {
+                let (err, at) = (r.last_error.take(), r.last_error_time.take());
+                *r = info.clone();
+                // A stop or restart keeps the last error, as Spark's ReceiverInfo does.
+                if r.last_error.is_none() {
+                    r.last_error = err;
+                    r.last_error_time = at;
+                }
+            }
+            None => st.receivers.push(info.clone()),
+        }
+    }
+}
+
+/// Everything the pages and endpoints show about one context, at one moment.
+pub struct Snapshot {
+    pub state: ContextState,
+    pub clock: ClockKind,
+    pub batch_ms: i64,
+    pub batches_done: u64,
+    pub running: Option<Time>,
+    pub queued: Vec<Time>,
+    /// Completed batches, oldest first.
+    pub history: Vec<BatchInfo>,
+    pub receivers: Vec<ReceiverInfo>,
+    pub processed: u64,
+    pub first_batch: Option<Time>,
+    pub graph: GraphView,
+}
+
+impl Snapshot {
+    /// Spark's `startTime`: the zero time, one interval before the first batch.
+    pub fn start_time(&self) -> Option<i64> {
+        self.first_batch.map(|t| t.ms() - self.batch_ms)
+    }
+
+    pub fn num_outputs(&self) -> usize {
+        self.graph.outputs.len()
+    }
+}
+
+pub fn graph_view(ctx: &StreamingContext) -> Option<GraphView> {
+    // A batch holds the graph while it runs: never wait for it.
+    let g = ctx.inner.graph.try_lock().ok()?;
+    let nodes = g
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(id, n)| NodeView {
+            id,
+            op: n.site.op.clone(),
+            location: n.site.location.clone(),
+            parents: n.op.parents(),
+            input: n.op.input_drained().is_some(),
+        })
+        .collect();
+    let outputs = g
+        .outputs
+        .iter()
+        .map(|o| OutputView {
+            op: o.site.op.clone(),
+            location: o.site.location.clone(),
+            stream: o.stream,
+        })
+        .collect();
+    Some(GraphView { nodes, outputs })
+}
+
+impl Tracker {
+    pub fn snapshot(&self, ctx: &StreamingContext) -> Snapshot {
+        let history = ctx.recent_batches(RETAINED_BATCHES);
+        let running = ctx.running_batch();
+        let batch = ctx.batch_duration();
+        // Batches are generated contiguously and run in order: the queued ones follow the
+        // running one (or the last completed one).
+        let after = running.or_else(|| history.last().map(|b| b.batch_time));
+        let queued = match after {
+            Some(t) => (1..=ctx.queued_batches() as i64)
+                .map(|k| t + crate::engine::time::Duration(batch.ms() * k))
+                .collect(),
+            None => Vec::new(),
+        };
+        let fresh = graph_view(ctx);
+        let mut st = lock(&self.state);
+        if let Some(g) = fresh {
+            st.graph = g;
+        }
+        Snapshot {
+            state: ctx.state(),
+            clock: ctx.clock(),
+            batch_ms: batch.ms(),
+            batches_done: ctx.batches_done(),
+            running,
+            queued,
+            history,
+            receivers: st.receivers.clone(),
+            processed: st.processed,
+            first_batch: st.first_batch,
+            graph: st.graph.clone(),
+        }
+    }
+}
+
+/// The contexts the UI can show, newest last.
+pub struct Monitor {
+    pub app_id: String,
+    pub app_name: String,
+    pub start_ms: i64,
+    tracked: Mutex<Vec<(Weak<Inner>, Arc<Tracker>)>>,
+}
+
+impl Monitor {
+    pub fn new(app_name: &str) -> Monitor {
+        let start_ms = crate::engine::clock::now_ms();
+        Monitor {
+            // Spark's application id under a local master.
+            app_id: format!("local-{start_ms}"),
+            app_name: app_name.to_string(),
+            start_ms,
+            tracked: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Starts watching `ctx` (before it starts, so no receiver event is missed).
+    pub fn watch(&self, ctx: &StreamingContext) {
+        let tracker = Arc::new(Tracker::default());
+        ctx.add_listener(tracker.clone());
+        let mut t = lock(&self.tracked);
+        t.retain(|(w, _)| w.strong_count() > 0);
+        t.push((Arc::downgrade(&ctx.inner), tracker));
+    }
+
+    /// The context to show: the running one, else the newest that ran batches, else the
+    /// newest; with its tracker.
+    pub fn current(&self) -> Option<(StreamingContext, Arc<Tracker>)> {
+        let live: Vec<(StreamingContext, Arc<Tracker>)> = lock(&self.tracked)
+            .iter()
+            .rev()
+            .filter_map(|(w, t)| {
+                w.upgrade()
+                    .map(|inner| (StreamingContext { inner }, t.clone()))
+            })
+            .collect();
+        let pick = live
+            .iter()
+            .position(|(c, _)| c.state() == ContextState::Active)
+            .or_else(|| live.iter().position(|(c, _)| c.batches_done() > 0))
+            .unwrap_or(0);
+        live.into_iter().nth(pick)
+    }
+}

@@ -1,0 +1,198 @@
+//! The web UI's HTTP server: tiny_http (a small, blocking, well-kept server: no async runtime
+//! for one page and a few JSON documents), bound to 127.0.0.1 only, one thread answering
+//! requests in turn. Like Spark's UI it takes port 4040, or the next free one of 16.
+
+use super::json;
+use super::monitor::Monitor;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use tiny_http::{Header, Method, Request, Response, Server};
+
+/// Spark's `spark.port.maxRetries`.
+pub const PORT_RETRIES: u16 = 16;
+
+const PAGE: &str = include_str!("assets/streaming.html");
+const SCRIPT: &str = include_str!("assets/streaming.js");
+const STYLE: &str = include_str!("assets/streaming.css");
+
+pub struct UiServer {
+    server: Arc<Server>,
+    thread: Option<JoinHandle<()>>,
+    pub port: u16,
+}
+
+impl UiServer {
+    /// Binds 127.0.0.1:`port` (or the next of 16 ports when busy; 0 picks any free port) and
+    /// answers requests on a background thread.
+    pub fn start(monitor: Arc<Monitor>, port: u16) -> Result<UiServer, String> {
+        let last = if port == 0 {
+            0
+        } else {
+            port.saturating_add(PORT_RETRIES)
+        };
+        let mut errors = Vec::new();
+        for p in port..=last {
+            match Server::http(("127.0.0.1", p)) {
+                Ok(server) => {
+                    let bound = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(p);
+                    let server = Arc::new(server);
+                    let s = server.clone();
+                    let thread = std::thread::Builder::new()
+                        .name("centella-ui".into())
+                        .spawn(move || serve(&s, &monitor))
+                        .map_err(|e| format!("cannot start the web UI thread: {e}"))?;
+                    return Ok(UiServer {
+                        server,
+                        thread: Some(thread),
+                        port: bound,
+                    });
+                }
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+        Err(format!(
+            "no web UI: could not bind 127.0.0.1 on ports {port}-{last} ({})",
+            errors.last().cloned().unwrap_or_default()
+        ))
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+}
+
+impl Drop for UiServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn serve(server: &Server, monitor: &Monitor) {
+    for req in server.incoming_requests() {
+        let (status, kind, body) = route(&req, monitor);
+        let mut resp = Response::from_string(body).with_status_code(status);
+        for (k, v) in [("Content-Type", kind), ("Cache-Control", "no-store")] {
+            if let Ok(h) = Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+                resp.add_header(h);
+            }
+        }
+        if status == 302
+            && let Ok(h) = Header::from_bytes(&b"Location"[..], &b"/streaming/"[..])
+        {
+            resp.add_header(h);
+        }
+        let _ = req.respond(resp);
+    }
+}
+
+const JSON: &str = "application/json";
+const TEXT: &str = "text/plain; charset=utf-8";
+
+fn not_found(msg: &str) -> (u16, &'static str, String) {
+    (404, TEXT, msg.to_string())
+}
+
+fn ok_json(v: &serde_json::Value) -> (u16, &'static str, String) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => (200, JSON, s),
+        Err(e) => (500, TEXT, e.to_string()),
+    }
+}
+
+/// `(status, content type, body)` for a request.
+pub fn route(req: &Request, monitor: &Monitor) -> (u16, &'static str, String) {
+    if *req.method() != Method::Get && *req.method() != Method::Head {
+        return (405, TEXT, "only GET".into());
+    }
+    let url = req.url();
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let path = path.trim_end_matches('/');
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [] => (302, TEXT, String::new()),
+        ["streaming"] => (200, "text/html; charset=utf-8", PAGE.to_string()),
+        ["static", "streaming.js"] => (200, "text/javascript; charset=utf-8", SCRIPT.into()),
+        ["static", "streaming.css"] => (200, "text/css; charset=utf-8", STYLE.into()),
+        ["streaming", "data"] => match monitor.current() {
+            Some((ctx, t)) => ok_json(&json::page(monitor, &t.snapshot(&ctx))),
+            None => not_found("no StreamingContext yet"),
+        },
+        ["api", "v1", "applications"] => ok_json(&serde_json::json!([json::application(monitor)])),
+        ["api", "v1", "applications", id] if *id == monitor.app_id => {
+            ok_json(&json::application(monitor))
+        }
+        ["api", "v1", "applications", id, "streaming", rest @ ..] => {
+            if *id != monitor.app_id {
+                return not_found(&format!("no such app: {id}"));
+            }
+            streaming(monitor, rest, query)
+        }
+        // The short form without the application id.
+        ["api", "v1", "streaming", rest @ ..] => streaming(monitor, rest, query),
+        ["api", "v1", "applications", id, ..] => not_found(&format!("no such app: {id}")),
+        _ => not_found(&format!("not found: {path}")),
+    }
+}
+
+fn statuses(query: &str) -> Vec<String> {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .filter(|(k, _)| *k == "status")
+        .map(|(_, v)| v.to_ascii_uppercase())
+        .collect()
+}
+
+fn streaming(monitor: &Monitor, rest: &[&str], query: &str) -> (u16, &'static str, String) {
+    let Some((ctx, tracker)) = monitor.current() else {
+        return not_found(&format!(
+            "no streaming listener attached to {}",
+            monitor.app_id
+        ));
+    };
+    let s = tracker.snapshot(&ctx);
+    let id = |text: &str| text.parse::<i64>().ok();
+    match rest {
+        ["statistics"] => ok_json(&json::statistics(&s)),
+        ["receivers"] => ok_json(&json::receivers(&s)),
+        ["receivers", n] => {
+            let all = json::receivers(&s);
+            let found = id(n).and_then(|n| {
+                all.as_array()?
+                    .iter()
+                    .find(|r| r.get("streamId").and_then(serde_json::Value::as_i64) == Some(n))
+                    .cloned()
+            });
+            match found {
+                Some(r) => ok_json(&r),
+                None => not_found(&format!("unknown receiver: {n}")),
+            }
+        }
+        ["batches"] => ok_json(&json::batches(&s, &statuses(query))),
+        ["batches", b] => match id(b).and_then(|b| json::batch(&s, b)) {
+            Some(v) => ok_json(&v),
+            None => not_found(&format!("unknown batch: {b}")),
+        },
+        ["batches", b, "operations"] => match id(b).and_then(|b| json::operations(&s, b)) {
+            Some(v) => ok_json(&v),
+            None => not_found(&format!("unknown batch: {b}")),
+        },
+        ["batches", b, "operations", op] => {
+            let found = id(b).and_then(|b| json::operations(&s, b)).and_then(|ops| {
+                let n = id(op)?;
+                ops.as_array()?
+                    .iter()
+                    .find(|o| o.get("outputOpId").and_then(serde_json::Value::as_i64) == Some(n))
+                    .cloned()
+            });
+            match found {
+                Some(v) => ok_json(&v),
+                None => not_found(&format!("unknown output operation: {op}")),
+            }
+        }
+        _ => not_found(&format!("not found: streaming/{}", rest.join("/"))),
+    }
+}
