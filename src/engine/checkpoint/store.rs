@@ -53,7 +53,7 @@ fn list(dir: &Path, prefix: &str) -> Vec<(i64, PathBuf)> {
             Some((ms, e.path()))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found
 }
 

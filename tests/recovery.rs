@@ -1,0 +1,328 @@
+//! Checkpointing and recovery through the real binary: kill -9 at a random moment, restart
+//! with getOrCreate, and the state counts every input record exactly once. Also a changed
+//! script, a damaged checkpoint and a missing directory.
+//!
+//! `CENTELLA_CRASH_TRIALS=N` runs more trials (see scripts/crash-test.sh).
+
+use centella::engine::time::Time;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("centella-recovery-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn spawn(dir: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(args)
+        .arg("job.rhai")
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn centella")
+}
+
+fn collect(mut child: Child, kill_after: Option<Duration>, limit: Duration) -> (String, String) {
+    let started = Instant::now();
+    loop {
+        if let Some(k) = kill_after
+            && started.elapsed() >= k
+        {
+            let _ = child.kill(); // SIGKILL: no cleanup, as in a crash
+            break;
+        }
+        if child.try_wait().ok().flatten().is_some() {
+            break;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = child.wait();
+    let (mut out, mut err) = (String::new(), String::new());
+    if let Some(mut o) = child.stdout.take() {
+        let _ = o.read_to_string(&mut out);
+    }
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    (out, err)
+}
+
+/// Complete pprint blocks: (batch time, records).
+fn blocks(stdout: &str) -> Vec<(Time, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut parts = stdout.split("-------------------------------------------\nTime: ");
+    parts.next();
+    for p in parts {
+        let Some((time, rest)) = p.split_once('\n') else {
+            continue;
+        };
+        let Some(body) = rest.strip_prefix("-------------------------------------------\n") else {
+            continue;
+        };
+        // A block killed mid-write has no closing blank line.
+        let Some(body) = body
+            .strip_suffix("\n\n")
+            .or_else(|| body.strip_suffix('\n').filter(|b| b.is_empty()).map(|_| ""))
+        else {
+            continue;
+        };
+        let Some(t) = Time::parse_local(time) else {
+            continue;
+        };
+        out.push((t, body.lines().map(str::to_string).collect()));
+    }
+    out
+}
+
+const STATE_FN: &str =
+    "|vs, st| { let t = if st == () { 0 } else { st }; for v in vs { t += v; } t }";
+
+fn queue_job() -> String {
+    format!(
+        "let ssc = StreamingContext::getOrCreate(\"ckpt\", || {{\n\
+           let ssc = StreamingContext(sc, 0.1);\n\
+           let batches = [];\n\
+           for i in 0..25 {{ let b = []; for j in 0..(i % 4 + 1) {{ b.push([\"k\", 1]); }} b.push([\"j\", i]); batches.push(b); }}\n\
+           ssc.queueStream(batches).updateStateByKey({STATE_FN}).pprint();\n\
+           ssc.checkpoint(\"ckpt\");\n\
+           ssc\n\
+         }});\nssc.start();\nssc.awaitTermination();\n"
+    )
+}
+
+fn file_job() -> String {
+    format!(
+        "let ssc = StreamingContext::getOrCreate(\"ckpt\", || {{\n\
+           let ssc = StreamingContext(sc, 0.1);\n\
+           ssc.textFileStream(\"incoming\").map(|l| [l, 1]).updateStateByKey({STATE_FN}).pprint();\n\
+           ssc.checkpoint(\"ckpt\");\n\
+           ssc\n\
+         }});\nssc.start();\nssc.awaitTermination();\n"
+    )
+}
+
+/// Moves 20 files into `incoming/` every 60 ms, whatever happens to centella.
+fn feed_files(dir: &Path) -> std::thread::JoinHandle<()> {
+    let dir = dir.to_path_buf();
+    std::thread::spawn(move || {
+        let staging = dir.join("staging");
+        let incoming = dir.join("incoming");
+        let _ = std::fs::create_dir_all(&staging);
+        for i in 0..20 {
+            let name = format!("f{i:02}.txt");
+            let lines = "k\n".repeat(i % 4 + 1);
+            let _ = std::fs::write(staging.join(&name), lines);
+            let _ = std::fs::rename(staging.join(&name), incoming.join(&name));
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    })
+}
+
+fn has_checkpoint(dir: &Path) -> bool {
+    std::fs::read_dir(dir.join("ckpt"))
+        .map(|es| {
+            es.flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("metadata-"))
+        })
+        .unwrap_or(false)
+}
+
+fn pseudo_random(trial: u64) -> u64 {
+    let seed = std::process::id() as u64 ^ (trial.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut x = seed | 1;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    x
+}
+
+/// One trial: run, SIGKILL at a random moment, restart, check the final state and that
+/// outputs only repeat the batch in flight at the crash.
+fn crash_trial(trial: u64, files: bool) -> Result<(), String> {
+    let dir = temp_dir(&format!("trial{trial}"));
+    std::fs::write(
+        dir.join("job.rhai"),
+        if files { file_job() } else { queue_job() },
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir.join("incoming")).map_err(|e| e.to_string())?;
+    let kill_at = Duration::from_millis(150 + pseudo_random(trial) % 1500);
+    let first = spawn(&dir, &[]);
+    // newFilesOnly: files must arrive after the stream started, i.e. after its first checkpoint.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while files && !has_checkpoint(&dir) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let feeder = files.then(|| feed_files(&dir));
+    let (out1, err1) = collect(first, Some(kill_at), Duration::from_secs(20));
+    let second = spawn(&dir, &["--batches", "30"]);
+    let (out2, err2) = collect(second, None, Duration::from_secs(30));
+    if let Some(f) = feeder {
+        let _ = f.join();
+    }
+    let context = || {
+        format!(
+            "trial {trial} (files: {files}, killed after {kill_at:?})\n--- run 1 ---\n{out1}{err1}\n--- run 2 ---\n{out2}{err2}"
+        )
+    };
+    let b1 = blocks(&out1);
+    let b2 = blocks(&out2);
+    let last = b2
+        .last()
+        .ok_or_else(|| format!("no output after restart: {}", context()))?;
+    let k_total: usize = if files {
+        (0..20).map(|i| i % 4 + 1).sum()
+    } else {
+        (0..25).map(|i| i % 4 + 1).sum()
+    };
+    let mut expected = vec![format!("('k', {k_total})")];
+    if !files {
+        expected.push("('j', 300)".into());
+    }
+    let mut got = last.1.clone();
+    got.sort();
+    expected.sort();
+    if got != expected {
+        return Err(format!(
+            "final state {got:?} != {expected:?}: {}",
+            context()
+        ));
+    }
+    // At-least-once output: the restart may repeat the batch in flight, nothing earlier,
+    // and must not skip one.
+    if let (Some(end1), Some(start2)) = (b1.last(), b2.first()) {
+        let gap = start2.0.ms() - end1.0.ms();
+        if !(gap == 0 || gap == 100) {
+            return Err(format!(
+                "run 2 started {gap} ms after run 1's last block: {}",
+                context()
+            ));
+        }
+        if gap == 0 && start2.1 != end1.1 {
+            return Err(format!("the repeated batch differs: {}", context()));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+#[test]
+fn killed_and_restarted_counts_every_record_exactly_once() {
+    let trials: u64 = std::env::var("CENTELLA_CRASH_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    // Two trials at a time: one over queueStream, one over textFileStream.
+    let mut failures = Vec::new();
+    for pair in 0..trials.div_ceil(2) {
+        let a = std::thread::spawn(move || crash_trial(pair * 2, false));
+        let b = std::thread::spawn(move || crash_trial(pair * 2 + 1, true));
+        for h in [a, b] {
+            match h.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => failures.push(e),
+                Err(_) => failures.push("a trial panicked".into()),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {trials} trials failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+fn run_to_end(dir: &Path, script: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    std::fs::write(dir.join("job.rhai"), script).expect("script");
+    let mut child = spawn(dir, args);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let code = loop {
+        if let Ok(Some(s)) = child.try_wait() {
+            break s.code();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let (out, err) = collect(child, None, Duration::from_secs(1));
+    (code, out, err)
+}
+
+#[test]
+fn a_changed_script_is_a_clear_error() {
+    let dir = temp_dir("changed");
+    let job = queue_job();
+    let (code, _, err) = run_to_end(&dir, &job, &["--clock", "fast", "--batches", "2"]);
+    assert_eq!(code, Some(0), "{err}");
+    let changed = job.replace(".updateStateByKey(", ".window(1, 0.1).updateStateByKey(");
+    let (code, _, err) = run_to_end(&dir, &changed, &["--clock", "fast", "--batches", "2"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("no longer builds the DStream graph checkpointed in ckpt"),
+        "{err}"
+    );
+    assert!(err.contains("stream 1 was `updateStateByKey`"), "{err}");
+    assert!(err.contains("is now `window`"), "{err}");
+    assert!(err.contains("Delete ckpt to start afresh"), "{err}");
+}
+
+#[test]
+fn a_damaged_last_checkpoint_falls_back_and_garbage_is_an_error() {
+    let dir = temp_dir("damaged");
+    let job = queue_job();
+    let (code, out, err) = run_to_end(&dir, &job, &["--clock", "fast", "--batches", "3"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(blocks(&out).len(), 3);
+    let mut metas: Vec<PathBuf> = std::fs::read_dir(dir.join("ckpt"))
+        .expect("ckpt")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("metadata-"))
+        })
+        .collect();
+    metas.sort();
+    let newest = metas.last().expect("a metadata file").clone();
+    let bytes = std::fs::read(&newest).expect("read");
+    std::fs::write(&newest, &bytes[..bytes.len() / 3]).expect("truncate");
+    let (code, out, err) = run_to_end(&dir, &job, &["--clock", "fast", "--batches", "1"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("skipping a damaged checkpoint"), "{err}");
+    // The truncated file was the third batch's: it is run again.
+    assert_eq!(
+        blocks(&out).first().map(|b| b.0.format_local()),
+        Some("2021-11-14 10:00:54.200000".into()),
+        "{out}"
+    );
+
+    for m in &metas {
+        std::fs::write(m, b"not json at all").expect("garbage");
+    }
+    let (code, _, err) = run_to_end(&dir, &job, &["--clock", "fast", "--batches", "1"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no readable checkpoint in ckpt"), "{err}");
+}
+
+#[test]
+fn a_missing_checkpoint_directory_is_created() {
+    let dir = temp_dir("missing");
+    let job = queue_job().replace("\"ckpt\"", "\"deep/er/ckpt\"");
+    let (code, out, err) = run_to_end(&dir, &job, &["--clock", "fast", "--batches", "2"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(blocks(&out).len(), 2);
+    assert!(dir.join("deep/er/ckpt").is_dir());
+}
