@@ -392,7 +392,20 @@ impl StreamingContext {
             batch: self.inner.batch,
             max_rate: receiver_max_rate(),
             listeners: self.inner.listeners.clone(),
+            wal_dir: self
+                .checkpoint_dir()
+                .filter(|_| super::conf::enabled(super::conf::WAL_ENABLE))
+                .map(|d| std::path::Path::new(&d).join("receivedData")),
         };
+        if env.wal_dir.is_none()
+            && super::conf::enabled(super::conf::WAL_ENABLE)
+            && !receivers.is_empty()
+        {
+            return Err(StreamingError::Invalid(format!(
+                "{} needs a checkpoint directory: call ssc.checkpoint(dir)",
+                super::conf::WAL_ENABLE
+            )));
+        }
         for (i, r) in receivers.iter().enumerate() {
             if let Err(e) = r.start(&env) {
                 receivers[..i].iter().for_each(|r| r.stop());

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod checkpoint;
 pub mod clock;
+pub mod conf;
 pub mod context;
 pub mod dstream;
 pub mod error;

@@ -51,6 +51,8 @@ pub enum SourceState {
         started_ms: i64,
         seen: Vec<(String, i64)>,
     },
+    /// socketTextStream with a write-ahead log: the log, and the last line a batch took.
+    Socket { wal: String, consumed: u64 },
 }
 
 /// An RDD as its partitions.

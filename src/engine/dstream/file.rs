@@ -239,6 +239,7 @@ mod tests {
             batch: Duration(1000),
             max_rate: None,
             listeners: Arc::default(),
+            wal_dir: None,
         };
         stream.watcher.start(&env).expect("start");
         std::fs::write(dir.join("gone.txt"), "x\n").expect("write");

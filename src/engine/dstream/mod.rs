@@ -8,6 +8,7 @@ pub mod receiver;
 pub mod socket;
 pub mod state;
 pub mod transformed;
+pub mod wal;
 pub mod window;
 
 use super::error::{BatchError, StreamError, StreamingError};

@@ -15,6 +15,8 @@ pub struct ReceiverEnv {
     pub batch: Duration,
     /// `--receiver-max-rate`: records per second, per receiver.
     pub max_rate: Option<u64>,
+    /// Where receivers keep their write-ahead logs, when enabled.
+    pub wal_dir: Option<std::path::PathBuf>,
     /// Where receivers report started / error / stopped.
     pub listeners: Arc<crate::engine::listener::ListenerBus>,
 }

@@ -4,7 +4,9 @@
 //! 200 ms block, as Spark's block generator cuts them.
 
 use super::receiver::{ReceiverEnv, ReceiverHandle, sleep_unless};
+use super::wal::{WalEntry, WriteAheadLog};
 use super::{DStreamGraph, DStreamOp, StreamId};
+use crate::engine::checkpoint::SourceState;
 use crate::engine::clock::{ClockKind, now_ms};
 use crate::engine::error::{StreamError, StreamingError};
 use crate::engine::func::Record;
@@ -12,9 +14,10 @@ use crate::engine::listener::{ReceiverEvent, ReceiverInfo};
 use crate::engine::rdd::Rdd;
 use crate::engine::sink::OutputSink;
 use crate::engine::time::Time;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, ErrorKind};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -29,10 +32,24 @@ const WARN_EVERY_MS: i64 = 10_000;
 struct Shared {
     host: String,
     port: u16,
-    /// Received lines with their arrival time (wall-clock ms).
-    buffer: Mutex<VecDeque<(i64, String)>>,
+    /// Received lines: arrival time (wall-clock ms), sequence number, text. Also guards the
+    /// write-ahead log, so the log's order is the buffer's.
+    buffer: Mutex<Buffer>,
     stop: AtomicBool,
     clock: Mutex<ClockKind>,
+}
+
+#[derive(Default)]
+struct Buffer {
+    lines: VecDeque<(i64, u64, String)>,
+    next_seq: u64,
+    /// The last sequence number a batch took.
+    taken_seq: u64,
+    wal: Option<WriteAheadLog>,
+    /// Restored from a log: the log's path, and which lines pending batches took.
+    restored_wal: Option<PathBuf>,
+    replay: BTreeMap<i64, u64>,
+    wal_failed: bool,
 }
 
 /// The receiver half: owns the thread and the buffer of received lines.
@@ -52,7 +69,7 @@ impl SocketInputDStream {
                 shared: Arc::new(Shared {
                     host: host.to_string(),
                     port,
-                    buffer: Mutex::new(VecDeque::new()),
+                    buffer: Mutex::new(Buffer::default()),
                     stop: AtomicBool::new(false),
                     clock: Mutex::new(ClockKind::Real),
                 }),
@@ -67,6 +84,7 @@ impl ReceiverHandle for SocketReceiver {
         if let Ok(mut c) = self.shared.clock.lock() {
             *c = env.clock;
         }
+        self.open_wal(env)?;
         self.shared.stop.store(false, Ordering::Relaxed);
         let shared = self.shared.clone();
         let env = env.clone();
@@ -97,7 +115,7 @@ impl ReceiverHandle for SocketReceiver {
         self.shared
             .buffer
             .lock()
-            .map(|b| !b.is_empty())
+            .map(|b| !b.lines.is_empty())
             .unwrap_or(false)
     }
 }
@@ -253,12 +271,27 @@ fn push_line(shared: &Shared, env: &ReceiverEnv, line: &mut Vec<u8>, warned_utf8
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
-    if let Ok(mut b) = shared.buffer.lock() {
-        b.push_back((now_ms(), text));
+    let Ok(mut b) = shared.buffer.lock() else {
+        return;
+    };
+    let arrival = now_ms();
+    // Logged before it counts as received.
+    if let Some(wal) = b.wal.as_mut()
+        && let Err(e) = wal.append_line(arrival, &text)
+        && !b.wal_failed
+    {
+        env.sink.warn(&format!(
+            "SocketReceiver: cannot write the write-ahead log: {e}"
+        ));
+        b.wal_failed = true;
     }
+    b.next_seq += 1;
+    let seq = b.next_seq;
+    b.lines.push_back((arrival, seq, text));
 }
 
 /// Lines arrived before `t` (all of them under a simulated clock), one partition per block.
+/// A batch re-run after a crash takes exactly the lines the log says it took.
 fn take_batch(shared: &Shared, t: Time) -> Vec<Vec<Record>> {
     let simulated = shared
         .clock
@@ -269,16 +302,22 @@ fn take_batch(shared: &Shared, t: Time) -> Vec<Vec<Record>> {
         Ok(b) => b,
         Err(p) => p.into_inner(),
     };
+    let replay_upto = buffer.replay.remove(&t.ms());
     let mut blocks: Vec<Vec<Record>> = Vec::new();
     let mut block_of = i64::MIN;
-    while let Some((at, _)) = buffer.front() {
-        if !simulated && *at >= t.ms() {
+    while let Some((at, seq, _)) = buffer.lines.front() {
+        let take = match replay_upto {
+            Some(last) => *seq <= last,
+            None => simulated || *at < t.ms(),
+        };
+        if !take {
             break;
         }
         let at = *at;
-        let Some((_, text)) = buffer.pop_front() else {
+        let Some((_, seq, text)) = buffer.lines.pop_front() else {
             break;
         };
+        buffer.taken_seq = seq;
         if blocks.is_empty() || at.div_euclid(BLOCK_INTERVAL_MS) != block_of {
             block_of = at.div_euclid(BLOCK_INTERVAL_MS);
             blocks.push(Vec::new());
@@ -287,7 +326,79 @@ fn take_batch(shared: &Shared, t: Time) -> Vec<Vec<Record>> {
             b.push(Record::from(text));
         }
     }
+    let taken = buffer.taken_seq;
+    if let Some(wal) = buffer.wal.as_mut() {
+        let _ = wal.mark_batch(t.ms(), taken);
+    }
     blocks
+}
+
+impl SocketReceiver {
+    /// With a write-ahead log directory: continue the restored log, or start a fresh one.
+    fn open_wal(&self, env: &ReceiverEnv) -> Result<(), StreamingError> {
+        let Some(dir) = &env.wal_dir else {
+            return Ok(());
+        };
+        let mut b = self.shared.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        let fresh = b.restored_wal.is_none();
+        let path = b
+            .restored_wal
+            .clone()
+            .unwrap_or_else(|| dir.join(format!("{}_{}.log", self.shared.host, self.shared.port)));
+        let wal = WriteAheadLog::open(&path, fresh).map_err(|e| {
+            StreamingError::Invalid(format!(
+                "cannot open the write-ahead log {}: {e}",
+                path.display()
+            ))
+        })?;
+        b.wal = Some(wal);
+        Ok(())
+    }
+
+    fn save(&self) -> Option<SourceState> {
+        let b = self.shared.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        let wal = b.wal.as_ref()?;
+        Some(SourceState::Socket {
+            wal: wal.path().to_string_lossy().to_string(),
+            consumed: b.taken_seq,
+        })
+    }
+
+    /// Received but unprocessed lines come back from the log, and pending batches will take
+    /// the same lines they took before the crash.
+    fn restore(&self, state: &SourceState) -> Result<(), String> {
+        let SourceState::Socket { wal, consumed } = state else {
+            return Err("the checkpoint has another kind of source here".into());
+        };
+        let path = PathBuf::from(wal);
+        let entries = super::wal::read(&path)
+            .map_err(|e| format!("cannot read the write-ahead log {wal}: {e}"))?;
+        let mut b = self.shared.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        b.lines.clear();
+        b.replay.clear();
+        b.next_seq = 0;
+        for entry in entries {
+            match entry {
+                WalEntry::Line {
+                    seq,
+                    arrival_ms,
+                    text,
+                } => {
+                    b.next_seq = seq;
+                    if seq > *consumed {
+                        b.lines.push_back((arrival_ms, seq, text));
+                    }
+                }
+                WalEntry::Batch { batch_ms, last_seq } if last_seq > *consumed => {
+                    b.replay.insert(batch_ms, last_seq);
+                }
+                WalEntry::Batch { .. } => {}
+            }
+        }
+        b.taken_seq = *consumed;
+        b.restored_wal = Some(path);
+        Ok(())
+    }
 }
 
 impl DStreamOp for SocketInputDStream {
@@ -302,6 +413,14 @@ impl DStreamOp for SocketInputDStream {
 
     fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {
         Some(self.receiver.clone())
+    }
+
+    fn save_source(&self) -> Option<SourceState> {
+        self.receiver.save()
+    }
+
+    fn restore_source(&self, state: &SourceState) -> Result<(), String> {
+        self.receiver.restore(state)
     }
 
     fn compute(
