@@ -147,6 +147,28 @@ impl DStream {
         self.ctx.graph().slide(self.id)
     }
 
+    /// `ds.checkpoint(interval)`: this stream's data checkpoint interval (a multiple of its slide).
+    pub fn checkpoint(&self, secs: f64) -> Result<DStream> {
+        let interval = Duration::from_secs_f64(secs);
+        let slide = self.slide();
+        if !interval.is_multiple_of(slide) {
+            return Err(StreamingError::Invalid(format!(
+                "java.lang.IllegalArgumentException: requirement failed: The checkpoint interval for DStream has been set to {} ms which not a multiple of its slide time ({} ms). Please set it to a multiple of {} ms.",
+                interval.ms(),
+                slide.ms(),
+                slide.ms()
+            )));
+        }
+        self.ctx.graph().nodes[self.id].checkpoint_interval = Some(interval);
+        Ok(self.clone())
+    }
+
+    /// `ds.remember(duration)`: keep this stream's RDDs at least that long (for slice).
+    pub fn remember(&self, secs: f64) -> DStream {
+        self.ctx.graph().nodes[self.id].remember_at_least = Duration::from_secs_f64(secs);
+        self.clone()
+    }
+
     /// `reduceByKeyAndWindow <- map <- queueStream`.
     pub fn lineage(&self) -> String {
         self.ctx.graph().lineage(self.id)

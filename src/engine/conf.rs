@@ -31,6 +31,15 @@ pub fn set_pair(pair: &str) -> Result<Option<String>, String> {
     Ok((!KNOWN.contains(&k)).then(|| format!("--conf {k} is not used by centella; ignored")))
 }
 
+/// Every setting given, for the checkpoint's record.
+pub fn all() -> Vec<(String, String)> {
+    CONF.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 pub fn get(key: &str) -> Option<String> {
     CONF.lock()
         .unwrap_or_else(|p| p.into_inner())

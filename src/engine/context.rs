@@ -355,6 +355,20 @@ impl StreamingContext {
             pending_ms: pending,
             data_ms,
             written_at_ms: now_ms(),
+            config: {
+                let mut c = vec![
+                    (
+                        "spark.master".to_string(),
+                        self.inner.sc.master().to_string(),
+                    ),
+                    (
+                        "centella.clock".to_string(),
+                        format!("{:?}", self.inner.config.clock).to_lowercase(),
+                    ),
+                ];
+                c.extend(super::conf::all());
+                c
+            },
         };
         let written = serde_json::to_vec(&meta)
             .map_err(|e| e.to_string())

@@ -117,15 +117,15 @@ fn register_simple(engine: &mut Engine) {
     engine.register_fn(
         "checkpoint",
         |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> Ds {
-            seconds(&ctx, &secs, "interval")?;
-            Ok(ds.clone())
+            let s = seconds(&ctx, &secs, "interval")?;
+            ds.checkpoint(s).map_err(|e| engine_err(&ctx, e))
         },
     );
     engine.register_fn(
         "remember",
         |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> Ds {
-            seconds(&ctx, &secs, "duration")?;
-            Ok(ds.clone())
+            let s = seconds(&ctx, &secs, "duration")?;
+            Ok(ds.remember(s))
         },
     );
     engine.register_fn(

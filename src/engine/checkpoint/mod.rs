@@ -39,6 +39,9 @@ pub struct Metadata {
     /// The data checkpoint this metadata goes with.
     pub data_ms: Option<i64>,
     pub written_at_ms: i64,
+    /// The configuration it ran with (master, clock, --conf settings), for the record.
+    #[serde(default)]
+    pub config: Vec<(String, String)>,
 }
 
 /// Where an input source was.

@@ -213,6 +213,7 @@ mod tests {
             pending_ms: Vec::new(),
             data_ms: data,
             written_at_ms: ms,
+            config: Vec::new(),
         }
     }
 

@@ -42,7 +42,10 @@ pub trait DStreamOp: Send + Sync {
         None
     }
     /// Puts a source back where a checkpoint left it.
-    fn restore_source(&self, _state: &crate::engine::checkpoint::SourceState) -> Result<(), String> {
+    fn restore_source(
+        &self,
+        _state: &crate::engine::checkpoint::SourceState,
+    ) -> Result<(), String> {
         Ok(())
     }
     /// For sources that collect in the background: their receiver.
@@ -65,6 +68,8 @@ pub struct StreamNode {
     pub generated: BTreeMap<Time, Rdd>,
     /// `ds.checkpoint(interval)`.
     pub checkpoint_interval: Option<Duration>,
+    /// `ds.remember(duration)`.
+    pub remember_at_least: Duration,
 }
 
 /// Spark's `DStreamGraph`: input, transformed and output streams of one context.
@@ -98,6 +103,7 @@ impl DStreamGraph {
             remember: slide,
             generated: BTreeMap::new(),
             checkpoint_interval: None,
+            remember_at_least: Duration(0),
         });
         self.nodes.len() - 1
     }
@@ -141,7 +147,11 @@ impl DStreamGraph {
     }
 
     fn compute_remember(&mut self) {
-        let mut rem: Vec<Duration> = self.nodes.iter().map(|n| n.slide).collect();
+        let mut rem: Vec<Duration> = self
+            .nodes
+            .iter()
+            .map(|n| n.slide.max(n.remember_at_least))
+            .collect();
         for (id, node) in self.nodes.iter().enumerate() {
             if node.op.must_checkpoint() {
                 // Spark: rememberDuration >= 2 * checkpoint interval (>= 10 s, slide-aligned).
@@ -329,7 +339,11 @@ impl DStreamGraph {
                 slide_ms: n.slide.ms(),
             })
             .collect();
-        let outputs = self.outputs.iter().map(|o| (o.site.op.clone(), o.stream)).collect();
+        let outputs = self
+            .outputs
+            .iter()
+            .map(|o| (o.site.op.clone(), o.stream))
+            .collect();
         (nodes, outputs)
     }
 
@@ -357,7 +371,11 @@ impl DStreamGraph {
                 let parts = rdd
                     .partitions()
                     .iter()
-                    .map(|p| p.iter().map(StoredValue::from_record).collect::<Result<Vec<_>, _>>())
+                    .map(|p| {
+                        p.iter()
+                            .map(StoredValue::from_record)
+                            .collect::<Result<Vec<_>, _>>()
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 rdds.push((time.ms(), parts));
             }
@@ -384,7 +402,8 @@ impl DStreamGraph {
                     .iter()
                     .map(|p| p.iter().map(StoredValue::to_record).collect())
                     .collect();
-                node.generated.insert(Time(*ms), Rdd::from_partitions(sc.clone(), parts));
+                node.generated
+                    .insert(Time(*ms), Rdd::from_partitions(sc.clone(), parts));
             }
             if let Some(src) = &saved.source {
                 node.op.restore_source(src)?;
