@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod export;
 pub mod feed;
 pub mod repl;
 pub mod script;

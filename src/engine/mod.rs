@@ -22,4 +22,6 @@ pub mod rdd;
 pub mod sc;
 pub mod sink;
 pub mod stats;
+#[cfg(test)]
+pub mod test_values;
 pub mod time;

@@ -144,20 +144,8 @@ fn fix_minus_one(h: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rhai::Array;
 
-    fn s(x: &str) -> Dynamic {
-        Dynamic::from(x.to_string())
-    }
-    fn i(x: i64) -> Dynamic {
-        Dynamic::from_int(x)
-    }
-    fn f(x: f64) -> Dynamic {
-        Dynamic::from_float(x)
-    }
-    fn t(items: Vec<Dynamic>) -> Dynamic {
-        Dynamic::from_array(items as Array)
-    }
+    use crate::engine::test_values::{f, i, s, t};
 
     #[test]
     fn strings_match_python() {

@@ -165,25 +165,9 @@ fn cmp_int_float(i: i64, f: f64) -> Option<Ordering> {
 mod tests {
     use super::*;
     use Ordering::{Equal, Greater, Less};
-    use rhai::{Array, Map};
+    use rhai::Map;
 
-    fn s(x: &str) -> Dynamic {
-        Dynamic::from(x.to_string())
-    }
-    fn i(x: i64) -> Dynamic {
-        Dynamic::from_int(x)
-    }
-    fn f(x: f64) -> Dynamic {
-        Dynamic::from_float(x)
-    }
-    fn t(items: Vec<Dynamic>) -> Dynamic {
-        Dynamic::from_array(items as Array)
-    }
-    fn list(items: Vec<Dynamic>) -> Dynamic {
-        let mut d = t(items);
-        d.set_tag(LIST_TAG);
-        d
-    }
+    use crate::engine::test_values::{f, i, list, s, t};
     fn dict(k: &str, v: Dynamic) -> Dynamic {
         let mut m = Map::new();
         m.insert(k.into(), v);

@@ -264,25 +264,9 @@ fn write_bytes_repr(b: &[u8], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rhai::{Array, Map};
+    use rhai::Map;
 
-    fn s(x: &str) -> Dynamic {
-        Dynamic::from(x.to_string())
-    }
-    fn i(x: i64) -> Dynamic {
-        Dynamic::from_int(x)
-    }
-    fn f(x: f64) -> Dynamic {
-        Dynamic::from_float(x)
-    }
-    fn t(items: Vec<Dynamic>) -> Dynamic {
-        Dynamic::from_array(items as Array)
-    }
-    fn list(items: Vec<Dynamic>) -> Dynamic {
-        let mut d = t(items);
-        d.set_tag(LIST_TAG);
-        d
-    }
+    use crate::engine::test_values::{f, i, list, s, t};
     fn repr(v: &Dynamic) -> String {
         let mut out = String::new();
         write_python_repr(v, &mut out);

@@ -283,6 +283,14 @@ fn register_transform(engine: &mut Engine, api: &Api) {
     );
 }
 
+/// A window's (windowDuration, slideDuration), each int or float seconds.
+fn window_and_slide(ctx: &NativeCallContext, w: &Dynamic, s: &Dynamic) -> RhaiResult<(f64, f64)> {
+    Ok((
+        seconds(ctx, w, "windowDuration")?,
+        seconds(ctx, s, "slideDuration")?,
+    ))
+}
+
 /// `reduceByKeyAndWindow`'s many forms, normalised to (f, invF, window, slide, n, filter).
 fn register_windows(engine: &mut Engine, api: &Api) {
     engine.register_fn(
@@ -296,8 +304,7 @@ fn register_windows(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "window",
         |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| -> Ds {
-            let w = seconds(&ctx, &w, "windowDuration")?;
-            let s = seconds(&ctx, &s, "slideDuration")?;
+            let (w, s) = window_and_slide(&ctx, &w, &s)?;
             ds.window(w, Some(s), site(&ctx, "window"))
                 .map_err(|e| engine_err(&ctx, e))
         },
@@ -399,8 +406,7 @@ fn register_windows(engine: &mut Engine, api: &Api) {
             let op = "reduceByWindow";
             let f = a.record_fn(&ctx, f, op)?;
             let inv = a.opt_fn(&ctx, inv, op)?;
-            let w = seconds(&ctx, &w, "windowDuration")?;
-            let s = seconds(&ctx, &s, "slideDuration")?;
+            let (w, s) = window_and_slide(&ctx, &w, &s)?;
             ds.reduce_by_window(f, inv, w, Some(s), site(&ctx, op))
                 .map_err(|e| engine_err(&ctx, e))
         },
@@ -408,8 +414,7 @@ fn register_windows(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "countByWindow",
         |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| -> Ds {
-            let w = seconds(&ctx, &w, "windowDuration")?;
-            let s = seconds(&ctx, &s, "slideDuration")?;
+            let (w, s) = window_and_slide(&ctx, &w, &s)?;
             ds.count_by_window(w, Some(s), site(&ctx, "countByWindow"))
                 .map_err(|e| engine_err(&ctx, e))
         },
@@ -421,8 +426,7 @@ fn register_windows(engine: &mut Engine, api: &Api) {
                         s: Dynamic,
                         n: Dynamic|
               -> Ds {
-            let w = seconds(&ctx, &w, "windowDuration")?;
-            let s = seconds(&ctx, &s, "slideDuration")?;
+            let (w, s) = window_and_slide(&ctx, &w, &s)?;
             let n = opt_count(&ctx, &n, "numPartitions")?;
             let st = site(&ctx, name);
             if name == "countByValueAndWindow" {

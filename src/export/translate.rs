@@ -1,0 +1,2104 @@
+//! The AST walk behind `centella export` (the rules are documented in `mod.rs`).
+
+use super::ExportError;
+use super::helpers::HELPERS;
+use rhai::{AST, ASTFlags, ASTNode, Dynamic, Engine, Expr, FnCallExpr, FnPtr, Position, Stmt};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+type R<T> = Result<T, ExportError>;
+
+/// What an expression is known to be; `Unknown` for records and most values.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    DStream,
+    Rdd,
+    RddList,
+    Ssc,
+    Sc,
+    Str,
+    Num,
+    Time,
+    Array,
+    Unknown,
+}
+
+/// A translated expression with Python's operator precedence (higher binds tighter).
+struct Py {
+    code: String,
+    kind: Kind,
+    prec: u8,
+}
+
+const P_LAMBDA: u8 = 0;
+const P_OR: u8 = 1;
+const P_AND: u8 = 2;
+const P_NOT: u8 = 3;
+const P_CMP: u8 = 4;
+const P_BOR: u8 = 5;
+const P_XOR: u8 = 6;
+const P_BAND: u8 = 7;
+const P_SHIFT: u8 = 8;
+const P_ADD: u8 = 9;
+const P_MUL: u8 = 10;
+const P_UNARY: u8 = 11;
+const P_POW: u8 = 12;
+const P_ATOM: u8 = 13;
+
+impl Py {
+    fn atom(code: String, kind: Kind) -> Py {
+        Py {
+            code,
+            kind,
+            prec: P_ATOM,
+        }
+    }
+    /// The code, parenthesised if it binds looser than `min`.
+    fn at(&self, min: u8) -> String {
+        if self.prec < min {
+            format!("({})", self.code)
+        } else {
+            self.code.clone()
+        }
+    }
+}
+
+/// DStream methods that PySpark names the same and that return a DStream.
+const DSTREAM_TRANSFORMS: &[&str] = &[
+    "map",
+    "flatMap",
+    "filter",
+    "mapValues",
+    "flatMapValues",
+    "glom",
+    "mapPartitions",
+    "mapPartitionsWithIndex",
+    "reduce",
+    "count",
+    "countByValue",
+    "reduceByKey",
+    "groupByKey",
+    "combineByKey",
+    "partitionBy",
+    "repartition",
+    "union",
+    "cogroup",
+    "join",
+    "leftOuterJoin",
+    "rightOuterJoin",
+    "fullOuterJoin",
+    "transform",
+    "transformWith",
+    "window",
+    "countByWindow",
+    "countByValueAndWindow",
+    "reduceByWindow",
+    "reduceByKeyAndWindow",
+    "groupByKeyAndWindow",
+    "updateStateByKey",
+    "cache",
+    "persist",
+    "checkpoint",
+];
+const DSTREAM_OUTPUTS: &[&str] = &["pprint", "foreachRDD", "saveAsTextFiles"];
+/// RDD methods that return an RDD.
+const RDD_TRANSFORMS: &[&str] = &[
+    "map",
+    "flatMap",
+    "filter",
+    "mapValues",
+    "flatMapValues",
+    "mapPartitions",
+    "mapPartitionsWithIndex",
+    "keyBy",
+    "reduceByKey",
+    "groupByKey",
+    "combineByKey",
+    "partitionBy",
+    "sortByKey",
+    "sortBy",
+    "join",
+    "leftOuterJoin",
+    "rightOuterJoin",
+    "fullOuterJoin",
+    "cogroup",
+    "union",
+    "cartesian",
+    "distinct",
+    "keys",
+    "values",
+    "glom",
+    "repartition",
+    "coalesce",
+    "zipWithIndex",
+    "cache",
+    "persist",
+];
+/// RDD actions: (name, kind of the result).
+const RDD_ACTIONS: &[(&str, Kind)] = &[
+    ("count", Kind::Num),
+    ("collect", Kind::Array),
+    ("take", Kind::Array),
+    ("first", Kind::Unknown),
+    ("top", Kind::Array),
+    ("takeOrdered", Kind::Array),
+    ("reduce", Kind::Unknown),
+    ("fold", Kind::Unknown),
+    ("countByKey", Kind::Unknown),
+    ("countByValue", Kind::Unknown),
+    ("isEmpty", Kind::Unknown),
+    ("getNumPartitions", Kind::Num),
+    ("foreach", Kind::Unknown),
+    ("saveAsTextFile", Kind::Unknown),
+];
+/// Rhai string methods that change the string in place (and return `()`), with Python's
+/// expression for the new value.
+const IN_PLACE_STR: &[(&str, &str)] = &[
+    ("replace", "replace"),
+    ("trim", "strip"),
+    ("make_upper", "upper"),
+    ("make_lower", "lower"),
+];
+/// Array methods that mutate the receiver: such arrays stay Python lists.
+const MUTATING: &[&str] = &[
+    "push", "insert", "pop", "shift", "clear", "append", "remove", "truncate", "sort", "reverse",
+    "extend", "retain", "drain", "splice", "dedup",
+];
+/// Python builtins the translation calls, and keywords: a Rhai variable with such a name is
+/// renamed with a trailing `_`.
+const RESERVED: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "class", "def", "del",
+    "elif", "except", "finally", "from", "global", "is", "lambda", "nonlocal", "not", "or", "pass",
+    "raise", "with", "yield", "list", "str", "len", "print", "range", "tuple", "int", "float",
+    "abs", "max", "min", "all", "any", "sum", "map", "filter", "type", "math", "time", "sys",
+    "main", "build", "dict", "set", "iter", "next", "id", "input", "object", "sorted",
+];
+
+/// What `main()` does after `ssc.start()`, from the script's statements after its start.
+#[derive(Default)]
+struct AfterStart {
+    timeout: Option<String>,
+    stop: Option<String>,
+}
+
+pub struct Translator<'a> {
+    file: &'a str,
+    /// The script's file name, for `# name.rhai:LINE` markers.
+    short: String,
+    lines: Vec<&'a str>,
+    ast: AST,
+    /// Script function bodies, extracted once (params, top-level statements).
+    bodies: HashMap<String, (Vec<String>, Vec<Stmt>)>,
+    script_fns: HashSet<String>,
+    mutated: HashSet<String>,
+    helpers: BTreeSet<&'static str>,
+    uses_time: bool,
+    uses_math: bool,
+    interval: Option<String>,
+    contexts: HashSet<String>,
+    started: bool,
+    after: AfterStart,
+    scopes: Vec<HashMap<String, Kind>>,
+    /// Hoisted local `def`s for the statement being translated (lines relative to it).
+    pre: Vec<Vec<String>>,
+    counter: usize,
+    used_comments: HashSet<usize>,
+}
+
+fn flags_break(f: ASTFlags) -> bool {
+    f.intersects(ASTFlags::BREAK)
+}
+
+fn py_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn py_float(f: f64) -> String {
+    let s = format!("{f:?}");
+    if s == "inf" {
+        "float(\"inf\")".into()
+    } else if s == "-inf" {
+        "-float(\"inf\")".into()
+    } else if s == "NaN" {
+        "float(\"nan\")".into()
+    } else {
+        s
+    }
+}
+
+fn tuple_code(items: &[String]) -> String {
+    match items.len() {
+        0 => "()".into(),
+        1 => format!("({},)", items[0]),
+        _ => format!("({})", items.join(", ")),
+    }
+}
+
+/// Where a `//` comment starts in a line, outside string literals; None if there is none.
+fn comment_start(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => {
+                if c == b'"' || c == b'`' || c == b'\'' {
+                    quote = Some(c);
+                } else if c == b'/' && b.get(i + 1) == Some(&b'/') {
+                    return Some(i);
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+fn comment_text(line: &str) -> Option<String> {
+    comment_start(line).map(|i| line[i..].trim_start_matches('/').trim().to_string())
+}
+
+fn is_whole_line_comment(line: &str) -> bool {
+    line.trim_start().starts_with("//")
+}
+
+/// The closure behind an expression: a plain function pointer, or `curry(Fn, captured...)`.
+fn closure_of(e: &Expr) -> Option<(String, Vec<String>)> {
+    match e {
+        Expr::DynamicConstant(d, _) => d
+            .read_lock::<FnPtr>()
+            .map(|p| (p.fn_name().to_string(), vec![])),
+        Expr::Stmt(block) => {
+            let stmts: Vec<&Stmt> = block
+                .iter()
+                .filter(|s| !matches!(s, Stmt::Share(..) | Stmt::Noop(..)))
+                .collect();
+            match stmts.as_slice() {
+                [Stmt::Expr(inner)] => match inner.as_ref() {
+                    Expr::FnCall(fc, _) if fc.name.as_str() == "curry" => {
+                        let (name, _) = closure_of(fc.args.first()?)?;
+                        let mut captured = vec![];
+                        for a in fc.args.iter().skip(1) {
+                            match a {
+                                Expr::Variable(v, _, _) => captured.push(v.1.to_string()),
+                                _ => return None,
+                            }
+                        }
+                        Some((name, captured))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn is_unit(e: &Expr) -> bool {
+    matches!(e, Expr::Unit(_))
+}
+
+/// A chain `a.b(x)[i].c` as its base and (is_index, element) steps.
+fn flatten_chain(e: &Expr) -> Option<(&Expr, Vec<(bool, &Expr)>)> {
+    fn rest<'e>(node: &'e Expr, index: bool, out: &mut Vec<(bool, &'e Expr)>) {
+        match node {
+            Expr::Dot(x, f, _) if !flags_break(*f) => {
+                out.push((index, &x.lhs));
+                rest(&x.rhs, false, out);
+            }
+            Expr::Index(x, f, _) if !flags_break(*f) => {
+                out.push((index, &x.lhs));
+                rest(&x.rhs, true, out);
+            }
+            Expr::Dot(x, _, _) => {
+                out.push((index, &x.lhs));
+                out.push((false, &x.rhs));
+            }
+            Expr::Index(x, _, _) => {
+                out.push((index, &x.lhs));
+                out.push((true, &x.rhs));
+            }
+            other => out.push((index, other)),
+        }
+    }
+    let mut out = vec![];
+    match e {
+        Expr::Dot(x, f, _) | Expr::Index(x, f, _) => {
+            let index = matches!(e, Expr::Index(..));
+            if flags_break(*f) {
+                out.push((index, &x.rhs));
+            } else {
+                rest(&x.rhs, index, &mut out);
+            }
+            Some((&x.lhs, out))
+        }
+        _ => None,
+    }
+}
+
+fn collect_mutated(stmts: &[Stmt], out: &mut HashSet<String>) {
+    for s in stmts {
+        s.walk(&mut Vec::new(), &mut |path: &[ASTNode]| {
+            match path.last() {
+                Some(ASTNode::Stmt(Stmt::Assignment(x))) => {
+                    // a[i] = v mutates a; x += [..] on an array too, but += is mostly numeric.
+                    if let Expr::Index(ix, _, _) = &x.1.lhs
+                        && let Expr::Variable(v, _, _) = &ix.lhs
+                    {
+                        out.insert(v.1.to_string());
+                    }
+                }
+                Some(ASTNode::Expr(Expr::Dot(x, _, _))) => {
+                    if let (Expr::Variable(v, _, _), Expr::MethodCall(fc, _)) = (&x.lhs, &x.rhs)
+                        && MUTATING.contains(&fc.name.as_str())
+                    {
+                        out.insert(v.1.to_string());
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+    }
+}
+
+impl<'a> Translator<'a> {
+    pub fn run(file: &'a str, source: &'a str) -> R<String> {
+        let mut engine = Engine::new();
+        // No optimisation: the AST must stay what the user wrote (no folded constants).
+        engine.set_optimization_level(rhai::OptimizationLevel::None);
+        engine.set_max_expr_depths(256, 256);
+        let ast = engine.compile(source).map_err(|e| {
+            let pos = e.position();
+            ExportError {
+                file: file.to_string(),
+                line: pos.line().unwrap_or(0),
+                col: pos.position().unwrap_or(0),
+                message: format!("syntax error: {}", e.err_type()),
+            }
+        })?;
+        let short = std::path::Path::new(file)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| file.to_string());
+        let mut t = Translator {
+            file,
+            short,
+            lines: source.lines().collect(),
+            ast,
+            bodies: HashMap::new(),
+            script_fns: HashSet::new(),
+            mutated: HashSet::new(),
+            helpers: BTreeSet::new(),
+            uses_time: false,
+            uses_math: false,
+            interval: None,
+            contexts: ["ssc".to_string()].into_iter().collect(),
+            started: false,
+            after: AfterStart::default(),
+            scopes: vec![HashMap::new()],
+            pre: vec![],
+            counter: 0,
+            used_comments: HashSet::new(),
+        };
+        t.program()
+    }
+
+    fn err(&self, pos: Position, message: impl Into<String>) -> ExportError {
+        ExportError {
+            file: self.file.to_string(),
+            line: pos.line().unwrap_or(0),
+            col: pos.position().unwrap_or(0),
+            message: message.into(),
+        }
+    }
+
+    fn program(&mut self) -> R<String> {
+        // Script functions (closures are `anon$...`).
+        let mut fns: Vec<(usize, String, usize)> = vec![];
+        let mut arity: HashMap<String, usize> = HashMap::new();
+        for f in self.ast.iter_functions() {
+            if f.name.starts_with("anon$") {
+                continue;
+            }
+            if let Some(&n) = arity.get(f.name)
+                && n != f.params.len()
+            {
+                return Err(self.err(
+                    Position::new(self.fn_line(f.name) as u16, 1),
+                    format!(
+                        "fn {} is defined with {} and {} parameters: Python has no overloading",
+                        f.name,
+                        n,
+                        f.params.len()
+                    ),
+                ));
+            }
+            arity.insert(f.name.to_string(), f.params.len());
+            fns.push((self.fn_line(f.name), f.name.to_string(), f.params.len()));
+        }
+        fns.sort();
+        for (_, name, _) in &fns {
+            self.script_fns.insert(name.clone());
+        }
+        let statements: Vec<Stmt> = self.ast.statements().to_vec();
+        // Which arrays are mutated: the top level's and the closures' (they capture the top
+        // level's variables); each script fn gets its own set while it is translated.
+        let mut mutated = HashSet::new();
+        collect_mutated(&statements, &mut mutated);
+        let anon: Vec<String> = self
+            .ast
+            .iter_functions()
+            .filter(|f| f.name.starts_with("anon$"))
+            .map(|f| f.name.to_string())
+            .collect();
+        for name in &anon {
+            let (_, body) = self.body_of(name);
+            collect_mutated(&body, &mut mutated);
+        }
+        self.mutated = mutated;
+
+        // Header: the script's leading comment block.
+        let mut header = vec![];
+        for (i, l) in self.lines.iter().enumerate() {
+            if is_whole_line_comment(l) {
+                header.push(format!("# {}", comment_text(l).unwrap_or_default()));
+                self.used_comments.insert(i + 1);
+            } else {
+                break;
+            }
+        }
+
+        // Module-level defs.
+        let mut defs = vec![];
+        for (line, name, _) in &fns {
+            let mut lines = self.leading_comments(*line, 0);
+            lines.extend(self.script_fn(name, *line)?);
+            defs.push(lines);
+        }
+
+        // build(): the top-level statements.
+        let mut body = vec![];
+        let mut prev_line = 0;
+        let starts: Vec<usize> = statements
+            .iter()
+            .map(|s| s.position().line().unwrap_or(0))
+            .collect();
+        for (k, s) in statements.iter().enumerate() {
+            let line = s.position().line().unwrap_or(0);
+            // Blank lines between statements carry over (at most one).
+            if prev_line > 0 && line > prev_line + 1 {
+                let gap = &self.lines[prev_line..line.saturating_sub(1)];
+                if gap.iter().any(|l| l.trim().is_empty()) && !body.is_empty() {
+                    body.push(String::new());
+                }
+            }
+            body.extend(self.leading_comments(line, 1));
+            self.top_stmt(s, &mut body)?;
+            // Comments at the end of the statement's other lines follow it.
+            let end = starts.get(k + 1).copied().unwrap_or(self.lines.len() + 1);
+            for l in line + 1..end {
+                let text = self.lines.get(l - 1).copied().unwrap_or("");
+                if !is_whole_line_comment(text)
+                    && !self.used_comments.contains(&l)
+                    && let Some(c) = comment_text(text)
+                {
+                    self.used_comments.insert(l);
+                    body.push(format!("    # {}:{l}: {c}", self.short));
+                }
+            }
+            prev_line = line;
+        }
+        if body
+            .iter()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            body.push("    pass".into());
+        }
+
+        let mut out = vec![];
+        let stem = std::path::Path::new(self.file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "job".into());
+        out.push(format!(
+            "# {stem}.py: generated by `centella export {}`, the same pipeline in PySpark's DStream API.",
+            self.short
+        ));
+        out.push(format!(
+            "#   python {stem}.py [--master local[2]] [--checkpoint DIR] [--timeout SECONDS]"
+        ));
+        out.push(format!("#   spark-submit {stem}.py"));
+        out.push(
+            "# build(ssc, sc) holds the pipeline; \"# FILE:LINE\" comments point at the Rhai source."
+                .into(),
+        );
+        if !header.is_empty() {
+            out.push("#".into());
+            out.extend(header);
+        }
+        out.push(String::new());
+        let mut imports = vec![];
+        if self.uses_math {
+            imports.push("import math");
+        }
+        imports.push("import sys");
+        if self.uses_time {
+            imports.push("import time");
+        }
+        for i in imports {
+            out.push(i.into());
+        }
+        out.push(String::new());
+        out.push("from pyspark import SparkConf, SparkContext".into());
+        out.push("from pyspark.streaming import StreamingContext".into());
+        out.push(String::new());
+        out.push(format!(
+            "BATCH_INTERVAL = {}  # seconds",
+            self.interval.clone().unwrap_or_else(|| "1".into())
+        ));
+        out.push(
+            "CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory"
+                .into(),
+        );
+        for (name, code) in HELPERS {
+            if self.helpers.contains(name) {
+                out.push(String::new());
+                out.push(String::new());
+                out.push((*code).to_string());
+            }
+        }
+        for d in defs {
+            out.push(String::new());
+            out.push(String::new());
+            out.extend(d);
+        }
+        out.push(String::new());
+        out.push(String::new());
+        out.push("def build(ssc, sc):".into());
+        out.extend(body);
+        out.push(String::new());
+        out.push(String::new());
+        out.extend(self.main_fn(&stem));
+        let mut text = out.join("\n");
+        text.push('\n');
+        Ok(text)
+    }
+
+    fn main_fn(&self, stem: &str) -> Vec<String> {
+        let mut m = vec![
+            "def main(argv):".to_string(),
+            "    import argparse".into(),
+            format!("    p = argparse.ArgumentParser(description={})", py_str(&format!("{stem}: exported from {} by centella", self.short))),
+            "    p.add_argument(\"--master\", help=\"Spark master URL (default: spark-submit's, else local[2])\")".into(),
+            "    p.add_argument(\"--checkpoint\", help=\"checkpoint directory\")".into(),
+            "    p.add_argument(\"--timeout\", type=float, help=\"stop gracefully after this many seconds\")".into(),
+            "    args = p.parse_args(argv)".into(),
+            "    global CHECKPOINT_DIR".into(),
+            "    CHECKPOINT_DIR = args.checkpoint".into(),
+            format!("    conf = SparkConf().setAppName({})", py_str(stem)),
+            "    if args.master:".into(),
+            "        conf.setMaster(args.master)".into(),
+            "    conf.setIfMissing(\"spark.master\", \"local[2]\")".into(),
+            "    sc = SparkContext(conf=conf)".into(),
+            "    sc.setLogLevel(\"ERROR\")".into(),
+            "    ssc = StreamingContext(sc, BATCH_INTERVAL)".into(),
+            "    build(ssc, sc)".into(),
+            "    ssc.start()".into(),
+        ];
+        let timeout = self
+            .after
+            .timeout
+            .clone()
+            .map(|t| format!("args.timeout if args.timeout is not None else {t}"))
+            .unwrap_or_else(|| "args.timeout".into());
+        m.push(format!("    timeout = {timeout}"));
+        m.push("    if timeout is None:".into());
+        m.push("        ssc.awaitTermination()".into());
+        m.push("    else:".into());
+        m.push("        ssc.awaitTerminationOrTimeout(timeout)".into());
+        m.push(format!(
+            "        ssc.stop({})",
+            self.after
+                .stop
+                .clone()
+                .unwrap_or_else(|| "stopSparkContext=True, stopGraceFully=True".into())
+        ));
+        m.push(String::new());
+        m.push(String::new());
+        m.push("if __name__ == \"__main__\":".into());
+        m.push("    main(sys.argv[1:])".into());
+        m
+    }
+
+    fn fn_line(&self, name: &str) -> usize {
+        let needle = format!("fn {name}(");
+        self.lines
+            .iter()
+            .position(|l| l.contains(&needle))
+            .map(|i| i + 1)
+            .unwrap_or(0)
+    }
+
+    /// Whole-line comments right above `line` (not yet emitted), at `indent` levels.
+    fn leading_comments(&mut self, line: usize, indent: usize) -> Vec<String> {
+        let mut first = line;
+        while first > 1 && is_whole_line_comment(self.lines[first - 2]) {
+            first -= 1;
+        }
+        let pad = "    ".repeat(indent);
+        let mut out = vec![];
+        for l in first..line {
+            if self.used_comments.insert(l) {
+                out.push(format!(
+                    "{pad}# {}",
+                    comment_text(self.lines[l - 1]).unwrap_or_default()
+                ));
+            }
+        }
+        out
+    }
+
+    /// `# file:line` plus a trailing `//` comment of that line.
+    fn marker(&mut self, line: usize) -> String {
+        let mut m = format!("  # {}:{line}", self.short);
+        if line > 0
+            && line <= self.lines.len()
+            && !self.used_comments.contains(&line)
+            && let Some(c) = comment_text(self.lines[line - 1])
+        {
+            if !c.is_empty() {
+                m.push_str(": ");
+                m.push_str(&c);
+            }
+            self.used_comments.insert(line);
+        }
+        m
+    }
+
+    /// The parameters and top-level statements of a script function or closure. Rhai does
+    /// not export the body's type, so keep just that function in a functions-only clone and
+    /// walk it: its top-level statements are the walk's depth-1 nodes.
+    fn body_of(&mut self, name: &str) -> (Vec<String>, Vec<Stmt>) {
+        if let Some(b) = self.bodies.get(name) {
+            return b.clone();
+        }
+        let mut only = self.ast.clone_functions_only();
+        only.retain_functions(|_, _, n, _| n == name);
+        let params: Vec<String> = only
+            .iter_functions()
+            .next()
+            .map(|f| f.params.iter().map(|p| p.to_string()).collect())
+            .unwrap_or_default();
+        let mut stmts = vec![];
+        only.walk(&mut |path: &[ASTNode]| {
+            if let [ASTNode::Stmt(s)] = path {
+                stmts.push((*s).clone());
+            }
+            true
+        });
+        let b = (params, stmts);
+        self.bodies.insert(name.to_string(), b.clone());
+        b
+    }
+
+    fn var_name(&self, name: &str) -> String {
+        if RESERVED.contains(&name) {
+            format!("{name}_")
+        } else {
+            name.to_string()
+        }
+    }
+
+    fn kind_of(&self, name: &str) -> Kind {
+        for s in self.scopes.iter().rev() {
+            if let Some(k) = s.get(name) {
+                return *k;
+            }
+        }
+        match name {
+            "sc" => Kind::Sc,
+            _ if self.contexts.contains(name) => Kind::Ssc,
+            _ => Kind::Unknown,
+        }
+    }
+
+    fn set_kind(&mut self, name: &str, k: Kind) {
+        if let Some(s) = self.scopes.last_mut() {
+            s.insert(name.to_string(), k);
+        }
+    }
+
+    fn script_fn(&mut self, name: &str, line: usize) -> R<Vec<String>> {
+        let (params, body) = self.body_of(name);
+        let mut own = HashSet::new();
+        collect_mutated(&body, &mut own);
+        let outer = std::mem::replace(&mut self.mutated, own);
+        let r = self.script_fn_inner(name, line, &params, &body);
+        self.mutated = outer;
+        r
+    }
+
+    fn script_fn_inner(
+        &mut self,
+        name: &str,
+        line: usize,
+        params: &[String],
+        body: &[Stmt],
+    ) -> R<Vec<String>> {
+        let pnames: Vec<String> = params.iter().map(|p| self.var_name(p)).collect();
+        let mut out = vec![format!(
+            "def {}({}):{}",
+            self.var_name(name),
+            pnames.join(", "),
+            self.marker(line)
+        )];
+        self.scopes.push(HashMap::new());
+        for p in params {
+            if self.mutated.contains(p) {
+                // Rhai passes arrays by value: the caller's array must not change.
+                out.push(format!(
+                    "    {0} = list({0})  # Rhai arrays are values",
+                    self.var_name(p)
+                ));
+            }
+        }
+        self.block(body, 1, true, &mut out)?;
+        self.scopes.pop();
+        Ok(out)
+    }
+
+    fn top_stmt(&mut self, s: &Stmt, out: &mut Vec<String>) -> R<()> {
+        let line = s.position().line().unwrap_or(0);
+        // Context lifecycle calls belong to main(), which starts and awaits the context.
+        if let Stmt::Expr(e) = s
+            && let Some((method, args, pos)) = self.context_call(e)
+        {
+            match method.as_str() {
+                "start" => {
+                    self.started = true;
+                    let m = self.marker(line);
+                    out.push(format!(
+                        "    # ssc.start(): main() starts the context after build(){m}"
+                    ));
+                    return Ok(());
+                }
+                "awaitTermination" => {
+                    let m = self.marker(line);
+                    out.push(format!("    # ssc.awaitTermination(): done by main(){m}"));
+                    return Ok(());
+                }
+                "awaitTerminationOrTimeout" => {
+                    let t = match args.first() {
+                        Some(a) => self.expr(a)?.code,
+                        None => {
+                            return Err(self.err(pos, "awaitTerminationOrTimeout needs a timeout"));
+                        }
+                    };
+                    self.after.timeout = Some(t.clone());
+                    let m = self.marker(line);
+                    out.push(format!(
+                        "    # ssc.awaitTerminationOrTimeout({t}): done by main(){m}"
+                    ));
+                    return Ok(());
+                }
+                "stop" => {
+                    let mut a = vec![];
+                    for x in &args {
+                        a.push(self.expr(x)?.code);
+                    }
+                    let stop = a.join(", ");
+                    self.after.stop = Some(if stop.is_empty() {
+                        "stopSparkContext=True, stopGraceFully=True".into()
+                    } else {
+                        stop.clone()
+                    });
+                    let m = self.marker(line);
+                    out.push(format!("    # ssc.stop({stop}): done by main(){m}"));
+                    return Ok(());
+                }
+                "tick" => {
+                    return Err(self.err(
+                        pos,
+                        "ssc.tick() drives centella's manual clock; Spark has no manual clock, \
+                             remove the ticks (main() runs the batches on Spark's clock)",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if self.started {
+            return Err(self.err(
+                s.position(),
+                "statements after ssc.start() (other than awaitTermination, \
+                 awaitTerminationOrTimeout and stop) cannot be exported: PySpark builds the \
+                 pipeline before start",
+            ));
+        }
+        self.stmt(s, 1, false, out, true)
+    }
+
+    /// `ssc.method(args)` as a statement, for a StreamingContext variable.
+    fn context_call(&self, e: &Expr) -> Option<(String, Vec<Expr>, Position)> {
+        if let Expr::Dot(x, _, _) = e
+            && let (Expr::Variable(v, _, _), Expr::MethodCall(fc, pos)) = (&x.lhs, &x.rhs)
+            && self.contexts.contains(v.1.as_str())
+        {
+            return Some((fc.name.to_string(), fc.args.to_vec(), *pos));
+        }
+        None
+    }
+
+    fn block(&mut self, stmts: &[Stmt], indent: usize, ret: bool, out: &mut Vec<String>) -> R<()> {
+        let real: Vec<&Stmt> = stmts
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Share(..) | Stmt::Noop(..)))
+            .collect();
+        let start = out.len();
+        for (i, s) in real.iter().enumerate() {
+            let line = s.position().line().unwrap_or(0);
+            if line > 0 {
+                out.extend(self.leading_comments(line, indent));
+            }
+            self.stmt(s, indent, ret && i + 1 == real.len(), out, false)?;
+        }
+        if out[start..].iter().all(|l| l.trim_start().starts_with('#')) {
+            out.push(format!("{}pass", "    ".repeat(indent)));
+        }
+        Ok(())
+    }
+
+    fn stmt(
+        &mut self,
+        s: &Stmt,
+        indent: usize,
+        ret: bool,
+        out: &mut Vec<String>,
+        top: bool,
+    ) -> R<()> {
+        let pad = "    ".repeat(indent);
+        let line = s.position().line().unwrap_or(0);
+        let marker = if top {
+            self.marker(line)
+        } else {
+            self.same_line_comment(line)
+        };
+        self.pre.push(vec![]);
+        let mut lines: Vec<String> = vec![];
+        match s {
+            Stmt::Noop(_) | Stmt::Share(_) => {}
+            Stmt::Var(x, _, _) => {
+                let name = x.0.name.to_string();
+                let py = self.let_value(&name, &x.1)?;
+                self.set_kind(&name, py.kind);
+                lines.push(format!(
+                    "{pad}{} = {}{marker}",
+                    self.var_name(&name),
+                    py.code
+                ));
+            }
+            Stmt::Assignment(x) => {
+                let (op, bin) = (&x.0, &x.1);
+                let lhs = self.expr(&bin.lhs)?;
+                let rhs = self.expr(&bin.rhs)?;
+                let code = match op.get_op_assignment_info() {
+                    None => format!("{} = {}", lhs.code, rhs.code),
+                    Some((.., syntax))
+                        if matches!(syntax, "+" | "-" | "*")
+                            && lhs.kind != Kind::Str
+                            && rhs.kind != Kind::Str =>
+                    {
+                        format!("{} {syntax}= {}", lhs.code, rhs.code)
+                    }
+                    Some((.., syntax)) => {
+                        let v = self.binary(syntax, lhs.clone_py(), rhs, op.position())?;
+                        format!("{} = {}", lhs.code, v.code)
+                    }
+                };
+                lines.push(format!("{pad}{code}{marker}"));
+            }
+            Stmt::Expr(e) => {
+                if let Some(code) = self.in_place(e)? {
+                    lines.push(format!("{pad}{code}{marker}"));
+                } else if let (true, Expr::Stmt(b)) = (ret, e.as_ref()) {
+                    if closure_of(e).is_none() {
+                        // A block whose value is returned: its statements, last one returned.
+                        let stmts = b.statements().to_vec();
+                        let p = self.pre.pop().unwrap_or_default();
+                        out.extend(p.into_iter().map(|l| format!("{pad}{l}")));
+                        return self.block(&stmts, indent, true, out);
+                    }
+                    let py = self.expr(e)?;
+                    lines.push(format!("{pad}return {}{marker}", py.code));
+                } else {
+                    let py = self.expr(e)?;
+                    let unit_call = matches!(e.as_ref(), Expr::Dot(d, _, _)
+                        if matches!(&d.rhs, Expr::MethodCall(fc, _) if MUTATING.contains(&fc.name.as_str())));
+                    if ret && !unit_call {
+                        lines.push(format!("{pad}return {}{marker}", py.code));
+                    } else {
+                        lines.push(format!("{pad}{}{marker}", py.code));
+                    }
+                }
+            }
+            Stmt::FnCall(fc, pos) => {
+                let py = self.fn_call(fc, *pos)?;
+                if ret {
+                    lines.push(format!("{pad}return {}{marker}", py.code));
+                } else {
+                    lines.push(format!("{pad}{}{marker}", py.code));
+                }
+            }
+            Stmt::If(fc, _) => {
+                let cond = self.cond(&fc.expr)?;
+                lines.push(format!("{pad}if {}:{marker}", cond));
+                let body = fc.body.statements().to_vec();
+                self.block(&body, indent + 1, ret, &mut lines)?;
+                let branch = fc.branch.statements().to_vec();
+                if !branch.is_empty() {
+                    if let [Stmt::If(..)] = branch.as_slice() {
+                        let mut sub = vec![];
+                        self.stmt(&branch[0], indent, ret, &mut sub, false)?;
+                        if let Some(first) = sub.first_mut() {
+                            *first = format!("{pad}el{}", first.trim_start());
+                        }
+                        lines.extend(sub);
+                    } else {
+                        lines.push(format!("{pad}else:"));
+                        self.block(&branch, indent + 1, ret, &mut lines)?;
+                    }
+                }
+            }
+            Stmt::For(x, _) => {
+                let (var, counter, fc) = (&x.0, &x.1, &x.2);
+                let iter = self.expr(&fc.expr)?;
+                let elem_kind = if iter.kind == Kind::RddList {
+                    Kind::Rdd
+                } else {
+                    Kind::Unknown
+                };
+                self.set_kind(&var.name, elem_kind);
+                let head = match counter {
+                    Some(c) => format!(
+                        "for {}, {} in enumerate({}):",
+                        self.var_name(&c.name),
+                        self.var_name(&var.name),
+                        iter.code
+                    ),
+                    None => format!("for {} in {}:", self.var_name(&var.name), iter.code),
+                };
+                lines.push(format!("{pad}{head}{marker}"));
+                let body = fc.body.statements().to_vec();
+                self.block(&body, indent + 1, false, &mut lines)?;
+            }
+            Stmt::While(fc, _) => {
+                let cond = if is_unit(&fc.expr) {
+                    "True".to_string()
+                } else {
+                    self.cond(&fc.expr)?
+                };
+                lines.push(format!("{pad}while {cond}:{marker}"));
+                let body = fc.body.statements().to_vec();
+                self.block(&body, indent + 1, false, &mut lines)?;
+            }
+            Stmt::BreakLoop(value, flags, pos) => {
+                if value.is_some() {
+                    return Err(self.err(*pos, "break with a value"));
+                }
+                let w = if flags.intersects(ASTFlags::BREAK) {
+                    "break"
+                } else {
+                    "continue"
+                };
+                lines.push(format!("{pad}{w}{marker}"));
+            }
+            Stmt::Return(value, flags, pos) => {
+                let v = match value {
+                    Some(e) => Some(self.expr(e)?.code),
+                    None => None,
+                };
+                if flags.intersects(ASTFlags::BREAK) {
+                    let v = v.ok_or_else(|| self.err(*pos, "throw without a value"))?;
+                    self.helpers.insert("_str");
+                    self.helpers.insert("_debug");
+                    lines.push(format!("{pad}raise RuntimeError(_str({v})){marker}"));
+                } else {
+                    lines.push(format!(
+                        "{pad}return {}{marker}",
+                        v.unwrap_or_else(|| "None".into())
+                    ));
+                }
+            }
+            Stmt::Block(b) => {
+                let stmts = b.statements().to_vec();
+                self.block(&stmts, indent, ret, &mut lines)?;
+            }
+            Stmt::Switch(_, pos) => {
+                return Err(self.err(*pos, "switch is not supported by export (Rhai keeps only hashes of its cases); use if / else if"));
+            }
+            Stmt::Do(_, _, pos) => {
+                return Err(self.err(
+                    *pos,
+                    "do ... while/until is not supported by export; use while",
+                ));
+            }
+            Stmt::TryCatch(_, pos) => {
+                return Err(self.err(*pos, "try / catch is not supported by export"));
+            }
+            Stmt::Import(_, pos) => return Err(self.err(*pos, "import is not supported by export")),
+            Stmt::Export(_, pos) => return Err(self.err(*pos, "export is not supported by export")),
+            _ => return Err(self.err(s.position(), "this statement is not supported by export")),
+        }
+        let hoisted = self.pre.pop().unwrap_or_default();
+        out.extend(hoisted.into_iter().map(|l| format!("{pad}{l}")));
+        out.extend(lines);
+        Ok(())
+    }
+
+    fn same_line_comment(&mut self, line: usize) -> String {
+        if line == 0 || line > self.lines.len() || self.used_comments.contains(&line) {
+            return String::new();
+        }
+        let l = self.lines[line - 1];
+        if is_whole_line_comment(l) {
+            return String::new();
+        }
+        match comment_text(l) {
+            Some(c) => {
+                self.used_comments.insert(line);
+                format!("  # {c}")
+            }
+            None => String::new(),
+        }
+    }
+
+    /// `s.replace(a, b);` as a statement: Rhai changes `s` in place, Python rebinds it.
+    fn in_place(&mut self, e: &Expr) -> R<Option<String>> {
+        if let Expr::Dot(x, _, _) = e
+            && let (Expr::Variable(v, _, _), Expr::MethodCall(fc, _)) = (&x.lhs, &x.rhs)
+            && let Some((_, py)) = IN_PLACE_STR.iter().find(|(r, _)| *r == fc.name.as_str())
+        {
+            let name = self.var_name(&v.1);
+            let mut args = vec![];
+            for a in fc.args.iter() {
+                args.push(self.expr(a)?.code);
+            }
+            return Ok(Some(format!("{name} = {name}.{py}({})", args.join(", "))));
+        }
+        Ok(None)
+    }
+
+    fn let_value(&mut self, name: &str, e: &Expr) -> R<Py> {
+        // `let ssc2 = StreamingContext(sc, secs)`: build() gets the one context, whose batch
+        // interval becomes BATCH_INTERVAL.
+        if let Expr::FnCall(fc, pos) = e
+            && fc.name.as_str() == "StreamingContext"
+        {
+            let secs = match fc.args.get(1) {
+                Some(Expr::IntegerConstant(n, _)) => n.to_string(),
+                Some(Expr::FloatConstant(f, _)) => py_float(**f),
+                _ => {
+                    return Err(self.err(
+                        *pos,
+                        "StreamingContext(sc, secs) needs a literal number of seconds",
+                    ));
+                }
+            };
+            if let Some(old) = &self.interval
+                && *old != secs
+            {
+                return Err(self.err(
+                    *pos,
+                    "a second StreamingContext with another interval: a PySpark program has one",
+                ));
+            }
+            self.interval = Some(secs.clone());
+            self.contexts.insert(name.to_string());
+            return Ok(Py::atom(
+                format!("ssc  # StreamingContext(sc, {secs}): main() makes it with BATCH_INTERVAL"),
+                Kind::Ssc,
+            ));
+        }
+        if self.mutated.contains(name) {
+            match e {
+                Expr::Array(items, _) => {
+                    let mut v = vec![];
+                    for i in items.iter() {
+                        v.push(self.expr(i)?.code);
+                    }
+                    return Ok(Py::atom(format!("[{}]", v.join(", ")), Kind::Array));
+                }
+                Expr::Variable(..) | Expr::Dot(..) | Expr::Index(..) => {
+                    let py = self.expr(e)?;
+                    // Rhai copies arrays on assignment; Python would share the list.
+                    return Ok(Py::atom(format!("list({})", py.code), Kind::Array));
+                }
+                _ => {}
+            }
+        }
+        self.expr(e)
+    }
+
+    fn cond(&mut self, e: &Expr) -> R<String> {
+        Ok(self.expr(e)?.code)
+    }
+
+    fn expr(&mut self, e: &Expr) -> R<Py> {
+        if let Some((name, captured)) = closure_of(e) {
+            return self.closure(&name, &captured, &[], e.start_position(), false);
+        }
+        Ok(match e {
+            Expr::DynamicConstant(d, pos) => self.dynamic(d, *pos)?,
+            Expr::BoolConstant(b, _) => {
+                Py::atom(if *b { "True" } else { "False" }.into(), Kind::Unknown)
+            }
+            Expr::IntegerConstant(n, _) => {
+                let p = if *n < 0 { P_UNARY } else { P_ATOM };
+                Py {
+                    code: n.to_string(),
+                    kind: Kind::Num,
+                    prec: p,
+                }
+            }
+            Expr::FloatConstant(f, _) => {
+                let s = py_float(**f);
+                let p = if s.starts_with('-') { P_UNARY } else { P_ATOM };
+                Py {
+                    code: s,
+                    kind: Kind::Num,
+                    prec: p,
+                }
+            }
+            Expr::CharConstant(c, _) => Py::atom(py_str(&c.to_string()), Kind::Str),
+            Expr::StringConstant(s, _) => Py::atom(py_str(s), Kind::Str),
+            Expr::InterpolatedString(parts, _) => {
+                let mut code = String::from("f\"");
+                for p in parts.iter() {
+                    match p {
+                        Expr::StringConstant(s, _) => {
+                            let q = py_str(s);
+                            let inner = &q[1..q.len() - 1];
+                            code.push_str(&inner.replace('{', "{{").replace('}', "}}"));
+                        }
+                        other => {
+                            let v = match other {
+                                Expr::Stmt(b) => match b.statements() {
+                                    [Stmt::Expr(x)] => self.expr(x)?,
+                                    _ => {
+                                        return Err(self.err(
+                                            other.start_position(),
+                                            "a statement block inside ${...}",
+                                        ));
+                                    }
+                                },
+                                x => self.expr(x)?,
+                            };
+                            let shown = match v.kind {
+                                Kind::Str | Kind::Num | Kind::Time => v.code,
+                                _ => self.str_of(v).code,
+                            };
+                            if shown.contains('"') || shown.contains('\\') {
+                                return Err(self.err(
+                                    other.start_position(),
+                                    "a string literal inside ${...}: use a variable",
+                                ));
+                            }
+                            code.push('{');
+                            code.push_str(&shown);
+                            code.push('}');
+                        }
+                    }
+                }
+                code.push('"');
+                Py::atom(code, Kind::Str)
+            }
+            Expr::Array(items, _) => {
+                let mut v = vec![];
+                for i in items.iter() {
+                    v.push(self.expr(i)?.code);
+                }
+                Py::atom(tuple_code(&v), Kind::Array)
+            }
+            Expr::Map(_, pos) => {
+                return Err(self.err(*pos, "object maps (#{...}) are not supported by export"));
+            }
+            Expr::Unit(_) => Py::atom("None".into(), Kind::Unknown),
+            Expr::Variable(v, _, pos) => {
+                if !v.2.is_empty() {
+                    return Err(self.err(*pos, "module paths (a::b) are not supported by export"));
+                }
+                let name = v.1.to_string();
+                Py::atom(self.var_name(&name), self.kind_of(&name))
+            }
+            Expr::ThisPtr(pos) => return Err(self.err(*pos, "`this` is not supported by export")),
+            Expr::Property(_, pos) | Expr::MethodCall(_, pos) => {
+                return Err(self.err(*pos, "unexpected property or method outside a chain"));
+            }
+            Expr::Stmt(b) => {
+                let stmts: Vec<Stmt> = b
+                    .statements()
+                    .iter()
+                    .filter(|s| !matches!(s, Stmt::Noop(..)))
+                    .cloned()
+                    .collect();
+                match stmts.as_slice() {
+                    [Stmt::Expr(x)] => self.expr(x)?,
+                    [Stmt::If(fc, pos)] => {
+                        let (body, branch) = (fc.body.statements(), fc.branch.statements());
+                        match (body, branch) {
+                            ([Stmt::Expr(a)], [Stmt::Expr(b)]) => {
+                                let c = self.expr(&fc.expr)?;
+                                let a = self.expr(a)?;
+                                let b = self.expr(b)?;
+                                Py {
+                                    code: format!("{} if {} else {}", a.at(P_OR), c.at(P_OR), b.at(P_LAMBDA)),
+                                    kind: if a.kind == b.kind { a.kind } else { Kind::Unknown },
+                                    prec: P_LAMBDA,
+                                }
+                            }
+                            _ => return Err(self.err(*pos, "an if-expression needs one expression in each branch (and an else) to be exported")),
+                        }
+                    }
+                    _ => {
+                        return Err(self.err(
+                            b.position(),
+                            "a statement block used as a value is not supported by export",
+                        ));
+                    }
+                }
+            }
+            Expr::FnCall(fc, pos) => self.fn_call(fc, *pos)?,
+            Expr::Dot(..) | Expr::Index(..) => self.chain(e)?,
+            Expr::And(xs, _) | Expr::Or(xs, _) => {
+                let (word, p) = if matches!(e, Expr::And(..)) {
+                    (" and ", P_AND)
+                } else {
+                    (" or ", P_OR)
+                };
+                let mut parts = vec![];
+                for x in xs.iter() {
+                    parts.push(self.expr(x)?.at(p + 1));
+                }
+                Py {
+                    code: parts.join(word),
+                    kind: Kind::Unknown,
+                    prec: p,
+                }
+            }
+            Expr::Coalesce(_, pos) => return Err(self.err(*pos, "?? is not supported by export")),
+            _ => {
+                return Err(self.err(
+                    e.start_position(),
+                    "this expression is not supported by export",
+                ));
+            }
+        })
+    }
+
+    fn dynamic(&mut self, d: &Dynamic, pos: Position) -> R<Py> {
+        if d.is_unit() {
+            return Ok(Py::atom("None".into(), Kind::Unknown));
+        }
+        if let Ok(n) = d.as_int() {
+            return Ok(Py::atom(n.to_string(), Kind::Num));
+        }
+        if let Ok(b) = d.as_bool() {
+            return Ok(Py::atom(
+                if b { "True" } else { "False" }.into(),
+                Kind::Unknown,
+            ));
+        }
+        if let Ok(f) = d.as_float() {
+            return Ok(Py::atom(py_float(f), Kind::Num));
+        }
+        if d.is_string() {
+            return Ok(Py::atom(py_str(&d.to_string()), Kind::Str));
+        }
+        if d.is_array() {
+            let arr = d.clone().into_array().unwrap_or_default();
+            let mut v = vec![];
+            for x in &arr {
+                v.push(self.dynamic(x, pos)?.code);
+            }
+            return Ok(Py::atom(tuple_code(&v), Kind::Array));
+        }
+        Err(self.err(
+            pos,
+            format!(
+                "a constant of type {} is not supported by export",
+                d.type_name()
+            ),
+        ))
+    }
+
+    fn str_of(&mut self, v: Py) -> Py {
+        if v.kind == Kind::Str {
+            return v;
+        }
+        if v.kind == Kind::Num || v.kind == Kind::Time {
+            return Py::atom(format!("str({})", v.code), Kind::Str);
+        }
+        self.helpers.insert("_str");
+        self.helpers.insert("_debug");
+        Py::atom(format!("_str({})", v.code), Kind::Str)
+    }
+
+    fn binary(&mut self, op: &str, a: Py, b: Py, pos: Position) -> R<Py> {
+        let bin = |a: &Py, b: &Py, sym: &str, p: u8, kind: Kind| Py {
+            code: format!("{} {sym} {}", a.at(p), b.at(p + 1)),
+            kind,
+            prec: p,
+        };
+        Ok(match op {
+            "+" => {
+                if a.kind == Kind::Str || b.kind == Kind::Str {
+                    let (a, b) = (self.str_of(a), self.str_of(b));
+                    bin(&a, &b, "+", P_ADD, Kind::Str)
+                } else if a.kind == Kind::Time {
+                    return Err(self.err(pos, "time + seconds is not supported by export"));
+                } else {
+                    let k = if a.kind == Kind::Num && b.kind == Kind::Num {
+                        Kind::Num
+                    } else {
+                        Kind::Unknown
+                    };
+                    bin(&a, &b, "+", P_ADD, k)
+                }
+            }
+            "-" => bin(&a, &b, "-", P_ADD, a.kind),
+            "*" => bin(&a, &b, "*", P_MUL, a.kind),
+            "**" => Py {
+                code: format!("{} ** {}", a.at(P_POW + 1), b.at(P_UNARY)),
+                kind: Kind::Num,
+                prec: P_POW,
+            },
+            "/" | "%" => {
+                let h = if op == "/" { "_div" } else { "_mod" };
+                self.helpers.insert(h);
+                if h == "_mod" {
+                    self.uses_math = true;
+                }
+                Py::atom(format!("{h}({}, {})", a.code, b.code), Kind::Num)
+            }
+            "==" | "!=" => {
+                let neg = op == "!=";
+                // x == () is a None test; type_of(x) == "()" too.
+                if a.code == "None" || b.code == "None" {
+                    let other = if a.code == "None" { b } else { a };
+                    let sym = if neg { "is not" } else { "is" };
+                    Py {
+                        code: format!("{} {sym} None", other.at(P_CMP + 1)),
+                        kind: Kind::Unknown,
+                        prec: P_CMP,
+                    }
+                } else if let Some(inner) = a
+                    .code
+                    .strip_prefix("_type_of(")
+                    .and_then(|r| r.strip_suffix(')'))
+                    .filter(|_| b.code == "\"()\"")
+                {
+                    let sym = if neg { "is not" } else { "is" };
+                    Py {
+                        code: format!("{inner} {sym} None"),
+                        kind: Kind::Unknown,
+                        prec: P_CMP,
+                    }
+                } else {
+                    bin(&a, &b, op, P_CMP, Kind::Unknown)
+                }
+            }
+            "<" | "<=" | ">" | ">=" => bin(&a, &b, op, P_CMP, Kind::Unknown),
+            "&" => bin(&a, &b, "&", P_BAND, a.kind),
+            "|" => bin(&a, &b, "|", P_BOR, a.kind),
+            "^" => bin(&a, &b, "^", P_XOR, a.kind),
+            "<<" => bin(&a, &b, "<<", P_SHIFT, a.kind),
+            ">>" => bin(&a, &b, ">>", P_SHIFT, a.kind),
+            ".." => Py::atom(format!("range({}, {})", a.code, b.code), Kind::Array),
+            "..=" => Py::atom(
+                format!("range({}, {} + 1)", a.code, b.at(P_ADD + 1)),
+                Kind::Array,
+            ),
+            _ => return Err(self.err(pos, format!("operator {op} is not supported by export"))),
+        })
+    }
+
+    fn args(&mut self, args: &[Expr]) -> R<Vec<String>> {
+        let mut v = vec![];
+        for a in args {
+            v.push(self.expr(a)?.code);
+        }
+        Ok(v)
+    }
+
+    fn fn_call(&mut self, fc: &FnCallExpr, pos: Position) -> R<Py> {
+        let name = fc.name.as_str();
+        if !fc.namespace.is_empty() {
+            return Err(self.err(
+                pos,
+                format!(
+                    "module function {}::{name} is not supported by export",
+                    fc.namespace
+                ),
+            ));
+        }
+        if name.to_ascii_lowercase().contains("kafka") {
+            return Err(self.err(pos, format!("{name}: PySpark 3+ has no DStream Kafka API; use Structured Streaming's Kafka source (spark.readStream.format(\"kafka\"))")));
+        }
+        if fc.op_token.is_some() || matches!(name, ".." | "..=") {
+            if fc.args.len() == 1 {
+                let a = self.expr(&fc.args[0])?;
+                return Ok(match name {
+                    "-" => Py {
+                        code: format!("-{}", a.at(P_UNARY)),
+                        kind: a.kind,
+                        prec: P_UNARY,
+                    },
+                    "+" => a,
+                    "!" => Py {
+                        code: format!("not {}", a.at(P_NOT)),
+                        kind: Kind::Unknown,
+                        prec: P_NOT,
+                    },
+                    _ => {
+                        return Err(self.err(
+                            pos,
+                            format!("unary operator {name} is not supported by export"),
+                        ));
+                    }
+                });
+            }
+            if fc.args.len() == 2 {
+                let a = self.expr(&fc.args[0])?;
+                let b = self.expr(&fc.args[1])?;
+                return self.binary(name, a, b, pos);
+            }
+        }
+        let n = fc.args.len();
+        Ok(match name {
+            "contains" if n == 2 => {
+                // `x in c` parses as contains(c, x).
+                let c = self.expr(&fc.args[0])?;
+                let x = self.expr(&fc.args[1])?;
+                Py {
+                    code: format!("{} in {}", x.at(P_CMP + 1), c.at(P_CMP + 1)),
+                    kind: Kind::Unknown,
+                    prec: P_CMP,
+                }
+            }
+            "print" | "debug" if n == 1 => {
+                let v = self.expr(&fc.args[0])?;
+                let v = self.str_of(v);
+                Py::atom(format!("print({})", v.code), Kind::Unknown)
+            }
+            "type_of" if n == 1 => {
+                self.helpers.insert("_type_of");
+                let v = self.expr(&fc.args[0])?;
+                Py::atom(format!("_type_of({})", v.code), Kind::Str)
+            }
+            "max" | "min" | "abs" => Py::atom(
+                format!("{name}({})", self.args(&fc.args)?.join(", ")),
+                Kind::Num,
+            ),
+            "to_string" if n == 1 => {
+                let v = self.expr(&fc.args[0])?;
+                self.str_of(v)
+            }
+            "parse_int" if n == 1 => Py::atom(
+                format!("int({})", self.args(&fc.args)?.join(", ")),
+                Kind::Num,
+            ),
+            "parse_float" if n == 1 => Py::atom(
+                format!("float({})", self.args(&fc.args)?.join(", ")),
+                Kind::Num,
+            ),
+            "range" if n == 2 => Py::atom(
+                format!("range({})", self.args(&fc.args)?.join(", ")),
+                Kind::Array,
+            ),
+            "sleep_ms" if n == 1 => {
+                self.uses_time = true;
+                let v = self.expr(&fc.args[0])?;
+                Py::atom(format!("time.sleep({} / 1000)", v.at(P_MUL)), Kind::Unknown)
+            }
+            "Fn" if n == 1 => match &fc.args[0] {
+                Expr::StringConstant(s, _) if self.script_fns.contains(s.as_str()) => {
+                    Py::atom(self.var_name(s), Kind::Unknown)
+                }
+                _ => {
+                    return Err(
+                        self.err(pos, "Fn(...) needs the literal name of a script function")
+                    );
+                }
+            },
+            "StreamingContext" => {
+                return Err(self.err(
+                    pos,
+                    "StreamingContext(sc, secs) must be bound with let to be exported",
+                ));
+            }
+            _ if self.script_fns.contains(name) => {
+                let args = self.args(&fc.args)?;
+                Py::atom(
+                    format!("{}({})", self.var_name(name), args.join(", ")),
+                    Kind::Unknown,
+                )
+            }
+            _ => {
+                return Err(self.err(
+                    pos,
+                    format!("function {name}() with {n} argument(s) is not supported by export"),
+                ));
+            }
+        })
+    }
+
+    fn chain(&mut self, e: &Expr) -> R<Py> {
+        let Some((base, steps)) = flatten_chain(e) else {
+            return Err(self.err(e.start_position(), "unexpected chain"));
+        };
+        let mut cur = self.expr(base)?;
+        for (index, step) in steps {
+            cur = if index {
+                let i = self.expr(step)?;
+                let kind = if cur.kind == Kind::RddList {
+                    Kind::Rdd
+                } else {
+                    Kind::Unknown
+                };
+                Py::atom(format!("{}[{}]", cur.at(P_ATOM), i.code), kind)
+            } else {
+                match step {
+                    Expr::MethodCall(fc, pos) => self.method(cur, fc, *pos)?,
+                    Expr::Property(p, pos) => {
+                        if p.2.as_str() == "ms" && cur.kind == Kind::Time {
+                            Py::atom(
+                                format!("int({}.timestamp() * 1000)", cur.at(P_ATOM)),
+                                Kind::Num,
+                            )
+                        } else {
+                            return Err(self.err(
+                                *pos,
+                                format!("property .{} is not supported by export", p.2),
+                            ));
+                        }
+                    }
+                    other => {
+                        return Err(self.err(other.start_position(), "unexpected chain element"));
+                    }
+                }
+            };
+        }
+        Ok(cur)
+    }
+
+    /// Translates a closure argument; `kinds` are its parameters' kinds (when known).
+    fn closure_arg(&mut self, e: &Expr, kinds: &[Kind], listed: bool) -> R<Py> {
+        match closure_of(e) {
+            Some((name, captured)) => {
+                self.closure(&name, &captured, kinds, e.start_position(), listed)
+            }
+            None => {
+                let v = self.expr(e)?;
+                if listed {
+                    self.helpers.insert("_listed");
+                    Ok(Py::atom(format!("_listed({})", v.code), Kind::Unknown))
+                } else {
+                    Ok(v)
+                }
+            }
+        }
+    }
+
+    fn closure(
+        &mut self,
+        fn_name: &str,
+        captured: &[String],
+        kinds: &[Kind],
+        pos: Position,
+        listed: bool,
+    ) -> R<Py> {
+        let (params, body) = self.body_of(fn_name);
+        let own: Vec<String> = params.iter().skip(captured.len()).cloned().collect();
+        let real: Vec<Stmt> = body
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Share(..) | Stmt::Noop(..)))
+            .cloned()
+            .collect();
+        let mut scope = HashMap::new();
+        for (i, p) in own.iter().enumerate() {
+            let k = match kinds.len() {
+                0 => Kind::Unknown,
+                // (time, rdd) forms: the kinds given are for the trailing parameters.
+                n if own.len() > n && i < own.len() - n => Kind::Time,
+                n if own.len() > n => kinds[i - (own.len() - n)],
+                _ => kinds.get(i).copied().unwrap_or(Kind::Unknown),
+            };
+            scope.insert(p.clone(), k);
+        }
+        let pnames: Vec<String> = own.iter().map(|p| self.var_name(p)).collect();
+        let wrap = |me: &mut Self, code: String| {
+            if listed {
+                me.helpers.insert("_listed");
+                Py::atom(format!("_listed({code})"), Kind::Unknown)
+            } else {
+                Py {
+                    code,
+                    kind: Kind::Unknown,
+                    prec: P_LAMBDA,
+                }
+            }
+        };
+        let mut own_mutated = HashSet::new();
+        collect_mutated(&real, &mut own_mutated);
+        let mutates_param = own.iter().any(|p| own_mutated.contains(p));
+        if let [Stmt::Expr(x)] = real.as_slice()
+            && !mutates_param
+            && !matches!(x.as_ref(), Expr::Stmt(_) if closure_of(x).is_none())
+            && self.in_place_check(x)
+        {
+            self.scopes.push(scope.clone());
+            self.pre.push(vec![]);
+            let r = self.expr(x);
+            let hoisted = self.pre.pop().unwrap_or_default();
+            self.scopes.pop();
+            let v = r?;
+            if hoisted.is_empty() {
+                let code = if pnames.is_empty() {
+                    format!("lambda: {}", v.at(P_LAMBDA))
+                } else {
+                    format!("lambda {}: {}", pnames.join(", "), v.at(P_LAMBDA))
+                };
+                return Ok(wrap(self, code));
+            }
+        }
+        // A local def, emitted right before the statement that uses it.
+        self.counter += 1;
+        let def_name = format!("_f{}", self.counter);
+        let line = pos.line().unwrap_or(0);
+        let mut lines = vec![format!(
+            "def {def_name}({}):  # {}:{line}",
+            pnames.join(", "),
+            self.short
+        )];
+        let mut assigned = HashSet::new();
+        for s in &real {
+            s.walk(&mut Vec::new(), &mut |path: &[ASTNode]| {
+                if let Some(ASTNode::Stmt(Stmt::Assignment(x))) = path.last()
+                    && let Expr::Variable(v, _, _) = &x.1.lhs
+                {
+                    assigned.insert(v.1.to_string());
+                }
+                true
+            });
+        }
+        let nonlocal: Vec<String> = captured
+            .iter()
+            .filter(|c| assigned.contains(*c))
+            .map(|c| self.var_name(c))
+            .collect();
+        if !nonlocal.is_empty() {
+            // Rhai closures share captured variables; Python needs nonlocal to assign them.
+            lines.push(format!("    nonlocal {}", nonlocal.join(", ")));
+        }
+        for p in &own {
+            if own_mutated.contains(p) {
+                lines.push(format!(
+                    "    {0} = list({0})  # Rhai arrays are values",
+                    self.var_name(p)
+                ));
+            }
+        }
+        self.scopes.push(scope);
+        let r = self.block(&real, 1, true, &mut lines);
+        self.scopes.pop();
+        r?;
+        match self.pre.last_mut() {
+            Some(p) => p.extend(lines),
+            None => return Err(self.err(pos, "a multi-statement closure outside a statement")),
+        }
+        Ok(wrap(self, def_name))
+    }
+
+    /// A one-expression closure whose expression is an in-place method cannot be a lambda.
+    fn in_place_check(&self, x: &Expr) -> bool {
+        if let Expr::Dot(d, _, _) = x
+            && let Expr::MethodCall(fc, _) = &d.rhs
+        {
+            return !IN_PLACE_STR.iter().any(|(r, _)| *r == fc.name.as_str());
+        }
+        true
+    }
+
+    fn method(&mut self, recv: Py, fc: &FnCallExpr, pos: Position) -> R<Py> {
+        let name = fc.name.as_str();
+        let args: &[Expr] = &fc.args;
+        let n = args.len();
+        let r = recv.at(P_ATOM);
+        if name.to_ascii_lowercase().contains("kafka") {
+            return Err(self.err(pos, format!("{name}: PySpark 3+ has no DStream Kafka API; use Structured Streaming's Kafka source (spark.readStream.format(\"kafka\"))")));
+        }
+        // A script function called with method syntax: x.f(a) is f(x, a).
+        if self.script_fns.contains(name) {
+            let mut a = vec![recv.code.clone()];
+            a.extend(self.args(args)?);
+            return Ok(Py::atom(
+                format!("{}({})", self.var_name(name), a.join(", ")),
+                Kind::Unknown,
+            ));
+        }
+        match recv.kind {
+            Kind::Ssc => return self.context_method(&r, name, args, pos),
+            Kind::Sc => return self.sc_method(&r, name, args, pos),
+            Kind::Array => {
+                if let Some(p) = self.array_method(&recv, name, args, pos)? {
+                    return Ok(p);
+                }
+            }
+            _ => {}
+        }
+        // Rhai's own methods on strings, arrays and numbers (names Spark does not use).
+        let simple = |code: String, kind: Kind| Ok(Py::atom(code, kind));
+        match (name, n) {
+            ("len", 0) => return simple(format!("len({})", recv.code), Kind::Num),
+            ("is_empty", 0) => {
+                return Ok(Py {
+                    code: format!("len({}) == 0", recv.code),
+                    kind: Kind::Unknown,
+                    prec: P_CMP,
+                });
+            }
+            ("push", 1) => {
+                return simple(
+                    format!("{r}.append({})", self.expr(&args[0])?.code),
+                    Kind::Unknown,
+                );
+            }
+            ("insert", 2) => {
+                return simple(
+                    format!("{r}.insert({})", self.args(args)?.join(", ")),
+                    Kind::Unknown,
+                );
+            }
+            ("pop", 0) => return simple(format!("{r}.pop()"), Kind::Unknown),
+            ("contains", 1) => {
+                let x = self.expr(&args[0])?;
+                return Ok(Py {
+                    code: format!("{} in {}", x.at(P_CMP + 1), recv.at(P_CMP + 1)),
+                    kind: Kind::Unknown,
+                    prec: P_CMP,
+                });
+            }
+            ("starts_with", 1) => {
+                return simple(
+                    format!("{r}.startswith({})", self.expr(&args[0])?.code),
+                    Kind::Unknown,
+                );
+            }
+            ("ends_with", 1) => {
+                return simple(
+                    format!("{r}.endswith({})", self.expr(&args[0])?.code),
+                    Kind::Unknown,
+                );
+            }
+            ("to_upper", 0) => return simple(format!("{r}.upper()"), Kind::Str),
+            ("to_lower", 0) => return simple(format!("{r}.lower()"), Kind::Str),
+            ("split", 1) => {
+                return simple(
+                    format!("{r}.split({})", self.expr(&args[0])?.code),
+                    Kind::Array,
+                );
+            }
+            ("split", 0) => return simple(format!("{r}.split()"), Kind::Array),
+            ("index_of", 1) => {
+                return simple(
+                    format!("{r}.find({})", self.expr(&args[0])?.code),
+                    Kind::Num,
+                );
+            }
+            ("sub_string", 2) => {
+                let a = self.expr(&args[0])?;
+                let b = self.expr(&args[1])?;
+                return simple(
+                    format!("{r}[{0}:{0} + {1}]", a.at(P_ADD + 1), b.at(P_ADD + 1)),
+                    Kind::Str,
+                );
+            }
+            ("to_string", 0) => return Ok(self.str_of(recv)),
+            ("to_int", 0) => return simple(format!("int({})", recv.code), Kind::Num),
+            ("to_float", 0) => return simple(format!("float({})", recv.code), Kind::Num),
+            ("abs", 0) => return simple(format!("abs({})", recv.code), Kind::Num),
+            ("call", _) => {
+                return simple(
+                    format!("{r}({})", self.args(args)?.join(", ")),
+                    Kind::Unknown,
+                );
+            }
+            _ => {}
+        }
+        if IN_PLACE_STR.iter().any(|(rn, _)| *rn == name) {
+            return Err(self.err(pos, format!("{name}() changes a string in place and returns (); use it as a statement on a variable")));
+        }
+        match recv.kind {
+            Kind::Rdd => self.rdd_method(&r, name, args, pos),
+            Kind::DStream | Kind::Unknown => {
+                if DSTREAM_TRANSFORMS.contains(&name) || DSTREAM_OUTPUTS.contains(&name) {
+                    self.dstream_method(&r, name, args, pos, recv.kind == Kind::Unknown)
+                } else if RDD_TRANSFORMS.contains(&name)
+                    || RDD_ACTIONS.iter().any(|(a, _)| *a == name)
+                {
+                    self.rdd_method(&r, name, args, pos)
+                } else {
+                    Err(self.err(pos, format!("method {name}() is not supported by export")))
+                }
+            }
+            _ => Err(self.err(
+                pos,
+                format!("method {name}() on this value is not supported by export"),
+            )),
+        }
+    }
+
+    fn array_method(
+        &mut self,
+        recv: &Py,
+        name: &str,
+        args: &[Expr],
+        _pos: Position,
+    ) -> R<Option<Py>> {
+        let r = recv.at(P_ATOM);
+        Ok(match (name, args.len()) {
+            ("filter", 1) => {
+                let f = self.closure_arg(&args[0], &[], false)?;
+                Some(Py::atom(
+                    format!("list(filter({}, {}))", f.code, recv.code),
+                    Kind::Array,
+                ))
+            }
+            ("map", 1) => {
+                let f = self.closure_arg(&args[0], &[], false)?;
+                Some(Py::atom(
+                    format!("list(map({}, {}))", f.code, recv.code),
+                    Kind::Array,
+                ))
+            }
+            ("sort", 0) => Some(Py::atom(format!("{r}.sort()"), Kind::Unknown)),
+            ("reverse", 0) => Some(Py::atom(format!("{r}.reverse()"), Kind::Unknown)),
+            ("clear", 0) => Some(Py::atom(format!("{r}.clear()"), Kind::Unknown)),
+            _ => None,
+        })
+    }
+
+    fn context_method(&mut self, r: &str, name: &str, args: &[Expr], pos: Position) -> R<Py> {
+        let n = args.len();
+        let ds = |code: String| Ok(Py::atom(code, Kind::DStream));
+        match (name, n) {
+            ("queueStream", 1..=3) => {
+                let mut a = vec![self.data(&args[0], 2)?];
+                if n >= 2 {
+                    a.push(self.expr(&args[1])?.code);
+                }
+                if n >= 3 {
+                    a.push(self.data(&args[2], 1)?);
+                }
+                ds(format!("{r}.queueStream({})", a.join(", ")))
+            }
+            ("socketTextStream" | "textFileStream", _) => ds(format!("{r}.{name}({})", self.args(args)?.join(", "))),
+            ("union", 1) => match &args[0] {
+                // PySpark's ssc.union refuses streams with different serializers.
+                Expr::Array(items, _) if !items.is_empty() => {
+                    let mut code = self.expr(&items[0])?.at(P_ATOM);
+                    for i in items.iter().skip(1) {
+                        code = format!("{code}.union({})", self.expr(i)?.code);
+                    }
+                    ds(code)
+                }
+                _ => Err(self.err(pos, "ssc.union needs a literal array of streams to be exported")),
+            },
+            ("transform", 2) => {
+                let list = match &args[0] {
+                    Expr::Array(items, _) => {
+                        let mut v = vec![];
+                        for i in items.iter() {
+                            v.push(self.expr(i)?.code);
+                        }
+                        format!("[{}]", v.join(", "))
+                    }
+                    other => self.expr(other)?.code,
+                };
+                let f = self.closure_arg(&args[1], &[Kind::RddList], false)?;
+                ds(format!("{r}.transform({list}, {})", f.code))
+            }
+            ("checkpoint", 1) => {
+                let d = self.expr(&args[0])?;
+                Ok(Py::atom(format!("{r}.checkpoint(CHECKPOINT_DIR or {})", d.code), Kind::Unknown))
+            }
+            ("remember", 1) => Ok(Py::atom(format!("{r}.remember({})", self.expr(&args[0])?.code), Kind::Unknown)),
+            ("tick", _) => Err(self.err(pos, "ssc.tick() drives centella's manual clock; Spark has no manual clock")),
+            ("start" | "awaitTermination" | "awaitTerminationOrTimeout" | "stop", _) => Err(self.err(
+                pos,
+                format!("ssc.{name}() inside an expression or a function cannot be exported; call it as a top-level statement"),
+            )),
+            _ => Err(self.err(pos, format!("StreamingContext.{name}() with {n} argument(s) is not supported by export"))),
+        }
+    }
+
+    fn sc_method(&mut self, r: &str, name: &str, args: &[Expr], pos: Position) -> R<Py> {
+        match (name, args.len()) {
+            ("parallelize", 1 | 2) => {
+                let mut a = vec![self.data(&args[0], 1)?];
+                if args.len() == 2 {
+                    a.push(self.expr(&args[1])?.code);
+                }
+                Ok(Py::atom(
+                    format!("{r}.parallelize({})", a.join(", ")),
+                    Kind::Rdd,
+                ))
+            }
+            ("textFile", 1 | 2) => Ok(Py::atom(
+                format!("{r}.textFile({})", self.args(args)?.join(", ")),
+                Kind::Rdd,
+            )),
+            ("union", 1) => Ok(Py::atom(
+                format!("{r}.union({})", self.data(&args[0], 1)?),
+                Kind::Rdd,
+            )),
+            _ => Err(self.err(
+                pos,
+                format!(
+                    "SparkContext.{name}() with {} argument(s) is not supported by export",
+                    args.len()
+                ),
+            )),
+        }
+    }
+
+    /// Data for queueStream / parallelize: the outer `depth` levels of array literals are
+    /// Python lists (PySpark wants lists there); records inside are tuples.
+    fn data(&mut self, e: &Expr, depth: usize) -> R<String> {
+        match e {
+            Expr::Array(items, _) if depth > 0 => {
+                let mut v = vec![];
+                for i in items.iter() {
+                    v.push(self.data(i, depth - 1)?);
+                }
+                Ok(format!("[{}]", v.join(", ")))
+            }
+            _ => Ok(self.expr(e)?.code),
+        }
+    }
+
+    /// Closure parameter kinds for a Spark method's function argument.
+    fn fn_kinds(name: &str) -> (&'static [Kind], bool) {
+        match name {
+            "transform" | "foreachRDD" => (&[Kind::Rdd], false),
+            "transformWith" => (&[Kind::Rdd, Kind::Rdd], false),
+            "mapPartitions" => (&[Kind::Array], true),
+            "mapPartitionsWithIndex" => (&[Kind::Num, Kind::Array], true),
+            _ => (&[], false),
+        }
+    }
+
+    fn spark_args(&mut self, name: &str, args: &[Expr]) -> R<Vec<String>> {
+        let (kinds, listed) = Self::fn_kinds(name);
+        let mut v = vec![];
+        for a in args {
+            if closure_of(a).is_some() {
+                v.push(self.closure_arg(a, kinds, listed)?.code);
+            } else {
+                v.push(self.expr(a)?.code);
+            }
+        }
+        Ok(v)
+    }
+
+    fn dstream_method(
+        &mut self,
+        r: &str,
+        name: &str,
+        args: &[Expr],
+        pos: Position,
+        _unknown: bool,
+    ) -> R<Py> {
+        let mut a = self.spark_args(name, args)?;
+        match name {
+            "reduceByKeyAndWindow" => {
+                let shortcut = matches!(args.len(), 2 | 3)
+                    && !is_unit(&args[1])
+                    && closure_of(&args[1]).is_none()
+                    && !matches!(&args[1], Expr::FnCall(fc, _) if fc.name.as_str() == "Fn");
+                if shortcut {
+                    // PySpark's signature is (func, invFunc, window[, slide]).
+                    a.insert(1, "None".into());
+                }
+            }
+            "slice" => return Err(self.err(pos, "DStream.slice is not supported by export")),
+            _ => {}
+        }
+        let mut code = format!("{r}.{name}({})", a.join(", "));
+        match name {
+            "groupByKey" | "groupByKeyAndWindow" => code.push_str(".mapValues(list)"),
+            "cogroup" => code.push_str(".mapValues(lambda vs: (list(vs[0]), list(vs[1])))"),
+            _ => {}
+        }
+        let kind = if DSTREAM_OUTPUTS.contains(&name) {
+            Kind::Unknown
+        } else {
+            Kind::DStream
+        };
+        Ok(Py::atom(code, kind))
+    }
+
+    fn rdd_method(&mut self, r: &str, name: &str, args: &[Expr], pos: Position) -> R<Py> {
+        if !RDD_TRANSFORMS.contains(&name) && !RDD_ACTIONS.iter().any(|(a, _)| *a == name) {
+            return Err(self.err(pos, format!("RDD.{name}() is not supported by export")));
+        }
+        let a = self.spark_args(name, args)?;
+        let mut code = format!("{r}.{name}({})", a.join(", "));
+        match name {
+            "groupByKey" => code.push_str(".mapValues(list)"),
+            "cogroup" => code.push_str(".mapValues(lambda vs: (list(vs[0]), list(vs[1])))"),
+            "countByKey" | "countByValue" => {
+                self.helpers.insert("_by_str");
+                code = format!("_by_str({code})");
+            }
+            _ => {}
+        }
+        let kind = RDD_ACTIONS
+            .iter()
+            .find(|(x, _)| *x == name)
+            .map(|(_, k)| *k)
+            .unwrap_or(Kind::Rdd);
+        Ok(Py::atom(code, kind))
+    }
+}
+
+impl Py {
+    fn clone_py(&self) -> Py {
+        Py {
+            code: self.code.clone(),
+            kind: self.kind,
+            prec: self.prec,
+        }
+    }
+}
