@@ -59,10 +59,7 @@ mod tests {
     fn pairs_are_parsed_and_checked() {
         assert!(set_pair("nonsense").is_err());
         assert!(set_pair(&format!("{WAL_ENABLE}=maybe")).is_err());
-        assert_eq!(
-            set_pair("spark.ui.port=4050").ok().flatten().is_some(),
-            true
-        );
+        assert!(set_pair("spark.ui.port=4050").ok().flatten().is_some());
         assert_eq!(set_pair(&format!("{WAL_ENABLE}=true")), Ok(None));
         assert!(enabled(WAL_ENABLE));
     }
