@@ -167,3 +167,31 @@ fn ctrl_c_stops_a_runaway_closure_and_exits_cleanly() {
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn rhai_notation_and_master_local_n() {
+    let p = script(
+        "notation",
+        "ssc.queueStream([[[\"be\", 1], [\"be\", 2]]]).reduceByKey(|a, b| a + b).pprint();\n\
+         ssc.queueStream([sc.parallelize([1, 2, 3])]).glom().pprint();\n\
+         ssc.start();\nssc.awaitTermination();\n",
+    );
+    let out = centella(
+        &[
+            "--clock",
+            "fast",
+            "--batches",
+            "1",
+            "--notation",
+            "rhai",
+            "--master",
+            "local[3]",
+        ],
+        &p,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("\n[\"be\", 3]\n"), "{stdout}");
+    // local[3]: parallelize defaults to 3 slices, so glom shows 3 partitions.
+    assert!(stdout.contains("\n[1]\n[2]\n[3]\n"), "{stdout}");
+}
