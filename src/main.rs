@@ -1,7 +1,7 @@
-use centella::cli::args::{Args, Command, ExportArgs, FeedArgs};
+use centella::cli::args::{Args, Command, FeedArgs};
 use centella::cli::run_script::{self, EXIT_INTERRUPTED, EXIT_USAGE};
 use centella::cli::stdout_sink::StdoutSink;
-use centella::engine::clock::{INTERRUPTED, RunConfig, request_abort};
+use centella::engine::clock::{ClockKind, INTERRUPTED, RunConfig, request_abort};
 use centella::feed::{FeedOptions, FeedSource, generate::DemoKind};
 use centella::repl::{self, ShellOptions};
 use centella::script::ScriptHost;
@@ -18,10 +18,9 @@ fn run(args: Args) -> i32 {
     if let Some(Command::Feed(feed)) = &args.command {
         return run_feed(feed);
     }
-    if let Some(Command::Export(export)) = &args.command {
-        return run_export(export);
-    }
     centella::engine::clock::set_receiver_max_rate(args.receiver_max_rate);
+    // Stops when run returns.
+    let _ui = start_ui(&args);
     // No script (or -i): the shell. On a terminal Ctrl-C interrupts the running evaluation or
     // closure and the streams keep running; piped, it stops everything as in script mode.
     let shell = args.script.is_none() || args.interactive;
@@ -70,6 +69,40 @@ fn run(args: Args) -> i32 {
     run_script::run(&mut host, &name, &code, args.batches.is_some())
 }
 
+/// The delay warning always; the web UI under the real clock on a terminal, or with --ui-port
+/// (so tests and CI runs, whose output is not a terminal, open no port).
+fn start_ui(args: &Args) -> Option<centella::ui::server::UiServer> {
+    use std::io::IsTerminal;
+    let on_terminal = args.clock == ClockKind::Real && std::io::stdout().is_terminal();
+    let web = !args.no_ui && (args.ui_port.is_some() || on_terminal);
+    let app_name = match &args.script {
+        Some(path) => std::path::Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| path.clone()),
+        None => "centella-shell".to_string(),
+    };
+    let opts = centella::ui::UiOptions {
+        web,
+        port: args.ui_port.unwrap_or(centella::ui::DEFAULT_PORT),
+        app_name,
+    };
+    match centella::ui::install(&opts) {
+        Ok(Some(server)) => {
+            eprintln!(
+                "INFO: Streaming UI at {}streaming/ (--no-ui turns it off)",
+                server.url()
+            );
+            Some(server)
+        }
+        Ok(None) => None,
+        Err(msg) => {
+            eprintln!("WARN: {msg}");
+            None
+        }
+    }
+}
+
 fn read_script(args: &Args) -> Result<(String, String), String> {
     match &args.script {
         Some(path) => {
@@ -82,37 +115,6 @@ fn read_script(args: &Args) -> Result<(String, String), String> {
             Ok((name, code))
         }
         None => Err("no script given".into()),
-    }
-}
-
-/// `centella export`: the script as a PySpark program, on stdout or in `--output`.
-fn run_export(args: &ExportArgs) -> i32 {
-    let code = match std::fs::read_to_string(&args.script) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: cannot read script {}: {e}", args.script);
-            return EXIT_USAGE;
-        }
-    };
-    let python = match centella::export::export(&args.script, &code) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
-    match &args.output {
-        Some(path) => match std::fs::write(path, python) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("error: cannot write {path}: {e}");
-                1
-            }
-        },
-        None => {
-            print!("{python}");
-            0
-        }
     }
 }
 

@@ -56,6 +56,16 @@ pub struct Args {
     /// How pprint writes records: python (like PySpark) or rhai.
     #[arg(long, default_value = "python", value_parser = parse_notation)]
     pub notation: Notation,
+
+    /// The web UI's port on 127.0.0.1 (the next of 16 when busy, as Spark; 0: any free port).
+    /// The UI starts by itself under the real clock on a terminal; giving a port starts it
+    /// with any clock and any output.
+    #[arg(long, value_name = "PORT")]
+    pub ui_port: Option<u16>,
+
+    /// No web UI.
+    #[arg(long, conflicts_with = "ui_port")]
+    pub no_ui: bool,
 }
 
 fn parse_clock(s: &str) -> Result<ClockKind, String> {
@@ -111,8 +121,6 @@ mod tests {
 pub enum Command {
     /// Serve lines over TCP to every client that connects, like `nc -lk` (for demos).
     Feed(FeedArgs),
-    /// Translate a script to an equivalent PySpark program (python/spark-submit JOB.py).
-    Export(ExportArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -143,14 +151,4 @@ pub struct FeedArgs {
     /// Send what you type, line by line, like `nc -lk`.
     #[arg(long)]
     pub interactive: bool,
-}
-
-#[derive(clap::Args, Debug)]
-pub struct ExportArgs {
-    /// The .rhai script to translate.
-    pub script: String,
-
-    /// Write the program to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<String>,
 }

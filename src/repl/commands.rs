@@ -33,7 +33,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         ":status",
-        ":status                context state, interval and the last batches",
+        ":status [n]            state, the last n batches, sparklines and a verdict",
     ),
     (
         ":quit",
@@ -67,7 +67,7 @@ pub fn run(shell: &mut Shell, line: &str) -> Flow {
         ":reset" => shell.reset(),
         ":stop" => stop(shell),
         ":tick" => tick(shell, arg),
-        ":status" => status(shell),
+        ":status" => status(shell, arg),
         ":quit" | ":q" | ":exit" => return Flow::Quit,
         _ => {
             let known: Vec<&str> = COMMANDS.iter().map(|(c, _)| *c).collect();
@@ -225,52 +225,22 @@ fn tick(shell: &mut Shell, arg: &str) {
     }
 }
 
-fn status(shell: &mut Shell) {
+fn status(shell: &mut Shell, arg: &str) {
     let Some(ssc) = shell.host.ssc() else {
         shell.fail("`ssc` is not a StreamingContext any more: :reset restores it");
         return;
     };
-    let clock = match ssc.clock() {
-        crate::engine::clock::ClockKind::Real => "real",
-        crate::engine::clock::ClockKind::Fast => "fast",
-        crate::engine::clock::ClockKind::Manual => "manual",
-    };
-    let mut text = format!(
-        "ssc: {}, batch interval {}, clock {clock}, {} batches done",
-        ssc.state().name(),
-        super::interval_text(ssc.batch_duration().ms()),
-        ssc.batches_done()
-    );
-    if let Some(t) = ssc.running_batch() {
-        text.push_str(&format!(", running the batch of {t}"));
-    }
-    let queued = ssc.queued_batches();
-    if queued > 0 {
-        text.push_str(&format!(", {queued} queued"));
-    }
-    let recent = ssc.recent_batches(5);
-    if recent.is_empty() {
-        text.push_str("\nno batch has run yet");
+    let Ok(rows) = (if arg.is_empty() {
+        Ok(crate::ui::status::DEFAULT_ROWS)
     } else {
-        text.push_str(&format!(
-            "\nlast batches:\n  {:<21}{:>8}{:>12}{:>18}{:>13}",
-            "batch time", "records", "processing", "scheduling delay", "total delay"
+        arg.parse::<usize>()
+    }) else {
+        shell.fail(&format!(
+            "usage: :status [n], with n a whole number (got {arg})"
         ));
-        for b in recent {
-            text.push_str(&format!(
-                "\n  {:<21}{:>8}{:>9} ms{:>15} ms{:>10} ms",
-                b.batch_time.to_string(),
-                b.num_records,
-                b.processing_delay_ms(),
-                b.scheduling_delay_ms(),
-                b.total_delay_ms()
-            ));
-            if !b.failures.is_empty() {
-                text.push_str(&format!("  ({} failed)", b.failures.len()));
-            }
-        }
-    }
-    shell.printer.out(&text);
+        return;
+    };
+    shell.printer.out(&crate::ui::status::render(&ssc, rows));
 }
 
 #[cfg(test)]

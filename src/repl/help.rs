@@ -704,6 +704,20 @@ pub const METHODS: &[MethodHelp] = &[
     ),
     h(
         S,
+        "addStreamingListener",
+        "(#{ onBatchCompleted: |info| ..., onReceiverError: |info| ... })",
+        "Calls the closures on Spark's StreamingListener events (onBatchCompleted, onReceiverStarted, onReceiverError, onReceiverStopped) with BatchInfo / ReceiverInfo maps.",
+        "ssc.addStreamingListener(#{ onBatchCompleted: |i| print(i.processingDelay) })",
+    ),
+    h(
+        S,
+        "statistics",
+        "(n=all)",
+        "centella only: the last n BatchInfos (up to 1000) as maps with Spark's field names, oldest first; delays in ms.",
+        "ssc.statistics(5)",
+    ),
+    h(
+        S,
         "tick",
         "(n=1)",
         "centella only, --clock manual: runs the next n batches now.",

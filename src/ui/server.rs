@@ -117,7 +117,12 @@ pub fn route(req: &Request, monitor: &Monitor) -> (u16, &'static str, String) {
         ["static", "streaming.js"] => (200, "text/javascript; charset=utf-8", SCRIPT.into()),
         ["static", "streaming.css"] => (200, "text/css; charset=utf-8", STYLE.into()),
         ["streaming", "data"] => match monitor.current() {
-            Some((ctx, t)) => ok_json(&json::page(monitor, &t.snapshot(&ctx))),
+            Some((ctx, t)) => {
+                match serde_json::to_string(&json::page(monitor, &t.snapshot(&ctx))) {
+                    Ok(body) => (200, JSON, body),
+                    Err(e) => (500, TEXT, e.to_string()),
+                }
+            }
             None => not_found("no StreamingContext yet"),
         },
         ["api", "v1", "applications"] => ok_json(&serde_json::json!([json::application(monitor)])),

@@ -22,6 +22,12 @@ pub fn fmt_ms(ms: i64) -> String {
     format!("{} s", s.trim_end_matches(".0"))
 }
 
+/// `1s`, `0.5s`: the interval as the shell writes it.
+fn interval_text(ms: i64) -> String {
+    let s = format!("{:.3}", ms as f64 / 1000.0);
+    format!("{}s", s.trim_end_matches('0').trim_end_matches('.'))
+}
+
 fn clock_name(c: ClockKind) -> &'static str {
     match c {
         ClockKind::Real => "real",
@@ -36,7 +42,7 @@ pub fn render(ssc: &StreamingContext, rows: usize) -> String {
     let mut text = format!(
         "ssc: {}, batch interval {}, clock {}, {} batches done",
         ssc.state().name(),
-        fmt_ms(interval),
+        interval_text(interval),
         clock_name(ssc.clock()),
         ssc.batches_done()
     );

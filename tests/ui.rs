@@ -1,0 +1,406 @@
+//! The web UI over a real socket on 127.0.0.1: Spark's streaming REST API (paths, field
+//! names, milliseconds), the page and its assets, the port fallback, and the command line's
+//! `--ui-port` / default-off under simulated clocks. A headless Chromium check runs when
+//! /usr/bin/chromium exists and says that it skipped otherwise.
+
+use centella::engine::clock::{ClockKind, RunConfig};
+use centella::engine::sink::MemorySink;
+use centella::engine::time::Time;
+use centella::script::ScriptHost;
+use centella::ui::monitor::Monitor;
+use centella::ui::server::UiServer;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// GET over a plain socket: (status, body).
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("read");
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_string())
+}
+
+fn get_json(port: u16, path: &str) -> Value {
+    let (status, body) = get(port, path);
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    k.sort();
+    k
+}
+
+#[test]
+fn rest_api_has_sparks_paths_and_fields() {
+    let sink = Arc::new(MemorySink::default());
+    let config = RunConfig {
+        clock: ClockKind::Manual,
+        start_time: Time::parse_local("2021-11-14 10:00:54").expect("time"),
+        max_batches: None,
+        notation: Default::default(),
+        sink: sink.clone(),
+    };
+    let mut host = ScriptHost::new(config, 2).expect("host");
+    let monitor = Arc::new(Monitor::new("ui-test"));
+    monitor.watch(&host.ssc().expect("ssc"));
+    let server = UiServer::start(monitor.clone(), 0).expect("server");
+    let port = server.port;
+    let _ = host
+        .eval(
+            "ui.rhai",
+            r#"
+            let ds = ssc.queueStream([[1, 2], [0], [5]]);
+            ds.map(|x| { sleep_ms(30); 10 / x }).pprint();
+            ds.count().pprint();
+            ssc.start();
+            ssc.tick(3);
+            "#,
+        )
+        .expect("script runs");
+    let app = &monitor.app_id;
+    assert!(app.starts_with("local-"), "{app}");
+
+    let apps = get_json(port, "/api/v1/applications");
+    assert_eq!(apps[0]["id"].as_str(), Some(app.as_str()));
+    assert_eq!(apps[0]["name"].as_str(), Some("ui-test"));
+
+    let base = format!("/api/v1/applications/{app}/streaming");
+    let stats = get_json(port, &format!("{base}/statistics"));
+    assert_eq!(
+        keys(&stats),
+        [
+            "avgInputRate",
+            "avgProcessingTime",
+            "avgSchedulingDelay",
+            "avgTotalDelay",
+            "batchDuration",
+            "numActiveBatches",
+            "numActiveReceivers",
+            "numInactiveReceivers",
+            "numProcessedRecords",
+            "numReceivedRecords",
+            "numReceivers",
+            "numRetainedCompletedBatches",
+            "numTotalCompletedBatches",
+            "startTime"
+        ]
+    );
+    assert_eq!(stats["batchDuration"], 1000);
+    assert_eq!(stats["numTotalCompletedBatches"], 3);
+    assert_eq!(stats["numProcessedRecords"], 4);
+    assert_eq!(stats["numReceivers"], 0);
+    assert!(stats["avgProcessingTime"].as_i64().expect("ms") >= 30);
+    // Spark's date format; the zero time is one interval before the first batch.
+    let start = Time::parse_local("2021-11-14 10:00:53").expect("time").ms();
+    assert_eq!(
+        stats["startTime"].as_str(),
+        Some(centella::ui::json::spark_date(start).as_str())
+    );
+    assert!(
+        stats["startTime"]
+            .as_str()
+            .is_some_and(|s| s.ends_with(".000GMT"))
+    );
+    // The short form of the issue, without the application id, answers the same.
+    assert_eq!(
+        get_json(port, "/api/v1/streaming/statistics")["numTotalCompletedBatches"],
+        3
+    );
+
+    let batches = get_json(port, &format!("{base}/batches"));
+    let list = batches.as_array().expect("a list");
+    assert_eq!(list.len(), 3);
+    let t0 = Time::parse_local("2021-11-14 10:00:54").expect("time").ms();
+    // Newest first, as Spark.
+    assert_eq!(list[0]["batchId"], t0 + 2000);
+    assert_eq!(list[2]["batchId"], t0);
+    let failed = &list[1];
+    assert_eq!(
+        keys(failed),
+        [
+            "batchDuration",
+            "batchId",
+            "batchTime",
+            "firstFailureReason",
+            "inputSize",
+            "numActiveOutputOps",
+            "numCompletedOutputOps",
+            "numFailedOutputOps",
+            "numTotalOutputOps",
+            "processingTime",
+            "schedulingDelay",
+            "status",
+            "totalDelay"
+        ]
+    );
+    assert_eq!(failed["status"], "COMPLETED");
+    assert_eq!(failed["numFailedOutputOps"], 1);
+    assert_eq!(failed["numCompletedOutputOps"], 1);
+    assert_eq!(failed["numTotalOutputOps"], 2);
+    assert!(
+        failed["firstFailureReason"]
+            .as_str()
+            .is_some_and(|r| r.contains("map")),
+        "{failed}"
+    );
+    assert!(
+        list[0].get("firstFailureReason").is_none(),
+        "absent, as Spark"
+    );
+    let ok = &list[2];
+    assert_eq!(ok["inputSize"], 2);
+    let (sched, proc, total) = (
+        ok["schedulingDelay"].as_i64().expect("ms"),
+        ok["processingTime"].as_i64().expect("ms"),
+        ok["totalDelay"].as_i64().expect("ms"),
+    );
+    assert_eq!(sched + proc, total, "milliseconds that add up");
+    assert!(proc >= 30);
+
+    let completed = get_json(port, &format!("{base}/batches?status=COMPLETED"));
+    assert_eq!(completed.as_array().map(Vec::len), Some(3));
+    let queued = get_json(port, &format!("{base}/batches?status=QUEUED"));
+    assert_eq!(queued.as_array().map(Vec::len), Some(0));
+
+    let one = get_json(port, &format!("{base}/batches/{}", t0 + 1000));
+    assert_eq!(one["batchId"], t0 + 1000);
+    let ops = get_json(port, &format!("{base}/batches/{}/operations", t0 + 1000));
+    let ops = ops.as_array().expect("ops");
+    assert_eq!(ops.len(), 2);
+    assert_eq!(
+        keys(&ops[0]),
+        [
+            "description",
+            "duration",
+            "endTime",
+            "failureReason",
+            "jobIds",
+            "name",
+            "outputOpId",
+            "startTime"
+        ]
+    );
+    assert_eq!(ops[0]["name"], "pprint");
+    assert!(
+        ops[0]["description"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("ui.rhai:"))
+    );
+    assert!(ops[1].get("failureReason").is_none());
+    let op1 = get_json(port, &format!("{base}/batches/{}/operations/1", t0 + 1000));
+    assert_eq!(op1["outputOpId"], 1);
+
+    assert_eq!(
+        get_json(port, &format!("{base}/receivers"))
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    // Spark's 404s.
+    assert_eq!(get(port, &format!("{base}/batches/12345")).0, 404);
+    assert_eq!(
+        get(port, "/api/v1/applications/app-nope/streaming/statistics").0,
+        404
+    );
+    assert_eq!(get(port, "/nothing").0, 404);
+
+    // The page, its assets (embedded, no CDN) and its data.
+    let (status, page) = get(port, "/streaming/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Streaming Statistics") && page.contains("/static/streaming.js"));
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "no CDN"
+    );
+    let (status, js) = get(port, "/static/streaming.js");
+    assert_eq!(status, 200);
+    assert!(js.contains("/streaming/data") && !js.contains("https://"));
+    assert_eq!(get(port, "/static/streaming.css").0, 200);
+    assert_eq!(get(port, "/").0, 302);
+    let data = get_json(port, "/streaming/data");
+    assert_eq!(data["batches"].as_array().map(Vec::len), Some(3));
+    assert_eq!(data["graph"]["outputs"].as_array().map(Vec::len), Some(2));
+    assert!(
+        data["graph"]["nodes"][0]["op"]
+            .as_str()
+            .is_some_and(|o| o == "queueStream")
+    );
+    assert!(data["verdict"].as_str().is_some_and(|v| !v.is_empty()));
+    let _ = host.eval("stop.rhai", "ssc.stop()");
+    drop(server);
+}
+
+#[test]
+fn a_busy_port_moves_to_the_next_one() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = busy.local_addr().expect("addr").port();
+    if port > u16::MAX - 20 {
+        return;
+    }
+    let server = UiServer::start(Arc::new(Monitor::new("busy")), port).expect("a next port");
+    assert!(
+        server.port > port && server.port <= port + 16,
+        "{}",
+        server.port
+    );
+    assert_eq!(get(server.port, "/api/v1/applications").0, 200);
+}
+
+fn script(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("centella-ui-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// Starts centella with `args`, returns the child and the port of the URL it prints.
+fn spawn_with_ui(args: &[&str]) -> (std::process::Child, u16) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run centella");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
+            && let Some(rest) = line.strip_prefix("INFO: Streaming UI at http://127.0.0.1:")
+        {
+            let port = rest
+                .split('/')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .expect("a port");
+            return (child, port);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("centella printed no UI address");
+}
+
+#[test]
+fn ui_port_starts_the_ui_and_simulated_clocks_have_none_by_default() {
+    let path = script(
+        "hold.rhai",
+        "ssc.queueStream([[1], [2]]).pprint();\nssc.start();\nssc.tick(2);\nsleep_ms(8000);\n",
+    );
+    let p = path.to_string_lossy().to_string();
+    let (mut child, port) = spawn_with_ui(&["--clock", "manual", "--ui-port", "0", &p]);
+    let apps = get_json(port, "/api/v1/applications");
+    assert_eq!(apps[0]["name"], "hold.rhai");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut done = Value::Null;
+    while Instant::now() < deadline {
+        // 404 until the script has made its context.
+        let (status, body) = get(port, "/api/v1/streaming/statistics");
+        if status == 200 {
+            done = serde_json::from_str(&body).expect("json");
+            if done["numTotalCompletedBatches"] == 2 {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(done["numTotalCompletedBatches"], 2, "{done}");
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // Without --ui-port, a simulated clock opens no port and prints nothing about a UI.
+    let out = Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(["--clock", "fast", "--batches", "1"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("Streaming UI"), "{err}");
+}
+
+/// The page in a real browser, when Debian's chromium is installed: the batch table fills and
+/// the charts render. A screenshot goes to target/ui-test/streaming.png.
+#[test]
+fn page_renders_in_headless_chromium() {
+    let chromium = std::path::Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("SKIPPED page_renders_in_headless_chromium: /usr/bin/chromium is not installed");
+        return;
+    }
+    let path = script(
+        "page.rhai",
+        "let ds = ssc.queueStream([[1, 2], [3], [4, 5, 6]]);\nds.map(|x| x * 2).pprint();\nds.count().pprint();\nssc.start();\nssc.tick(3);\nsleep_ms(20000);\n",
+    );
+    let p = path.to_string_lossy().to_string();
+    let (mut child, port) = spawn_with_ui(&["--clock", "manual", "--ui-port", "0", &p]);
+    let out_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-test");
+    std::fs::create_dir_all(&out_dir).expect("dir");
+    let profile = std::env::temp_dir().join(format!("centella-chromium-{}", std::process::id()));
+    let url = format!("http://127.0.0.1:{port}/streaming/");
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--virtual-time-budget=4000",
+        "--window-size=1280,1600",
+    ];
+    let run = |extra: &str| {
+        Command::new(chromium)
+            .args(flags)
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(extra)
+            .arg(&url)
+            .output()
+    };
+    let dom = run("--dump-dom");
+    let shot = run(&format!(
+        "--screenshot={}",
+        out_dir.join("streaming.png").display()
+    ));
+    let _ = child.kill();
+    let _ = child.wait();
+    let dom = dom.expect("chromium runs");
+    let html = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        html.contains("data-batches=\"3\""),
+        "the page polled: {html}"
+    );
+    assert!(
+        html.matches("class=\"timeline-chart\"").count() == 4,
+        "four timelines"
+    );
+    assert!(html.contains("histogram-chart"));
+    assert!(html.contains("graph-svg") && html.contains("queueStream"));
+    // Three completed rows, newest first.
+    assert!(html.contains("Completed Batches (<span id=\"completed-count\">3</span>)"));
+    assert!(shot.is_ok());
+}
