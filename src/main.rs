@@ -1,4 +1,4 @@
-use centella::cli::args::{Args, Command, FeedArgs};
+use centella::cli::args::{Args, Command, ExportArgs, FeedArgs};
 use centella::cli::run_script::{self, EXIT_INTERRUPTED, EXIT_USAGE};
 use centella::cli::stdout_sink::StdoutSink;
 use centella::engine::clock::{ClockKind, INTERRUPTED, RunConfig, request_abort};
@@ -17,6 +17,9 @@ fn main() {
 fn run(args: Args) -> i32 {
     if let Some(Command::Feed(feed)) = &args.command {
         return run_feed(feed);
+    }
+    if let Some(Command::Export(export)) = &args.command {
+        return run_export(export);
     }
     centella::engine::clock::set_receiver_max_rate(args.receiver_max_rate);
     // Stops when run returns.
@@ -115,6 +118,37 @@ fn read_script(args: &Args) -> Result<(String, String), String> {
             Ok((name, code))
         }
         None => Err("no script given".into()),
+    }
+}
+
+/// `centella export`: the script as a PySpark program, on stdout or in `--output`.
+fn run_export(args: &ExportArgs) -> i32 {
+    let code = match std::fs::read_to_string(&args.script) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: cannot read script {}: {e}", args.script);
+            return EXIT_USAGE;
+        }
+    };
+    let python = match centella::export::export(&args.script, &code) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    match &args.output {
+        Some(path) => match std::fs::write(path, python) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: cannot write {path}: {e}");
+                1
+            }
+        },
+        None => {
+            print!("{python}");
+            0
+        }
     }
 }
 

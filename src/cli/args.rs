@@ -121,6 +121,8 @@ mod tests {
 pub enum Command {
     /// Serve lines over TCP to every client that connects, like `nc -lk` (for demos).
     Feed(FeedArgs),
+    /// Translate a script to an equivalent PySpark program (python/spark-submit JOB.py).
+    Export(ExportArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -151,4 +153,14 @@ pub struct FeedArgs {
     /// Send what you type, line by line, like `nc -lk`.
     #[arg(long)]
     pub interactive: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    /// The .rhai script to translate.
+    pub script: String,
+
+    /// Write the program to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<String>,
 }
