@@ -280,7 +280,8 @@ impl Shell {
 
     /// Variables in scope with their type names (for completion).
     pub fn var_types(&self) -> std::collections::HashMap<String, String> {
-        self.host
+        let mut vars: std::collections::HashMap<String, String> = self
+            .host
             .scope()
             .iter_raw()
             .map(|(n, _, v)| {
@@ -289,7 +290,12 @@ impl Shell {
                     self.host.engine().map_type_name(v.type_name()).to_string(),
                 )
             })
-            .collect()
+            .collect();
+        // Functions the user defined complete like variables.
+        for f in self.host.function_names() {
+            vars.entry(f).or_insert_with(|| "function".to_string());
+        }
+        vars
     }
 
     /// The exit status of a plain-mode session.

@@ -98,6 +98,19 @@ impl ScriptHost {
         result.map_err(|e| ScriptError::runtime(&e, source, code))
     }
 
+    /// Names of the functions the session's scripts defined with `fn`.
+    pub fn function_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .functions
+            .iter_functions()
+            .filter(|f| !f.name.starts_with("anon$"))
+            .map(|f| f.name.to_string())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Every StreamingContext the session made.
     pub fn contexts(&self) -> Vec<StreamingContext> {
         self.api
@@ -110,5 +123,36 @@ impl ScriptHost {
     /// The context currently bound to `ssc`, if it is one.
     pub fn ssc(&self) -> Option<StreamingContext> {
         self.scope.get_value::<StreamingContext>("ssc")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::clock::ClockKind;
+    use crate::engine::dstream::output::Notation;
+    use crate::engine::sink::MemorySink;
+    use crate::engine::time::Time;
+
+    fn host() -> ScriptHost {
+        let config = RunConfig {
+            clock: ClockKind::Manual,
+            start_time: Time(0),
+            max_batches: None,
+            notation: Notation::Python,
+            sink: Arc::new(MemorySink::default()),
+        };
+        ScriptHost::new(config, 1).expect("host")
+    }
+
+    #[test]
+    fn functions_and_variables_survive_across_entries() {
+        let mut h = host();
+        h.eval("a", "fn double(x) { x * 2 } let base = 20;")
+            .expect("define");
+        let v = h.eval("b", "double(base) + 2").expect("use");
+        assert_eq!(v.as_int().ok(), Some(42));
+        h.eval("c", "let f = |x| x + 1;").expect("closure");
+        assert_eq!(h.function_names(), vec!["double".to_string()]);
     }
 }
