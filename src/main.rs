@@ -22,6 +22,16 @@ fn run(args: Args) -> i32 {
         return run_export(export);
     }
     centella::engine::clock::set_receiver_max_rate(args.receiver_max_rate);
+    for pair in &args.conf {
+        match centella::engine::conf::set_pair(pair) {
+            Ok(Some(warning)) => eprintln!("WARN: {warning}"),
+            Ok(None) => {}
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
     // Stops when run returns.
     let _ui = start_ui(&args);
     // No script (or -i): the shell. On a terminal Ctrl-C interrupts the running evaluation or

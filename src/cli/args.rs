@@ -48,6 +48,11 @@ pub struct Args {
     #[arg(long, default_value = "local[2]", value_parser = parse_master)]
     pub master: usize,
 
+    /// A Spark setting, as spark-submit takes it (repeatable), e.g.
+    /// spark.streaming.receiver.writeAheadLog.enable=true.
+    #[arg(long = "conf", value_name = "KEY=VALUE")]
+    pub conf: Vec<String>,
+
     /// Records per second each receiver accepts (Spark's spark.streaming.receiver.maxRate);
     /// a faster sender is slowed down instead of filling memory.
     #[arg(long, value_name = "N")]
