@@ -148,11 +148,12 @@ mod tests {
     #[test]
     fn functions_and_variables_survive_across_entries() {
         let mut h = host();
-        h.eval("a", "fn double(x) { x * 2 } let base = 20;")
+        let _ = h
+            .eval("a", "fn double(x) { x * 2 } let base = 20;")
             .expect("define");
         let v = h.eval("b", "double(base) + 2").expect("use");
         assert_eq!(v.as_int().ok(), Some(42));
-        h.eval("c", "let f = |x| x + 1;").expect("closure");
+        let _ = h.eval("c", "let f = |x| x + 1;").expect("closure");
         assert_eq!(h.function_names(), vec!["double".to_string()]);
     }
 }
