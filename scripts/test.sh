@@ -16,6 +16,14 @@ if ! command -v nc >/dev/null || ! nc -h 2>&1 | grep -q OpenBSD; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq netcat-openbsd >/dev/null
 fi
 
+# The Kafka tests (tests/kafka.rs) run a real Kafka-protocol broker: Tansu 0.6.0 with its
+# sqlite storage, built once into ~/.cache/centella-tools (about 6.5 minutes) and reused.
+TOOLS="$HOME/.cache/centella-tools"
+if ! "$TOOLS/bin/tansu" --version 2>/dev/null | grep -q '0\.6\.0'; then
+  echo "Installing tansu 0.6.0 into $TOOLS for the Kafka tests (about 6.5 minutes, once)..." >&2
+  cargo install tansu --version 0.6.0 --locked --debug --no-default-features --features libsql --root "$TOOLS"
+fi
+
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked --all-targets

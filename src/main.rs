@@ -177,6 +177,16 @@ fn run_feed(args: &FeedArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    if let (Some(broker), Some(topic)) = (&args.kafka, &args.topic) {
+        return centella::feed::kafka::run(centella::feed::kafka::KafkaFeedOptions {
+            broker: broker.clone(),
+            topic: topic.clone(),
+            source,
+            rate: args.rate,
+            looping: args.looping,
+            partitions: args.partitions,
+        });
+    }
     centella::feed::run(FeedOptions {
         bind: args.bind.clone(),
         port: args.port,

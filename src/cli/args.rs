@@ -158,6 +158,18 @@ pub struct FeedArgs {
     /// Send what you type, line by line, like `nc -lk`.
     #[arg(long)]
     pub interactive: bool,
+
+    /// Produce into a Kafka topic on this broker (host:port) instead of serving a port.
+    #[arg(long, value_name = "BROKER", requires = "topic")]
+    pub kafka: Option<String>,
+
+    /// The topic to produce into (with --kafka).
+    #[arg(long, value_name = "TOPIC", requires = "kafka")]
+    pub topic: Option<String>,
+
+    /// Partitions of the topic if it has to be created (with --kafka).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(i32).range(1..))]
+    pub partitions: i32,
 }
 
 #[derive(clap::Args, Debug)]

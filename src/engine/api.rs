@@ -88,6 +88,18 @@ impl StreamingContext {
         self.add_stream(op, site, self.batch_duration(), false)
     }
 
+    /// `KafkaUtils.createDirectStream(ssc, topics, kafkaParams[, fromOffsets])`: Spark's
+    /// direct approach, one RDD partition per Kafka partition.
+    pub fn kafka_direct_stream(
+        &self,
+        params: super::dstream::kafka::KafkaParams,
+        site: OpSite,
+    ) -> Result<DStream> {
+        let op = super::dstream::kafka::KafkaInputDStream::new(params)
+            .map_err(StreamingError::Invalid)?;
+        self.add_stream(Arc::new(op), site, self.batch_duration(), false)
+    }
+
     /// `ssc.textFileStream(dir)`: the lines of files that appear in `dir` after start.
     pub fn text_file_stream(&self, dir: &str, site: OpSite) -> Result<DStream> {
         let op = Arc::new(super::dstream::file::FileInputDStream::new(dir));

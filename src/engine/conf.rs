@@ -5,8 +5,10 @@ use std::sync::Mutex;
 
 pub const WAL_ENABLE: &str = "spark.streaming.receiver.writeAheadLog.enable";
 pub const RECEIVER_MAX_RATE: &str = "spark.streaming.receiver.maxRate";
+/// Records per second per Kafka partition a direct stream's batch takes at most.
+pub const KAFKA_MAX_RATE_PER_PARTITION: &str = "spark.streaming.kafka.maxRatePerPartition";
 /// The keys centella reads; others are accepted with a warning.
-pub const KNOWN: &[&str] = &[WAL_ENABLE, RECEIVER_MAX_RATE];
+pub const KNOWN: &[&str] = &[WAL_ENABLE, RECEIVER_MAX_RATE, KAFKA_MAX_RATE_PER_PARTITION];
 
 static CONF: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
 
@@ -21,6 +23,11 @@ pub fn set_pair(pair: &str) -> Result<Option<String>, String> {
             format!("{RECEIVER_MAX_RATE} must be a number of records per second, got '{v}'")
         })?;
         super::clock::set_receiver_max_rate(Some(rate));
+    }
+    if k == KAFKA_MAX_RATE_PER_PARTITION && v.parse::<u64>().is_err() {
+        return Err(format!(
+            "{KAFKA_MAX_RATE_PER_PARTITION} must be a number of records per second, got '{v}'"
+        ));
     }
     if k == WAL_ENABLE && !matches!(v, "true" | "false") {
         return Err(format!("{WAL_ENABLE} must be true or false, got '{v}'"));

@@ -410,6 +410,7 @@ impl StreamingContext {
                 .checkpoint_dir()
                 .filter(|_| super::conf::enabled(super::conf::WAL_ENABLE))
                 .map(|d| std::path::Path::new(&d).join("receivedData")),
+            checkpoint_dir: self.checkpoint_dir().map(std::path::PathBuf::from),
         };
         if env.wal_dir.is_none()
             && super::conf::enabled(super::conf::WAL_ENABLE)

@@ -14,6 +14,8 @@ pub type Partition = Vec<Record>;
 pub struct Rdd {
     sc: SparkContext,
     parts: Arc<Vec<Partition>>,
+    /// Spark's `HasOffsetRanges`: only the RDDs a Kafka direct stream produces have them.
+    offset_ranges: Option<Arc<Vec<super::dstream::kafka::OffsetRange>>>,
 }
 
 impl std::fmt::Debug for Rdd {
@@ -70,7 +72,19 @@ impl Rdd {
         Rdd {
             sc,
             parts: Arc::new(parts),
+            offset_ranges: None,
         }
+    }
+
+    /// The same RDD, carrying a Kafka batch's offset ranges.
+    pub fn with_offset_ranges(mut self, ranges: Vec<super::dstream::kafka::OffsetRange>) -> Rdd {
+        self.offset_ranges = Some(Arc::new(ranges));
+        self
+    }
+
+    /// `rdd.offsetRanges()`: Some only on a Kafka direct stream's own RDDs.
+    pub fn offset_ranges(&self) -> Option<&[super::dstream::kafka::OffsetRange]> {
+        self.offset_ranges.as_deref().map(|v| v.as_slice())
     }
 
     pub fn context(&self) -> &SparkContext {

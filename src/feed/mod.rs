@@ -3,6 +3,7 @@
 //! copy), stdin's or typed lines broadcast as they come, or generated demo data.
 
 pub mod generate;
+pub mod kafka;
 
 use generate::{DemoData, DemoKind};
 use std::io::{BufRead, IsTerminal, Write};

@@ -56,6 +56,14 @@ pub enum SourceState {
     },
     /// socketTextStream with a write-ahead log: the log, and the last line a batch took.
     Socket { wal: String, consumed: u64 },
+    /// KafkaUtils.createDirectStream: the next offset of every partition after batch
+    /// `batch_ms` (None before the broker first answered), and the log of every batch's
+    /// offset ranges, so the batches after this checkpoint re-read exactly their ranges.
+    Kafka {
+        batch_ms: Option<i64>,
+        offsets: Option<Vec<(String, i32, i64)>>,
+        log: Option<String>,
+    },
 }
 
 /// An RDD as its partitions.

@@ -240,6 +240,7 @@ mod tests {
             max_rate: None,
             listeners: Arc::default(),
             wal_dir: None,
+            checkpoint_dir: None,
         };
         stream.watcher.start(&env).expect("start");
         std::fs::write(dir.join("gone.txt"), "x\n").expect("write");

@@ -17,6 +17,8 @@ pub struct ReceiverEnv {
     pub max_rate: Option<u64>,
     /// Where receivers keep their write-ahead logs, when enabled.
     pub wal_dir: Option<std::path::PathBuf>,
+    /// The checkpoint directory, when set (a Kafka stream logs its batches' ranges there).
+    pub checkpoint_dir: Option<std::path::PathBuf>,
     /// Where receivers report started / error / stopped.
     pub listeners: Arc<crate::engine::listener::ListenerBus>,
 }

@@ -1,0 +1,805 @@
+//! `KafkaUtils.createDirectStream`: Spark's direct approach (DirectKafkaInputDStream), with
+//! no receiver and no consumer group. At each batch the driver asks the broker for the latest
+//! offset of every partition; the batch is the range `[from, until)` of each partition (capped
+//! by `spark.streaming.kafka.maxRatePerPartition`), one RDD partition per Kafka partition, and
+//! its records are `[key, value]` strings (key `()` when absent), as PySpark's default decoder
+//! gives them.
+//!
+//! Exactly-once state under checkpointing: with a checkpoint directory every batch's ranges
+//! are appended to `kafka/stream-<id>.log` (fsynced) before the batch's records are handed on,
+//! and a data checkpoint records the offsets after its batch. Recovery restores those offsets
+//! and replays, for every logged batch after the data checkpoint (the completed ones that are
+//! recomputed silently and the one in flight at the crash), exactly the logged ranges.
+//!
+//! The client is rskafka (pure Rust) on a small current-thread tokio runtime owned by the
+//! stream: the engine only sees blocking calls with timeouts.
+//!
+//! Broker trouble: a new batch whose offsets cannot be asked for or whose records cannot be
+//! fetched is **empty** and the offsets do not move, so its records come in a later batch (a
+//! warning says so, then at most every 10 s). A batch replayed after a crash **waits** for the
+//! broker instead, retrying every 2 s, because its range is fixed.
+
+use super::receiver::{ReceiverEnv, ReceiverHandle};
+use super::{DStreamGraph, DStreamOp, StreamId};
+use crate::engine::checkpoint::SourceState;
+use crate::engine::clock::{interrupted, now_ms};
+use crate::engine::error::{StreamError, StreamingError};
+use crate::engine::func::Record;
+use crate::engine::rdd::Rdd;
+use crate::engine::sink::OutputSink;
+use crate::engine::time::{Duration, Time};
+use rskafka::client::partition::{OffsetAt, PartitionClient, UnknownTopicHandling};
+use rskafka::client::{Client, ClientBuilder};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// How long one broker request may take before the batch gives up on it.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Repeated broker warnings are shown at most this often.
+const WARN_EVERY_MS: i64 = 10_000;
+/// A replayed batch retries the broker this often.
+const REPLAY_RETRY_MS: u64 = 2000;
+/// Bytes asked for per fetch request.
+const FETCH_BYTES: i32 = 4 * 1024 * 1024;
+
+/// Spark's `OffsetRange`: the records `[from_offset, until_offset)` of one partition.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OffsetRange {
+    pub topic: String,
+    pub partition: i32,
+    pub from_offset: i64,
+    pub until_offset: i64,
+}
+
+impl OffsetRange {
+    pub fn count(&self) -> i64 {
+        self.until_offset - self.from_offset
+    }
+}
+
+impl std::fmt::Display for OffsetRange {
+    /// PySpark's `str(OffsetRange)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "OffsetRange(topic: {}, partition: {}, range: [{} -> {}])",
+            self.topic, self.partition, self.from_offset, self.until_offset
+        )
+    }
+}
+
+/// `auto.offset.reset`: where to start without offsets, and where to go when they are gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffsetReset {
+    Smallest,
+    Largest,
+}
+
+impl OffsetReset {
+    fn name(self) -> &'static str {
+        match self {
+            OffsetReset::Smallest => "smallest",
+            OffsetReset::Largest => "largest",
+        }
+    }
+}
+
+/// What `createDirectStream` was given.
+#[derive(Debug, Clone)]
+pub struct KafkaParams {
+    /// `metadata.broker.list` / `bootstrap.servers`, as `host:port` strings.
+    pub brokers: Vec<String>,
+    pub topics: Vec<String>,
+    pub reset: OffsetReset,
+    /// `fromOffsets`: exactly these partitions, from these offsets.
+    pub from_offsets: Option<BTreeMap<(String, i32), i64>>,
+}
+
+type Tp = (String, i32);
+
+/// A batch's ranges, as one line of the log.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct LoggedBatch {
+    t: i64,
+    ranges: Vec<OffsetRange>,
+}
+
+/// Rate-limited warnings: the first at once, then at most every WARN_EVERY_MS.
+#[derive(Default)]
+struct Warner {
+    last: Option<i64>,
+    suppressed: u32,
+}
+
+impl Warner {
+    fn warn(&mut self, sink: &dyn OutputSink, msg: &str) {
+        let now = now_ms();
+        if self.last.is_some_and(|l| now - l < WARN_EVERY_MS) {
+            self.suppressed += 1;
+            return;
+        }
+        if self.suppressed > 0 {
+            sink.warn(&format!("{msg} (and {} more times)", self.suppressed));
+        } else {
+            sink.warn(msg);
+        }
+        self.last = Some(now);
+        self.suppressed = 0;
+    }
+}
+
+#[derive(Default)]
+struct State {
+    client: Option<Arc<Client>>,
+    partition_clients: BTreeMap<Tp, Arc<PartitionClient>>,
+    /// The next offset to read of every partition; None until the broker first answered.
+    current: Option<BTreeMap<Tp, i64>>,
+    /// The last batch computed.
+    last_batch: Option<i64>,
+    /// Batches logged before a crash and not yet re-run: their ranges, exactly.
+    replay: BTreeMap<i64, Vec<OffsetRange>>,
+    /// The log of batches' ranges (with a checkpoint directory), and what it holds.
+    log_path: Option<PathBuf>,
+    log: Option<std::fs::File>,
+    logged: BTreeMap<i64, Vec<OffsetRange>>,
+    /// Newest batch logged at each of the last two data checkpoints (log compaction).
+    saved_marks: Vec<i64>,
+    checkpoint_dir: Option<PathBuf>,
+    sink: Option<Arc<dyn OutputSink>>,
+    batch: Duration,
+    warner: Warner,
+    /// The broker was in trouble: say so when it answers again.
+    troubled: bool,
+    log_failed: bool,
+}
+
+pub struct Inner {
+    params: KafkaParams,
+    runtime: tokio::runtime::Runtime,
+    state: Mutex<State>,
+    stop: AtomicBool,
+}
+
+pub struct KafkaInputDStream {
+    inner: Arc<Inner>,
+}
+
+fn broker_error(e: impl std::fmt::Display) -> String {
+    let text = e.to_string();
+    // rskafka's messages can be long (a whole request); keep the first line, shortened.
+    let first = text.lines().next().unwrap_or_default();
+    if first.chars().count() > 200 {
+        format!("{}...", first.chars().take(200).collect::<String>())
+    } else {
+        first.to_string()
+    }
+}
+
+impl KafkaInputDStream {
+    pub fn new(params: KafkaParams) -> Result<KafkaInputDStream, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the Kafka client's runtime: {e}"))?;
+        Ok(KafkaInputDStream {
+            inner: Arc::new(Inner {
+                params,
+                runtime,
+                state: Mutex::new(State {
+                    batch: Duration(1000),
+                    ..State::default()
+                }),
+                stop: AtomicBool::new(false),
+            }),
+        })
+    }
+}
+
+/// Runs one broker request on the stream's runtime, with a timeout.
+fn block<T>(
+    rt: &tokio::runtime::Runtime,
+    fut: impl std::future::Future<Output = Result<T, rskafka::client::error::Error>>,
+) -> Result<T, String> {
+    rt.block_on(async { tokio::time::timeout(REQUEST_TIMEOUT, fut).await })
+        .map_err(|_| format!("no answer within {} s", REQUEST_TIMEOUT.as_secs()))?
+        .map_err(broker_error)
+}
+
+impl Inner {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn brokers(&self) -> String {
+        self.params.brokers.join(",")
+    }
+
+    fn warn(&self, st: &mut State, msg: &str) {
+        st.troubled = true;
+        if let Some(sink) = st.sink.clone() {
+            st.warner.warn(&*sink, msg);
+        }
+    }
+
+    fn info(&self, st: &State, msg: &str) {
+        if let Some(sink) = &st.sink {
+            sink.info(msg);
+        }
+    }
+
+    fn client(&self, st: &mut State) -> Result<Arc<Client>, String> {
+        if let Some(c) = &st.client {
+            return Ok(c.clone());
+        }
+        let backoff = rskafka::BackoffConfig {
+            init_backoff: std::time::Duration::from_millis(100),
+            max_backoff: std::time::Duration::from_millis(500),
+            base: 2.0,
+            deadline: Some(std::time::Duration::from_secs(3)),
+        };
+        let builder = ClientBuilder::new(self.params.brokers.clone())
+            .client_id("centella")
+            .backoff_config(backoff);
+        let client = Arc::new(block(&self.runtime, builder.build())?);
+        st.client = Some(client.clone());
+        Ok(client)
+    }
+
+    /// Forgets the connections, so the next batch connects afresh (a restarted broker).
+    fn disconnect(&self, st: &mut State) {
+        st.client = None;
+        st.partition_clients.clear();
+    }
+
+    fn partition_client(&self, st: &mut State, tp: &Tp) -> Result<Arc<PartitionClient>, String> {
+        if let Some(p) = st.partition_clients.get(tp) {
+            return Ok(p.clone());
+        }
+        let client = self.client(st)?;
+        let pc = Arc::new(block(
+            &self.runtime,
+            client.partition_client(tp.0.clone(), tp.1, UnknownTopicHandling::Error),
+        )?);
+        st.partition_clients.insert(tp.clone(), pc.clone());
+        Ok(pc)
+    }
+
+    /// The partitions of the stream's topics now. Err(Ok(topic)): a topic does not exist.
+    fn partitions(&self, st: &mut State) -> Result<BTreeSet<Tp>, Result<String, String>> {
+        if let Some(from) = &self.params.from_offsets {
+            return Ok(from.keys().cloned().collect());
+        }
+        let client = self.client(st).map_err(Err)?;
+        let topics = block(&self.runtime, client.list_topics()).map_err(Err)?;
+        let mut out = BTreeSet::new();
+        for name in &self.params.topics {
+            let Some(t) = topics.iter().find(|t| &t.name == name) else {
+                let mut known: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
+                known.sort();
+                return Err(Ok(format!(
+                    "topic '{name}' does not exist on {} (topics there: {})",
+                    self.brokers(),
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )));
+            };
+            out.extend(t.partitions.iter().map(|p| (name.clone(), *p)));
+        }
+        Ok(out)
+    }
+
+    fn offset(&self, st: &mut State, tp: &Tp, at: OffsetAt) -> Result<i64, String> {
+        let pc = self.partition_client(st, tp)?;
+        block(&self.runtime, pc.get_offset(at))
+    }
+
+    fn reset_offset(&self, st: &mut State, tp: &Tp) -> Result<i64, String> {
+        let at = match self.params.reset {
+            OffsetReset::Smallest => OffsetAt::Earliest,
+            OffsetReset::Largest => OffsetAt::Latest,
+        };
+        self.offset(st, tp, at)
+    }
+
+    /// Where reading starts: `fromOffsets`, or `auto.offset.reset` (largest by default).
+    fn resolve_start(&self, st: &mut State) -> Result<(), Result<String, String>> {
+        if st.current.is_some() {
+            return Ok(());
+        }
+        let parts = self.partitions(st)?;
+        let mut current = BTreeMap::new();
+        for tp in parts {
+            let off = match self.params.from_offsets.as_ref().and_then(|m| m.get(&tp)) {
+                Some(o) => *o,
+                None => self.reset_offset(st, &tp).map_err(Err)?,
+            };
+            current.insert(tp, off);
+        }
+        st.current = Some(current);
+        Ok(())
+    }
+
+    /// Records `[from, until)` of one partition, as `[key, value]` pairs.
+    fn fetch(&self, st: &mut State, range: &OffsetRange) -> Result<Vec<Record>, FetchError> {
+        let mut out = Vec::with_capacity(range.count().max(0) as usize);
+        if range.until_offset <= range.from_offset {
+            return Ok(out);
+        }
+        let tp = (range.topic.clone(), range.partition);
+        let pc = self.partition_client(st, &tp).map_err(FetchError::Broker)?;
+        let mut pos = range.from_offset;
+        let mut empty_answers = 0;
+        while pos < range.until_offset {
+            let fetched = self.runtime.block_on(async {
+                tokio::time::timeout(REQUEST_TIMEOUT, pc.fetch_records(pos, 1..FETCH_BYTES, 100))
+                    .await
+            });
+            let (records, _high_watermark) = match fetched {
+                Err(_) => {
+                    return Err(FetchError::Broker(format!(
+                        "no answer within {} s",
+                        REQUEST_TIMEOUT.as_secs()
+                    )));
+                }
+                Ok(Err(rskafka::client::error::Error::ServerError {
+                    protocol_error: rskafka::client::error::ProtocolError::OffsetOutOfRange,
+                    ..
+                })) => return Err(FetchError::OutOfRange(pos)),
+                Ok(Err(e)) => return Err(FetchError::Broker(broker_error(e))),
+                Ok(Ok(r)) => r,
+            };
+            // A fetch returns whole record batches: records before `pos` come back too.
+            let mut next = pos;
+            for r in records {
+                if r.offset < pos {
+                    continue;
+                }
+                next = next.max(r.offset + 1);
+                if r.offset >= range.until_offset {
+                    continue;
+                }
+                let text = |b: Option<Vec<u8>>| match b {
+                    Some(b) => Record::from(String::from_utf8_lossy(&b).into_owned()),
+                    None => Record::UNIT,
+                };
+                out.push(Record::from(vec![text(r.record.key), text(r.record.value)]));
+            }
+            if next == pos {
+                empty_answers += 1;
+                if empty_answers >= 5 {
+                    return Err(FetchError::Broker(format!(
+                        "the broker returned no records at offset {pos} of {}-{}, though the range ends at {}",
+                        range.topic, range.partition, range.until_offset
+                    )));
+                }
+            } else {
+                empty_answers = 0;
+            }
+            pos = next;
+        }
+        Ok(out)
+    }
+
+    /// The ranges of a new batch, and its records; the offsets move only on success.
+    fn new_batch(
+        &self,
+        st: &mut State,
+        t: Time,
+    ) -> Result<(Vec<OffsetRange>, Vec<Vec<Record>>), String> {
+        if let Err(e) = self.resolve_start(st) {
+            return Err(match e {
+                Ok(unknown) => unknown,
+                Err(e) => e,
+            });
+        }
+        let parts = match self.partitions(st) {
+            Ok(p) => p,
+            Err(Ok(unknown)) => return Err(unknown),
+            Err(Err(e)) => return Err(e),
+        };
+        let mut current = st.current.clone().unwrap_or_default();
+        // Partitions added while running are read from their beginning.
+        for tp in &parts {
+            if !current.contains_key(tp) {
+                let earliest = self.offset(st, tp, OffsetAt::Earliest)?;
+                self.info(
+                    st,
+                    &format!(
+                        "KafkaUtils: partition {} of topic '{}' appeared; reading it from offset {earliest}",
+                        tp.1, tp.0
+                    ),
+                );
+                current.insert(tp.clone(), earliest);
+            }
+        }
+        let max_per_partition =
+            crate::engine::conf::get(crate::engine::conf::KAFKA_MAX_RATE_PER_PARTITION)
+                .and_then(|v| v.parse::<i64>().ok())
+                .filter(|r| *r > 0)
+                .map(|rate| (rate * st.batch.ms() / 1000).max(1));
+        let mut ranges = Vec::new();
+        for (tp, from) in current.iter_mut() {
+            let latest = self.offset(st, tp, OffsetAt::Latest)?;
+            if latest < *from {
+                // The partition was emptied or recreated: auto.offset.reset decides.
+                let to = self.reset_offset(st, tp)?;
+                self.warn_reset(st, tp, *from, to, "is beyond the partition's latest offset");
+                *from = to;
+            }
+            let mut until = latest.max(*from);
+            if let Some(max) = max_per_partition {
+                until = until.min(*from + max);
+            }
+            ranges.push(OffsetRange {
+                topic: tp.0.clone(),
+                partition: tp.1,
+                from_offset: *from,
+                until_offset: until,
+            });
+        }
+        let mut parts_out = Vec::with_capacity(ranges.len());
+        for range in ranges.iter_mut() {
+            let records = match self.fetch(st, range) {
+                Ok(r) => r,
+                Err(FetchError::OutOfRange(at)) => {
+                    // Retention deleted them: auto.offset.reset decides, as in Spark 0.8.
+                    let tp = (range.topic.clone(), range.partition);
+                    let to = self.reset_offset(st, &tp)?;
+                    self.warn_reset(st, &tp, at, to, "is out of range (deleted by retention?)");
+                    range.from_offset = to;
+                    range.until_offset = range.until_offset.max(to);
+                    if let Some(max) = max_per_partition {
+                        range.until_offset = range.until_offset.min(to + max);
+                    }
+                    self.fetch(st, range).map_err(|e| e.to_string())?
+                }
+                Err(e) => return Err(e.to_string()),
+            };
+            parts_out.push(records);
+        }
+        self.log_batch(st, t, &ranges);
+        let mut next = BTreeMap::new();
+        for r in &ranges {
+            next.insert((r.topic.clone(), r.partition), r.until_offset);
+        }
+        st.current = Some(next);
+        Ok((ranges, parts_out))
+    }
+
+    fn warn_reset(&self, st: &mut State, tp: &Tp, at: i64, to: i64, why: &str) {
+        let msg = format!(
+            "KafkaUtils: offset {at} of {}-{} {why}; auto.offset.reset={} moves it to {to}",
+            tp.0,
+            tp.1,
+            self.params.reset.name()
+        );
+        if let Some(sink) = &st.sink {
+            sink.warn(&msg);
+        }
+    }
+
+    /// A batch logged before a crash: exactly its ranges, waiting for the broker if needed.
+    fn replay_batch(
+        &self,
+        st: &mut State,
+        t: Time,
+        ranges: &[OffsetRange],
+        site: &crate::engine::func::OpSite,
+    ) -> Result<Vec<Vec<Record>>, StreamError> {
+        loop {
+            let mut parts = Vec::with_capacity(ranges.len());
+            let mut failed = None;
+            for r in ranges {
+                match self.fetch(st, r) {
+                    Ok(p) => parts.push(p),
+                    Err(e) => {
+                        failed = Some(e.to_string());
+                        break;
+                    }
+                }
+            }
+            let Some(e) = failed else {
+                return Ok(parts);
+            };
+            self.disconnect(st);
+            if self.stop.load(Ordering::Relaxed) || interrupted() {
+                return Err(StreamError {
+                    site: site.clone(),
+                    message: format!(
+                        "the ranges of the batch of {t} could not be re-read from {}: {e}",
+                        self.brokers()
+                    ),
+                });
+            }
+            self.warn(
+                st,
+                &format!(
+                    "KafkaUtils: cannot re-read the batch of {t} from {} ({e}); it waits for the broker, retrying every {} s",
+                    self.brokers(),
+                    REPLAY_RETRY_MS / 1000
+                ),
+            );
+            std::thread::sleep(std::time::Duration::from_millis(REPLAY_RETRY_MS));
+        }
+    }
+
+    fn log_batch(&self, st: &mut State, t: Time, ranges: &[OffsetRange]) {
+        st.logged.insert(t.ms(), ranges.to_vec());
+        let Some(file) = st.log.as_mut() else {
+            return;
+        };
+        let line = serde_json::to_string(&LoggedBatch {
+            t: t.ms(),
+            ranges: ranges.to_vec(),
+        })
+        .unwrap_or_default();
+        let written = file
+            .write_all(format!("{line}\n").as_bytes())
+            .and_then(|_| file.sync_data());
+        if let Err(e) = written
+            && !st.log_failed
+        {
+            st.log_failed = true;
+            if let Some(sink) = &st.sink {
+                sink.warn(&format!(
+                    "KafkaUtils: cannot write the log of offset ranges: {e}; a crash may then re-read a batch differently"
+                ));
+            }
+        }
+    }
+
+    /// Opens the log in the checkpoint directory: the restored one, or a fresh one.
+    fn open_log(&self, st: &mut State, me: StreamId) {
+        if st.log.is_some() || st.log_failed {
+            return;
+        }
+        let path = match (&st.log_path, &st.checkpoint_dir) {
+            (Some(p), _) => p.clone(),
+            (None, Some(dir)) => dir.join("kafka").join(format!("stream-{me}.log")),
+            (None, None) => return,
+        };
+        let fresh = st.log_path.is_none();
+        let opened = path
+            .parent()
+            .map(std::fs::create_dir_all)
+            .unwrap_or(Ok(()))
+            .and_then(|_| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(!fresh)
+                    .write(true)
+                    .truncate(fresh)
+                    .open(&path)
+            });
+        match opened {
+            Ok(f) => {
+                st.log = Some(f);
+                st.log_path = Some(path);
+            }
+            Err(e) => {
+                st.log_failed = true;
+                if let Some(sink) = &st.sink {
+                    sink.warn(&format!(
+                        "KafkaUtils: cannot open the log of offset ranges {}: {e}",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Keeps the log short: batches older than the previous data checkpoint are dropped.
+    fn compact_log(&self, st: &mut State) {
+        if let Some(&newest) = st.logged.keys().next_back() {
+            st.saved_marks.push(newest);
+        }
+        if st.saved_marks.len() > 2 {
+            st.saved_marks.remove(0);
+        }
+        let Some(&keep_after) = st.saved_marks.first() else {
+            return;
+        };
+        if st.logged.len() < 200 || st.saved_marks.len() < 2 {
+            return;
+        }
+        st.logged.retain(|t, _| *t > keep_after);
+        let (Some(path), Some(_)) = (st.log_path.clone(), st.log.as_ref()) else {
+            return;
+        };
+        let mut text = String::new();
+        for (t, ranges) in &st.logged {
+            let line = serde_json::to_string(&LoggedBatch {
+                t: *t,
+                ranges: ranges.clone(),
+            })
+            .unwrap_or_default();
+            text.push_str(&line);
+            text.push('\n');
+        }
+        let tmp = path.with_extension("log.tmp");
+        let rewritten = std::fs::File::create(&tmp)
+            .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()))
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .and_then(|_| std::fs::OpenOptions::new().append(true).open(&path));
+        if let Ok(f) = rewritten {
+            st.log = Some(f);
+        }
+    }
+}
+
+enum FetchError {
+    OutOfRange(i64),
+    Broker(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::OutOfRange(at) => write!(f, "offset {at} is out of range"),
+            FetchError::Broker(e) => f.write_str(e),
+        }
+    }
+}
+
+/// The stream's start and stop: a direct stream has no receiver, but like Spark's
+/// `DirectKafkaInputDStream.start` it fixes the starting offsets when the context starts.
+impl ReceiverHandle for Inner {
+    fn start(&self, env: &ReceiverEnv) -> Result<(), StreamingError> {
+        self.stop.store(false, Ordering::Relaxed);
+        let mut st = self.lock();
+        st.sink = Some(env.sink.clone());
+        st.batch = env.batch;
+        st.checkpoint_dir = env.checkpoint_dir.clone();
+        match self.resolve_start(&mut st) {
+            Ok(()) => Ok(()),
+            Err(Ok(unknown)) => Err(StreamingError::Invalid(format!(
+                "KafkaUtils.createDirectStream: {unknown}; create it first (e.g. tansu topic create NAME or kafka-topics.sh --create)"
+            ))),
+            Err(Err(e)) => {
+                self.disconnect(&mut st);
+                let msg = format!(
+                    "KafkaUtils: cannot reach the broker {} ({e}); batches are empty until it answers (retrying every batch), then reading starts at auto.offset.reset={}",
+                    self.brokers(),
+                    self.params.reset.name()
+                );
+                self.warn(&mut st, &msg);
+                Ok(())
+            }
+        }
+    }
+
+    fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    fn has_pending(&self) -> bool {
+        false
+    }
+}
+
+impl DStreamOp for KafkaInputDStream {
+    fn parents(&self) -> Vec<StreamId> {
+        Vec::new()
+    }
+
+    fn input_drained(&self) -> Option<bool> {
+        // A topic is never "done".
+        Some(false)
+    }
+
+    fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {
+        Some(self.inner.clone())
+    }
+
+    fn save_source(&self) -> Option<SourceState> {
+        let mut st = self.inner.lock();
+        self.inner.compact_log(&mut st);
+        Some(SourceState::Kafka {
+            batch_ms: st.last_batch,
+            offsets: st.current.as_ref().map(|c| {
+                c.iter()
+                    .map(|((topic, p), o)| (topic.clone(), *p, *o))
+                    .collect()
+            }),
+            log: st
+                .log_path
+                .as_ref()
+                .map(|p| p.to_string_lossy().into_owned()),
+        })
+    }
+
+    fn restore_source(&self, state: &SourceState) -> Result<(), String> {
+        let SourceState::Kafka {
+            batch_ms,
+            offsets,
+            log,
+        } = state
+        else {
+            return Err("the checkpoint has another kind of source here".into());
+        };
+        let mut st = self.inner.lock();
+        st.current = offsets.as_ref().map(|o| {
+            o.iter()
+                .map(|(topic, p, off)| ((topic.clone(), *p), *off))
+                .collect()
+        });
+        st.last_batch = *batch_ms;
+        st.replay.clear();
+        st.logged.clear();
+        if let Some(path) = log {
+            let path = PathBuf::from(path);
+            // A missing log means no batch was logged after this checkpoint.
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for line in text.lines() {
+                // A line torn by the crash belongs to a batch that never completed.
+                let Ok(b) = serde_json::from_str::<LoggedBatch>(line) else {
+                    continue;
+                };
+                st.logged.insert(b.t, b.ranges.clone());
+                if batch_ms.is_none_or(|d| b.t > d) {
+                    st.replay.insert(b.t, b.ranges);
+                }
+            }
+            st.log_path = Some(path);
+        }
+        Ok(())
+    }
+
+    fn compute(
+        &self,
+        g: &mut DStreamGraph,
+        me: StreamId,
+        t: Time,
+    ) -> Result<Option<Rdd>, StreamError> {
+        let inner = &self.inner;
+        let mut st = inner.lock();
+        if st.sink.is_none() {
+            // Computed without a start (should not happen): warnings go nowhere.
+            st.batch = g.batch;
+        }
+        inner.open_log(&mut st, me);
+        st.replay.retain(|bt, _| *bt >= t.ms());
+        let (ranges, parts) = if let Some(ranges) = st.replay.remove(&t.ms()) {
+            let site = g.site(me).clone();
+            let parts = inner.replay_batch(&mut st, t, &ranges, &site)?;
+            let current = st.current.get_or_insert_with(BTreeMap::new);
+            for r in &ranges {
+                current.insert((r.topic.clone(), r.partition), r.until_offset);
+            }
+            (ranges, parts)
+        } else {
+            match inner.new_batch(&mut st, t) {
+                Ok(done) => {
+                    if st.troubled {
+                        st.troubled = false;
+                        st.warner = Warner::default();
+                        inner.info(
+                            &st,
+                            &format!("KafkaUtils: the broker {} answers again", inner.brokers()),
+                        );
+                    }
+                    done
+                }
+                Err(e) => {
+                    inner.disconnect(&mut st);
+                    let msg = format!(
+                        "KafkaUtils: the batch of {t} is empty: {e} (broker {}); the offsets do not move, so the records come in a later batch",
+                        inner.brokers()
+                    );
+                    inner.warn(&mut st, &msg);
+                    (Vec::new(), Vec::new())
+                }
+            }
+        };
+        st.last_batch = Some(t.ms());
+        Ok(Some(
+            Rdd::from_partitions(g.sc.clone(), parts).with_offset_ranges(ranges),
+        ))
+    }
+}
