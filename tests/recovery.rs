@@ -409,3 +409,28 @@ fn without_the_write_ahead_log_received_data_is_lost() {
     };
     assert!(state.is_empty(), "{state:?}");
 }
+
+#[test]
+fn status_shows_the_checkpoint_directory_and_last_write() {
+    use std::io::Write;
+    let dir = temp_dir("status");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(["--clock", "manual"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(
+            b"ssc.checkpoint(\"ckstat\");\nssc.queueStream([[1]]).pprint();\nssc.start();\nssc.tick(2);\n:status\n",
+        );
+    }
+    let (out, err) = collect(child, None, Duration::from_secs(10));
+    assert!(
+        out.contains("checkpoint: ckstat, last written")
+            || err.contains("checkpoint: ckstat, last written"),
+        "{out}\n{err}"
+    );
+}

@@ -53,6 +53,17 @@ pub fn render(ssc: &StreamingContext, rows: usize) -> String {
     if queued > 0 {
         text.push_str(&format!(", {queued} queued"));
     }
+    match (ssc.checkpoint_dir(), ssc.last_checkpoint()) {
+        (Some(_), Some((dir, at))) => {
+            let ago = crate::engine::clock::now_ms() - at;
+            text.push_str(&format!(
+                "\ncheckpoint: {dir}, last written {} ago",
+                fmt_ms(ago)
+            ));
+        }
+        (Some(dir), None) => text.push_str(&format!("\ncheckpoint: {dir}, none written yet")),
+        _ => {}
+    }
     let recent = ssc.recent_batches(rows.max(SPARK_BATCHES));
     if recent.is_empty() {
         text.push_str("\nno batch has run yet");
