@@ -485,6 +485,13 @@ pub const METHODS: &[MethodHelp] = &[
     ),
     h(
         R,
+        "offsetRanges",
+        "()",
+        "A Kafka direct stream's batch: its OffsetRange per partition (topic, partition,\nfromOffset, untilOffset). Only in the first transform/foreachRDD on the stream.",
+        "kafka.foreachRDD(|rdd| { for r in rdd.offsetRanges() { print(r) } })",
+    ),
+    h(
+        R,
         "repartition",
         "(numPartitions)",
         "Redistributes the records into numPartitions partitions.",
