@@ -98,6 +98,7 @@ fn start_ui(args: &Args) -> Option<centella::ui::server::UiServer> {
     let opts = centella::ui::UiOptions {
         web,
         port: args.ui_port.unwrap_or(centella::ui::DEFAULT_PORT),
+        bind: args.ui_bind.clone(),
         app_name,
     };
     match centella::ui::install(&opts) {

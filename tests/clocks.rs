@@ -195,3 +195,33 @@ fn rhai_notation_and_master_local_n() {
     // local[3]: parallelize defaults to 3 slices, so glom shows 3 partitions.
     assert!(stdout.contains("\n[1]\n[2]\n[3]\n"), "{stdout}");
 }
+
+#[test]
+fn statistics_are_exact_under_the_manual_clock() {
+    // 0.3 s, 1.5 s, 1.5 s, 0.3 s of work on a 1 s interval: the third batch waits 0.5 s for
+    // the second, the fourth 1 s; sleep_ms counts simulated work, so the figures are exact.
+    let p = script(
+        "exact_stats",
+        "ssc.queueStream([[300], [1500], [1500], [300]]).map(|ms| { sleep_ms(ms); ms }).count().pprint();\n\
+         ssc.start();\nssc.tick(4);\n\
+         for b in ssc.statistics() { print(`${b.schedulingDelay} ${b.processingDelay} ${b.totalDelay}`); }\n\
+         ssc.stop();\n",
+    );
+    let started = Instant::now();
+    let out = centella(&["--clock", "manual"], &p);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let stats: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.split(' ').count() == 3 && l.split(' ').all(|x| x.parse::<i64>().is_ok()))
+        .collect();
+    assert_eq!(
+        stats,
+        ["0 300 300", "0 1500 1500", "500 1500 2000", "1000 300 1300"],
+        "{stdout}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "sleep_ms really slept"
+    );
+}

@@ -404,3 +404,27 @@ fn page_renders_in_headless_chromium() {
     assert!(html.contains("Completed Batches (<span id=\"completed-count\">3</span>)"));
     assert!(shot.is_ok());
 }
+
+#[test]
+fn an_unusable_ui_bind_address_is_a_warning_and_the_run_goes_on() {
+    let p = script(
+        "bad_bind",
+        "ssc.queueStream([[1]]).count().pprint();\nssc.start();\nssc.tick(1);\nssc.stop();\n",
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args([
+            "--clock",
+            "manual",
+            "--ui-port",
+            "0",
+            "--ui-bind",
+            "256.0.0.1",
+        ])
+        .arg(&p)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("could not bind 256.0.0.1"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\n1\n"));
+}

@@ -71,6 +71,10 @@ pub struct Args {
     /// No web UI.
     #[arg(long, conflicts_with = "ui_port")]
     pub no_ui: bool,
+
+    /// The address the web UI listens on (loopback unless you say otherwise).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub ui_bind: String,
 }
 
 fn parse_clock(s: &str) -> Result<ClockKind, String> {

@@ -85,3 +85,43 @@ pub fn receiver_max_rate() -> Option<u64> {
         r => Some(r),
     }
 }
+
+// Under the fast and manual clocks a batch's processing time is simulated too, so statistics
+// are exact: `sleep_ms(n)` in a closure adds n ms of work instead of sleeping, and the batch
+// ends at its start plus that work (Spark's ManualClock gives the same determinism).
+static SIM_ACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static SIM_BATCH_START: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+static SIM_WORK_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Starts timing a batch in simulated time.
+pub fn begin_simulated_batch(start_ms: i64) {
+    SIM_BATCH_START.store(start_ms, std::sync::atomic::Ordering::SeqCst);
+    SIM_WORK_MS.store(0, std::sync::atomic::Ordering::SeqCst);
+    SIM_ACTIVE.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Ends it; returns the simulated work in ms.
+pub fn end_simulated_batch() -> i64 {
+    SIM_ACTIVE.store(false, std::sync::atomic::Ordering::SeqCst);
+    SIM_WORK_MS.swap(0, std::sync::atomic::Ordering::SeqCst)
+}
+
+/// `sleep_ms` inside a batch under a simulated clock: counted, not waited. False outside one
+/// (e.g. a script pausing at the top level), where the caller really sleeps.
+pub fn add_simulated_work(ms: i64) -> bool {
+    if !SIM_ACTIVE.load(std::sync::atomic::Ordering::SeqCst) {
+        return false;
+    }
+    SIM_WORK_MS.fetch_add(ms.max(0), std::sync::atomic::Ordering::SeqCst);
+    true
+}
+
+/// "Now" for timing inside a batch: simulated while a simulated batch runs.
+pub fn batch_now_ms() -> i64 {
+    if SIM_ACTIVE.load(std::sync::atomic::Ordering::SeqCst) {
+        SIM_BATCH_START.load(std::sync::atomic::Ordering::SeqCst)
+            + SIM_WORK_MS.load(std::sync::atomic::Ordering::SeqCst)
+    } else {
+        now_ms()
+    }
+}

@@ -55,6 +55,8 @@ struct Status {
     history: BatchHistory,
     /// The batch being processed, if any.
     running: Option<Time>,
+    /// Simulated clocks: when the last batch's (simulated) processing ended.
+    sim_busy_until: i64,
     generator_done: bool,
     stop_requested: Option<bool>,
     scheduler_thread: Option<std::thread::ThreadId>,
@@ -110,6 +112,7 @@ impl StreamingContext {
                     queued: VecDeque::new(),
                     history: BatchHistory::default(),
                     running: None,
+                    sim_busy_until: i64::MIN,
                     generator_done: false,
                     stop_requested: None,
                     scheduler_thread: None,
@@ -559,8 +562,20 @@ impl StreamingContext {
             sink: self.inner.config.sink.clone(),
             notation: self.inner.config.notation,
         };
-        lock(&self.inner.status).running = Some(t);
-        let start = now_ms();
+        let simulated = self.inner.config.clock.is_simulated();
+        let start = {
+            let mut st = lock(&self.inner.status);
+            st.running = Some(t);
+            // Simulated: a batch starts at its time, or when the previous one ended.
+            if simulated {
+                t.ms().max(st.sim_busy_until)
+            } else {
+                now_ms()
+            }
+        };
+        if simulated {
+            super::clock::begin_simulated_batch(start);
+        }
         let (errors, num_records, input_info, output_ops) = {
             let mut g = self.graph();
             let (errors, output_ops) = g.run_batch_with_info(t, &env);
@@ -574,14 +589,20 @@ impl StreamingContext {
         if abort_requested() {
             clear_abort();
         }
+        let (submitted, end) = if simulated {
+            (t.ms(), start + super::clock::end_simulated_batch())
+        } else {
+            (submitted.min(start), now_ms())
+        };
         let mut st = lock(&self.inner.status);
         st.running = None;
+        st.sim_busy_until = end;
         let info = BatchInfo {
             batch_time: t,
             num_records,
-            submission_time: submitted.min(start),
+            submission_time: submitted,
             processing_start: start,
-            processing_end: now_ms(),
+            processing_end: end,
             failures: errors.iter().map(|e| e.to_string()).collect(),
             input_info,
             output_ops,

@@ -33,7 +33,12 @@ pub fn register(engine: &mut Engine, api: &Api) {
     register_sources(engine, api);
     register_time(engine);
     register_get_or_create(engine);
-    engine.register_fn("sleep_ms", |ms: i64| {
+    let clock = api.config.clock;
+    engine.register_fn("sleep_ms", move |ms: i64| {
+        // Inside a batch, simulated clocks count the work instead of waiting for it.
+        if clock.is_simulated() && crate::engine::clock::add_simulated_work(ms) {
+            return;
+        }
         std::thread::sleep(std::time::Duration::from_millis(ms.max(0) as u64))
     });
 }

@@ -33,6 +33,8 @@ pub struct UiOptions {
     pub web: bool,
     /// First port to try (0: any free port).
     pub port: u16,
+    /// The address to listen on: 127.0.0.1 unless `--ui-bind` says otherwise.
+    pub bind: String,
     /// The application's name (the script's file name, or `centella-shell`).
     pub app_name: String,
 }
@@ -57,7 +59,7 @@ pub fn install(opts: &UiOptions) -> Result<Option<UiServer>, String> {
     let Some(monitor) = monitor else {
         return Ok(None);
     };
-    let server = UiServer::start(monitor, opts.port)?;
+    let server = UiServer::start_on(monitor, &opts.bind, opts.port)?;
     let _ = URL.set(server.url());
     Ok(Some(server))
 }

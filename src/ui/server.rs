@@ -19,12 +19,18 @@ pub struct UiServer {
     server: Arc<Server>,
     thread: Option<JoinHandle<()>>,
     pub port: u16,
+    pub bind: String,
 }
 
 impl UiServer {
     /// Binds 127.0.0.1:`port` (or the next of 16 ports when busy; 0 picks any free port) and
     /// answers requests on a background thread.
     pub fn start(monitor: Arc<Monitor>, port: u16) -> Result<UiServer, String> {
+        UiServer::start_on(monitor, "127.0.0.1", port)
+    }
+
+    /// As `start`, on another address (`--ui-bind`).
+    pub fn start_on(monitor: Arc<Monitor>, bind: &str, port: u16) -> Result<UiServer, String> {
         let last = if port == 0 {
             0
         } else {
@@ -32,7 +38,7 @@ impl UiServer {
         };
         let mut errors = Vec::new();
         for p in port..=last {
-            match Server::http(("127.0.0.1", p)) {
+            match Server::http((bind, p)) {
                 Ok(server) => {
                     let bound = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(p);
                     let server = Arc::new(server);
@@ -45,19 +51,20 @@ impl UiServer {
                         server,
                         thread: Some(thread),
                         port: bound,
+                        bind: bind.to_string(),
                     });
                 }
                 Err(e) => errors.push(e.to_string()),
             }
         }
         Err(format!(
-            "no web UI: could not bind 127.0.0.1 on ports {port}-{last} ({})",
+            "no web UI: could not bind {bind} on ports {port}-{last} ({})",
             errors.last().cloned().unwrap_or_default()
         ))
     }
 
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/", self.port)
+        format!("http://{}:{}/", self.bind, self.port)
     }
 }
 

@@ -283,14 +283,14 @@ impl DStreamGraph {
             if !self.is_time_valid(out.stream, t) {
                 continue;
             }
-            let start = super::clock::now_ms();
+            let start = super::clock::batch_now_ms();
             let result = match self.get_or_compute(out.stream, t) {
                 Ok(Some(rdd)) => out.run(t, &rdd, env),
                 Ok(None) => Ok(()),
                 Err(e) => Err(e),
             };
             let mut info = super::stats::OutputOperationInfo::new(i, &out.site, start);
-            info.end_time = Some(super::clock::now_ms());
+            info.end_time = Some(super::clock::batch_now_ms());
             if let Err(e) = result {
                 let e = e.in_batch(t);
                 info.failure_reason = Some(e.to_string());
