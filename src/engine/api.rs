@@ -95,9 +95,13 @@ impl StreamingContext {
         params: super::dstream::kafka::KafkaParams,
         site: OpSite,
     ) -> Result<DStream> {
-        let op = super::dstream::kafka::KafkaInputDStream::new(params)
-            .map_err(StreamingError::Invalid)?;
-        self.add_stream(Arc::new(op), site, self.batch_duration(), false)
+        let op = Arc::new(
+            super::dstream::kafka::KafkaInputDStream::new(params)
+                .map_err(StreamingError::Invalid)?,
+        );
+        let ds = self.add_stream(op.clone(), site, self.batch_duration(), false)?;
+        op.set_stream_id(ds.id);
+        Ok(ds)
     }
 
     /// `ssc.textFileStream(dir)`: the lines of files that appear in `dir` after start.

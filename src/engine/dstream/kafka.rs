@@ -158,6 +158,8 @@ struct State {
 
 pub struct Inner {
     params: KafkaParams,
+    /// The stream's id in its graph, which names its log.
+    id: std::sync::OnceLock<StreamId>,
     runtime: tokio::runtime::Runtime,
     state: Mutex<State>,
     stop: AtomicBool,
@@ -187,6 +189,7 @@ impl KafkaInputDStream {
         Ok(KafkaInputDStream {
             inner: Arc::new(Inner {
                 params,
+                id: std::sync::OnceLock::new(),
                 runtime,
                 state: Mutex::new(State {
                     batch: Duration(1000),
@@ -195,6 +198,13 @@ impl KafkaInputDStream {
                 stop: AtomicBool::new(false),
             }),
         })
+    }
+}
+
+impl KafkaInputDStream {
+    /// Called once the graph gave the stream its id.
+    pub fn set_stream_id(&self, id: StreamId) {
+        let _ = self.inner.id.set(id);
     }
 }
 
@@ -656,6 +666,10 @@ impl ReceiverHandle for Inner {
         st.sink = Some(env.sink.clone());
         st.batch = env.batch;
         st.checkpoint_dir = env.checkpoint_dir.clone();
+        if let Some(&id) = self.id.get() {
+            // Before the first checkpoint, so that it already names the log.
+            self.open_log(&mut st, id);
+        }
         match self.resolve_start(&mut st) {
             Ok(()) => Ok(()),
             Err(Ok(unknown)) => Err(StreamingError::Invalid(format!(

@@ -1,0 +1,575 @@
+//! KafkaUtils.createDirectStream against a real Kafka-protocol broker: Tansu 0.6.0 with its
+//! sqlite storage, started per test on a free loopback port from a temporary directory and
+//! stopped by PID. `scripts/test.sh` installs it into ~/.cache/centella-tools; without it
+//! these tests fail (they do not skip). `CENTELLA_TANSU=/path/to/tansu` overrides the path.
+//! Data goes in through `centella feed --kafka`, so the producer is tested too.
+
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn tansu_bin() -> PathBuf {
+    let bin = std::env::var_os("CENTELLA_TANSU")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/centella-tools/bin/tansu")
+        });
+    assert!(
+        bin.is_file(),
+        "the Kafka tests need the Tansu broker 0.6.0 at {}: run scripts/test.sh, which installs it \
+         (cargo install tansu --version 0.6.0 --locked --debug --no-default-features --features libsql \
+         --root ~/.cache/centella-tools)",
+        bin.display()
+    );
+    bin
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("centella-kafka-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A Tansu broker on 127.0.0.1, its sqlite file in `dir`.
+struct Broker {
+    child: Option<Child>,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Broker {
+    fn start(dir: &Path) -> Broker {
+        let mut b = Broker {
+            child: None,
+            port: free_port(),
+            dir: dir.to_path_buf(),
+        };
+        b.spawn();
+        b
+    }
+
+    fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn spawn(&mut self) {
+        let url = format!("tcp://127.0.0.1:{}", self.port);
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join("tansu.log"))
+            .expect("tansu log");
+        let child = Command::new(tansu_bin())
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+                "--storage-engine",
+                "sqlite://tansu.db",
+            ])
+            .current_dir(&self.dir)
+            .stdout(Stdio::from(log.try_clone().expect("log")))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start tansu");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(self.addr()).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tansu did not listen on {} within 30 s; its log:\n{}",
+                self.addr(),
+                std::fs::read_to_string(self.dir.join("tansu.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Stops the broker by PID and waits for it to exit.
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Stops and starts it again on the same port, with the same data.
+    fn restart(&mut self) {
+        self.stop();
+        self.spawn();
+    }
+
+    fn create_topic(&self, name: &str, partitions: u32) {
+        let out = Command::new(tansu_bin())
+            .args([
+                "topic",
+                "create",
+                name,
+                "--broker",
+                &format!("tcp://{}", self.addr()),
+                "--partitions",
+                &partitions.to_string(),
+            ])
+            .output()
+            .expect("tansu topic create");
+        assert!(
+            out.status.success(),
+            "tansu topic create {name} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Produces lines through `centella feed --kafka` (round-robin over the partitions).
+    fn produce(&self, topic: &str, lines: &[String]) {
+        let file = self
+            .dir
+            .join(format!("input-{}.txt", Instant::now().elapsed().as_nanos()));
+        std::fs::write(&file, lines.join("\n") + "\n").expect("input file");
+        let out = Command::new(env!("CARGO_BIN_EXE_centella"))
+            .args(["feed", "--kafka", &self.addr(), "--topic", topic])
+            .arg(&file)
+            .output()
+            .expect("centella feed");
+        assert!(
+            out.status.success(),
+            "centella feed --kafka failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn spawn_centella(dir: &Path, args: &[&str], script: &str) -> Child {
+    std::fs::write(dir.join("job.rhai"), script).expect("script");
+    Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(args)
+        .arg("job.rhai")
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn centella")
+}
+
+/// Waits for the child (killing it after `limit`), returning status, stdout and stderr.
+fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
+    let started = Instant::now();
+    // Drain the pipes meanwhile, so a chatty child never blocks on a full pipe.
+    let out_pipe = child.stdout.take();
+    let err_pipe = child.stderr.take();
+    let out_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(mut p) = out_pipe {
+            let _ = p.read_to_string(&mut s);
+        }
+        s
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(mut p) = err_pipe {
+            let _ = p.read_to_string(&mut s);
+        }
+        s
+    });
+    let status = loop {
+        if let Some(s) = child.try_wait().ok().flatten() {
+            break s.code();
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (
+        status,
+        out_t.join().unwrap_or_default(),
+        err_t.join().unwrap_or_default(),
+    )
+}
+
+fn run(dir: &Path, args: &[&str], script: &str) -> (Option<i32>, String, String) {
+    finish(spawn_centella(dir, args, script), Duration::from_secs(60))
+}
+
+fn source(broker: &Broker, topic: &str) -> String {
+    format!(
+        "KafkaUtils::createDirectStream(ssc, [\"{topic}\"], #{{ \"metadata.broker.list\": \"{}\", \"auto.offset.reset\": \"smallest\" }})",
+        broker.addr()
+    )
+}
+
+#[test]
+fn hashtags_are_counted_over_a_three_partition_topic() {
+    let dir = temp_dir("hashtags");
+    let broker = Broker::start(&dir);
+    broker.create_topic("tweets", 3);
+    let tweets: Vec<String> = (0..30)
+        .map(|i| match i % 3 {
+            0 => format!("tweet {i} about #spark and #kafka"),
+            1 => format!("tweet {i} about #spark"),
+            _ => format!("tweet {i} with no tag"),
+        })
+        .collect();
+    broker.produce("tweets", &tweets);
+    let script = format!(
+        "let tweets = {};\n\
+         tweets.map(|kv| kv[1]).flatMap(|t| t.split(\" \")).filter(|w| w.starts_with(\"#\"))\n\
+               .map(|h| [h, 1]).reduceByKey(|a, b| a + b).pprint();\n\
+         tweets.count().pprint();\n\
+         ssc.start();\n\
+         ssc.awaitTermination();\n",
+        source(&broker, "tweets")
+    );
+    let (status, out, err) = run(&dir, &["--clock", "fast", "--batches", "2"], &script);
+    assert_eq!(status, Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.contains("('#spark', 20)"), "{out}\n{err}");
+    assert!(out.contains("('#kafka', 10)"), "{out}\n{err}");
+    assert!(
+        out.contains("\n30\n"),
+        "every tweet in the first batch: {out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn offset_ranges_are_given_per_batch_and_partition() {
+    let dir = temp_dir("ranges");
+    let broker = Broker::start(&dir);
+    broker.create_topic("events", 3);
+    broker.produce(
+        "events",
+        &(0..9).map(|i| format!("e{i}")).collect::<Vec<_>>(),
+    );
+    let script = format!(
+        "let ds = {};\n\
+         ds.foreachRDD(|rdd| {{ for r in rdd.offsetRanges() {{ print(r.to_string()); }} \
+                               let r = rdd.offsetRanges()[0]; print(`first ${{r.topic}} ${{r.partition}} ${{r.fromOffset}} ${{r.untilOffset}}`); }});\n\
+         ds.foreachRDD(|rdd| {{ let t = rdd.take(1); if t.len() > 0 {{ print(`key none ${{t[0][0] == ()}} value ${{t[0][1]}}`); }} }});\n\
+         ds.transform(|rdd| rdd.map(|kv| kv).map(|kv| kv)).foreachRDD(|rdd| {{ rdd.offsetRanges(); }});\n\
+         ssc.start();\n\
+         ssc.awaitTermination();\n",
+        source(&broker, "events")
+    );
+    let (_, out, err) = run(&dir, &["--clock", "fast", "--batches", "2"], &script);
+    for p in 0..3 {
+        assert!(
+            out.contains(&format!(
+                "OffsetRange(topic: events, partition: {p}, range: [0 -> 3])"
+            )),
+            "batch 1, partition {p}:\n{out}\n{err}"
+        );
+        assert!(
+            out.contains(&format!(
+                "OffsetRange(topic: events, partition: {p}, range: [3 -> 3])"
+            )),
+            "batch 2 is empty, partition {p}:\n{out}\n{err}"
+        );
+    }
+    assert!(out.contains("first events 0 0 3"), "{out}");
+    // Records are [key, value] with key () when absent, as PySpark's decoder gives None.
+    assert!(out.contains("key none true value e"), "{out}");
+    // Only the stream's own RDDs have ranges, as in Spark.
+    assert!(
+        err.contains("only the RDDs of a Kafka direct stream have them"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn max_rate_per_partition_spreads_a_backlog_over_batches() {
+    let dir = temp_dir("maxrate");
+    let broker = Broker::start(&dir);
+    broker.create_topic("backlog", 3);
+    broker.produce(
+        "backlog",
+        &(0..30).map(|i| format!("r{i}")).collect::<Vec<_>>(),
+    );
+    let script = format!(
+        "let ds = {};\n\
+         ds.foreachRDD(|rdd| {{ print(`n ${{rdd.count()}} parts ${{rdd.getNumPartitions()}}`); }});\n\
+         ssc.start();\n\
+         ssc.awaitTermination();\n",
+        source(&broker, "backlog")
+    );
+    let (status, out, err) = run(
+        &dir,
+        &[
+            "--clock",
+            "fast",
+            "--batches",
+            "4",
+            "--conf",
+            "spark.streaming.kafka.maxRatePerPartition=4",
+        ],
+        &script,
+    );
+    assert_eq!(status, Some(0), "{out}\n{err}");
+    let counts: Vec<&str> = out.lines().filter(|l| l.starts_with("n ")).collect();
+    assert_eq!(
+        counts,
+        vec!["n 12 parts 3", "n 12 parts 3", "n 6 parts 3", "n 0 parts 3"],
+        "4 per partition per 1 s batch:\n{out}\n{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unknown_topic_is_a_clear_error() {
+    let dir = temp_dir("unknown");
+    let broker = Broker::start(&dir);
+    broker.create_topic("tweets", 1);
+    let script = format!(
+        "{}.pprint();\nssc.start();\nssc.awaitTermination();\n",
+        source(&broker, "no_such_topic")
+    );
+    let (status, out, err) = run(&dir, &["--clock", "fast", "--batches", "2"], &script);
+    assert_eq!(status, Some(1), "{out}\n{err}");
+    assert!(
+        err.contains("topic 'no_such_topic' does not exist") && err.contains("tweets"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unreachable_broker_gives_empty_batches_and_a_warning() {
+    let dir = temp_dir("unreachable");
+    let port = free_port();
+    let script = format!(
+        "KafkaUtils::createDirectStream(ssc, [\"t\"], #{{ \"metadata.broker.list\": \"127.0.0.1:{port}\" }})\n\
+           .foreachRDD(|rdd| {{ print(`n ${{rdd.count()}}`); }});\n\
+         ssc.start();\nssc.awaitTermination();\n"
+    );
+    let (status, out, err) = run(&dir, &["--clock", "fast", "--batches", "2"], &script);
+    assert_eq!(status, Some(0), "{out}\n{err}");
+    assert_eq!(out.matches("n 0").count(), 2, "{out}");
+    assert!(err.contains("cannot reach the broker"), "{err}");
+    assert!(err.contains("batches are empty until it answers"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Sum of the `n N` lines printed so far.
+fn total(out: &str) -> u64 {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("n "))
+        .filter_map(|n| n.trim().parse::<u64>().ok())
+        .sum()
+}
+
+#[test]
+fn a_broker_restarted_mid_stream_loses_nothing() {
+    let dir = temp_dir("restart");
+    let mut broker = Broker::start(&dir);
+    broker.create_topic("live", 3);
+    let script = format!(
+        "let ssc = StreamingContext(sc, 0.5);\n\
+         KafkaUtils::createDirectStream(ssc, [\"live\"], #{{ \"metadata.broker.list\": \"{}\" }})\n\
+           .foreachRDD(|rdd| {{ print(`n ${{rdd.count()}}`); }});\n\
+         ssc.start();\nssc.awaitTerminationOrTimeout(40);\n",
+        broker.addr()
+    );
+    let mut child = spawn_centella(&dir, &[], &script);
+    let out_path = dir.join("out.txt");
+    // Read stdout in the background into a file we can poll.
+    let mut pipe = child.stdout.take().expect("stdout");
+    let path = out_path.clone();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        let mut all = Vec::new();
+        while let Ok(n) = pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+            let _ = std::fs::write(&path, &all);
+        }
+    });
+    let wait_total = |want: u64, secs: u64| {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let out = std::fs::read_to_string(&out_path).unwrap_or_default();
+            if total(&out) >= want || Instant::now() > deadline {
+                return total(&out);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    // Started at the latest offsets: wait for the first batch before producing.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !std::fs::read_to_string(&out_path)
+        .unwrap_or_default()
+        .contains("n 0")
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    broker.produce("live", &(0..6).map(|i| format!("a{i}")).collect::<Vec<_>>());
+    assert_eq!(wait_total(6, 15), 6, "before the restart");
+    broker.stop();
+    std::thread::sleep(Duration::from_secs(3));
+    broker.restart();
+    broker.produce("live", &(0..9).map(|i| format!("b{i}")).collect::<Vec<_>>());
+    let got = wait_total(15, 30);
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = reader.join();
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    assert_eq!(
+        got, 15,
+        "every record exactly once across the restart; stderr:\n{err}"
+    );
+    assert!(err.contains("is empty"), "the outage is reported:\n{err}");
+    assert!(err.contains("answers again"), "and its end:\n{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+const STATE_FN: &str = "|vs, st| (if st == () { 0 } else { st }) + vs.len()";
+
+fn crash_job(broker: &Broker) -> String {
+    format!(
+        "let ssc = StreamingContext::getOrCreate(\"ckpt\", || {{\n\
+           let ssc = StreamingContext(sc, 0.5);\n\
+           KafkaUtils::createDirectStream(ssc, [\"sensors\"], #{{ \"metadata.broker.list\": \"{}\", \"auto.offset.reset\": \"smallest\" }})\n\
+             .map(|kv| [kv[1], 1]).updateStateByKey({STATE_FN}).pprint();\n\
+           ssc.checkpoint(\"ckpt\");\n\
+           ssc\n\
+         }});\n\
+         ssc.start();\n\
+         ssc.awaitTermination();\n",
+        broker.addr()
+    )
+}
+
+/// The records of the last complete pprint block.
+fn last_block(stdout: &str) -> Vec<String> {
+    let mut last = Vec::new();
+    for block in stdout.split("-------------------------------------------\nTime: ") {
+        let Some((_, rest)) = block.split_once('\n') else {
+            continue;
+        };
+        let Some(body) = rest.strip_prefix("-------------------------------------------\n") else {
+            continue;
+        };
+        if let Some(body) = body
+            .strip_suffix("\n\n")
+            .or_else(|| body.split_once("\n\n").map(|(b, _)| b))
+        {
+            last = body.lines().map(str::to_string).collect();
+        }
+    }
+    last
+}
+
+#[test]
+fn killed_and_restarted_counts_every_message_exactly_once() {
+    let dir = temp_dir("crash");
+    let broker = Broker::start(&dir);
+    broker.create_topic("sensors", 3);
+    let keys = ["s0", "s1", "s2", "s3", "s4", "s5", "s6"];
+    let n = 210;
+    broker.produce(
+        "sensors",
+        &(0..n)
+            .map(|i| keys[i % keys.len()].to_string())
+            .collect::<Vec<_>>(),
+    );
+    let script = crash_job(&broker);
+    let args = ["--conf", "spark.streaming.kafka.maxRatePerPartition=10"];
+    // 5 per partition per 0.5 s batch: 14 batches. Kill -9 three times along the way.
+    for (i, kill_ms) in [1300u64, 2100, 1700].iter().enumerate() {
+        let child = spawn_centella(&dir, &args, &script);
+        std::thread::sleep(Duration::from_millis(*kill_ms));
+        let mut child = child;
+        let _ = child.kill(); // SIGKILL: no cleanup, as in a crash
+        let (_, out, err) = finish(child, Duration::from_secs(5));
+        assert!(
+            !err.contains("panicked"),
+            "trial {i} panicked:\n{out}\n{err}"
+        );
+    }
+    // Then let it finish: the state must count each message exactly once.
+    let want: Vec<String> = keys
+        .iter()
+        .map(|k| format!("('{k}', {})", n / keys.len()))
+        .collect();
+    let child = spawn_centella(&dir, &args, &script);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut child = child;
+    let mut stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(k) = stdout.read(&mut buf) {
+            if k == 0
+                || tx
+                    .send(String::from_utf8_lossy(&buf[..k]).into_owned())
+                    .is_err()
+            {
+                break;
+            }
+        }
+    });
+    let mut out = String::new();
+    let mut sorted_last = Vec::new();
+    while Instant::now() < deadline {
+        while let Ok(s) = rx.try_recv() {
+            out.push_str(&s);
+        }
+        sorted_last = last_block(&out);
+        sorted_last.sort();
+        if sorted_last == want {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let (_, _, err) = finish(child, Duration::from_secs(5));
+    assert_eq!(
+        sorted_last, want,
+        "the final state after 3 kills; stdout:\n{out}\nstderr:\n{err}"
+    );
+    // It recovered from a checkpoint rather than starting over.
+    assert!(err.contains("Checkpoint: recovered"), "{err}");
+    // The logged ranges chain without gap or overlap: batch after batch, across the kills.
+    let log = std::fs::read_to_string(dir.join("ckpt/kafka/stream-0.log")).expect("range log");
+    let mut batches = std::collections::BTreeMap::new();
+    for line in log.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a log line");
+        batches.insert(v["t"].as_i64().expect("t"), v["ranges"].clone());
+    }
+    let mut next = std::collections::BTreeMap::new();
+    for ranges in batches.values() {
+        for r in ranges.as_array().expect("ranges") {
+            let p = r["partition"].as_i64().expect("partition");
+            let from = r["from_offset"].as_i64().expect("from");
+            assert_eq!(*next.get(&p).unwrap_or(&0), from, "partition {p}:\n{log}");
+            next.insert(p, r["until_offset"].as_i64().expect("until"));
+        }
+    }
+    assert_eq!(next.values().sum::<i64>(), n as i64, "{log}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
