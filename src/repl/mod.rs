@@ -236,10 +236,13 @@ impl Shell {
             .get_value::<SparkContext>("sc")
             .map(|sc| sc.master().to_string())
             .unwrap_or_default();
+        let ui = crate::ui::url()
+            .map(|u| format!("\nStreaming UI: {u}"))
+            .unwrap_or_default();
         format!(
             "centella {} · Spark Streaming's DStream API in Rhai, with PySpark's names\n\
              sc = SparkContext(master={master}) · ssc = StreamingContext(sc, {interval}) · {clock}\n\
-             :help for commands and methods · Tab completes · Ctrl-C interrupts · Ctrl-D quits",
+             :help for commands and methods · Tab completes · Ctrl-C interrupts · Ctrl-D quits{ui}",
             env!("CARGO_PKG_VERSION")
         )
     }
