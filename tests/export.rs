@@ -392,3 +392,44 @@ fn exported_programs_match_pyspark() {
     let failures = failures.lock().map(|f| f.clone()).unwrap_or_default();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn shell_export_writes_the_sessions_pipeline() {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("centella-shell-export-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let target = dir.join("session.py");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(["--clock", "manual"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let input = format!(
+        "let s = ssc.queueStream([[\"a b\", \"b\"]]);\n\
+         s.flatMap(|l| l.split(\" \")).map(|w| [w, 1]).reduceByKey(|a, b| a + b).pprint();\n\
+         ssc.start();\nssc.tick(1);\n:export {}\n",
+        target.display()
+    );
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let py = std::fs::read_to_string(&target).expect("exported program");
+    assert!(py.contains("def build(ssc, sc):"), "{py}");
+    assert!(
+        py.contains(".reduceByKey(lambda a, b: a + b).pprint()"),
+        "{py}"
+    );
+    assert!(
+        !py.contains("tick"),
+        "context-driving entries are left to main(): {py}"
+    );
+}

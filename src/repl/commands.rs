@@ -36,6 +36,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         ":status [n]            state, the last n batches, sparklines and a verdict",
     ),
     (
+        ":export",
+        ":export [FILE.py]      this session's pipeline as a PySpark program",
+    ),
+    (
         ":quit",
         ":quit                  stop the context gracefully and leave (also Ctrl-D)",
     ),
@@ -68,6 +72,7 @@ pub fn run(shell: &mut Shell, line: &str) -> Flow {
         ":stop" => stop(shell),
         ":tick" => tick(shell, arg),
         ":status" => status(shell, arg),
+        ":export" => export(shell, arg),
         ":quit" | ":q" | ":exit" => return Flow::Quit,
         _ => {
             let known: Vec<&str> = COMMANDS.iter().map(|(c, _)| *c).collect();
@@ -75,6 +80,43 @@ pub fn run(shell: &mut Shell, line: &str) -> Flow {
         }
     }
     Flow::Continue
+}
+
+/// Whether an entry only drives the context (start, tick, await, stop): `:export`'s program
+/// does that itself in its `main`.
+fn drives_the_context(entry: &str) -> bool {
+    let e = entry.trim().trim_end_matches(';').trim();
+    ["start(", "tick(", "awaitTermination", "stop("]
+        .iter()
+        .any(|call| e.starts_with("ssc.") && e[4..].starts_with(call) && !e.contains(';'))
+}
+
+/// `:export [FILE]`: the entries that ran, translated to PySpark (`centella export`).
+fn export(shell: &mut Shell, arg: &str) {
+    let code: Vec<&str> = shell
+        .transcript
+        .iter()
+        .filter(|e| !drives_the_context(e))
+        .map(String::as_str)
+        .collect();
+    if code.is_empty() {
+        shell.fail(":export: nothing to export yet: build a pipeline first");
+        return;
+    }
+    let program = match crate::export::export("session.rhai", &code.join("\n")) {
+        Ok(p) => p,
+        Err(e) => return shell.fail(&format!(":export: {e}")),
+    };
+    if arg.is_empty() {
+        shell.printer.out(program.trim_end());
+    } else {
+        match std::fs::write(arg, &program) {
+            Ok(()) => shell.printer.out(&format!(
+                "wrote {arg}: run it with `spark-submit {arg}` or `python {arg}`"
+            )),
+            Err(e) => shell.fail(&format!(":export: cannot write {arg}: {e}")),
+        }
+    }
 }
 
 fn help_command(shell: &mut Shell, arg: &str) {

@@ -77,6 +77,8 @@ pub struct Shell {
     /// Ctrl-C interrupted a background batch: leaving stops at once rather than gracefully
     /// (the next batches would likely run away too).
     pub interrupted_batch: bool,
+    /// Entries that ran without error, for `:export`.
+    pub transcript: Vec<String>,
 }
 
 impl Shell {
@@ -103,6 +105,7 @@ impl Shell {
             source_name,
             had_error: false,
             interrupted_batch: false,
+            transcript: Vec::new(),
         })
     }
 
@@ -122,6 +125,7 @@ impl Shell {
         clear_abort();
         match self.host.eval(name, code) {
             Ok(v) => {
+                self.transcript.push(code.to_string());
                 if echo && !v.is_unit() {
                     let shown = self.show_value(&v);
                     self.printer.out(&shown);
@@ -168,6 +172,7 @@ impl Shell {
         match ScriptHost::new(self.config.clone(), self.parallelism) {
             Ok(host) => {
                 self.host = host;
+                self.transcript.clear();
                 self.printer
                     .out("fresh session: sc, ssc (batch interval 1s)");
             }
