@@ -403,6 +403,16 @@ impl StreamingContext {
 
     fn start_receivers(&self) -> Result<(), StreamingError> {
         let receivers = self.graph().receivers();
+        if !receivers.is_empty()
+            && self.inner.config.clock == ClockKind::Fast
+            && self.inner.config.max_batches.is_none()
+        {
+            // Simulated time races ahead of data arriving in real time.
+            self.inner.config.sink.warn(
+                "live sources under --clock fast: batches run back to back without waiting for data; \
+                 use the real clock, or --batches N",
+            );
+        }
         let env = ReceiverEnv {
             sink: self.inner.config.sink.clone(),
             clock: self.inner.config.clock,
