@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Scripts whose export is an error on purpose (covered by the error tests instead).
-const NOT_EXPORTABLE: &[&str] = &["falling_behind"];
+// falling_behind uses a streaming listener; PySpark 3+ has no DStream Kafka API.
+const NOT_EXPORTABLE: &[&str] = &["falling_behind", "kafka_hashtags"];
 
 fn scripts() -> Vec<PathBuf> {
     let mut out = vec![];
