@@ -87,6 +87,11 @@ impl Rdd {
         self.offset_ranges.as_deref().map(|v| v.as_slice())
     }
 
+    /// The partitions, when no other handle shares them (else nothing: they stay alive).
+    pub fn into_partitions(self) -> Vec<Partition> {
+        Arc::try_unwrap(self.parts).unwrap_or_default()
+    }
+
     pub fn context(&self) -> &SparkContext {
         &self.sc
     }

@@ -41,6 +41,15 @@ impl SparkContext {
         &self.inner.master
     }
 
+    /// Drops RDDs partition by partition on the worker threads.
+    pub fn free(&self, rdds: Vec<Rdd>) {
+        use rayon::prelude::*;
+        let parts: Vec<Vec<Record>> = rdds.into_iter().flat_map(Rdd::into_partitions).collect();
+        if parts.len() > 1 {
+            self.run(|| parts.into_par_iter().for_each(drop));
+        }
+    }
+
     /// Runs `f` inside the worker pool, so that parallel iterators use its threads.
     pub fn run<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
         self.inner.pool.install(f)
