@@ -22,12 +22,19 @@ struct Term {
 
 impl Term {
     fn spawn(args: &[&str], state: &Path) -> Term {
+        Term::spawn_with(args, state, false)
+    }
+
+    fn spawn_with(args: &[&str], state: &Path, no_color: bool) -> Term {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_centella"));
         cmd.args(args)
             .env("TERM", "xterm")
             .env("XDG_STATE_HOME", state)
             .env("HOME", state)
             .env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
         let mut session = OsSession::spawn(cmd).expect("cannot spawn centella in a pty");
         let _ = session.get_process_mut().set_window_size(COLS, ROWS);
         let mut term = Term {
@@ -281,6 +288,62 @@ fn history_survives_across_sessions() {
     t.wait_for("its value", |s| s.lines().any(|l| l.trim() == "42"));
     assert_eq!(t.quit(), 0);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Whether the character at `col` of the cursor's row has a colour of its own.
+fn coloured_at(t: &Term, col: u16) -> bool {
+    let (row, _) = t.screen.screen().cursor_position();
+    t.screen
+        .screen()
+        .cell(row, col)
+        .is_some_and(|c| c.fgcolor() != vt100::Color::Default)
+}
+
+#[test]
+fn ctrl_r_searches_the_history() {
+    let state = temp_dir("ctrl_r");
+    let mut t = Term::spawn(&["--clock", "manual"], &state);
+    t.enter("let needle = 41 + 1;");
+    t.enter("let other = 2;");
+    t.send("\x12"); // Ctrl-R
+    t.send("needle");
+    t.wait_for("the reverse search", |s| {
+        s.contains("reverse-i-search") && s.contains("let needle = 41 + 1;")
+    });
+    t.send("\x07"); // Ctrl-G leaves the search
+    t.enter("needle");
+    t.wait_for("the value", |s| s.lines().any(|l| l.trim() == "42"));
+    assert_eq!(t.quit(), 0);
+}
+
+#[test]
+fn a_pasted_script_runs_whole() {
+    let state = temp_dir("paste");
+    let mut t = Term::spawn(&["--clock", "manual"], &state);
+    // Bracketed paste: the terminal wraps pasted text in ESC[200~ ... ESC[201~.
+    t.send("\x1b[200~let a = 20;\nlet b = a +\n    22;\nprint(`pasted ${b}`);\x1b[201~");
+    t.send("\r");
+    t.wait_for("the pasted script's output", |s| s.contains("pasted 42"));
+    assert_eq!(t.quit(), 0);
+}
+
+#[test]
+fn keywords_are_coloured_unless_no_color_is_set() {
+    for no_color in [false, true] {
+        let state = temp_dir(if no_color { "no_color" } else { "color" });
+        let mut t = Term::spawn_with(&["--clock", "manual"], &state, no_color);
+        t.send("let x");
+        t.wait_for("the typed text", |s| s.contains("centella> let x"));
+        // "centella> " is 10 columns; `let` starts at column 10.
+        assert_eq!(
+            coloured_at(&t, 10),
+            !no_color,
+            "NO_COLOR={no_color}:\n{}",
+            t.contents()
+        );
+        t.send("\x15"); // Ctrl-U clears the line
+        assert_eq!(t.quit(), 0);
+    }
 }
 
 fn nz(n: u16) -> std::num::NonZeroU16 {
