@@ -306,6 +306,7 @@ fn ctrl_r_searches_the_history() {
     t.enter("let needle = 41 + 1;");
     t.enter("let other = 2;");
     t.send("\x12"); // Ctrl-R
+    t.wait_for("the search prompt", |s| s.contains("reverse-i-search"));
     t.send("needle");
     t.wait_for("the reverse search", |s| {
         s.contains("reverse-i-search") && s.contains("let needle = 41 + 1;")
