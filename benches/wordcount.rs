@@ -61,12 +61,17 @@ impl Params {
                 .filter(|&n| n > 0)
                 .unwrap_or(default)
         }
+        // `cargo test --all-targets` runs this binary without `--bench`: a small smoke run
+        // (checks that the benchmark still works) instead of minutes of debug-build timing.
+        let smoke = !std::env::args().any(|a| a == "--bench" || a == "--emit-script")
+            && std::env::var_os("CENTELLA_BENCH_FULL").is_none();
+        let (batches, lines, runs) = if smoke { (2, 200, 1) } else { (20, 10_000, 3) };
         Params {
-            batches: var("CENTELLA_BENCH_BATCHES", 20),
-            lines: var("CENTELLA_BENCH_LINES", 10_000),
+            batches: var("CENTELLA_BENCH_BATCHES", batches),
+            lines: var("CENTELLA_BENCH_LINES", lines),
             words: var("CENTELLA_BENCH_WORDS", 10),
             vocab: var("CENTELLA_BENCH_VOCAB", 1000),
-            runs: var("CENTELLA_BENCH_RUNS", 3),
+            runs: var("CENTELLA_BENCH_RUNS", runs),
         }
     }
 
@@ -326,6 +331,12 @@ fn run_child(threads: usize, expect: &ChildExpect) -> Result<CentellaResult, Str
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let out = Command::new(exe)
         .args(["--child-centella", &threads.to_string()])
+        // The child sizes its data like its parent.
+        .args(
+            std::env::args()
+                .any(|a| a == "--bench")
+                .then_some("--bench"),
+        )
         .output()
         .map_err(|e| format!("cannot run the child: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -556,6 +567,12 @@ fn main() {
     println!(
         "native: best of {native_runs} runs; per-batch distinct/total counts match centella's"
     );
+    if !std::env::args().any(|a| a == "--bench") {
+        println!(
+            "smoke run (cargo test): the figures above are not measurements; run `cargo bench --bench wordcount`"
+        );
+        return;
+    }
     let target = 300_000.0;
     for (threads, r) in &centella {
         let rate = lines_per_s(&p, r.best);
