@@ -174,9 +174,24 @@ impl FastShape {
         match self {
             FastShape::Add(a, b) => add(args.get(*a)?, args.get(*b)?),
             FastShape::Array(items) => {
+                let in_range = |o: &Operand| !matches!(o, Operand::Param(i) if *i >= args.len());
+                if !items.iter().all(in_range) {
+                    return None;
+                }
                 let mut v = Vec::with_capacity(items.len());
-                for o in items {
-                    v.push(take(args, o)?);
+                for (n, o) in items.iter().enumerate() {
+                    v.push(match o {
+                        // Arguments are consumed by a call: a parameter used once moves.
+                        Operand::Param(i)
+                            if !items[n + 1..]
+                                .iter()
+                                .any(|x| matches!(x, Operand::Param(j) if j == i)) =>
+                        {
+                            std::mem::take(&mut args[*i])
+                        }
+                        Operand::Param(i) => args[*i].clone(),
+                        Operand::Const(c) => c.clone(),
+                    });
                 }
                 Some(Dynamic::from_array(v))
             }
