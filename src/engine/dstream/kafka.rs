@@ -19,10 +19,10 @@
 //! warning says so, then at most every 10 s). A batch replayed after a crash **waits** for the
 //! broker instead, retrying every 2 s, because its range is fixed.
 
-use super::receiver::{ReceiverEnv, ReceiverHandle};
+use super::receiver::{ReceiverEnv, ReceiverHandle, Warner};
 use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::checkpoint::SourceState;
-use crate::engine::clock::{interrupted, now_ms};
+use crate::engine::clock::interrupted;
 use crate::engine::error::{StreamError, StreamingError};
 use crate::engine::func::Record;
 use crate::engine::rdd::Rdd;
@@ -38,8 +38,6 @@ use std::sync::{Arc, Mutex};
 
 /// How long one broker request may take before the batch gives up on it.
 const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
-/// Repeated broker warnings are shown at most this often.
-const WARN_EVERY_MS: i64 = 10_000;
 /// A replayed batch retries the broker this often.
 const REPLAY_RETRY_MS: u64 = 2000;
 /// Bytes asked for per fetch request.
@@ -105,30 +103,6 @@ type Tp = (String, i32);
 struct LoggedBatch {
     t: i64,
     ranges: Vec<OffsetRange>,
-}
-
-/// Rate-limited warnings: the first at once, then at most every WARN_EVERY_MS.
-#[derive(Default)]
-struct Warner {
-    last: Option<i64>,
-    suppressed: u32,
-}
-
-impl Warner {
-    fn warn(&mut self, sink: &dyn OutputSink, msg: &str) {
-        let now = now_ms();
-        if self.last.is_some_and(|l| now - l < WARN_EVERY_MS) {
-            self.suppressed += 1;
-            return;
-        }
-        if self.suppressed > 0 {
-            sink.warn(&format!("{msg} (and {} more times)", self.suppressed));
-        } else {
-            sink.warn(msg);
-        }
-        self.last = Some(now);
-        self.suppressed = 0;
-    }
 }
 
 #[derive(Default)]

@@ -40,3 +40,31 @@ pub fn sleep_unless(stop: &std::sync::atomic::AtomicBool, ms: u64) {
         slept += step;
     }
 }
+
+/// Repeated warnings (a server that stays down): the first at once, then at most one every
+/// `WARN_EVERY_MS`, saying how many were held back.
+#[derive(Default)]
+pub struct Warner {
+    last: Option<i64>,
+    suppressed: u32,
+}
+
+/// Repeated receiver warnings are reported at most this often.
+pub const WARN_EVERY_MS: i64 = 10_000;
+
+impl Warner {
+    pub fn warn(&mut self, sink: &dyn OutputSink, msg: &str) {
+        let now = crate::engine::clock::now_ms();
+        if self.last.is_some_and(|l| now - l < WARN_EVERY_MS) {
+            self.suppressed += 1;
+            return;
+        }
+        if self.suppressed > 0 {
+            sink.warn(&format!("{msg} (and {} more times)", self.suppressed));
+        } else {
+            sink.warn(msg);
+        }
+        self.last = Some(now);
+        self.suppressed = 0;
+    }
+}

@@ -3,7 +3,7 @@
 //! retries every 2 s, forever. Batch T takes the lines that arrived before T, one partition per
 //! 200 ms block, as Spark's block generator cuts them.
 
-use super::receiver::{ReceiverEnv, ReceiverHandle, sleep_unless};
+use super::receiver::{ReceiverEnv, ReceiverHandle, Warner, sleep_unless};
 use super::wal::{WalEntry, WriteAheadLog};
 use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::checkpoint::SourceState;
@@ -12,7 +12,6 @@ use crate::engine::error::{StreamError, StreamingError};
 use crate::engine::func::Record;
 use crate::engine::listener::{ReceiverEvent, ReceiverInfo};
 use crate::engine::rdd::Rdd;
-use crate::engine::sink::OutputSink;
 use crate::engine::time::Time;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, ErrorKind};
@@ -26,8 +25,6 @@ use std::thread::JoinHandle;
 const RESTART_DELAY_MS: u64 = 2000;
 /// Spark's `spark.streaming.blockInterval`.
 const BLOCK_INTERVAL_MS: i64 = 200;
-/// Repeated connection failures are reported at most this often.
-const WARN_EVERY_MS: i64 = 10_000;
 
 struct Shared {
     host: String,
@@ -120,29 +117,6 @@ impl ReceiverHandle for SocketReceiver {
     }
 }
 
-/// Rate-limited warnings: the first at once, then at most every WARN_EVERY_MS.
-struct Warner {
-    last: Option<i64>,
-    suppressed: u32,
-}
-
-impl Warner {
-    fn warn(&mut self, sink: &dyn OutputSink, msg: &str) {
-        let now = now_ms();
-        if self.last.is_some_and(|l| now - l < WARN_EVERY_MS) {
-            self.suppressed += 1;
-            return;
-        }
-        if self.suppressed > 0 {
-            sink.warn(&format!("{msg} (and {} more times)", self.suppressed));
-        } else {
-            sink.warn(msg);
-        }
-        self.last = Some(now);
-        self.suppressed = 0;
-    }
-}
-
 fn receiver_info(target: &str, active: bool, error: Option<String>) -> ReceiverInfo {
     ReceiverInfo {
         stream_id: 0,
@@ -157,10 +131,7 @@ fn receive_forever(shared: &Shared, env: &ReceiverEnv) {
     let target = format!("{}:{}", shared.host, shared.port);
     env.listeners
         .receiver_event(&ReceiverEvent::Started(receiver_info(&target, true, None)));
-    let mut warner = Warner {
-        last: None,
-        suppressed: 0,
-    };
+    let mut warner = Warner::default();
     let mut had_trouble = false;
     while !shared.stop.load(Ordering::Relaxed) {
         let reason = match connect(&shared.host, shared.port) {
