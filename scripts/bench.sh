@@ -9,7 +9,7 @@
 #
 # Usage: scripts/bench.sh [--no-throughput]
 # The word count's size can be changed with CENTELLA_BENCH_BATCHES / _LINES / _WORDS /
-# _VOCAB / _RUNS (see benches/wordcount.rs). On a shared 2-core machine other work skews
+# _VOCAB / _RUNS (see tests/bench/wordcount.rs). On a shared 2-core machine other work skews
 # the figures: before timing, the script waits (up to BENCH_WAIT_IDLE seconds, default 300,
 # 0 to skip) for the CPUs to be under 10% busy for 3 seconds in a row.
 set -euo pipefail
