@@ -106,8 +106,5 @@ where
     Arc::new(NativeFn(f))
 }
 
-/// A user function from the batch's RDDs to a new RDD (`transform`, `transformWith`).
-pub type RddTransformFn = Arc<dyn Fn(Time, &[Rdd]) -> Result<Rdd, FnError> + Send + Sync>;
-
 /// A user output function (`foreachRDD`).
 pub type RddOutputFn = Arc<dyn Fn(Time, &Rdd) -> Result<(), FnError> + Send + Sync>;

@@ -211,7 +211,6 @@ fn await_err(ctx: &NativeCallContext, e: StreamingError) -> Box<rhai::EvalAltRes
 
 fn register_sources(engine: &mut Engine, api: &Api) {
     for arity in 1..=3 {
-        let a = api.clone();
         let queue = move |ctx: NativeCallContext,
                           ssc: &mut StreamingContext,
                           items: rhai::Array,
@@ -228,7 +227,6 @@ fn register_sources(engine: &mut Engine, api: &Api) {
             } else {
                 Some(to_rdd(&ctx, &sc, default, "queueStream default")?)
             };
-            let _ = &a;
             ssc.queue_stream(rdds, one, default, site(&ctx, "queueStream"))
                 .map_err(|e| engine_err(&ctx, e))
         };
