@@ -506,3 +506,22 @@ fn unknown_flag() {
     r.code(2).stdout("");
     assert!(r.stderr.contains("--no-such-flag"), "{}", r.stderr);
 }
+
+#[test]
+fn a_mistyped_method_suggests_the_registered_one() {
+    let r = run(
+        "typo",
+        1,
+        "let ds = ssc.queueStream([[[\"a\", 1]]]);\nds.reduceBykey(|a, b| a + b).pprint();\n",
+    );
+    r.code(1).has_line(
+        "error: Function not found: reduceBykey (DStream, Fn) (did you mean `reduceByKey`?)",
+    );
+    let far = run(
+        "far",
+        1,
+        "let ds = ssc.queueStream([[1]]);\nds.zzzzzz(1);\n",
+    );
+    far.code(1);
+    assert!(!far.stderr.contains("did you mean"), "{}", far.stderr);
+}

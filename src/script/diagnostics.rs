@@ -120,3 +120,59 @@ impl fmt::Display for ScriptError {
         write!(f, "{pad} | {indent}^")
     }
 }
+
+/// For `Function not found: mapp (DStream, Fn)`: the registered method for that receiver
+/// whose name is closest (a typo, or PySpark's spelling in another case), if any is close.
+pub fn suggest_method(engine: &rhai::Engine, message: &str) -> Option<String> {
+    let rest = message.strip_prefix("Function not found: ")?;
+    let (name, args) = rest.split_once(" (")?;
+    let receiver = args.split([',', ')']).next()?.trim();
+    let name = name.trim();
+    let mut best: Option<(usize, String)> = None;
+    for sig in engine.gen_fn_signatures(false) {
+        let Some((candidate, params)) = sig.split_once('(') else {
+            continue;
+        };
+        let first = params
+            .split([',', ')'])
+            .next()
+            .and_then(|p| p.split_once(':'))
+            .map(|(_, t)| t.trim().trim_start_matches("&mut ").trim());
+        if first != Some(receiver) || candidate == name {
+            continue;
+        }
+        let d = edit_distance(&name.to_lowercase(), &candidate.to_lowercase());
+        if d <= 2 && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
+            best = Some((d, candidate.to_string()));
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+/// Levenshtein distance, for short identifiers.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("mapp", "map"), 1);
+        assert_eq!(edit_distance("reducebykey", "reducebykey"), 0);
+        assert_eq!(edit_distance("abc", "xyz"), 3);
+    }
+}

@@ -97,7 +97,13 @@ impl ScriptHost {
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged);
         self.functions = merged.clone_functions_only();
-        result.map_err(|e| ScriptError::runtime(&e, source, code))
+        result.map_err(|e| {
+            let mut err = ScriptError::runtime(&e, source, code);
+            if let Some(m) = diagnostics::suggest_method(self.engine, &err.message) {
+                err.message.push_str(&format!(" (did you mean `{m}`?)"));
+            }
+            err
+        })
     }
 
     /// Names of the functions the session's scripts defined with `fn`.
