@@ -1,5 +1,6 @@
 //! The three clocks, `--batches`, and Ctrl-C on a runaway closure, through the real binary.
 
+use centella::engine::time::Time;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -223,5 +224,28 @@ fn statistics_are_exact_under_the_manual_clock() {
     assert!(
         started.elapsed() < Duration::from_secs(3),
         "sleep_ms really slept"
+    );
+}
+
+#[test]
+fn batch_times_print_like_spark_and_do_arithmetic() {
+    let p = script(
+        "time_values",
+        "ssc.queueStream([[1]]).foreachRDD(|t, rdd| {\n\
+           print(`${t} | ${t.ms} | ${t + 1} | ${t + 0.5} | ${t > t - 1} | ${(t + 2) - t}`);\n\
+         });\nssc.start();\nssc.awaitTermination();\n",
+    );
+    let out = centella(&["--clock", "fast", "--batches", "1"], &p);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let ms = Time::parse_local("2021-11-14 10:00:54")
+        .map(|t| t.ms())
+        .unwrap_or_default();
+    assert_eq!(
+        stdout.trim(),
+        format!(
+            "2021-11-14 10:00:54 | {ms} | 2021-11-14 10:00:55 | 2021-11-14 10:00:54.500000 | true | 2.0"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
