@@ -249,3 +249,48 @@ fn batch_times_print_like_spark_and_do_arithmetic() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn slice_remember_save_as_text_file_and_foreach() {
+    let p = script(
+        "slice",
+        "let s = ssc.queueStream([[1], [2, 3], [4]]);\ns.remember(10);\ns.count().pprint();\n\
+         ssc.start();\nssc.tick(3);\n\
+         let got = s.slice(\"2021-11-14 10:00:54\", \"2021-11-14 10:00:55\");\n\
+         print(got.len());\nfor r in got { print(r.collect()); }\n\
+         print(s.slice(\"2021-11-14 10:00:54.500\", \"2021-11-14 10:00:56\").len());\n\
+         got[1].saveAsTextFile(\"out\");\ngot[1].foreach(|x| print(`each ${x}`));\nssc.stop();\n",
+    );
+    let dir = p.parent().map(|d| d.to_path_buf()).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(dir.join("out"));
+    let out = Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(["--clock", "manual"])
+        .arg(&p)
+        .current_dir(&dir)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut printed: Vec<&str> = stdout
+        .lines()
+        .filter(|l| !l.starts_with('-') && !l.starts_with("Time") && !l.is_empty())
+        .collect();
+    // foreach runs the partitions in parallel, so its lines come in either order.
+    let n = printed.len();
+    printed[n.saturating_sub(2)..].sort_unstable();
+    // Three count blocks (1, 2, 1), then slice's RDDs; the second slice is aligned down to 54.
+    assert_eq!(
+        printed,
+        ["1", "2", "1", "2", "[1]", "[2, 3]", "3", "each 2", "each 3"],
+        "{stdout}"
+    );
+    let part0 = std::fs::read_to_string(dir.join("out/part-00000")).unwrap_or_default();
+    let part1 = std::fs::read_to_string(dir.join("out/part-00001")).unwrap_or_default();
+    assert_eq!(format!("{part0}{part1}"), "2\n3\n");
+    assert!(dir.join("out/_SUCCESS").exists());
+}

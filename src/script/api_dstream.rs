@@ -132,13 +132,40 @@ fn register_simple(engine: &mut Engine) {
         "slice",
         |ctx: NativeCallContext,
          ds: &mut DStream,
-         from: Time,
-         to: Time|
+         from: Dynamic,
+         to: Dynamic|
          -> RhaiResult<rhai::Array> {
+            let (from, to) = (time_arg(&ctx, from)?, time_arg(&ctx, to)?);
             let rdds = ds.slice(from, to).map_err(|e| engine_err(&ctx, e))?;
             Ok(rdds.into_iter().map(Dynamic::from).collect())
         },
     );
+}
+
+/// A time given by a script: a batch `Time`, a local `"YYYY-MM-DD HH:MM:SS[.fff]"`, or
+/// milliseconds since the epoch (PySpark's slice takes datetimes).
+fn time_arg(ctx: &NativeCallContext, d: Dynamic) -> RhaiResult<Time> {
+    if let Some(t) = d.read_lock::<Time>() {
+        return Ok(*t);
+    }
+    if let Ok(ms) = d.as_int() {
+        return Ok(Time(ms));
+    }
+    if let Some(s) = d.read_lock::<rhai::ImmutableString>() {
+        return Time::parse_local(s.as_str()).ok_or_else(|| {
+            runtime(
+                ctx,
+                &format!(
+                    "slice: '{}' is not a time like \"2021-11-14 10:00:54\"",
+                    s.as_str()
+                ),
+            )
+        });
+    }
+    Err(runtime(
+        ctx,
+        &format!("slice: expected a time, got {}", d.type_name()),
+    ))
 }
 
 fn register_by_key(engine: &mut Engine, api: &Api) {
