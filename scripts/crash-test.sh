@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Kill -9 a stateful stream at random moments and restart it from its checkpoint, N times
+# Kill -9 stateful streams at random moments and restart them from their checkpoints, N times
 # (default 100): every trial must end with every input record counted exactly once.
-# Half the trials use queueStream, half textFileStream; see tests/recovery.rs.
+#  - tests/recovery.rs: half the trials over queueStream, half over textFileStream;
+#  - tests/kafka.rs: one stream over a real Kafka-protocol broker (Tansu), killed N times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100}
 CENTELLA_CRASH_TRIALS=$N cargo test --release --test recovery killed_and_restarted -- --nocapture
+CENTELLA_CRASH_TRIALS=$N cargo test --release --test kafka killed_and_restarted -- --nocapture

@@ -499,16 +499,26 @@ fn killed_and_restarted_counts_every_message_exactly_once() {
     );
     let script = crash_job(&broker);
     let args = ["--conf", "spark.streaming.kafka.maxRatePerPartition=10"];
-    // 5 per partition per 0.5 s batch: 14 batches. Kill -9 three times along the way.
-    for (i, kill_ms) in [1300u64, 2100, 1700].iter().enumerate() {
+    // 5 per partition per 0.5 s batch: 14 batches. Kill -9 at random moments along the way
+    // (3 times; CENTELLA_CRASH_TRIALS=N for more, as scripts/crash-test.sh does).
+    let kills: u64 = std::env::var("CENTELLA_CRASH_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let mut seed = u64::from(std::process::id()) | 1;
+    for i in 0..kills {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let kill_ms = 400 + seed % 2000;
         let child = spawn_centella(&dir, &args, &script);
-        std::thread::sleep(Duration::from_millis(*kill_ms));
+        std::thread::sleep(Duration::from_millis(kill_ms));
         let mut child = child;
         let _ = child.kill(); // SIGKILL: no cleanup, as in a crash
         let (_, out, err) = finish(child, Duration::from_secs(5));
         assert!(
             !err.contains("panicked"),
-            "trial {i} panicked:\n{out}\n{err}"
+            "trial {i} (killed after {kill_ms} ms) panicked:\n{out}\n{err}"
         );
     }
     // Then let it finish: the state must count each message exactly once.
@@ -550,7 +560,7 @@ fn killed_and_restarted_counts_every_message_exactly_once() {
     let (_, _, err) = finish(child, Duration::from_secs(5));
     assert_eq!(
         sorted_last, want,
-        "the final state after 3 kills; stdout:\n{out}\nstderr:\n{err}"
+        "the final state after {kills} kills; stdout:\n{out}\nstderr:\n{err}"
     );
     // It recovered from a checkpoint rather than starting over.
     assert!(err.contains("Checkpoint: recovered"), "{err}");
