@@ -132,6 +132,24 @@ impl Broker {
         );
     }
 
+    fn delete_topic(&self, name: &str) {
+        let out = Command::new(tansu_bin())
+            .args([
+                "topic",
+                "delete",
+                name,
+                "--broker",
+                &format!("tcp://{}", self.addr()),
+            ])
+            .output()
+            .expect("tansu topic delete");
+        assert!(
+            out.status.success(),
+            "tansu topic delete {name} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Produces lines through `centella feed --kafka` (round-robin over the partitions).
     fn produce(&self, topic: &str, lines: &[String]) {
         let file = self
@@ -581,5 +599,64 @@ fn killed_and_restarted_counts_every_message_exactly_once() {
         }
     }
     assert_eq!(next.values().sum::<i64>(), n as i64, "{log}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_recreated_topic_resets_offsets_and_new_partitions_are_read() {
+    let dir = temp_dir("recreated");
+    let broker = Broker::start(&dir);
+    broker.create_topic("t", 2);
+    broker.produce(
+        "t",
+        &(0..20).map(|i| format!("old {i}")).collect::<Vec<_>>(),
+    );
+    let script = format!(
+        "let ssc = StreamingContext(sc, 0.5);\n\
+         let s = {};\n\
+         s.count().map(|c| `n ${{c}}`).pprint();\n\
+         ssc.start();\nssc.awaitTermination();\n",
+        source(&broker, "t")
+    );
+    let mut child = spawn_centella(&dir, &["--batches", "10"], &script);
+    let mut stdout = child.stdout.take().expect("stdout");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(k) = stdout.read(&mut buf) {
+                if k == 0 {
+                    break;
+                }
+                if let Ok(mut s) = seen.lock() {
+                    s.push_str(&String::from_utf8_lossy(&buf[..k]));
+                }
+            }
+        })
+    };
+    // The first batches read the 20 old records (offsets 10 and 10); then the topic is
+    // recreated with a third partition and only 3 records: partitions 0 and 1 now end
+    // below the offsets read so far, and partition 2 is new.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !seen.lock().map(|s| s.contains("n 20")).unwrap_or(false) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    broker.delete_topic("t");
+    broker.create_topic("t", 3);
+    broker.produce("t", &(0..3).map(|i| format!("new {i}")).collect::<Vec<_>>());
+    let (status, _, err) = finish(child, Duration::from_secs(20));
+    let _ = reader.join();
+    let out = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    assert_eq!(status, Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(
+        err.contains("is beyond the partition's latest offset"),
+        "offsets beyond the end are reset with a warning:\n{err}"
+    );
+    assert!(
+        err.contains("partition 2 of topic 't' appeared"),
+        "a new partition is announced:\n{err}"
+    );
+    assert_eq!(total(&out), 23, "every record once:\n{out}\n{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
