@@ -129,27 +129,6 @@ impl AggregatorTask for CombineTask<'_> {
     }
 }
 
-fn merge_into(
-    groups: &mut Groups,
-    key: Key,
-    k: Record,
-    v: Record,
-    first: &mut dyn FnMut(Record) -> Result<Record, FnError>,
-    merge: &mut dyn FnMut(Record, Record) -> Result<Record, FnError>,
-) -> Result<(), FnError> {
-    match groups.get_mut(&key) {
-        Some(slot) => {
-            let old = std::mem::take(&mut slot.1);
-            slot.1 = merge(old, v)?;
-        }
-        None => {
-            let c = first(v)?;
-            groups.insert(key, (k, c));
-        }
-    }
-    Ok(())
-}
-
 /// `combineByKey` into `n` hash partitions, exactly as PySpark orders its output.
 pub fn combine_by_key(rdd: &Rdd, agg: &dyn Aggregator, n: usize, op: &str) -> Result<Rdd, FnError> {
     let n = n.max(1);
@@ -183,19 +162,29 @@ pub fn combine_by_key(rdd: &Rdd, agg: &dyn Aggregator, n: usize, op: &str) -> Re
             })
             .collect::<Result<_, FnError>>()
     })?;
-    // Reduce side: partition p merges map outputs in map-partition order.
+    // Reduce side: partition p merges map outputs in map-partition order. The buckets are
+    // regrouped by reduce partition first, so combiners move instead of being copied.
+    let mut inputs: Vec<Vec<Vec<(Key, Record, Record)>>> = (0..n).map(|_| Vec::new()).collect();
+    for map_out in buckets {
+        for (p, bucket) in map_out.into_iter().enumerate() {
+            inputs[p].push(bucket);
+        }
+    }
     let out: Vec<Partition> = rdd.context().run(|| {
-        (0..n)
+        inputs
             .into_par_iter()
-            .map(|p| {
+            .map(|map_outputs| {
                 let mut task = agg.task();
                 let mut groups = Groups::default();
-                for map_out in &buckets {
-                    for (key, k, c) in &map_out[p] {
-                        let (key, k, c) = (key.clone(), k.clone(), c.clone());
-                        merge_into(&mut groups, key, k, c, &mut |c| Ok(c), &mut |a, b| {
-                            task.merge_combiners(a, b)
-                        })?;
+                for (key, k, c) in map_outputs.into_iter().flatten() {
+                    match groups.get_mut(&key) {
+                        Some(slot) => {
+                            let old = std::mem::take(&mut slot.1);
+                            slot.1 = task.merge_combiners(old, c)?;
+                        }
+                        None => {
+                            groups.insert(key, (k, c));
+                        }
                     }
                 }
                 Ok(groups.into_values().map(|(k, c)| pair_of(k, c)).collect())
