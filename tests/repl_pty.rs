@@ -81,21 +81,41 @@ impl Term {
         }
     }
 
-    /// Types one line and Enter, then waits for the next empty prompt (rustyline drops
-    /// typeahead that arrives with the Enter of an earlier line, as a fast typist never would).
+    /// Types one line and Enter, then waits until the shell has taken the line and shows its next
+    /// empty prompt. rustyline drops typeahead that arrives in the same read as an earlier Enter
+    /// (a fast typist never does that), so "taken" must be certain before the next keystroke:
+    /// the typed text has moved above the cursor (one more such line than before), the cursor
+    /// line is a bare prompt, and the terminal has been quiet for a moment (a prompt drawn in
+    /// the middle of a redraw is not the next prompt).
     fn enter(&mut self, text: &str) {
         self.pump();
+        let typed = text.trim_end();
+        let count = |t: &Term| {
+            t.contents()
+                .lines()
+                .filter(|l| !typed.is_empty() && l.trim_end().ends_with(typed))
+                .count()
+        };
+        let seen_before = count(self);
         let before = self.received;
         self.send(text);
         self.send("\r");
         let start = Instant::now();
+        let mut quiet_since = (self.received, Instant::now());
         loop {
             self.pump();
+            if self.received != quiet_since.0 {
+                quiet_since = (self.received, Instant::now());
+            }
             let line = self.cursor_line();
             let line = line.trim_end();
+            let bare_prompt =
+                line.ends_with('>') && (line.starts_with("centella") || line.ends_with("...>"));
+            let moved_up = typed.is_empty() || count(self) > seen_before;
             if self.received > before
-                && line.ends_with('>')
-                && (line.starts_with("centella") || line.ends_with("...>"))
+                && bare_prompt
+                && moved_up
+                && quiet_since.1.elapsed() > Duration::from_millis(150)
             {
                 return;
             }
