@@ -1,7 +1,8 @@
-use centella::cli::args::{Args, Command, ExportArgs, FeedArgs};
+use centella::cli::args::{Args, Command, ExportArgs, FeedArgs, KafkaCompression};
 use centella::cli::run_script::{self, EXIT_INTERRUPTED, EXIT_USAGE};
 use centella::cli::stdout_sink::StdoutSink;
 use centella::engine::clock::{ClockKind, INTERRUPTED, RunConfig, request_abort};
+use centella::feed::kafka::Compression;
 use centella::feed::{FeedOptions, FeedSource, generate::DemoKind};
 use centella::repl::{self, ShellOptions};
 use centella::script::ScriptHost;
@@ -186,6 +187,13 @@ fn run_feed(args: &FeedArgs) -> i32 {
             rate: args.rate,
             looping: args.looping,
             partitions: args.partitions,
+            compression: match args.compression {
+                KafkaCompression::None => Compression::NoCompression,
+                KafkaCompression::Gzip => Compression::Gzip,
+                KafkaCompression::Snappy => Compression::Snappy,
+                KafkaCompression::Lz4 => Compression::Lz4,
+                KafkaCompression::Zstd => Compression::Zstd,
+            },
         });
     }
     centella::feed::run(FeedOptions {

@@ -174,6 +174,20 @@ pub struct FeedArgs {
     /// Partitions of the topic if it has to be created (with --kafka).
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(i32).range(1..))]
     pub partitions: i32,
+
+    /// How produced record batches are compressed (with --kafka).
+    #[arg(long, value_enum, default_value_t = KafkaCompression::None, requires = "kafka")]
+    pub compression: KafkaCompression,
+}
+
+/// Record-batch compression codecs of the Kafka protocol.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KafkaCompression {
+    None,
+    Gzip,
+    Snappy,
+    Lz4,
+    Zstd,
 }
 
 #[derive(clap::Args, Debug)]

@@ -212,7 +212,15 @@ impl StreamingContext {
         // After a recovery the first batch is the one after the last completed: under the real
         // clock the pending batches and those of the downtime then run at once, in order.
         let first = match (&recovery, prepared) {
-            (Some(r), Ok(())) => self.recover(r),
+            (Some(r), Ok(())) => {
+                // Recovery recomputes batches: sources report through the context meanwhile.
+                let env = self.receiver_env();
+                self.graph()
+                    .receivers()
+                    .iter()
+                    .for_each(|rcv| rcv.attach(&env));
+                self.recover(r)
+            }
             (None, Ok(())) => Ok(first),
             (_, Err(e)) => Err(e),
         };
@@ -413,18 +421,7 @@ impl StreamingContext {
                  use the real clock, or --batches N",
             );
         }
-        let env = ReceiverEnv {
-            sink: self.inner.config.sink.clone(),
-            clock: self.inner.config.clock,
-            batch: self.inner.batch,
-            max_rate: receiver_max_rate(),
-            listeners: self.inner.listeners.clone(),
-            wal_dir: self
-                .checkpoint_dir()
-                .filter(|_| super::conf::enabled(super::conf::WAL_ENABLE))
-                .map(|d| std::path::Path::new(&d).join("receivedData")),
-            checkpoint_dir: self.checkpoint_dir().map(std::path::PathBuf::from),
-        };
+        let env = self.receiver_env();
         if env.wal_dir.is_none()
             && super::conf::enabled(super::conf::WAL_ENABLE)
             && !receivers.is_empty()
@@ -442,6 +439,22 @@ impl StreamingContext {
         }
         *lock(&self.inner.receivers) = receivers;
         Ok(())
+    }
+
+    /// What receivers get from the context.
+    fn receiver_env(&self) -> ReceiverEnv {
+        ReceiverEnv {
+            sink: self.inner.config.sink.clone(),
+            clock: self.inner.config.clock,
+            batch: self.inner.batch,
+            max_rate: receiver_max_rate(),
+            listeners: self.inner.listeners.clone(),
+            wal_dir: self
+                .checkpoint_dir()
+                .filter(|_| super::conf::enabled(super::conf::WAL_ENABLE))
+                .map(|d| std::path::Path::new(&d).join("receivedData")),
+            checkpoint_dir: self.checkpoint_dir().map(std::path::PathBuf::from),
+        }
     }
 
     /// Stops the receivers; true when they hold records no batch has taken yet.
@@ -510,7 +523,13 @@ impl StreamingContext {
                 }
                 continue;
             }
-            st.queued.push_back((due, now_ms()));
+            // Spark's generateJobs: direct sources fix the batch's input now.
+            let generated_at = now_ms();
+            drop(st);
+            let receivers: Vec<_> = lock(&self.inner.receivers).clone();
+            receivers.iter().for_each(|r| r.on_batch_generated(due));
+            st = lock(&self.inner.status);
+            st.queued.push_back((due, generated_at));
             st.batches_generated += 1;
             st.next_batch = due + self.inner.batch;
             self.inner.changed.notify_all();

@@ -5,7 +5,8 @@
 
 use super::FeedSource;
 use super::generate::DemoData;
-use rskafka::client::partition::{Compression, UnknownTopicHandling};
+pub use rskafka::client::partition::Compression;
+use rskafka::client::partition::UnknownTopicHandling;
 use rskafka::client::{Client, ClientBuilder};
 use rskafka::record::Record;
 use std::io::{BufRead, IsTerminal};
@@ -21,6 +22,8 @@ pub struct KafkaFeedOptions {
     pub looping: bool,
     /// Partitions of the topic when it has to be created.
     pub partitions: i32,
+    /// How record batches are compressed (consumers must decode it; centella does).
+    pub compression: Compression,
 }
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -32,6 +35,7 @@ struct Producer {
     partitions: Vec<rskafka::client::partition::PartitionClient>,
     next: usize,
     sent: u64,
+    compression: Compression,
 }
 
 fn block<T>(
@@ -98,6 +102,7 @@ impl Producer {
             partitions,
             next: 0,
             sent: 0,
+            compression: opts.compression,
         })
     }
 
@@ -123,7 +128,7 @@ impl Producer {
             block(
                 &self.rt,
                 &format!("cannot produce to partition {p}"),
-                pc.produce(records, Compression::NoCompression),
+                pc.produce(records, self.compression),
             )?;
         }
         self.sent += count;

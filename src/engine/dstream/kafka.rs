@@ -14,10 +14,17 @@
 //! The client is rskafka (pure Rust) on a small current-thread tokio runtime owned by the
 //! stream: the engine only sees blocking calls with timeouts.
 //!
-//! Broker trouble: a new batch whose offsets cannot be asked for or whose records cannot be
-//! fetched is **empty** and the offsets do not move, so its records come in a later batch (a
-//! warning says so, then at most every 10 s). A batch replayed after a crash **waits** for the
-//! broker instead, retrying every 2 s, because its range is fixed.
+//! As in Spark, a batch's ranges are fixed when the batch is *generated* (under the real clock
+//! the JobGenerator calls [`ReceiverHandle::on_batch_generated`] before queueing it), so the
+//! log holds the ranges of batches still queued at a crash, and they are re-read exactly.
+//!
+//! Broker trouble: a new batch whose offsets cannot be asked for is **empty** and the offsets
+//! do not move, so its records come in a later batch (a warning says so, then at most every
+//! 10 s). A batch whose ranges are fixed (generated earlier, or replayed after a crash)
+//! **waits** for the broker instead, retrying every 2 s. Offsets no longer on the broker are
+//! moved by `auto.offset.reset` with a warning: beyond its end (a recreated topic) or before
+//! its start (deleted by retention); records deleted after their batch was planned are
+//! reported as lost and the rest of the range is read.
 
 use super::receiver::{ReceiverEnv, ReceiverHandle, Warner};
 use super::{DStreamGraph, DStreamOp, StreamId};
@@ -109,8 +116,15 @@ struct LoggedBatch {
 struct State {
     client: Option<Arc<Client>>,
     partition_clients: BTreeMap<Tp, Arc<PartitionClient>>,
-    /// The next offset to read of every partition; None until the broker first answered.
+    /// The next offset to plan of every partition; None until the broker first answered.
+    /// Under the real clock it runs ahead of the batches computed: a batch's ranges are fixed
+    /// when the batch is generated, as in Spark.
     current: Option<BTreeMap<Tp, i64>>,
+    /// The offsets after the last batch computed: what a data checkpoint records.
+    computed: Option<BTreeMap<Tp, i64>>,
+    /// Batches generated and not yet computed: their ranges (None: the broker did not
+    /// answer, so the batch is empty).
+    planned: BTreeMap<i64, Option<Vec<OffsetRange>>>,
     /// The last batch computed.
     last_batch: Option<i64>,
     /// Batches logged before a crash and not yet re-run: their ranges, exactly.
@@ -205,6 +219,18 @@ impl Inner {
         st.troubled = true;
         if let Some(sink) = st.sink.clone() {
             st.warner.warn(&*sink, msg);
+        }
+    }
+
+    /// The broker answered: after trouble, say so, and warn afresh next time.
+    fn answered(&self, st: &mut State) {
+        if st.troubled {
+            st.troubled = false;
+            st.warner = Warner::default();
+            self.info(
+                st,
+                &format!("KafkaUtils: the broker {} answers again", self.brokers()),
+            );
         }
     }
 
@@ -305,6 +331,9 @@ impl Inner {
             };
             current.insert(tp, off);
         }
+        if st.computed.is_none() {
+            st.computed = Some(current.clone());
+        }
         st.current = Some(current);
         Ok(())
     }
@@ -338,6 +367,20 @@ impl Inner {
                 Ok(Err(e)) => return Err(FetchError::Broker(broker_error(e))),
                 Ok(Ok(r)) => r,
             };
+            // Records missing at the start of the answer were deleted by retention when the
+            // partition now starts after `pos` (a compacted topic has gaps too: those are fine).
+            if records
+                .iter()
+                .map(|r| r.offset)
+                .min()
+                .is_some_and(|o| o > pos)
+            {
+                let earliest = block(&self.runtime, pc.get_offset(OffsetAt::Earliest))
+                    .map_err(FetchError::Broker)?;
+                if earliest > pos {
+                    return Err(FetchError::OutOfRange(pos));
+                }
+            }
             // A fetch returns whole record batches: records before `pos` come back too.
             let mut next = pos;
             for r in records {
@@ -370,12 +413,10 @@ impl Inner {
         Ok(out)
     }
 
-    /// The ranges of a new batch, and its records; the offsets move only on success.
-    fn new_batch(
-        &self,
-        st: &mut State,
-        t: Time,
-    ) -> Result<(Vec<OffsetRange>, Vec<Vec<Record>>), String> {
+    /// Fixes the ranges of a new batch and logs them; the offsets move only on success.
+    /// Offsets that are no longer on the broker (beyond its end: a recreated topic; before its
+    /// start: deleted by retention) are moved by `auto.offset.reset`, with a warning.
+    fn plan_batch(&self, st: &mut State, t: Time) -> Result<Vec<OffsetRange>, String> {
         if let Err(e) = self.resolve_start(st) {
             return Err(match e {
                 Ok(unknown) => unknown,
@@ -402,11 +443,7 @@ impl Inner {
                 current.insert(tp.clone(), earliest);
             }
         }
-        let max_per_partition =
-            crate::engine::conf::get(crate::engine::conf::KAFKA_MAX_RATE_PER_PARTITION)
-                .and_then(|v| v.parse::<i64>().ok())
-                .filter(|r| *r > 0)
-                .map(|rate| (rate * st.batch.ms() / 1000).max(1));
+        let max_per_partition = max_per_partition(st.batch);
         let mut ranges = Vec::new();
         for (tp, from) in current.iter_mut() {
             let latest = self.offset(st, tp, OffsetAt::Latest)?;
@@ -415,6 +452,21 @@ impl Inner {
                 let to = self.reset_offset(st, tp)?;
                 self.warn_reset(st, tp, *from, to, "is beyond the partition's latest offset");
                 *from = to;
+            } else if *from < latest {
+                let earliest = self.offset(st, tp, OffsetAt::Earliest)?;
+                if *from < earliest {
+                    let to = self.reset_offset(st, tp)?;
+                    self.warn_reset(
+                        st,
+                        tp,
+                        *from,
+                        to,
+                        &format!(
+                            "is no longer on the broker (deleted by retention: the partition now starts at {earliest})"
+                        ),
+                    );
+                    *from = to;
+                }
             }
             let mut until = latest.max(*from);
             if let Some(max) = max_per_partition {
@@ -427,33 +479,32 @@ impl Inner {
                 until_offset: until,
             });
         }
-        let mut parts_out = Vec::with_capacity(ranges.len());
-        for range in ranges.iter_mut() {
-            let records = match self.fetch(st, range) {
-                Ok(r) => r,
-                Err(FetchError::OutOfRange(at)) => {
-                    // Retention deleted them: auto.offset.reset decides, as in Spark 0.8.
-                    let tp = (range.topic.clone(), range.partition);
-                    let to = self.reset_offset(st, &tp)?;
-                    self.warn_reset(st, &tp, at, to, "is out of range (deleted by retention?)");
-                    range.from_offset = to;
-                    range.until_offset = range.until_offset.max(to);
-                    if let Some(max) = max_per_partition {
-                        range.until_offset = range.until_offset.min(to + max);
-                    }
-                    self.fetch(st, range).map_err(|e| e.to_string())?
-                }
-                Err(e) => return Err(e.to_string()),
-            };
-            parts_out.push(records);
-        }
         self.log_batch(st, t, &ranges);
         let mut next = BTreeMap::new();
         for r in &ranges {
             next.insert((r.topic.clone(), r.partition), r.until_offset);
         }
         st.current = Some(next);
-        Ok((ranges, parts_out))
+        Ok(ranges)
+    }
+
+    /// Plans batch `t`, or reports why it is empty.
+    fn plan_or_warn(&self, st: &mut State, t: Time) -> Option<Vec<OffsetRange>> {
+        match self.plan_batch(st, t) {
+            Ok(ranges) => {
+                self.answered(st);
+                Some(ranges)
+            }
+            Err(e) => {
+                self.disconnect(st);
+                let msg = format!(
+                    "KafkaUtils: the batch of {t} is empty: {e} (broker {}); the offsets do not move, so the records come in a later batch",
+                    self.brokers()
+                );
+                self.warn(st, &msg);
+                None
+            }
+        }
     }
 
     fn warn_reset(&self, st: &mut State, tp: &Tp, at: i64, to: i64, why: &str) {
@@ -468,48 +519,85 @@ impl Inner {
         }
     }
 
-    /// A batch logged before a crash: exactly its ranges, waiting for the broker if needed.
-    fn replay_batch(
+    /// The records of a batch whose ranges are fixed (planned when it was generated, or
+    /// logged before a crash): exactly those ranges, waiting for the broker if needed. The
+    /// state lock is not held while waiting, so new batches are still generated meanwhile.
+    fn read_ranges(
         &self,
-        st: &mut State,
         t: Time,
-        ranges: &[OffsetRange],
+        ranges: &mut [OffsetRange],
         site: &crate::engine::func::OpSite,
     ) -> Result<Vec<Vec<Record>>, StreamError> {
         loop {
-            let mut parts = Vec::with_capacity(ranges.len());
-            let mut failed = None;
-            for r in ranges {
-                match self.fetch(st, r) {
-                    Ok(p) => parts.push(p),
-                    Err(e) => {
-                        failed = Some(e.to_string());
-                        break;
+            {
+                let mut st = self.lock();
+                let mut parts = Vec::with_capacity(ranges.len());
+                let mut failed = None;
+                for r in ranges.iter_mut() {
+                    match self.fetch_or_skip_deleted(&mut st, t, r) {
+                        Ok(p) => parts.push(p),
+                        Err(e) => {
+                            failed = Some(e);
+                            break;
+                        }
                     }
                 }
-            }
-            let Some(e) = failed else {
-                return Ok(parts);
-            };
-            self.disconnect(st);
-            if self.stop.load(Ordering::Relaxed) || interrupted() {
-                return Err(StreamError {
-                    site: site.clone(),
-                    message: format!(
-                        "the ranges of the batch of {t} could not be re-read from {}: {e}",
-                        self.brokers()
+                let Some(e) = failed else {
+                    self.answered(&mut st);
+                    return Ok(parts);
+                };
+                self.disconnect(&mut st);
+                if self.stop.load(Ordering::Relaxed) || interrupted() {
+                    return Err(StreamError {
+                        site: site.clone(),
+                        message: format!(
+                            "the ranges of the batch of {t} could not be read from {}: {e}",
+                            self.brokers()
+                        ),
+                    });
+                }
+                self.warn(
+                    &mut st,
+                    &format!(
+                        "KafkaUtils: cannot read the batch of {t} from {} ({e}); its offset ranges are fixed, so it waits for the broker, retrying every {} s",
+                        self.brokers(),
+                        REPLAY_RETRY_MS / 1000
                     ),
-                });
+                );
             }
-            self.warn(
-                st,
-                &format!(
-                    "KafkaUtils: cannot re-read the batch of {t} from {} ({e}); it waits for the broker, retrying every {} s",
-                    self.brokers(),
-                    REPLAY_RETRY_MS / 1000
-                ),
-            );
-            std::thread::sleep(std::time::Duration::from_millis(REPLAY_RETRY_MS));
+            super::receiver::sleep_unless(&self.stop, REPLAY_RETRY_MS);
+        }
+    }
+
+    /// One fixed range. Records deleted (by retention) after the range was fixed cannot be
+    /// read: the rest of the range is, and a warning says which offsets were lost.
+    fn fetch_or_skip_deleted(
+        &self,
+        st: &mut State,
+        t: Time,
+        range: &mut OffsetRange,
+    ) -> Result<Vec<Record>, String> {
+        match self.fetch(st, range) {
+            Ok(r) => Ok(r),
+            Err(FetchError::OutOfRange(_)) => {
+                let tp = (range.topic.clone(), range.partition);
+                let earliest = self.offset(st, &tp, OffsetAt::Earliest)?;
+                let from = earliest.clamp(range.from_offset, range.until_offset);
+                let rest = if from < range.until_offset {
+                    format!("it reads the rest, [{from} -> {}]", range.until_offset)
+                } else {
+                    "they are lost".to_string()
+                };
+                if let Some(sink) = &st.sink {
+                    sink.warn(&format!(
+                        "KafkaUtils: offsets {} to {from} of {}-{} were deleted (retention) before the batch of {t} read them; {rest}",
+                        range.from_offset, tp.0, tp.1
+                    ));
+                }
+                range.from_offset = from;
+                self.fetch(st, range).map_err(|e| e.to_string())
+            }
+            Err(e) => Err(e.to_string()),
         }
     }
 
@@ -617,6 +705,14 @@ impl Inner {
     }
 }
 
+/// `spark.streaming.kafka.maxRatePerPartition`, as records per partition per batch.
+fn max_per_partition(batch: Duration) -> Option<i64> {
+    crate::engine::conf::get(crate::engine::conf::KAFKA_MAX_RATE_PER_PARTITION)
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|r| *r > 0)
+        .map(|rate| (rate * batch.ms() / 1000).max(1))
+}
+
 enum FetchError {
     OutOfRange(i64),
     Broker(String),
@@ -634,12 +730,18 @@ impl std::fmt::Display for FetchError {
 /// The stream's start and stop: a direct stream has no receiver, but like Spark's
 /// `DirectKafkaInputDStream.start` it fixes the starting offsets when the context starts.
 impl ReceiverHandle for Inner {
-    fn start(&self, env: &ReceiverEnv) -> Result<(), StreamingError> {
-        self.stop.store(false, Ordering::Relaxed);
+    /// Not the log: a recovery first restores which log to append to.
+    fn attach(&self, env: &ReceiverEnv) {
         let mut st = self.lock();
         st.sink = Some(env.sink.clone());
         st.batch = env.batch;
         st.checkpoint_dir = env.checkpoint_dir.clone();
+    }
+
+    fn start(&self, env: &ReceiverEnv) -> Result<(), StreamingError> {
+        self.stop.store(false, Ordering::Relaxed);
+        self.attach(env);
+        let mut st = self.lock();
         if let Some(&id) = self.id.get() {
             // Before the first checkpoint, so that it already names the log.
             self.open_log(&mut st, id);
@@ -669,6 +771,21 @@ impl ReceiverHandle for Inner {
     fn has_pending(&self) -> bool {
         false
     }
+
+    /// Spark's `DirectKafkaInputDStream.compute` runs when the JobGenerator generates the
+    /// batch: its ranges are fixed (and logged) then, not when the batch finally runs, so a
+    /// batch still queued at a crash is re-read exactly.
+    fn on_batch_generated(&self, t: Time) {
+        let mut st = self.lock();
+        if st.replay.contains_key(&t.ms()) || st.planned.contains_key(&t.ms()) {
+            return;
+        }
+        if let Some(&id) = self.id.get() {
+            self.open_log(&mut st, id);
+        }
+        let plan = self.plan_or_warn(&mut st, t);
+        st.planned.insert(t.ms(), plan);
+    }
 }
 
 impl DStreamOp for KafkaInputDStream {
@@ -690,7 +807,7 @@ impl DStreamOp for KafkaInputDStream {
         self.inner.compact_log(&mut st);
         Some(SourceState::Kafka {
             batch_ms: st.last_batch,
-            offsets: st.current.as_ref().map(|c| {
+            offsets: st.computed.as_ref().or(st.current.as_ref()).map(|c| {
                 c.iter()
                     .map(|((topic, p), o)| (topic.clone(), *p, *o))
                     .collect()
@@ -717,8 +834,10 @@ impl DStreamOp for KafkaInputDStream {
                 .map(|(topic, p, off)| ((topic.clone(), *p), *off))
                 .collect()
         });
+        st.computed = st.current.clone();
         st.last_batch = *batch_ms;
         st.replay.clear();
+        st.planned.clear();
         st.logged.clear();
         if let Some(path) = log {
             let path = PathBuf::from(path);
@@ -736,6 +855,12 @@ impl DStreamOp for KafkaInputDStream {
             }
             st.log_path = Some(path);
         }
+        // New batches are planned after the ones to replay.
+        let replayed: Vec<OffsetRange> = st.replay.values().flatten().cloned().collect();
+        let current = st.current.get_or_insert_with(BTreeMap::new);
+        for r in replayed {
+            current.insert((r.topic.clone(), r.partition), r.until_offset);
+        }
         Ok(())
     }
 
@@ -746,46 +871,38 @@ impl DStreamOp for KafkaInputDStream {
         t: Time,
     ) -> Result<Option<Rdd>, StreamError> {
         let inner = &self.inner;
-        let mut st = inner.lock();
-        if st.sink.is_none() {
-            // Computed without a start (should not happen): warnings go nowhere.
-            st.batch = g.batch;
-        }
-        inner.open_log(&mut st, me);
-        st.replay.retain(|bt, _| *bt >= t.ms());
-        let (ranges, parts) = if let Some(ranges) = st.replay.remove(&t.ms()) {
-            let site = g.site(me).clone();
-            let parts = inner.replay_batch(&mut st, t, &ranges, &site)?;
-            let current = st.current.get_or_insert_with(BTreeMap::new);
-            for r in &ranges {
-                current.insert((r.topic.clone(), r.partition), r.until_offset);
+        let fixed = {
+            let mut st = inner.lock();
+            if st.sink.is_none() {
+                // Computed without a start (should not happen): warnings go nowhere.
+                st.batch = g.batch;
             }
-            (ranges, parts)
-        } else {
-            match inner.new_batch(&mut st, t) {
-                Ok(done) => {
-                    if st.troubled {
-                        st.troubled = false;
-                        st.warner = Warner::default();
-                        inner.info(
-                            &st,
-                            &format!("KafkaUtils: the broker {} answers again", inner.brokers()),
-                        );
-                    }
-                    done
-                }
-                Err(e) => {
-                    inner.disconnect(&mut st);
-                    let msg = format!(
-                        "KafkaUtils: the batch of {t} is empty: {e} (broker {}); the offsets do not move, so the records come in a later batch",
-                        inner.brokers()
-                    );
-                    inner.warn(&mut st, &msg);
-                    (Vec::new(), Vec::new())
-                }
+            inner.open_log(&mut st, me);
+            st.replay.retain(|bt, _| *bt >= t.ms());
+            st.planned.retain(|bt, _| *bt >= t.ms());
+            if let Some(ranges) = st.replay.remove(&t.ms()) {
+                Some(ranges)
+            } else if let Some(planned) = st.planned.remove(&t.ms()) {
+                planned
+            } else {
+                // Not generated by the real clock's JobGenerator: plan it now.
+                inner.plan_or_warn(&mut st, t)
             }
         };
+        let (ranges, parts) = match fixed {
+            Some(mut ranges) => {
+                let parts = inner.read_ranges(t, &mut ranges, g.site(me))?;
+                (ranges, parts)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        let mut st = inner.lock();
+        let computed = st.computed.get_or_insert_with(BTreeMap::new);
+        for r in &ranges {
+            computed.insert((r.topic.clone(), r.partition), r.until_offset);
+        }
         st.last_batch = Some(t.ms());
+        drop(st);
         Ok(Some(
             Rdd::from_partitions(g.sc.clone(), parts).with_offset_ranges(ranges),
         ))

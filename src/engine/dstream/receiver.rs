@@ -24,11 +24,16 @@ pub struct ReceiverEnv {
 }
 
 pub trait ReceiverHandle: Send + Sync {
+    /// Before a recovery recomputes batches: where to report, before `start`.
+    fn attach(&self, _env: &ReceiverEnv) {}
     fn start(&self, env: &ReceiverEnv) -> Result<(), StreamingError>;
     /// Stops collecting; records already received stay for the next batches.
     fn stop(&self);
     /// Whether records were received that no batch has taken yet.
     fn has_pending(&self) -> bool;
+    /// The real clock's JobGenerator generated batch `t` (called before the batch is queued,
+    /// without the engine's locks held). Direct sources fix the batch's input here.
+    fn on_batch_generated(&self, _t: crate::engine::time::Time) {}
 }
 
 /// Sleeps up to `ms`, waking early when `stop` is set.
