@@ -421,54 +421,19 @@ fn a_broker_restarted_mid_stream_loses_nothing() {
         broker.addr()
     );
     let mut child = spawn_centella(&dir, &[], &script);
-    let out_path = dir.join("out.txt");
-    // Read stdout in the background into a file we can poll.
-    let mut pipe = child.stdout.take().expect("stdout");
-    let path = out_path.clone();
-    let reader = std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        let mut all = Vec::new();
-        while let Ok(n) = pipe.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            all.extend_from_slice(&buf[..n]);
-            let _ = std::fs::write(&path, &all);
-        }
-    });
-    let wait_total = |want: u64, secs: u64| {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let out = std::fs::read_to_string(&out_path).unwrap_or_default();
-            if total(&out) >= want || Instant::now() > deadline {
-                return total(&out);
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
+    let live = Live::watch(&mut child);
     // Started at the latest offsets: wait for the first batch before producing.
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !std::fs::read_to_string(&out_path)
-        .unwrap_or_default()
-        .contains("n 0")
-        && Instant::now() < deadline
-    {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    live.wait(15, |out, _| out.contains("n 0"));
     broker.produce("live", &(0..6).map(|i| format!("a{i}")).collect::<Vec<_>>());
-    assert_eq!(wait_total(6, 15), 6, "before the restart");
+    live.wait(15, |out, _| total(out) >= 6);
+    assert_eq!(total(&live.out()), 6, "before the restart");
     broker.stop();
     std::thread::sleep(Duration::from_secs(3));
     broker.restart();
     broker.produce("live", &(0..9).map(|i| format!("b{i}")).collect::<Vec<_>>());
-    let got = wait_total(15, 30);
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = reader.join();
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
+    live.wait(30, |out, _| total(out) >= 15);
+    stop(child);
+    let (got, err) = (total(&live.out()), live.err());
     assert_eq!(
         got, 15,
         "every record exactly once across the restart; stderr:\n{err}"
