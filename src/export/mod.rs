@@ -40,6 +40,7 @@
 
 mod helpers;
 mod translate;
+mod types;
 
 use std::fmt;
 
