@@ -143,3 +143,115 @@ pub fn deps(name: &str) -> &'static [&'static str] {
         _ => &[],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::HELPERS;
+    use std::process::Command;
+
+    /// (Rhai a, Rhai b, Python a, Python b): `a + b` in Rhai against `_add(a, b)` in Python.
+    const PLUS: &[(&str, &str, &str, &str)] = &[
+        ("1", "2", "1", "2"),
+        ("1.5", "2", "1.5", "2"),
+        ("2", "1.5", "2", "1.5"),
+        ("1.5", "1.5", "1.5", "1.5"),
+        (r#""a""#, "1", r#""a""#, "1"),
+        ("1", r#""a""#, "1", r#""a""#),
+        (r#""a""#, "1.5", r#""a""#, "1.5"),
+        (r#""a""#, "1.0", r#""a""#, "1.0"),
+        (r#""a""#, "-2.5", r#""a""#, "-2.5"),
+        (r#""a""#, "1e20", r#""a""#, "1e20"),
+        (r#""a""#, "123456789.125", r#""a""#, "123456789.125"),
+        (r#""a""#, "0.00001", r#""a""#, "0.00001"),
+        (r#""a""#, "1e-15", r#""a""#, "1e-15"),
+        (r#""a""#, "0.0", r#""a""#, "0.0"),
+        ("'c'", r#""d""#, r#""c""#, r#""d""#),
+        (r#""d""#, "'c'", r#""d""#, r#""c""#),
+        (r#""a""#, r#""b""#, r#""a""#, r#""b""#),
+        ("[1]", "[2]", "(1,)", "(2,)"),
+        ("[1, \"x\"]", "[()]", "(1, \"x\")", "(None,)"),
+        (r#""a""#, "()", r#""a""#, "None"),
+        ("()", r#""a""#, "None", r#""a""#),
+        (r#""a""#, "true", r#""a""#, "True"),
+        // A char inside an array prints bare in Rhai ([1, c]); Python has no chars: not here.
+        (r#""a""#, r#"[1, "b", ()]"#, r#""a""#, r#"(1, "b", None)"#),
+        (
+            r#""a""#,
+            "[1.5, 1e20, 0.00001, 2.0]",
+            r#""a""#,
+            "(1.5, 1e20, 0.00001, 2.0)",
+        ),
+        ("[1]", r#""a""#, "(1,)", r#""a""#),
+    ];
+
+    /// `a += b` in Rhai against `_iadd(a, b)`.
+    const PLUS_ASSIGN: &[(&str, &str, &str, &str)] = &[
+        ("1", "2", "1", "2"),
+        ("[1]", "2", "(1,)", "2"),
+        ("[1]", "[2, 3]", "(1,)", "(2, 3)"),
+        ("[1]", r#""s""#, "[1]", r#""s""#),
+        (r#""a""#, "1", r#""a""#, "1"),
+        (r#""a""#, "[1]", r#""a""#, "(1,)"),
+    ];
+
+    fn rhai(code: &str) -> String {
+        let engine = rhai::Engine::new();
+        match engine.eval::<String>(code) {
+            Ok(s) => s,
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// The helpers keep Rhai's meaning: each case's value, as Rhai prints it, and its type.
+    #[test]
+    fn helpers_agree_with_rhai() {
+        let mut py = String::from("import decimal\nimport math\n\n");
+        for (_, code) in HELPERS {
+            py.push_str(code);
+            py.push_str("\n\n");
+        }
+        let mut expected = vec![];
+        for (ra, rb, pa, pb) in PLUS {
+            expected.push(rhai(&format!(
+                "let r = {ra} + {rb}; r.to_string() + \" \" + type_of(r)"
+            )));
+            py.push_str(&format!(
+                "r = _add({pa}, {pb}); print(_str(r) + \" \" + _type_of(r))\n"
+            ));
+        }
+        for (ra, rb, pa, pb) in PLUS_ASSIGN {
+            expected.push(rhai(&format!(
+                "let r = {ra}; r += {rb}; r.to_string() + \" \" + type_of(r)"
+            )));
+            py.push_str(&format!(
+                "r = _iadd({pa}, {pb}); print(_str(r) + \" \" + _type_of(r))\n"
+            ));
+        }
+        let Ok(out) = Command::new("python3").arg("-c").arg(&py).output() else {
+            eprintln!("python3 not found: skipping the comparison of helpers with Rhai");
+            return;
+        };
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let cases: Vec<_> = PLUS
+            .iter()
+            .map(|c| format!("{} + {}", c.0, c.1))
+            .chain(PLUS_ASSIGN.iter().map(|c| format!("{} += {}", c.0, c.1)))
+            .collect();
+        let mut diffs = vec![];
+        for (i, case) in cases.iter().enumerate() {
+            let g = got.get(i).map(String::as_str).unwrap_or("(nothing)");
+            if g != expected[i] {
+                diffs.push(format!("{case}: Rhai {:?}, Python {g:?}", expected[i]));
+            }
+        }
+        assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+    }
+}

@@ -1514,6 +1514,9 @@ impl<'a> Translator<'a> {
         if v.ty == Ty::Str {
             return v;
         }
+        if v.ty == Ty::Int && v.code.parse::<i64>().is_ok() {
+            return Py::atom(py_str(&v.code), Kind::Str);
+        }
         if v.ty == Ty::Int || v.ty == Ty::Time {
             return Py::atom(format!("str({})", v.code), Kind::Str);
         }
@@ -1549,6 +1552,8 @@ impl<'a> Translator<'a> {
                 ty: types::arith(&a.ty, &b.ty),
                 prec: P_POW,
             },
+            // A float on either side: Rhai divides as Python's / does.
+            "/" if a.ty == Ty::Float || b.ty == Ty::Float => bin(&a, &b, "/", P_MUL, Ty::Float),
             "/" | "%" => {
                 let h = if op == "/" { "_div" } else { "_mod" };
                 self.need_helper(h);
