@@ -26,16 +26,30 @@
 //! - In-place string methods used as statements rebind: `s.replace(a, b);` is
 //!   `s = s.replace(a, b)`.
 //! - `/` and `%` keep Rhai's integer semantics through `_div` / `_mod`.
-//! - `+` with a side known to be a string concatenates Rhai's way (`"n " + _str(x)`). Types are
-//!   only known locally (literals, string methods, interpolation): `a + b` where neither side is
-//!   known to be a string stays `a + b` and raises on str + int in Python.
+//! - `+` keeps Rhai's meaning (`"n=" + 1` is `"n=1"`, `1 + "a"` is `"1a"`, arrays concatenate).
+//!   Types are inferred (`types.rs`): from literals, `let`, string methods, `len()`, arithmetic,
+//!   and along the DStream chain (queueStream / parallelize data, `socketTextStream` and
+//!   `textFileStream` lines, then each operation: `map(|w| [w, 1])` makes (str, int) pairs, so
+//!   `reduceByKey(|a, b| a + b)` gets ints; arrays pushed into a variable give its elements).
+//!   Known numbers, strings or tuples: Python's `+`; a known string on one side: `"n=" + str(x)`
+//!   (`_str` for floats and the rest, Rhai's `to_string`); otherwise `_add(a, b)`, and
+//!   `_iadd` for `+=` (which also appends a non-array to an array). Nothing is guessed: a
+//!   variable that ever holds values of two types is unknown everywhere (the translation runs
+//!   again until no variable changes type). Chars are Python strings; `/` with a float is `/`.
+//! - `switch` is read back from the source (Rhai keeps only hashes of its case values), checked
+//!   against the AST by compiling the values read into a switch of their own, and becomes an
+//!   `if` / `elif` / `else` chain as a statement, a conditional expression as a value (a
+//!   closure's body included), or a local `def` with returns when its cases have statements.
+//!   Cases are tested in source order with Rhai's typed matching (`x == 1` for a known int,
+//!   `type(x) is int and x == 1` otherwise; `1..5` is `1 <= x < 5`; `a | b` is `x in (a, b)`;
+//!   `if` conditions are and'ed). Case values must be literals or integer ranges.
 //! - PySpark's call shapes: `reduceByKeyAndWindow(f, win[, slide])` is `(f, None, win[,
 //!   slide])`; `groupByKey`, `groupByKeyAndWindow` and `cogroup` values become lists (as
 //!   centella prints them); `ssc.union([a, b, c])` is `a.union(b).union(c)`, because PySpark's
 //!   `ssc.union` refuses streams with different serializers; `mapPartitions` closures get a
 //!   list; `countByKey` / `countByValue` maps are keyed by the printed key, as in centella.
 //!
-//! Anything else (switch, try/catch, `ssc.tick`, object maps, unknown methods, ...) is an
+//! Anything else (try/catch, `do`, `ssc.tick`, object maps, unknown methods, ...) is an
 //! [`ExportError`] naming the construct and its `file:line:col`, never guessed Python.
 
 mod helpers;
