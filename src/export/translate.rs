@@ -167,6 +167,17 @@ const RESERVED: &[&str] = &[
     "main", "build", "dict", "set", "iter", "next", "id", "input", "object", "sorted",
 ];
 
+/// The translation's state before a closure is translated, to translate it again.
+struct Snapshot {
+    pre: usize,
+    counter: usize,
+    helpers: BTreeSet<&'static str>,
+    widen: HashSet<String>,
+    pushed: HashMap<String, Ty>,
+    used_comments: HashSet<usize>,
+    uses: (bool, bool),
+}
+
 /// What `main()` does after `ssc.start()`, from the script's statements after its start.
 #[derive(Default)]
 struct AfterStart {
@@ -189,6 +200,8 @@ pub struct Translator<'a> {
     elems: HashMap<String, Ty>,
     /// The elements' types this pass saw going into the mutated arrays.
     pushed: HashMap<String, Ty>,
+    /// For each closure def being translated, the join of the types it returns.
+    returns: Vec<Option<Ty>>,
     /// Script function bodies, extracted once (params, top-level statements).
     bodies: HashMap<String, (Vec<String>, Vec<Stmt>)>,
     script_fns: HashSet<String>,
@@ -360,6 +373,32 @@ fn flatten_chain(e: &Expr) -> Option<(&Expr, Vec<(bool, &Expr)>)> {
     }
 }
 
+/// Whether a block always ends in a return (a value, `return` or `throw`), as the translation
+/// of a function body writes it; otherwise Python may fall off its end and return None.
+fn always_returns(stmts: &[Stmt]) -> bool {
+    let last = stmts
+        .iter()
+        .rev()
+        .find(|s| !matches!(s, Stmt::Share(..) | Stmt::Noop(..)));
+    match last {
+        Some(Stmt::Expr(e)) => match e.as_ref() {
+            Expr::Stmt(b) if closure_of(e).is_none() => always_returns(b.statements()),
+            Expr::Dot(d, _, _) => !matches!(&d.rhs,
+                Expr::MethodCall(fc, _) if MUTATING.contains(&fc.name.as_str())
+                    || IN_PLACE_STR.iter().any(|(r, _)| *r == fc.name.as_str())),
+            _ => true,
+        },
+        Some(Stmt::FnCall(..) | Stmt::Return(..)) => true,
+        Some(Stmt::If(fc, _)) => {
+            !fc.branch.is_empty()
+                && always_returns(fc.body.statements())
+                && always_returns(fc.branch.statements())
+        }
+        Some(Stmt::Block(b)) => always_returns(b.statements()),
+        _ => false,
+    }
+}
+
 fn collect_mutated(stmts: &[Stmt], out: &mut HashSet<String>) {
     for s in stmts {
         s.walk(&mut Vec::new(), &mut |path: &[ASTNode]| {
@@ -453,6 +492,7 @@ impl<'a> Translator<'a> {
             widen: HashSet::new(),
             elems,
             pushed: HashMap::new(),
+            returns: vec![],
             bodies: HashMap::new(),
             script_fns: HashSet::new(),
             mutated: HashSet::new(),
@@ -825,6 +865,16 @@ impl<'a> Translator<'a> {
         }
     }
 
+    /// A def being translated returns a value of type `t`.
+    fn note_return(&mut self, t: &Ty) {
+        if let Some(top) = self.returns.last_mut() {
+            *top = Some(match top.take() {
+                None => t.clone(),
+                Some(old) => types::join(&old, t),
+            });
+        }
+    }
+
     /// An element of type `t` goes into the array in the variable whose Python name is `code`
     /// (when it is one of the mutated arrays, whose elements' type the next pass assumes).
     fn pushed_into(&mut self, code: &str, t: Ty) {
@@ -1091,12 +1141,14 @@ impl<'a> Translator<'a> {
                         return self.block(&stmts, indent, true, out);
                     }
                     let py = self.expr(e)?;
+                    self.note_return(&py.ty);
                     lines.push(format!("{pad}return {}{marker}", py.code));
                 } else {
                     let py = self.expr(e)?;
                     let unit_call = matches!(e.as_ref(), Expr::Dot(d, _, _)
                         if matches!(&d.rhs, Expr::MethodCall(fc, _) if MUTATING.contains(&fc.name.as_str())));
                     if ret && !unit_call {
+                        self.note_return(&py.ty);
                         lines.push(format!("{pad}return {}{marker}", py.code));
                     } else {
                         lines.push(format!("{pad}{}{marker}", py.code));
@@ -1106,6 +1158,7 @@ impl<'a> Translator<'a> {
             Stmt::FnCall(fc, pos) => {
                 let py = self.fn_call(fc, *pos)?;
                 if ret {
+                    self.note_return(&py.ty);
                     lines.push(format!("{pad}return {}{marker}", py.code));
                 } else {
                     lines.push(format!("{pad}{}{marker}", py.code));
@@ -1113,23 +1166,18 @@ impl<'a> Translator<'a> {
             }
             Stmt::If(fc, _) => {
                 let cond = self.cond(&fc.expr)?;
+                let (then_scope, else_scope) = self.narrowing(&fc.expr);
                 lines.push(format!("{pad}if {}:{marker}", cond));
                 let body = fc.body.statements().to_vec();
-                self.block(&body, indent + 1, ret, &mut lines)?;
+                self.scopes.push(then_scope);
+                let r = self.block(&body, indent + 1, ret, &mut lines);
+                self.scopes.pop();
+                r?;
                 let branch = fc.branch.statements().to_vec();
-                if !branch.is_empty() {
-                    if let [Stmt::If(..)] = branch.as_slice() {
-                        let mut sub = vec![];
-                        self.stmt(&branch[0], indent, ret, &mut sub, false)?;
-                        if let Some(first) = sub.first_mut() {
-                            *first = format!("{pad}el{}", first.trim_start());
-                        }
-                        lines.extend(sub);
-                    } else {
-                        lines.push(format!("{pad}else:"));
-                        self.block(&branch, indent + 1, ret, &mut lines)?;
-                    }
-                }
+                self.scopes.push(else_scope);
+                let r = self.if_branch(&branch, indent, ret, &mut lines);
+                self.scopes.pop();
+                r?;
             }
             Stmt::For(x, _) => {
                 let (var, counter, fc) = (&x.0, &x.1, &x.2);
@@ -1175,8 +1223,17 @@ impl<'a> Translator<'a> {
             }
             Stmt::Return(value, flags, pos) => {
                 let v = match value {
-                    Some(e) => Some(self.expr(e)?.code),
-                    None => None,
+                    Some(e) => {
+                        let py = self.expr(e)?;
+                        if !flags.intersects(ASTFlags::BREAK) {
+                            self.note_return(&py.ty);
+                        }
+                        Some(py.code)
+                    }
+                    None => {
+                        self.note_return(&Ty::Unit);
+                        None
+                    }
                 };
                 if flags.intersects(ASTFlags::BREAK) {
                     let v = v.ok_or_else(|| self.err(*pos, "throw without a value"))?;
@@ -1213,6 +1270,62 @@ impl<'a> Translator<'a> {
         out.extend(hoisted.into_iter().map(|l| format!("{pad}{l}")));
         out.extend(lines);
         Ok(())
+    }
+
+    /// The `else` of an `if` statement: `elif` for an `else if`.
+    fn if_branch(
+        &mut self,
+        branch: &[Stmt],
+        indent: usize,
+        ret: bool,
+        lines: &mut Vec<String>,
+    ) -> R<()> {
+        let pad = "    ".repeat(indent);
+        if branch.is_empty() {
+            return Ok(());
+        }
+        if let [Stmt::If(..)] = branch {
+            let mut sub = vec![];
+            self.stmt(&branch[0], indent, ret, &mut sub, false)?;
+            if let Some(first) = sub.first_mut() {
+                *first = format!("{pad}el{}", first.trim_start());
+            }
+            lines.extend(sub);
+        } else {
+            lines.push(format!("{pad}else:"));
+            self.block(branch, indent + 1, ret, lines)?;
+        }
+        Ok(())
+    }
+
+    /// Scopes for the two branches of `if x == () {..} else {..}` (or `!=`): where `x` is not
+    /// `()`, its type without `()`.
+    fn narrowing(&self, cond: &Expr) -> (HashMap<String, Ty>, HashMap<String, Ty>) {
+        let none = (HashMap::new(), HashMap::new());
+        let Expr::FnCall(fc, _) = cond else {
+            return none;
+        };
+        let negated = match fc.name.as_str() {
+            "==" => false,
+            "!=" => true,
+            _ => return none,
+        };
+        let var = match fc.args.as_slice() {
+            [Expr::Variable(v, _, _), Expr::Unit(_)] | [Expr::Unit(_), Expr::Variable(v, _, _)] => {
+                v.1.to_string()
+            }
+            _ => return none,
+        };
+        let t = self.ty_of(&var);
+        if !matches!(t, Ty::Opt(_) | Ty::Unit) || self.widened.contains(&var) {
+            return none;
+        }
+        let narrowed: HashMap<String, Ty> = [(var, t.without_unit())].into_iter().collect();
+        if negated {
+            (narrowed, HashMap::new())
+        } else {
+            (HashMap::new(), narrowed)
+        }
     }
 
     fn same_line_comment(&mut self, line: usize) -> String {
@@ -1426,8 +1539,15 @@ impl<'a> Translator<'a> {
                         match (body, branch) {
                             ([Stmt::Expr(a)], [Stmt::Expr(b)]) => {
                                 let c = self.expr(&fc.expr)?;
-                                let a = self.expr(a)?;
-                                let b = self.expr(b)?;
+                                let (then_scope, else_scope) = self.narrowing(&fc.expr);
+                                self.scopes.push(then_scope);
+                                let a = self.expr(a);
+                                self.scopes.pop();
+                                let a = a?;
+                                self.scopes.push(else_scope);
+                                let b = self.expr(b);
+                                self.scopes.pop();
+                                let b = b?;
                                 Py {
                                     code: format!("{} if {} else {}", a.at(P_OR), c.at(P_OR), b.at(P_LAMBDA)),
                                     ty: types::join(&a.ty, &b.ty),
@@ -1935,14 +2055,22 @@ impl<'a> Translator<'a> {
             }
         }
         self.scopes.push(scope);
+        self.returns.push(None);
         let r = self.block(&real, 1, true, &mut lines);
+        let returned = self.returns.pop().flatten();
         self.scopes.pop();
         r?;
+        // What the def returns: its returns' types, and () if it can end without one.
+        let ret_ty = match returned {
+            Some(t) if always_returns(&real) => t,
+            Some(t) => types::join(&t, &Ty::Unit),
+            None => Ty::Unit,
+        };
         match self.pre.last_mut() {
             Some(p) => p.extend(lines),
             None => return Err(self.err(pos, "a multi-statement closure outside a statement")),
         }
-        Ok(wrap(self, def_name, Ty::Unknown))
+        Ok(wrap(self, def_name, ret_ty))
     }
 
     /// A one-expression closure whose expression is an in-place method cannot be a lambda.
@@ -2269,11 +2397,14 @@ impl<'a> Translator<'a> {
             .map(|a| self.records_of_arg(a))
             .collect();
         let mut v = vec![];
-        let mut tys = vec![];
+        let mut tys: Vec<Ty> = vec![];
         for (i, a) in args.iter().enumerate() {
             let py = if closure_of(a).is_some() {
                 let params = types::closure_params(name, i, rec, &others);
-                self.closure_arg(a, &params, listed)?
+                match self.assumed_params(name, i, rec, &tys, args) {
+                    Some(assumed) => self.closure_assuming(a, &params, &assumed, listed)?,
+                    None => self.closure_arg(a, &params, listed)?,
+                }
             } else {
                 self.expr(a)?
             };
@@ -2285,6 +2416,107 @@ impl<'a> Translator<'a> {
             });
         }
         Ok((v, tys))
+    }
+
+    /// Parameter types that hold if the closure returns its accumulator's type: the state of
+    /// `updateStateByKey` (what the function returns, or () at first), the combiner of
+    /// `combineByKey` (what `createCombiner` returns). `prev` are the earlier arguments' types.
+    fn assumed_params(
+        &self,
+        name: &str,
+        i: usize,
+        rec: &Ty,
+        prev: &[Ty],
+        args: &[Expr],
+    ) -> Option<(Vec<Ty>, Ty)> {
+        let (_, v) = rec.pair();
+        match (name, i) {
+            ("combineByKey", 1 | 2) => {
+                let c = prev.first()?.returns();
+                let params = if i == 1 {
+                    vec![c.clone(), v]
+                } else {
+                    vec![c.clone(), c.clone()]
+                };
+                Some((params, c))
+            }
+            ("updateStateByKey", 0) => {
+                // The initial states (an RDD of pairs after numPartitions) are states too.
+                let mut initial = Ty::Never;
+                for a in args.iter().skip(1) {
+                    if !matches!(a, Expr::IntegerConstant(..)) {
+                        initial = types::join(&initial, &self.records_of_arg(a).pair().1);
+                    }
+                }
+                Some((vec![Ty::List(Box::new(v)), initial], Ty::Unknown))
+            }
+            _ => None,
+        }
+    }
+
+    /// Translates a closure assuming `assumed.0` as its parameters' types, and keeps that if
+    /// it then returns the accumulator type `assumed.1` (for a state: the type, or ()); else
+    /// translates it again with `params`, what is known for sure.
+    fn closure_assuming(
+        &mut self,
+        a: &Expr,
+        params: &[Ty],
+        assumed: &(Vec<Ty>, Ty),
+        listed: bool,
+    ) -> R<Py> {
+        let (mut tys, acc) = assumed.clone();
+        let snap = self.snapshot();
+        if acc == Ty::Unknown {
+            // A state: its type is the least fixpoint of what the function returns (other
+            // than ()) given a state of that type or (), starting from the initial states.
+            let mut state = tys.last().cloned().unwrap_or(Ty::Never);
+            for _ in 0..4 {
+                if let Some(last) = tys.last_mut() {
+                    *last = types::join(&state, &Ty::Unit);
+                }
+                let py = self.closure_arg(a, &tys, listed)?;
+                let next = types::join(&state, &py.ty.returns().without_unit());
+                if next == state {
+                    return Ok(py);
+                }
+                self.restore(&snap);
+                if matches!(next, Ty::Unknown) {
+                    break;
+                }
+                state = next;
+            }
+            return self.closure_arg(a, params, listed);
+        }
+        let py = self.closure_arg(a, &tys, listed)?;
+        if py.ty.returns() == acc {
+            return Ok(py);
+        }
+        self.restore(&snap);
+        self.closure_arg(a, params, listed)
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            pre: self.pre.last().map(Vec::len).unwrap_or(0),
+            counter: self.counter,
+            helpers: self.helpers.clone(),
+            widen: self.widen.clone(),
+            pushed: self.pushed.clone(),
+            used_comments: self.used_comments.clone(),
+            uses: (self.uses_time, self.uses_math),
+        }
+    }
+
+    fn restore(&mut self, s: &Snapshot) {
+        if let Some(p) = self.pre.last_mut() {
+            p.truncate(s.pre);
+        }
+        self.counter = s.counter;
+        self.helpers = s.helpers.clone();
+        self.widen = s.widen.clone();
+        self.pushed = s.pushed.clone();
+        self.used_comments = s.used_comments.clone();
+        (self.uses_time, self.uses_math) = s.uses;
     }
 
     fn dstream_method(

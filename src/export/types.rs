@@ -38,6 +38,8 @@ pub enum Ty {
     Str,
     Bool,
     Unit,
+    /// A value of a type, or `()` (None): what `if x == () { ... } else { x }` sees as `x`.
+    Opt(Box<Ty>),
     Time,
     /// A Python tuple (an array literal), with its elements' types.
     Tuple(Vec<Ty>),
@@ -69,7 +71,7 @@ impl Ty {
             Ty::Int | Ty::Float | Ty::Num => Kind::Num,
             Ty::Time => Kind::Time,
             Ty::Tuple(_) | Ty::TupleOf(_) | Ty::List(_) | Ty::Array => Kind::Array,
-            Ty::Unknown | Ty::Never | Ty::Bool | Ty::Unit | Ty::Fn(_) => Kind::Unknown,
+            Ty::Unknown | Ty::Never | Ty::Bool | Ty::Unit | Ty::Opt(_) | Ty::Fn(_) => Kind::Unknown,
         }
     }
 
@@ -152,11 +154,35 @@ fn pair(k: Ty, v: Ty) -> Ty {
     Ty::Tuple(vec![k, v])
 }
 
+fn opt(t: Ty) -> Ty {
+    match t {
+        Ty::Unknown => Ty::Unknown,
+        Ty::Unit | Ty::Opt(_) => t,
+        t => Ty::Opt(Box::new(t)),
+    }
+}
+
+impl Ty {
+    /// The type without `()`: of `x` where `x != ()`.
+    pub fn without_unit(&self) -> Ty {
+        match self {
+            Ty::Opt(t) => (**t).clone(),
+            Ty::Unit => Ty::Never,
+            t => t.clone(),
+        }
+    }
+}
+
 /// The type of a value that is either an `a` or a `b`.
 pub fn join(a: &Ty, b: &Ty) -> Ty {
     match (a, b) {
         _ if a == b => a.clone(),
         (Ty::Never, t) | (t, Ty::Never) => t.clone(),
+        (Ty::Unknown, _) | (_, Ty::Unknown) => Ty::Unknown,
+        (Ty::Unit, Ty::Opt(t)) | (Ty::Opt(t), Ty::Unit) => Ty::Opt(t.clone()),
+        (Ty::Unit, t) | (t, Ty::Unit) => opt(t.clone()),
+        (Ty::Opt(x), Ty::Opt(y)) => opt(join(x, y)),
+        (Ty::Opt(x), t) | (t, Ty::Opt(x)) => opt(join(x, t)),
         _ if a.is_num() && b.is_num() => Ty::Num,
         (Ty::Tuple(x), Ty::Tuple(y)) if x.len() == y.len() => {
             Ty::Tuple(x.iter().zip(y).map(|(a, b)| join(a, b)).collect())
@@ -280,7 +306,20 @@ pub fn records_after(method: &str, rec: &Ty, args: &[Ty]) -> Ty {
             Ty::Tuple(vec![Ty::List(Box::new(v)), Ty::List(Box::new(v2))]),
         ),
         "cartesian" => pair(rec.clone(), arg(0)),
-        // Outer joins, state and combiners: values may be None or anything.
+        // The states are what the function returned (other than ()), or the initial ones.
+        "updateStateByKey" => {
+            let mut state = ret(0).without_unit();
+            for a in args.iter().skip(1) {
+                match a {
+                    Ty::Int => {}
+                    t => state = join(&state, &t.pair().1),
+                }
+            }
+            pair(k, state)
+        }
+        // The combiners come from one of the three functions.
+        "combineByKey" => pair(k, join(&join(&ret(0), &ret(1)), &ret(2))),
+        // Outer joins: values may be None or anything.
         _ => Ty::Unknown,
     }
 }
