@@ -1,6 +1,9 @@
 //! The AST walk behind `centella export` (the rules are documented in `mod.rs`).
 
+mod infer;
 mod switch;
+
+use infer::{Assumed, Seen};
 
 use super::ExportError;
 use super::helpers::HELPERS;
@@ -167,17 +170,6 @@ const RESERVED: &[&str] = &[
     "main", "build", "dict", "set", "iter", "next", "id", "input", "object", "sorted",
 ];
 
-/// The translation's state before a closure is translated, to translate it again.
-struct Snapshot {
-    pre: usize,
-    counter: usize,
-    helpers: BTreeSet<&'static str>,
-    widen: HashSet<String>,
-    pushed: HashMap<String, Ty>,
-    used_comments: HashSet<usize>,
-    uses: (bool, bool),
-}
-
 /// What `main()` does after `ssc.start()`, from the script's statements after its start.
 #[derive(Default)]
 struct AfterStart {
@@ -192,14 +184,12 @@ pub struct Translator<'a> {
     source: &'a str,
     lines: Vec<&'a str>,
     ast: AST,
-    /// Variables whose type is not one type (from the previous pass): always unknown.
-    widened: HashSet<String>,
-    /// Variables this pass found taking values of different types.
-    widen: HashSet<String>,
-    /// The elements' types of the mutated arrays, as the previous pass saw them pushed.
-    elems: HashMap<String, Ty>,
-    /// The elements' types this pass saw going into the mutated arrays.
-    pushed: HashMap<String, Ty>,
+    /// What this pass assumes of types (what the previous ones saw).
+    assumed: Assumed,
+    /// What this pass sees.
+    seen: Seen,
+    /// Script functions used as values (`Fn("name")`): their callers are not all known.
+    escaping: HashSet<String>,
     /// For each closure def being translated, the join of the types it returns.
     returns: Vec<Option<Ty>>,
     /// Script function bodies, extracted once (params, top-level statements).
@@ -444,34 +434,9 @@ impl<'a> Translator<'a> {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| file.to_string());
-        // Types are inferred in one pass; a variable found to take values of different types
-        // is unknown in the next pass (closures may have been translated before the
-        // assignment that changes it). Each pass only adds names, so this ends.
-        // Likewise, a mutated array's elements are assumed to be of the type the previous
-        // pass saw pushed into it, until that agrees with what is pushed (or, after a few
-        // passes, nothing is assumed).
-        let mut widened = HashSet::new();
-        let mut elems = HashMap::new();
-        let mut passes = 0;
-        loop {
-            passes += 1;
-            let mut t = Translator::new(
-                file,
-                source,
-                &short,
-                ast.clone(),
-                widened.clone(),
-                elems.clone(),
-            );
-            let py = t.program()?;
-            let before = widened.len();
-            widened.extend(t.widen);
-            let stable = t.pushed == elems || passes > 8;
-            if widened.len() == before && stable {
-                return Ok(py);
-            }
-            elems = if passes > 6 { HashMap::new() } else { t.pushed };
-        }
+        infer::fixpoint(|assumed| {
+            Translator::new(file, source, &short, ast.clone(), assumed).program_typed()
+        })
     }
 
     fn new(
@@ -479,8 +444,7 @@ impl<'a> Translator<'a> {
         source: &'a str,
         short: &str,
         ast: AST,
-        widened: HashSet<String>,
-        elems: HashMap<String, Ty>,
+        assumed: Assumed,
     ) -> Translator<'a> {
         Translator {
             file,
@@ -488,13 +452,12 @@ impl<'a> Translator<'a> {
             source,
             lines: source.lines().collect(),
             ast,
-            widened,
-            widen: HashSet::new(),
-            elems,
-            pushed: HashMap::new(),
+            assumed,
+            seen: Seen::default(),
             returns: vec![],
             bodies: HashMap::new(),
             script_fns: HashSet::new(),
+            escaping: HashSet::new(),
             mutated: HashSet::new(),
             helpers: BTreeSet::new(),
             uses_time: false,
@@ -508,6 +471,12 @@ impl<'a> Translator<'a> {
             counter: 0,
             used_comments: HashSet::new(),
         }
+    }
+
+    /// Translates the program, with what this pass saw of types.
+    fn program_typed(mut self) -> R<(String, Seen)> {
+        let py = self.program()?;
+        Ok((py, self.seen))
     }
 
     fn err(&self, pos: Position, message: impl Into<String>) -> ExportError {
@@ -547,6 +516,18 @@ impl<'a> Translator<'a> {
         for (_, name, _) in &fns {
             self.script_fns.insert(name.clone());
         }
+        // Functions used as values: not every call is seen.
+        let mut escaping = HashSet::new();
+        self.ast.walk(&mut |path: &[ASTNode]| {
+            if let Some(ASTNode::Expr(Expr::FnCall(fc, _))) = path.last()
+                && fc.name.as_str() == "Fn"
+                && let Some(Expr::StringConstant(s, _)) = fc.args.first()
+            {
+                escaping.insert(s.to_string());
+            }
+            true
+        });
+        self.escaping = escaping;
         let statements: Vec<Stmt> = self.ast.statements().to_vec();
         // Which arrays are mutated: the top level's and the closures' (they capture the top
         // level's variables); each script fn gets its own set while it is translated.
@@ -841,71 +822,6 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// Binds `name` in the innermost scope. A variable that is ever given a value of another
-    /// type is unknown everywhere: this pass records it and `run` translates again.
-    fn set_ty(&mut self, name: &str, t: Ty) {
-        let t = if self.widened.contains(name) && !matches!(t.kind(), Kind::Ssc | Kind::Sc) {
-            // Streams, RDDs and contexts keep their kind: only value types are widened.
-            match t {
-                Ty::DStream(_) => Ty::DStream(Box::new(Ty::Unknown)),
-                Ty::Rdd(_) => Ty::Rdd(Box::new(Ty::Unknown)),
-                Ty::RddList | Ty::Time => t,
-                _ => Ty::Unknown,
-            }
-        } else {
-            t
-        };
-        if let Some(s) = self.scopes.last_mut() {
-            if let Some(old) = s.get(name)
-                && *old != t
-            {
-                self.widen.insert(name.to_string());
-            }
-            s.insert(name.to_string(), t);
-        }
-    }
-
-    /// A def being translated returns a value of type `t`.
-    fn note_return(&mut self, t: &Ty) {
-        if let Some(top) = self.returns.last_mut() {
-            *top = Some(match top.take() {
-                None => t.clone(),
-                Some(old) => types::join(&old, t),
-            });
-        }
-    }
-
-    /// An element of type `t` goes into the array in the variable whose Python name is `code`
-    /// (when it is one of the mutated arrays, whose elements' type the next pass assumes).
-    fn pushed_into(&mut self, code: &str, t: Ty) {
-        let Some(name) = self
-            .mutated
-            .iter()
-            .find(|n| self.var_name(n) == code)
-            .cloned()
-        else {
-            return;
-        };
-        let joined = match self.pushed.get(&name) {
-            Some(old) => types::join(old, &t),
-            None => t,
-        };
-        self.pushed.insert(name, joined);
-    }
-
-    /// The elements' type assumed for a mutated array (what the previous pass saw pushed).
-    fn assumed_elems(&self, name: &str) -> Ty {
-        self.elems.get(name).cloned().unwrap_or(Ty::Unknown)
-    }
-
-    /// `name` is assigned a value of type `t`: if that is not the type it was bound with, it
-    /// is unknown (from the next pass on).
-    fn assigned(&mut self, name: &str, t: &Ty) {
-        if self.ty_of(name) != *t && !self.widened.contains(name) {
-            self.widen.insert(name.to_string());
-        }
-    }
-
     fn script_fn(&mut self, name: &str, line: usize) -> R<Vec<String>> {
         let (params, body) = self.body_of(name);
         let mut own = HashSet::new();
@@ -930,8 +846,8 @@ impl<'a> Translator<'a> {
             pnames.join(", "),
             self.marker(line)
         )];
-        self.scopes.push(HashMap::new());
-        for p in params {
+        let mut scope = HashMap::new();
+        for (i, p) in params.iter().enumerate() {
             if self.mutated.contains(p) {
                 // Rhai passes arrays by value: the caller's array must not change.
                 out.push(format!(
@@ -939,9 +855,20 @@ impl<'a> Translator<'a> {
                     self.var_name(p)
                 ));
             }
+            scope.insert(p.clone(), self.param_ty(name, i, p));
         }
-        self.block(body, 1, true, &mut out)?;
+        self.scopes.push(scope);
+        self.returns.push(None);
+        let r = self.block(body, 1, true, &mut out);
+        let returned = self.returns.pop().flatten();
         self.scopes.pop();
+        r?;
+        let ret = match returned {
+            Some(t) if always_returns(body) => t,
+            Some(t) => types::join(&t, &Ty::Unit),
+            None => Ty::Unit,
+        };
+        self.seen.rets.insert(name.to_string(), ret);
         Ok(out)
     }
 
@@ -1296,36 +1223,6 @@ impl<'a> Translator<'a> {
             self.block(branch, indent + 1, ret, lines)?;
         }
         Ok(())
-    }
-
-    /// Scopes for the two branches of `if x == () {..} else {..}` (or `!=`): where `x` is not
-    /// `()`, its type without `()`.
-    fn narrowing(&self, cond: &Expr) -> (HashMap<String, Ty>, HashMap<String, Ty>) {
-        let none = (HashMap::new(), HashMap::new());
-        let Expr::FnCall(fc, _) = cond else {
-            return none;
-        };
-        let negated = match fc.name.as_str() {
-            "==" => false,
-            "!=" => true,
-            _ => return none,
-        };
-        let var = match fc.args.as_slice() {
-            [Expr::Variable(v, _, _), Expr::Unit(_)] | [Expr::Unit(_), Expr::Variable(v, _, _)] => {
-                v.1.to_string()
-            }
-            _ => return none,
-        };
-        let t = self.ty_of(&var);
-        if !matches!(t, Ty::Opt(_) | Ty::Unit) || self.widened.contains(&var) {
-            return none;
-        }
-        let narrowed: HashMap<String, Ty> = [(var, t.without_unit())].into_iter().collect();
-        if negated {
-            (narrowed, HashMap::new())
-        } else {
-            (HashMap::new(), narrowed)
-        }
     }
 
     fn same_line_comment(&mut self, line: usize) -> String {
@@ -1861,11 +1758,15 @@ impl<'a> Translator<'a> {
                 ));
             }
             _ if self.script_fns.contains(name) => {
-                let args = self.args(&fc.args)?;
-                Py::atom(
-                    format!("{}({})", self.var_name(name), args.join(", ")),
-                    Kind::Unknown,
-                )
+                let mut a = vec![];
+                let mut tys = vec![];
+                for x in fc.args.iter() {
+                    let py = self.expr(x)?;
+                    a.push(py.code);
+                    tys.push(py.ty);
+                }
+                let ty = self.called(name, tys);
+                Py::typed(format!("{}({})", self.var_name(name), a.join(", ")), ty)
             }
             _ => {
                 return Err(self.err(
@@ -1962,7 +1863,7 @@ impl<'a> Translator<'a> {
             };
             let t = if own_mutated.contains(p) {
                 Ty::of_kind(t.kind())
-            } else if self.widened.contains(p) {
+            } else if self.assumed.widened.contains(p) {
                 Ty::of_kind(match t.kind() {
                     k @ (Kind::Rdd | Kind::RddList | Kind::Time) => k,
                     _ => Kind::Unknown,
@@ -2094,10 +1995,16 @@ impl<'a> Translator<'a> {
         // A script function called with method syntax: x.f(a) is f(x, a).
         if self.script_fns.contains(name) {
             let mut a = vec![recv.code.clone()];
-            a.extend(self.args(args)?);
-            return Ok(Py::atom(
+            let mut tys = vec![recv.ty.clone()];
+            for x in args {
+                let py = self.expr(x)?;
+                a.push(py.code);
+                tys.push(py.ty);
+            }
+            let ty = self.called(name, tys);
+            return Ok(Py::typed(
                 format!("{}({})", self.var_name(name), a.join(", ")),
-                Kind::Unknown,
+                ty,
             ));
         }
         match recv.kind() {
@@ -2416,107 +2323,6 @@ impl<'a> Translator<'a> {
             });
         }
         Ok((v, tys))
-    }
-
-    /// Parameter types that hold if the closure returns its accumulator's type: the state of
-    /// `updateStateByKey` (what the function returns, or () at first), the combiner of
-    /// `combineByKey` (what `createCombiner` returns). `prev` are the earlier arguments' types.
-    fn assumed_params(
-        &self,
-        name: &str,
-        i: usize,
-        rec: &Ty,
-        prev: &[Ty],
-        args: &[Expr],
-    ) -> Option<(Vec<Ty>, Ty)> {
-        let (_, v) = rec.pair();
-        match (name, i) {
-            ("combineByKey", 1 | 2) => {
-                let c = prev.first()?.returns();
-                let params = if i == 1 {
-                    vec![c.clone(), v]
-                } else {
-                    vec![c.clone(), c.clone()]
-                };
-                Some((params, c))
-            }
-            ("updateStateByKey", 0) => {
-                // The initial states (an RDD of pairs after numPartitions) are states too.
-                let mut initial = Ty::Never;
-                for a in args.iter().skip(1) {
-                    if !matches!(a, Expr::IntegerConstant(..)) {
-                        initial = types::join(&initial, &self.records_of_arg(a).pair().1);
-                    }
-                }
-                Some((vec![Ty::List(Box::new(v)), initial], Ty::Unknown))
-            }
-            _ => None,
-        }
-    }
-
-    /// Translates a closure assuming `assumed.0` as its parameters' types, and keeps that if
-    /// it then returns the accumulator type `assumed.1` (for a state: the type, or ()); else
-    /// translates it again with `params`, what is known for sure.
-    fn closure_assuming(
-        &mut self,
-        a: &Expr,
-        params: &[Ty],
-        assumed: &(Vec<Ty>, Ty),
-        listed: bool,
-    ) -> R<Py> {
-        let (mut tys, acc) = assumed.clone();
-        let snap = self.snapshot();
-        if acc == Ty::Unknown {
-            // A state: its type is the least fixpoint of what the function returns (other
-            // than ()) given a state of that type or (), starting from the initial states.
-            let mut state = tys.last().cloned().unwrap_or(Ty::Never);
-            for _ in 0..4 {
-                if let Some(last) = tys.last_mut() {
-                    *last = types::join(&state, &Ty::Unit);
-                }
-                let py = self.closure_arg(a, &tys, listed)?;
-                let next = types::join(&state, &py.ty.returns().without_unit());
-                if next == state {
-                    return Ok(py);
-                }
-                self.restore(&snap);
-                if matches!(next, Ty::Unknown) {
-                    break;
-                }
-                state = next;
-            }
-            return self.closure_arg(a, params, listed);
-        }
-        let py = self.closure_arg(a, &tys, listed)?;
-        if py.ty.returns() == acc {
-            return Ok(py);
-        }
-        self.restore(&snap);
-        self.closure_arg(a, params, listed)
-    }
-
-    fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            pre: self.pre.last().map(Vec::len).unwrap_or(0),
-            counter: self.counter,
-            helpers: self.helpers.clone(),
-            widen: self.widen.clone(),
-            pushed: self.pushed.clone(),
-            used_comments: self.used_comments.clone(),
-            uses: (self.uses_time, self.uses_math),
-        }
-    }
-
-    fn restore(&mut self, s: &Snapshot) {
-        if let Some(p) = self.pre.last_mut() {
-            p.truncate(s.pre);
-        }
-        self.counter = s.counter;
-        self.helpers = s.helpers.clone();
-        self.widen = s.widen.clone();
-        self.pushed = s.pushed.clone();
-        self.used_comments = s.used_comments.clone();
-        (self.uses_time, self.uses_math) = s.uses;
     }
 
     fn dstream_method(

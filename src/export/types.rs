@@ -99,6 +99,7 @@ impl Ty {
     pub fn records(&self) -> Ty {
         match self {
             Ty::DStream(r) | Ty::Rdd(r) => (**r).clone(),
+            Ty::Never => Ty::Never,
             _ => Ty::Unknown,
         }
     }
@@ -107,6 +108,7 @@ impl Ty {
     pub fn returns(&self) -> Ty {
         match self {
             Ty::Fn(r) => (**r).clone(),
+            Ty::Never => Ty::Never,
             _ => Ty::Unknown,
         }
     }
@@ -120,6 +122,7 @@ impl Ty {
                 .reduce(|a, b| join(&a, &b))
                 .unwrap_or(Ty::Never),
             Ty::List(t) | Ty::TupleOf(t) | Ty::Rdd(t) => (**t).clone(),
+            Ty::Never => Ty::Never,
             _ => Ty::Unknown,
         }
     }
@@ -145,6 +148,7 @@ impl Ty {
     pub fn pair(&self) -> (Ty, Ty) {
         match self {
             Ty::Tuple(kv) if kv.len() == 2 => (kv[0].clone(), kv[1].clone()),
+            Ty::Never => (Ty::Never, Ty::Never),
             _ => (Ty::Unknown, Ty::Unknown),
         }
     }
@@ -212,6 +216,8 @@ pub enum Plus {
 
 pub fn plus(a: &Ty, b: &Ty) -> Plus {
     match (a, b) {
+        // No value (yet): nothing to keep.
+        (Ty::Never, _) | (_, Ty::Never) => Plus::Plain(Ty::Never),
         (Ty::Str, _) | (_, Ty::Str) => Plus::Concat,
         (Ty::Int, Ty::Int) => Plus::Plain(Ty::Int),
         _ if a.is_num() && b.is_num() => Plus::Plain(if *a == Ty::Float || *b == Ty::Float {
@@ -233,6 +239,7 @@ pub fn plus(a: &Ty, b: &Ty) -> Plus {
 /// The type of `a op b` for `-`, `*`, `/`, `%`, `**` (Rhai's integer ops stay integers).
 pub fn arith(a: &Ty, b: &Ty) -> Ty {
     match (a, b) {
+        (Ty::Never, _) | (_, Ty::Never) => Ty::Never,
         (Ty::Int, Ty::Int) => Ty::Int,
         (Ty::Float, x) | (x, Ty::Float) if x.is_num() => Ty::Float,
         _ if a.is_num() && b.is_num() => Ty::Num,

@@ -6,7 +6,6 @@
 # BasicOperationsSuite "mapPartitions": one sum per partition (2 partitions per batch),
 # and mapPartitionsWithIndex tagging each partition with its index and size.
 
-import decimal
 import sys
 
 from pyspark import SparkConf, SparkContext
@@ -14,79 +13,6 @@ from pyspark.streaming import StreamingContext
 
 BATCH_INTERVAL = 1  # seconds
 CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory
-
-
-def _float(f, debug):
-    # Rhai's float text. to_string: an exponent outside about 1e-13..1e13 (Rhai's f32 bounds);
-    # debug (inside arrays): outside 1e-4..1e16, as Python's repr. "1e16" for Python's "1e+16",
-    # and whole numbers keep a ".0".
-    if f != f:
-        return "NaN"
-    if f in (float("inf"), float("-inf")):
-        return str(f)
-    a = abs(f)
-    if a == 0:
-        return "-0.0" if debug and str(f).startswith("-") else "0.0"
-    if debug:
-        exp = a < 1e-4 or a >= 1e16
-    else:
-        exp = a > 9999999827968.0 or a < 9.9999998245167e-14
-    t = decimal.Decimal(repr(f)).as_tuple()
-    digits = "".join(map(str, t.digits)).rstrip("0") or "0"
-    point = len(t.digits) + t.exponent  # where the decimal point goes in digits
-    s = "-" if f < 0 else ""
-    if exp:
-        return s + digits[0] + ("." + digits[1:] if len(digits) > 1 else "") + "e" + str(point - 1)
-    if point <= 0:
-        return s + "0." + "0" * -point + digits
-    if point >= len(digits):
-        return s + digits + "0" * (point - len(digits)) + ".0"
-    return s + digits[:point] + "." + digits[point:]
-
-
-def _debug(v):
-    # Rhai's debug form of a value inside an array: strings quoted, () for None.
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if v is None:
-        return "()"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_debug(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "#{" + ", ".join(_debug(k) + ": " + _debug(x) for k, x in v.items()) + "}"
-    if isinstance(v, float):
-        return _float(v, True)
-    return str(v)
-
-
-def _str(v):
-    # Rhai's to_string (and what print, `+` on strings and `${}` show): strings bare, () empty.
-    if isinstance(v, str):
-        return v
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return _float(v, False)
-    return _debug(v)
-
-
-def _add(a, b):
-    # Rhai's +: a string on either side concatenates the other's to_string ("n=" + 1 is "n=1"),
-    # arrays concatenate (tuple or list: the left one's kind), numbers add.
-    if isinstance(a, str) or isinstance(b, str):
-        return _str(a) + _str(b)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return a + type(a)(b)
-    return a + b
-
-
-def _iadd(a, b):
-    # Rhai's +=: as +, except that array += a non-array value appends it.
-    if isinstance(a, (list, tuple)) and not isinstance(b, (list, tuple)):
-        return a + type(a)((b,))
-    return _add(a, b)
 
 
 def _listed(f):
@@ -102,7 +28,7 @@ def build(ssc, sc):
     def _f1(part):  # mapPartitions.rhai:8
         total = 0
         for x in part:
-            total = _iadd(total, x)
+            total += x
         return (total,)
     s.mapPartitions(_listed(_f1)).pprint()  # mapPartitions.rhai:8
     s.mapPartitionsWithIndex(_listed(lambda i, part: ((i, len(part)),))).pprint()  # mapPartitions.rhai:15

@@ -7,7 +7,6 @@
 # per key, dropped as soon as a batch brings no new values for it.
 # Added to the slide "DStream- operaciones con estado" to show key removal.
 
-import decimal
 import sys
 
 from pyspark import SparkConf, SparkContext
@@ -17,85 +16,12 @@ BATCH_INTERVAL = 1  # seconds
 CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory
 
 
-def _float(f, debug):
-    # Rhai's float text. to_string: an exponent outside about 1e-13..1e13 (Rhai's f32 bounds);
-    # debug (inside arrays): outside 1e-4..1e16, as Python's repr. "1e16" for Python's "1e+16",
-    # and whole numbers keep a ".0".
-    if f != f:
-        return "NaN"
-    if f in (float("inf"), float("-inf")):
-        return str(f)
-    a = abs(f)
-    if a == 0:
-        return "-0.0" if debug and str(f).startswith("-") else "0.0"
-    if debug:
-        exp = a < 1e-4 or a >= 1e16
-    else:
-        exp = a > 9999999827968.0 or a < 9.9999998245167e-14
-    t = decimal.Decimal(repr(f)).as_tuple()
-    digits = "".join(map(str, t.digits)).rstrip("0") or "0"
-    point = len(t.digits) + t.exponent  # where the decimal point goes in digits
-    s = "-" if f < 0 else ""
-    if exp:
-        return s + digits[0] + ("." + digits[1:] if len(digits) > 1 else "") + "e" + str(point - 1)
-    if point <= 0:
-        return s + "0." + "0" * -point + digits
-    if point >= len(digits):
-        return s + digits + "0" * (point - len(digits)) + ".0"
-    return s + digits[:point] + "." + digits[point:]
-
-
-def _debug(v):
-    # Rhai's debug form of a value inside an array: strings quoted, () for None.
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if v is None:
-        return "()"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_debug(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "#{" + ", ".join(_debug(k) + ": " + _debug(x) for k, x in v.items()) + "}"
-    if isinstance(v, float):
-        return _float(v, True)
-    return str(v)
-
-
-def _str(v):
-    # Rhai's to_string (and what print, `+` on strings and `${}` show): strings bare, () empty.
-    if isinstance(v, str):
-        return v
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return _float(v, False)
-    return _debug(v)
-
-
-def _add(a, b):
-    # Rhai's +: a string on either side concatenates the other's to_string ("n=" + 1 is "n=1"),
-    # arrays concatenate (tuple or list: the left one's kind), numbers add.
-    if isinstance(a, str) or isinstance(b, str):
-        return _str(a) + _str(b)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return a + type(a)(b)
-    return a + b
-
-
-def _iadd(a, b):
-    # Rhai's +=: as +, except that array += a non-array value appends it.
-    if isinstance(a, (list, tuple)) and not isinstance(b, (list, tuple)):
-        return a + type(a)((b,))
-    return _add(a, b)
-
-
 def update(new_values, state):  # state_expire.rhai:6
     if len(new_values) == 0:
         return None  # key removed from the state
     total = 0 if state is None else state
     for v in new_values:
-        total = _iadd(total, v)
+        total += v
     return total
 
 
