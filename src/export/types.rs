@@ -286,7 +286,8 @@ pub fn records_after(method: &str, rec: &Ty, args: &[Ty]) -> Ty {
         "filter" | "window" | "cache" | "persist" | "checkpoint" | "repartition"
         | "partitionBy" | "coalesce" | "distinct" | "sortByKey" | "sortBy" => rec.clone(),
         "union" => join(rec, &arg(0)),
-        "transform" => ret(0),
+        // The closure returns an RDD: its records.
+        "transform" | "transformWith" => ret(0).records(),
         "mapValues" => pair(k, ret(0)),
         "flatMapValues" => pair(k, ret(0).elem()),
         "reduceByKey" => pair(k, join(&v, &ret(0))),
@@ -298,7 +299,14 @@ pub fn records_after(method: &str, rec: &Ty, args: &[Ty]) -> Ty {
             };
             pair(k, join(&join(&v, &ret(0)), &inv))
         }
-        "reduce" | "reduceByWindow" => join(rec, &ret(0)),
+        "reduce" => join(rec, &ret(0)),
+        "reduceByWindow" => {
+            let inv = match arg(1) {
+                Ty::Fn(r) => *r,
+                _ => rec.clone(),
+            };
+            join(&join(rec, &ret(0)), &inv)
+        }
         "count" | "countByWindow" => Ty::Int,
         "countByValue" | "countByValueAndWindow" => pair(rec.clone(), Ty::Int),
         "groupByKey" | "groupByKeyAndWindow" => pair(k, Ty::List(Box::new(v))),
@@ -370,6 +378,29 @@ mod tests {
         // A reducer returning something else makes the values unknown.
         let mixed = records_after("reduceByKey", &pairs, &[Ty::Fn(Box::new(Ty::Unknown))]);
         assert_eq!(mixed, Ty::Tuple(vec![Ty::Str, Ty::Unknown]));
+    }
+
+    #[test]
+    fn transform_gives_the_records_of_the_rdd_it_returns() {
+        let f = Ty::Fn(Box::new(Ty::Rdd(Box::new(Ty::Str))));
+        assert_eq!(records_after("transform", &Ty::Int, &[f]), Ty::Str);
+        // The inverse function's results are in the window too.
+        let sum = Ty::Fn(Box::new(Ty::Int));
+        let inv = Ty::Fn(Box::new(Ty::Unknown));
+        assert_eq!(
+            records_after("reduceByWindow", &Ty::Int, &[sum, inv]),
+            Ty::Unknown
+        );
+    }
+
+    #[test]
+    fn unit_joins_into_an_optional() {
+        let opt = join(&Ty::Unit, &Ty::Int);
+        assert_eq!(opt, Ty::Opt(Box::new(Ty::Int)));
+        assert_eq!(join(&opt, &Ty::Int), opt);
+        assert_eq!(opt.without_unit(), Ty::Int);
+        assert_eq!(join(&Ty::Never, &Ty::Str), Ty::Str);
+        assert_eq!(join(&Ty::Unit, &Ty::Unknown), Ty::Unknown);
     }
 
     #[test]
