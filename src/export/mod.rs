@@ -27,22 +27,28 @@
 //!   `s = s.replace(a, b)`.
 //! - `/` and `%` keep Rhai's integer semantics through `_div` / `_mod`.
 //! - `+` keeps Rhai's meaning (`"n=" + 1` is `"n=1"`, `1 + "a"` is `"1a"`, arrays concatenate).
-//!   Types are inferred (`types.rs`): from literals, `let`, string methods, `len()`, arithmetic,
-//!   and along the DStream chain (queueStream / parallelize data, `socketTextStream` and
-//!   `textFileStream` lines, then each operation: `map(|w| [w, 1])` makes (str, int) pairs, so
-//!   `reduceByKey(|a, b| a + b)` gets ints; arrays pushed into a variable give its elements).
-//!   Known numbers, strings or tuples: Python's `+`; a known string on one side: `"n=" + str(x)`
-//!   (`_str` for floats and the rest, Rhai's `to_string`); otherwise `_add(a, b)`, and
-//!   `_iadd` for `+=` (which also appends a non-array to an array). Nothing is guessed: a
-//!   variable that ever holds values of two types is unknown everywhere (the translation runs
-//!   again until no variable changes type). Chars are Python strings; `/` with a float is `/`.
+//!   Where both sides' types are known and Python's `+` agrees (numbers, strings, tuples,
+//!   lists) it stays `+`; a known string on one side concatenates `str(x)` (ints) or `_str(x)`
+//!   (Rhai's `to_string`: floats, arrays, `()`); otherwise `_add(a, b)`, and `+=` is `_iadd`
+//!   (which also appends a non-array to an array). `/` with a float operand is `/`.
+//! - Types (`types.rs`, `translate/infer.rs`) come from literals, `let`, string methods,
+//!   `len()`, arithmetic, and the DStream chain: queueStream / parallelize data,
+//!   `socketTextStream` / `textFileStream` lines, then each operation (`map(|w| [w, 1])` makes
+//!   (str, int) pairs, so `reduceByKey(|a, b| a + b)` adds ints); `if x == () {..} else {x}`
+//!   narrows; an `updateStateByKey` state is what its function returns, a `combineByKey`
+//!   combiner what `createCombiner` returns, when the functions agree; a script function's
+//!   parameters are what its calls pass (unknown for one used as `Fn("name")`); a mutated
+//!   array's elements are what is pushed. The translation runs in passes until what it saw is
+//!   what it assumed, so nothing is guessed; a variable that ever holds values of two types is
+//!   unknown. Chars are Python strings (a char inside an array prints quoted).
 //! - `switch` is read back from the source (Rhai keeps only hashes of its case values), checked
 //!   against the AST by compiling the values read into a switch of their own, and becomes an
 //!   `if` / `elif` / `else` chain as a statement, a conditional expression as a value (a
 //!   closure's body included), or a local `def` with returns when its cases have statements.
 //!   Cases are tested in source order with Rhai's typed matching (`x == 1` for a known int,
 //!   `type(x) is int and x == 1` otherwise; `1..5` is `1 <= x < 5`; `a | b` is `x in (a, b)`;
-//!   `if` conditions are and'ed). Case values must be literals or integer ranges.
+//!   `if` conditions are and'ed; a char case also matches a one-letter string). Case values
+//!   must be literals or integer ranges; anything else is an error.
 //! - PySpark's call shapes: `reduceByKeyAndWindow(f, win[, slide])` is `(f, None, win[,
 //!   slide])`; `groupByKey`, `groupByKeyAndWindow` and `cogroup` values become lists (as
 //!   centella prints them); `ssc.union([a, b, c])` is `a.union(b).union(c)`, because PySpark's
