@@ -346,6 +346,10 @@ pub fn action_result(method: &str, rec: &Ty, args: &[Ty]) -> Ty {
         "collect" | "take" | "top" | "takeOrdered" => Ty::List(Box::new(rec.clone())),
         "first" => rec.clone(),
         "reduce" => join(rec, &args.first().map(Ty::returns).unwrap_or(Ty::Unknown)),
+        "fold" => match args {
+            [zero, f] => join(&join(zero, rec), &f.returns()),
+            _ => Ty::Unknown,
+        },
         "isEmpty" => Ty::Bool,
         _ => Ty::Unknown,
     }

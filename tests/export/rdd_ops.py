@@ -9,7 +9,6 @@
 # Rhai arrays print as tuples, so the PySpark program wraps collect()/take()/top() results
 # in tuple() (case collect_notation shows the lists PySpark prints without it).
 
-import decimal
 import sys
 
 from pyspark import SparkConf, SparkContext
@@ -17,72 +16,6 @@ from pyspark.streaming import StreamingContext
 
 BATCH_INTERVAL = 1  # seconds
 CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory
-
-
-def _float(f, debug):
-    # Rhai's float text. to_string: an exponent outside about 1e-13..1e13 (Rhai's f32 bounds);
-    # debug (inside arrays): outside 1e-4..1e16, as Python's repr. "1e16" for Python's "1e+16",
-    # and whole numbers keep a ".0".
-    if f != f:
-        return "NaN"
-    if f in (float("inf"), float("-inf")):
-        return str(f)
-    a = abs(f)
-    if a == 0:
-        return "-0.0" if debug and str(f).startswith("-") else "0.0"
-    if debug:
-        exp = a < 1e-4 or a >= 1e16
-    else:
-        exp = a > 9999999827968.0 or a < 9.9999998245167e-14
-    t = decimal.Decimal(repr(f)).as_tuple()
-    digits = "".join(map(str, t.digits)).rstrip("0") or "0"
-    point = len(t.digits) + t.exponent  # where the decimal point goes in digits
-    s = "-" if f < 0 else ""
-    if exp:
-        return s + digits[0] + ("." + digits[1:] if len(digits) > 1 else "") + "e" + str(point - 1)
-    if point <= 0:
-        return s + "0." + "0" * -point + digits
-    if point >= len(digits):
-        return s + digits + "0" * (point - len(digits)) + ".0"
-    return s + digits[:point] + "." + digits[point:]
-
-
-def _debug(v):
-    # Rhai's debug form of a value inside an array: strings quoted, () for None.
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if v is None:
-        return "()"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_debug(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "#{" + ", ".join(_debug(k) + ": " + _debug(x) for k, x in v.items()) + "}"
-    if isinstance(v, float):
-        return _float(v, True)
-    return str(v)
-
-
-def _str(v):
-    # Rhai's to_string (and what print, `+` on strings and `${}` show): strings bare, () empty.
-    if isinstance(v, str):
-        return v
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return _float(v, False)
-    return _debug(v)
-
-
-def _add(a, b):
-    # Rhai's +: a string on either side concatenates the other's to_string ("n=" + 1 is "n=1"),
-    # arrays concatenate (tuple or list: the left one's kind), numbers add.
-    if isinstance(a, str) or isinstance(b, str):
-        return _str(a) + _str(b)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return a + type(a)(b)
-    return a + b
 
 
 def _listed(f):
@@ -103,7 +36,7 @@ def build(ssc, sc):
         other = sc.parallelize([("a", "x"), ("d", "w")], 1)
         by_key = _by_str(rdd.countByKey())
         by_value = _by_str(rdd.countByValue())
-        return sc.parallelize([("sortByKey", rdd.sortByKey().collect()), ("sortByKey desc", rdd.sortByKey(False).collect()), ("sortBy value", rdd.sortBy(lambda kv: kv[1], False).collect()), ("distinct sorted", rdd.distinct().sortByKey().collect()), ("keys", rdd.keys().collect()), ("values", rdd.values().collect()), ("count", rdd.count()), ("take 2", rdd.take(2)), ("first", rdd.first()), ("top 2", rdd.top(2)), ("takeOrdered 2", rdd.takeOrdered(2)), ("fold", rdd.values().fold(0, lambda a, b: _add(a, b))), ("reduce", rdd.values().reduce(lambda a, b: a * b)), ("countByKey b", by_key["b"] if "b" in by_key else 0), ("countByValue ('b', 2)", by_value["('b', 2)"] if "('b', 2)" in by_value else 0), ("isEmpty", rdd.isEmpty()), ("getNumPartitions", rdd.getNumPartitions()), ("coalesce 1", rdd.coalesce(1).glom().collect()), ("zipWithIndex", rdd.keys().zipWithIndex().collect()), ("cartesian", rdd.keys().cartesian(other.keys()).count()), ("flatMap filter", rdd.flatMap(lambda kv: (kv[1], kv[1] * 10)).filter(lambda x: x > 3).collect()), ("mapPartitions", rdd.mapPartitions(_listed(lambda p: (len(p),))).collect()), ("union", rdd.keys().union(other.keys()).collect()), ("leftOuterJoin", rdd.leftOuterJoin(other).sortByKey().collect()), ("cogroup size", rdd.cogroup(other).mapValues(lambda vs: (list(vs[0]), list(vs[1]))).count()), ("reduceByKey", rdd.reduceByKey(lambda a, b: a + b).sortByKey().collect()), ("groupByKey", rdd.groupByKey().mapValues(list).mapValues(lambda vs: len(vs)).sortByKey().collect())], 1)
+        return sc.parallelize([("sortByKey", rdd.sortByKey().collect()), ("sortByKey desc", rdd.sortByKey(False).collect()), ("sortBy value", rdd.sortBy(lambda kv: kv[1], False).collect()), ("distinct sorted", rdd.distinct().sortByKey().collect()), ("keys", rdd.keys().collect()), ("values", rdd.values().collect()), ("count", rdd.count()), ("take 2", rdd.take(2)), ("first", rdd.first()), ("top 2", rdd.top(2)), ("takeOrdered 2", rdd.takeOrdered(2)), ("fold", rdd.values().fold(0, lambda a, b: a + b)), ("reduce", rdd.values().reduce(lambda a, b: a * b)), ("countByKey b", by_key["b"] if "b" in by_key else 0), ("countByValue ('b', 2)", by_value["('b', 2)"] if "('b', 2)" in by_value else 0), ("isEmpty", rdd.isEmpty()), ("getNumPartitions", rdd.getNumPartitions()), ("coalesce 1", rdd.coalesce(1).glom().collect()), ("zipWithIndex", rdd.keys().zipWithIndex().collect()), ("cartesian", rdd.keys().cartesian(other.keys()).count()), ("flatMap filter", rdd.flatMap(lambda kv: (kv[1], kv[1] * 10)).filter(lambda x: x > 3).collect()), ("mapPartitions", rdd.mapPartitions(_listed(lambda p: (len(p),))).collect()), ("union", rdd.keys().union(other.keys()).collect()), ("leftOuterJoin", rdd.leftOuterJoin(other).sortByKey().collect()), ("cogroup size", rdd.cogroup(other).mapValues(lambda vs: (list(vs[0]), list(vs[1]))).count()), ("reduceByKey", rdd.reduceByKey(lambda a, b: a + b).sortByKey().collect()), ("groupByKey", rdd.groupByKey().mapValues(list).mapValues(lambda vs: len(vs)).sortByKey().collect())], 1)
     s.transform(_f1).pprint(30)  # rdd_ops.rhai:10
     # ssc.start(): main() starts the context after build()  # rdd_ops.rhai:47
     # ssc.awaitTermination(): done by main()  # rdd_ops.rhai:48

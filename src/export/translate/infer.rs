@@ -260,6 +260,11 @@ impl Translator<'_> {
                 };
                 Some((params, c))
             }
+            ("fold", 1) => {
+                // PySpark folds each partition from the zero value, then the partitions' results.
+                let c = types::join(prev.first()?, rec);
+                Some((vec![c.clone(), c.clone()], c))
+            }
             ("updateStateByKey", 0) => {
                 // The initial states (an RDD of pairs after numPartitions) are states too.
                 let mut initial = Ty::Never;
