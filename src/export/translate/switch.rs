@@ -234,11 +234,7 @@ fn rhai_literal(p: &Pat) -> String {
         Pat::Int(n) => n.to_string(),
         Pat::Float(f) => format!("{f:?}"),
         Pat::Str(s) => format!("{s:?}"),
-        Pat::Char(c) => match c {
-            '\'' => "'\\''".into(),
-            '\\' => "'\\\\'".into(),
-            c => format!("'{c}'"),
-        },
+        Pat::Char(c) => format!("{c:?}"),
         Pat::Bool(b) => b.to_string(),
         Pat::Unit => "()".into(),
         Pat::Range(lo, hi, inc) => format!("{lo}..{}{hi}", if *inc { "=" } else { "" }),
