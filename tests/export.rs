@@ -229,6 +229,15 @@ lines.map(|l| v + l.len()).pprint();
 fn f(a, b) { a += b; a + b }
 let total = 0.5;
 lines.foreachRDD(|rdd| { total += rdd.count(); });
+fn double(x) { x + x }
+fn twice(x) { x + x }
+lines.map(|l| [double(l.len()), twice(l), twice(1)]).pprint();
+let pairs = lines.map(|l| [l, l.len()]);
+pairs.updateStateByKey(|vs, st| {
+    let total = if st == () { 0 } else { st };
+    for n in vs { total += n; }
+    total
+}).pprint();
 "#;
     let py = centella::export::export("types.rhai", src).expect("export");
     for needle in [
@@ -239,6 +248,11 @@ lines.foreachRDD(|rdd| { total += rdd.count(); });
         ".map(lambda l: _add(v, len(l)))",
         "    a = _iadd(a, b)\n    return _add(a, b)",
         "        total += rdd.count()",
+        // Script functions' parameters are what their calls pass: ints only, or not one type.
+        "def double(x):  # types.rhai:17\n    return x + x",
+        "def twice(x):  # types.rhai:18\n    return _add(x, x)",
+        // The state is what the function returns: an int, or () at first.
+        "        total = 0 if st is None else st\n        for n in vs:\n            total += n",
         "def _add(a, b):",
         "def _iadd(a, b):",
     ] {

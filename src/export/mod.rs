@@ -39,8 +39,9 @@
 //!   combiner what `createCombiner` returns, when the functions agree; a script function's
 //!   parameters are what its calls pass (unknown for one used as `Fn("name")`); a mutated
 //!   array's elements are what is pushed. The translation runs in passes until what it saw is
-//!   what it assumed, so nothing is guessed; a variable that ever holds values of two types is
-//!   unknown. Chars are Python strings (a char inside an array prints quoted).
+//!   what it assumed, so nothing is guessed; a variable name that ever holds values of two
+//!   types (anywhere in the script) is unknown. Chars are Python strings (a char inside an
+//!   array prints quoted).
 //! - `switch` is read back from the source (Rhai keeps only hashes of its case values), checked
 //!   against the AST by compiling the values read into a switch of their own, and becomes an
 //!   `if` / `elif` / `else` chain as a statement, a conditional expression as a value (a
