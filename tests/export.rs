@@ -23,7 +23,8 @@ const NOT_EXPORTABLE: &[&str] = &["falling_behind", "kafka_hashtags"];
 
 fn scripts() -> Vec<PathBuf> {
     let mut out = vec![];
-    for dir in ["examples", "tests/cases"] {
+    // tests/export/scripts: constructs only the export needs covered (switch, + on unknown types).
+    for dir in ["examples", "tests/cases", "tests/export/scripts"] {
         let Ok(entries) = std::fs::read_dir(Path::new(ROOT).join(dir)) else {
             continue;
         };
@@ -125,8 +126,21 @@ fn export_err(src: &str) -> String {
 
 #[test]
 fn unsupported_constructs_name_the_construct_and_place() {
-    let e = export_err("let x = 1;\nswitch x { 1 => print(1), _ => () }\n");
-    assert!(e.starts_with("job.rhai:2:1: cannot export: switch"), "{e}");
+    let e = export_err("let x = 1;\nswitch x { [1, 2] => print(1), _ => () }\n");
+    assert!(
+        e.starts_with("job.rhai:2:1: cannot export: this switch") && e.contains("literal"),
+        "{e}"
+    );
+    let e = export_err("let x = 1;\nlet y = switch x + 1 { 1 => 2, _ => 3 };\n");
+    assert!(
+        e.starts_with("job.rhai:2:9: cannot export: a switch used as a value"),
+        "{e}"
+    );
+    let e = export_err("let x = 1;\ndo { x += 1 } while x < 3;\n");
+    assert!(
+        e.contains("job.rhai:2:1") && e.contains("do ... while"),
+        "{e}"
+    );
     let e =
         export_err("let s = ssc.queueStream([[1]]);\ns.pprint();\nssc.start();\nssc.tick(2);\n");
     assert!(
@@ -183,14 +197,98 @@ ssc.stop(true, true);
     for needle in [
         "        nonlocal total\n",
         "        parts.append(total)\n",
-        "s.reduceByKeyAndWindow(lambda a, b: a + b, None, 3)",
+        // The records are ints, not pairs: the values' type is unknown.
+        "s.reduceByKeyAndWindow(lambda a, b: _add(a, b), None, 3)",
         "        total += rdd.count()  # captured and assigned: nonlocal",
-        "(_div(x, 2), _mod(x, 2), \"n=\" + _str(x), x is None)",
+        "(_div(x, 2), _mod(x, 2), \"n=\" + str(x), x is None)",
         "    a = list(a)  # Rhai arrays are values",
-        ".reduceByKeyAndWindow(lambda a, b: a + b, None, 3)",
         "timeout = args.timeout if args.timeout is not None else 5",
         "ssc.stop(True, True)",
         "def _div(a, b):",
+    ] {
+        assert!(py.contains(needle), "missing {needle:?} in:\n{py}");
+    }
+}
+
+/// Types inferred along the chain keep Python's `+`; unknown ones get `_add` / `_iadd`.
+#[test]
+fn tricky_types() {
+    let src = r#"
+let batches = [[["a", 1], ["b", 2]], [["a", 3]]];
+let rdds = [];
+for b in batches {
+    rdds.push(sc.parallelize(b));
+}
+ssc.queueStream(rdds).reduceByKey(|a, b| a + b).pprint();
+let lines = ssc.socketTextStream("localhost", 9999);
+lines.flatMap(|l| l.split(" ")).map(|w| w + "!").pprint();
+lines.map(|l| l.len() + 1).pprint();
+let v = 1;
+v = "a";
+lines.map(|l| v + l.len()).pprint();
+fn f(a, b) { a += b; a + b }
+let total = 0.5;
+lines.foreachRDD(|rdd| { total += rdd.count(); });
+fn double(x) { x + x }
+fn twice(x) { x + x }
+lines.map(|l| [double(l.len()), twice(l), twice(1)]).pprint();
+let pairs = lines.map(|l| [l, l.len()]);
+pairs.updateStateByKey(|vs, st| {
+    let total = if st == () { 0 } else { st };
+    for n in vs { total += n; }
+    total
+}).pprint();
+"#;
+    let py = centella::export::export("types.rhai", src).expect("export");
+    for needle in [
+        ".reduceByKey(lambda a, b: a + b).pprint()",
+        ".map(lambda w: w + \"!\")",
+        ".map(lambda l: len(l) + 1)",
+        // v holds an int and then a string: unknown.
+        ".map(lambda l: _add(v, len(l)))",
+        "    a = _iadd(a, b)\n    return _add(a, b)",
+        "        total += rdd.count()",
+        // Script functions' parameters are what their calls pass: ints only, or not one type.
+        "def double(x):  # types.rhai:17\n    return x + x",
+        "def twice(x):  # types.rhai:18\n    return _add(x, x)",
+        // The state is what the function returns: an int, or () at first.
+        "        total = 0 if st is None else st\n        for n in vs:\n            total += n",
+        "def _add(a, b):",
+        "def _iadd(a, b):",
+    ] {
+        assert!(py.contains(needle), "missing {needle:?} in:\n{py}");
+    }
+}
+
+/// `switch` is read back from the source: a conditional expression as a value, an if / elif
+/// chain as a statement.
+#[test]
+fn tricky_switch() {
+    let src = r#"
+let s = ssc.queueStream([[1, 2, 3]]);
+s.map(|x| switch x { 1 | 2 => "low", 3..=5 if x != 4 => "mid", _ => "high" }).pprint();
+s.foreachRDD(|rdd| {
+    let n = rdd.count();
+    switch n {
+        0 => print("empty"),
+        1 => { print("one"); }
+        _ => print("n=" + n)
+    }
+});
+fn name(v) {
+    switch v { 'a' => "char", "b" => "string", () => "unit", 1.5 => "float", true => "yes" }
+}
+"#;
+    let py = centella::export::export("switch.rhai", src).expect("export");
+    for needle in [
+        "s.map(lambda x: \"low\" if x in (1, 2) else \"mid\" if 3 <= x <= 5 and x != 4 else \"high\")",
+        // The closure's last statement: its value is returned.
+        "        if n == 0:\n            return print(\"empty\")\n        elif n == 1:\n            return print(\"one\")\n        else:\n            return print(\"n=\" + str(n))",
+        // v's type is unknown: Rhai's switch compares types too.
+        "    if type(v) is str and v == \"a\":\n        return \"char\"\n    elif type(v) is str and v == \"b\":",
+        "v is None",
+        "type(v) is float and v == 1.5",
+        "v is True",
     ] {
         assert!(py.contains(needle), "missing {needle:?} in:\n{py}");
     }

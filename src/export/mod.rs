@@ -26,20 +26,42 @@
 //! - In-place string methods used as statements rebind: `s.replace(a, b);` is
 //!   `s = s.replace(a, b)`.
 //! - `/` and `%` keep Rhai's integer semantics through `_div` / `_mod`.
-//! - `+` with a side known to be a string concatenates Rhai's way (`"n " + _str(x)`). Types are
-//!   only known locally (literals, string methods, interpolation): `a + b` where neither side is
-//!   known to be a string stays `a + b` and raises on str + int in Python.
+//! - `+` keeps Rhai's meaning (`"n=" + 1` is `"n=1"`, `1 + "a"` is `"1a"`, arrays concatenate).
+//!   Where both sides' types are known and Python's `+` agrees (numbers, strings, tuples,
+//!   lists) it stays `+`; a known string on one side concatenates `str(x)` (ints) or `_str(x)`
+//!   (Rhai's `to_string`: floats, arrays, `()`); otherwise `_add(a, b)`, and `+=` is `_iadd`
+//!   (which also appends a non-array to an array). `/` with a float operand is `/`.
+//! - Types (`types.rs`, `translate/infer.rs`) come from literals, `let`, string methods,
+//!   `len()`, arithmetic, and the DStream chain: queueStream / parallelize data,
+//!   `socketTextStream` / `textFileStream` lines, then each operation (`map(|w| [w, 1])` makes
+//!   (str, int) pairs, so `reduceByKey(|a, b| a + b)` adds ints); `if x == () {..} else {x}`
+//!   narrows; an `updateStateByKey` state is what its function returns, a `combineByKey`
+//!   combiner what `createCombiner` returns, when the functions agree; a script function's
+//!   parameters are what its calls pass (unknown for one used as `Fn("name")`); a mutated
+//!   array's elements are what is pushed. The translation runs in passes until what it saw is
+//!   what it assumed, so nothing is guessed; a variable name that ever holds values of two
+//!   types (anywhere in the script) is unknown. Chars are Python strings (a char inside an
+//!   array prints quoted).
+//! - `switch` is read back from the source (Rhai keeps only hashes of its case values), checked
+//!   against the AST by compiling the values read into a switch of their own, and becomes an
+//!   `if` / `elif` / `else` chain as a statement, a conditional expression as a value (a
+//!   closure's body included), or a local `def` with returns when its cases have statements.
+//!   Cases are tested in source order with Rhai's typed matching (`x == 1` for a known int,
+//!   `type(x) is int and x == 1` otherwise; `1..5` is `1 <= x < 5`; `a | b` is `x in (a, b)`;
+//!   `if` conditions are and'ed; a char case also matches a one-letter string). Case values
+//!   must be literals or integer ranges; anything else is an error.
 //! - PySpark's call shapes: `reduceByKeyAndWindow(f, win[, slide])` is `(f, None, win[,
 //!   slide])`; `groupByKey`, `groupByKeyAndWindow` and `cogroup` values become lists (as
 //!   centella prints them); `ssc.union([a, b, c])` is `a.union(b).union(c)`, because PySpark's
 //!   `ssc.union` refuses streams with different serializers; `mapPartitions` closures get a
 //!   list; `countByKey` / `countByValue` maps are keyed by the printed key, as in centella.
 //!
-//! Anything else (switch, try/catch, `ssc.tick`, object maps, unknown methods, ...) is an
+//! Anything else (try/catch, `do`, `ssc.tick`, object maps, unknown methods, ...) is an
 //! [`ExportError`] naming the construct and its `file:line:col`, never guessed Python.
 
 mod helpers;
 mod translate;
+mod types;
 
 use std::fmt;
 

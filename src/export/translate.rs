@@ -1,31 +1,22 @@
 //! The AST walk behind `centella export` (the rules are documented in `mod.rs`).
 
+mod infer;
+mod switch;
+
+use infer::{Assumed, Seen};
+
 use super::ExportError;
 use super::helpers::HELPERS;
+use super::types::{self, Kind, Plus, Ty};
 use rhai::{AST, ASTFlags, ASTNode, Dynamic, Engine, Expr, FnCallExpr, FnPtr, Position, Stmt};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 type R<T> = Result<T, ExportError>;
 
-/// What an expression is known to be; `Unknown` for records and most values.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
-    DStream,
-    Rdd,
-    RddList,
-    Ssc,
-    Sc,
-    Str,
-    Num,
-    Time,
-    Array,
-    Unknown,
-}
-
 /// A translated expression with Python's operator precedence (higher binds tighter).
 struct Py {
     code: String,
-    kind: Kind,
+    ty: Ty,
     prec: u8,
 }
 
@@ -46,11 +37,17 @@ const P_ATOM: u8 = 13;
 
 impl Py {
     fn atom(code: String, kind: Kind) -> Py {
+        Py::typed(code, Ty::of_kind(kind))
+    }
+    fn typed(code: String, ty: Ty) -> Py {
         Py {
             code,
-            kind,
+            ty,
             prec: P_ATOM,
         }
+    }
+    fn kind(&self) -> Kind {
+        self.ty.kind()
     }
     /// The code, parenthesised if it binds looser than `min`.
     fn at(&self, min: u8) -> String {
@@ -133,22 +130,22 @@ const RDD_TRANSFORMS: &[&str] = &[
     "cache",
     "persist",
 ];
-/// RDD actions: (name, kind of the result).
-const RDD_ACTIONS: &[(&str, Kind)] = &[
-    ("count", Kind::Num),
-    ("collect", Kind::Array),
-    ("take", Kind::Array),
-    ("first", Kind::Unknown),
-    ("top", Kind::Array),
-    ("takeOrdered", Kind::Array),
-    ("reduce", Kind::Unknown),
-    ("fold", Kind::Unknown),
-    ("countByKey", Kind::Unknown),
-    ("countByValue", Kind::Unknown),
-    ("isEmpty", Kind::Unknown),
-    ("getNumPartitions", Kind::Num),
-    ("foreach", Kind::Unknown),
-    ("saveAsTextFile", Kind::Unknown),
+/// RDD actions (their results' types are in `types::action_result`).
+const RDD_ACTIONS: &[&str] = &[
+    "count",
+    "collect",
+    "take",
+    "first",
+    "top",
+    "takeOrdered",
+    "reduce",
+    "fold",
+    "countByKey",
+    "countByValue",
+    "isEmpty",
+    "getNumPartitions",
+    "foreach",
+    "saveAsTextFile",
 ];
 /// Rhai string methods that change the string in place (and return `()`), with Python's
 /// expression for the new value.
@@ -184,8 +181,17 @@ pub struct Translator<'a> {
     file: &'a str,
     /// The script's file name, for `# name.rhai:LINE` markers.
     short: String,
+    source: &'a str,
     lines: Vec<&'a str>,
     ast: AST,
+    /// What this pass assumes of types (what the previous ones saw).
+    assumed: Assumed,
+    /// What this pass sees.
+    seen: Seen,
+    /// Script functions used as values (`Fn("name")`): their callers are not all known.
+    escaping: HashSet<String>,
+    /// For each closure def being translated, the join of the types it returns.
+    returns: Vec<Option<Ty>>,
     /// Script function bodies, extracted once (params, top-level statements).
     bodies: HashMap<String, (Vec<String>, Vec<Stmt>)>,
     script_fns: HashSet<String>,
@@ -197,7 +203,7 @@ pub struct Translator<'a> {
     contexts: HashSet<String>,
     started: bool,
     after: AfterStart,
-    scopes: Vec<HashMap<String, Kind>>,
+    scopes: Vec<HashMap<String, Ty>>,
     /// Hoisted local `def`s for the statement being translated (lines relative to it).
     pre: Vec<Vec<String>>,
     counter: usize,
@@ -357,6 +363,32 @@ fn flatten_chain(e: &Expr) -> Option<(&Expr, Vec<(bool, &Expr)>)> {
     }
 }
 
+/// Whether a block always ends in a return (a value, `return` or `throw`), as the translation
+/// of a function body writes it; otherwise Python may fall off its end and return None.
+fn always_returns(stmts: &[Stmt]) -> bool {
+    let last = stmts
+        .iter()
+        .rev()
+        .find(|s| !matches!(s, Stmt::Share(..) | Stmt::Noop(..)));
+    match last {
+        Some(Stmt::Expr(e)) => match e.as_ref() {
+            Expr::Stmt(b) if closure_of(e).is_none() => always_returns(b.statements()),
+            Expr::Dot(d, _, _) => !matches!(&d.rhs,
+                Expr::MethodCall(fc, _) if MUTATING.contains(&fc.name.as_str())
+                    || IN_PLACE_STR.iter().any(|(r, _)| *r == fc.name.as_str())),
+            _ => true,
+        },
+        Some(Stmt::FnCall(..) | Stmt::Return(..)) => true,
+        Some(Stmt::If(fc, _)) => {
+            !fc.branch.is_empty()
+                && always_returns(fc.body.statements())
+                && always_returns(fc.branch.statements())
+        }
+        Some(Stmt::Block(b)) => always_returns(b.statements()),
+        _ => false,
+    }
+}
+
 fn collect_mutated(stmts: &[Stmt], out: &mut HashSet<String>) {
     for s in stmts {
         s.walk(&mut Vec::new(), &mut |path: &[ASTNode]| {
@@ -402,13 +434,30 @@ impl<'a> Translator<'a> {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| file.to_string());
-        let mut t = Translator {
+        infer::fixpoint(|assumed| {
+            Translator::new(file, source, &short, ast.clone(), assumed).program_typed()
+        })
+    }
+
+    fn new(
+        file: &'a str,
+        source: &'a str,
+        short: &str,
+        ast: AST,
+        assumed: Assumed,
+    ) -> Translator<'a> {
+        Translator {
             file,
-            short,
+            short: short.to_string(),
+            source,
             lines: source.lines().collect(),
             ast,
+            assumed,
+            seen: Seen::default(),
+            returns: vec![],
             bodies: HashMap::new(),
             script_fns: HashSet::new(),
+            escaping: HashSet::new(),
             mutated: HashSet::new(),
             helpers: BTreeSet::new(),
             uses_time: false,
@@ -421,8 +470,13 @@ impl<'a> Translator<'a> {
             pre: vec![],
             counter: 0,
             used_comments: HashSet::new(),
-        };
-        t.program()
+        }
+    }
+
+    /// Translates the program, with what this pass saw of types.
+    fn program_typed(mut self) -> R<(String, Seen)> {
+        let py = self.program()?;
+        Ok((py, self.seen))
     }
 
     fn err(&self, pos: Position, message: impl Into<String>) -> ExportError {
@@ -462,6 +516,18 @@ impl<'a> Translator<'a> {
         for (_, name, _) in &fns {
             self.script_fns.insert(name.clone());
         }
+        // Functions used as values: not every call is seen.
+        let mut escaping = HashSet::new();
+        self.ast.walk(&mut |path: &[ASTNode]| {
+            if let Some(ASTNode::Expr(Expr::FnCall(fc, _))) = path.last()
+                && fc.name.as_str() == "Fn"
+                && let Some(Expr::StringConstant(s, _)) = fc.args.first()
+            {
+                escaping.insert(s.to_string());
+            }
+            true
+        });
+        self.escaping = escaping;
         let statements: Vec<Stmt> = self.ast.statements().to_vec();
         // Which arrays are mutated: the top level's and the closures' (they capture the top
         // level's variables); each script fn gets its own set while it is translated.
@@ -560,6 +626,9 @@ impl<'a> Translator<'a> {
         }
         out.push(String::new());
         let mut imports = vec![];
+        if self.helpers.contains("_float") {
+            imports.push("import decimal");
+        }
         if self.uses_math {
             imports.push("import math");
         }
@@ -731,22 +800,25 @@ impl<'a> Translator<'a> {
         }
     }
 
-    fn kind_of(&self, name: &str) -> Kind {
-        for s in self.scopes.iter().rev() {
-            if let Some(k) = s.get(name) {
-                return *k;
+    /// Emits a helper and the helpers it calls.
+    fn need_helper(&mut self, name: &'static str) {
+        if self.helpers.insert(name) {
+            for d in super::helpers::deps(name) {
+                self.need_helper(d);
             }
-        }
-        match name {
-            "sc" => Kind::Sc,
-            _ if self.contexts.contains(name) => Kind::Ssc,
-            _ => Kind::Unknown,
         }
     }
 
-    fn set_kind(&mut self, name: &str, k: Kind) {
-        if let Some(s) = self.scopes.last_mut() {
-            s.insert(name.to_string(), k);
+    fn ty_of(&self, name: &str) -> Ty {
+        for s in self.scopes.iter().rev() {
+            if let Some(t) = s.get(name) {
+                return t.clone();
+            }
+        }
+        match name {
+            "sc" => Ty::Sc,
+            _ if self.contexts.contains(name) => Ty::Ssc,
+            _ => Ty::Unknown,
         }
     }
 
@@ -774,8 +846,8 @@ impl<'a> Translator<'a> {
             pnames.join(", "),
             self.marker(line)
         )];
-        self.scopes.push(HashMap::new());
-        for p in params {
+        let mut scope = HashMap::new();
+        for (i, p) in params.iter().enumerate() {
             if self.mutated.contains(p) {
                 // Rhai passes arrays by value: the caller's array must not change.
                 out.push(format!(
@@ -783,9 +855,20 @@ impl<'a> Translator<'a> {
                     self.var_name(p)
                 ));
             }
+            scope.insert(p.clone(), self.param_ty(name, i, p));
         }
-        self.block(body, 1, true, &mut out)?;
+        self.scopes.push(scope);
+        self.returns.push(None);
+        let r = self.block(body, 1, true, &mut out);
+        let returned = self.returns.pop().flatten();
         self.scopes.pop();
+        r?;
+        let ret = match returned {
+            Some(t) if always_returns(body) => t,
+            Some(t) => types::join(&t, &Ty::Unit),
+            None => Ty::Unit,
+        };
+        self.seen.rets.insert(name.to_string(), ret);
         Ok(out)
     }
 
@@ -911,7 +994,7 @@ impl<'a> Translator<'a> {
             Stmt::Var(x, _, _) => {
                 let name = x.0.name.to_string();
                 let py = self.let_value(&name, &x.1)?;
-                self.set_kind(&name, py.kind);
+                self.set_ty(&name, py.ty.clone());
                 lines.push(format!(
                     "{pad}{} = {}{marker}",
                     self.var_name(&name),
@@ -922,20 +1005,55 @@ impl<'a> Translator<'a> {
                 let (op, bin) = (&x.0, &x.1);
                 let lhs = self.expr(&bin.lhs)?;
                 let rhs = self.expr(&bin.rhs)?;
-                let code = match op.get_op_assignment_info() {
-                    None => format!("{} = {}", lhs.code, rhs.code),
-                    Some((.., syntax))
-                        if matches!(syntax, "+" | "-" | "*")
-                            && lhs.kind != Kind::Str
-                            && rhs.kind != Kind::Str =>
-                    {
-                        format!("{} {syntax}= {}", lhs.code, rhs.code)
+                let rhs_ty = rhs.ty.clone();
+                let (code, ty) = match op.get_op_assignment_info() {
+                    None => (format!("{} = {}", lhs.code, rhs.code), rhs.ty),
+                    Some((.., "+")) => match types::plus(&lhs.ty, &rhs.ty) {
+                        Plus::Plain(t) => (format!("{} += {}", lhs.code, rhs.code), t),
+                        Plus::Concat => {
+                            let v = self.binary("+", lhs.clone_py(), rhs, op.position())?;
+                            (format!("{} = {}", lhs.code, v.code), v.ty)
+                        }
+                        Plus::Helper => {
+                            // Rhai's += also appends a single element to an array.
+                            self.need_helper("_iadd");
+                            (
+                                format!("{0} = _iadd({0}, {1})", lhs.code, rhs.code),
+                                Ty::Unknown,
+                            )
+                        }
+                    },
+                    Some((.., syntax)) if matches!(syntax, "-" | "*") => {
+                        let t = types::arith(&lhs.ty, &rhs.ty);
+                        (format!("{} {syntax}= {}", lhs.code, rhs.code), t)
                     }
                     Some((.., syntax)) => {
                         let v = self.binary(syntax, lhs.clone_py(), rhs, op.position())?;
-                        format!("{} = {}", lhs.code, v.code)
+                        (format!("{} = {}", lhs.code, v.code), v.ty)
                     }
                 };
+                match &bin.lhs {
+                    Expr::Variable(v, _, _) => {
+                        if op.get_op_assignment_info().is_some() {
+                            // `a += x` appends x, or x's elements, to an array.
+                            let t = if rhs_ty.kind() == Kind::Array {
+                                rhs_ty.elem()
+                            } else {
+                                rhs_ty.clone()
+                            };
+                            let code = self.var_name(&v.1);
+                            self.pushed_into(&code, t);
+                        }
+                        self.assigned(&v.1, &ty);
+                    }
+                    Expr::Index(ix, _, _) => {
+                        if let Expr::Variable(v, _, _) = &ix.lhs {
+                            let code = self.var_name(&v.1);
+                            self.pushed_into(&code, rhs_ty.clone());
+                        }
+                    }
+                    _ => {}
+                }
                 lines.push(format!("{pad}{code}{marker}"));
             }
             Stmt::Expr(e) => {
@@ -950,12 +1068,14 @@ impl<'a> Translator<'a> {
                         return self.block(&stmts, indent, true, out);
                     }
                     let py = self.expr(e)?;
+                    self.note_return(&py.ty);
                     lines.push(format!("{pad}return {}{marker}", py.code));
                 } else {
                     let py = self.expr(e)?;
                     let unit_call = matches!(e.as_ref(), Expr::Dot(d, _, _)
                         if matches!(&d.rhs, Expr::MethodCall(fc, _) if MUTATING.contains(&fc.name.as_str())));
                     if ret && !unit_call {
+                        self.note_return(&py.ty);
                         lines.push(format!("{pad}return {}{marker}", py.code));
                     } else {
                         lines.push(format!("{pad}{}{marker}", py.code));
@@ -965,6 +1085,7 @@ impl<'a> Translator<'a> {
             Stmt::FnCall(fc, pos) => {
                 let py = self.fn_call(fc, *pos)?;
                 if ret {
+                    self.note_return(&py.ty);
                     lines.push(format!("{pad}return {}{marker}", py.code));
                 } else {
                     lines.push(format!("{pad}{}{marker}", py.code));
@@ -972,33 +1093,27 @@ impl<'a> Translator<'a> {
             }
             Stmt::If(fc, _) => {
                 let cond = self.cond(&fc.expr)?;
+                let (then_scope, else_scope) = self.narrowing(&fc.expr);
                 lines.push(format!("{pad}if {}:{marker}", cond));
                 let body = fc.body.statements().to_vec();
-                self.block(&body, indent + 1, ret, &mut lines)?;
+                self.scopes.push(then_scope);
+                let r = self.block(&body, indent + 1, ret, &mut lines);
+                self.scopes.pop();
+                r?;
                 let branch = fc.branch.statements().to_vec();
-                if !branch.is_empty() {
-                    if let [Stmt::If(..)] = branch.as_slice() {
-                        let mut sub = vec![];
-                        self.stmt(&branch[0], indent, ret, &mut sub, false)?;
-                        if let Some(first) = sub.first_mut() {
-                            *first = format!("{pad}el{}", first.trim_start());
-                        }
-                        lines.extend(sub);
-                    } else {
-                        lines.push(format!("{pad}else:"));
-                        self.block(&branch, indent + 1, ret, &mut lines)?;
-                    }
-                }
+                self.scopes.push(else_scope);
+                let r = self.if_branch(&branch, indent, ret, &mut lines);
+                self.scopes.pop();
+                r?;
             }
             Stmt::For(x, _) => {
                 let (var, counter, fc) = (&x.0, &x.1, &x.2);
                 let iter = self.expr(&fc.expr)?;
-                let elem_kind = if iter.kind == Kind::RddList {
-                    Kind::Rdd
-                } else {
-                    Kind::Unknown
+                let elem = match &iter.ty {
+                    Ty::RddList => Ty::Rdd(Box::new(Ty::Unknown)),
+                    t => t.elem(),
                 };
-                self.set_kind(&var.name, elem_kind);
+                self.set_ty(&var.name, elem);
                 let head = match counter {
                     Some(c) => format!(
                         "for {}, {} in enumerate({}):",
@@ -1035,13 +1150,21 @@ impl<'a> Translator<'a> {
             }
             Stmt::Return(value, flags, pos) => {
                 let v = match value {
-                    Some(e) => Some(self.expr(e)?.code),
-                    None => None,
+                    Some(e) => {
+                        let py = self.expr(e)?;
+                        if !flags.intersects(ASTFlags::BREAK) {
+                            self.note_return(&py.ty);
+                        }
+                        Some(py.code)
+                    }
+                    None => {
+                        self.note_return(&Ty::Unit);
+                        None
+                    }
                 };
                 if flags.intersects(ASTFlags::BREAK) {
                     let v = v.ok_or_else(|| self.err(*pos, "throw without a value"))?;
-                    self.helpers.insert("_str");
-                    self.helpers.insert("_debug");
+                    self.need_helper("_str");
                     lines.push(format!("{pad}raise RuntimeError(_str({v})){marker}"));
                 } else {
                     lines.push(format!(
@@ -1054,8 +1177,8 @@ impl<'a> Translator<'a> {
                 let stmts = b.statements().to_vec();
                 self.block(&stmts, indent, ret, &mut lines)?;
             }
-            Stmt::Switch(_, pos) => {
-                return Err(self.err(*pos, "switch is not supported by export (Rhai keeps only hashes of its cases); use if / else if"));
+            Stmt::Switch(x, pos) => {
+                self.switch_stmt(x, *pos, indent, ret, &marker, &mut lines)?;
             }
             Stmt::Do(_, _, pos) => {
                 return Err(self.err(
@@ -1073,6 +1196,32 @@ impl<'a> Translator<'a> {
         let hoisted = self.pre.pop().unwrap_or_default();
         out.extend(hoisted.into_iter().map(|l| format!("{pad}{l}")));
         out.extend(lines);
+        Ok(())
+    }
+
+    /// The `else` of an `if` statement: `elif` for an `else if`.
+    fn if_branch(
+        &mut self,
+        branch: &[Stmt],
+        indent: usize,
+        ret: bool,
+        lines: &mut Vec<String>,
+    ) -> R<()> {
+        let pad = "    ".repeat(indent);
+        if branch.is_empty() {
+            return Ok(());
+        }
+        if let [Stmt::If(..)] = branch {
+            let mut sub = vec![];
+            self.stmt(&branch[0], indent, ret, &mut sub, false)?;
+            if let Some(first) = sub.first_mut() {
+                *first = format!("{pad}el{}", first.trim_start());
+            }
+            lines.extend(sub);
+        } else {
+            lines.push(format!("{pad}else:"));
+            self.block(branch, indent + 1, ret, lines)?;
+        }
         Ok(())
     }
 
@@ -1141,21 +1290,35 @@ impl<'a> Translator<'a> {
             ));
         }
         if self.mutated.contains(name) {
+            let code = self.var_name(name);
+            let list = Ty::List(Box::new(self.assumed_elems(name)));
             match e {
                 Expr::Array(items, _) => {
                     let mut v = vec![];
                     for i in items.iter() {
-                        v.push(self.expr(i)?.code);
+                        let py = self.expr(i)?;
+                        self.pushed_into(&code, py.ty);
+                        v.push(py.code);
                     }
-                    return Ok(Py::atom(format!("[{}]", v.join(", ")), Kind::Array));
+                    return Ok(Py::typed(format!("[{}]", v.join(", ")), list));
                 }
                 Expr::Variable(..) | Expr::Dot(..) | Expr::Index(..) => {
                     let py = self.expr(e)?;
+                    self.pushed_into(&code, py.ty.elem());
                     // Rhai copies arrays on assignment; Python would share the list.
-                    return Ok(Py::atom(format!("list({})", py.code), Kind::Array));
+                    return Ok(Py::typed(format!("list({})", py.code), list));
                 }
                 _ => {}
             }
+            // Its elements change: only its kind is known.
+            self.pushed_into(&code, Ty::Unknown);
+            let py = self.expr(e)?;
+            let ty = if py.kind() == Kind::Array {
+                Ty::Array
+            } else {
+                py.ty.clone()
+            };
+            return Ok(Py { ty, ..py });
         }
         self.expr(e)
     }
@@ -1171,13 +1334,13 @@ impl<'a> Translator<'a> {
         Ok(match e {
             Expr::DynamicConstant(d, pos) => self.dynamic(d, *pos)?,
             Expr::BoolConstant(b, _) => {
-                Py::atom(if *b { "True" } else { "False" }.into(), Kind::Unknown)
+                Py::typed(if *b { "True" } else { "False" }.into(), Ty::Bool)
             }
             Expr::IntegerConstant(n, _) => {
                 let p = if *n < 0 { P_UNARY } else { P_ATOM };
                 Py {
                     code: n.to_string(),
-                    kind: Kind::Num,
+                    ty: Ty::Int,
                     prec: p,
                 }
             }
@@ -1186,7 +1349,7 @@ impl<'a> Translator<'a> {
                 let p = if s.starts_with('-') { P_UNARY } else { P_ATOM };
                 Py {
                     code: s,
-                    kind: Kind::Num,
+                    ty: Ty::Float,
                     prec: p,
                 }
             }
@@ -1214,8 +1377,8 @@ impl<'a> Translator<'a> {
                                 },
                                 x => self.expr(x)?,
                             };
-                            let shown = match v.kind {
-                                Kind::Str | Kind::Num | Kind::Time => v.code,
+                            let shown = match v.ty {
+                                Ty::Str | Ty::Int | Ty::Time => v.code,
                                 _ => self.str_of(v).code,
                             };
                             if shown.contains('"') || shown.contains('\\') {
@@ -1235,21 +1398,24 @@ impl<'a> Translator<'a> {
             }
             Expr::Array(items, _) => {
                 let mut v = vec![];
+                let mut tys = vec![];
                 for i in items.iter() {
-                    v.push(self.expr(i)?.code);
+                    let py = self.expr(i)?;
+                    v.push(py.code);
+                    tys.push(py.ty);
                 }
-                Py::atom(tuple_code(&v), Kind::Array)
+                Py::typed(tuple_code(&v), Ty::Tuple(tys))
             }
             Expr::Map(_, pos) => {
                 return Err(self.err(*pos, "object maps (#{...}) are not supported by export"));
             }
-            Expr::Unit(_) => Py::atom("None".into(), Kind::Unknown),
+            Expr::Unit(_) => Py::typed("None".into(), Ty::Unit),
             Expr::Variable(v, _, pos) => {
                 if !v.2.is_empty() {
                     return Err(self.err(*pos, "module paths (a::b) are not supported by export"));
                 }
                 let name = v.1.to_string();
-                Py::atom(self.var_name(&name), self.kind_of(&name))
+                Py::typed(self.var_name(&name), self.ty_of(&name))
             }
             Expr::ThisPtr(pos) => return Err(self.err(*pos, "`this` is not supported by export")),
             Expr::Property(_, pos) | Expr::MethodCall(_, pos) => {
@@ -1264,16 +1430,24 @@ impl<'a> Translator<'a> {
                     .collect();
                 match stmts.as_slice() {
                     [Stmt::Expr(x)] => self.expr(x)?,
+                    [Stmt::Switch(x, pos)] => self.switch_expr(x, *pos)?,
                     [Stmt::If(fc, pos)] => {
                         let (body, branch) = (fc.body.statements(), fc.branch.statements());
                         match (body, branch) {
                             ([Stmt::Expr(a)], [Stmt::Expr(b)]) => {
                                 let c = self.expr(&fc.expr)?;
-                                let a = self.expr(a)?;
-                                let b = self.expr(b)?;
+                                let (then_scope, else_scope) = self.narrowing(&fc.expr);
+                                self.scopes.push(then_scope);
+                                let a = self.expr(a);
+                                self.scopes.pop();
+                                let a = a?;
+                                self.scopes.push(else_scope);
+                                let b = self.expr(b);
+                                self.scopes.pop();
+                                let b = b?;
                                 Py {
                                     code: format!("{} if {} else {}", a.at(P_OR), c.at(P_OR), b.at(P_LAMBDA)),
-                                    kind: if a.kind == b.kind { a.kind } else { Kind::Unknown },
+                                    ty: types::join(&a.ty, &b.ty),
                                     prec: P_LAMBDA,
                                 }
                             }
@@ -1302,7 +1476,7 @@ impl<'a> Translator<'a> {
                 }
                 Py {
                     code: parts.join(word),
-                    kind: Kind::Unknown,
+                    ty: Ty::Bool,
                     prec: p,
                 }
             }
@@ -1318,19 +1492,16 @@ impl<'a> Translator<'a> {
 
     fn dynamic(&mut self, d: &Dynamic, pos: Position) -> R<Py> {
         if d.is_unit() {
-            return Ok(Py::atom("None".into(), Kind::Unknown));
+            return Ok(Py::typed("None".into(), Ty::Unit));
         }
         if let Ok(n) = d.as_int() {
-            return Ok(Py::atom(n.to_string(), Kind::Num));
+            return Ok(Py::typed(n.to_string(), Ty::Int));
         }
         if let Ok(b) = d.as_bool() {
-            return Ok(Py::atom(
-                if b { "True" } else { "False" }.into(),
-                Kind::Unknown,
-            ));
+            return Ok(Py::typed(if b { "True" } else { "False" }.into(), Ty::Bool));
         }
         if let Ok(f) = d.as_float() {
-            return Ok(Py::atom(py_float(f), Kind::Num));
+            return Ok(Py::typed(py_float(f), Ty::Float));
         }
         if d.is_string() {
             return Ok(Py::atom(py_str(&d.to_string()), Kind::Str));
@@ -1343,6 +1514,9 @@ impl<'a> Translator<'a> {
             }
             return Ok(Py::atom(tuple_code(&v), Kind::Array));
         }
+        if let Some(c) = d.read_lock::<char>() {
+            return Ok(Py::typed(py_str(&c.to_string()), Ty::Str));
+        }
         Err(self.err(
             pos,
             format!(
@@ -1352,54 +1526,61 @@ impl<'a> Translator<'a> {
         ))
     }
 
+    /// Rhai's `to_string` of a value: Python's `str` where it agrees (strings, ints).
     fn str_of(&mut self, v: Py) -> Py {
-        if v.kind == Kind::Str {
+        if v.ty == Ty::Str {
             return v;
         }
-        if v.kind == Kind::Num || v.kind == Kind::Time {
+        if v.ty == Ty::Int && v.code.parse::<i64>().is_ok() {
+            return Py::atom(py_str(&v.code), Kind::Str);
+        }
+        if v.ty == Ty::Int || v.ty == Ty::Time {
             return Py::atom(format!("str({})", v.code), Kind::Str);
         }
-        self.helpers.insert("_str");
-        self.helpers.insert("_debug");
+        self.need_helper("_str");
         Py::atom(format!("_str({})", v.code), Kind::Str)
     }
 
     fn binary(&mut self, op: &str, a: Py, b: Py, pos: Position) -> R<Py> {
-        let bin = |a: &Py, b: &Py, sym: &str, p: u8, kind: Kind| Py {
+        let bin = |a: &Py, b: &Py, sym: &str, p: u8, ty: Ty| Py {
             code: format!("{} {sym} {}", a.at(p), b.at(p + 1)),
-            kind,
+            ty,
             prec: p,
         };
+        if a.ty == Ty::Time && op == "+" {
+            return Err(self.err(pos, "time + seconds is not supported by export"));
+        }
         Ok(match op {
-            "+" => {
-                if a.kind == Kind::Str || b.kind == Kind::Str {
+            "+" => match types::plus(&a.ty, &b.ty) {
+                Plus::Plain(t) => bin(&a, &b, "+", P_ADD, t),
+                Plus::Concat => {
                     let (a, b) = (self.str_of(a), self.str_of(b));
-                    bin(&a, &b, "+", P_ADD, Kind::Str)
-                } else if a.kind == Kind::Time {
-                    return Err(self.err(pos, "time + seconds is not supported by export"));
-                } else {
-                    let k = if a.kind == Kind::Num && b.kind == Kind::Num {
-                        Kind::Num
-                    } else {
-                        Kind::Unknown
-                    };
-                    bin(&a, &b, "+", P_ADD, k)
+                    bin(&a, &b, "+", P_ADD, Ty::Str)
                 }
-            }
-            "-" => bin(&a, &b, "-", P_ADD, a.kind),
-            "*" => bin(&a, &b, "*", P_MUL, a.kind),
+                Plus::Helper => {
+                    self.need_helper("_add");
+                    Py::atom(format!("_add({}, {})", a.code, b.code), Kind::Unknown)
+                }
+            },
+            "-" => bin(&a, &b, "-", P_ADD, types::arith(&a.ty, &b.ty)),
+            "*" => bin(&a, &b, "*", P_MUL, types::arith(&a.ty, &b.ty)),
             "**" => Py {
                 code: format!("{} ** {}", a.at(P_POW + 1), b.at(P_UNARY)),
-                kind: Kind::Num,
+                ty: types::arith(&a.ty, &b.ty),
                 prec: P_POW,
             },
+            // A float on either side: Rhai divides as Python's / does.
+            "/" if a.ty == Ty::Float || b.ty == Ty::Float => bin(&a, &b, "/", P_MUL, Ty::Float),
             "/" | "%" => {
                 let h = if op == "/" { "_div" } else { "_mod" };
-                self.helpers.insert(h);
+                self.need_helper(h);
                 if h == "_mod" {
                     self.uses_math = true;
                 }
-                Py::atom(format!("{h}({}, {})", a.code, b.code), Kind::Num)
+                Py::typed(
+                    format!("{h}({}, {})", a.code, b.code),
+                    types::arith(&a.ty, &b.ty),
+                )
             }
             "==" | "!=" => {
                 let neg = op == "!=";
@@ -1409,7 +1590,7 @@ impl<'a> Translator<'a> {
                     let sym = if neg { "is not" } else { "is" };
                     Py {
                         code: format!("{} {sym} None", other.at(P_CMP + 1)),
-                        kind: Kind::Unknown,
+                        ty: Ty::Bool,
                         prec: P_CMP,
                     }
                 } else if let Some(inner) = a
@@ -1421,19 +1602,28 @@ impl<'a> Translator<'a> {
                     let sym = if neg { "is not" } else { "is" };
                     Py {
                         code: format!("{inner} {sym} None"),
-                        kind: Kind::Unknown,
+                        ty: Ty::Bool,
                         prec: P_CMP,
                     }
                 } else {
-                    bin(&a, &b, op, P_CMP, Kind::Unknown)
+                    bin(&a, &b, op, P_CMP, Ty::Bool)
                 }
             }
-            "<" | "<=" | ">" | ">=" => bin(&a, &b, op, P_CMP, Kind::Unknown),
-            "&" => bin(&a, &b, "&", P_BAND, a.kind),
-            "|" => bin(&a, &b, "|", P_BOR, a.kind),
-            "^" => bin(&a, &b, "^", P_XOR, a.kind),
-            "<<" => bin(&a, &b, "<<", P_SHIFT, a.kind),
-            ">>" => bin(&a, &b, ">>", P_SHIFT, a.kind),
+            "<" | "<=" | ">" | ">=" => bin(&a, &b, op, P_CMP, Ty::Bool),
+            "&" | "|" | "^" => {
+                let t = if a.ty == Ty::Bool && b.ty == Ty::Bool {
+                    Ty::Bool
+                } else {
+                    types::arith(&a.ty, &b.ty)
+                };
+                let p = match op {
+                    "&" => P_BAND,
+                    "|" => P_BOR,
+                    _ => P_XOR,
+                };
+                bin(&a, &b, op, p, t)
+            }
+            "<<" | ">>" => bin(&a, &b, op, P_SHIFT, types::arith(&a.ty, &b.ty)),
             ".." => Py::atom(format!("range({}, {})", a.code, b.code), Kind::Array),
             "..=" => Py::atom(
                 format!("range({}, {} + 1)", a.code, b.at(P_ADD + 1)),
@@ -1471,13 +1661,13 @@ impl<'a> Translator<'a> {
                 return Ok(match name {
                     "-" => Py {
                         code: format!("-{}", a.at(P_UNARY)),
-                        kind: a.kind,
+                        ty: types::arith(&a.ty, &a.ty),
                         prec: P_UNARY,
                     },
                     "+" => a,
                     "!" => Py {
                         code: format!("not {}", a.at(P_NOT)),
-                        kind: Kind::Unknown,
+                        ty: Ty::Bool,
                         prec: P_NOT,
                     },
                     _ => {
@@ -1502,35 +1692,45 @@ impl<'a> Translator<'a> {
                 let x = self.expr(&fc.args[1])?;
                 Py {
                     code: format!("{} in {}", x.at(P_CMP + 1), c.at(P_CMP + 1)),
-                    kind: Kind::Unknown,
+                    ty: Ty::Bool,
                     prec: P_CMP,
                 }
             }
             "print" | "debug" if n == 1 => {
                 let v = self.expr(&fc.args[0])?;
-                let v = self.str_of(v);
+                // Python prints strings and ints as Rhai does.
+                let v = if v.ty == Ty::Int { v } else { self.str_of(v) };
                 Py::atom(format!("print({})", v.code), Kind::Unknown)
             }
             "type_of" if n == 1 => {
-                self.helpers.insert("_type_of");
+                self.need_helper("_type_of");
                 let v = self.expr(&fc.args[0])?;
                 Py::atom(format!("_type_of({})", v.code), Kind::Str)
             }
-            "max" | "min" | "abs" => Py::atom(
-                format!("{name}({})", self.args(&fc.args)?.join(", ")),
-                Kind::Num,
-            ),
+            "max" | "min" | "abs" => {
+                let mut code = vec![];
+                let mut ty: Option<Ty> = None;
+                for a in fc.args.iter() {
+                    let py = self.expr(a)?;
+                    code.push(py.code);
+                    ty = Some(match ty {
+                        None => py.ty,
+                        Some(t) => types::join(&t, &py.ty),
+                    });
+                }
+                let ty = ty.filter(Ty::is_num).unwrap_or(Ty::Num);
+                Py::typed(format!("{name}({})", code.join(", ")), ty)
+            }
             "to_string" if n == 1 => {
                 let v = self.expr(&fc.args[0])?;
                 self.str_of(v)
             }
-            "parse_int" if n == 1 => Py::atom(
-                format!("int({})", self.args(&fc.args)?.join(", ")),
-                Kind::Num,
-            ),
-            "parse_float" if n == 1 => Py::atom(
+            "parse_int" if n == 1 => {
+                Py::typed(format!("int({})", self.args(&fc.args)?.join(", ")), Ty::Int)
+            }
+            "parse_float" if n == 1 => Py::typed(
                 format!("float({})", self.args(&fc.args)?.join(", ")),
-                Kind::Num,
+                Ty::Float,
             ),
             "range" if n == 2 => Py::atom(
                 format!("range({})", self.args(&fc.args)?.join(", ")),
@@ -1558,11 +1758,15 @@ impl<'a> Translator<'a> {
                 ));
             }
             _ if self.script_fns.contains(name) => {
-                let args = self.args(&fc.args)?;
-                Py::atom(
-                    format!("{}({})", self.var_name(name), args.join(", ")),
-                    Kind::Unknown,
-                )
+                let mut a = vec![];
+                let mut tys = vec![];
+                for x in fc.args.iter() {
+                    let py = self.expr(x)?;
+                    a.push(py.code);
+                    tys.push(py.ty);
+                }
+                let ty = self.called(name, tys);
+                Py::typed(format!("{}({})", self.var_name(name), a.join(", ")), ty)
             }
             _ => {
                 return Err(self.err(
@@ -1581,20 +1785,21 @@ impl<'a> Translator<'a> {
         for (index, step) in steps {
             cur = if index {
                 let i = self.expr(step)?;
-                let kind = if cur.kind == Kind::RddList {
-                    Kind::Rdd
-                } else {
-                    Kind::Unknown
+                let ty = match (&cur.ty, step) {
+                    (Ty::RddList, _) => Ty::Rdd(Box::new(Ty::Unknown)),
+                    (t, Expr::IntegerConstant(n, _)) => t.at(*n),
+                    (Ty::Str, _) => Ty::Str,
+                    (t, _) => t.elem(),
                 };
-                Py::atom(format!("{}[{}]", cur.at(P_ATOM), i.code), kind)
+                Py::typed(format!("{}[{}]", cur.at(P_ATOM), i.code), ty)
             } else {
                 match step {
                     Expr::MethodCall(fc, pos) => self.method(cur, fc, *pos)?,
                     Expr::Property(p, pos) => {
-                        if p.2.as_str() == "ms" && cur.kind == Kind::Time {
-                            Py::atom(
+                        if p.2.as_str() == "ms" && cur.kind() == Kind::Time {
+                            Py::typed(
                                 format!("int({}.timestamp() * 1000)", cur.at(P_ATOM)),
-                                Kind::Num,
+                                Ty::Int,
                             )
                         } else {
                             return Err(self.err(
@@ -1612,17 +1817,17 @@ impl<'a> Translator<'a> {
         Ok(cur)
     }
 
-    /// Translates a closure argument; `kinds` are its parameters' kinds (when known).
-    fn closure_arg(&mut self, e: &Expr, kinds: &[Kind], listed: bool) -> R<Py> {
+    /// Translates a closure argument; `param_tys` are its parameters' types (when known).
+    fn closure_arg(&mut self, e: &Expr, param_tys: &[Ty], listed: bool) -> R<Py> {
         match closure_of(e) {
             Some((name, captured)) => {
-                self.closure(&name, &captured, kinds, e.start_position(), listed)
+                self.closure(&name, &captured, param_tys, e.start_position(), listed)
             }
             None => {
                 let v = self.expr(e)?;
                 if listed {
-                    self.helpers.insert("_listed");
-                    Ok(Py::atom(format!("_listed({})", v.code), Kind::Unknown))
+                    self.need_helper("_listed");
+                    Ok(Py::typed(format!("_listed({})", v.code), v.ty))
                 } else {
                     Ok(v)
                 }
@@ -1634,7 +1839,7 @@ impl<'a> Translator<'a> {
         &mut self,
         fn_name: &str,
         captured: &[String],
-        kinds: &[Kind],
+        param_tys: &[Ty],
         pos: Position,
         listed: bool,
     ) -> R<Py> {
@@ -1645,41 +1850,62 @@ impl<'a> Translator<'a> {
             .filter(|s| !matches!(s, Stmt::Share(..) | Stmt::Noop(..)))
             .cloned()
             .collect();
+        let mut own_mutated = HashSet::new();
+        collect_mutated(&real, &mut own_mutated);
         let mut scope = HashMap::new();
         for (i, p) in own.iter().enumerate() {
-            let k = match kinds.len() {
-                0 => Kind::Unknown,
-                // (time, rdd) forms: the kinds given are for the trailing parameters.
-                n if own.len() > n && i < own.len() - n => Kind::Time,
-                n if own.len() > n => kinds[i - (own.len() - n)],
-                _ => kinds.get(i).copied().unwrap_or(Kind::Unknown),
+            let t = match param_tys.len() {
+                0 => Ty::Unknown,
+                // (time, rdd) forms: the types given are for the trailing parameters.
+                n if own.len() > n && i < own.len() - n => Ty::Time,
+                n if own.len() > n => param_tys[i - (own.len() - n)].clone(),
+                _ => param_tys.get(i).cloned().unwrap_or(Ty::Unknown),
             };
-            scope.insert(p.clone(), k);
+            let t = if own_mutated.contains(p) {
+                Ty::of_kind(t.kind())
+            } else if self.assumed.widened.contains(p) {
+                Ty::of_kind(match t.kind() {
+                    k @ (Kind::Rdd | Kind::RddList | Kind::Time) => k,
+                    _ => Kind::Unknown,
+                })
+            } else {
+                t
+            };
+            scope.insert(p.clone(), t);
         }
         let pnames: Vec<String> = own.iter().map(|p| self.var_name(p)).collect();
-        let wrap = |me: &mut Self, code: String| {
+        let wrap = |me: &mut Self, code: String, ret: Ty| {
             if listed {
-                me.helpers.insert("_listed");
-                Py::atom(format!("_listed({code})"), Kind::Unknown)
+                me.need_helper("_listed");
+                Py::typed(format!("_listed({code})"), Ty::Fn(Box::new(ret)))
             } else {
                 Py {
                     code,
-                    kind: Kind::Unknown,
+                    ty: Ty::Fn(Box::new(ret)),
                     prec: P_LAMBDA,
                 }
             }
         };
-        let mut own_mutated = HashSet::new();
-        collect_mutated(&real, &mut own_mutated);
         let mutates_param = own.iter().any(|p| own_mutated.contains(p));
-        if let [Stmt::Expr(x)] = real.as_slice()
+        let lambda_body: Option<Expr> = match real.as_slice() {
+            [Stmt::Expr(x)]
+                if !matches!(x.as_ref(), Expr::Stmt(_) if closure_of(x).is_none())
+                    && self.in_place_check(x) =>
+            {
+                Some((**x).clone())
+            }
+            // A switch with one expression per case is a conditional expression.
+            [Stmt::Switch(x, _)] if switch::is_expression(x) => Some(Expr::Stmt(Box::new(
+                rhai::StmtBlock::new(real.iter().cloned(), pos, Position::NONE),
+            ))),
+            _ => None,
+        };
+        if let Some(x) = lambda_body
             && !mutates_param
-            && !matches!(x.as_ref(), Expr::Stmt(_) if closure_of(x).is_none())
-            && self.in_place_check(x)
         {
             self.scopes.push(scope.clone());
             self.pre.push(vec![]);
-            let r = self.expr(x);
+            let r = self.expr(&x);
             let hoisted = self.pre.pop().unwrap_or_default();
             self.scopes.pop();
             let v = r?;
@@ -1689,7 +1915,7 @@ impl<'a> Translator<'a> {
                 } else {
                     format!("lambda {}: {}", pnames.join(", "), v.at(P_LAMBDA))
                 };
-                return Ok(wrap(self, code));
+                return Ok(wrap(self, code, v.ty));
             }
         }
         // A local def, emitted right before the statement that uses it.
@@ -1730,14 +1956,22 @@ impl<'a> Translator<'a> {
             }
         }
         self.scopes.push(scope);
+        self.returns.push(None);
         let r = self.block(&real, 1, true, &mut lines);
+        let returned = self.returns.pop().flatten();
         self.scopes.pop();
         r?;
+        // What the def returns: its returns' types, and () if it can end without one.
+        let ret_ty = match returned {
+            Some(t) if always_returns(&real) => t,
+            Some(t) => types::join(&t, &Ty::Unit),
+            None => Ty::Unit,
+        };
         match self.pre.last_mut() {
             Some(p) => p.extend(lines),
             None => return Err(self.err(pos, "a multi-statement closure outside a statement")),
         }
-        Ok(wrap(self, def_name))
+        Ok(wrap(self, def_name, ret_ty))
     }
 
     /// A one-expression closure whose expression is an in-place method cannot be a lambda.
@@ -1761,13 +1995,19 @@ impl<'a> Translator<'a> {
         // A script function called with method syntax: x.f(a) is f(x, a).
         if self.script_fns.contains(name) {
             let mut a = vec![recv.code.clone()];
-            a.extend(self.args(args)?);
-            return Ok(Py::atom(
+            let mut tys = vec![recv.ty.clone()];
+            for x in args {
+                let py = self.expr(x)?;
+                a.push(py.code);
+                tys.push(py.ty);
+            }
+            let ty = self.called(name, tys);
+            return Ok(Py::typed(
                 format!("{}({})", self.var_name(name), a.join(", ")),
-                Kind::Unknown,
+                ty,
             ));
         }
-        match recv.kind {
+        match recv.kind() {
             Kind::Ssc => return self.context_method(&r, name, args, pos),
             Kind::Sc => return self.sc_method(&r, name, args, pos),
             Kind::Array => {
@@ -1780,61 +2020,65 @@ impl<'a> Translator<'a> {
         // Rhai's own methods on strings, arrays and numbers (names Spark does not use).
         let simple = |code: String, kind: Kind| Ok(Py::atom(code, kind));
         match (name, n) {
-            ("len", 0) => return simple(format!("len({})", recv.code), Kind::Num),
+            ("len", 0) => return Ok(Py::typed(format!("len({})", recv.code), Ty::Int)),
             ("is_empty", 0) => {
                 return Ok(Py {
                     code: format!("len({}) == 0", recv.code),
-                    kind: Kind::Unknown,
+                    ty: Ty::Bool,
                     prec: P_CMP,
                 });
             }
             ("push", 1) => {
-                return simple(
-                    format!("{r}.append({})", self.expr(&args[0])?.code),
-                    Kind::Unknown,
-                );
+                let v = self.expr(&args[0])?;
+                self.pushed_into(&recv.code, v.ty);
+                return simple(format!("{r}.append({})", v.code), Kind::Unknown);
             }
             ("insert", 2) => {
-                return simple(
-                    format!("{r}.insert({})", self.args(args)?.join(", ")),
-                    Kind::Unknown,
-                );
+                let i = self.expr(&args[0])?;
+                let v = self.expr(&args[1])?;
+                self.pushed_into(&recv.code, v.ty);
+                return simple(format!("{r}.insert({}, {})", i.code, v.code), Kind::Unknown);
             }
             ("pop", 0) => return simple(format!("{r}.pop()"), Kind::Unknown),
             ("contains", 1) => {
                 let x = self.expr(&args[0])?;
                 return Ok(Py {
                     code: format!("{} in {}", x.at(P_CMP + 1), recv.at(P_CMP + 1)),
-                    kind: Kind::Unknown,
+                    ty: Ty::Bool,
                     prec: P_CMP,
                 });
             }
             ("starts_with", 1) => {
-                return simple(
+                return Ok(Py::typed(
                     format!("{r}.startswith({})", self.expr(&args[0])?.code),
-                    Kind::Unknown,
-                );
+                    Ty::Bool,
+                ));
             }
             ("ends_with", 1) => {
-                return simple(
+                return Ok(Py::typed(
                     format!("{r}.endswith({})", self.expr(&args[0])?.code),
-                    Kind::Unknown,
-                );
+                    Ty::Bool,
+                ));
             }
             ("to_upper", 0) => return simple(format!("{r}.upper()"), Kind::Str),
             ("to_lower", 0) => return simple(format!("{r}.lower()"), Kind::Str),
             ("split", 1) => {
-                return simple(
+                return Ok(Py::typed(
                     format!("{r}.split({})", self.expr(&args[0])?.code),
-                    Kind::Array,
-                );
+                    Ty::List(Box::new(Ty::Str)),
+                ));
             }
-            ("split", 0) => return simple(format!("{r}.split()"), Kind::Array),
+            ("split", 0) => {
+                return Ok(Py::typed(
+                    format!("{r}.split()"),
+                    Ty::List(Box::new(Ty::Str)),
+                ));
+            }
             ("index_of", 1) => {
-                return simple(
+                return Ok(Py::typed(
                     format!("{r}.find({})", self.expr(&args[0])?.code),
-                    Kind::Num,
-                );
+                    Ty::Int,
+                ));
             }
             ("sub_string", 2) => {
                 let a = self.expr(&args[0])?;
@@ -1845,9 +2089,14 @@ impl<'a> Translator<'a> {
                 );
             }
             ("to_string", 0) => return Ok(self.str_of(recv)),
-            ("to_int", 0) => return simple(format!("int({})", recv.code), Kind::Num),
-            ("to_float", 0) => return simple(format!("float({})", recv.code), Kind::Num),
-            ("abs", 0) => return simple(format!("abs({})", recv.code), Kind::Num),
+            ("to_int", 0) => return Ok(Py::typed(format!("int({})", recv.code), Ty::Int)),
+            ("to_float", 0) => {
+                return Ok(Py::typed(format!("float({})", recv.code), Ty::Float));
+            }
+            ("abs", 0) => {
+                let t = types::arith(&recv.ty, &recv.ty);
+                return Ok(Py::typed(format!("abs({})", recv.code), t));
+            }
             ("call", _) => {
                 return simple(
                     format!("{r}({})", self.args(args)?.join(", ")),
@@ -1859,15 +2108,14 @@ impl<'a> Translator<'a> {
         if IN_PLACE_STR.iter().any(|(rn, _)| *rn == name) {
             return Err(self.err(pos, format!("{name}() changes a string in place and returns (); use it as a statement on a variable")));
         }
-        match recv.kind {
-            Kind::Rdd => self.rdd_method(&r, name, args, pos),
+        let rec = recv.ty.records();
+        match recv.kind() {
+            Kind::Rdd => self.rdd_method(&r, &rec, name, args, pos),
             Kind::DStream | Kind::Unknown => {
                 if DSTREAM_TRANSFORMS.contains(&name) || DSTREAM_OUTPUTS.contains(&name) {
-                    self.dstream_method(&r, name, args, pos, recv.kind == Kind::Unknown)
-                } else if RDD_TRANSFORMS.contains(&name)
-                    || RDD_ACTIONS.iter().any(|(a, _)| *a == name)
-                {
-                    self.rdd_method(&r, name, args, pos)
+                    self.dstream_method(&r, &rec, name, args, pos)
+                } else if RDD_TRANSFORMS.contains(&name) || RDD_ACTIONS.contains(&name) {
+                    self.rdd_method(&r, &rec, name, args, pos)
                 } else {
                     Err(self.err(pos, format!("method {name}() is not supported by export")))
                 }
@@ -1889,17 +2137,18 @@ impl<'a> Translator<'a> {
         let r = recv.at(P_ATOM);
         Ok(match (name, args.len()) {
             ("filter", 1) => {
-                let f = self.closure_arg(&args[0], &[], false)?;
-                Some(Py::atom(
+                let elem = recv.ty.elem();
+                let f = self.closure_arg(&args[0], std::slice::from_ref(&elem), false)?;
+                Some(Py::typed(
                     format!("list(filter({}, {}))", f.code, recv.code),
-                    Kind::Array,
+                    Ty::List(Box::new(elem)),
                 ))
             }
             ("map", 1) => {
-                let f = self.closure_arg(&args[0], &[], false)?;
-                Some(Py::atom(
+                let f = self.closure_arg(&args[0], &[recv.ty.elem()], false)?;
+                Some(Py::typed(
                     format!("list(map({}, {}))", f.code, recv.code),
-                    Kind::Array,
+                    Ty::List(Box::new(f.ty.returns())),
                 ))
             }
             ("sort", 0) => Some(Py::atom(format!("{r}.sort()"), Kind::Unknown)),
@@ -1912,26 +2161,36 @@ impl<'a> Translator<'a> {
     fn context_method(&mut self, r: &str, name: &str, args: &[Expr], pos: Position) -> R<Py> {
         let n = args.len();
         let ds = |code: String| Ok(Py::atom(code, Kind::DStream));
+        let ds_of = |code: String, rec: Ty| Ok(Py::typed(code, Ty::DStream(Box::new(rec))));
         match (name, n) {
             ("queueStream", 1..=3) => {
-                let mut a = vec![self.data(&args[0], 2)?];
+                // The queue's items are batches (arrays or RDDs) of records.
+                let (code, ty) = self.data(&args[0], 2)?;
+                let mut rec = ty.elem().elem();
+                let mut a = vec![code];
                 if n >= 2 {
                     a.push(self.expr(&args[1])?.code);
                 }
                 if n >= 3 {
-                    a.push(self.data(&args[2], 1)?);
+                    let (code, ty) = self.data(&args[2], 1)?;
+                    rec = types::join(&rec, &ty.elem());
+                    a.push(code);
                 }
-                ds(format!("{r}.queueStream({})", a.join(", ")))
+                ds_of(format!("{r}.queueStream({})", a.join(", ")), rec)
             }
-            ("socketTextStream" | "textFileStream", _) => ds(format!("{r}.{name}({})", self.args(args)?.join(", "))),
+            ("socketTextStream" | "textFileStream", _) => ds_of(format!("{r}.{name}({})", self.args(args)?.join(", ")), Ty::Str),
             ("union", 1) => match &args[0] {
                 // PySpark's ssc.union refuses streams with different serializers.
                 Expr::Array(items, _) if !items.is_empty() => {
-                    let mut code = self.expr(&items[0])?.at(P_ATOM);
+                    let first = self.expr(&items[0])?;
+                    let mut rec = first.ty.records();
+                    let mut code = first.at(P_ATOM);
                     for i in items.iter().skip(1) {
-                        code = format!("{code}.union({})", self.expr(i)?.code);
+                        let other = self.expr(i)?;
+                        rec = types::join(&rec, &other.ty.records());
+                        code = format!("{code}.union({})", other.code);
                     }
-                    ds(code)
+                    ds_of(code, rec)
                 }
                 _ => Err(self.err(pos, "ssc.union needs a literal array of streams to be exported")),
             },
@@ -1946,7 +2205,7 @@ impl<'a> Translator<'a> {
                     }
                     other => self.expr(other)?.code,
                 };
-                let f = self.closure_arg(&args[1], &[Kind::RddList], false)?;
+                let f = self.closure_arg(&args[1], &[Ty::RddList], false)?;
                 ds(format!("{r}.transform({list}, {})", f.code))
             }
             ("checkpoint", 1) => {
@@ -1966,23 +2225,27 @@ impl<'a> Translator<'a> {
     fn sc_method(&mut self, r: &str, name: &str, args: &[Expr], pos: Position) -> R<Py> {
         match (name, args.len()) {
             ("parallelize", 1 | 2) => {
-                let mut a = vec![self.data(&args[0], 1)?];
+                let (code, ty) = self.data(&args[0], 1)?;
+                let mut a = vec![code];
                 if args.len() == 2 {
                     a.push(self.expr(&args[1])?.code);
                 }
-                Ok(Py::atom(
+                Ok(Py::typed(
                     format!("{r}.parallelize({})", a.join(", ")),
-                    Kind::Rdd,
+                    Ty::Rdd(Box::new(ty.elem())),
                 ))
             }
-            ("textFile", 1 | 2) => Ok(Py::atom(
+            ("textFile", 1 | 2) => Ok(Py::typed(
                 format!("{r}.textFile({})", self.args(args)?.join(", ")),
-                Kind::Rdd,
+                Ty::Rdd(Box::new(Ty::Str)),
             )),
-            ("union", 1) => Ok(Py::atom(
-                format!("{r}.union({})", self.data(&args[0], 1)?),
-                Kind::Rdd,
-            )),
+            ("union", 1) => {
+                let (code, ty) = self.data(&args[0], 1)?;
+                Ok(Py::typed(
+                    format!("{r}.union({code})"),
+                    Ty::Rdd(Box::new(ty.elem().elem())),
+                ))
+            }
             _ => Err(self.err(
                 pos,
                 format!(
@@ -1994,53 +2257,83 @@ impl<'a> Translator<'a> {
     }
 
     /// Data for queueStream / parallelize: the outer `depth` levels of array literals are
-    /// Python lists (PySpark wants lists there); records inside are tuples.
-    fn data(&mut self, e: &Expr, depth: usize) -> R<String> {
+    /// Python lists (PySpark wants lists there); records inside are tuples. With its type (an
+    /// RDD counts as a list of its records).
+    fn data(&mut self, e: &Expr, depth: usize) -> R<(String, Ty)> {
         match e {
             Expr::Array(items, _) if depth > 0 => {
                 let mut v = vec![];
+                let mut elem: Option<Ty> = None;
                 for i in items.iter() {
-                    v.push(self.data(i, depth - 1)?);
+                    let (code, ty) = self.data(i, depth - 1)?;
+                    v.push(code);
+                    elem = Some(match elem {
+                        None => ty,
+                        Some(t) => types::join(&t, &ty),
+                    });
                 }
-                Ok(format!("[{}]", v.join(", ")))
+                let ty = Ty::List(Box::new(elem.unwrap_or(Ty::Never)));
+                Ok((format!("[{}]", v.join(", ")), ty))
             }
-            _ => Ok(self.expr(e)?.code),
+            _ => {
+                let py = self.expr(e)?;
+                let ty = match py.ty {
+                    Ty::Rdd(rec) => Ty::List(rec),
+                    t => t,
+                };
+                Ok((py.code, ty))
+            }
         }
     }
 
-    /// Closure parameter kinds for a Spark method's function argument.
-    fn fn_kinds(name: &str) -> (&'static [Kind], bool) {
-        match name {
-            "transform" | "foreachRDD" => (&[Kind::Rdd], false),
-            "transformWith" => (&[Kind::Rdd, Kind::Rdd], false),
-            "mapPartitions" => (&[Kind::Array], true),
-            "mapPartitionsWithIndex" => (&[Kind::Num, Kind::Array], true),
-            _ => (&[], false),
+    /// The records' type of a stream or RDD passed as an argument, without translating it.
+    fn records_of_arg(&self, e: &Expr) -> Ty {
+        match e {
+            Expr::Variable(v, _, _) => self.ty_of(&v.1).records(),
+            _ => Ty::Unknown,
         }
     }
 
-    fn spark_args(&mut self, name: &str, args: &[Expr]) -> R<Vec<String>> {
-        let (kinds, listed) = Self::fn_kinds(name);
+    /// A Spark method's arguments, closures typed from the receiver's records `rec`; with the
+    /// arguments' types.
+    fn spark_args(&mut self, rec: &Ty, name: &str, args: &[Expr]) -> R<(Vec<String>, Vec<Ty>)> {
+        let listed = matches!(name, "mapPartitions" | "mapPartitionsWithIndex");
+        let others: Vec<Ty> = args
+            .iter()
+            .filter(|a| closure_of(a).is_none())
+            .map(|a| self.records_of_arg(a))
+            .collect();
         let mut v = vec![];
-        for a in args {
-            if closure_of(a).is_some() {
-                v.push(self.closure_arg(a, kinds, listed)?.code);
+        let mut tys: Vec<Ty> = vec![];
+        for (i, a) in args.iter().enumerate() {
+            let py = if closure_of(a).is_some() {
+                let params = types::closure_params(name, i, rec, &others);
+                match self.assumed_params(name, i, rec, &tys, args) {
+                    Some(assumed) => self.closure_assuming(a, &params, &assumed, listed)?,
+                    None => self.closure_arg(a, &params, listed)?,
+                }
             } else {
-                v.push(self.expr(a)?.code);
-            }
+                self.expr(a)?
+            };
+            v.push(py.code);
+            tys.push(match py.ty {
+                t @ Ty::Fn(_) => t,
+                t if matches!(t.kind(), Kind::DStream | Kind::Rdd) => t.records(),
+                t => t,
+            });
         }
-        Ok(v)
+        Ok((v, tys))
     }
 
     fn dstream_method(
         &mut self,
         r: &str,
+        rec: &Ty,
         name: &str,
         args: &[Expr],
         pos: Position,
-        _unknown: bool,
     ) -> R<Py> {
-        let mut a = self.spark_args(name, args)?;
+        let (mut a, tys) = self.spark_args(rec, name, args)?;
         match name {
             "reduceByKeyAndWindow" => {
                 let shortcut = matches!(args.len(), 2 | 3)
@@ -2061,35 +2354,35 @@ impl<'a> Translator<'a> {
             "cogroup" => code.push_str(".mapValues(lambda vs: (list(vs[0]), list(vs[1])))"),
             _ => {}
         }
-        let kind = if DSTREAM_OUTPUTS.contains(&name) {
-            Kind::Unknown
+        let ty = if DSTREAM_OUTPUTS.contains(&name) {
+            Ty::Unknown
         } else {
-            Kind::DStream
+            Ty::DStream(Box::new(types::records_after(name, rec, &tys)))
         };
-        Ok(Py::atom(code, kind))
+        Ok(Py::typed(code, ty))
     }
 
-    fn rdd_method(&mut self, r: &str, name: &str, args: &[Expr], pos: Position) -> R<Py> {
-        if !RDD_TRANSFORMS.contains(&name) && !RDD_ACTIONS.iter().any(|(a, _)| *a == name) {
+    fn rdd_method(&mut self, r: &str, rec: &Ty, name: &str, args: &[Expr], pos: Position) -> R<Py> {
+        if !RDD_TRANSFORMS.contains(&name) && !RDD_ACTIONS.contains(&name) {
             return Err(self.err(pos, format!("RDD.{name}() is not supported by export")));
         }
-        let a = self.spark_args(name, args)?;
+        let (a, tys) = self.spark_args(rec, name, args)?;
         let mut code = format!("{r}.{name}({})", a.join(", "));
         match name {
             "groupByKey" => code.push_str(".mapValues(list)"),
             "cogroup" => code.push_str(".mapValues(lambda vs: (list(vs[0]), list(vs[1])))"),
             "countByKey" | "countByValue" => {
-                self.helpers.insert("_by_str");
+                self.need_helper("_by_str");
                 code = format!("_by_str({code})");
             }
             _ => {}
         }
-        let kind = RDD_ACTIONS
-            .iter()
-            .find(|(x, _)| *x == name)
-            .map(|(_, k)| *k)
-            .unwrap_or(Kind::Rdd);
-        Ok(Py::atom(code, kind))
+        let ty = if RDD_ACTIONS.contains(&name) {
+            types::action_result(name, rec, &tys)
+        } else {
+            Ty::Rdd(Box::new(types::records_after(name, rec, &tys)))
+        };
+        Ok(Py::typed(code, ty))
     }
 }
 
@@ -2097,7 +2390,7 @@ impl Py {
     fn clone_py(&self) -> Py {
         Py {
             code: self.code.clone(),
-            kind: self.kind,
+            ty: self.ty.clone(),
             prec: self.prec,
         }
     }

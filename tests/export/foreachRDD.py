@@ -15,30 +15,6 @@ BATCH_INTERVAL = 1  # seconds
 CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory
 
 
-def _debug(v):
-    # Rhai's debug form of a value inside an array: strings quoted, () for None.
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if v is None:
-        return "()"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_debug(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "#{" + ", ".join(_debug(k) + ": " + _debug(x) for k, x in v.items()) + "}"
-    return str(v)
-
-
-def _str(v):
-    # Rhai's to_string (and what print, `+` on strings and `${}` show): strings bare, () empty.
-    if isinstance(v, str):
-        return v
-    if v is None:
-        return ""
-    return _debug(v)
-
-
 def build(ssc, sc):
     s = ssc.queueStream([[3, 1, 2], [10], []])  # foreachRDD.rhai:3
     s.foreachRDD(lambda rdd: print("count " + str(rdd.count())))  # foreachRDD.rhai:4
@@ -47,7 +23,7 @@ def build(ssc, sc):
         if rdd.isEmpty():
             return print(f"{t}: empty")
         else:
-            return print(f"{t}: sum {_str(rdd.reduce(lambda a, b: a + b))} max {_str(rdd.top(1)[0])}")
+            return print(f"{t}: sum {rdd.reduce(lambda a, b: a + b)} max {rdd.top(1)[0]}")
     s.foreachRDD(_f1)  # foreachRDD.rhai:6
     # ssc.start(): main() starts the context after build()  # foreachRDD.rhai:13
     # ssc.awaitTermination(): done by main()  # foreachRDD.rhai:14

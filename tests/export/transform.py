@@ -15,33 +15,9 @@ BATCH_INTERVAL = 1  # seconds
 CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory
 
 
-def _debug(v):
-    # Rhai's debug form of a value inside an array: strings quoted, () for None.
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if v is None:
-        return "()"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_debug(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "#{" + ", ".join(_debug(k) + ": " + _debug(x) for k, x in v.items()) + "}"
-    return str(v)
-
-
-def _str(v):
-    # Rhai's to_string (and what print, `+` on strings and `${}` show): strings bare, () empty.
-    if isinstance(v, str):
-        return v
-    if v is None:
-        return ""
-    return _debug(v)
-
-
 def build(ssc, sc):
     s = ssc.queueStream([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]])  # transform.rhai:3
-    s.transform(lambda rdd: rdd.map(lambda x: _str(x))).pprint()  # transform.rhai:4
+    s.transform(lambda rdd: rdd.map(lambda x: str(x))).pprint()  # transform.rhai:4
     s.transform(lambda t, rdd: rdd.map(lambda x: (str(t), x * 10))).pprint(2)  # transform.rhai:5
     s.transform(lambda rdd: rdd.sortBy(lambda x: -x, True)).pprint()  # transform.rhai:6
     # ssc.start(): main() starts the context after build()  # transform.rhai:7
