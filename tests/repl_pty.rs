@@ -143,6 +143,32 @@ impl Term {
             .to_string()
     }
 
+    /// The child's threads and where each waits (Linux /proc), to diagnose a hang.
+    fn threads(&self) -> String {
+        let pid = self.session.get_process().pid();
+        let dir = format!("/proc/{pid}/task");
+        let Ok(tasks) = std::fs::read_dir(&dir) else {
+            return format!("({dir} unreadable)");
+        };
+        let read = |p: std::path::PathBuf| {
+            std::fs::read_to_string(p)
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
+        tasks
+            .flatten()
+            .map(|t| {
+                format!(
+                    "  {} waits in {}",
+                    read(t.path().join("comm")),
+                    read(t.path().join("wchan"))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// Ctrl-D, then the exit status.
     fn quit(mut self) -> i32 {
         self.send("\x04");
@@ -156,7 +182,8 @@ impl Term {
             }
             if start.elapsed() > WAIT {
                 panic!(
-                    "centella did not exit on Ctrl-D; the screen:\n{}",
+                    "centella did not exit on Ctrl-D; its threads:\n{}\nthe screen:\n{}",
+                    self.threads(),
                     self.contents()
                 );
             }

@@ -68,10 +68,20 @@ impl UiServer {
     }
 }
 
+/// How long quitting waits for the UI thread to finish the request it is answering.
+const STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 impl Drop for UiServer {
+    /// Quitting never waits on a browser: the thread gets a moment to answer its request,
+    /// then the process may end without it.
     fn drop(&mut self) {
         self.server.unblock();
-        if let Some(t) = self.thread.take() {
+        let Some(t) = self.thread.take() else { return };
+        let deadline = std::time::Instant::now() + STOP_WAIT;
+        while !t.is_finished() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        if t.is_finished() {
             let _ = t.join();
         }
     }
