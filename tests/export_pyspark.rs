@@ -1,0 +1,611 @@
+//! `centella export`'s programs run on real PySpark and compared with centella's own output.
+//!
+//! PySpark 4.3.0 comes from the venv `scripts/install-pyspark.sh` makes
+//! (`$CENTELLA_PYSPARK_VENV`, default `~/.cache/centella-tools/pyspark-venv`; Java 17+).
+//! Without it the comparison is skipped with a message, unless `CENTELLA_REQUIRE_PYSPARK`
+//! is set (as `scripts/test.sh` does, so CI cannot pass without it).
+//!
+//! - Queue-fed scripts (`QUEUE_CASES`): centella with `--clock fast`, PySpark with Spark's
+//!   manual clock from the same first batch time; every batch's pprint block must hold the same
+//!   lines (as multisets: the Time line and the order within a block may differ).
+//! - Live sources (`LIVE_CASES`): both on the real clock against the same peer (a TCP server
+//!   on 127.0.0.1 that sends fixed lines to every client, or fixed files moved into the watched
+//!   folder after the start); which batch a line falls in depends on timing, so the records
+//!   are summed over all batches (`('word', n)` pairs summed per key).
+//!
+//! All PySpark runs share one JVM: `tests/pyspark/run_exported.py` runs the programs one
+//! after another, each on its own StreamingContext.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const START: &str = "2021-11-14 10:00:54";
+
+/// (script relative to the repository root, batches), fed by queueStream.
+const QUEUE_CASES: &[(&str, u32)] = &[
+    ("examples/hashtags_sorted.rhai", 8),
+    ("examples/pprint_limits.rhai", 8),
+    ("examples/queue_modes.rhai", 8),
+    ("examples/state_expire.rhai", 8),
+    ("examples/state_minmax.rhai", 8),
+    ("examples/trending_authors.rhai", 8),
+    ("examples/visits_queue.rhai", 8),
+    ("examples/visits_window.rhai", 8),
+    ("examples/window3.rhai", 8),
+    ("examples/window3_inv.rhai", 8),
+    ("examples/window3_inv_filter.rhai", 8),
+    ("examples/window3_slide2.rhai", 8),
+    ("examples/window5_inv.rhai", 10),
+    ("examples/window5_inv_filter.rhai", 10),
+    ("examples/window5_noinv.rhai", 10),
+    ("examples/words.rhai", 8),
+    ("tests/cases/cogroup.rhai", 4),
+    ("tests/cases/collect_notation.rhai", 2),
+    ("tests/cases/combineByKey.rhai", 3),
+    ("tests/cases/foreachRDD.rhai", 4),
+    ("tests/cases/groupByKeyAndWindow.rhai", 8),
+    ("tests/cases/interval_half.rhai", 5),
+    ("tests/cases/mapPartitions.rhai", 3),
+    ("tests/cases/queueStream.rhai", 3),
+    ("tests/cases/rdd_ops.rhai", 3),
+    ("tests/cases/reduceByKeyAndWindow_inv.rhai", 12),
+    ("tests/cases/ssc_union.rhai", 3),
+    ("tests/cases/transform.rhai", 4),
+    ("tests/cases/updateStateByKey_delete.rhai", 7),
+    ("tests/cases/updateStateByKey_initial.rhai", 6),
+    ("tests/cases/pprint_repr.rhai", 2),
+];
+
+/// The examples with live sources, compared by `compare_live`.
+const LIVE_CASES: &[&str] = &["examples/socket_wordcount.rhai", "examples/tweets_folder.rhai"];
+
+/// Examples that cannot be exported (tests/export.rs checks their errors).
+const NOT_EXPORTABLE: &[&str] = &["examples/falling_behind.rhai", "examples/kafka_hashtags.rhai"];
+
+/// Batches of a live run: enough for Spark's receiver to start and the data to go through.
+const LIVE_BATCHES: u32 = 6;
+
+/// What the socket peer sends to every client: at most 10 distinct words (pprint's limit).
+const SOCKET_LINES: &[&str] = &["to be or not to be", "that is the question", "to be"];
+
+/// The files moved into the watched folder: (name, contents).
+const TWEET_FILES: &[(&str, &str)] = &[
+    ("t1.txt", "#Volcan sigue #LaPalma\nmás ceniza en #LaPalma\n"),
+    ("t2.txt", "#LaPalma #Volcan #Volcan\nsin etiquetas\n"),
+];
+
+const MARK: &str = "#### centella-pyspark ";
+
+fn pyspark_python() -> Option<PathBuf> {
+    let venv = match std::env::var_os("CENTELLA_PYSPARK_VENV") {
+        Some(v) => PathBuf::from(v),
+        None => Path::new(&std::env::var_os("HOME")?).join(".cache/centella-tools/pyspark-venv"),
+    };
+    let py = venv.join("bin/python");
+    py.exists().then_some(py)
+}
+
+fn stem(script: &str) -> String {
+    Path::new(script)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+fn mkdir(p: &Path) -> PathBuf {
+    std::fs::create_dir_all(p).unwrap_or_else(|e| panic!("mkdir {}: {e}", p.display()));
+    p.to_path_buf()
+}
+
+/// A working directory where `examples/...` reads the repository's examples.
+fn workdir(p: &Path) -> PathBuf {
+    let dir = mkdir(p);
+    let link = dir.join("examples");
+    if !link.exists() {
+        std::os::unix::fs::symlink(Path::new(ROOT).join("examples"), &link).expect("symlink");
+    }
+    dir
+}
+
+// ---- what the outputs hold ---------------------------------------------------------------
+
+/// pprint blocks (from one dashes line to the next), each as a sorted multiset of lines
+/// without its Time line;
+/// lines printed before the first block (e.g. by foreachRDD) come first, as one block.
+fn blocks(out: &str) -> Vec<Vec<String>> {
+    let dashes = "-------------------------------------------";
+    let mut blocks: Vec<Vec<String>> = vec![];
+    let mut lines = out.lines().peekable();
+    let mut preamble = vec![];
+    while let Some(l) = lines.next() {
+        if l == dashes && lines.peek().is_some_and(|n| n.starts_with("Time: ")) {
+            lines.next(); // the batch time: PySpark's may differ on the real clock
+            blocks.push(vec![]);
+            continue;
+        }
+        if l == dashes || l.is_empty() {
+            continue;
+        }
+        match blocks.last_mut() {
+            Some(b) => b.push(l.to_string()),
+            None => preamble.push(l.to_string()),
+        }
+    }
+    for b in &mut blocks {
+        b.sort();
+    }
+    if !preamble.is_empty() {
+        preamble.sort();
+        blocks.insert(0, preamble);
+    }
+    blocks
+}
+
+/// Every record over all batches: `(key, n)` lines summed per key, other lines counted.
+fn totals(out: &str) -> BTreeMap<String, i64> {
+    let mut sums = BTreeMap::new();
+    for line in blocks(out).into_iter().flatten() {
+        let pair = line
+            .strip_prefix('(')
+            .and_then(|l| l.strip_suffix(')'))
+            .and_then(|l| l.rsplit_once(", "))
+            .and_then(|(k, n)| Some((k.to_string(), n.parse::<i64>().ok()?)));
+        let (key, n) = pair.unwrap_or((line, 1));
+        *sums.entry(key).or_insert(0) += n;
+    }
+    sums
+}
+
+fn expected_counts<'a>(words: impl Iterator<Item = &'a str>) -> BTreeMap<String, i64> {
+    let mut m = BTreeMap::new();
+    for w in words {
+        *m.entry(format!("'{w}'")).or_insert(0) += 1;
+    }
+    m
+}
+
+// ---- centella's side ---------------------------------------------------------------------
+
+struct Run {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn centella(cwd: &Path, args: &[&str], script: &Path, within: Duration) -> Run {
+    let child = Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(args)
+        .arg(script)
+        .current_dir(cwd)
+        .env("TZ", "UTC")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn centella");
+    let id = child.id();
+    let done = Arc::new(AtomicBool::new(false));
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + within;
+            while !done.load(Ordering::SeqCst) {
+                if Instant::now() > deadline {
+                    let _ = Command::new("kill").arg(id.to_string()).status();
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        })
+    };
+    let out = child.wait_with_output().expect("wait for centella");
+    done.store(true, Ordering::SeqCst);
+    let _ = watchdog.join();
+    Run {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+    }
+}
+
+// ---- the live peers ----------------------------------------------------------------------
+
+/// A TCP server on 127.0.0.1 that sends `SOCKET_LINES` to every client and keeps the
+/// connection open until it is dropped.
+struct LinePeer {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LinePeer {
+    fn start() -> LinePeer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().expect("local addr").port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut clients: Vec<TcpStream> = vec![];
+            while !flag.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((mut s, _)) => {
+                        let _ = s.set_nonblocking(false);
+                        for l in SOCKET_LINES {
+                            let _ = s.write_all(format!("{l}\n").as_bytes());
+                        }
+                        let _ = s.flush();
+                        clients.push(s);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        LinePeer {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for LinePeer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Writes `TWEET_FILES` next to `folder` and moves them in (atomically, as Spark requires),
+/// a second after the stream started so that they are clearly new.
+fn drop_tweets(folder: &Path) {
+    std::thread::sleep(Duration::from_millis(1000));
+    let staging = mkdir(&folder.with_extension("staging"));
+    for (name, text) in TWEET_FILES {
+        let tmp = staging.join(name);
+        std::fs::write(&tmp, text).expect("write a tweets file");
+        std::fs::rename(&tmp, folder.join(name)).expect("move a tweets file in");
+    }
+}
+
+// ---- PySpark's side ----------------------------------------------------------------------
+
+/// Each case's stdout, and whether the harness said `ok` (else its error).
+type PySparkOutputs = HashMap<String, (String, Result<(), String>)>;
+
+/// Reads the harness's stdout into per-case outputs; moves the tweets in when that case starts.
+fn read_harness(stdout: impl std::io::Read, tweets: PathBuf) -> PySparkOutputs {
+    let mut outputs = PySparkOutputs::new();
+    let mut current: Option<(String, String)> = None;
+    for line in BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        let Some(mark) = line.strip_prefix(MARK) else {
+            if let Some((_, out)) = current.as_mut() {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            continue;
+        };
+        if let Some(name) = mark.strip_prefix("case ") {
+            current = Some((name.to_string(), String::new()));
+        } else if mark == "started tweets_folder" {
+            drop_tweets(&tweets);
+        } else if let Some(rest) = mark.strip_prefix("end ") {
+            let (name, status) = rest.split_once(' ').unwrap_or((rest, ""));
+            let out = current.take().map(|(_, o)| o).unwrap_or_default();
+            let result = match status.strip_prefix("error: ") {
+                Some(e) => Err(e.to_string()),
+                None => Ok(()),
+            };
+            outputs.insert(name.to_string(), (out, result));
+        }
+    }
+    outputs
+}
+
+struct Harness {
+    child: std::process::Child,
+    reader: std::thread::JoinHandle<PySparkOutputs>,
+    stderr_log: PathBuf,
+}
+
+fn start_harness(python: &Path, cases_json: &Path, run_dir: &Path, log: &Path) -> Harness {
+    let stderr = std::fs::File::create(log).expect("harness log");
+    let mut child = Command::new(python)
+        .arg(Path::new(ROOT).join("tests/pyspark/run_exported.py"))
+        .arg(cases_json)
+        .current_dir(run_dir)
+        .env("TZ", "UTC")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("spawn the PySpark harness");
+    let stdout = child.stdout.take().expect("harness stdout");
+    let tweets = run_dir.join("tweets");
+    let reader = std::thread::spawn(move || read_harness(stdout, tweets));
+    Harness {
+        child,
+        reader,
+        stderr_log: log.to_path_buf(),
+    }
+}
+
+impl Harness {
+    fn finish(mut self, within: Duration) -> (PySparkOutputs, String) {
+        let deadline = Instant::now() + within;
+        let mut note = String::new();
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(_)) => break,
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100))
+                }
+                _ => {
+                    note = format!("the PySpark harness was killed after {within:?}\n");
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    break;
+                }
+            }
+        }
+        let outputs = self.reader.join().unwrap_or_default();
+        let log = std::fs::read_to_string(&self.stderr_log).unwrap_or_default();
+        (outputs, format!("{note}{log}"))
+    }
+}
+
+fn json_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// ---- the tests ---------------------------------------------------------------------------
+
+/// Every example is compared with PySpark, or is known not to be exportable.
+#[test]
+fn every_example_is_compared() {
+    let mut missing = vec![];
+    for e in std::fs::read_dir(Path::new(ROOT).join("examples"))
+        .expect("examples")
+        .flatten()
+    {
+        let name = format!("examples/{}", e.file_name().to_string_lossy());
+        let listed = QUEUE_CASES.iter().any(|(s, _)| *s == name)
+            || LIVE_CASES.contains(&name.as_str())
+            || NOT_EXPORTABLE.contains(&name.as_str());
+        if name.ends_with(".rhai") && !listed {
+            missing.push(name);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add these to QUEUE_CASES or LIVE_CASES in tests/export_pyspark.rs: {missing:?}"
+    );
+}
+
+struct Case {
+    name: String,
+    script: PathBuf,
+    batches: u32,
+    live: bool,
+}
+
+#[test]
+fn exported_programs_match_pyspark() {
+    let Some(python) = pyspark_python() else {
+        let msg = "no PySpark venv at $CENTELLA_PYSPARK_VENV or ~/.cache/centella-tools/pyspark-venv \
+                   (scripts/install-pyspark.sh makes it)";
+        if std::env::var_os("CENTELLA_REQUIRE_PYSPARK").is_some() {
+            panic!("CENTELLA_REQUIRE_PYSPARK is set but there is {msg}");
+        }
+        eprintln!("skipping the PySpark comparison of exported programs: {msg}");
+        return;
+    };
+    let t0 = Instant::now();
+    let root = Path::new(ROOT);
+    let work = std::env::temp_dir().join(format!("centella-pyspark-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let progs = mkdir(&work.join("programs"));
+    let run_dir = workdir(&work.join("pyspark"));
+    let peer = LinePeer::start();
+
+    // The cases, with the live examples' scripts pointed at our peer.
+    let mut cases: Vec<Case> = QUEUE_CASES
+        .iter()
+        .map(|(s, n)| Case {
+            name: stem(s),
+            script: root.join(s),
+            batches: *n,
+            live: false,
+        })
+        .collect();
+    for s in LIVE_CASES {
+        let code = std::fs::read_to_string(root.join(s)).expect("read a live example");
+        let code = match stem(s).as_str() {
+            "socket_wordcount" => {
+                assert!(code.contains("9999"), "{s} no longer uses port 9999");
+                code.replace("9999", &peer.port.to_string())
+            }
+            _ => code,
+        };
+        let script = progs.join(format!("{}.rhai", stem(s)));
+        std::fs::write(&script, code).expect("write a live script");
+        cases.push(Case {
+            name: stem(s),
+            script,
+            batches: LIVE_BATCHES,
+            live: true,
+        });
+    }
+
+    // Export every case and start PySpark on all of them, in one JVM.
+    let mut failures = vec![];
+    let mut entries = vec![];
+    for c in &cases {
+        let code = std::fs::read_to_string(&c.script).expect("read a script");
+        let file = format!("{}.rhai", c.name);
+        let py = match centella::export::export(&file, &code) {
+            Ok(py) => py,
+            Err(e) => {
+                failures.push(format!("{}: export failed: {e}", c.name));
+                continue;
+            }
+        };
+        let prog = progs.join(format!("{}.py", c.name));
+        std::fs::write(&prog, py).expect("write a program");
+        let (clock, dirs) = match (c.live, c.name.as_str()) {
+            (true, "tweets_folder") => ("system", "[\"tweets\"]"),
+            (true, _) => ("system", "[]"),
+            _ => ("manual", "[]"),
+        };
+        entries.push(format!(
+            "{{\"name\": {}, \"program\": {}, \"batches\": {}, \"clock\": \"{clock}\", \"dirs\": {dirs}}}",
+            json_str(&c.name),
+            json_str(&prog.to_string_lossy()),
+            c.batches
+        ));
+    }
+    let cases_json = work.join("cases.json");
+    std::fs::write(
+        &cases_json,
+        format!(
+            "{{\"start_time\": \"{START}\", \"cases\": [\n{}\n]}}\n",
+            entries.join(",\n")
+        ),
+    )
+    .expect("write cases.json");
+    let harness = start_harness(&python, &cases_json, &run_dir, &work.join("pyspark.log"));
+
+    // Meanwhile, centella on the same scripts.
+    let mut ours: HashMap<String, Run> = HashMap::new();
+    for c in &cases {
+        let cwd = workdir(&work.join("centella").join(&c.name));
+        let batches = c.batches.to_string();
+        let run = if !c.live {
+            centella(
+                &cwd,
+                &["--clock", "fast", "--batches", &batches],
+                &c.script,
+                Duration::from_secs(60),
+            )
+        } else if c.name == "tweets_folder" {
+            let folder = mkdir(&cwd.join("tweets"));
+            let script = c.script.clone();
+            let (cwd2, batches2) = (cwd.clone(), batches.clone());
+            let run = std::thread::spawn(move || {
+                centella(
+                    &cwd2,
+                    &["--batches", &batches2],
+                    &script,
+                    Duration::from_secs(60),
+                )
+            });
+            drop_tweets(&folder);
+            run.join().expect("centella run")
+        } else {
+            centella(
+                &cwd,
+                &["--batches", &batches],
+                &c.script,
+                Duration::from_secs(60),
+            )
+        };
+        ours.insert(c.name.clone(), run);
+    }
+
+    let (theirs, log) = harness.finish(Duration::from_secs(900));
+    drop(peer);
+
+    for c in &cases {
+        let Some(ours) = ours.get(&c.name) else {
+            continue;
+        };
+        let verdict = compare(c, ours, theirs.get(&c.name));
+        match verdict {
+            Ok(()) => eprintln!("PySpark agrees: {} ({} batches)", c.name, c.batches),
+            Err(e) => {
+                eprintln!("PySpark DISAGREES: {}: {e}", c.name);
+                failures.push(format!("{}: {e}", c.name));
+            }
+        }
+    }
+    eprintln!(
+        "{} programs compared with PySpark in {:.0} s",
+        cases.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    if failures.is_empty() {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n\n---- PySpark's log ----\n{log}",
+        failures.join("\n\n")
+    );
+}
+
+fn compare(
+    c: &Case,
+    ours: &Run,
+    theirs: Option<&(String, Result<(), String>)>,
+) -> Result<(), String> {
+    if !ours.ok {
+        return Err(format!("centella failed:\n{}", ours.stderr));
+    }
+    let Some((theirs, result)) = theirs else {
+        return Err("PySpark did not run it (see the log below)".into());
+    };
+    result
+        .as_ref()
+        .map_err(|e| format!("PySpark failed: {e}\n{theirs}"))?;
+    let same = if c.live {
+        let want = match c.name.as_str() {
+            "socket_wordcount" => {
+                expected_counts(SOCKET_LINES.iter().flat_map(|l| l.split(' ')))
+            }
+            _ => expected_counts(
+                TWEET_FILES
+                    .iter()
+                    .flat_map(|(_, t)| t.split(['\n', ' ']))
+                    .filter(|w| w.starts_with('#')),
+            ),
+        };
+        let (a, b) = (totals(&ours.stdout), totals(theirs));
+        if a != want {
+            return Err(format!(
+                "centella's records summed over the batches are {a:?}, not {want:?}:\n{}",
+                ours.stdout
+            ));
+        }
+        a == b
+    } else {
+        blocks(&ours.stdout) == blocks(theirs)
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(format!(
+            "output differs\n--- centella\n{}\n--- PySpark\n{theirs}",
+            ours.stdout
+        ))
+    }
+}
