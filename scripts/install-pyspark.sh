@@ -3,7 +3,7 @@
 # Makes sure of Java 17+ and of a venv holding pyspark 4.3.0 at
 #   $CENTELLA_PYSPARK_VENV (default ~/.cache/centella-tools/pyspark-venv),
 # installing only what is missing; a venv that already imports pyspark 4.3.0 is reused.
-# A fresh install downloads ~450 MB from PyPI and builds the wheel (about 1-2 minutes).
+# A fresh install downloads ~450 MB from PyPI and builds the wheel (about 40 s).
 set -euo pipefail
 
 VENV="${CENTELLA_PYSPARK_VENV:-$HOME/.cache/centella-tools/pyspark-venv}"
@@ -32,7 +32,7 @@ if "$VENV/bin/python" -c "import pyspark, sys; sys.exit(pyspark.__version__ != '
   exit 0
 fi
 
-echo "Installing pyspark $VERSION into $VENV for the export tests (about 2 minutes, once)..." >&2
+echo "Installing pyspark $VERSION into $VENV for the export tests (about 40 s, once)..." >&2
 command -v python3 >/dev/null || apt_install python3
 rm -rf "$VENV"
 if ! python3 -m venv "$VENV" 2>/dev/null; then

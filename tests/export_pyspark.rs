@@ -13,16 +13,16 @@
 //!   folder after the start); which batch a line falls in depends on timing, so the records
 //!   are summed over all batches (`('word', n)` pairs summed per key).
 //!
-//! All PySpark runs share one JVM: `tests/pyspark/run_exported.py` runs the programs one
-//! after another, each on its own StreamingContext.
+//! `tests/pyspark/run_exported.py` runs many programs in one JVM, one after another, each on
+//! its own StreamingContext; `JVMS` of them share the cases.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -46,28 +46,74 @@ const QUEUE_CASES: &[(&str, u32)] = &[
     ("examples/window5_inv_filter.rhai", 10),
     ("examples/window5_noinv.rhai", 10),
     ("examples/words.rhai", 8),
+    // Every operation test case (tests/cases/), with the batches of its .out file.
     ("tests/cases/cogroup.rhai", 4),
     ("tests/cases/collect_notation.rhai", 2),
     ("tests/cases/combineByKey.rhai", 3),
+    ("tests/cases/count.rhai", 5),
+    ("tests/cases/countByValue.rhai", 3),
+    ("tests/cases/countByValueAndWindow.rhai", 5),
+    ("tests/cases/countByValueAndWindow_inv.rhai", 9),
+    ("tests/cases/countByWindow.rhai", 6),
+    ("tests/cases/countByWindow_inv.rhai", 10),
+    ("tests/cases/empty_batches.rhai", 16),
+    ("tests/cases/filter.rhai", 3),
+    ("tests/cases/flatMap.rhai", 3),
     ("tests/cases/foreachRDD.rhai", 4),
+    ("tests/cases/fullOuterJoin.rhai", 4),
+    ("tests/cases/glom.rhai", 6),
+    ("tests/cases/groupByKey.rhai", 8),
     ("tests/cases/groupByKeyAndWindow.rhai", 8),
     ("tests/cases/interval_half.rhai", 5),
+    ("tests/cases/join.rhai", 8),
+    ("tests/cases/leftOuterJoin.rhai", 4),
+    ("tests/cases/map.rhai", 8),
     ("tests/cases/mapPartitions.rhai", 3),
+    ("tests/cases/mapValues.rhai", 6),
+    ("tests/cases/partitionBy.rhai", 4),
+    ("tests/cases/pprint_num.rhai", 9),
+    ("tests/cases/pprint_repr.rhai", 2),
     ("tests/cases/queueStream.rhai", 3),
     ("tests/cases/rdd_ops.rhai", 3),
+    ("tests/cases/reduce.rhai", 4),
+    ("tests/cases/reduceByKey.rhai", 12),
+    ("tests/cases/reduceByKeyAndWindow.rhai", 14),
     ("tests/cases/reduceByKeyAndWindow_inv.rhai", 12),
+    ("tests/cases/reduceByKeyAndWindow_inv_filter.rhai", 18),
+    ("tests/cases/reduceByKeyAndWindow_inv_small.rhai", 14),
+    ("tests/cases/reduceByKeyAndWindow_slide.rhai", 4),
+    ("tests/cases/reduceByWindow.rhai", 27),
+    ("tests/cases/repartition.rhai", 8),
+    ("tests/cases/rightOuterJoin.rhai", 4),
+    ("tests/cases/saveAsTextFiles.rhai", 3),
+    ("tests/cases/ssc_transform.rhai", 3),
     ("tests/cases/ssc_union.rhai", 3),
     ("tests/cases/transform.rhai", 4),
+    ("tests/cases/transformWith.rhai", 4),
+    ("tests/cases/union.rhai", 3),
+    ("tests/cases/updateStateByKey.rhai", 7),
     ("tests/cases/updateStateByKey_delete.rhai", 7),
     ("tests/cases/updateStateByKey_initial.rhai", 6),
-    ("tests/cases/pprint_repr.rhai", 2),
+    ("tests/cases/window.rhai", 8),
+    ("tests/cases/window_default_slide.rhai", 7),
+    ("tests/cases/window_larger.rhai", 4),
+    ("tests/cases/window_lazy_queue.rhai", 2),
+    ("tests/cases/window_nonoverlapping.rhai", 2),
+    ("tests/cases/window_shorter.rhai", 3),
+    ("tests/cases/window_tumbling.rhai", 3),
 ];
 
 /// The examples with live sources, compared by `compare_live`.
-const LIVE_CASES: &[&str] = &["examples/socket_wordcount.rhai", "examples/tweets_folder.rhai"];
+const LIVE_CASES: &[&str] = &[
+    "examples/socket_wordcount.rhai",
+    "examples/tweets_folder.rhai",
+];
 
 /// Examples that cannot be exported (tests/export.rs checks their errors).
-const NOT_EXPORTABLE: &[&str] = &["examples/falling_behind.rhai", "examples/kafka_hashtags.rhai"];
+const NOT_EXPORTABLE: &[&str] = &[
+    "examples/falling_behind.rhai",
+    "examples/kafka_hashtags.rhai",
+];
 
 /// Batches of a live run: enough for Spark's receiver to start and the data to go through.
 const LIVE_BATCHES: u32 = 6;
@@ -80,6 +126,10 @@ const TWEET_FILES: &[(&str, &str)] = &[
     ("t1.txt", "#Volcan sigue #LaPalma\nmás ceniza en #LaPalma\n"),
     ("t2.txt", "#LaPalma #Volcan #Volcan\nsin etiquetas\n"),
 ];
+
+/// PySpark runs at once, one JVM each: a batch is mostly waiting on Spark's scheduling, so two
+/// share the 2 cores of CI well.
+const JVMS: usize = 2;
 
 const MARK: &str = "#### centella-pyspark ";
 
@@ -318,12 +368,21 @@ struct Harness {
     stderr_log: PathBuf,
 }
 
-fn start_harness(python: &Path, cases_json: &Path, run_dir: &Path, log: &Path) -> Harness {
-    let stderr = std::fs::File::create(log).expect("harness log");
+/// Starts `run_exported.py` on `entries` (JSON objects), in a working directory of its own.
+fn start_harness(python: &Path, work: &Path, id: usize, entries: &[String]) -> Harness {
+    let run_dir = workdir(&work.join(format!("pyspark-{id}")));
+    let cases_json = work.join(format!("cases-{id}.json"));
+    let spec = format!(
+        "{{\"start_time\": \"{START}\", \"cases\": [\n{}\n]}}\n",
+        entries.join(",\n")
+    );
+    std::fs::write(&cases_json, spec).expect("write the cases' JSON");
+    let log = work.join(format!("pyspark-{id}.log"));
+    let stderr = std::fs::File::create(&log).expect("harness log");
     let mut child = Command::new(python)
         .arg(Path::new(ROOT).join("tests/pyspark/run_exported.py"))
-        .arg(cases_json)
-        .current_dir(run_dir)
+        .arg(&cases_json)
+        .current_dir(&run_dir)
         .env("TZ", "UTC")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -336,7 +395,7 @@ fn start_harness(python: &Path, cases_json: &Path, run_dir: &Path, log: &Path) -
     Harness {
         child,
         reader,
-        stderr_log: log.to_path_buf(),
+        stderr_log: log,
     }
 }
 
@@ -380,20 +439,23 @@ fn json_str(s: &str) -> String {
 
 // ---- the tests ---------------------------------------------------------------------------
 
-/// Every example is compared with PySpark, or is known not to be exportable.
+/// Every example and every operation case is compared with PySpark, or is known not to be
+/// exportable.
 #[test]
-fn every_example_is_compared() {
+fn every_script_is_compared() {
     let mut missing = vec![];
-    for e in std::fs::read_dir(Path::new(ROOT).join("examples"))
-        .expect("examples")
-        .flatten()
-    {
-        let name = format!("examples/{}", e.file_name().to_string_lossy());
-        let listed = QUEUE_CASES.iter().any(|(s, _)| *s == name)
-            || LIVE_CASES.contains(&name.as_str())
-            || NOT_EXPORTABLE.contains(&name.as_str());
-        if name.ends_with(".rhai") && !listed {
-            missing.push(name);
+    for dir in ["examples", "tests/cases"] {
+        for e in std::fs::read_dir(Path::new(ROOT).join(dir))
+            .expect("a scripts directory")
+            .flatten()
+        {
+            let name = format!("{dir}/{}", e.file_name().to_string_lossy());
+            let listed = QUEUE_CASES.iter().any(|(s, _)| *s == name)
+                || LIVE_CASES.contains(&name.as_str())
+                || NOT_EXPORTABLE.contains(&name.as_str());
+            if name.ends_with(".rhai") && !listed {
+                missing.push(name);
+            }
         }
     }
     assert!(
@@ -425,7 +487,6 @@ fn exported_programs_match_pyspark() {
     let work = std::env::temp_dir().join(format!("centella-pyspark-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     let progs = mkdir(&work.join("programs"));
-    let run_dir = workdir(&work.join("pyspark"));
     let peer = LinePeer::start();
 
     // The cases, with the live examples' scripts pointed at our peer.
@@ -457,10 +518,13 @@ fn exported_programs_match_pyspark() {
         });
     }
 
-    // Export every case and start PySpark on all of them, in one JVM.
+    // Export every case and start PySpark on them: JVMS harnesses (one JVM each) share the
+    // cases, the longest first, each to the one with the fewest batches so far.
     let mut failures = vec![];
-    let mut entries = vec![];
-    for c in &cases {
+    let mut groups: Vec<(u32, Vec<String>)> = vec![(0, vec![]); JVMS];
+    let mut by_length: Vec<&Case> = cases.iter().collect();
+    by_length.sort_by_key(|c| std::cmp::Reverse(c.batches * if c.live { 4 } else { 1 }));
+    for c in by_length {
         let code = std::fs::read_to_string(&c.script).expect("read a script");
         let file = format!("{}.rhai", c.name);
         let py = match centella::export::export(&file, &code) {
@@ -477,23 +541,23 @@ fn exported_programs_match_pyspark() {
             (true, _) => ("system", "[]"),
             _ => ("manual", "[]"),
         };
-        entries.push(format!(
+        let entry = format!(
             "{{\"name\": {}, \"program\": {}, \"batches\": {}, \"clock\": \"{clock}\", \"dirs\": {dirs}}}",
             json_str(&c.name),
             json_str(&prog.to_string_lossy()),
             c.batches
-        ));
+        );
+        if let Some(g) = groups.iter_mut().min_by_key(|g| g.0) {
+            g.0 += c.batches * if c.live { 4 } else { 1 };
+            g.1.push(entry);
+        }
     }
-    let cases_json = work.join("cases.json");
-    std::fs::write(
-        &cases_json,
-        format!(
-            "{{\"start_time\": \"{START}\", \"cases\": [\n{}\n]}}\n",
-            entries.join(",\n")
-        ),
-    )
-    .expect("write cases.json");
-    let harness = start_harness(&python, &cases_json, &run_dir, &work.join("pyspark.log"));
+    let harnesses: Vec<Harness> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !g.1.is_empty())
+        .map(|(i, g)| start_harness(&python, &work, i, &g.1))
+        .collect();
 
     // Meanwhile, centella on the same scripts.
     let mut ours: HashMap<String, Run> = HashMap::new();
@@ -532,7 +596,13 @@ fn exported_programs_match_pyspark() {
         ours.insert(c.name.clone(), run);
     }
 
-    let (theirs, log) = harness.finish(Duration::from_secs(900));
+    let mut theirs = PySparkOutputs::new();
+    let mut log = String::new();
+    for h in harnesses {
+        let (outputs, l) = h.finish(Duration::from_secs(900));
+        theirs.extend(outputs);
+        log.push_str(&l);
+    }
     drop(peer);
 
     for c in &cases {
@@ -579,9 +649,7 @@ fn compare(
         .map_err(|e| format!("PySpark failed: {e}\n{theirs}"))?;
     let same = if c.live {
         let want = match c.name.as_str() {
-            "socket_wordcount" => {
-                expected_counts(SOCKET_LINES.iter().flat_map(|l| l.split(' ')))
-            }
+            "socket_wordcount" => expected_counts(SOCKET_LINES.iter().flat_map(|l| l.split(' '))),
             _ => expected_counts(
                 TWEET_FILES
                     .iter()
