@@ -101,6 +101,29 @@ const QUEUE_CASES: &[(&str, u32)] = &[
     ("tests/cases/window_nonoverlapping.rhai", 2),
     ("tests/cases/window_shorter.rhai", 3),
     ("tests/cases/window_tumbling.rhai", 3),
+    // Tricky translations (tests/pyspark/tricky/).
+    ("tests/pyspark/tricky/arith.rhai", 2),
+    ("tests/pyspark/tricky/array_state.rhai", 3),
+    ("tests/pyspark/tricky/concat_unknown.rhai", 2),
+    ("tests/pyspark/tricky/float_to_string.rhai", 2),
+    ("tests/pyspark/tricky/loop_capture.rhai", 2),
+    ("tests/pyspark/tricky/mutated_array_record.rhai", 2),
+    ("tests/pyspark/tricky/repr_escapes.rhai", 2),
+    ("tests/pyspark/tricky/split_records.rhai", 2),
+    ("tests/pyspark/tricky/strings.rhai", 2),
+    ("tests/pyspark/tricky/sub_string_negative.rhai", 2),
+];
+
+/// Cases where the exported program does not print what centella prints yet (each script's
+/// comment says how). They must still differ: once the export is fixed, the test says so and
+/// the case moves out of this list.
+const KNOWN_DIFFERENCES: &[&str] = &[
+    "tests/pyspark/tricky/array_state.rhai",
+    "tests/pyspark/tricky/concat_unknown.rhai",
+    "tests/pyspark/tricky/float_to_string.rhai",
+    "tests/pyspark/tricky/mutated_array_record.rhai",
+    "tests/pyspark/tricky/split_records.rhai",
+    "tests/pyspark/tricky/sub_string_negative.rhai",
 ];
 
 /// The examples with live sources, compared by `compare_live`.
@@ -439,12 +462,12 @@ fn json_str(s: &str) -> String {
 
 // ---- the tests ---------------------------------------------------------------------------
 
-/// Every example and every operation case is compared with PySpark, or is known not to be
-/// exportable.
+/// Every example, operation case and tricky script is compared with PySpark, or is known not
+/// to be exportable.
 #[test]
 fn every_script_is_compared() {
     let mut missing = vec![];
-    for dir in ["examples", "tests/cases"] {
+    for dir in ["examples", "tests/cases", "tests/pyspark/tricky"] {
         for e in std::fs::read_dir(Path::new(ROOT).join(dir))
             .expect("a scripts directory")
             .flatten()
@@ -469,6 +492,8 @@ struct Case {
     script: PathBuf,
     batches: u32,
     live: bool,
+    /// In `KNOWN_DIFFERENCES`.
+    known: bool,
 }
 
 #[test]
@@ -497,6 +522,7 @@ fn exported_programs_match_pyspark() {
             script: root.join(s),
             batches: *n,
             live: false,
+            known: KNOWN_DIFFERENCES.contains(s),
         })
         .collect();
     for s in LIVE_CASES {
@@ -515,6 +541,7 @@ fn exported_programs_match_pyspark() {
             script,
             batches: LIVE_BATCHES,
             live: true,
+            known: false,
         });
     }
 
@@ -610,12 +637,20 @@ fn exported_programs_match_pyspark() {
             continue;
         };
         let verdict = compare(c, ours, theirs.get(&c.name));
-        match verdict {
-            Ok(()) => eprintln!("PySpark agrees: {} ({} batches)", c.name, c.batches),
-            Err(e) => {
+        match (verdict, c.known) {
+            (Ok(()), false) => eprintln!("PySpark agrees: {} ({} batches)", c.name, c.batches),
+            (Err(e), false) => {
                 eprintln!("PySpark DISAGREES: {}: {e}", c.name);
                 failures.push(format!("{}: {e}", c.name));
             }
+            (Err(e), true) => {
+                let first = e.lines().next().unwrap_or_default();
+                eprintln!("PySpark still differs, as known: {}: {first}", c.name);
+            }
+            (Ok(()), true) => failures.push(format!(
+                "{}: PySpark now agrees: remove it from KNOWN_DIFFERENCES",
+                c.name
+            )),
         }
     }
     eprintln!(

@@ -33,6 +33,7 @@ Spark's and the JVM's logs go to stderr (ERROR level only).
 import datetime
 import json
 import os
+import re
 import runpy
 import shutil
 import sys
@@ -52,13 +53,18 @@ def say(line):
 
 
 def describe(e):
+    """One line: the exception's first line and, for a Python error raised inside Spark (a
+    traceback inside the Java exception's message), the Python error's own line."""
+    text = "%s: %s" % (type(e).__name__, e)
     java = getattr(e, "java_exception", None)
     if java is not None:
         try:
-            return str(java.toString()).splitlines()[0]
+            text = str(java.toString())
         except Exception:
             pass
-    return ("%s: %s" % (type(e).__name__, e)).splitlines()[0]
+    lines = [l for l in text.splitlines() if l.strip()] or [type(e).__name__]
+    python = [l for l in lines[1:] if re.match(r"[A-Za-z_]\w*(Error|Exception): ", l)]
+    return "%s %s" % (lines[0], python[-1]) if python else lines[0]
 
 
 def clean_workdir():
