@@ -16,7 +16,8 @@ and written files do not leak from one case to the next.
 
 "manual": Spark's ManualClock (spark.streaming.clock), advanced one interval at a time
 through py4j; the next batch is released once the previous one has completed, so a batch
-costs what its jobs cost, not a second. "system": the real clock, N batch intervals.
+costs what its jobs cost, not a second. "system": the real clock, N batch intervals, and at
+least 3 batches after the receivers started, if any.
 
 Either way, a hidden no-op output operation, registered after the program's own, gives
 every batch a job, so a StreamingListener sees every batch complete (Spark posts no
@@ -100,11 +101,18 @@ class Batches:
         self.cond = threading.Condition()
         self.last_ms = None
         self.count = 0
+        self.count_at_receiver_start = None
 
     def completed(self, ms):
         with self.cond:
             self.last_ms = ms if self.last_ms is None else max(self.last_ms, ms)
             self.count += 1
+            self.cond.notify_all()
+
+    def receiver_started(self):
+        with self.cond:
+            if self.count_at_receiver_start is None:
+                self.count_at_receiver_start = self.count
             self.cond.notify_all()
 
     def wait(self, pred, timeout):
@@ -127,6 +135,9 @@ def make_listener(batches):
                 batches.completed(batchCompleted.batchInfo().batchTime().milliseconds())
             except Exception:
                 traceback.print_exc()
+
+        def onReceiverStarted(self, receiverStarted):
+            batches.receiver_started()
 
     return Completed()
 
@@ -175,6 +186,14 @@ def run_case(sc, case, start_ms):
             wait = n * interval + float(case.get("batch_timeout", 30))
             if not batches.wait(lambda b: b.last_ms is not None and b.last_ms >= last, wait):
                 error = "%d batches did not complete within %.0f s" % (n, wait)
+            # A receiver can take seconds to start on a busy machine: give it 3 batches.
+            elif jssc.graph().getReceiverInputStreams():
+                if not batches.wait(
+                    lambda b: b.count_at_receiver_start is not None
+                    and b.count >= b.count_at_receiver_start + 3,
+                    wait,
+                ):
+                    error = "the receiver did not start, or 3 batches did not follow"
         # A failed job is raised here (Spark keeps the stream going after it).
         ssc.awaitTerminationOrTimeout(0.001)
     except Exception as e:
