@@ -663,8 +663,9 @@ fn exported_programs_match_pyspark() {
     }
     assert!(
         failures.is_empty(),
-        "{}\n\n---- PySpark's log ----\n{log}",
-        failures.join("\n\n")
+        "{}\n\n(programs and outputs kept in {})\n---- PySpark's log ----\n{log}",
+        failures.join("\n\n"),
+        work.display()
     );
 }
 
