@@ -17,7 +17,7 @@
 //! its own StreamingContext; `JVMS` of them share the cases.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -252,8 +252,16 @@ struct Run {
     stderr: String,
 }
 
-fn centella(cwd: &Path, args: &[&str], script: &Path, within: Duration) -> Run {
-    let child = Command::new(env!("CARGO_BIN_EXE_centella"))
+/// Runs centella on `script`; with `feed`, moves the tweets into that folder once the first
+/// batch has printed (so the stream has surely started).
+fn centella(
+    cwd: &Path,
+    args: &[&str],
+    script: &Path,
+    within: Duration,
+    feed: Option<PathBuf>,
+) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_centella"))
         .args(args)
         .arg(script)
         .current_dir(cwd)
@@ -263,28 +271,42 @@ fn centella(cwd: &Path, args: &[&str], script: &Path, within: Duration) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn centella");
-    let id = child.id();
-    let done = Arc::new(AtomicBool::new(false));
-    let watchdog = {
-        let done = done.clone();
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + within;
-            while !done.load(Ordering::SeqCst) {
-                if Instant::now() > deadline {
-                    let _ = Command::new("kill").arg(id.to_string()).status();
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
+    let stdout = child.stdout.take().expect("centella stdout");
+    let mut stderr = child.stderr.take().expect("centella stderr");
+    let out = std::thread::spawn(move || {
+        let mut all = String::new();
+        let mut feed = feed;
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(folder) = feed.take_if(|_| line.starts_with("Time: ")) {
+                drop_tweets(&folder);
             }
-        })
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let err = std::thread::spawn(move || {
+        let mut all = String::new();
+        let _ = stderr.read_to_string(&mut all);
+        all
+    });
+    let deadline = Instant::now() + within;
+    let ok = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status.success(),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break false;
+            }
+        }
     };
-    let out = child.wait_with_output().expect("wait for centella");
-    done.store(true, Ordering::SeqCst);
-    let _ = watchdog.join();
     Run {
-        ok: out.status.success(),
-        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+        ok,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
     }
 }
 
@@ -597,27 +619,16 @@ fn exported_programs_match_pyspark() {
                 &["--clock", "fast", "--batches", &batches],
                 &c.script,
                 Duration::from_secs(60),
+                None,
             )
-        } else if c.name == "tweets_folder" {
-            let folder = mkdir(&cwd.join("tweets"));
-            let script = c.script.clone();
-            let (cwd2, batches2) = (cwd.clone(), batches.clone());
-            let run = std::thread::spawn(move || {
-                centella(
-                    &cwd2,
-                    &["--batches", &batches2],
-                    &script,
-                    Duration::from_secs(60),
-                )
-            });
-            drop_tweets(&folder);
-            run.join().expect("centella run")
         } else {
+            let feed = (c.name == "tweets_folder").then(|| mkdir(&cwd.join("tweets")));
             centella(
                 &cwd,
                 &["--batches", &batches],
                 &c.script,
                 Duration::from_secs(60),
+                feed,
             )
         };
         ours.insert(c.name.clone(), run);
