@@ -126,7 +126,7 @@ const KNOWN_DIFFERENCES: &[&str] = &[
     "tests/pyspark/tricky/sub_string_negative.rhai",
 ];
 
-/// The examples with live sources, compared by `compare_live`.
+/// The examples with live sources, compared by their records summed over the batches.
 const LIVE_CASES: &[&str] = &[
     "examples/socket_wordcount.rhai",
     "examples/tweets_folder.rhai",
@@ -518,25 +518,16 @@ struct Case {
     known: bool,
 }
 
-#[test]
-fn exported_programs_match_pyspark() {
-    let Some(python) = pyspark_python() else {
-        let msg = "no PySpark venv at $CENTELLA_PYSPARK_VENV or ~/.cache/centella-tools/pyspark-venv \
-                   (scripts/install-pyspark.sh makes it)";
-        if std::env::var_os("CENTELLA_REQUIRE_PYSPARK").is_some() {
-            panic!("CENTELLA_REQUIRE_PYSPARK is set but there is {msg}");
-        }
-        eprintln!("skipping the PySpark comparison of exported programs: {msg}");
-        return;
-    };
-    let t0 = Instant::now();
-    let root = Path::new(ROOT);
-    let work = std::env::temp_dir().join(format!("centella-pyspark-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    let progs = mkdir(&work.join("programs"));
-    let peer = LinePeer::start();
+impl Case {
+    /// What a case costs a JVM, in batches (a live one runs on the real clock).
+    fn weight(&self) -> u32 {
+        self.batches * if self.live { 4 } else { 1 }
+    }
+}
 
-    // The cases, with the live examples' scripts pointed at our peer.
+/// Every case; the live examples' scripts are written to `dir`, pointed at the socket peer.
+fn all_cases(peer_port: u16, dir: &Path) -> Vec<Case> {
+    let root = Path::new(ROOT);
     let mut cases: Vec<Case> = QUEUE_CASES
         .iter()
         .map(|(s, n)| Case {
@@ -552,11 +543,11 @@ fn exported_programs_match_pyspark() {
         let code = match stem(s).as_str() {
             "socket_wordcount" => {
                 assert!(code.contains("9999"), "{s} no longer uses port 9999");
-                code.replace("9999", &peer.port.to_string())
+                code.replace("9999", &peer_port.to_string())
             }
             _ => code,
         };
-        let script = progs.join(format!("{}.rhai", stem(s)));
+        let script = dir.join(format!("{}.rhai", stem(s)));
         std::fs::write(&script, code).expect("write a live script");
         cases.push(Case {
             name: stem(s),
@@ -566,17 +557,33 @@ fn exported_programs_match_pyspark() {
             known: false,
         });
     }
+    let mut names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(
+        names.len(),
+        cases.len(),
+        "two cases have the same file name"
+    );
+    cases
+}
 
-    // Export every case and start PySpark on them: JVMS harnesses (one JVM each) share the
-    // cases, the longest first, each to the one with the fewest batches so far.
-    let mut failures = vec![];
+/// Exports every case into `work/programs` and starts `JVMS` harnesses (one JVM each) on
+/// them: the longest case first, each to the harness with the least work so far. Export
+/// errors go to `failures`.
+fn start_pyspark(
+    python: &Path,
+    work: &Path,
+    cases: &[Case],
+    failures: &mut Vec<String>,
+) -> Vec<Harness> {
+    let progs = mkdir(&work.join("programs"));
     let mut groups: Vec<(u32, Vec<String>)> = vec![(0, vec![]); JVMS];
-    let mut by_length: Vec<&Case> = cases.iter().collect();
-    by_length.sort_by_key(|c| std::cmp::Reverse(c.batches * if c.live { 4 } else { 1 }));
-    for c in by_length {
+    let mut by_weight: Vec<&Case> = cases.iter().collect();
+    by_weight.sort_by_key(|c| std::cmp::Reverse(c.weight()));
+    for c in by_weight {
         let code = std::fs::read_to_string(&c.script).expect("read a script");
-        let file = format!("{}.rhai", c.name);
-        let py = match centella::export::export(&file, &code) {
+        let py = match centella::export::export(&format!("{}.rhai", c.name), &code) {
             Ok(py) => py,
             Err(e) => {
                 failures.push(format!("{}: export failed: {e}", c.name));
@@ -597,43 +604,56 @@ fn exported_programs_match_pyspark() {
             c.batches
         );
         if let Some(g) = groups.iter_mut().min_by_key(|g| g.0) {
-            g.0 += c.batches * if c.live { 4 } else { 1 };
+            g.0 += c.weight();
             g.1.push(entry);
         }
     }
-    let harnesses: Vec<Harness> = groups
+    groups
         .iter()
         .enumerate()
         .filter(|(_, g)| !g.1.is_empty())
-        .map(|(i, g)| start_harness(&python, &work, i, &g.1))
-        .collect();
+        .map(|(i, g)| start_harness(python, work, i, &g.1))
+        .collect()
+}
 
-    // Meanwhile, centella on the same scripts.
-    let mut ours: HashMap<String, Run> = HashMap::new();
-    for c in &cases {
+/// centella on every case: `--clock fast` for the queue-fed ones, the real clock for the live
+/// ones (the folder gets its files once the first batch printed).
+fn run_centella(work: &Path, cases: &[Case]) -> HashMap<String, Run> {
+    let mut runs = HashMap::new();
+    for c in cases {
         let cwd = workdir(&work.join("centella").join(&c.name));
         let batches = c.batches.to_string();
-        let run = if !c.live {
-            centella(
-                &cwd,
-                &["--clock", "fast", "--batches", &batches],
-                &c.script,
-                Duration::from_secs(60),
-                None,
-            )
-        } else {
+        let (args, feed) = if c.live {
             let feed = (c.name == "tweets_folder").then(|| mkdir(&cwd.join("tweets")));
-            centella(
-                &cwd,
-                &["--batches", &batches],
-                &c.script,
-                Duration::from_secs(60),
-                feed,
-            )
+            (vec!["--batches", batches.as_str()], feed)
+        } else {
+            (vec!["--clock", "fast", "--batches", batches.as_str()], None)
         };
-        ours.insert(c.name.clone(), run);
+        let run = centella(&cwd, &args, &c.script, Duration::from_secs(60), feed);
+        runs.insert(c.name.clone(), run);
     }
+    runs
+}
 
+#[test]
+fn exported_programs_match_pyspark() {
+    let Some(python) = pyspark_python() else {
+        let msg = "no PySpark venv at $CENTELLA_PYSPARK_VENV or ~/.cache/centella-tools/pyspark-venv \
+                   (scripts/install-pyspark.sh makes it)";
+        if std::env::var_os("CENTELLA_REQUIRE_PYSPARK").is_some() {
+            panic!("CENTELLA_REQUIRE_PYSPARK is set but there is {msg}");
+        }
+        eprintln!("skipping the PySpark comparison of exported programs: {msg}");
+        return;
+    };
+    let t0 = Instant::now();
+    let work = std::env::temp_dir().join(format!("centella-pyspark-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let peer = LinePeer::start();
+    let cases = all_cases(peer.port, &mkdir(&work.join("live")));
+    let mut failures = vec![];
+    let harnesses = start_pyspark(&python, &work, &cases, &mut failures);
+    let ours = run_centella(&work, &cases); // meanwhile
     let mut theirs = PySparkOutputs::new();
     let mut log = String::new();
     for h in harnesses {
@@ -647,8 +667,7 @@ fn exported_programs_match_pyspark() {
         let Some(ours) = ours.get(&c.name) else {
             continue;
         };
-        let verdict = compare(c, ours, theirs.get(&c.name));
-        match (verdict, c.known) {
+        match (compare(c, ours, theirs.get(&c.name)), c.known) {
             (Ok(()), false) => eprintln!("PySpark agrees: {} ({} batches)", c.name, c.batches),
             (Err(e), false) => {
                 eprintln!("PySpark DISAGREES: {}: {e}", c.name);
@@ -674,7 +693,7 @@ fn exported_programs_match_pyspark() {
     }
     assert!(
         failures.is_empty(),
-        "{}\n\n(programs and outputs kept in {})\n---- PySpark's log ----\n{log}",
+        "{}\n\n(the exported programs are kept in {}/programs)\n---- PySpark's log ----\n{log}",
         failures.join("\n\n"),
         work.display()
     );
