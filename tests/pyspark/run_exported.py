@@ -6,7 +6,8 @@ CASES.json:
     {"start_time": "2021-11-14 10:00:54",        # first batch time under the manual clock
      "cases": [{"name": "words", "program": "/abs/words.py", "batches": 8,
                 "clock": "manual",                # or "system" (receivers, watched folders)
-                "dirs": []},                      # directories to create first, e.g. ["tweets"]
+                "dirs": [],                       # directories to create first, e.g. ["tweets"]
+                "batch_timeout": 60},             # optional: seconds a batch may take
                ...]}
 
 One SparkContext (local[2]) serves every case; each case gets its own StreamingContext,
@@ -142,14 +143,39 @@ def make_listener(batches):
     return Completed()
 
 
+def drive_manual(clock, batches, zero_ms, interval_ms, n, timeout):
+    """Releases batches 1..n one at a time; the error, or None."""
+    for k in range(1, n + 1):
+        t = zero_ms + k * interval_ms
+        clock.setTime(t)
+        if not batches.wait(lambda b: b.last_ms is not None and b.last_ms >= t, timeout):
+            return "batch %d of %d did not complete within %.0f s" % (k, n, timeout)
+    return None
+
+
+def drive_system(batches, zero_ms, interval_ms, n, has_receivers, timeout):
+    """Waits for n batches of the real clock, and 3 after the receivers started."""
+    last = zero_ms + n * interval_ms
+    wait = n * interval_ms / 1000 + timeout
+    if not batches.wait(lambda b: b.last_ms is not None and b.last_ms >= last, wait):
+        return "%d batches did not complete within %.0f s" % (n, wait)
+    # A receiver can take seconds to start on a busy machine.
+    def three_after_start(b):
+        return b.count_at_receiver_start is not None and b.count >= b.count_at_receiver_start + 3
+
+    if has_receivers and not batches.wait(three_after_start, wait):
+        return "the receiver did not start, or 3 batches did not follow"
+    return None
+
+
 def run_case(sc, case, start_ms):
+    """Runs one exported program; the error, or None."""
     from pyspark.streaming import StreamingContext
 
-    name = case["name"]
     n = int(case["batches"])
     manual = case.get("clock", "manual") == "manual"
+    timeout = float(case.get("batch_timeout", 60))
     prog = runpy.run_path(case["program"], run_name="__centella_case__")
-    build = prog["build"]
     interval = prog.get("BATCH_INTERVAL", 1)
     interval_ms = int(round(interval * 1000))
 
@@ -158,45 +184,29 @@ def run_case(sc, case, start_ms):
     sc._jsc.sc().conf().set("spark.streaming.clock", "org.apache.spark.util." + clock_class)
     ssc = StreamingContext(sc, interval)
     jssc = ssc._jssc.ssc()
-    if manual:
-        clock = jssc.scheduler().clock()
-        # RecurringTimer starts at (floor(now / interval) + 1) * interval.
-        clock.setTime(start_ms - interval_ms)
-
-    batches = Batches()
-    build(ssc, sc)
-    hidden = ssc.queueStream([], True, sc.parallelize([], 1))
-    hidden.foreachRDD(lambda t, rdd: None)
-    ssc.addStreamingListener(make_listener(batches))
-    ssc.start()
-    say("started " + name)
-    zero_ms = jssc.graph().zeroTime().milliseconds()
     error = None
     try:
+        clock = jssc.scheduler().clock()
         if manual:
-            per_batch = float(case.get("batch_timeout", 60))
-            for k in range(1, n + 1):
-                t = zero_ms + k * interval_ms
-                clock.setTime(t)
-                if not batches.wait(lambda b: b.last_ms is not None and b.last_ms >= t, per_batch):
-                    error = "batch %d of %d did not complete within %.0f s" % (k, n, per_batch)
-                    break
+            # RecurringTimer starts at (floor(now / interval) + 1) * interval.
+            clock.setTime(start_ms - interval_ms)
+        batches = Batches()
+        prog["build"](ssc, sc)
+        hidden = ssc.queueStream([], True, sc.parallelize([], 1))
+        hidden.foreachRDD(lambda t, rdd: None)
+        ssc.addStreamingListener(make_listener(batches))
+        ssc.start()
+        say("started " + case["name"])
+        zero_ms = jssc.graph().zeroTime().milliseconds()
+        if manual:
+            error = drive_manual(clock, batches, zero_ms, interval_ms, n, timeout)
         else:
-            last = zero_ms + n * interval_ms
-            wait = n * interval + float(case.get("batch_timeout", 30))
-            if not batches.wait(lambda b: b.last_ms is not None and b.last_ms >= last, wait):
-                error = "%d batches did not complete within %.0f s" % (n, wait)
-            # A receiver can take seconds to start on a busy machine: give it 3 batches.
-            elif jssc.graph().getReceiverInputStreams():
-                if not batches.wait(
-                    lambda b: b.count_at_receiver_start is not None
-                    and b.count >= b.count_at_receiver_start + 3,
-                    wait,
-                ):
-                    error = "the receiver did not start, or 3 batches did not follow"
+            receivers = len(jssc.graph().getReceiverInputStreams()) > 0
+            error = drive_system(batches, zero_ms, interval_ms, n, receivers, timeout)
         # A failed job is raised here (Spark keeps the stream going after it).
         ssc.awaitTerminationOrTimeout(0.001)
     except Exception as e:
+        traceback.print_exc()
         error = error or describe(e)
     finally:
         try:
