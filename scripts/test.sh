@@ -35,6 +35,12 @@ if ! "$TOOLS/bin/tansu" --version 2>/dev/null | grep -q '0\.6\.0'; then
   cargo install tansu --version 0.6.0 --locked --debug --no-default-features --features libsql --root "$TOOLS"
 fi
 
+# tests/export_pyspark.rs runs `centella export`'s programs on real PySpark 4.3.0: Java 17+
+# and a venv in ~/.cache/centella-tools/pyspark-venv (about 40 s, once), then reused.
+# CENTELLA_REQUIRE_PYSPARK makes that test fail, not skip, when PySpark is missing.
+scripts/install-pyspark.sh
+export CENTELLA_REQUIRE_PYSPARK=1
+
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked --all-targets
