@@ -122,8 +122,6 @@ const QUEUE_CASES: &[(&str, u32)] = &[
 /// the case moves out of this list.
 const KNOWN_DIFFERENCES: &[&str] = &[
     "tests/pyspark/tricky/array_state.rhai",
-    "tests/pyspark/tricky/concat_unknown.rhai",
-    "tests/pyspark/tricky/float_to_string.rhai",
     "tests/pyspark/tricky/mutated_array_record.rhai",
     "tests/pyspark/tricky/split_records.rhai",
     "tests/pyspark/tricky/sub_string_negative.rhai",
