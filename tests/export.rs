@@ -325,3 +325,25 @@ fn shell_export_writes_the_sessions_pipeline() {
         "context-driving entries are left to main(): {py}"
     );
 }
+
+/// `if` / `else if` / `else` as a value nests Python's conditional expressions.
+#[test]
+fn an_else_if_chain_used_as_a_value() {
+    let src = "let s = ssc.queueStream([[1, 3]]);\n\
+               s.map(|x| [x, if x > 8 { \"big\" } else if x > 2 { \"mid\" } else { \"small\" }]).pprint();\n";
+    let py = centella::export::export("chain.rhai", src).expect("export");
+    assert!(
+        py.contains("s.map(lambda x: (x, \"big\" if x > 8 else \"mid\" if x > 2 else \"small\"))"),
+        "{py}"
+    );
+    let e =
+        export_err("let s = ssc.queueStream([[1]]);\ns.map(|x| [x, if x > 1 { 2 }]).pprint();\n");
+    assert!(
+        e.contains("chain.rhai:2") || e.contains("job.rhai:2"),
+        "{e}"
+    );
+    assert!(
+        e.contains("an if-expression needs one expression in each branch"),
+        "{e}"
+    );
+}

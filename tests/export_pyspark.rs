@@ -13,6 +13,8 @@
 //!   folder after the start); which batch a line falls in depends on timing, so the records
 //!   are summed over all batches (`('word', n)` pairs summed per key).
 //!
+//! `CENTELLA_PYSPARK_ONLY=name1,name2` (script file stems) runs just those cases.
+//!
 //! `tests/pyspark/run_exported.py` runs many programs in one JVM, one after another, each on
 //! its own StreamingContext; `JVMS` of them share the cases.
 
@@ -105,6 +107,7 @@ const QUEUE_CASES: &[(&str, u32)] = &[
     ("tests/pyspark/tricky/arith.rhai", 2),
     ("tests/pyspark/tricky/array_state.rhai", 3),
     ("tests/pyspark/tricky/concat_unknown.rhai", 2),
+    ("tests/pyspark/tricky/if_chain.rhai", 2),
     ("tests/pyspark/tricky/float_to_string.rhai", 2),
     ("tests/pyspark/tricky/loop_capture.rhai", 2),
     ("tests/pyspark/tricky/mutated_array_record.rhai", 2),
@@ -571,6 +574,14 @@ fn all_cases(peer_port: u16, dir: &Path) -> Vec<Case> {
         cases.len(),
         "two cases have the same file name"
     );
+    // A developer's shortcut: CENTELLA_PYSPARK_ONLY=if_chain,words runs just those cases.
+    if let Some(only) = std::env::var("CENTELLA_PYSPARK_ONLY")
+        .ok()
+        .filter(|o| !o.is_empty())
+    {
+        let wanted: Vec<&str> = only.split(',').map(str::trim).collect();
+        cases.retain(|c| wanted.contains(&c.name.as_str()));
+    }
     cases
 }
 

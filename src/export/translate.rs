@@ -11,6 +11,9 @@ use super::types::{self, Kind, Plus, Ty};
 use rhai::{AST, ASTFlags, ASTNode, Dynamic, Engine, Expr, FnCallExpr, FnPtr, Position, Stmt};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+const IF_EXPR_SHAPE: &str =
+    "an if-expression needs one expression in each branch (and an else) to be exported";
+
 type R<T> = Result<T, ExportError>;
 
 /// A translated expression with Python's operator precedence (higher binds tighter).
@@ -1327,6 +1330,40 @@ impl<'a> Translator<'a> {
         Ok(self.expr(e)?.code)
     }
 
+    /// `if c { a } else { b }` as a value: Python's conditional expression. An `else if`
+    /// chain nests (`a if c else b if d else e`).
+    fn if_expr(&mut self, fc: &rhai::FlowControl, pos: Position) -> R<Py> {
+        let body = fc.body.statements();
+        let branch: Vec<&Stmt> = fc
+            .branch
+            .statements()
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Noop(..)))
+            .collect();
+        let [Stmt::Expr(a)] = body else {
+            return Err(self.err(pos, IF_EXPR_SHAPE));
+        };
+        let c = self.expr(&fc.expr)?;
+        let (then_scope, else_scope) = self.narrowing(&fc.expr);
+        self.scopes.push(then_scope);
+        let a = self.expr(a);
+        self.scopes.pop();
+        let a = a?;
+        self.scopes.push(else_scope);
+        let b = match branch.as_slice() {
+            [Stmt::Expr(b)] => self.expr(b),
+            [Stmt::If(inner, inner_pos)] => self.if_expr(inner, *inner_pos),
+            _ => Err(self.err(pos, IF_EXPR_SHAPE)),
+        };
+        self.scopes.pop();
+        let b = b?;
+        Ok(Py {
+            code: format!("{} if {} else {}", a.at(P_OR), c.at(P_OR), b.at(P_LAMBDA)),
+            ty: types::join(&a.ty, &b.ty),
+            prec: P_LAMBDA,
+        })
+    }
+
     fn expr(&mut self, e: &Expr) -> R<Py> {
         if let Some((name, captured)) = closure_of(e) {
             return self.closure(&name, &captured, &[], e.start_position(), false);
@@ -1431,29 +1468,7 @@ impl<'a> Translator<'a> {
                 match stmts.as_slice() {
                     [Stmt::Expr(x)] => self.expr(x)?,
                     [Stmt::Switch(x, pos)] => self.switch_expr(x, *pos)?,
-                    [Stmt::If(fc, pos)] => {
-                        let (body, branch) = (fc.body.statements(), fc.branch.statements());
-                        match (body, branch) {
-                            ([Stmt::Expr(a)], [Stmt::Expr(b)]) => {
-                                let c = self.expr(&fc.expr)?;
-                                let (then_scope, else_scope) = self.narrowing(&fc.expr);
-                                self.scopes.push(then_scope);
-                                let a = self.expr(a);
-                                self.scopes.pop();
-                                let a = a?;
-                                self.scopes.push(else_scope);
-                                let b = self.expr(b);
-                                self.scopes.pop();
-                                let b = b?;
-                                Py {
-                                    code: format!("{} if {} else {}", a.at(P_OR), c.at(P_OR), b.at(P_LAMBDA)),
-                                    ty: types::join(&a.ty, &b.ty),
-                                    prec: P_LAMBDA,
-                                }
-                            }
-                            _ => return Err(self.err(*pos, "an if-expression needs one expression in each branch (and an else) to be exported")),
-                        }
-                    }
+                    [Stmt::If(fc, pos)] => self.if_expr(fc, *pos)?,
                     _ => {
                         return Err(self.err(
                             b.position(),
