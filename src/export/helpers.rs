@@ -120,6 +120,32 @@ pub const HELPERS: &[(&str, &str)] = &[
     return type(v).__name__"##,
     ),
     (
+        "_tup",
+        r##"def _tup(v):
+    # centella prints a Rhai array inside a record as a tuple: lists become tuples, deeply;
+    # anything else stays as it is.
+    if isinstance(v, (list, tuple)):
+        return tuple(_tup(x) for x in v)
+    return v"##,
+    ),
+    (
+        "_tupled",
+        r##"def _tupled(f):
+    # A function whose results are records (or records to iterate over).
+    return lambda *args: _tup(f(*args))"##,
+    ),
+    (
+        "_sub_string",
+        r##"def _sub_string(s, start, n):
+    # Rhai's sub_string(start, len): a negative start counts from the end (before the first
+    # character: from the first); a start past the end or a len <= 0 gives "".
+    if start < 0:
+        start = max(len(s) + start, 0)
+    if n <= 0 or start >= len(s):
+        return ""
+    return s[start:start + n]"##,
+    ),
+    (
         "_listed",
         r##"def _listed(f):
     # mapPartitions hands Python an iterator; the Rhai closure was written for an array.
@@ -140,6 +166,7 @@ pub fn deps(name: &str) -> &'static [&'static str] {
         "_str" => &["_debug"],
         "_add" => &["_str"],
         "_iadd" => &["_add"],
+        "_tupled" => &["_tup"],
         _ => &[],
     }
 }
