@@ -221,6 +221,23 @@ mod tests {
         (r#""a""#, "[1]", r#""a""#, "(1,)"),
     ];
 
+    /// `s.sub_string(start, len)` in Rhai against `_sub_string(s, start, len)`.
+    const SUB_STRING: &[(&str, i64, i64)] = &[
+        ("hello", -2, 5),
+        ("hello", -2, 1),
+        ("hello", -5, 2),
+        ("hello", -7, 3),
+        ("hello", 7, 3),
+        ("hello", 5, 1),
+        ("hello", 2, -1),
+        ("hello", 1, 0),
+        ("hello", 1, 2),
+        ("hello", 4, 10),
+        ("ñandú", -2, 5),
+        ("ñandú", 1, 3),
+        ("", -1, 2),
+    ];
+
     fn rhai(code: &str) -> String {
         let engine = rhai::Engine::new();
         match engine.eval::<String>(code) {
@@ -254,6 +271,20 @@ mod tests {
                 "r = _iadd({pa}, {pb}); print(_str(r) + \" \" + _type_of(r))\n"
             ));
         }
+        for (text, start, len) in SUB_STRING {
+            expected.push(rhai(&format!(
+                "\"<\" + {text:?}.sub_string({start}, {len}) + \">\""
+            )));
+            py.push_str(&format!(
+                "print(\"<\" + _sub_string({text:?}, {start}, {len}) + \">\")\n"
+            ));
+        }
+        // _tup: lists and tuples become tuples, deeply; anything else stays.
+        py.push_str(
+            "assert _tup([1, [2, (3, [4])], \"ab\", None]) == (1, (2, (3, (4,))), \"ab\", None)\n\
+             assert _tup(None) is None and _tup(\"ab\") == \"ab\" and _tup(range(2)) == range(2)\n\
+             assert _tupled(lambda a, b: [a, [b]])(1, 2) == (1, (2,))\n",
+        );
         let Ok(out) = Command::new("python3").arg("-c").arg(&py).output() else {
             eprintln!("python3 not found: skipping the comparison of helpers with Rhai");
             return;
@@ -271,6 +302,11 @@ mod tests {
             .iter()
             .map(|c| format!("{} + {}", c.0, c.1))
             .chain(PLUS_ASSIGN.iter().map(|c| format!("{} += {}", c.0, c.1)))
+            .chain(
+                SUB_STRING
+                    .iter()
+                    .map(|c| format!("{:?}.sub_string({}, {})", c.0, c.1, c.2)),
+            )
             .collect();
         let mut diffs = vec![];
         for (i, case) in cases.iter().enumerate() {

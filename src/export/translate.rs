@@ -1694,7 +1694,8 @@ impl<'a> Translator<'a> {
                 }
                 Plus::Helper => {
                     self.need_helper("_add");
-                    Py::atom(format!("_add({}, {})", a.code, b.code), Kind::Unknown)
+                    let ty = types::plus_helper_result(&a.ty, &b.ty);
+                    Py::typed(format!("_add({}, {})", a.code, b.code), ty)
                 }
             },
             "-" => bin(&a, &b, "-", P_ADD, types::arith(&a.ty, &b.ty)),
@@ -1759,10 +1760,10 @@ impl<'a> Translator<'a> {
                 bin(&a, &b, op, p, t)
             }
             "<<" | ">>" => bin(&a, &b, op, P_SHIFT, types::arith(&a.ty, &b.ty)),
-            ".." => Py::atom(format!("range({}, {})", a.code, b.code), Kind::Array),
-            "..=" => Py::atom(
+            ".." => Py::typed(format!("range({}, {})", a.code, b.code), Ty::Range),
+            "..=" => Py::typed(
                 format!("range({}, {} + 1)", a.code, b.at(P_ADD + 1)),
-                Kind::Array,
+                Ty::Range,
             ),
             _ => return Err(self.err(pos, format!("operator {op} is not supported by export"))),
         })
@@ -1867,9 +1868,9 @@ impl<'a> Translator<'a> {
                 format!("float({})", self.args(&fc.args)?.join(", ")),
                 Ty::Float,
             ),
-            "range" if n == 2 => Py::atom(
+            "range" if n == 2 => Py::typed(
                 format!("range({})", self.args(&fc.args)?.join(", ")),
-                Kind::Array,
+                Ty::Range,
             ),
             "sleep_ms" if n == 1 => {
                 self.uses_time = true;

@@ -36,6 +36,11 @@ pub enum Ty {
     Num,
     /// A string or a char (both are Python strings).
     Str,
+    /// A value known not to be an array (a number, a string, a bool, a time: which one is
+    /// not known). Everywhere but in records it is as unknown as [`Ty::Unknown`].
+    Scalar,
+    /// A range (`a..b`, `range(a, b)`: Python's `range`) of ints.
+    Range,
     Bool,
     Unit,
     /// A value of a type, or `()` (None): what `if x == () { ... } else { x }` sees as `x`.
@@ -52,8 +57,9 @@ pub enum Ty {
     /// hands over as a list (`groupByKey` and `cogroup` values, `glom`, `collect`, the values of
     /// `updateStateByKey`), kept as long as Rhai keeps its list tag (copies, `push`, `sort`).
     SparkList(Box<Ty>),
-    /// A Rhai array of unknown Python representation (a tuple, a list or a range).
-    Array,
+    /// A Rhai array of unknown Python representation (a tuple, a list or a range), with its
+    /// elements' type.
+    Array(Box<Ty>),
     /// A closure, with the type it returns.
     Fn(Box<Ty>),
     /// A DStream, an RDD: with their records' type.
@@ -75,10 +81,15 @@ impl Ty {
             Ty::Str => Kind::Str,
             Ty::Int | Ty::Float | Ty::Num => Kind::Num,
             Ty::Time => Kind::Time,
-            Ty::Tuple(_) | Ty::TupleOf(_) | Ty::List(_) | Ty::SparkList(_) | Ty::Array => {
-                Kind::Array
+            Ty::Tuple(_)
+            | Ty::TupleOf(_)
+            | Ty::List(_)
+            | Ty::SparkList(_)
+            | Ty::Range
+            | Ty::Array(_) => Kind::Array,
+            Ty::Unknown | Ty::Never | Ty::Bool | Ty::Scalar | Ty::Unit | Ty::Opt(_) | Ty::Fn(_) => {
+                Kind::Unknown
             }
-            Ty::Unknown | Ty::Never | Ty::Bool | Ty::Unit | Ty::Opt(_) | Ty::Fn(_) => Kind::Unknown,
         }
     }
 
@@ -93,13 +104,21 @@ impl Ty {
             Kind::Str => Ty::Str,
             Kind::Num => Ty::Num,
             Kind::Time => Ty::Time,
-            Kind::Array => Ty::Array,
+            Kind::Array => Ty::Array(Box::new(Ty::Unknown)),
             Kind::Unknown => Ty::Unknown,
         }
     }
 
     pub fn is_num(&self) -> bool {
         matches!(self, Ty::Int | Ty::Float | Ty::Num)
+    }
+
+    /// Known not to be an array (nor `()`, a stream, a closure).
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Ty::Int | Ty::Float | Ty::Num | Ty::Str | Ty::Bool | Ty::Time | Ty::Scalar
+        )
     }
 
     /// The records of a stream or an RDD.
@@ -128,7 +147,10 @@ impl Ty {
                 .cloned()
                 .reduce(|a, b| join(&a, &b))
                 .unwrap_or(Ty::Never),
-            Ty::List(t) | Ty::SparkList(t) | Ty::TupleOf(t) | Ty::Rdd(t) => (**t).clone(),
+            Ty::List(t) | Ty::SparkList(t) | Ty::TupleOf(t) | Ty::Array(t) | Ty::Rdd(t) => {
+                (**t).clone()
+            }
+            Ty::Range => Ty::Int,
             Ty::Never => Ty::Never,
             _ => Ty::Unknown,
         }
@@ -195,18 +217,31 @@ pub fn join(a: &Ty, b: &Ty) -> Ty {
         (Ty::Opt(x), Ty::Opt(y)) => opt(join(x, y)),
         (Ty::Opt(x), t) | (t, Ty::Opt(x)) => opt(join(x, t)),
         _ if a.is_num() && b.is_num() => Ty::Num,
+        _ if a.is_scalar() && b.is_scalar() => Ty::Scalar,
         (Ty::Tuple(x), Ty::Tuple(y)) if x.len() == y.len() => {
             Ty::Tuple(x.iter().zip(y).map(|(a, b)| join(a, b)).collect())
         }
         (Ty::List(x), Ty::List(y)) => Ty::List(Box::new(join(x, y))),
         (Ty::SparkList(x), Ty::SparkList(y)) => Ty::SparkList(Box::new(join(x, y))),
+        (Ty::Rdd(x), Ty::Rdd(y)) => Ty::Rdd(Box::new(join(x, y))),
+        (Ty::DStream(x), Ty::DStream(y)) => Ty::DStream(Box::new(join(x, y))),
         (Ty::Tuple(_) | Ty::TupleOf(_), Ty::Tuple(_) | Ty::TupleOf(_)) => {
             Ty::TupleOf(Box::new(join(&a.elem(), &b.elem())))
         }
         (
-            Ty::Tuple(_) | Ty::TupleOf(_) | Ty::List(_) | Ty::SparkList(_) | Ty::Array,
-            Ty::Tuple(_) | Ty::TupleOf(_) | Ty::List(_) | Ty::SparkList(_) | Ty::Array,
-        ) => Ty::Array,
+            Ty::Tuple(_)
+            | Ty::TupleOf(_)
+            | Ty::List(_)
+            | Ty::SparkList(_)
+            | Ty::Range
+            | Ty::Array(_),
+            Ty::Tuple(_)
+            | Ty::TupleOf(_)
+            | Ty::List(_)
+            | Ty::SparkList(_)
+            | Ty::Range
+            | Ty::Array(_),
+        ) => Ty::Array(Box::new(join(&a.elem(), &b.elem()))),
         _ => Ty::Unknown,
     }
 }
@@ -248,13 +283,24 @@ pub fn plus(a: &Ty, b: &Ty) -> Plus {
 }
 
 /// The type of `a op b` for `-`, `*`, `/`, `%`, `**` (Rhai's integer ops stay integers).
+/// Never an array: Rhai has these operators for numbers (and centella for times) only.
 pub fn arith(a: &Ty, b: &Ty) -> Ty {
     match (a, b) {
         (Ty::Never, _) | (_, Ty::Never) => Ty::Never,
         (Ty::Int, Ty::Int) => Ty::Int,
         (Ty::Float, x) | (x, Ty::Float) if x.is_num() => Ty::Float,
         _ if a.is_num() && b.is_num() => Ty::Num,
-        _ => Ty::Unknown,
+        _ => Ty::Scalar,
+    }
+}
+
+/// The type of Rhai's `a + b` where Python's `+` does not mean the same (`_add`): Rhai adds an
+/// array only to an array, so a known non-array on either side makes a non-array.
+pub fn plus_helper_result(a: &Ty, b: &Ty) -> Ty {
+    if a.is_scalar() || b.is_scalar() || *a == Ty::Unit || *b == Ty::Unit {
+        Ty::Scalar
+    } else {
+        Ty::Unknown
     }
 }
 
@@ -419,7 +465,7 @@ pub fn to_record(t: &Ty) -> ToRecord {
         | Ty::Tuple(_)
         | Ty::TupleOf(_)
         | Ty::Opt(_)
-        | Ty::Array
+        | Ty::Array(_)
         | Ty::Unknown => ToRecord::Helper,
         _ => ToRecord::Keep,
     }
@@ -432,7 +478,8 @@ pub fn as_record(t: &Ty) -> Ty {
         (_, Ty::List(e) | Ty::SparkList(e) | Ty::TupleOf(e)) => Ty::TupleOf(Box::new(as_record(e))),
         (_, Ty::Tuple(ts)) => Ty::Tuple(ts.iter().map(as_record).collect()),
         (_, Ty::Opt(e)) => opt(as_record(e)),
-        // `_tup` leaves a range as it is.
+        // Perhaps a range, which `_tup` leaves as it is.
+        (_, Ty::Array(e)) => Ty::Array(Box::new(as_record(e))),
         _ => t.clone(),
     }
 }
@@ -442,7 +489,7 @@ pub fn as_record(t: &Ty) -> Ty {
 /// sequence: a tuple of records).
 pub fn to_records(t: &Ty) -> ToRecord {
     match t {
-        Ty::List(_) | Ty::SparkList(_) | Ty::Tuple(_) | Ty::TupleOf(_)
+        Ty::List(_) | Ty::SparkList(_) | Ty::Tuple(_) | Ty::TupleOf(_) | Ty::Array(_)
             if to_record(&t.elem()) == ToRecord::Keep =>
         {
             ToRecord::Keep
@@ -451,7 +498,7 @@ pub fn to_records(t: &Ty) -> ToRecord {
         | Ty::SparkList(_)
         | Ty::Tuple(_)
         | Ty::TupleOf(_)
-        | Ty::Array
+        | Ty::Array(_)
         | Ty::Unknown => ToRecord::Helper,
         _ => ToRecord::Keep,
     }

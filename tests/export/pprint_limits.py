@@ -16,14 +16,6 @@ BATCH_INTERVAL = 1  # seconds
 CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory
 
 
-def _tup(v):
-    # centella prints a Rhai array inside a record as a tuple: lists become tuples, deeply;
-    # anything else stays as it is.
-    if isinstance(v, (list, tuple)):
-        return tuple(_tup(x) for x in v)
-    return v
-
-
 def ints(from_, to):  # pprint_limits.rhai:4
     a = []
     for i in range(from_, to):
@@ -39,7 +31,7 @@ def build(ssc, sc):
         rdds.append(sc.parallelize(b, 1))
     s = ssc.queueStream(rdds)  # pprint_limits.rhai:18
     s.pprint()  # pprint_limits.rhai:19
-    s.map(lambda x: ("n", _tup(x))).pprint(3)  # pprint_limits.rhai:20
+    s.map(lambda x: ("n", x)).pprint(3)  # pprint_limits.rhai:20
 
     # ssc.start(): main() starts the context after build()  # pprint_limits.rhai:22
     # ssc.awaitTermination(): done by main()  # pprint_limits.rhai:23

@@ -15,14 +15,6 @@ BATCH_INTERVAL = 1  # seconds
 CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory
 
 
-def _tup(v):
-    # centella prints a Rhai array inside a record as a tuple: lists become tuples, deeply;
-    # anything else stays as it is.
-    if isinstance(v, (list, tuple)):
-        return tuple(_tup(x) for x in v)
-    return v
-
-
 def ints(from_, to):  # pprint_num.rhai:3
     a = []
     for i in range(from_, to):
@@ -33,8 +25,8 @@ def ints(from_, to):  # pprint_num.rhai:3
 def build(ssc, sc):
     s = ssc.queueStream([ints(0, 10), ints(0, 11), ints(0, 3)])  # pprint_num.rhai:10
     s.pprint()  # pprint_num.rhai:11
-    s.map(lambda x: _tup(x * 100)).pprint(2)  # pprint_num.rhai:12
-    s.map(lambda x: _tup(-x)).pprint(3)  # pprint_num.rhai:13
+    s.map(lambda x: x * 100).pprint(2)  # pprint_num.rhai:12
+    s.map(lambda x: -x).pprint(3)  # pprint_num.rhai:13
     # ssc.start(): main() starts the context after build()  # pprint_num.rhai:14
     # ssc.awaitTermination(): done by main()  # pprint_num.rhai:15
 

@@ -16,19 +16,11 @@ BATCH_INTERVAL = 1  # seconds
 CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory
 
 
-def _tup(v):
-    # centella prints a Rhai array inside a record as a tuple: lists become tuples, deeply;
-    # anything else stays as it is.
-    if isinstance(v, (list, tuple)):
-        return tuple(_tup(x) for x in v)
-    return v
-
-
 def build(ssc, sc):
     s = ssc.queueStream([["plain text", "it's", 42, 2.5, 3.0, True, None]], True)  # pprint_repr.rhai:4
     s.pprint()  # pprint_repr.rhai:5
-    s.map(lambda x: (_tup(x), _tup(x))).pprint()  # pprint_repr.rhai:6
-    s.map(lambda x: ((_tup(x),), (1, (_tup(x), None)))).pprint(3)  # pprint_repr.rhai:7
+    s.map(lambda x: (x, x)).pprint()  # pprint_repr.rhai:6
+    s.map(lambda x: ((x,), (1, (x, None)))).pprint(3)  # pprint_repr.rhai:7
     # ssc.start(): main() starts the context after build()  # pprint_repr.rhai:8
     # ssc.awaitTermination(): done by main()  # pprint_repr.rhai:9
 

@@ -81,18 +81,10 @@ def _add(a, b):
     return a + b
 
 
-def _tup(v):
-    # centella prints a Rhai array inside a record as a tuple: lists become tuples, deeply;
-    # anything else stays as it is.
-    if isinstance(v, (list, tuple)):
-        return tuple(_tup(x) for x in v)
-    return v
-
-
 def build(ssc, sc):
     a = ssc.queueStream([[1, 2], [3]]).map(lambda x: x)  # ssc_transform.rhai:2
     b = ssc.queueStream([[10], [20, 30]]).map(lambda x: x)  # ssc_transform.rhai:3
-    ssc.transform([a, b], lambda rdds: rdds[1].union(rdds[0]).map(lambda x: _tup(_add(x, 1)))).pprint()  # ssc_transform.rhai:4
+    ssc.transform([a, b], lambda rdds: rdds[1].union(rdds[0]).map(lambda x: _add(x, 1))).pprint()  # ssc_transform.rhai:4
     # ssc.start(): main() starts the context after build()  # ssc_transform.rhai:5
     # ssc.awaitTermination(): done by main()  # ssc_transform.rhai:6
 
