@@ -2524,7 +2524,7 @@ impl<'a> Translator<'a> {
                     None => self.closure_arg(a, &params, listed, returns)?,
                 }
             } else if returns != Returns::Value && self.is_function_value(a) {
-                self.closure_arg(a, &[], false, returns)?
+                self.closure_arg(a, &[], listed, returns)?
             } else {
                 self.expr(a)?
             };
