@@ -557,6 +557,34 @@ mod tests {
     }
 
     #[test]
+    fn records_turn_only_rhai_arrays_into_tuples() {
+        let strs = Ty::List(Box::new(Ty::Str));
+        assert_eq!(to_record(&strs), ToRecord::Tuple);
+        assert_eq!(as_record(&strs), Ty::TupleOf(Box::new(Ty::Str)));
+        // groupByKey's lists print as lists in centella too.
+        let grouped = Ty::Tuple(vec![Ty::Str, Ty::SparkList(Box::new(Ty::Int))]);
+        assert_eq!(to_record(&grouped), ToRecord::Keep);
+        assert_eq!(
+            to_record(&Ty::Tuple(vec![Ty::Int, Ty::Str])),
+            ToRecord::Keep
+        );
+        assert_eq!(to_record(&join(&Ty::Int, &Ty::Str)), ToRecord::Keep);
+        // Nested, optional or unknown: the deep helper.
+        let nested = Ty::List(Box::new(strs.clone()));
+        assert_eq!(to_record(&nested), ToRecord::Helper);
+        assert_eq!(to_record(&join(&strs, &Ty::Unit)), ToRecord::Helper);
+        assert_eq!(to_record(&Ty::Unknown), ToRecord::Helper);
+        // Records to iterate over: their elements count.
+        assert_eq!(to_records(&strs), ToRecord::Keep);
+        assert_eq!(to_records(&nested), ToRecord::Helper);
+        assert_eq!(to_records(&Ty::Range), ToRecord::Keep);
+        // Arithmetic and a + with a known non-array side never make arrays.
+        assert_eq!(to_record(&arith(&Ty::Unknown, &Ty::Int)), ToRecord::Keep);
+        assert_eq!(plus_helper_result(&Ty::Unknown, &Ty::Int), Ty::Scalar);
+        assert_eq!(plus_helper_result(&Ty::Unknown, &Ty::Unknown), Ty::Unknown);
+    }
+
+    #[test]
     fn plus_is_plain_only_when_python_agrees() {
         assert_eq!(plus(&Ty::Int, &Ty::Int), Plus::Plain(Ty::Int));
         assert_eq!(plus(&Ty::Int, &Ty::Float), Plus::Plain(Ty::Float));
