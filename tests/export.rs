@@ -181,6 +181,13 @@ fn copy_and_add(a) {
     a
 }
 s.reduceByKeyAndWindow(|a, b| a + b, 3).pprint();
+let w = ssc.queueStream([["hello world"]]);
+w.map(|x| [x.sub_string(-2, 5), x.sub_string(1, 2), x.sub_string(-2), x.sub_string(1..=2)]).pprint();
+w.map(|l| l.split(" ")).pprint();
+w.map(|x| { let a = [0]; a.push(x); [x, a] }).pprint();
+w.flatMap(|l| l.split(" ").map(|t| t.split("o"))).pprint();
+fn words(l) { l.split(" ") }
+w.map(Fn("words")).pprint();
 ssc.start();
 ssc.awaitTerminationOrTimeout(5);
 ssc.stop(true, true);
@@ -189,8 +196,17 @@ ssc.stop(true, true);
     for needle in [
         "        nonlocal total\n",
         "        parts.append(total)\n",
-        // The records are ints, not pairs: the values' type is unknown.
-        "s.reduceByKeyAndWindow(lambda a, b: _add(a, b), None, 3)",
+        // The records are ints, not pairs: the values' type is unknown (may be an array).
+        "s.reduceByKeyAndWindow(lambda a, b: _tup(_add(a, b)), None, 3)",
+        // sub_string: a slice from a start that is not negative, Rhai's meaning otherwise.
+        "(_sub_string(x, -2, 5), x[1:1 + 2], x[-2:], x[1:3])",
+        // Arrays in records print as tuples: a list of strings, a mutated array in a literal,
+        // lists of lists to flatten, a function value's results.
+        "w.map(lambda l: tuple(l.split(\" \"))).pprint()",
+        "        a = [0]\n        a.append(x)\n        return (x, tuple(a))",
+        "w.flatMap(lambda l: _tup(list(map(lambda t: t.split(\"o\"), l.split(\" \")))))",
+        "w.map(_tupled(words))",
+        "def _tup(v):",
         "        total += rdd.count()  # captured and assigned: nonlocal",
         "(_div(x, 2), _mod(x, 2), \"n=\" + str(x), x is None)",
         "    a = list(a)  # Rhai arrays are values",
@@ -230,6 +246,14 @@ pairs.updateStateByKey(|vs, st| {
     for n in vs { total += n; }
     total
 }).pprint();
+pairs.updateStateByKey(|vs, st| {
+    let hist = if st == () { [] } else { st };
+    for x in vs { hist.push(x); }
+    hist
+}).pprint();
+let g = pairs.groupByKey();
+g.mapValues(|vs| vs).pprint();
+g.mapValues(|vs| vs.map(|n| n + 1)).pprint();
 "#;
     let py = centella::export::export("types.rhai", src).expect("export");
     for needle in [
@@ -245,6 +269,11 @@ pairs.updateStateByKey(|vs, st| {
         "def twice(x):  # types.rhai:18\n    return _add(x, x)",
         // The state is what the function returns: an int, or () at first.
         "        total = 0 if st is None else st\n        for n in vs:\n            total += n",
+        // An array that is pushed to is a list of its own; the state it becomes is a tuple.
+        "        hist = [] if st is None else list(st)\n        for x in vs:\n            hist.append(x)\n        return tuple(hist)",
+        // groupByKey's lists print as lists (as in centella); a new array as a tuple.
+        "g.mapValues(lambda vs: vs).pprint()",
+        "g.mapValues(lambda vs: tuple(list(map(lambda n: n + 1, vs)))).pprint()",
         "def _add(a, b):",
         "def _iadd(a, b):",
     ] {

@@ -111,6 +111,7 @@ const QUEUE_CASES: &[(&str, u32)] = &[
     ("tests/pyspark/tricky/float_to_string.rhai", 2),
     ("tests/pyspark/tricky/loop_capture.rhai", 2),
     ("tests/pyspark/tricky/mutated_array_record.rhai", 2),
+    ("tests/pyspark/tricky/record_arrays.rhai", 2),
     ("tests/pyspark/tricky/repr_escapes.rhai", 2),
     ("tests/pyspark/tricky/split_records.rhai", 2),
     ("tests/pyspark/tricky/strings.rhai", 2),
@@ -123,12 +124,7 @@ const QUEUE_CASES: &[(&str, u32)] = &[
 /// Cases where the exported program does not print what centella prints yet (each script's
 /// comment says how). They must still differ: once the export is fixed, the test says so and
 /// the case moves out of this list.
-const KNOWN_DIFFERENCES: &[&str] = &[
-    "tests/pyspark/tricky/array_state.rhai",
-    "tests/pyspark/tricky/mutated_array_record.rhai",
-    "tests/pyspark/tricky/split_records.rhai",
-    "tests/pyspark/tricky/sub_string_negative.rhai",
-];
+const KNOWN_DIFFERENCES: &[&str] = &[];
 
 /// The examples with live sources, compared by their records summed over the batches.
 const LIVE_CASES: &[&str] = &[

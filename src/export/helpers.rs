@@ -120,6 +120,32 @@ pub const HELPERS: &[(&str, &str)] = &[
     return type(v).__name__"##,
     ),
     (
+        "_tup",
+        r##"def _tup(v):
+    # centella prints a Rhai array inside a record as a tuple: lists become tuples, deeply;
+    # anything else stays as it is.
+    if isinstance(v, (list, tuple)):
+        return tuple(_tup(x) for x in v)
+    return v"##,
+    ),
+    (
+        "_tupled",
+        r##"def _tupled(f):
+    # A function whose results are records (or records to iterate over).
+    return lambda *args: _tup(f(*args))"##,
+    ),
+    (
+        "_sub_string",
+        r##"def _sub_string(s, start, n):
+    # Rhai's sub_string(start, len): a negative start counts from the end (before the first
+    # character: from the first); a start past the end or a len <= 0 gives "".
+    if start < 0:
+        start = max(len(s) + start, 0)
+    if n <= 0 or start >= len(s):
+        return ""
+    return s[start:start + n]"##,
+    ),
+    (
         "_listed",
         r##"def _listed(f):
     # mapPartitions hands Python an iterator; the Rhai closure was written for an array.
@@ -140,6 +166,7 @@ pub fn deps(name: &str) -> &'static [&'static str] {
         "_str" => &["_debug"],
         "_add" => &["_str"],
         "_iadd" => &["_add"],
+        "_tupled" => &["_tup"],
         _ => &[],
     }
 }
@@ -194,6 +221,23 @@ mod tests {
         (r#""a""#, "[1]", r#""a""#, "(1,)"),
     ];
 
+    /// `s.sub_string(start, len)` in Rhai against `_sub_string(s, start, len)`.
+    const SUB_STRING: &[(&str, i64, i64)] = &[
+        ("hello", -2, 5),
+        ("hello", -2, 1),
+        ("hello", -5, 2),
+        ("hello", -7, 3),
+        ("hello", 7, 3),
+        ("hello", 5, 1),
+        ("hello", 2, -1),
+        ("hello", 1, 0),
+        ("hello", 1, 2),
+        ("hello", 4, 10),
+        ("ñandú", -2, 5),
+        ("ñandú", 1, 3),
+        ("", -1, 2),
+    ];
+
     fn rhai(code: &str) -> String {
         let engine = rhai::Engine::new();
         match engine.eval::<String>(code) {
@@ -227,6 +271,20 @@ mod tests {
                 "r = _iadd({pa}, {pb}); print(_str(r) + \" \" + _type_of(r))\n"
             ));
         }
+        for (text, start, len) in SUB_STRING {
+            expected.push(rhai(&format!(
+                "\"<\" + {text:?}.sub_string({start}, {len}) + \">\""
+            )));
+            py.push_str(&format!(
+                "print(\"<\" + _sub_string({text:?}, {start}, {len}) + \">\")\n"
+            ));
+        }
+        // _tup: lists and tuples become tuples, deeply; anything else stays.
+        py.push_str(
+            "assert _tup([1, [2, (3, [4])], \"ab\", None]) == (1, (2, (3, (4,))), \"ab\", None)\n\
+             assert _tup(None) is None and _tup(\"ab\") == \"ab\" and _tup(range(2)) == range(2)\n\
+             assert _tupled(lambda a, b: [a, [b]])(1, 2) == (1, (2,))\n",
+        );
         let Ok(out) = Command::new("python3").arg("-c").arg(&py).output() else {
             eprintln!("python3 not found: skipping the comparison of helpers with Rhai");
             return;
@@ -244,6 +302,11 @@ mod tests {
             .iter()
             .map(|c| format!("{} + {}", c.0, c.1))
             .chain(PLUS_ASSIGN.iter().map(|c| format!("{} += {}", c.0, c.1)))
+            .chain(
+                SUB_STRING
+                    .iter()
+                    .map(|c| format!("{:?}.sub_string({}, {})", c.0, c.1, c.2)),
+            )
             .collect();
         let mut diffs = vec![];
         for (i, case) in cases.iter().enumerate() {

@@ -16,15 +16,34 @@
 //!
 //! - Array literals become tuples (records, pairs and keys are then hashable and print as
 //!   centella prints arrays), except arrays that are mutated (`push`, `insert`, `a[i] = ...`):
-//!   those stay lists, are copied (`list(x)`) when bound from another variable and at the start
-//!   of a function that mutates its parameter, because Rhai arrays are values and Python lists
-//!   are references. The outer levels of `queueStream` / `parallelize` data stay lists.
+//!   those are lists of their own. A literal initialiser is a list literal (`[]`); one that may
+//!   be a tuple or is another variable's array is copied (`list(x)`; each branch of an
+//!   if-expression on its own: `[] if st is None else list(st)`), as is a parameter at the
+//!   start of a function that mutates it, because Rhai arrays are values and Python lists are
+//!   references. The outer levels of `queueStream` / `parallelize` data stay lists.
+//! - Records print Rhai arrays as tuples, so a value in *record position* (what a `map`,
+//!   `mapValues`, `keyBy`, reduce, `fold`, `combineByKey` or `updateStateByKey` function
+//!   returns; the elements of what a `flatMap`, `flatMapValues` or `mapPartitions` function
+//!   returns) that is, or may be, a Python list standing for a Rhai array becomes a tuple: an
+//!   array literal's elements one by one (`[x, a]` is `(x, tuple(a))`), a list of values that
+//!   need nothing as `tuple(x)` (`tuple(l.split(" "))`), anything else that may hold one
+//!   (nested lists, an unknown type) as `_tup(x)`, which converts lists deeply and leaves
+//!   other values as they are; a function value (`Fn("f")`, a closure in a variable) is
+//!   wrapped as `_tupled(f)`. Values of known non-array types are left as they are. The lists
+//!   PySpark hands over (groupByKey and cogroup values, `glom`, `collect`, updateStateByKey's
+//!   values) are kept: centella prints them as lists too, as long as Rhai keeps them (copies,
+//!   `push`, `sort`; not `map`, `filter` or `+`, which make new arrays).
 //! - A one-expression closure becomes a `lambda`; a longer one a local `def` right before the
 //!   statement that uses it, with `nonlocal` for captured variables it assigns; `fn` becomes a
 //!   module-level `def`. A block's last expression becomes `return`.
 //! - `()` is `None`; `x == ()` is `x is None`; `type_of(x)` keeps Rhai's names.
 //! - In-place string methods used as statements rebind: `s.replace(a, b);` is
 //!   `s = s.replace(a, b)`.
+//! - `s.sub_string(start, len)` is a slice `s[start:start + len]` from a non-negative literal
+//!   start, else `_sub_string(s, start, len)` (Rhai counts a negative start from the end, from
+//!   the first character when it is before it, even with a length past the end, where Python's
+//!   `s[-2:-2 + 5]` is empty); `s.sub_string(start)` is `s[start:]` (the same in both);
+//!   `s.sub_string(a..b)` needs literal, non-negative ends.
 //! - `/` and `%` keep Rhai's integer semantics through `_div` / `_mod`.
 //! - `+` keeps Rhai's meaning (`"n=" + 1` is `"n=1"`, `1 + "a"` is `"1a"`, arrays concatenate).
 //!   Where both sides' types are known and Python's `+` agrees (numbers, strings, tuples,
@@ -38,7 +57,8 @@
 //!   narrows; an `updateStateByKey` state is what its function returns, a `combineByKey`
 //!   combiner what `createCombiner` returns, when the functions agree; a script function's
 //!   parameters are what its calls pass (unknown for one used as `Fn("name")`); a mutated
-//!   array's elements are what is pushed. The translation runs in passes until what it saw is
+//!   array's elements are what is pushed; what `-`, `*`, ... and a `+` with a known non-array
+//!   side make is never an array. The translation runs in passes until what it saw is
 //!   what it assumed, so nothing is guessed; a variable name that ever holds values of two
 //!   types (anywhere in the script) is unknown. Chars are Python strings (a char inside an
 //!   array prints quoted).

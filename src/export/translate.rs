@@ -7,7 +7,7 @@ use infer::{Assumed, Seen};
 
 use super::ExportError;
 use super::helpers::HELPERS;
-use super::types::{self, Kind, Plus, Ty};
+use super::types::{self, Kind, Plus, Returns, ToRecord, Ty};
 use rhai::{AST, ASTFlags, ASTNode, Dynamic, Engine, Expr, FnCallExpr, FnPtr, Position, Stmt};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -195,6 +195,9 @@ pub struct Translator<'a> {
     escaping: HashSet<String>,
     /// For each closure def being translated, the join of the types it returns.
     returns: Vec<Option<Ty>>,
+    /// For each def being translated, what its caller makes of its results (records print
+    /// Rhai arrays as tuples).
+    shapes: Vec<Returns>,
     /// Script function bodies, extracted once (params, top-level statements).
     bodies: HashMap<String, (Vec<String>, Vec<Stmt>)>,
     script_fns: HashSet<String>,
@@ -458,6 +461,7 @@ impl<'a> Translator<'a> {
             assumed,
             seen: Seen::default(),
             returns: vec![],
+            shapes: vec![],
             bodies: HashMap::new(),
             script_fns: HashSet::new(),
             escaping: HashSet::new(),
@@ -862,7 +866,9 @@ impl<'a> Translator<'a> {
         }
         self.scopes.push(scope);
         self.returns.push(None);
+        self.shapes.push(Returns::Value);
         let r = self.block(body, 1, true, &mut out);
+        self.shapes.pop();
         let returned = self.returns.pop().flatten();
         self.scopes.pop();
         r?;
@@ -1007,7 +1013,13 @@ impl<'a> Translator<'a> {
             Stmt::Assignment(x) => {
                 let (op, bin) = (&x.0, &x.1);
                 let lhs = self.expr(&bin.lhs)?;
-                let rhs = self.expr(&bin.rhs)?;
+                let rhs = match (&bin.lhs, op.get_op_assignment_info()) {
+                    // An array that is mutated gets a list of its own.
+                    (Expr::Variable(v, _, _), None) if self.mutated.contains(v.1.as_str()) => {
+                        self.list_value(&v.1, &bin.rhs)?
+                    }
+                    _ => self.expr(&bin.rhs)?,
+                };
                 let rhs_ty = rhs.ty.clone();
                 let (code, ty) = match op.get_op_assignment_info() {
                     None => (format!("{} = {}", lhs.code, rhs.code), rhs.ty),
@@ -1074,9 +1086,13 @@ impl<'a> Translator<'a> {
                     self.note_return(&py.ty);
                     lines.push(format!("{pad}return {}{marker}", py.code));
                 } else {
-                    let py = self.expr(e)?;
                     let unit_call = matches!(e.as_ref(), Expr::Dot(d, _, _)
                         if matches!(&d.rhs, Expr::MethodCall(fc, _) if MUTATING.contains(&fc.name.as_str())));
+                    let py = if ret && !unit_call {
+                        self.returned(e)?
+                    } else {
+                        self.expr(e)?
+                    };
                     if ret && !unit_call {
                         self.note_return(&py.ty);
                         lines.push(format!("{pad}return {}{marker}", py.code));
@@ -1088,6 +1104,8 @@ impl<'a> Translator<'a> {
             Stmt::FnCall(fc, pos) => {
                 let py = self.fn_call(fc, *pos)?;
                 if ret {
+                    let shape = self.shapes.last().copied().unwrap_or(Returns::Value);
+                    let py = self.reshape(py, shape);
                     self.note_return(&py.ty);
                     lines.push(format!("{pad}return {}{marker}", py.code));
                 } else {
@@ -1153,11 +1171,10 @@ impl<'a> Translator<'a> {
             }
             Stmt::Return(value, flags, pos) => {
                 let v = match value {
+                    Some(e) if flags.intersects(ASTFlags::BREAK) => Some(self.expr(e)?.code),
                     Some(e) => {
-                        let py = self.expr(e)?;
-                        if !flags.intersects(ASTFlags::BREAK) {
-                            self.note_return(&py.ty);
-                        }
+                        let py = self.returned(e)?;
+                        self.note_return(&py.ty);
                         Some(py.code)
                     }
                     None => {
@@ -1293,37 +1310,145 @@ impl<'a> Translator<'a> {
             ));
         }
         if self.mutated.contains(name) {
-            let code = self.var_name(name);
-            let list = Ty::List(Box::new(self.assumed_elems(name)));
-            match e {
-                Expr::Array(items, _) => {
-                    let mut v = vec![];
-                    for i in items.iter() {
-                        let py = self.expr(i)?;
-                        self.pushed_into(&code, py.ty);
-                        v.push(py.code);
-                    }
-                    return Ok(Py::typed(format!("[{}]", v.join(", ")), list));
-                }
-                Expr::Variable(..) | Expr::Dot(..) | Expr::Index(..) => {
-                    let py = self.expr(e)?;
-                    self.pushed_into(&code, py.ty.elem());
-                    // Rhai copies arrays on assignment; Python would share the list.
-                    return Ok(Py::typed(format!("list({})", py.code), list));
-                }
-                _ => {}
-            }
-            // Its elements change: only its kind is known.
-            self.pushed_into(&code, Ty::Unknown);
-            let py = self.expr(e)?;
-            let ty = if py.kind() == Kind::Array {
-                Ty::Array
-            } else {
-                py.ty.clone()
-            };
-            return Ok(Py { ty, ..py });
+            return self.list_value(name, e);
         }
         self.expr(e)
+    }
+
+    /// The value of a variable that is mutated as an array (`push`, `a[i] = ...`): a Python
+    /// list of its own. An array literal is a list literal; an array from a variable (or an
+    /// if-expression's branch, or anything that may be a tuple) is copied into a new list, as
+    /// Rhai arrays are values; a value known not to be an array is left as it is.
+    fn list_value(&mut self, name: &str, e: &Expr) -> R<Py> {
+        let code = self.var_name(name);
+        let elems = self.assumed_elems(name);
+        match e {
+            Expr::Array(items, _) => {
+                let mut v = vec![];
+                for i in items.iter() {
+                    let py = self.expr(i)?;
+                    self.pushed_into(&code, py.ty);
+                    v.push(py.code);
+                }
+                return Ok(Py::typed(
+                    format!("[{}]", v.join(", ")),
+                    Ty::List(Box::new(elems)),
+                ));
+            }
+            Expr::Stmt(b) => {
+                if let [Stmt::If(fc, _)] = b.statements()
+                    && let ([Stmt::Expr(x)], [Stmt::Expr(y)]) =
+                        (fc.body.statements(), fc.branch.statements())
+                {
+                    let c = self.expr(&fc.expr)?;
+                    let (then_scope, else_scope) = self.narrowing(&fc.expr);
+                    self.scopes.push(then_scope);
+                    let a = self.list_value(name, x);
+                    self.scopes.pop();
+                    let a = a?;
+                    self.scopes.push(else_scope);
+                    let b = self.list_value(name, y);
+                    self.scopes.pop();
+                    let b = b?;
+                    return Ok(Py {
+                        code: format!("{} if {} else {}", a.at(P_OR), c.at(P_OR), b.at(P_LAMBDA)),
+                        ty: types::join(&a.ty, &b.ty),
+                        prec: P_LAMBDA,
+                    });
+                }
+            }
+            _ => {}
+        }
+        let py = self.expr(e)?;
+        let copied = matches!(e, Expr::Variable(..) | Expr::Dot(..) | Expr::Index(..));
+        let ty = match &py.ty {
+            // Rhai keeps the list tag of a copy.
+            Ty::SparkList(_) => Ty::SparkList(Box::new(elems)),
+            _ => Ty::List(Box::new(elems)),
+        };
+        match &py.ty {
+            // Not an array: as it is (a string has `pop`, `clear`, ... too).
+            t if !matches!(t.kind(), Kind::Array | Kind::Unknown) || *t == Ty::Unit => {
+                self.pushed_into(&code, Ty::Unknown);
+                Ok(py)
+            }
+            // A new list (`split`, `+` of lists): nothing else holds it.
+            Ty::List(t) | Ty::SparkList(t) if !copied => {
+                self.pushed_into(&code, (**t).clone());
+                Ok(Py { ty, ..py })
+            }
+            Ty::Unknown if !copied => {
+                // A call of unknown result: as before, its kind only.
+                self.pushed_into(&code, Ty::Unknown);
+                Ok(py)
+            }
+            t => {
+                self.pushed_into(&code, t.elem());
+                // Rhai copies arrays on assignment; Python would share the list.
+                Ok(Py::typed(format!("list({})", py.code), ty))
+            }
+        }
+    }
+
+    /// Whether an argument is a function value (not a closure literal): `Fn("name")` or a
+    /// variable holding a closure.
+    fn is_function_value(&self, e: &Expr) -> bool {
+        match e {
+            Expr::FnCall(fc, _) => fc.name.as_str() == "Fn",
+            Expr::Variable(v, _, _) => matches!(self.ty_of(&v.1), Ty::Fn(_)),
+            _ => false,
+        }
+    }
+
+    /// A value the def being translated returns, as its caller needs it.
+    fn returned(&mut self, e: &Expr) -> R<Py> {
+        let shape = self.shapes.last().copied().unwrap_or(Returns::Value);
+        self.shaped(e, shape)
+    }
+
+    /// A value returned to a caller that makes `shape` of it. In a record, the Python lists
+    /// that stand for Rhai arrays become tuples (centella prints them so); an array literal's
+    /// elements are converted one by one, so `[x, a]` is `(x, tuple(a))`.
+    fn shaped(&mut self, e: &Expr, shape: Returns) -> R<Py> {
+        match (shape, e) {
+            (Returns::Value, _) => self.expr(e),
+            // Either way, the literal's elements are records.
+            (_, Expr::Array(items, _)) => {
+                let mut v = vec![];
+                let mut tys = vec![];
+                for i in items.iter() {
+                    let py = self.shaped(i, Returns::Record)?;
+                    v.push(py.code);
+                    tys.push(py.ty);
+                }
+                Ok(Py::typed(tuple_code(&v), Ty::Tuple(tys)))
+            }
+            _ => {
+                let py = self.expr(e)?;
+                Ok(self.reshape(py, shape))
+            }
+        }
+    }
+
+    /// A translated value returned to a caller that makes `shape` of it (see `shaped`).
+    fn reshape(&mut self, py: Py, shape: Returns) -> Py {
+        let convert = match shape {
+            Returns::Value => ToRecord::Keep,
+            Returns::Record => types::to_record(&py.ty),
+            Returns::Records => types::to_records(&py.ty),
+        };
+        let ty = match shape {
+            Returns::Records => Ty::TupleOf(Box::new(types::as_record(&py.ty.elem()))),
+            _ => types::as_record(&py.ty),
+        };
+        match convert {
+            ToRecord::Keep => py,
+            ToRecord::Tuple => Py::typed(format!("tuple({})", py.code), ty),
+            ToRecord::Helper => {
+                self.need_helper("_tup");
+                Py::typed(format!("_tup({})", py.code), ty)
+            }
+        }
     }
 
     fn cond(&mut self, e: &Expr) -> R<String> {
@@ -1366,7 +1491,14 @@ impl<'a> Translator<'a> {
 
     fn expr(&mut self, e: &Expr) -> R<Py> {
         if let Some((name, captured)) = closure_of(e) {
-            return self.closure(&name, &captured, &[], e.start_position(), false);
+            return self.closure(
+                &name,
+                &captured,
+                &[],
+                e.start_position(),
+                false,
+                Returns::Value,
+            );
         }
         Ok(match e {
             Expr::DynamicConstant(d, pos) => self.dynamic(d, *pos)?,
@@ -1524,10 +1656,13 @@ impl<'a> Translator<'a> {
         if d.is_array() {
             let arr = d.clone().into_array().unwrap_or_default();
             let mut v = vec![];
+            let mut tys = vec![];
             for x in &arr {
-                v.push(self.dynamic(x, pos)?.code);
+                let py = self.dynamic(x, pos)?;
+                v.push(py.code);
+                tys.push(py.ty);
             }
-            return Ok(Py::atom(tuple_code(&v), Kind::Array));
+            return Ok(Py::typed(tuple_code(&v), Ty::Tuple(tys)));
         }
         if let Some(c) = d.read_lock::<char>() {
             return Ok(Py::typed(py_str(&c.to_string()), Ty::Str));
@@ -1574,7 +1709,8 @@ impl<'a> Translator<'a> {
                 }
                 Plus::Helper => {
                     self.need_helper("_add");
-                    Py::atom(format!("_add({}, {})", a.code, b.code), Kind::Unknown)
+                    let ty = types::plus_helper_result(&a.ty, &b.ty);
+                    Py::typed(format!("_add({}, {})", a.code, b.code), ty)
                 }
             },
             "-" => bin(&a, &b, "-", P_ADD, types::arith(&a.ty, &b.ty)),
@@ -1639,10 +1775,10 @@ impl<'a> Translator<'a> {
                 bin(&a, &b, op, p, t)
             }
             "<<" | ">>" => bin(&a, &b, op, P_SHIFT, types::arith(&a.ty, &b.ty)),
-            ".." => Py::atom(format!("range({}, {})", a.code, b.code), Kind::Array),
-            "..=" => Py::atom(
+            ".." => Py::typed(format!("range({}, {})", a.code, b.code), Ty::Range),
+            "..=" => Py::typed(
                 format!("range({}, {} + 1)", a.code, b.at(P_ADD + 1)),
-                Kind::Array,
+                Ty::Range,
             ),
             _ => return Err(self.err(pos, format!("operator {op} is not supported by export"))),
         })
@@ -1747,9 +1883,9 @@ impl<'a> Translator<'a> {
                 format!("float({})", self.args(&fc.args)?.join(", ")),
                 Ty::Float,
             ),
-            "range" if n == 2 => Py::atom(
+            "range" if n == 2 => Py::typed(
                 format!("range({})", self.args(&fc.args)?.join(", ")),
-                Kind::Array,
+                Ty::Range,
             ),
             "sleep_ms" if n == 1 => {
                 self.uses_time = true;
@@ -1758,7 +1894,12 @@ impl<'a> Translator<'a> {
             }
             "Fn" if n == 1 => match &fc.args[0] {
                 Expr::StringConstant(s, _) if self.script_fns.contains(s.as_str()) => {
-                    Py::atom(self.var_name(s), Kind::Unknown)
+                    let ret = match self.assumed.fn_rets.get(s.as_str()) {
+                        Some(t) => t.clone(),
+                        None if self.assumed.optimistic => Ty::Never,
+                        None => Ty::Unknown,
+                    };
+                    Py::typed(self.var_name(s), Ty::Fn(Box::new(ret)))
                 }
                 _ => {
                     return Err(
@@ -1832,14 +1973,35 @@ impl<'a> Translator<'a> {
         Ok(cur)
     }
 
-    /// Translates a closure argument; `param_tys` are its parameters' types (when known).
-    fn closure_arg(&mut self, e: &Expr, param_tys: &[Ty], listed: bool) -> R<Py> {
+    /// Translates a closure argument; `param_tys` are its parameters' types (when known),
+    /// `returns` what the caller makes of its results.
+    fn closure_arg(&mut self, e: &Expr, param_tys: &[Ty], listed: bool, returns: Returns) -> R<Py> {
         match closure_of(e) {
-            Some((name, captured)) => {
-                self.closure(&name, &captured, param_tys, e.start_position(), listed)
-            }
+            Some((name, captured)) => self.closure(
+                &name,
+                &captured,
+                param_tys,
+                e.start_position(),
+                listed,
+                returns,
+            ),
             None => {
-                let v = self.expr(e)?;
+                let mut v = self.expr(e)?;
+                let ret = v.ty.returns();
+                let convert = match returns {
+                    Returns::Value => ToRecord::Keep,
+                    Returns::Record => types::to_record(&ret),
+                    Returns::Records => types::to_records(&ret),
+                };
+                if convert != ToRecord::Keep {
+                    // A function value (`Fn("name")`, a variable): its results become records.
+                    self.need_helper("_tupled");
+                    let ret = match returns {
+                        Returns::Records => Ty::TupleOf(Box::new(types::as_record(&ret.elem()))),
+                        _ => types::as_record(&ret),
+                    };
+                    v = Py::typed(format!("_tupled({})", v.code), Ty::Fn(Box::new(ret)));
+                }
                 if listed {
                     self.need_helper("_listed");
                     Ok(Py::typed(format!("_listed({})", v.code), v.ty))
@@ -1857,6 +2019,7 @@ impl<'a> Translator<'a> {
         param_tys: &[Ty],
         pos: Position,
         listed: bool,
+        returns: Returns,
     ) -> R<Py> {
         let (params, body) = self.body_of(fn_name);
         let own: Vec<String> = params.iter().skip(captured.len()).cloned().collect();
@@ -1920,7 +2083,7 @@ impl<'a> Translator<'a> {
         {
             self.scopes.push(scope.clone());
             self.pre.push(vec![]);
-            let r = self.expr(&x);
+            let r = self.shaped(&x, returns);
             let hoisted = self.pre.pop().unwrap_or_default();
             self.scopes.pop();
             let v = r?;
@@ -1972,7 +2135,9 @@ impl<'a> Translator<'a> {
         }
         self.scopes.push(scope);
         self.returns.push(None);
+        self.shapes.push(returns);
         let r = self.block(&real, 1, true, &mut lines);
+        self.shapes.pop();
         let returned = self.returns.pop().flatten();
         self.scopes.pop();
         r?;
@@ -2098,10 +2263,52 @@ impl<'a> Translator<'a> {
             ("sub_string", 2) => {
                 let a = self.expr(&args[0])?;
                 let b = self.expr(&args[1])?;
+                if matches!(&args[0], Expr::IntegerConstant(n, _) if *n >= 0) {
+                    // A slice means the same from a start that is not negative.
+                    return simple(
+                        format!("{r}[{0}:{0} + {1}]", a.at(P_ADD + 1), b.at(P_ADD + 1)),
+                        Kind::Str,
+                    );
+                }
+                // A negative start counts from the end in Rhai, even with a length past it.
+                self.need_helper("_sub_string");
                 return simple(
-                    format!("{r}[{0}:{0} + {1}]", a.at(P_ADD + 1), b.at(P_ADD + 1)),
+                    format!("_sub_string({}, {}, {})", recv.code, a.code, b.code),
                     Kind::Str,
                 );
+            }
+            ("sub_string", 1) => {
+                if let Expr::FnCall(range, _) = &args[0]
+                    && matches!(range.name.as_str(), ".." | "..=")
+                {
+                    // Rhai clamps a range's ends; only non-negative literal ends mean a slice.
+                    return match range.args.as_slice() {
+                        [Expr::IntegerConstant(a, _), Expr::IntegerConstant(b, _)]
+                            if *a >= 0 && *b >= 0 =>
+                        {
+                            let end = if range.name.as_str() == ".." {
+                                *b.max(a)
+                            } else {
+                                b.max(a) + 1
+                            };
+                            simple(format!("{r}[{a}:{end}]"), Kind::Str)
+                        }
+                        _ => Err(self.err(
+                            pos,
+                            "sub_string(range) needs a range of literal, non-negative ends to be exported",
+                        )),
+                    };
+                }
+                let a = self.expr(&args[0])?;
+                if a.kind() == Kind::Array {
+                    return Err(self.err(
+                        pos,
+                        "sub_string(range) needs a literal range to be exported",
+                    ));
+                }
+                // From a negative start Rhai counts from the end as Python does, and from the
+                // first character before it: Python's slice.
+                return simple(format!("{r}[{}:]", a.code), Kind::Str);
             }
             ("to_string", 0) => return Ok(self.str_of(recv)),
             ("to_int", 0) => return Ok(Py::typed(format!("int({})", recv.code), Ty::Int)),
@@ -2153,14 +2360,15 @@ impl<'a> Translator<'a> {
         Ok(match (name, args.len()) {
             ("filter", 1) => {
                 let elem = recv.ty.elem();
-                let f = self.closure_arg(&args[0], std::slice::from_ref(&elem), false)?;
+                let f =
+                    self.closure_arg(&args[0], std::slice::from_ref(&elem), false, Returns::Value)?;
                 Some(Py::typed(
                     format!("list(filter({}, {}))", f.code, recv.code),
                     Ty::List(Box::new(elem)),
                 ))
             }
             ("map", 1) => {
-                let f = self.closure_arg(&args[0], &[recv.ty.elem()], false)?;
+                let f = self.closure_arg(&args[0], &[recv.ty.elem()], false, Returns::Value)?;
                 Some(Py::typed(
                     format!("list(map({}, {}))", f.code, recv.code),
                     Ty::List(Box::new(f.ty.returns())),
@@ -2220,7 +2428,7 @@ impl<'a> Translator<'a> {
                     }
                     other => self.expr(other)?.code,
                 };
-                let f = self.closure_arg(&args[1], &[Ty::RddList], false)?;
+                let f = self.closure_arg(&args[1], &[Ty::RddList], false, Returns::Value)?;
                 ds(format!("{r}.transform({list}, {})", f.code))
             }
             ("checkpoint", 1) => {
@@ -2321,12 +2529,17 @@ impl<'a> Translator<'a> {
         let mut v = vec![];
         let mut tys: Vec<Ty> = vec![];
         for (i, a) in args.iter().enumerate() {
+            let returns = types::closure_returns(name, i);
             let py = if closure_of(a).is_some() {
                 let params = types::closure_params(name, i, rec, &others);
                 match self.assumed_params(name, i, rec, &tys, args) {
-                    Some(assumed) => self.closure_assuming(a, &params, &assumed, listed)?,
-                    None => self.closure_arg(a, &params, listed)?,
+                    Some(assumed) => {
+                        self.closure_assuming(a, &params, &assumed, listed, returns)?
+                    }
+                    None => self.closure_arg(a, &params, listed, returns)?,
                 }
+            } else if returns != Returns::Value && self.is_function_value(a) {
+                self.closure_arg(a, &[], listed, returns)?
             } else {
                 self.expr(a)?
             };

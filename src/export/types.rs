@@ -36,6 +36,11 @@ pub enum Ty {
     Num,
     /// A string or a char (both are Python strings).
     Str,
+    /// A value known not to be an array (a number, a string, a bool, a time: which one is
+    /// not known). Everywhere but in records it is as unknown as [`Ty::Unknown`].
+    Scalar,
+    /// A range (`a..b`, `range(a, b)`: Python's `range`) of ints.
+    Range,
     Bool,
     Unit,
     /// A value of a type, or `()` (None): what `if x == () { ... } else { x }` sees as `x`.
@@ -45,10 +50,16 @@ pub enum Ty {
     Tuple(Vec<Ty>),
     /// A Python tuple of any length, with its elements' type.
     TupleOf(Box<Ty>),
-    /// A Python list, with its elements' type.
+    /// A Python list that is a Rhai array (centella prints it as a tuple), with its elements'
+    /// type: what `split` or an array's `map` make, an array that is pushed to.
     List(Box<Ty>),
-    /// A Rhai array of unknown Python representation (a tuple, a list or a range).
-    Array,
+    /// A Python list that centella prints as a list too, with its elements' type: what PySpark
+    /// hands over as a list (`groupByKey` and `cogroup` values, `glom`, `collect`, the values of
+    /// `updateStateByKey`), kept as long as Rhai keeps its list tag (copies, `push`, `sort`).
+    SparkList(Box<Ty>),
+    /// A Rhai array of unknown Python representation (a tuple, a list or a range), with its
+    /// elements' type.
+    Array(Box<Ty>),
     /// A closure, with the type it returns.
     Fn(Box<Ty>),
     /// A DStream, an RDD: with their records' type.
@@ -70,8 +81,15 @@ impl Ty {
             Ty::Str => Kind::Str,
             Ty::Int | Ty::Float | Ty::Num => Kind::Num,
             Ty::Time => Kind::Time,
-            Ty::Tuple(_) | Ty::TupleOf(_) | Ty::List(_) | Ty::Array => Kind::Array,
-            Ty::Unknown | Ty::Never | Ty::Bool | Ty::Unit | Ty::Opt(_) | Ty::Fn(_) => Kind::Unknown,
+            Ty::Tuple(_)
+            | Ty::TupleOf(_)
+            | Ty::List(_)
+            | Ty::SparkList(_)
+            | Ty::Range
+            | Ty::Array(_) => Kind::Array,
+            Ty::Unknown | Ty::Never | Ty::Bool | Ty::Scalar | Ty::Unit | Ty::Opt(_) | Ty::Fn(_) => {
+                Kind::Unknown
+            }
         }
     }
 
@@ -86,13 +104,21 @@ impl Ty {
             Kind::Str => Ty::Str,
             Kind::Num => Ty::Num,
             Kind::Time => Ty::Time,
-            Kind::Array => Ty::Array,
+            Kind::Array => Ty::Array(Box::new(Ty::Unknown)),
             Kind::Unknown => Ty::Unknown,
         }
     }
 
     pub fn is_num(&self) -> bool {
         matches!(self, Ty::Int | Ty::Float | Ty::Num)
+    }
+
+    /// Known not to be an array (nor `()`, a stream, a closure).
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Ty::Int | Ty::Float | Ty::Num | Ty::Str | Ty::Bool | Ty::Time | Ty::Scalar
+        )
     }
 
     /// The records of a stream or an RDD.
@@ -121,7 +147,10 @@ impl Ty {
                 .cloned()
                 .reduce(|a, b| join(&a, &b))
                 .unwrap_or(Ty::Never),
-            Ty::List(t) | Ty::TupleOf(t) | Ty::Rdd(t) => (**t).clone(),
+            Ty::List(t) | Ty::SparkList(t) | Ty::TupleOf(t) | Ty::Array(t) | Ty::Rdd(t) => {
+                (**t).clone()
+            }
+            Ty::Range => Ty::Int,
             Ty::Never => Ty::Never,
             _ => Ty::Unknown,
         }
@@ -188,17 +217,31 @@ pub fn join(a: &Ty, b: &Ty) -> Ty {
         (Ty::Opt(x), Ty::Opt(y)) => opt(join(x, y)),
         (Ty::Opt(x), t) | (t, Ty::Opt(x)) => opt(join(x, t)),
         _ if a.is_num() && b.is_num() => Ty::Num,
+        _ if a.is_scalar() && b.is_scalar() => Ty::Scalar,
         (Ty::Tuple(x), Ty::Tuple(y)) if x.len() == y.len() => {
             Ty::Tuple(x.iter().zip(y).map(|(a, b)| join(a, b)).collect())
         }
         (Ty::List(x), Ty::List(y)) => Ty::List(Box::new(join(x, y))),
+        (Ty::SparkList(x), Ty::SparkList(y)) => Ty::SparkList(Box::new(join(x, y))),
+        (Ty::Rdd(x), Ty::Rdd(y)) => Ty::Rdd(Box::new(join(x, y))),
+        (Ty::DStream(x), Ty::DStream(y)) => Ty::DStream(Box::new(join(x, y))),
         (Ty::Tuple(_) | Ty::TupleOf(_), Ty::Tuple(_) | Ty::TupleOf(_)) => {
             Ty::TupleOf(Box::new(join(&a.elem(), &b.elem())))
         }
         (
-            Ty::Tuple(_) | Ty::TupleOf(_) | Ty::List(_) | Ty::Array,
-            Ty::Tuple(_) | Ty::TupleOf(_) | Ty::List(_) | Ty::Array,
-        ) => Ty::Array,
+            Ty::Tuple(_)
+            | Ty::TupleOf(_)
+            | Ty::List(_)
+            | Ty::SparkList(_)
+            | Ty::Range
+            | Ty::Array(_),
+            Ty::Tuple(_)
+            | Ty::TupleOf(_)
+            | Ty::List(_)
+            | Ty::SparkList(_)
+            | Ty::Range
+            | Ty::Array(_),
+        ) => Ty::Array(Box::new(join(&a.elem(), &b.elem()))),
         _ => Ty::Unknown,
     }
 }
@@ -231,19 +274,33 @@ pub fn plus(a: &Ty, b: &Ty) -> Plus {
         (Ty::Tuple(_) | Ty::TupleOf(_), Ty::Tuple(_) | Ty::TupleOf(_)) => {
             Plus::Plain(Ty::TupleOf(Box::new(join(&a.elem(), &b.elem()))))
         }
-        (Ty::List(x), Ty::List(y)) => Plus::Plain(Ty::List(Box::new(join(x, y)))),
+        // A new array: Rhai's list tag does not carry over.
+        (Ty::List(x) | Ty::SparkList(x), Ty::List(y) | Ty::SparkList(y)) => {
+            Plus::Plain(Ty::List(Box::new(join(x, y))))
+        }
         _ => Plus::Helper,
     }
 }
 
 /// The type of `a op b` for `-`, `*`, `/`, `%`, `**` (Rhai's integer ops stay integers).
+/// Never an array: Rhai has these operators for numbers (and centella for times) only.
 pub fn arith(a: &Ty, b: &Ty) -> Ty {
     match (a, b) {
         (Ty::Never, _) | (_, Ty::Never) => Ty::Never,
         (Ty::Int, Ty::Int) => Ty::Int,
         (Ty::Float, x) | (x, Ty::Float) if x.is_num() => Ty::Float,
         _ if a.is_num() && b.is_num() => Ty::Num,
-        _ => Ty::Unknown,
+        _ => Ty::Scalar,
+    }
+}
+
+/// The type of Rhai's `a + b` where Python's `+` does not mean the same (`_add`): Rhai adds an
+/// array only to an array, so a known non-array on either side makes a non-array.
+pub fn plus_helper_result(a: &Ty, b: &Ty) -> Ty {
+    if a.is_scalar() || b.is_scalar() || *a == Ty::Unit || *b == Ty::Unit {
+        Ty::Scalar
+    } else {
+        Ty::Unknown
     }
 }
 
@@ -263,7 +320,7 @@ pub fn closure_params(method: &str, i: usize, rec: &Ty, others: &[Ty]) -> Vec<Ty
         ("fold", 1) => vec![Ty::Unknown, rec.clone()],
         ("mapPartitions", 0) => one(Ty::List(Box::new(rec.clone()))),
         ("mapPartitionsWithIndex", 0) => vec![Ty::Int, Ty::List(Box::new(rec.clone()))],
-        ("updateStateByKey", 0) => vec![Ty::List(Box::new(v)), Ty::Unknown],
+        ("updateStateByKey", 0) => vec![Ty::SparkList(Box::new(v)), Ty::Unknown],
         ("combineByKey", 0) => one(v),
         ("combineByKey", 1) => vec![Ty::Unknown, v],
         ("transform" | "foreachRDD", 0) => one(Ty::Rdd(Box::new(rec.clone()))),
@@ -309,8 +366,8 @@ pub fn records_after(method: &str, rec: &Ty, args: &[Ty]) -> Ty {
         }
         "count" | "countByWindow" => Ty::Int,
         "countByValue" | "countByValueAndWindow" => pair(rec.clone(), Ty::Int),
-        "groupByKey" | "groupByKeyAndWindow" => pair(k, Ty::List(Box::new(v))),
-        "glom" => Ty::List(Box::new(rec.clone())),
+        "groupByKey" | "groupByKeyAndWindow" => pair(k, Ty::SparkList(Box::new(v))),
+        "glom" => Ty::SparkList(Box::new(rec.clone())),
         "keyBy" => pair(ret(0), rec.clone()),
         "keys" => k,
         "values" => v,
@@ -318,7 +375,10 @@ pub fn records_after(method: &str, rec: &Ty, args: &[Ty]) -> Ty {
         "join" => pair(k, Ty::Tuple(vec![v, v2])),
         "cogroup" => pair(
             k,
-            Ty::Tuple(vec![Ty::List(Box::new(v)), Ty::List(Box::new(v2))]),
+            Ty::Tuple(vec![
+                Ty::SparkList(Box::new(v)),
+                Ty::SparkList(Box::new(v2)),
+            ]),
         ),
         "cartesian" => pair(rec.clone(), arg(0)),
         // The states are what the function returned (other than ()), or the initial ones.
@@ -343,7 +403,7 @@ pub fn records_after(method: &str, rec: &Ty, args: &[Ty]) -> Ty {
 pub fn action_result(method: &str, rec: &Ty, args: &[Ty]) -> Ty {
     match method {
         "count" | "getNumPartitions" => Ty::Int,
-        "collect" | "take" | "top" | "takeOrdered" => Ty::List(Box::new(rec.clone())),
+        "collect" | "take" | "top" | "takeOrdered" => Ty::SparkList(Box::new(rec.clone())),
         "first" => rec.clone(),
         "reduce" => join(rec, &args.first().map(Ty::returns).unwrap_or(Ty::Unknown)),
         "fold" => match args {
@@ -352,6 +412,95 @@ pub fn action_result(method: &str, rec: &Ty, args: &[Ty]) -> Ty {
         },
         "isEmpty" => Ty::Bool,
         _ => Ty::Unknown,
+    }
+}
+
+/// What a closure's results are to the operation that calls it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Returns {
+    /// A plain value (a filter's bool, a transform's RDD, a sort key).
+    Value,
+    /// A record, or a part of one that is printed (a pair's value, a state, a combiner).
+    Record,
+    /// Records to iterate over (flatMap, mapPartitions).
+    Records,
+}
+
+/// What the function argument number `i` of `method` returns.
+pub fn closure_returns(method: &str, i: usize) -> Returns {
+    match (method, i) {
+        ("map" | "mapValues" | "keyBy" | "reduce" | "reduceByKey" | "updateStateByKey", 0)
+        | ("reduceByWindow" | "reduceByKeyAndWindow", 0 | 1)
+        | ("combineByKey", 0..=2)
+        | ("fold", 1) => Returns::Record,
+        ("flatMap" | "flatMapValues" | "mapPartitions" | "mapPartitionsWithIndex", 0) => {
+            Returns::Records
+        }
+        _ => Returns::Value,
+    }
+}
+
+/// How a value of type `t` becomes a record: centella prints a Rhai array inside a record as a
+/// tuple, so the Python lists that stand for Rhai arrays become tuples, deeply.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ToRecord {
+    /// Nothing in it is (or may be) such a list.
+    Keep,
+    /// A list of values that need nothing: `tuple(x)`.
+    Tuple,
+    /// Anything else that may hold such lists: `_tup(x)`, which converts lists deeply.
+    Helper,
+}
+
+pub fn to_record(t: &Ty) -> ToRecord {
+    let keep = |t: &Ty| to_record(t) == ToRecord::Keep;
+    match t {
+        Ty::List(e) if keep(e) => ToRecord::Tuple,
+        // Python lists that centella prints as lists too.
+        Ty::SparkList(e) if keep(e) => ToRecord::Keep,
+        Ty::Tuple(ts) if ts.iter().all(keep) => ToRecord::Keep,
+        Ty::TupleOf(e) | Ty::Opt(e) if keep(e) => ToRecord::Keep,
+        Ty::List(_)
+        | Ty::SparkList(_)
+        | Ty::Tuple(_)
+        | Ty::TupleOf(_)
+        | Ty::Opt(_)
+        | Ty::Array(_)
+        | Ty::Unknown => ToRecord::Helper,
+        _ => ToRecord::Keep,
+    }
+}
+
+/// The type of a value of type `t` once it is a record (see [`to_record`]).
+pub fn as_record(t: &Ty) -> Ty {
+    match (to_record(t), t) {
+        (ToRecord::Keep, _) => t.clone(),
+        (_, Ty::List(e) | Ty::SparkList(e) | Ty::TupleOf(e)) => Ty::TupleOf(Box::new(as_record(e))),
+        (_, Ty::Tuple(ts)) => Ty::Tuple(ts.iter().map(as_record).collect()),
+        (_, Ty::Opt(e)) => opt(as_record(e)),
+        // Perhaps a range, which `_tup` leaves as it is.
+        (_, Ty::Array(e)) => Ty::Array(Box::new(as_record(e))),
+        _ => t.clone(),
+    }
+}
+
+/// How the records a closure returns to iterate over (a sequence of type `t`) become records:
+/// [`ToRecord::Keep`] when its elements need nothing, else [`ToRecord::Helper`] (`_tup` of the
+/// sequence: a tuple of records).
+pub fn to_records(t: &Ty) -> ToRecord {
+    match t {
+        Ty::List(_) | Ty::SparkList(_) | Ty::Tuple(_) | Ty::TupleOf(_) | Ty::Array(_)
+            if to_record(&t.elem()) == ToRecord::Keep =>
+        {
+            ToRecord::Keep
+        }
+        Ty::List(_)
+        | Ty::SparkList(_)
+        | Ty::Tuple(_)
+        | Ty::TupleOf(_)
+        | Ty::Array(_)
+        | Ty::Unknown => ToRecord::Helper,
+        _ => ToRecord::Keep,
     }
 }
 
@@ -405,6 +554,34 @@ mod tests {
         assert_eq!(opt.without_unit(), Ty::Int);
         assert_eq!(join(&Ty::Never, &Ty::Str), Ty::Str);
         assert_eq!(join(&Ty::Unit, &Ty::Unknown), Ty::Unknown);
+    }
+
+    #[test]
+    fn records_turn_only_rhai_arrays_into_tuples() {
+        let strs = Ty::List(Box::new(Ty::Str));
+        assert_eq!(to_record(&strs), ToRecord::Tuple);
+        assert_eq!(as_record(&strs), Ty::TupleOf(Box::new(Ty::Str)));
+        // groupByKey's lists print as lists in centella too.
+        let grouped = Ty::Tuple(vec![Ty::Str, Ty::SparkList(Box::new(Ty::Int))]);
+        assert_eq!(to_record(&grouped), ToRecord::Keep);
+        assert_eq!(
+            to_record(&Ty::Tuple(vec![Ty::Int, Ty::Str])),
+            ToRecord::Keep
+        );
+        assert_eq!(to_record(&join(&Ty::Int, &Ty::Str)), ToRecord::Keep);
+        // Nested, optional or unknown: the deep helper.
+        let nested = Ty::List(Box::new(strs.clone()));
+        assert_eq!(to_record(&nested), ToRecord::Helper);
+        assert_eq!(to_record(&join(&strs, &Ty::Unit)), ToRecord::Helper);
+        assert_eq!(to_record(&Ty::Unknown), ToRecord::Helper);
+        // Records to iterate over: their elements count.
+        assert_eq!(to_records(&strs), ToRecord::Keep);
+        assert_eq!(to_records(&nested), ToRecord::Helper);
+        assert_eq!(to_records(&Ty::Range), ToRecord::Keep);
+        // Arithmetic and a + with a known non-array side never make arrays.
+        assert_eq!(to_record(&arith(&Ty::Unknown, &Ty::Int)), ToRecord::Keep);
+        assert_eq!(plus_helper_result(&Ty::Unknown, &Ty::Int), Ty::Scalar);
+        assert_eq!(plus_helper_result(&Ty::Unknown, &Ty::Unknown), Ty::Unknown);
     }
 
     #[test]

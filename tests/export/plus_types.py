@@ -90,6 +90,14 @@ def _iadd(a, b):
     return _add(a, b)
 
 
+def _tup(v):
+    # centella prints a Rhai array inside a record as a tuple: lists become tuples, deeply;
+    # anything else stays as it is.
+    if isinstance(v, (list, tuple)):
+        return tuple(_tup(x) for x in v)
+    return v
+
+
 def join(a, b):  # plus_types.rhai:4
     return _add(a, b)
 
@@ -103,8 +111,8 @@ def build(ssc, sc):
     nums = ssc.queueStream([[1, 2], [3]])  # plus_types.rhai:13
     words = ssc.queueStream([["to be", "or"], ["be"]]).flatMap(lambda l: l.split(" "))  # plus_types.rhai:14
 
-    nums.map(lambda x: (join("n=", x), join(x, "!"), join(x, 0.5), join((x,), (x * 2,)))).pprint()  # plus_types.rhai:16
-    nums.map(lambda x: (bump((x,), 0), bump("v", x), bump(x, 10))).pprint()  # plus_types.rhai:17
+    nums.map(lambda x: (_tup(join("n=", x)), _tup(join(x, "!")), _tup(join(x, 0.5)), _tup(join((x,), (x * 2,))))).pprint()  # plus_types.rhai:16
+    nums.map(lambda x: (_tup(bump((x,), 0)), _tup(bump("v", x)), _tup(bump(x, 10)))).pprint()  # plus_types.rhai:17
     words.map(lambda w: (w, 1)).reduceByKey(lambda a, b: a + b).pprint()  # plus_types.rhai:18: ints: a + b
     words.map(lambda w: w + "1").pprint()  # plus_types.rhai:19: a string: w + "1"
     nums.map(lambda x: "half " + _str(x / 2.0)).pprint()  # plus_types.rhai:20: Rhai's float text

@@ -17,10 +17,18 @@ BATCH_INTERVAL = 1  # seconds
 CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory
 
 
+def _tup(v):
+    # centella prints a Rhai array inside a record as a tuple: lists become tuples, deeply;
+    # anything else stays as it is.
+    if isinstance(v, (list, tuple)):
+        return tuple(_tup(x) for x in v)
+    return v
+
+
 def build(ssc, sc):
     s = ssc.queueStream([[("a", 1), "b", 2.5], []])  # saveAsTextFiles.rhai:5
     s.saveAsTextFiles("out/batch", "txt")  # saveAsTextFiles.rhai:6
-    s.map(lambda x: (x,)).saveAsTextFiles("out/plain")  # saveAsTextFiles.rhai:7
+    s.map(lambda x: (_tup(x),)).saveAsTextFiles("out/plain")  # saveAsTextFiles.rhai:7
     s.count().pprint()  # saveAsTextFiles.rhai:8
     # ssc.start(): main() starts the context after build()  # saveAsTextFiles.rhai:9
     # ssc.awaitTermination(): done by main()  # saveAsTextFiles.rhai:10

@@ -17,6 +17,14 @@ BATCH_INTERVAL = 1  # seconds
 CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint directory
 
 
+def _tup(v):
+    # centella prints a Rhai array inside a record as a tuple: lists become tuples, deeply;
+    # anything else stays as it is.
+    if isinstance(v, (list, tuple)):
+        return tuple(_tup(x) for x in v)
+    return v
+
+
 # new_values: the values seen for the key in this batch; each value is an array of
 # [date, low, high] readings. old_state: [date, max, min], or () for a new key.
 def store_min_max_temperatures(new_values, old_state):  # state_minmax.rhai:9
@@ -49,7 +57,7 @@ def build(ssc, sc):
     for b in batches:  # state_minmax.rhai:45
         rdds.append(sc.parallelize(b))
     temperatures = ssc.queueStream(rdds)  # state_minmax.rhai:48
-    temperatures.updateStateByKey(lambda new_values, state: store_min_max_temperatures(new_values, state)).pprint()  # state_minmax.rhai:49
+    temperatures.updateStateByKey(lambda new_values, state: _tup(store_min_max_temperatures(new_values, state))).pprint()  # state_minmax.rhai:49
 
     # ssc.start(): main() starts the context after build()  # state_minmax.rhai:53
     # ssc.awaitTermination(): done by main()  # state_minmax.rhai:54

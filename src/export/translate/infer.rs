@@ -11,7 +11,7 @@
 //! was assumed; if that takes too long, a last, pessimistic pass assumes nothing.
 
 use super::{Py, R, Translator};
-use crate::export::types::{self, Kind, Ty};
+use crate::export::types::{self, Kind, Returns, Ty};
 use rhai::Expr;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -273,7 +273,7 @@ impl Translator<'_> {
                         initial = types::join(&initial, &self.records_of_arg(a).pair().1);
                     }
                 }
-                Some((vec![Ty::List(Box::new(v)), initial], Ty::Unknown))
+                Some((vec![Ty::SparkList(Box::new(v)), initial], Ty::Unknown))
             }
             _ => None,
         }
@@ -288,6 +288,7 @@ impl Translator<'_> {
         params: &[Ty],
         assumed: &(Vec<Ty>, Ty),
         listed: bool,
+        returns: Returns,
     ) -> R<Py> {
         let (mut tys, acc) = assumed.clone();
         let snap = self.snapshot();
@@ -299,7 +300,7 @@ impl Translator<'_> {
                 if let Some(last) = tys.last_mut() {
                     *last = types::join(&state, &Ty::Unit);
                 }
-                let py = self.closure_arg(a, &tys, listed)?;
+                let py = self.closure_arg(a, &tys, listed, returns)?;
                 let next = types::join(&state, &py.ty.returns().without_unit());
                 if next == state {
                     return Ok(py);
@@ -310,14 +311,14 @@ impl Translator<'_> {
                 }
                 state = next;
             }
-            return self.closure_arg(a, params, listed);
+            return self.closure_arg(a, params, listed, returns);
         }
-        let py = self.closure_arg(a, &tys, listed)?;
+        let py = self.closure_arg(a, &tys, listed, returns)?;
         if py.ty.returns() == acc {
             return Ok(py);
         }
         self.restore(&snap);
-        self.closure_arg(a, params, listed)
+        self.closure_arg(a, params, listed, returns)
     }
 
     fn snapshot(&self) -> Snapshot {
