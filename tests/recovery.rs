@@ -411,6 +411,78 @@ fn without_the_write_ahead_log_received_data_is_lost() {
 }
 
 #[test]
+fn the_write_ahead_log_is_compacted_and_still_replays_exactly() {
+    // 400 lines over 2 s, data checkpoints every batch, and a rolling interval of 1 s: the
+    // log drops what the kept checkpoints consumed, and a kill -9 loses nothing.
+    let dir = temp_dir("wal-compact");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let server = std::thread::spawn(move || {
+        use std::io::Write;
+        if let Ok((mut stream, _)) = listener.accept() {
+            for chunk in 0..20 {
+                let text: String = (0..20)
+                    .map(|i| format!("w{}\n", (chunk * 20 + i) % 4))
+                    .collect();
+                let _ = stream.write_all(text.as_bytes());
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            std::thread::sleep(Duration::from_secs(4));
+        }
+    });
+    let job = format!(
+        "let ssc = StreamingContext::getOrCreate(\"ckpt\", || {{\n\
+           let ssc = StreamingContext(sc, 0.5);\n\
+           let counts = ssc.socketTextStream(\"127.0.0.1\", {port}).map(|w| [w, 1]).updateStateByKey({STATE_FN});\n\
+           counts.checkpoint(0.5);\n\
+           counts.pprint();\n\
+           ssc.checkpoint(\"ckpt\");\n\
+           ssc\n\
+         }});\nssc.start();\nssc.awaitTermination();\n"
+    );
+    std::fs::write(dir.join("job.rhai"), job).expect("script");
+    let args = [
+        "--conf",
+        "spark.streaming.receiver.writeAheadLog.enable=true",
+        "--conf",
+        "spark.streaming.receiver.writeAheadLog.rollingIntervalSecs=1",
+    ];
+    let first = spawn(&dir, &args);
+    let (_, err1) = collect(
+        first,
+        Some(Duration::from_millis(4500)),
+        Duration::from_secs(10),
+    );
+    let _ = server.join();
+    let log = std::fs::read_dir(dir.join("ckpt/receivedData"))
+        .expect("the log directory")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "log"))
+        .expect("a write-ahead log");
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let kept = text.lines().filter(|l| l.starts_with("L\t")).count();
+    assert!(
+        text.starts_with("S\t") && kept < 400,
+        "compacted ({kept} of 400 lines kept):\n{err1}"
+    );
+    let mut args2 = args.to_vec();
+    args2.extend(["--batches", "2"]);
+    let second = spawn(&dir, &args2);
+    let (out2, err2) = collect(second, None, Duration::from_secs(20));
+    let mut state = blocks(&out2)
+        .last()
+        .map(|b| b.1.clone())
+        .unwrap_or_default();
+    state.sort();
+    assert_eq!(
+        state,
+        (0..4).map(|i| format!("('w{i}', 100)")).collect::<Vec<_>>(),
+        "every line once after the compacted log's replay:\n{err2}"
+    );
+}
+
+#[test]
 fn status_shows_the_checkpoint_directory_and_last_write() {
     use std::io::Write;
     let dir = temp_dir("status");

@@ -7,8 +7,15 @@ pub const WAL_ENABLE: &str = "spark.streaming.receiver.writeAheadLog.enable";
 pub const RECEIVER_MAX_RATE: &str = "spark.streaming.receiver.maxRate";
 /// Records per second per Kafka partition a direct stream's batch takes at most.
 pub const KAFKA_MAX_RATE_PER_PARTITION: &str = "spark.streaming.kafka.maxRatePerPartition";
+/// How often (seconds) the receiver write-ahead log drops what checkpoints no longer need.
+pub const WAL_ROLLING_INTERVAL: &str = "spark.streaming.receiver.writeAheadLog.rollingIntervalSecs";
 /// The keys centella reads; others are accepted with a warning.
-pub const KNOWN: &[&str] = &[WAL_ENABLE, RECEIVER_MAX_RATE, KAFKA_MAX_RATE_PER_PARTITION];
+pub const KNOWN: &[&str] = &[
+    WAL_ENABLE,
+    WAL_ROLLING_INTERVAL,
+    RECEIVER_MAX_RATE,
+    KAFKA_MAX_RATE_PER_PARTITION,
+];
 
 static CONF: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
 
@@ -27,6 +34,11 @@ pub fn set_pair(pair: &str) -> Result<Option<String>, String> {
     if k == KAFKA_MAX_RATE_PER_PARTITION && v.parse::<u64>().is_err() {
         return Err(format!(
             "{KAFKA_MAX_RATE_PER_PARTITION} must be a number of records per second, got '{v}'"
+        ));
+    }
+    if k == WAL_ROLLING_INTERVAL && v.parse::<u64>().is_err() {
+        return Err(format!(
+            "{WAL_ROLLING_INTERVAL} must be a number of seconds, got '{v}'"
         ));
     }
     if k == WAL_ENABLE && !matches!(v, "true" | "false") {

@@ -47,6 +47,9 @@ struct Buffer {
     restored_wal: Option<PathBuf>,
     replay: BTreeMap<i64, u64>,
     wal_failed: bool,
+    /// The lines consumed at the last data checkpoints: the log keeps what the oldest kept
+    /// checkpoint still needs.
+    saved_marks: VecDeque<u64>,
 }
 
 /// The receiver half: owns the thread and the buffer of received lines.
@@ -304,6 +307,14 @@ fn take_batch(shared: &Shared, t: Time) -> Vec<Vec<Record>> {
     blocks
 }
 
+/// `spark.streaming.receiver.writeAheadLog.rollingIntervalSecs`, default 60 s as in Spark.
+fn wal_rolling_interval() -> std::time::Duration {
+    let secs = crate::engine::conf::get(crate::engine::conf::WAL_ROLLING_INTERVAL)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(60);
+    std::time::Duration::from_secs(secs)
+}
+
 impl SocketReceiver {
     /// With a write-ahead log directory: continue the restored log, or start a fresh one.
     fn open_wal(&self, env: &ReceiverEnv) -> Result<(), StreamingError> {
@@ -327,11 +338,26 @@ impl SocketReceiver {
     }
 
     fn save(&self) -> Option<SourceState> {
-        let b = self.shared.buffer.lock().unwrap_or_else(|p| p.into_inner());
-        let wal = b.wal.as_ref()?;
+        let mut b = self.shared.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        let consumed = b.taken_seq;
+        b.saved_marks.push_back(consumed);
+        while b.saved_marks.len() > crate::engine::checkpoint::store::KEEP {
+            b.saved_marks.pop_front();
+        }
+        let keep_after = (b.saved_marks.len() == crate::engine::checkpoint::store::KEEP)
+            .then(|| b.saved_marks.front().copied())
+            .flatten();
+        let wal = b.wal.as_mut()?;
+        if let Some(keep_after) = keep_after
+            && wal.roll_due(wal_rolling_interval())
+        {
+            // A failure (a full disk) leaves the old log whole: nothing is lost, and the
+            // next append reports the disk.
+            let _ = wal.compact(keep_after);
+        }
         Some(SourceState::Socket {
             wal: wal.path().to_string_lossy().to_string(),
-            consumed: b.taken_seq,
+            consumed,
         })
     }
 

@@ -4,8 +4,13 @@
 //! batch with exactly the same lines.
 //!
 //! Format, one entry per line: `L<TAB>arrival_ms<TAB>text` (the n-th L line has sequence
-//! number n, from 1) and `B<TAB>batch_ms<TAB>last_seq` (the batch took every line up to
-//! last_seq).
+//! number base + n) and `B<TAB>batch_ms<TAB>last_seq` (the batch took every line up to
+//! last_seq). A compacted log starts with `S<TAB>base`; without it the base is 0.
+//!
+//! Like Spark's rolling WAL whose old files are deleted once checkpoints no longer need them,
+//! the log is compacted (rewritten without the lines and batches every kept checkpoint has
+//! consumed) at most once per `spark.streaming.receiver.writeAheadLog.rollingIntervalSecs`
+//! (default 60), so a long class demo does not fill the disk.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
@@ -27,15 +32,28 @@ pub enum WalEntry {
 
 /// Reads a log; a torn last line (a crash mid-append) is ignored.
 pub fn read(path: &Path) -> std::io::Result<Vec<WalEntry>> {
+    read_with_base(path).map(|(_, entries)| entries)
+}
+
+/// The log's entries and its base (the sequence number before its first line).
+fn read_with_base(path: &Path) -> std::io::Result<(u64, Vec<WalEntry>)> {
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, Vec::new())),
         Err(e) => return Err(e),
     };
+    let mut base = 0;
     let mut entries = Vec::new();
     let mut seq = 0;
-    for line in BufReader::new(file).lines() {
+    for (i, line) in BufReader::new(file).lines().enumerate() {
         let Ok(line) = line else { break };
+        if i == 0
+            && let Some(header) = line.strip_prefix("S\t")
+        {
+            let Ok(b) = header.parse::<u64>() else { break };
+            (base, seq) = (b, b);
+            continue;
+        }
         let mut fields = line.splitn(3, '\t');
         match (fields.next(), fields.next(), fields.next()) {
             (Some("L"), Some(at), Some(text)) => {
@@ -56,13 +74,15 @@ pub fn read(path: &Path) -> std::io::Result<Vec<WalEntry>> {
             _ => break,
         }
     }
-    Ok(entries)
+    Ok((base, entries))
 }
 
 pub struct WriteAheadLog {
     path: PathBuf,
     file: File,
     last_sync: Instant,
+    /// When the log was last compacted (or opened).
+    last_roll: Instant,
 }
 
 impl WriteAheadLog {
@@ -81,7 +101,46 @@ impl WriteAheadLog {
             path: path.to_path_buf(),
             file,
             last_sync: Instant::now(),
+            last_roll: Instant::now(),
         })
+    }
+
+    /// Whether a rolling interval has passed since the last compaction.
+    pub fn roll_due(&self, interval: std::time::Duration) -> bool {
+        self.last_roll.elapsed() >= interval
+    }
+
+    /// Rewrites the log without the lines up to `keep_after` and the batches that took only
+    /// those (atomically: a temporary file, fsync, rename), then appends to the new file.
+    /// Sequence numbers do not change.
+    pub fn compact(&mut self, keep_after: u64) -> std::io::Result<()> {
+        self.last_roll = Instant::now();
+        self.file.sync_data()?;
+        let (base, entries) = read_with_base(&self.path)?;
+        if keep_after <= base {
+            return Ok(());
+        }
+        let mut text = format!("S\t{keep_after}\n");
+        for entry in entries {
+            match entry {
+                WalEntry::Line {
+                    seq,
+                    arrival_ms,
+                    text: line,
+                } if seq > keep_after => text.push_str(&format!("L\t{arrival_ms}\t{line}\n")),
+                WalEntry::Batch { batch_ms, last_seq } if last_seq > keep_after => {
+                    text.push_str(&format!("B\t{batch_ms}\t{last_seq}\n"))
+                }
+                WalEntry::Batch { .. } | WalEntry::Line { .. } => {}
+            }
+        }
+        let tmp = self.path.with_extension("log.tmp");
+        let mut f = File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &self.path)?;
+        self.file = OpenOptions::new().append(true).open(&self.path)?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -138,5 +197,39 @@ mod tests {
                 last_seq: 2
             }
         );
+    }
+
+    #[test]
+    fn compaction_keeps_sequence_numbers_and_only_what_is_still_needed() {
+        let path =
+            std::env::temp_dir().join(format!("centella-wal-compact-{}.log", std::process::id()));
+        let mut wal = WriteAheadLog::open(&path, true).expect("open");
+        for (i, text) in ["a", "b", "c", "d"].iter().enumerate() {
+            wal.append_line(i as i64, text).expect("line");
+        }
+        wal.mark_batch(1000, 2).expect("mark");
+        wal.mark_batch(2000, 3).expect("mark");
+        wal.compact(2).expect("compact");
+        // An older mark than the log's base changes nothing.
+        wal.compact(1).expect("no-op");
+        wal.append_line(9, "e").expect("line after");
+        let entries = read(&path).expect("read");
+        let seqs: Vec<(u64, &str)> = entries
+            .iter()
+            .filter_map(|e| match e {
+                WalEntry::Line { seq, text, .. } => Some((*seq, text.as_str())),
+                WalEntry::Batch { .. } => None,
+            })
+            .collect();
+        assert_eq!(seqs, vec![(3, "c"), (4, "d"), (5, "e")]);
+        assert!(entries.contains(&WalEntry::Batch {
+            batch_ms: 2000,
+            last_seq: 3
+        }));
+        assert!(!entries.contains(&WalEntry::Batch {
+            batch_ms: 1000,
+            last_seq: 2
+        }));
+        let _ = std::fs::remove_file(&path);
     }
 }
