@@ -114,6 +114,7 @@ const QUEUE_CASES: &[(&str, u32)] = &[
     ("tests/pyspark/tricky/record_arrays.rhai", 2),
     ("tests/pyspark/tricky/repr_escapes.rhai", 2),
     ("tests/pyspark/tricky/split_records.rhai", 2),
+    ("tests/pyspark/tricky/string_in_place.rhai", 2),
     ("tests/pyspark/tricky/strings.rhai", 2),
     ("tests/pyspark/tricky/sub_string_negative.rhai", 2),
     // The export's own tricky scripts (tests/export/scripts/).
@@ -577,6 +578,10 @@ fn all_cases(peer_port: u16, dir: &Path) -> Vec<Case> {
     {
         let wanted: Vec<&str> = only.split(',').map(str::trim).collect();
         cases.retain(|c| wanted.contains(&c.name.as_str()));
+        assert!(
+            !cases.is_empty(),
+            "CENTELLA_PYSPARK_ONLY={only} names no case"
+        );
     }
     cases
 }

@@ -1275,6 +1275,28 @@ impl<'a> Translator<'a> {
             }
             return Ok(Some(format!("{name} = {name}.{py}({})", args.join(", "))));
         }
+        // `truncate` and `clear` also change a *string* in place (on an array they are list
+        // methods): rebinding keeps Rhai's meaning.
+        if let Expr::Dot(x, _, _) = e
+            && let (Expr::Variable(v, _, _), Expr::MethodCall(fc, _)) = (&x.lhs, &x.rhs)
+            && matches!(fc.name.as_str(), "truncate" | "clear")
+            && self.expr(&x.lhs)?.ty == Ty::Str
+        {
+            let name = self.var_name(&v.1);
+            return Ok(Some(match (fc.name.as_str(), fc.args.first()) {
+                ("clear", None) => format!("{name} = \"\""),
+                ("truncate", Some(Expr::IntegerConstant(n, _))) if *n >= 0 => {
+                    format!("{name} = {name}[:{n}]")
+                }
+                // Rhai keeps nothing for a negative length; Python's slice would count from
+                // the end.
+                ("truncate", Some(a)) => {
+                    let n = self.expr(a)?;
+                    format!("{name} = {name}[:max({}, 0)]", n.code)
+                }
+                _ => return Ok(None),
+            }));
+        }
         Ok(None)
     }
 
