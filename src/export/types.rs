@@ -228,22 +228,17 @@ pub fn join(a: &Ty, b: &Ty) -> Ty {
         (Ty::Tuple(_) | Ty::TupleOf(_), Ty::Tuple(_) | Ty::TupleOf(_)) => {
             Ty::TupleOf(Box::new(join(&a.elem(), &b.elem())))
         }
-        (
-            Ty::Tuple(_)
-            | Ty::TupleOf(_)
-            | Ty::List(_)
-            | Ty::SparkList(_)
-            | Ty::Range
-            | Ty::Array(_),
-            Ty::Tuple(_)
-            | Ty::TupleOf(_)
-            | Ty::List(_)
-            | Ty::SparkList(_)
-            | Ty::Range
-            | Ty::Array(_),
-        ) => Ty::Array(Box::new(join(&a.elem(), &b.elem()))),
+        _ if sequence(a) && sequence(b) => Ty::Array(Box::new(join(&a.elem(), &b.elem()))),
         _ => Ty::Unknown,
     }
+}
+
+/// Types that are Rhai arrays in one Python form or another.
+fn sequence(t: &Ty) -> bool {
+    matches!(
+        t,
+        Ty::Tuple(_) | Ty::TupleOf(_) | Ty::List(_) | Ty::SparkList(_) | Ty::Range | Ty::Array(_)
+    )
 }
 
 /// How Rhai's `a + b` is written in Python, given what is known of `a` and `b`.
