@@ -41,6 +41,8 @@
 //!   `s = s.replace(a, b)`; on a variable known to hold a string, `s.truncate(n);` is
 //!   `s = s[:n]` (`s[:max(n, 0)]` unless `n` is a literal: Rhai keeps nothing for a negative
 //!   length) and `s.clear();` is `s = ""`.
+//! - A string minus a string or char (both known) removes every occurrence:
+//!   `s.replace(t, "")`.
 //! - `s.sub_string(start, len)` is a slice `s[start:start + len]` from a non-negative literal
 //!   start, else `_sub_string(s, start, len)` (Rhai counts a negative start from the end, from
 //!   the first character when it is before it, even with a length past the end, where Python's

@@ -1735,6 +1735,11 @@ impl<'a> Translator<'a> {
                     Py::typed(format!("_add({}, {})", a.code, b.code), ty)
                 }
             },
+            // Rhai's string minus a string or char removes every occurrence.
+            "-" if a.ty == Ty::Str && b.ty == Ty::Str => Py::typed(
+                format!("{}.replace({}, \"\")", a.at(P_ATOM), b.code),
+                Ty::Str,
+            ),
             "-" => bin(&a, &b, "-", P_ADD, types::arith(&a.ty, &b.ty)),
             "*" => bin(&a, &b, "*", P_MUL, types::arith(&a.ty, &b.ty)),
             "**" => Py {
