@@ -54,10 +54,24 @@ impl Term {
                 Ok(n) => {
                     self.received += n;
                     self.screen.process(&buf[..n]);
+                    self.answer_cursor_queries(&buf[..n]);
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(_) => break,
             }
+        }
+    }
+
+    /// Answers "where is the cursor?" (`ESC [ 6 n`) as a real terminal does. rustyline asks
+    /// before each prompt and waits 100 ms for the answer: unanswered, a key sent in that
+    /// window would be read as a garbled answer and lost.
+    fn answer_cursor_queries(&mut self, bytes: &[u8]) {
+        let queries = bytes.windows(4).filter(|w| *w == b"\x1b[6n").count();
+        for _ in 0..queries {
+            let (row, col) = self.screen.screen().cursor_position();
+            let answer = format!("\x1b[{};{}R", row + 1, col + 1);
+            let _ = self.session.write_all(answer.as_bytes());
+            let _ = self.session.flush();
         }
     }
 
@@ -82,8 +96,7 @@ impl Term {
     }
 
     /// Types one line and Enter, then waits until the shell has taken the line and shows its next
-    /// empty prompt. rustyline drops typeahead that arrives in the same read as an earlier Enter
-    /// (a fast typist never does that), so "taken" must be certain before the next keystroke:
+    /// empty prompt, so that what the test reads next belongs to this line:
     /// the typed text has moved above the cursor (one more such line than before), the cursor
     /// line is a bare prompt, and the terminal has been quiet for a moment (a prompt drawn in
     /// the middle of a redraw is not the next prompt).
@@ -169,8 +182,30 @@ impl Term {
             .join("\n")
     }
 
-    /// Ctrl-D, then the exit status.
+    /// Waits (up to [`WAIT`]) for a bare prompt and a quiet terminal: the shell is reading.
+    fn settle(&mut self) {
+        let start = Instant::now();
+        let mut quiet_since = (self.received, Instant::now());
+        while start.elapsed() < WAIT {
+            self.pump();
+            if self.received != quiet_since.0 {
+                quiet_since = (self.received, Instant::now());
+            }
+            let line = self.cursor_line();
+            let line = line.trim_end();
+            if line.ends_with('>')
+                && line.starts_with("centella")
+                && quiet_since.1.elapsed() > Duration::from_millis(150)
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Ctrl-D at the prompt, then the exit status.
     fn quit(mut self) -> i32 {
+        self.settle();
         self.send("\x04");
         let start = Instant::now();
         loop {
@@ -361,6 +396,18 @@ fn ctrl_r_searches_the_history() {
     t.send("\x07"); // Ctrl-G leaves the search
     t.enter("needle");
     t.wait_for("the value", |s| s.lines().any(|l| l.trim() == "42"));
+    assert_eq!(t.quit(), 0);
+}
+
+#[test]
+fn lines_typed_ahead_in_one_read_all_run() {
+    // A paste without bracketed paste (or a fast tool typing): several lines, one read.
+    let state = temp_dir("typeahead");
+    let mut t = Term::spawn(&["--clock", "manual"], &state);
+    t.send("let a = 40;\rlet b = a + 1;\rlet c = b + 1;\rc\r");
+    t.wait_for("every typed-ahead line ran", |s| {
+        s.lines().any(|l| l.trim() == "42")
+    });
     assert_eq!(t.quit(), 0);
 }
 
