@@ -588,35 +588,16 @@ fn a_recreated_topic_resets_offsets_and_new_partitions_are_read() {
         source(&broker, "t")
     );
     let mut child = spawn_centella(&dir, &["--batches", "10"], &script);
-    let mut stdout = child.stdout.take().expect("stdout");
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let reader = {
-        let seen = seen.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(k) = stdout.read(&mut buf) {
-                if k == 0 {
-                    break;
-                }
-                if let Ok(mut s) = seen.lock() {
-                    s.push_str(&String::from_utf8_lossy(&buf[..k]));
-                }
-            }
-        })
-    };
+    let live = Live::watch(&mut child);
     // The first batches read the 20 old records (offsets 10 and 10); then the topic is
     // recreated with a third partition and only 3 records: partitions 0 and 1 now end
     // below the offsets read so far, and partition 2 is new.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !seen.lock().map(|s| s.contains("n 20")).unwrap_or(false) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    live.wait(10, |out, _| out.contains("n 20"));
     broker.delete_topic("t");
     broker.create_topic("t", 3);
     broker.produce("t", &(0..3).map(|i| format!("new {i}")).collect::<Vec<_>>());
-    let (status, _, err) = finish(child, Duration::from_secs(20));
-    let _ = reader.join();
-    let out = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let (status, _, _) = finish(child, Duration::from_secs(20));
+    let (out, err) = live.finish_read();
     assert_eq!(status, Some(0), "stdout:\n{out}\nstderr:\n{err}");
     assert!(
         err.contains("is beyond the partition's latest offset"),
@@ -703,6 +684,11 @@ impl Live {
     /// Ends the child and returns everything it wrote, stdout and stderr.
     fn finish(self, child: Child) -> (String, String) {
         stop(child);
+        self.finish_read()
+    }
+
+    /// Everything the (ended) child wrote, stdout and stderr.
+    fn finish_read(self) -> (String, String) {
         for r in self.readers {
             let _ = r.join();
         }
