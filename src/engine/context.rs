@@ -84,9 +84,7 @@ pub struct StreamingContext {
 static ACTIVE: Mutex<Option<(u64, String)>> = Mutex::new(None);
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
+use super::lock;
 
 impl StreamingContext {
     pub fn new(sc: SparkContext, batch: Duration, config: RunConfig) -> StreamingContext {
@@ -224,19 +222,20 @@ impl StreamingContext {
             (None, Ok(())) => Ok(first),
             (_, Err(e)) => Err(e),
         };
-        let first = first.and_then(|f| self.start_receivers().map(|_| f));
-        if let Err(e) = &first {
-            let e = e.clone();
-            // Spark: "Error starting the context, marking it as stopped".
-            lock(&self.inner.status).state = ContextState::Stopped;
-            return Err(e);
-        }
+        let first = match first.and_then(|f| self.start_receivers().map(|_| f)) {
+            Ok(f) => f,
+            Err(e) => {
+                // Spark: "Error starting the context, marking it as stopped".
+                lock(&self.inner.status).state = ContextState::Stopped;
+                return Err(e);
+            }
+        };
         *active = Some((self.inner.id, site.to_string()));
         drop(active);
         {
             let mut st = lock(&self.inner.status);
             st.state = ContextState::Active;
-            st.next_batch = first.unwrap_or(zero + batch);
+            st.next_batch = first;
             st.sim_now = st.next_batch - batch;
         }
         if recovery.is_none() && checkpoint_set {

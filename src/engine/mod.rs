@@ -25,3 +25,9 @@ pub mod stats;
 #[cfg(test)]
 pub mod test_values;
 pub mod time;
+
+/// Locks a mutex; a panic elsewhere while it was held (a poisoned lock) does not stop the
+/// engine: the data is still consistent at every point our locks are released.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -7,11 +7,9 @@ use crate::engine::context::{ContextState, Inner, StreamingContext};
 use crate::engine::listener::{ReceiverEvent, ReceiverInfo, StreamingListener};
 use crate::engine::stats::{BatchInfo, RETAINED_BATCHES};
 use crate::engine::time::Time;
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, Weak};
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
+use crate::engine::lock;
 
 /// One stream of the DStream graph, for the picture.
 #[derive(Debug, Clone, PartialEq)]

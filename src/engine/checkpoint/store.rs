@@ -28,6 +28,17 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> 
     Ok(())
 }
 
+/// [`write_atomic`] for a whole path (a log rewritten in place).
+pub fn replace_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(format!(
+            "cannot replace {}: not a file path",
+            path.display()
+        ));
+    };
+    write_atomic(dir, &name.to_string_lossy(), bytes)
+}
+
 pub fn metadata_name(ms: i64) -> String {
     format!("metadata-{ms}.json")
 }

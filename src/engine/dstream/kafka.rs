@@ -208,7 +208,7 @@ fn block<T>(
 
 impl Inner {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        crate::engine::lock(&self.state)
     }
 
     fn brokers(&self) -> String {
@@ -237,6 +237,13 @@ impl Inner {
     fn info(&self, st: &State, msg: &str) {
         if let Some(sink) = &st.sink {
             sink.info(msg);
+        }
+    }
+
+    /// A warning that is not rate-limited (one event, said once).
+    fn warn_now(&self, st: &State, msg: &str) {
+        if let Some(sink) = &st.sink {
+            sink.warn(msg);
         }
     }
 
@@ -417,17 +424,10 @@ impl Inner {
     /// Offsets that are no longer on the broker (beyond its end: a recreated topic; before its
     /// start: deleted by retention) are moved by `auto.offset.reset`, with a warning.
     fn plan_batch(&self, st: &mut State, t: Time) -> Result<Vec<OffsetRange>, String> {
-        if let Err(e) = self.resolve_start(st) {
-            return Err(match e {
-                Ok(unknown) => unknown,
-                Err(e) => e,
-            });
-        }
-        let parts = match self.partitions(st) {
-            Ok(p) => p,
-            Err(Ok(unknown)) => return Err(unknown),
-            Err(Err(e)) => return Err(e),
-        };
+        // Unknown topic or broker trouble: either way, the message says which.
+        let either = |e: Result<String, String>| e.unwrap_or_else(|e| e);
+        self.resolve_start(st).map_err(either)?;
+        let parts = self.partitions(st).map_err(either)?;
         let mut current = st.current.clone().unwrap_or_default();
         // Partitions added while running are read from their beginning.
         for tp in &parts {
@@ -514,9 +514,7 @@ impl Inner {
             tp.1,
             self.params.reset.name()
         );
-        if let Some(sink) = &st.sink {
-            sink.warn(&msg);
-        }
+        self.warn_now(st, &msg);
     }
 
     /// The records of a batch whose ranges are fixed (planned when it was generated, or
@@ -588,12 +586,10 @@ impl Inner {
                 } else {
                     "they are lost".to_string()
                 };
-                if let Some(sink) = &st.sink {
-                    sink.warn(&format!(
+                self.warn_now(st, &format!(
                         "KafkaUtils: offsets {} to {from} of {}-{} were deleted (retention) before the batch of {t} read them; {rest}",
                         range.from_offset, tp.0, tp.1
                     ));
-                }
                 range.from_offset = from;
                 self.fetch(st, range).map_err(|e| e.to_string())
             }
@@ -606,23 +602,16 @@ impl Inner {
         let Some(file) = st.log.as_mut() else {
             return;
         };
-        let line = serde_json::to_string(&LoggedBatch {
-            t: t.ms(),
-            ranges: ranges.to_vec(),
-        })
-        .unwrap_or_default();
         let written = file
-            .write_all(format!("{line}\n").as_bytes())
+            .write_all(log_line(t.ms(), ranges).as_bytes())
             .and_then(|_| file.sync_data());
         if let Err(e) = written
             && !st.log_failed
         {
             st.log_failed = true;
-            if let Some(sink) = &st.sink {
-                sink.warn(&format!(
+            self.warn_now(st, &format!(
                     "KafkaUtils: cannot write the log of offset ranges: {e}; a crash may then re-read a batch differently"
                 ));
-            }
         }
     }
 
@@ -656,12 +645,13 @@ impl Inner {
             }
             Err(e) => {
                 st.log_failed = true;
-                if let Some(sink) = &st.sink {
-                    sink.warn(&format!(
+                self.warn_now(
+                    st,
+                    &format!(
                         "KafkaUtils: cannot open the log of offset ranges {}: {e}",
                         path.display()
-                    ));
-                }
+                    ),
+                );
             }
         }
     }
@@ -684,25 +674,24 @@ impl Inner {
         let (Some(path), Some(_)) = (st.log_path.clone(), st.log.as_ref()) else {
             return;
         };
-        let mut text = String::new();
-        for (t, ranges) in &st.logged {
-            let line = serde_json::to_string(&LoggedBatch {
-                t: *t,
-                ranges: ranges.clone(),
-            })
-            .unwrap_or_default();
-            text.push_str(&line);
-            text.push('\n');
-        }
-        let tmp = path.with_extension("log.tmp");
-        let rewritten = std::fs::File::create(&tmp)
-            .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()))
-            .and_then(|_| std::fs::rename(&tmp, &path))
-            .and_then(|_| std::fs::OpenOptions::new().append(true).open(&path));
-        if let Ok(f) = rewritten {
+        let text: String = st.logged.iter().map(|(t, r)| log_line(*t, r)).collect();
+        // A failed rewrite leaves the old log whole and appended to.
+        if crate::engine::checkpoint::store::replace_atomic(&path, text.as_bytes()).is_ok()
+            && let Ok(f) = std::fs::OpenOptions::new().append(true).open(&path)
+        {
             st.log = Some(f);
         }
     }
+}
+
+/// One line of the range log.
+fn log_line(t: i64, ranges: &[OffsetRange]) -> String {
+    let line = serde_json::to_string(&LoggedBatch {
+        t,
+        ranges: ranges.to_vec(),
+    })
+    .unwrap_or_default();
+    format!("{line}\n")
 }
 
 /// `spark.streaming.kafka.maxRatePerPartition`, as records per partition per batch.

@@ -30,6 +30,23 @@ pub enum WalEntry {
     },
 }
 
+impl WalEntry {
+    /// The entry as a line of the log (its sequence number is its place, not written).
+    fn to_line(&self) -> String {
+        match self {
+            WalEntry::Line {
+                arrival_ms, text, ..
+            } => line_entry(*arrival_ms, text),
+            WalEntry::Batch { batch_ms, last_seq } => format!("B\t{batch_ms}\t{last_seq}\n"),
+        }
+    }
+}
+
+/// A received line as a log line (built without a `WalEntry`: no copy of the text).
+fn line_entry(arrival_ms: i64, text: &str) -> String {
+    format!("L\t{arrival_ms}\t{text}\n")
+}
+
 /// Reads a log; a torn last line (a crash mid-append) is ignored.
 pub fn read(path: &Path) -> std::io::Result<Vec<WalEntry>> {
     read_with_base(path).map(|(_, entries)| entries)
@@ -122,23 +139,16 @@ impl WriteAheadLog {
         }
         let mut text = format!("S\t{keep_after}\n");
         for entry in entries {
-            match entry {
-                WalEntry::Line {
-                    seq,
-                    arrival_ms,
-                    text: line,
-                } if seq > keep_after => text.push_str(&format!("L\t{arrival_ms}\t{line}\n")),
-                WalEntry::Batch { batch_ms, last_seq } if last_seq > keep_after => {
-                    text.push_str(&format!("B\t{batch_ms}\t{last_seq}\n"))
-                }
-                WalEntry::Batch { .. } | WalEntry::Line { .. } => {}
+            let still_needed = match &entry {
+                WalEntry::Line { seq, .. } => *seq > keep_after,
+                WalEntry::Batch { last_seq, .. } => *last_seq > keep_after,
+            };
+            if still_needed {
+                text.push_str(&entry.to_line());
             }
         }
-        let tmp = self.path.with_extension("log.tmp");
-        let mut f = File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &self.path)?;
+        crate::engine::checkpoint::store::replace_atomic(&self.path, text.as_bytes())
+            .map_err(std::io::Error::other)?;
         self.file = OpenOptions::new().append(true).open(&self.path)?;
         Ok(())
     }
@@ -158,11 +168,11 @@ impl WriteAheadLog {
     }
 
     pub fn append_line(&mut self, arrival_ms: i64, text: &str) -> std::io::Result<()> {
-        self.write(format!("L\t{arrival_ms}\t{text}\n"))
+        self.write(line_entry(arrival_ms, text))
     }
 
     pub fn mark_batch(&mut self, batch_ms: i64, last_seq: u64) -> std::io::Result<()> {
-        self.write(format!("B\t{batch_ms}\t{last_seq}\n"))
+        self.write(WalEntry::Batch { batch_ms, last_seq }.to_line())
     }
 }
 
