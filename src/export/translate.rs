@@ -17,6 +17,7 @@ const IF_EXPR_SHAPE: &str =
 type R<T> = Result<T, ExportError>;
 
 /// A translated expression with Python's operator precedence (higher binds tighter).
+#[derive(Clone)]
 struct Py {
     code: String,
     ty: Ty,
@@ -1026,7 +1027,7 @@ impl<'a> Translator<'a> {
                     Some((.., "+")) => match types::plus(&lhs.ty, &rhs.ty) {
                         Plus::Plain(t) => (format!("{} += {}", lhs.code, rhs.code), t),
                         Plus::Concat => {
-                            let v = self.binary("+", lhs.clone_py(), rhs, op.position())?;
+                            let v = self.binary("+", lhs.clone(), rhs, op.position())?;
                             (format!("{} = {}", lhs.code, v.code), v.ty)
                         }
                         Plus::Helper => {
@@ -1043,7 +1044,7 @@ impl<'a> Translator<'a> {
                         (format!("{} {syntax}= {}", lhs.code, rhs.code), t)
                     }
                     Some((.., syntax)) => {
-                        let v = self.binary(syntax, lhs.clone_py(), rhs, op.position())?;
+                        let v = self.binary(syntax, lhs.clone(), rhs, op.position())?;
                         (format!("{} = {}", lhs.code, v.code), v.ty)
                     }
                 };
@@ -1113,7 +1114,7 @@ impl<'a> Translator<'a> {
                 }
             }
             Stmt::If(fc, _) => {
-                let cond = self.cond(&fc.expr)?;
+                let cond = self.expr(&fc.expr)?.code;
                 let (then_scope, else_scope) = self.narrowing(&fc.expr);
                 lines.push(format!("{pad}if {}:{marker}", cond));
                 let body = fc.body.statements().to_vec();
@@ -1152,7 +1153,7 @@ impl<'a> Translator<'a> {
                 let cond = if is_unit(&fc.expr) {
                     "True".to_string()
                 } else {
-                    self.cond(&fc.expr)?
+                    self.expr(&fc.expr)?.code
                 };
                 lines.push(format!("{pad}while {cond}:{marker}"));
                 let body = fc.body.statements().to_vec();
@@ -1162,7 +1163,7 @@ impl<'a> Translator<'a> {
                 if value.is_some() {
                     return Err(self.err(*pos, "break with a value"));
                 }
-                let w = if flags.intersects(ASTFlags::BREAK) {
+                let w = if flags_break(*flags) {
                     "break"
                 } else {
                     "continue"
@@ -1171,7 +1172,7 @@ impl<'a> Translator<'a> {
             }
             Stmt::Return(value, flags, pos) => {
                 let v = match value {
-                    Some(e) if flags.intersects(ASTFlags::BREAK) => Some(self.expr(e)?.code),
+                    Some(e) if flags_break(*flags) => Some(self.expr(e)?.code),
                     Some(e) => {
                         let py = self.returned(e)?;
                         self.note_return(&py.ty);
@@ -1182,7 +1183,7 @@ impl<'a> Translator<'a> {
                         None
                     }
                 };
-                if flags.intersects(ASTFlags::BREAK) {
+                if flags_break(*flags) {
                     let v = v.ok_or_else(|| self.err(*pos, "throw without a value"))?;
                     self.need_helper("_str");
                     lines.push(format!("{pad}raise RuntimeError(_str({v})){marker}"));
@@ -1471,10 +1472,6 @@ impl<'a> Translator<'a> {
                 Py::typed(format!("_tup({})", py.code), ty)
             }
         }
-    }
-
-    fn cond(&mut self, e: &Expr) -> R<String> {
-        Ok(self.expr(e)?.code)
     }
 
     /// `if c { a } else { b }` as a value: Python's conditional expression. An `else if`
@@ -2218,7 +2215,7 @@ impl<'a> Translator<'a> {
             Kind::Ssc => return self.context_method(&r, name, args, pos),
             Kind::Sc => return self.sc_method(&r, name, args, pos),
             Kind::Array => {
-                if let Some(p) = self.array_method(&recv, name, args, pos)? {
+                if let Some(p) = self.array_method(&recv, name, args)? {
                     return Ok(p);
                 }
             }
@@ -2376,13 +2373,7 @@ impl<'a> Translator<'a> {
         }
     }
 
-    fn array_method(
-        &mut self,
-        recv: &Py,
-        name: &str,
-        args: &[Expr],
-        _pos: Position,
-    ) -> R<Option<Py>> {
+    fn array_method(&mut self, recv: &Py, name: &str, args: &[Expr]) -> R<Option<Py>> {
         let r = recv.at(P_ATOM);
         Ok(match (name, args.len()) {
             ("filter", 1) => {
@@ -2638,15 +2629,5 @@ impl<'a> Translator<'a> {
             Ty::Rdd(Box::new(types::records_after(name, rec, &tys)))
         };
         Ok(Py::typed(code, ty))
-    }
-}
-
-impl Py {
-    fn clone_py(&self) -> Py {
-        Py {
-            code: self.code.clone(),
-            ty: self.ty.clone(),
-            prec: self.prec,
-        }
     }
 }
