@@ -9,12 +9,8 @@ set -euo pipefail
 VENV="${CENTELLA_PYSPARK_VENV:-$HOME/.cache/centella-tools/pyspark-venv}"
 VERSION=4.3.0
 
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-APT_UPDATED=""
-apt_install() {
-  [ -n "$APT_UPDATED" ] || { $SUDO apt-get update -qq; APT_UPDATED=1; }
-  $SUDO apt-get install -y -qq "$@" >/dev/null
-}
+# shellcheck source=scripts/lib/apt.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/apt.sh"
 
 # Spark 4 needs Java 17 or later; `java -version` prints e.g. `openjdk version "17.0.15" ...`.
 java_major() {
@@ -24,8 +20,13 @@ java_major() {
   echo "${v:-0}"
 }
 if [ "$(java_major)" -lt 17 ]; then
-  echo "Installing Java 17 for the PySpark tests..." >&2
-  apt_install openjdk-17-jre-headless
+  # Debian's default JRE: 17 on bookworm, 21 on trixie (Spark 4 runs on both).
+  echo "Installing Java (17+) for the PySpark tests..." >&2
+  apt_install default-jre-headless
+  if [ "$(java_major)" -lt 17 ]; then
+    echo "PySpark 4 needs Java 17 or newer; 'java' is still $(java_major) (update-alternatives --config java)" >&2
+    exit 1
+  fi
 fi
 
 if "$VENV/bin/python" -c "import pyspark, sys; sys.exit(pyspark.__version__ != '$VERSION')" 2>/dev/null; then

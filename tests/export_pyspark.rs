@@ -683,6 +683,7 @@ fn exported_programs_match_pyspark() {
 
     for c in &cases {
         let Some(ours) = ours.get(&c.name) else {
+            failures.push(format!("{}: centella's own run is missing", c.name));
             continue;
         };
         match (compare(c, ours, theirs.get(&c.name)), c.known) {

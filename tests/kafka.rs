@@ -423,16 +423,20 @@ fn a_broker_restarted_mid_stream_loses_nothing() {
     let mut child = spawn_centella(&dir, &[], &script);
     let live = Live::watch(&mut child);
     // Started at the latest offsets: wait for the first batch before producing.
-    live.wait(15, |out, _| out.contains("n 0"));
+    assert!(
+        live.wait(15, |out, _| out.contains("n 0")),
+        "no first batch within 15 s:\n{}",
+        live.err()
+    );
     broker.produce("live", &(0..6).map(|i| format!("a{i}")).collect::<Vec<_>>());
-    live.wait(15, |out, _| total(out) >= 6);
+    let _ = live.wait(15, |out, _| total(out) >= 6); // the exact total is asserted next
     assert_eq!(total(&live.out()), 6, "before the restart");
     // Down longer than the client's own retries (3 s), so batches notice.
     broker.stop();
     std::thread::sleep(Duration::from_secs(6));
     broker.restart();
     broker.produce("live", &(0..9).map(|i| format!("b{i}")).collect::<Vec<_>>());
-    live.wait(30, |out, _| total(out) >= 15);
+    let _ = live.wait(30, |out, _| total(out) >= 15); // the exact total is asserted next
     let (out, err) = live.finish(child);
     let got = total(&out);
     assert_eq!(
@@ -592,7 +596,11 @@ fn a_recreated_topic_resets_offsets_and_new_partitions_are_read() {
     // The first batches read the 20 old records (offsets 10 and 10); then the topic is
     // recreated with a third partition and only 3 records: partitions 0 and 1 now end
     // below the offsets read so far, and partition 2 is new.
-    live.wait(10, |out, _| out.contains("n 20"));
+    assert!(
+        live.wait(10, |out, _| out.contains("n 20")),
+        "the old records were not read within 10 s:\n{}",
+        live.err()
+    );
     broker.delete_topic("t");
     broker.create_topic("t", 3);
     broker.produce("t", &(0..3).map(|i| format!("new {i}")).collect::<Vec<_>>());
@@ -706,7 +714,8 @@ impl Live {
         self.err.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Waits up to `secs` for `pred(stdout, stderr)`.
+    /// Waits up to `secs` for `pred(stdout, stderr)`; whether it came true.
+    #[must_use]
     fn wait(&self, secs: u64, pred: impl Fn(&str, &str) -> bool) -> bool {
         let deadline = Instant::now() + Duration::from_secs(secs);
         while Instant::now() < deadline {

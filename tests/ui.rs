@@ -348,6 +348,11 @@ fn ui_port_starts_the_ui_and_simulated_clocks_have_none_by_default() {
 fn page_renders_in_headless_chromium() {
     let chromium = std::path::Path::new("/usr/bin/chromium");
     if !chromium.exists() {
+        // scripts/test.sh installs it and sets CENTELLA_REQUIRE_CHROMIUM: CI cannot skip.
+        assert!(
+            std::env::var_os("CENTELLA_REQUIRE_CHROMIUM").is_none(),
+            "/usr/bin/chromium is not installed (scripts/test.sh installs it)"
+        );
         eprintln!("SKIPPED page_renders_in_headless_chromium: /usr/bin/chromium is not installed");
         return;
     }
@@ -402,7 +407,12 @@ fn page_renders_in_headless_chromium() {
     assert!(html.contains("graph-svg") && html.contains("queueStream"));
     // Three completed rows, newest first.
     assert!(html.contains("Completed Batches (<span id=\"completed-count\">3</span>)"));
-    assert!(shot.is_ok());
+    assert!(
+        shot.as_ref().is_ok_and(|o| o.status.success()),
+        "chromium took no screenshot: {shot:?}"
+    );
+    let png = std::fs::metadata(out_dir.join("streaming.png")).map(|m| m.len());
+    assert!(png.as_ref().is_ok_and(|n| *n > 0), "screenshot: {png:?}");
 }
 
 #[test]
