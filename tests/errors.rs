@@ -194,6 +194,27 @@ fn window_shorter_than_slide_is_no_error() {
     r.code(0).stdout(&block("10:00:55", &["1"]));
 }
 
+// ---- streams of different slides
+
+#[test]
+fn ssc_transform_of_different_slides_is_refused() {
+    // PySpark's ssc.transform is Scala's TransformedDStream, which requires one slide (checked
+    // on PySpark 4.3.0); DStream.transformWith and the joins are not (tests/cases).
+    let r = run(
+        "transform_slides",
+        2,
+        "let q = ssc.queueStream([[1], [2]]);\nssc.transform([q, q.window(2, 2)], |rdds| rdds[0]).pprint();\n",
+    );
+    r.code(1).stdout("").has_line(
+        "error: java.lang.IllegalArgumentException: requirement failed: Some of the DStreams have different slide durations",
+    );
+    assert!(
+        r.stderr.contains("transform_slides.rhai:2:5"),
+        "{}",
+        r.stderr
+    );
+}
+
 // ---- StreamingContext life cycle
 
 #[test]

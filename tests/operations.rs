@@ -69,7 +69,10 @@ fn check_case(name: &str, batches: u32) -> PathBuf {
         "{name}: centella failed ({})\nstderr:\n{stderr}",
         output.status
     );
-    assert!(stderr.is_empty(), "{name}: unexpected stderr:\n{stderr}");
+    // A case may expect notes on stderr (`NAME.err`); otherwise there must be none.
+    let expected_err =
+        std::fs::read_to_string(cases.join(format!("{name}.err"))).unwrap_or_default();
+    assert_eq!(stderr, expected_err, "{name}: stderr");
     if stdout != expected {
         panic!(
             "{name}: stdout differs from {}\n{}\n--- full stdout ---\n{stdout}",
@@ -116,6 +119,8 @@ case!(join, 4);
 case!(leftOuterJoin, 4);
 case!(rightOuterJoin, 4);
 case!(fullOuterJoin, 4);
+case!(join_different_slides, 4); // PySpark: the other side is empty where it has no RDD
+case!(joins_different_slides, 5); // cogroup, outer joins, transformWith, both ways round
 
 // ---- WindowOperationsSuite
 case!(window, 8); // window(2, 1): [1], [1, 2], ..., [6], []
@@ -136,6 +141,11 @@ case!(reduceByKeyAndWindow_inv_filter, 18); // ... unless filterFunc drops it
 case!(reduceByKeyAndWindow_slide, 8); // window 4, slide 2
 case!(reduceByWindow, 9);
 case!(groupByKeyAndWindow, 10); // window 5: ('a', []) stays
+// ---- Windows read only every k batches: PySpark computes every earlier window (issue 14)
+case!(window_every_k_countByValueAndWindow, 6);
+case!(window_every_k_countByWindow, 9);
+case!(window_every_k_nested, 18);
+case!(windows_every_k, 12); // window, reduce(ByKey)AndWindow with/without inverse, state
 
 // ---- State
 case!(updateStateByKey, 7);
@@ -205,3 +215,186 @@ plain-1636884055000/part-00001: ""
 plain-1636884056000/_SUCCESS: ""
 plain-1636884056000/part-00000: ""
 "#;
+
+// ---- Property: windowed and stateful streams read only every k slides
+
+/// A small deterministic generator (the test must fail the same way every time).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// One random chain: `queue → OP(window, slide) → window(slide, k * slide)`.
+struct Chain {
+    op: &'static str,
+    batches: Vec<Vec<u64>>,
+    window: i64,
+    slide: i64,
+    k: i64,
+}
+
+impl Chain {
+    fn random(rng: &mut Lcg) -> Chain {
+        const OPS: [&str; 4] = [
+            "countByValueAndWindow",
+            "reduceByKeyAndWindow",
+            "countByWindow",
+            "updateStateByKey",
+        ];
+        let op = OPS[rng.below(OPS.len() as u64) as usize];
+        // A state slides with its parent (the batch).
+        let slide = if op == "updateStateByKey" {
+            1
+        } else {
+            1 + rng.below(2) as i64
+        };
+        let batches = (0..3 + rng.below(6))
+            .map(|_| (0..rng.below(4)).map(|_| rng.below(3)).collect())
+            .collect();
+        Chain {
+            op,
+            batches,
+            // The window covers its slide, so every batch is read (no lazy gaps).
+            window: slide * (1 + rng.below(6) as i64),
+            slide,
+            k: 1 + rng.below(4) as i64,
+        }
+    }
+
+    fn script(&self) -> String {
+        let queue = format!("{:?}", self.batches);
+        let (w, s) = (self.window, self.slide);
+        let op = match self.op {
+            "countByValueAndWindow" => format!("countByValueAndWindow({w}, {s})"),
+            "reduceByKeyAndWindow" => {
+                format!("map(|x| [x, 1]).reduceByKeyAndWindow(|a, b| a + b, |a, b| a - b, {w}, {s})")
+            }
+            "countByWindow" => format!("countByWindow({w}, {s})"),
+            _ => "map(|x| [x, 1]).updateStateByKey(|vs, st| vs.len() + (if st == () { 0 } else { st }))".into(),
+        };
+        format!(
+            "ssc.checkpoint(\"checkpoint\");\nssc.queueStream({queue}).{op}.window({s}, {}).pprint(1000);\nssc.start();\nssc.awaitTermination();\n",
+            s * self.k
+        )
+    }
+
+    fn total_batches(&self) -> i64 {
+        let n = self.batches.len() as i64 + self.window + self.slide * self.k;
+        n + (self.slide * self.k - n % (self.slide * self.k))
+    }
+
+    /// The records at batch `t` (1-based), recomputed from scratch, sorted.
+    fn expected_at(&self, t: i64) -> Vec<String> {
+        let input = |b: i64| -> &[u64] {
+            self.batches
+                .get((b - 1) as usize)
+                .map_or(&[], |v| v.as_slice())
+        };
+        let in_window = |b: i64| b > t - self.window && b <= t;
+        let mut counts = std::collections::BTreeMap::<u64, i64>::new();
+        let mut seen = std::collections::BTreeSet::<u64>::new();
+        for b in 1..=t {
+            for &x in input(b) {
+                seen.insert(x);
+                if in_window(b) || self.op == "updateStateByKey" {
+                    *counts.entry(x).or_default() += 1;
+                }
+            }
+        }
+        // PySpark's inverse path (window >= 5 slides) keeps keys whose count fell to 0.
+        let keeps_zeros = self.window >= 5 * self.slide && t > self.slide;
+        let mut out = Vec::new();
+        match self.op {
+            "countByWindow" => {
+                let n: i64 = counts.values().sum();
+                let any_seen = (1..=t).any(|b| !input(b).is_empty());
+                if n > 0 || (keeps_zeros && any_seen) {
+                    out.push(n.to_string());
+                }
+            }
+            "countByValueAndWindow" => {
+                for (x, n) in &counts {
+                    if *n > 0 {
+                        out.push(format!("({x}, {n})"));
+                    }
+                }
+            }
+            _ => {
+                let keep_all = self.op == "updateStateByKey" || keeps_zeros;
+                for x in &seen {
+                    let n = counts.get(x).copied().unwrap_or(0);
+                    if n > 0 || keep_all {
+                        out.push(format!("({x}, {n})"));
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// Blocks of a pprint output as (time line, sorted records).
+fn blocks(stdout: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in stdout.lines() {
+        if let Some(time) = line.strip_prefix("Time: ") {
+            out.push((time.to_string(), Vec::new()));
+        } else if !line.is_empty()
+            && !line.starts_with("----")
+            && let Some(last) = out.last_mut()
+        {
+            last.1.push(line.to_string());
+        }
+    }
+    for b in &mut out {
+        b.1.sort();
+    }
+    out
+}
+
+#[test]
+fn windows_and_state_read_every_k_slides_match_recomputation() {
+    let mut rng = Lcg(14);
+    for case in 0..24 {
+        let chain = Chain::random(&mut rng);
+        let dir = std::env::temp_dir().join(format!("centella-prop-{}-{case}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let script = dir.join("chain.rhai");
+        std::fs::write(&script, chain.script()).expect("script");
+        let total = chain.total_batches();
+        let (output, run_dir) = run_in_temp_dir(&format!("prop{case}"), &script, total as u32);
+        let _ = std::fs::remove_dir_all(&run_dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{}\n{}",
+            chain.script(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let every = chain.slide * chain.k;
+        let expected: Vec<(String, Vec<String>)> = (1..=total)
+            .filter(|t| t % every == 0)
+            .map(|t| {
+                let secs = 54 + t - 1;
+                let time = format!("2021-11-14 10:{:02}:{:02}", secs / 60, secs % 60);
+                (time, chain.expected_at(t))
+            })
+            .collect();
+        assert_eq!(
+            blocks(&stdout),
+            expected,
+            "case {case}:\n{}",
+            chain.script()
+        );
+    }
+}

@@ -148,6 +148,10 @@ impl StreamingContext {
             .first()
             .map(|s| self.graph().slide(s.id))
             .unwrap_or(self.batch_duration());
+        // Spark's TransformedDStream requires one slide (PySpark's ssc.transform is that).
+        if streams.iter().any(|s| self.graph().slide(s.id) != slide) {
+            return Err(StreamingError::DifferentSlides);
+        }
         let ids = streams.iter().map(|s| s.id).collect();
         self.add_stream(
             Arc::new(TransformedDStream::new(ids, f)),
@@ -210,9 +214,23 @@ impl DStream {
         F: Fn(Time, &Rdd, &Rdd) -> std::result::Result<Rdd, FnError> + Send + Sync + 'static,
     {
         self.ctx.check_same_context(std::slice::from_ref(other))?;
+        let (mine, theirs) = (self.slide(), other.slide());
+        if mine != theirs {
+            // Scala Spark refuses this; PySpark runs it on this stream's slide.
+            let other_side = if mine.is_multiple_of(theirs) {
+                "takes the other stream's batch of the same time"
+            } else {
+                "sees the other stream as empty at the times it has no batch"
+            };
+            self.ctx.info(&format!(
+                "{}: the two streams slide differently ({mine} and {theirs}); as in PySpark the \
+                 result slides every {mine} and {other_side} (Scala Spark refuses this)",
+                site.op
+            ));
+        }
         let func: BatchFn = Arc::new(move |t, rdds| f(t, &rdds[0], &rdds[1]));
         self.ctx.add_stream(
-            Arc::new(TransformedDStream::new(vec![self.id, other.id], func)),
+            Arc::new(TransformedDStream::of_two([self.id, other.id], func)),
             site,
             self.slide(),
             true,

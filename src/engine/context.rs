@@ -131,6 +131,11 @@ impl StreamingContext {
         &self.inner.sc
     }
 
+    /// A note for the user through the context's sink (not an error).
+    pub fn info(&self, msg: &str) {
+        self.inner.config.sink.info(msg);
+    }
+
     pub fn batch_duration(&self) -> Duration {
         self.inner.batch
     }

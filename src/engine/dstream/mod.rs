@@ -195,6 +195,27 @@ impl DStreamGraph {
         Ok(rdd)
     }
 
+    /// The stream's own RDD of the batch before `t` (`getOrCompute(t - slide)`), as windowed
+    /// and stateful streams ask for it. Spark recurses back to the last computed batch; this
+    /// computes the missing batches oldest first instead, in the same order, so a downstream
+    /// stream that asks only every k batches cannot exhaust the stack.
+    pub fn compute_previous(&mut self, id: StreamId, t: Time) -> Result<Option<Rdd>, StreamError> {
+        let slide = self.nodes[id].slide;
+        let previous = t - slide;
+        let mut oldest_missing = previous;
+        while self.is_time_valid(id, oldest_missing)
+            && !self.nodes[id].generated.contains_key(&oldest_missing)
+        {
+            oldest_missing = oldest_missing - slide;
+        }
+        let mut s = oldest_missing + slide;
+        while s < previous {
+            self.get_or_compute(id, s)?;
+            s = s + slide;
+        }
+        self.get_or_compute(id, previous)
+    }
+
     /// Spark's `slice(from, to)`: the RDDs of every valid time in `[from, to]`.
     pub fn slice(&mut self, id: StreamId, from: Time, to: Time) -> Result<Vec<Rdd>, StreamError> {
         let slide = self.nodes[id].slide;

@@ -91,10 +91,7 @@ impl DStreamOp for StateDStream {
         me: StreamId,
         t: Time,
     ) -> Result<Option<Rdd>, StreamError> {
-        let slide = g.slide(me);
-        let last = g
-            .get_or_compute(me, t - slide)?
-            .or_else(|| self.initial.clone());
+        let last = g.compute_previous(me, t)?.or_else(|| self.initial.clone());
         match g.get_or_compute(self.parent, t)? {
             Some(batch) => self
                 .update_state(last.as_ref(), &batch)

@@ -1,7 +1,8 @@
 //! Windowed streams. `WindowedDStream` unions the parent's RDDs in (t - window, t];
-//! `ReducedWindowedDStream` is PySpark's `PythonReducedWindowedDStream`, which uses the
-//! inverse function only when window >= 5 * slide ("for small window, reduce once will be
-//! better than twice") and otherwise reduces the whole window again.
+//! `ReducedWindowedDStream` is PySpark's `PythonReducedWindowedDStream`, which always asks
+//! for the previous window first, but uses the inverse function only when window >= 5 * slide
+//! ("for small window, reduce once will be better than twice") and otherwise reduces the
+//! whole window again.
 
 use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::error::StreamError;
@@ -102,17 +103,16 @@ impl DStreamOp for ReducedWindowedDStream {
         let parent_slide = g.slide(self.parent);
         let (cur_begin, cur_end) = (t - self.window, t);
         let (prev_begin, prev_end) = (cur_begin - slide, cur_end - slide);
+        // PySpark computes the previous window first whatever the window size. Its recursion
+        // reaches every earlier window, so the sources below are read at every slide even when
+        // a downstream stream asks only every k batches (a queue dequeues on time).
+        let previous = g.compute_previous(me, t)?;
         // PySpark: "for small window, reduce once will be better than twice".
-        let use_inverse = self.inv.is_some() && self.window.0 >= slide.0 * 5;
-        let previous = if use_inverse {
-            g.get_or_compute(me, prev_end)?
-        } else {
-            None
-        };
+        let use_inverse = self.window.0 >= slide.0 * 5;
         let site = g.site(me).clone();
         let fail = |e: FnError| StreamError::at(&site, e);
         match (&self.inv, previous) {
-            (Some(inv), Some(previous)) => {
+            (Some(inv), Some(previous)) if use_inverse => {
                 let old = g.slice(self.parent, prev_begin + parent_slide, cur_begin)?;
                 let subtracted = if old.is_empty() {
                     previous
