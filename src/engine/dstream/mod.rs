@@ -283,6 +283,7 @@ impl DStreamGraph {
     ) -> (Vec<BatchError>, Vec<super::stats::OutputOperationInfo>) {
         let mut errors = Vec::new();
         let mut infos = Vec::new();
+        self.generate_inputs(t);
         for i in 0..self.outputs.len() {
             let out = self.outputs[i].clone();
             if !self.is_time_valid(out.stream, t) {
@@ -304,6 +305,20 @@ impl DStreamGraph {
             infos.push(info);
         }
         (errors, infos)
+    }
+
+    /// Every input stream an output depends on makes its batch at `t`, as Spark's inputs do
+    /// each batch, even when a window prints only every few batches: the window later finds
+    /// it cached, and the batch's input records count (`:status`, the UI). Errors are left
+    /// to the output that needs the stream, which reports them.
+    fn generate_inputs(&mut self, t: Time) {
+        let used = self.reachable();
+        for id in 0..self.nodes.len() {
+            if used[id] && self.nodes[id].op.input_drained().is_some() && self.is_time_valid(id, t)
+            {
+                let _ = self.get_or_compute(id, t);
+            }
+        }
     }
 
     /// Records the input streams produced for batch `t` (while their RDDs are still held).
