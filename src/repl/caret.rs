@@ -56,7 +56,8 @@ fn window(src: &str, col: usize, room: usize) -> (String, usize) {
     // of the line, more of what comes before it.
     let mut start = col.saturating_sub(room / 3);
     if start + room > chars.len() {
-        start = chars.len().saturating_sub(room).min(col);
+        // Up to the line's end, after the leading `...`.
+        start = chars.len().saturating_sub(room - 3).min(col);
     }
     let lead = if start > 0 { 3 } else { 0 };
     let mut end = (start + room - lead).min(chars.len());
@@ -93,6 +94,9 @@ mod tests {
         let caret = lines[4].find('^').unwrap_or(0);
         assert_eq!(&lines[3][caret..caret + 9], "undefined", "{fitted}");
         assert!(lines[3].contains("..."), "{fitted}");
+        // Near the end of the line, the line's end shows.
+        assert!(lines[3].ends_with("undefined_thing;"), "{fitted}");
+        assert!((75..80).contains(&lines[3].chars().count()), "{fitted}");
     }
 
     #[test]

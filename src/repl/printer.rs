@@ -312,6 +312,53 @@ mod tests {
         }
     }
 
+    fn captured(seen: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
+        seen.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn good_news_is_info_not_a_warning() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let p = Printer::external(Box::new(Capture(seen.clone())), false);
+        p.info("socketTextStream: connected again to localhost:9999");
+        assert_eq!(
+            captured(&seen),
+            vec!["INFO: socketTextStream: connected again to localhost:9999\n"]
+        );
+    }
+
+    #[test]
+    fn a_summary_line_is_rewritten_only_while_it_is_the_last_line() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let p = Printer::external(Box::new(Capture(seen.clone())), false);
+        let empty = |t: &str| format!("-------\nTime: 2021-11-14 {t}\n-------\n\n");
+        p.pprint(&empty("10:01:02"));
+        p.pprint(&empty("10:01:03"));
+        // The user's entry now sits below the summary: a new summary line starts.
+        p.mark_input();
+        p.pprint(&empty("10:01:04"));
+        assert_eq!(
+            captured(&seen),
+            vec![
+                "... 1 empty batch (10:01:02)\n",
+                "\x1b[1A\r\x1b[2K... 2 empty batches (10:01:02–10:01:03)\n",
+                "... 3 empty batches (10:01:02–10:01:04)\n",
+            ]
+        );
+        assert_eq!(p.outputs(), 3);
+    }
+
+    #[test]
+    fn plain_mode_prints_a_run_once_it_ends() {
+        let p = Printer::plain();
+        p.set_empty_batches(EmptyBatches::Collapse);
+        let empty = "-------\nTime: 2021-11-14 10:01:02\n-------\n\n";
+        p.pprint(empty);
+        assert!(p.lines().pending.is_some());
+        p.flush_pending();
+        assert!(p.lines().pending.is_none());
+    }
+
     #[test]
     fn one_message_per_block_each_ending_in_a_newline() {
         let seen = Arc::new(Mutex::new(Vec::new()));

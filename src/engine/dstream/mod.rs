@@ -312,10 +312,15 @@ impl DStreamGraph {
     /// it cached, and the batch's input records count (`:status`, the UI). Errors are left
     /// to the output that needs the stream, which reports them.
     fn generate_inputs(&mut self, t: Time) {
-        let used = self.reachable();
-        for id in 0..self.nodes.len() {
-            if used[id] && self.nodes[id].op.input_drained().is_some() && self.is_time_valid(id, t)
-            {
+        let inputs: Vec<StreamId> = self
+            .reachable()
+            .into_iter()
+            .enumerate()
+            .filter(|(id, used)| *used && self.nodes[*id].op.input_drained().is_some())
+            .map(|(id, _)| id)
+            .collect();
+        for id in inputs {
+            if self.is_time_valid(id, t) {
                 let _ = self.get_or_compute(id, t);
             }
         }
