@@ -283,7 +283,6 @@ impl DStreamGraph {
     ) -> (Vec<BatchError>, Vec<super::stats::OutputOperationInfo>) {
         let mut errors = Vec::new();
         let mut infos = Vec::new();
-        self.generate_inputs(t);
         for i in 0..self.outputs.len() {
             let out = self.outputs[i].clone();
             if !self.is_time_valid(out.stream, t) {
@@ -307,23 +306,20 @@ impl DStreamGraph {
         (errors, infos)
     }
 
-    /// Every input stream an output depends on makes its batch at `t`, as Spark's inputs do
-    /// each batch, even when a window prints only every few batches: the window later finds
-    /// it cached, and the batch's input records count (`:status`, the UI). Errors are left
-    /// to the output that needs the stream, which reports them.
-    fn generate_inputs(&mut self, t: Time) {
-        let inputs: Vec<StreamId> = self
-            .reachable()
-            .into_iter()
+    /// Records of every batch the input streams hold now, by (stream, batch time). A window
+    /// makes its inputs' batches only when it looks back on them (queues dequeue lazily, as
+    /// in Spark), so a batch's input may appear during a later batch.
+    pub fn input_batches(&self) -> BTreeMap<(StreamId, Time), u64> {
+        self.nodes
+            .iter()
             .enumerate()
-            .filter(|(id, used)| *used && self.nodes[*id].op.input_drained().is_some())
-            .map(|(id, _)| id)
-            .collect();
-        for id in inputs {
-            if self.is_time_valid(id, t) {
-                let _ = self.get_or_compute(id, t);
-            }
-        }
+            .filter(|(_, n)| n.op.input_drained().is_some())
+            .flat_map(|(id, n)| {
+                n.generated
+                    .iter()
+                    .map(move |(t, r)| ((id, *t), r.count() as u64))
+            })
+            .collect()
     }
 
     /// Records the input streams produced for batch `t` (while their RDDs are still held).
