@@ -263,7 +263,7 @@ fn a_failed_start_says_what_to_type_and_restart_rebuilds_the_pipeline() {
     // :restart re-ran the pipeline (the queue rebuilt): nothing retyped, and the state runs.
     assert!(
         r.stdout.contains(
-            "fresh ssc (batch 1s); re-ran the 4 entries typed since the context was made"
+            "fresh ssc (batch 1s); re-ran the 5 entries typed since the context was made"
         ),
         "{}",
         r.stdout
@@ -275,6 +275,34 @@ fn a_failed_start_says_what_to_type_and_restart_rebuilds_the_pipeline() {
     );
     // Functions are kept.
     assert!(r.stdout.ends_with("5\n"), "{}", r.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn restart_re_runs_a_dash_i_script_whose_start_failed() {
+    let dir = temp_dir("restart-i");
+    let script = dir.join("stateful.rhai");
+    std::fs::write(
+        &script,
+        "let pairs = ssc.queueStream([[[\"a\", 1]], [[\"a\", 2]]]);\n\
+         pairs.updateStateByKey(|vs, st| vs.len() + if st == () { 0 } else { st }).pprint();\n\
+         ssc.start();\n\
+         ssc.awaitTermination();\n",
+    )
+    .expect("write");
+    let cp = dir.join("cp").display().to_string();
+    let path = script.display().to_string();
+    let r = shell(
+        &["--clock", "manual", "-i", &path],
+        &format!(":restart\nssc.checkpoint(\"{cp}\")\nssc.start()\n:tick 2\n"),
+    );
+    assert!(r.stderr.contains("Type :restart"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("('a', 1)") && r.stdout.contains("('a', 2)"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

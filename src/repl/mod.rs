@@ -217,6 +217,9 @@ impl Shell {
             }
             Err(e) => {
                 self.last_ran = false;
+                if restart::failed_start(&e.message) {
+                    self.transcript.push(code.to_string());
+                }
                 self.report(&e, code)
             }
         }

@@ -6,6 +6,15 @@
 
 use super::Shell;
 
+/// A `ssc.start()` that failed Spark's checks: the entry's pipeline before it ran, so
+/// `:restart` re-runs the entry (its start then does nothing).
+pub fn failed_start(message: &str) -> bool {
+    use crate::engine::error::StreamingError as E;
+    [E::CheckpointDirNotSet, E::NoOutputOperations]
+        .iter()
+        .any(|e| message.contains(&e.to_string()))
+}
+
 /// What to type after an error that left `ssc` stopped.
 pub fn hint_for(message: &str) -> Option<String> {
     use crate::engine::error::StreamingError as E;
