@@ -14,12 +14,15 @@ use rustyline::line_buffer::LineBuffer;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Changeset, Context, Helper};
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub struct ShellHelper {
     pub inner: ReplHelper,
     engine: &'static rhai::Engine,
     printer: Arc<Printer>,
+    /// The entry as last drawn: a byte that is not UTF-8 ends rustyline's read, and the
+    /// shell gives the entry back with U+FFFD in its place.
+    last_line: Mutex<String>,
 }
 
 impl ShellHelper {
@@ -28,7 +31,13 @@ impl ShellHelper {
             inner,
             engine,
             printer,
+            last_line: Mutex::new(String::new()),
         }
+    }
+
+    /// The entry being typed when the read ended (then forgotten).
+    pub fn take_last_line(&self) -> String {
+        std::mem::take(&mut *self.last_line.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
@@ -91,6 +100,11 @@ impl Hinter for ShellHelper {
     type Hint = ShellHint;
 
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<ShellHint> {
+        // Called on every change of the line: remember it.
+        let mut last = self.last_line.lock().unwrap_or_else(|p| p.into_inner());
+        last.clear();
+        last.push_str(line);
+        drop(last);
         self.inner.hint(line, pos, ctx)
     }
 }

@@ -663,6 +663,8 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
         shell.load(path);
     }
     let mut history_warned = false;
+    // An entry given back after a byte that is not UTF-8 ended the read.
+    let mut resume: Option<String> = None;
     loop {
         if let Some(h) = rl.helper_mut() {
             h.inner.vars = shell.var_types();
@@ -671,8 +673,12 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
             printer.set_width(usize::from(cols));
         }
         let prompt = shell.prompt();
-        let read = rl.readline(&prompt);
+        let read = match resume.take() {
+            Some(text) => rl.readline_with_initial(&prompt, (&text, "")),
+            None => rl.readline(&prompt),
+        };
         printer.mark_input();
+        let typed = rl.helper().map(ShellHelper::take_last_line);
         match read {
             Ok(entry) => {
                 if entry.trim().is_empty() {
@@ -693,11 +699,13 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
             }
             Err(ReadlineError::Eof) => break,
             Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
-                // A byte that is not UTF-8 ends the line editor's read, not the session.
+                // A byte that is not UTF-8 ends the line editor's read, not the session: the
+                // entry comes back with U+FFFD in the bad bytes' place.
                 printer.warn(
-                    "the terminal sent bytes that are not UTF-8 (U+FFFD); the line being typed \
-                     was dropped: type it again (check the terminal's encoding is UTF-8)",
+                    "the terminal sent bytes that are not UTF-8: they read as U+FFFD; check \
+                     that the terminal's encoding is UTF-8",
                 );
+                resume = Some(format!("{}\u{FFFD}", typed.unwrap_or_default()));
             }
             Err(e) => {
                 printer.error(&format!("error: cannot read the terminal: {e}"));
