@@ -21,12 +21,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         ":reset",
-        ":reset                 stop the context; fresh scope, new sc and ssc",
+        ":reset [--keep]        stop the context; fresh scope, new sc and ssc (--keep: :restart)",
     ),
     (
         ":restart",
-        ":restart               fresh ssc, re-running the pipeline typed since it was made \
-         (variables kept; also :reset --keep)",
+        ":restart               fresh ssc, re-running the entries typed since it was made",
     ),
     (
         ":stop",
