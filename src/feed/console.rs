@@ -19,9 +19,7 @@ pub fn type_lines(hub: Arc<Broadcast>, stats: Arc<Stats>) -> i32 {
     let editor = on_terminal.then(DefaultEditor::new).and_then(Result::ok);
     let status = match editor {
         Some(mut rl) => {
-            eprintln!(
-                "centella feed: type lines; each goes to every connected client (Ctrl-D ends)"
-            );
+            eprintln!("centella feed: type lines; each goes to every connected client");
             let done = Arc::new(AtomicBool::new(false));
             if let Ok(printer) = rl.create_external_printer() {
                 watch_clients(printer, stats.clone(), done.clone());

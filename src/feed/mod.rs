@@ -240,8 +240,12 @@ pub fn run(opts: FeedOptions) -> i32 {
         eprintln!("centella feed: {} is not a readable file", p.display());
         return 2;
     }
+    let how_to_stop = match opts.source {
+        FeedSource::Stdin { interactive: true } => "Ctrl-D ends",
+        _ => "Ctrl-C to stop",
+    };
     eprintln!(
-        "centella feed: serving {} on {}:{} (Ctrl-C to stop)",
+        "centella feed: serving {} on {}:{} ({how_to_stop})",
         describe(&opts.source),
         opts.bind,
         opts.port
