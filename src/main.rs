@@ -104,10 +104,14 @@ fn start_ui(args: &Args) -> Option<centella::ui::server::UiServer> {
     };
     match centella::ui::install(&opts) {
         Ok(Some(server)) => {
-            eprintln!(
-                "INFO: Streaming UI at {}streaming/ (--no-ui turns it off)",
-                server.url()
-            );
+            // The interactive shell's banner shows the address: once is enough.
+            let shell = args.script.is_none() || args.interactive;
+            if !(shell && repl::is_interactive()) {
+                eprintln!(
+                    "INFO: Streaming UI at {}streaming/ (--no-ui turns it off)",
+                    server.url()
+                );
+            }
             Some(server)
         }
         Ok(None) => None,

@@ -167,6 +167,12 @@ fn ctrl_c_stops_a_runaway_closure_and_exits_cleanly() {
     }
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // The run says why it ended, as Python's KeyboardInterrupt does.
+    assert_eq!(
+        stderr.lines().last(),
+        Some("interrupted (Ctrl-C): the StreamingContext was stopped"),
+        "{stderr}"
+    );
 }
 
 #[test]

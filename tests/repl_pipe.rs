@@ -10,6 +10,10 @@ struct Run {
 }
 
 fn shell(args: &[&str], input: &str) -> Run {
+    shell_bytes(args, input.as_bytes())
+}
+
+fn shell_bytes(args: &[&str], input: &[u8]) -> Run {
     let dir = std::env::temp_dir().join(format!(
         "centella-pipe-{}-{}",
         std::process::id(),
@@ -25,9 +29,7 @@ fn shell(args: &[&str], input: &str) -> Run {
         .spawn()
         .expect("cannot run centella");
     if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(input.as_bytes())
-            .expect("cannot write stdin");
+        stdin.write_all(input).expect("cannot write stdin");
     }
     let out = child.wait_with_output().expect("centella did not finish");
     Run {
@@ -219,4 +221,281 @@ fn end_of_input_stops_a_running_context_gracefully() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(r.stdout.matches("Time: ").count(), 2, "{}", r.stdout);
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("centella-pipe-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("cannot create a temp dir");
+    dir
+}
+
+#[test]
+fn a_failed_start_says_what_to_type_and_restart_rebuilds_the_pipeline() {
+    let dir = temp_dir("restart");
+    let cp = dir.join("cp").display().to_string();
+    let input = format!(
+        "fn add(vs, st) {{ let t = if st == () {{ 0 }} else {{ st }}; t + vs.reduce(|a, b| a + b, 0) }}\n\
+         let q = [[[\"a\", 1]], [[\"a\", 2]]];\n\
+         let totals = ssc.queueStream(q).updateStateByKey(add);\n\
+         totals.pprint();\n\
+         ssc.start()\n\
+         :restart\n\
+         ssc.checkpoint(\"{cp}\")\n\
+         ssc.start()\n\
+         :tick 2\n\
+         add([5], ())\n"
+    );
+    let r = manual(&input);
+    // Spark's rule holds: the failed start stops the context. The error says the way out.
+    assert!(
+        r.stderr
+            .contains("The checkpoint directory has not been set"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("hint: the failed start stopped ssc, as in Spark. Type :restart"),
+        "{}",
+        r.stderr
+    );
+    // :restart re-ran the pipeline (the queue rebuilt): nothing retyped, and the state runs.
+    assert!(
+        r.stdout.contains(
+            "fresh ssc (batch 1s); re-ran the 5 entries typed since the context was made"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("('a', 1)") && r.stdout.contains("('a', 3)"),
+        "{}",
+        r.stdout
+    );
+    // Functions are kept.
+    assert!(r.stdout.ends_with("5\n"), "{}", r.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn restart_re_runs_a_dash_i_script_whose_start_failed() {
+    let dir = temp_dir("restart-i");
+    let script = dir.join("stateful.rhai");
+    std::fs::write(
+        &script,
+        "let pairs = ssc.queueStream([[[\"a\", 1]], [[\"a\", 2]]]);\n\
+         pairs.updateStateByKey(|vs, st| vs.len() + if st == () { 0 } else { st }).pprint();\n\
+         ssc.start();\n\
+         ssc.awaitTermination();\n",
+    )
+    .expect("write");
+    let cp = dir.join("cp").display().to_string();
+    let path = script.display().to_string();
+    let r = shell(
+        &["--clock", "manual", "-i", &path],
+        &format!(":restart\nssc.checkpoint(\"{cp}\")\nssc.start()\n:tick 2\n"),
+    );
+    assert!(r.stderr.contains("Type :restart"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("('a', 1)") && r.stdout.contains("('a', 2)"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn reset_keep_restarts_after_no_output_operations() {
+    let r = manual(
+        "let ds = ssc.queueStream([[1, 2]]);\n\
+         ssc.start()\n\
+         :reset --keep\n\
+         ds.pprint()\n\
+         ssc.start()\n\
+         :tick\n",
+    );
+    assert!(
+        r.stderr.contains("No output operations registered")
+            && r.stderr
+                .contains("add an output such as ds.pprint(), then ssc.start()"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("\n1\n2\n"), "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn a_repeated_batch_error_prints_once_then_one_line_per_batch() {
+    let r = manual(
+        "ssc.queueStream([[1]], true, [0]).map(|x| 10 / x).pprint();\n\
+         ssc.start()\n\
+         :tick 4\n",
+    );
+    assert_eq!(r.stderr.matches("ERROR: map at").count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("Division by zero"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("... the same error in batch 10:00:56 (2 times)\n... the same error in batch 10:00:57 (3 times)"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_repeated_batch_error_in_a_script_prints_every_time_as_spark_does() {
+    let dir = temp_dir("script-errors");
+    let script = dir.join("fails.rhai");
+    std::fs::write(
+        &script,
+        "ssc.queueStream([[1]], true, [0]).map(|x| 10 / x).pprint();\nssc.start();\n",
+    )
+    .expect("write");
+    let path = script.display().to_string();
+    let r = shell(&["--clock", "fast", "--batches", "4", &path], "");
+    assert_eq!(r.stderr.matches("ERROR: map at").count(), 3, "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_broken_fn_body_is_one_entry_with_one_error() {
+    let r = manual(
+        "fn score(x) {\n\
+           let y = x +* 2;\n\
+           y\n\
+         }\n\
+         1 + 1\n",
+    );
+    let errors = r.stderr.lines().filter(|l| l.starts_with("error:")).count();
+    assert_eq!(errors, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("--> <stdin>:2:"), "{}", r.stderr);
+    assert_eq!(r.stdout, "2\n");
+}
+
+#[test]
+fn await_termination_under_the_manual_clock_leaves_dash_i_at_the_prompt() {
+    let dir = temp_dir("manual-i");
+    let script = dir.join("windowed.rhai");
+    std::fs::write(
+        &script,
+        "let ds = ssc.queueStream([[1, 2], [3]]);\n\
+         ds.window(2, 2).count().pprint();\n\
+         ssc.start();\n\
+         ssc.awaitTermination();\n",
+    )
+    .expect("write");
+    let path = script.display().to_string();
+    let r = shell(&["--clock", "manual", "-i", &path], ":tick\n:tick\n:tick\n");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(!r.stderr.contains("would wait forever"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(":tick runs the next batch"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr
+            .matches("batch 10:00:54 ran; this window prints every 2 batches")
+            .count(),
+        1,
+        "said once: {}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains(
+            "Time: 2021-11-14 10:00:55\n-------------------------------------------\n3\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn status_counts_each_input_batch_of_a_windowed_stream() {
+    let r = manual(
+        "let ds = ssc.queueStream([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [11, 12, 13]]);\n\
+         ds.window(2, 2).count().pprint();\n\
+         ssc.start()\n\
+         :tick 4\n\
+         :status\n",
+    );
+    let records: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with("2021-11-14 10:00:5"))
+        .map(|l| l.split_whitespace().nth(2).unwrap_or_default())
+        .collect();
+    assert_eq!(records, ["5", "5", "3", "0"], "{}", r.stdout);
+    // The window's output is unchanged.
+    assert!(
+        r.stdout.contains("\n10\n") && r.stdout.contains("\n3\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn empty_batches_show_by_default_and_collapse_on_request() {
+    let r = manual(
+        "ssc.queueStream([[1]]).pprint();\n\
+         ssc.start()\n\
+         :tick 3\n\
+         :empty collapse\n\
+         :tick 4\n\
+         :empty\n",
+    );
+    // PySpark's output first: every empty batch prints its header.
+    assert_eq!(r.stdout.matches("Time: ").count(), 3, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("\n... 4 empty batches (10:00:57–10:01:00)\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(":empty collapse"), "{}", r.stdout);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+#[test]
+fn exit_and_quit_leave_the_shell_or_say_how() {
+    let r = manual("quit\nlet x = 41 + 1;\nx\nexit()\nx + 1\n");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stdout, "42\n", "exit() leaves: the last line never runs");
+    assert!(
+        r.stderr.contains("use :quit or Ctrl-D to leave"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn method_chains_on_their_own_lines_run_piped() {
+    let r = manual(
+        "let lines = sc.parallelize([\"a b\", \"b\"]);\nlines\n  .flatMap(|l| l.split(\" \"))\n  .count()\n",
+    );
+    assert_eq!(r.stdout, "3\n", "{}", r.stderr);
+}
+
+#[test]
+fn bytes_that_are_not_utf8_read_as_replacement_characters() {
+    let mut input = b"let a = 1;\n".to_vec();
+    input.extend_from_slice(b"let s = \"caf\xe9\";\n");
+    input.extend_from_slice(b"\xff\xfe\n");
+    input.extend_from_slice(b"print(`ok ${a} ${s.len()}`);\n");
+    let r = shell_bytes(&["--clock", "manual"], &input);
+    assert!(
+        r.stdout.contains("ok 1 4"),
+        "the lines after run: {} {}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("line 2 of the input is not valid UTF-8: read with U+FFFD"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("line 3 of the input"), "{}", r.stderr);
 }

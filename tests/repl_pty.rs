@@ -26,6 +26,19 @@ impl Term {
     }
 
     fn spawn_with(args: &[&str], state: &Path, no_color: bool) -> Term {
+        Term::spawn_until(args, state, no_color, "the banner", |s| {
+            s.contains("centella> ")
+        })
+    }
+
+    /// Starts centella with `args` and waits until the screen satisfies `ready`.
+    fn spawn_until(
+        args: &[&str],
+        state: &Path,
+        no_color: bool,
+        what: &str,
+        ready: impl Fn(&str) -> bool,
+    ) -> Term {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_centella"));
         cmd.args(args)
             .env("TERM", "xterm")
@@ -42,7 +55,7 @@ impl Term {
             screen: vt100::Parser::new(nz(ROWS), nz(COLS), 0),
             received: 0,
         };
-        term.wait_for("the banner", |s| s.contains("centella> "));
+        term.wait_for(what, ready);
         term
     }
 
@@ -81,6 +94,11 @@ impl Term {
 
     /// Waits until the screen satisfies `pred`; panics with the screen after [`WAIT`].
     fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_within(WAIT, what, pred)
+    }
+
+    /// [`Term::wait_for`] with a limit of its own (for several real-clock batches).
+    fn wait_within(&mut self, limit: Duration, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             self.pump();
@@ -88,7 +106,7 @@ impl Term {
             if pred(&text) {
                 return text;
             }
-            if start.elapsed() > WAIT {
+            if start.elapsed() > limit {
                 panic!("timed out waiting for {what}; the screen:\n{text}");
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -122,8 +140,10 @@ impl Term {
             }
             let line = self.cursor_line();
             let line = line.trim_end();
-            let bare_prompt =
-                line.ends_with('>') && (line.starts_with("centella") || line.ends_with("...>"));
+            // A finished entry gives a new prompt; an unfinished one a fresh line in the
+            // same entry, right under what was typed.
+            let bare_prompt = (line.ends_with('>') && line.starts_with("centella"))
+                || (line.is_empty() && self.line_above_cursor().trim_end().ends_with(typed));
             let moved_up = typed.is_empty() || count(self) > seen_before;
             if self.received > before
                 && bare_prompt
@@ -140,20 +160,68 @@ impl Term {
     }
 
     fn send(&mut self, text: &str) {
+        self.send_bytes(text.as_bytes());
+    }
+
+    fn send_bytes(&mut self, bytes: &[u8]) {
         self.session
-            .write_all(text.as_bytes())
+            .write_all(bytes)
             .expect("cannot write to the pty");
         let _ = self.session.flush();
     }
 
-    /// The line the cursor is on, as rendered.
-    fn cursor_line(&self) -> String {
-        let (row, _) = self.screen.screen().cursor_position();
+    /// The screen's lines that are not blank, in order.
+    fn filled_lines(&self) -> Vec<String> {
         self.contents()
             .lines()
+            .map(|l| l.trim_end().to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+
+    /// Waits for the process to exit (up to [`WAIT`]); its exit status.
+    fn exit_status(&mut self) -> i32 {
+        let start = Instant::now();
+        loop {
+            self.pump();
+            match self.session.get_process().status() {
+                Ok(expectrl::process::unix::WaitStatus::Exited(_, code)) => return code,
+                Ok(expectrl::process::unix::WaitStatus::StillAlive) | Err(_) => {}
+                Ok(other) => panic!("centella ended with {other:?}"),
+            }
+            if start.elapsed() > WAIT {
+                panic!(
+                    "centella did not exit; its threads:\n{}\nthe screen:\n{}",
+                    self.threads(),
+                    self.contents()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The screen row `row`, as rendered (a wrapped line is several rows).
+    fn row(&self, row: u16) -> String {
+        self.screen
+            .screen()
+            .rows(0, COLS)
             .nth(row as usize)
             .unwrap_or_default()
-            .to_string()
+    }
+
+    /// The row just above the cursor's.
+    fn line_above_cursor(&self) -> String {
+        let (row, _) = self.screen.screen().cursor_position();
+        if row == 0 {
+            return String::new();
+        }
+        self.row(row - 1)
+    }
+
+    /// The row the cursor is on.
+    fn cursor_line(&self) -> String {
+        let (row, _) = self.screen.screen().cursor_position();
+        self.row(row)
     }
 
     /// The child's threads and where each waits (Linux /proc), to diagnose a hang.
@@ -276,7 +344,6 @@ fn multi_line_input_completion_and_signature_hints() {
     let dir = temp_dir("multiline");
     let mut t = Term::spawn(&[], &dir);
     t.enter("fn twice(x) {");
-    t.wait_for("the continuation prompt", |s| s.contains("...> "));
     t.enter("x * 2");
     t.enter("}");
     t.send("twice(21)\r");
@@ -439,6 +506,248 @@ fn keywords_are_coloured_unless_no_color_is_set() {
         t.send("\x15"); // Ctrl-U clears the line
         assert_eq!(t.quit(), 0);
     }
+}
+
+#[test]
+fn a_multi_line_entry_stays_whole_while_batches_print_above_it() {
+    let state = temp_dir("pending-entry");
+    let mut t = Term::spawn(&[], &state);
+    t.enter("let words = ssc.queueStream([[\"a\"], [\"b\"], [\"c\"], [\"d\"], [\"e\"]]);");
+    t.enter("words.map(|w| [w, 1]).pprint(); ssc.start()");
+    t.wait_for("the running prompt", |s| {
+        s.contains("centella[running 1s]> ")
+    });
+    t.enter("fn twice(x) {");
+    t.send("  x * 2");
+    t.wait_for("two pprint blocks", |s| s.matches("Time: ").count() >= 2);
+    t.wait_for("the pending entry redrawn", |s| {
+        s.trim_end().ends_with("  x * 2")
+    });
+    let lines = t.filled_lines();
+    let n = lines.len();
+    // The whole pending entry sits under the output, intact.
+    assert_eq!(
+        lines[n - 2..],
+        ["centella[running 1s]> fn twice(x) {", "  x * 2"],
+        "{}",
+        t.contents()
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.as_str() == "centella[running 1s]> fn twice(x) {")
+            .count(),
+        1,
+        "{}",
+        t.contents()
+    );
+    t.enter("");
+    t.enter("}");
+    t.send("twice(21)\r");
+    t.wait_for("the function's value", |s| {
+        s.lines().any(|l| l.trim() == "42")
+    });
+    assert_eq!(t.quit(), 0);
+}
+
+#[test]
+fn a_method_chain_typed_line_by_line_runs_as_one() {
+    let state = temp_dir("chain");
+    let mut t = Term::spawn(&["--clock", "manual"], &state);
+    t.enter("let lines = sc.parallelize([\"a b\", \"b\"]);");
+    t.enter("lines");
+    t.enter("  .flatMap(|l| l.split(\" \"))");
+    t.send("  .count()\r");
+    t.wait_for("the chain's value", |s| s.lines().any(|l| l.trim() == "3"));
+    assert!(!t.contents().contains("error"), "{}", t.contents());
+    // The chain is one entry from then on (:export sees it whole).
+    t.send(":export\r");
+    t.wait_for("the exported chain", |s| s.contains(".flatMap("));
+    assert_eq!(t.quit(), 0);
+}
+
+#[test]
+fn a_broken_fn_body_typed_line_by_line_is_one_entry_with_one_error() {
+    let state = temp_dir("broken-fn");
+    let mut t = Term::spawn(&["--clock", "manual"], &state);
+    t.enter("fn score(x) {");
+    t.enter("  let y = x +* 2;");
+    t.enter("  y");
+    t.enter("}");
+    t.enter("1 + 1");
+    let screen = t.contents();
+    let errors = screen.lines().filter(|l| l.starts_with("error:")).count();
+    assert_eq!(errors, 1, "{screen}");
+    assert!(screen.contains("--> <shell>:2:"), "{screen}");
+    assert!(screen.lines().any(|l| l.trim() == "2"), "{screen}");
+    assert_eq!(t.quit(), 0);
+}
+
+#[test]
+fn repeated_errors_and_empty_batches_are_one_updating_line() {
+    let state = temp_dir("collapse");
+    let mut t = Term::spawn(&["--clock", "manual"], &state);
+    t.enter("ssc.queueStream([[1]], true, [0]).map(|x| 10 / x).pprint(); ssc.start()");
+    t.enter(":tick 4");
+    t.wait_for("the repeated error", |s| s.contains("(3 times)"));
+    let screen = t.contents();
+    assert_eq!(screen.matches("ERROR: map at").count(), 1, "{screen}");
+    assert_eq!(
+        screen.matches("... the same error in batch").count(),
+        1,
+        "one line, rewritten in place: {screen}"
+    );
+    assert!(
+        screen.contains("... the same error in batch 10:00:57 (3 times)"),
+        "{screen}"
+    );
+    t.enter(":reset");
+    t.enter("ssc.queueStream([[1]]).pprint(); ssc.start()");
+    t.enter(":tick 5");
+    t.wait_for("the run of empty batches", |s| {
+        s.contains("... 4 empty batches (10:00:55–10:00:58)")
+    });
+    let screen = t.contents();
+    let after = screen.rsplit(":tick 5").next().unwrap_or_default();
+    assert_eq!(after.matches("Time: ").count(), 1, "{screen}");
+    assert_eq!(after.matches("empty batch").count(), 1, "{screen}");
+    t.enter(":empty show");
+    t.enter(":tick");
+    t.wait_for("an empty batch shown as PySpark does", |s| {
+        s.contains("Time: 2021-11-14 10:00:59")
+    });
+    assert_eq!(t.quit(), 0);
+}
+
+#[test]
+fn a_repeated_error_on_the_real_clock_updates_one_line_above_the_prompt() {
+    let state = temp_dir("collapse-real");
+    let mut t = Term::spawn(&[], &state);
+    t.enter("ssc.queueStream([[1]], true, [0]).map(|x| 10 / x).pprint(); ssc.start()");
+    t.send("let typed = 1");
+    // Four batches on the real clock: give a loaded machine time.
+    t.wait_within(Duration::from_secs(30), "three failed batches", |s| {
+        s.contains("(3 times)")
+    });
+    let screen = t.contents();
+    assert_eq!(screen.matches("ERROR: map at").count(), 1, "{screen}");
+    assert_eq!(
+        screen.matches("... the same error in batch").count(),
+        1,
+        "{screen}"
+    );
+    assert_eq!(
+        t.filled_lines().last().map(String::as_str),
+        Some("centella[running 1s]> let typed = 1"),
+        "{screen}"
+    );
+    t.send("\x15"); // Ctrl-U
+    t.send(":stop\r");
+    t.wait_for("the stopped prompt", |s| s.contains("centella[stopped]> "));
+    assert_eq!(t.quit(), 0);
+}
+
+#[test]
+fn small_things_ui_url_once_tab_space_long_line_caret_and_exit() {
+    let state = temp_dir("small");
+    let mut t = Term::spawn(&["--ui-port", "0"], &state);
+    let screen = t.contents();
+    assert_eq!(screen.matches("Streaming UI").count(), 1, "{screen}");
+    // Tab completes a command that takes an argument with its space.
+    t.send(":lo\t");
+    t.wait_for("the completed command", |s| s.contains("centella> :load"));
+    t.wait_for("the cursor after the space", |_| true);
+    let (_, col) = t.screen.screen().cursor_position();
+    assert_eq!(col, 16, "{}", t.contents());
+    t.send("\x15");
+    // A line wider than the terminal: the caret stays under the bad word.
+    let long = format!("let v = {}undefined_thing;", "1 + ".repeat(35));
+    t.enter(&long);
+    let screen = t.wait_for("the error", |s| s.contains("Variable not found"));
+    let lines: Vec<&str> = screen.lines().collect();
+    let caret_row = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("| ") && l.trim_end().ends_with('^'))
+        .unwrap_or_else(|| panic!("no caret line: {screen}"));
+    let caret_col = lines[caret_row].find('^').unwrap_or(0);
+    let source = lines[caret_row - 1];
+    assert!(
+        source[caret_col..].starts_with("undefined_thing"),
+        "{screen}"
+    );
+    t.send("exit()\r");
+    assert_eq!(t.exit_status(), 0, "exit() leaves the shell");
+}
+
+#[test]
+fn bytes_that_are_not_utf8_on_the_terminal_do_not_end_the_shell() {
+    let state = temp_dir("bad-bytes");
+    let mut t = Term::spawn(&["--clock", "manual"], &state);
+    t.send("let s = \"caf");
+    t.wait_for("the typed text", |s| s.contains("let s = \"caf"));
+    t.send_bytes(b"\xff");
+    t.wait_for("the warning", |s| s.contains("not UTF-8"));
+    // The entry comes back with U+FFFD in the bad byte's place (vt100 draws it as nothing;
+    // the string's length shows it), and goes on.
+    t.wait_for("the entry given back", |s| {
+        s.matches("centella> let s = \"caf").count() == 2
+    });
+    t.send("\";\r");
+    t.settle();
+    t.send("s.len()\r");
+    t.wait_for("the shell going on", |s| s.lines().any(|l| l.trim() == "4"));
+    assert_eq!(t.quit(), 0);
+}
+
+#[test]
+fn feed_interactive_keeps_typed_lines_and_ends_on_ctrl_d() {
+    use std::io::{BufRead, BufReader};
+    let state = temp_dir("feed");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let port_arg = port.to_string();
+    let mut t = Term::spawn_until(
+        &["feed", "--interactive", "--port", &port_arg],
+        &state,
+        true,
+        "the feed prompt",
+        |s| s.contains("feed> "),
+    );
+    let client = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to the feed");
+    client.set_read_timeout(Some(WAIT)).expect("a read timeout");
+    t.wait_for("the client news", |s| s.contains("[1 client connected"));
+    t.send("uno dos dos\r");
+    let mut reader = BufReader::new(client);
+    let mut got = String::new();
+    reader.read_line(&mut got).expect("the typed line");
+    assert_eq!(got, "uno dos dos\n");
+    t.send("tres\r");
+    got.clear();
+    reader.read_line(&mut got).expect("the second line");
+    assert_eq!(got, "tres\n");
+    let screen = t.wait_for("the typed lines", |s| s.contains("feed> tres"));
+    // Typed lines stay on the screen, each on its own line; the status has its own line.
+    let lines = t.filled_lines();
+    assert!(lines.contains(&"feed> uno dos dos".to_string()), "{screen}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.trim() == "[1 client connected, 0 lines sent]"),
+        "{screen}"
+    );
+    t.send("\x04");
+    t.wait_for("the feed's last word", |s| {
+        s.contains("input ended: 2 lines sent")
+    });
+    assert_eq!(t.exit_status(), 0, "Ctrl-D ends the feed");
+    let mut rest = String::new();
+    assert_eq!(
+        reader.read_line(&mut rest).ok(),
+        Some(0),
+        "the client sees the end"
+    );
 }
 
 fn nz(n: u16) -> std::num::NonZeroU16 {

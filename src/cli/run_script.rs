@@ -39,7 +39,9 @@ pub fn run(host: &mut ScriptHost, name: &str, code: &str, has_batch_limit: bool)
             ctx.stop(false);
         }
     }
-    if crate::engine::clock::interrupted() {
+    if crate::engine::clock::interrupted() || status == EXIT_INTERRUPTED {
+        // Say why the run ended, as Python's KeyboardInterrupt does.
+        eprintln!("interrupted (Ctrl-C): the StreamingContext was stopped");
         return EXIT_INTERRUPTED;
     }
     if status == EXIT_OK && host.contexts().iter().any(|c| c.first_error().is_some()) {

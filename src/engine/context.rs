@@ -609,14 +609,22 @@ impl StreamingContext {
         if simulated {
             super::clock::begin_simulated_batch(start);
         }
-        let (errors, num_records, input_info, output_ops) = {
+        let (errors, num_records, input_info, output_ops, late) = {
             let mut g = self.graph();
+            let before = g.input_batches();
             let (errors, output_ops) = g.run_batch_with_info(t, &env);
             let n = g.input_records(t);
             let input_info = super::stats::input_info(&g, t);
+            // Input batches of earlier times that a window made only now.
+            let late: Vec<((usize, Time), u64)> = g
+                .input_batches()
+                .into_iter()
+                .filter(|(key, _)| key.1 < t && !before.contains_key(key))
+                .collect();
+
             g.clear_metadata(t);
             self.write_checkpoint(&g, t);
-            (errors, n, input_info, output_ops)
+            (errors, n, input_info, output_ops, late)
         };
         // A Ctrl-C in the shell interrupts the batch it arrived in, not the next ones.
         if abort_requested() {
@@ -630,6 +638,9 @@ impl StreamingContext {
         let mut st = lock(&self.inner.status);
         st.running = None;
         st.sim_busy_until = end;
+        for ((stream, time), records) in late {
+            st.history.add_late_input(time, stream, records);
+        }
         let info = BatchInfo {
             batch_time: t,
             num_records,

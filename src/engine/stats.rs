@@ -106,6 +106,22 @@ impl BatchHistory {
         self.batches.push_back(info);
     }
 
+    /// An input stream made the batch of `time` later than that batch ran (a window looked
+    /// back on it): its records count for that batch.
+    pub fn add_late_input(&mut self, time: Time, stream_id: usize, records: u64) {
+        let Some(info) = self.batches.iter_mut().rev().find(|b| b.batch_time == time) else {
+            return;
+        };
+        info.num_records += records;
+        if let Some(input) = info
+            .input_info
+            .iter_mut()
+            .find(|i| i.stream_id == stream_id)
+        {
+            input.num_records += records;
+        }
+    }
+
     pub fn recent(&self, n: usize) -> Vec<BatchInfo> {
         let skip = self.batches.len().saturating_sub(n);
         self.batches.iter().skip(skip).cloned().collect()

@@ -2,6 +2,7 @@
 //! Every client that connects gets the lines: a file's from its start (each client its own
 //! copy), stdin's or typed lines broadcast as they come, or generated demo data.
 
+mod console;
 pub mod generate;
 pub mod kafka;
 
@@ -122,6 +123,8 @@ fn serve_generated(
 struct Broadcast {
     clients: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
     backlog: Mutex<Vec<Arc<str>>>,
+    /// Lines handed to clients' queues so far (one per client per line).
+    queued: AtomicU64,
 }
 
 impl Broadcast {
@@ -135,6 +138,12 @@ impl Broadcast {
             return;
         }
         clients.retain(|c| c.send(line.clone()).is_ok());
+        self.queued
+            .fetch_add(clients.len() as u64, Ordering::SeqCst);
+    }
+
+    fn queued(&self) -> u64 {
+        self.queued.load(Ordering::SeqCst)
     }
 
     fn subscribe(&self) -> mpsc::Receiver<Arc<str>> {
@@ -146,7 +155,9 @@ impl Broadcast {
             .unwrap_or_else(|p| p.into_inner())
             .drain(..)
         {
-            let _ = tx.send(line);
+            if tx.send(line).is_ok() {
+                self.queued.fetch_add(1, Ordering::SeqCst);
+            }
         }
         clients.push(tx);
         rx
@@ -168,13 +179,8 @@ fn serve_broadcast(
     }
 }
 
-fn read_stdin_into(hub: Arc<Broadcast>, interactive: bool) {
+fn read_stdin_into(hub: Arc<Broadcast>) {
     std::thread::spawn(move || {
-        if interactive {
-            eprintln!(
-                "centella feed: type lines; each goes to every connected client (Ctrl-D ends)"
-            );
-        }
         for line in std::io::stdin().lock().lines() {
             match line {
                 Ok(l) => hub.publish(l.into()),
@@ -234,21 +240,38 @@ pub fn run(opts: FeedOptions) -> i32 {
         eprintln!("centella feed: {} is not a readable file", p.display());
         return 2;
     }
+    let how_to_stop = match opts.source {
+        FeedSource::Stdin { interactive: true } => "Ctrl-D ends",
+        _ => "Ctrl-C to stop",
+    };
     eprintln!(
-        "centella feed: serving {} on {}:{} (Ctrl-C to stop)",
+        "centella feed: serving {} on {}:{} ({how_to_stop})",
         describe(&opts.source),
         opts.bind,
         opts.port
     );
     let stats = Arc::new(Stats::default());
-    show_status(stats.clone());
     let hub = Arc::new(Broadcast {
         clients: Mutex::new(Vec::new()),
         backlog: Mutex::new(Vec::new()),
+        queued: AtomicU64::new(0),
     });
-    if let FeedSource::Stdin { interactive } = opts.source {
-        read_stdin_into(hub.clone(), interactive);
+    if let FeedSource::Stdin { interactive: true } = opts.source {
+        // What the teacher types is read here; the clients are served on another thread.
+        let (hub2, stats2) = (hub.clone(), stats.clone());
+        std::thread::spawn(move || serve(listener, opts, stats2, hub2));
+        return console::type_lines(hub, stats);
     }
+    show_status(stats.clone());
+    if let FeedSource::Stdin { .. } = opts.source {
+        read_stdin_into(hub.clone());
+    }
+    serve(listener, opts, stats, hub);
+    0
+}
+
+/// Accepts clients for ever, each served on its own thread.
+fn serve(listener: TcpListener, opts: FeedOptions, stats: Arc<Stats>, hub: Arc<Broadcast>) {
     let mut seed = 1;
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
@@ -270,5 +293,4 @@ pub fn run(opts: FeedOptions) -> i32 {
             stats.clients.fetch_sub(1, Ordering::Relaxed);
         });
     }
-    0
 }

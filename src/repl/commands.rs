@@ -21,7 +21,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         ":reset",
-        ":reset                 stop the context; fresh scope, new sc and ssc",
+        ":reset [--keep]        stop the context; fresh scope, new sc and ssc (--keep: :restart)",
+    ),
+    (
+        ":restart",
+        ":restart               fresh ssc, re-running the entries typed since it was made",
     ),
     (
         ":stop",
@@ -34,6 +38,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (
         ":status",
         ":status [n]            state, the last n batches, sparklines and a verdict",
+    ),
+    (
+        ":empty",
+        ":empty show|collapse   each empty batch's pprint, or one line per run of them",
     ),
     (
         ":export",
@@ -68,7 +76,13 @@ pub fn run(shell: &mut Shell, line: &str) -> Flow {
             }
         }
         ":vars" => vars(shell),
-        ":reset" => shell.reset(),
+        ":reset" if arg == "--keep" => shell.restart(),
+        ":reset" if arg.is_empty() => shell.reset(),
+        ":reset" => shell.fail(&format!(
+            "usage: :reset, or :reset --keep (= :restart) (got {arg})"
+        )),
+        ":restart" => shell.restart(),
+        ":empty" => empty(shell, arg),
         ":stop" => stop(shell),
         ":tick" => tick(shell, arg),
         ":status" => status(shell, arg),
@@ -241,6 +255,55 @@ fn stop(shell: &mut Shell) {
     }
 }
 
+/// `:empty show|collapse`: how empty batches print.
+fn empty(shell: &mut Shell, arg: &str) {
+    use super::collapse::EmptyBatches;
+    let mode = match arg {
+        "show" => EmptyBatches::Show,
+        "collapse" => EmptyBatches::Collapse,
+        "" => {
+            let now = match shell.printer.empty_batches() {
+                EmptyBatches::Show => "show (each empty batch prints its header, as PySpark)",
+                EmptyBatches::Collapse => "collapse (one line per run of empty batches)",
+            };
+            shell.printer.out(&format!(":empty {now}"));
+            return;
+        }
+        other => {
+            shell.fail(&format!(
+                "usage: :empty show|collapse (got {other}): show prints every empty batch as \
+                 PySpark does, collapse counts a run of them on one line"
+            ));
+            return;
+        }
+    };
+    shell.printer.set_empty_batches(mode);
+}
+
+/// After a `:tick` that printed nothing because every output is windowed: say why, once.
+fn window_note(shell: &mut Shell, ssc: &crate::engine::context::StreamingContext) {
+    if shell.window_note_given {
+        return;
+    }
+    let batch = ssc.batch_duration().ms().max(1);
+    let slides: Vec<i64> = {
+        let g = ssc.graph();
+        g.outputs.iter().map(|o| g.slide(o.stream).ms()).collect()
+    };
+    let Some(every) = slides.iter().map(|s| s / batch).min().filter(|n| *n > 1) else {
+        return;
+    };
+    let Some(last) = ssc.recent_batches(1).into_iter().next() else {
+        return;
+    };
+    let time = last.batch_time.to_string();
+    shell.window_note_given = true;
+    shell.printer.note(&format!(
+        "batch {} ran; this window prints every {every} batches",
+        super::collapse::clock_part(&time)
+    ));
+}
+
 fn tick(shell: &mut Shell, arg: &str) {
     let n = if arg.is_empty() {
         Ok(1)
@@ -258,12 +321,24 @@ fn tick(shell: &mut Shell, arg: &str) {
         return;
     };
     crate::engine::clock::clear_abort();
+    let printed = shell.printer.outputs();
     match ssc.tick(n) {
         Ok(done) if done < n => shell.printer.note(&format!(
             "ran {done} of {n} batches (the context stopped or was interrupted)"
         )),
-        Ok(_) => {}
-        Err(e) => shell.fail(&format!("error: {e}")),
+        Ok(_) => {
+            if shell.printer.outputs() == printed {
+                window_note(shell, &ssc);
+            }
+        }
+        Err(e) => {
+            let mut text = format!("error: {e}");
+            if let Some(hint) = super::restart::hint_for(&text) {
+                text.push_str("\nhint: ");
+                text.push_str(&hint);
+            }
+            shell.fail(&text)
+        }
     }
 }
 

@@ -5,11 +5,16 @@
 //! One [`ScriptHost`] holds the session (one Scope, functions kept across entries). Ctrl-C
 //! calls [`request_abort`]: running closures and waits give up, streams keep running.
 
+pub mod caret;
+pub mod collapse;
 pub mod commands;
+pub mod editor;
+pub mod entry;
 pub mod help;
 pub mod helper;
 pub mod printer;
 pub mod registry;
+pub mod restart;
 pub mod syntax;
 
 use crate::engine::api::DStream;
@@ -18,10 +23,12 @@ use crate::engine::context::{ContextState, StreamingContext};
 use crate::engine::dstream::output::Notation;
 use crate::engine::rdd::Rdd;
 use crate::engine::sc::SparkContext;
+use crate::engine::sink::OutputSink;
 use crate::engine::time::Time;
 use crate::script::ScriptHost;
 use crate::script::diagnostics::{ErrorKind, ScriptError};
 use commands::Flow;
+use editor::ShellHelper;
 use helper::ReplHelper;
 use printer::Printer;
 use registry::Registry;
@@ -77,8 +84,15 @@ pub struct Shell {
     /// Ctrl-C interrupted a background batch: leaving stops at once rather than gracefully
     /// (the next batches would likely run away too).
     pub interrupted_batch: bool,
-    /// Entries that ran without error, for `:export`.
+    /// Entries that ran without error, for `:export` and `:restart`.
     pub transcript: Vec<String>,
+    /// Where in the transcript the entries typed since `ssc` was made begin (`:restart`
+    /// re-runs them).
+    pub context_from: usize,
+    /// The last entry was code that ran: a next line starting with `.` goes on with it.
+    last_ran: bool,
+    /// `:tick` said once that a window prints only every few batches.
+    pub window_note_given: bool,
 }
 
 impl Shell {
@@ -95,6 +109,7 @@ impl Shell {
             sink: printer.clone(),
         };
         let host = ScriptHost::new(config.clone(), opts.parallelism)?;
+        host.mode().set_shell(true);
         let registry = Registry::from_engine(host.engine());
         Ok(Shell {
             host,
@@ -106,7 +121,62 @@ impl Shell {
             had_error: false,
             interrupted_batch: false,
             transcript: Vec::new(),
+            context_from: 0,
+            last_ran: false,
+            window_note_given: false,
         })
+    }
+
+    /// Runs one line or entry as the user gave it: a `:command`, `exit()`, a `.method(...)`
+    /// line that goes on with the previous entry, or code. Every entry goes through here.
+    pub fn submit(&mut self, entry: &str) -> Flow {
+        if entry.trim_start().starts_with(':') && !entry.contains('\n') {
+            self.last_ran = false;
+            return commands::run(self, entry);
+        }
+        match entry::quit_word(entry) {
+            Some(entry::QuitWord::Quit) => return Flow::Quit,
+            Some(entry::QuitWord::Explain) => {
+                self.printer
+                    .note("use :quit or Ctrl-D to leave (or exit() / quit())");
+                return Flow::Continue;
+            }
+            None => {}
+        }
+        if entry::continues_chain(entry) {
+            self.continue_chain(entry);
+        } else {
+            self.eval(entry);
+        }
+        Flow::Continue
+    }
+
+    /// `.map(...)` on a line of its own, typed after `lines` ran: the chain is
+    /// `lines\n.map(...)`, run again as one entry that takes the previous one's place.
+    fn continue_chain(&mut self, line: &str) {
+        let previous = match self.transcript.last() {
+            Some(p) if self.last_ran => p.clone(),
+            _ => {
+                self.fail(&format!(
+                    "error: {} starts with `.` but there is no previous entry to go on with\n\
+                     hint: a method chain continues the entry just before it; type the \
+                     receiver first (e.g. `lines` then `.flatMap(...)`)",
+                    line.trim()
+                ));
+                return;
+            }
+        };
+        let combined = format!("{previous}\n{line}");
+        let from = self.transcript.len() - 1;
+        self.transcript.pop();
+        let before = self.transcript.len();
+        let name = self.source_name;
+        self.eval_named(name, &combined, true);
+        if self.transcript.len() == before {
+            // It failed: the previous entry keeps its place.
+            self.transcript.insert(from, previous);
+            self.last_ran = true;
+        }
     }
 
     /// Reports a failure of the user's (not fatal to the session).
@@ -123,15 +193,35 @@ impl Shell {
 
     fn eval_named(&mut self, name: &str, code: &str, echo: bool) {
         clear_abort();
-        match self.host.eval(name, code) {
+        let ssc_before = self.host.ssc();
+        let result = self.host.eval(name, code);
+        let ssc_after = self.host.ssc();
+        let made_ssc = match (&ssc_before, &ssc_after) {
+            (Some(a), Some(b)) => !a.same_as(b),
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        match result {
             Ok(v) => {
                 self.transcript.push(code.to_string());
+                self.last_ran = true;
+                if made_ssc {
+                    // `let ssc = StreamingContext(sc, 2)`: `:restart` re-runs from here.
+                    self.context_from = self.transcript.len() - 1;
+                    self.printer.forget_errors();
+                }
                 if echo && !v.is_unit() {
                     let shown = self.show_value(&v);
                     self.printer.out(&shown);
                 }
             }
-            Err(e) => self.report(&e, code),
+            Err(e) => {
+                self.last_ran = false;
+                if restart::failed_start(&e.message) {
+                    self.transcript.push(code.to_string());
+                }
+                self.report(&e, code)
+            }
         }
     }
 
@@ -141,8 +231,8 @@ impl Shell {
             ErrorKind::BatchFailed => self.had_error = true,
             ErrorKind::Interrupted => self.printer.note("interrupted (Ctrl-C)"),
             _ => {
-                let mut text = e.to_string();
-                if let Some(hint) = hint_for(e, code) {
+                let mut text = caret::fit(&e.to_string(), self.printer.width());
+                if let Some(hint) = hint_for(e, code).or_else(|| restart::hint_for(&e.message)) {
                     text.push_str("\nhint: ");
                     text.push_str(&hint);
                 }
@@ -172,7 +262,12 @@ impl Shell {
         match ScriptHost::new(self.config.clone(), self.parallelism) {
             Ok(host) => {
                 self.host = host;
+                self.host.mode().set_shell(true);
                 self.transcript.clear();
+                self.context_from = 0;
+                self.last_ran = false;
+                self.window_note_given = false;
+                self.printer.forget_errors();
                 self.printer
                     .out("fresh session: sc, ssc (batch interval 1s)");
             }
@@ -242,7 +337,7 @@ impl Shell {
             .map(|sc| sc.master().to_string())
             .unwrap_or_default();
         let ui = crate::ui::url()
-            .map(|u| format!("\nStreaming UI: {u}"))
+            .map(|u| format!("\nStreaming UI: {u} (--no-ui turns it off)"))
             .unwrap_or_default();
         format!(
             "centella {} · Spark Streaming's DStream API in Rhai, with PySpark's names\n\
@@ -359,13 +454,7 @@ fn hint_for(e: &ScriptError, code: &str) -> Option<String> {
     })
 }
 
-/// Whether `code` is a whole entry (or an error more input could not fix).
-pub fn is_complete(engine: &rhai::Engine, code: &str) -> bool {
-    match engine.compile(code) {
-        Ok(_) => true,
-        Err(e) => !ScriptError::is_incomplete(&e, code),
-    }
-}
+pub use entry::is_complete;
 
 /// Where history lives: `$XDG_STATE_HOME/centella/history`, else `~/.local/state/centella/history`.
 pub fn history_path() -> Option<PathBuf> {
@@ -387,7 +476,7 @@ pub fn run(opts: ShellOptions) -> i32 {
 
 fn run_plain(opts: &ShellOptions) -> i32 {
     let printer = Arc::new(Printer::plain());
-    let mut shell = match Shell::new(opts, printer, "<stdin>") {
+    let mut shell = match Shell::new(opts, printer.clone(), "<stdin>") {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -400,18 +489,18 @@ fn run_plain(opts: &ShellOptions) -> i32 {
     let stdin = std::io::stdin();
     // Looking ahead for `.method()` lines would wait for a line typed at a terminal.
     let lookahead = !stdin.is_terminal();
-    let mut lines = stdin.lock().lines().map_while(Result::ok).peekable();
+    let mut lines = InputLines::new(stdin.lock(), printer.clone()).peekable();
     let mut buffer = String::new();
     while !interrupted() {
         let Some(line) = lines.next() else {
             if !buffer.trim().is_empty() {
-                shell.eval(&buffer);
+                shell.submit(&buffer);
             }
             break;
         };
         if buffer.is_empty() {
             if line.trim_start().starts_with(':') {
-                if commands::run(&mut shell, &line) == Flow::Quit {
+                if shell.submit(&line) == Flow::Quit {
                     break;
                 }
                 continue;
@@ -422,7 +511,9 @@ fn run_plain(opts: &ShellOptions) -> i32 {
         } else if line.trim().is_empty() {
             // A blank line forces submission.
             let entry = std::mem::take(&mut buffer);
-            shell.eval(&entry);
+            if shell.submit(&entry) == Flow::Quit {
+                break;
+            }
             continue;
         }
         if !buffer.is_empty() {
@@ -434,7 +525,7 @@ fn run_plain(opts: &ShellOptions) -> i32 {
         }
         // A method chain may go on on the next lines: `.map(...)`.
         while let Some(next) = lookahead
-            .then(|| lines.next_if(|l| l.trim_start().starts_with('.')))
+            .then(|| lines.next_if(|l| entry::continues_chain(l)))
             .flatten()
         {
             buffer.push('\n');
@@ -442,15 +533,73 @@ fn run_plain(opts: &ShellOptions) -> i32 {
         }
         if is_complete(shell.host.engine(), &buffer) {
             let entry = std::mem::take(&mut buffer);
-            shell.eval(&entry);
+            if shell.submit(&entry) == Flow::Quit {
+                break;
+            }
         }
     }
     if interrupted() {
         shell.stop_all(false);
+        printer.flush_pending();
+        printer.note("interrupted (Ctrl-C)");
         return EXIT_INTERRUPTED;
     }
     shell.stop_all(true);
+    printer.flush_pending();
     shell.status()
+}
+
+/// Lines of piped input. Bytes that are not UTF-8 never end the session: they read as
+/// U+FFFD, with a warning naming the line, as the socket source does.
+struct InputLines<R: BufRead> {
+    input: R,
+    printer: Arc<Printer>,
+    number: usize,
+}
+
+impl<R: BufRead> InputLines<R> {
+    fn new(input: R, printer: Arc<Printer>) -> Self {
+        InputLines {
+            input,
+            printer,
+            number: 0,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for InputLines<R> {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        let mut bytes = Vec::new();
+        match self.input.read_until(b'\n', &mut bytes) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                self.printer
+                    .error(&format!("error: cannot read the input: {e}"));
+                return None;
+            }
+        }
+        self.number += 1;
+        if bytes.ends_with(b"\n") {
+            bytes.pop();
+            if bytes.ends_with(b"\r") {
+                bytes.pop();
+            }
+        }
+        Some(match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                self.printer.warn(&format!(
+                    "line {} of the input is not valid UTF-8: read with U+FFFD (\u{FFFD}) \
+                     in place of the bad bytes",
+                    self.number
+                ));
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            }
+        })
+    }
 }
 
 fn run_interactive(opts: &ShellOptions) -> i32 {
@@ -466,7 +615,7 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
             ColorMode::Disabled
         })
         .build();
-    let mut rl: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
+    let mut rl: Editor<ShellHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(rl) => rl,
         Err(e) => {
             eprintln!("warning: no line editor ({e}): reading plain lines");
@@ -485,7 +634,11 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
             return EXIT_FAILED;
         }
     };
-    rl.set_helper(Some(ReplHelper::new(shell.registry.clone(), color)));
+    rl.set_helper(Some(ShellHelper::new(
+        ReplHelper::new(shell.registry.clone(), color),
+        shell.host.engine(),
+        printer.clone(),
+    )));
     let history = history_path();
     if let Some(path) = &history {
         if let Some(dir) = path.parent()
@@ -510,49 +663,34 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
         shell.load(path);
     }
     let mut history_warned = false;
-    let mut buffer = String::new();
+    // An entry given back after a byte that is not UTF-8 ended the read.
+    let mut resume: Option<String> = None;
     loop {
         if let Some(h) = rl.helper_mut() {
-            h.vars = shell.var_types();
+            h.inner.vars = shell.var_types();
         }
-        let prompt = if buffer.is_empty() {
-            shell.prompt()
-        } else {
-            let width = shell.prompt().chars().count();
-            format!("{:>width$}", "...> ")
+        if let Some((cols, _)) = rl.dimensions() {
+            printer.set_width(usize::from(cols));
+        }
+        let prompt = shell.prompt();
+        let read = match resume.take() {
+            Some(text) => rl.readline_with_initial(&prompt, (&text, "")),
+            None => rl.readline(&prompt),
         };
-        match rl.readline(&prompt) {
-            Ok(line) => {
-                let blank = line.trim().is_empty();
-                let entry = if buffer.is_empty() {
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    if line.trim_start().starts_with(':') {
-                        add_history(&mut rl, &history, &line, &printer, &mut history_warned);
-                        if commands::run(&mut shell, &line) == Flow::Quit {
-                            break;
-                        }
-                        continue;
-                    }
-                    line
-                } else if line.trim().is_empty() {
-                    // A blank line forces submission.
-                    std::mem::take(&mut buffer)
-                } else {
-                    format!("{buffer}\n{line}")
-                };
-                if !blank && !is_complete(shell.host.engine(), &entry) {
-                    buffer = entry;
+        printer.mark_input();
+        let typed = rl.helper().map(ShellHelper::take_last_line);
+        match read {
+            Ok(entry) => {
+                if entry.trim().is_empty() {
                     continue;
                 }
-                buffer.clear();
                 add_history(&mut rl, &history, &entry, &printer, &mut history_warned);
-                shell.eval(&entry);
+                if shell.submit(&entry) == Flow::Quit {
+                    break;
+                }
             }
             Err(ReadlineError::Interrupted) => {
-                // Ctrl-C: clear the line (and a half-typed entry); stop a runaway batch.
-                buffer.clear();
+                // Ctrl-C: clear the entry being typed; stop a runaway batch.
                 if shell.abort_running() {
                     printer.note(
                         "interrupted the running batch (the stream keeps running; :stop stops it)",
@@ -560,6 +698,15 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
                 }
             }
             Err(ReadlineError::Eof) => break,
+            Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                // A byte that is not UTF-8 ends the line editor's read, not the session: the
+                // entry comes back with U+FFFD in the bad bytes' place.
+                printer.warn(
+                    "the terminal sent bytes that are not UTF-8: they read as U+FFFD; check \
+                     that the terminal's encoding is UTF-8",
+                );
+                resume = Some(format!("{}\u{FFFD}", typed.unwrap_or_default()));
+            }
             Err(e) => {
                 printer.error(&format!("error: cannot read the terminal: {e}"));
                 break;
@@ -585,7 +732,7 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
 }
 
 fn add_history(
-    rl: &mut Editor<ReplHelper, DefaultHistory>,
+    rl: &mut Editor<ShellHelper, DefaultHistory>,
     path: &Option<PathBuf>,
     entry: &str,
     printer: &Printer,
@@ -630,24 +777,6 @@ mod tests {
         assert_eq!(interval_text(1000), "1s");
         assert_eq!(interval_text(500), "0.5s");
         assert_eq!(interval_text(1250), "1.25s");
-    }
-
-    #[test]
-    fn completeness() {
-        let host = test_host();
-        let e = host.engine();
-        assert!(!is_complete(e, "fn f(x) {"));
-        assert!(!is_complete(e, "let x = "));
-        assert!(!is_complete(e, "ds.map(|x|"));
-        assert!(!is_complete(e, "[1, 2,"));
-        assert!(!is_complete(e, "let s = `multi\nline"));
-        assert!(
-            is_complete(e, "foo(1 2)"),
-            "an error in the middle is not incompleteness"
-        );
-        assert!(is_complete(e, "f(1))"));
-        assert!(is_complete(e, "let x = 1;"));
-        assert!(is_complete(e, "ds.print()"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `sc`, `ssc`, `StreamingContext(sc, interval)` and batch `Time` values for scripts.
 
+use super::session::SessionMode;
 use super::values::{
     Api, RhaiResult, dstreams, engine_err, records, runtime, seconds, site, to_rdd,
 };
@@ -9,6 +10,7 @@ use crate::engine::rdd::Rdd;
 use crate::engine::sc::SparkContext;
 use crate::engine::time::{Duration, Time};
 use rhai::{Dynamic, Engine, FnPtr, NativeCallContext};
+use std::sync::Arc;
 
 fn lock_contexts(api: &Api) -> std::sync::MutexGuard<'_, Vec<StreamingContext>> {
     api.contexts.lock().unwrap_or_else(|p| p.into_inner())
@@ -22,14 +24,14 @@ pub fn new_context(api: &Api, sc: &SparkContext, batch: Duration) -> StreamingCo
     ssc
 }
 
-pub fn register(engine: &mut Engine, api: &Api) {
+pub fn register(engine: &mut Engine, api: &Api, mode: &Arc<SessionMode>) {
     engine
         .register_type_with_name::<SparkContext>("SparkContext")
         .register_type_with_name::<StreamingContext>("StreamingContext")
         .register_type_with_name::<Time>("Time");
     register_constructor(engine, api);
     register_spark_context(engine);
-    register_lifecycle(engine);
+    register_lifecycle(engine, api, mode);
     register_sources(engine, api);
     register_time(engine);
     register_get_or_create(engine);
@@ -123,42 +125,89 @@ fn register_spark_context(engine: &mut Engine) {
     });
 }
 
-fn register_lifecycle(engine: &mut Engine) {
+fn register_lifecycle(engine: &mut Engine, api: &Api, mode: &Arc<SessionMode>) {
+    let m = mode.clone();
     engine.register_fn(
         "start",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
+        move |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
+            if m.replaying() {
+                return Ok(());
+            }
             let at = site(&ctx, "start").location;
             ssc.start(&at).map_err(|e| engine_err(&ctx, e))
         },
     );
-    engine.register_fn("stop", |ssc: &mut StreamingContext| ssc.stop(false));
-    engine.register_fn("stop", |ssc: &mut StreamingContext, _stop_sc: bool| {
-        ssc.stop(false)
+    let m = mode.clone();
+    engine.register_fn("stop", move |ssc: &mut StreamingContext| {
+        if !m.replaying() {
+            ssc.stop(false)
+        }
     });
+    let m = mode.clone();
+    engine.register_fn("stop", move |ssc: &mut StreamingContext, _stop_sc: bool| {
+        if !m.replaying() {
+            ssc.stop(false)
+        }
+    });
+    let m = mode.clone();
     engine.register_fn(
         "stop",
-        |ssc: &mut StreamingContext, _stop_sc: bool, graceful: bool| ssc.stop(graceful),
+        move |ssc: &mut StreamingContext, _stop_sc: bool, graceful: bool| {
+            if !m.replaying() {
+                ssc.stop(graceful)
+            }
+        },
     );
+    let m = mode.clone();
+    let sink = api.config.sink.clone();
     engine.register_fn(
         "awaitTermination",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
+        move |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
+            if m.replaying() {
+                return Ok(());
+            }
+            if m.shell()
+                && ssc.clock() == crate::engine::clock::ClockKind::Manual
+                && ssc.state() == crate::engine::context::ContextState::Active
+            {
+                // In the shell the user drives the manual clock from the prompt.
+                sink.info(
+                    "awaitTermination() returns at once in the shell under --clock manual: \
+                     :tick runs the next batch (:tick N runs N)",
+                );
+                return Ok(());
+            }
             ssc.await_termination(None)
                 .map(|_| ())
                 .map_err(|e| await_err(&ctx, e))
         },
     );
+    let m = mode.clone();
     engine.register_fn(
         "awaitTermination",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
+        move |ctx: NativeCallContext,
+              ssc: &mut StreamingContext,
+              secs: Dynamic|
+              -> RhaiResult<bool> {
             let s = seconds(&ctx, &secs, "timeout")?;
+            if m.replaying() {
+                return Ok(false);
+            }
             ssc.await_termination(Some(s))
                 .map_err(|e| await_err(&ctx, e))
         },
     );
+    let m = mode.clone();
     engine.register_fn(
         "awaitTerminationOrTimeout",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
+        move |ctx: NativeCallContext,
+              ssc: &mut StreamingContext,
+              secs: Dynamic|
+              -> RhaiResult<bool> {
             let s = seconds(&ctx, &secs, "timeout")?;
+            if m.replaying() {
+                return Ok(false);
+            }
             ssc.await_termination(Some(s))
                 .map_err(|e| await_err(&ctx, e))
         },
@@ -177,17 +226,25 @@ fn register_lifecycle(engine: &mut Engine) {
             Ok(())
         },
     );
+    let m = mode.clone();
     engine.register_fn(
         "tick",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<i64> {
+        move |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<i64> {
+            if m.replaying() {
+                return Ok(0);
+            }
             ssc.tick(1)
                 .map(|n| n as i64)
                 .map_err(|e| engine_err(&ctx, e))
         },
     );
+    let m = mode.clone();
     engine.register_fn(
         "tick",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, n: i64| -> RhaiResult<i64> {
+        move |ctx: NativeCallContext, ssc: &mut StreamingContext, n: i64| -> RhaiResult<i64> {
+            if m.replaying() {
+                return Ok(0);
+            }
             ssc.tick(n.max(0) as u64)
                 .map(|n| n as i64)
                 .map_err(|e| engine_err(&ctx, e))

@@ -10,6 +10,7 @@ pub mod api_rdd;
 pub mod closure;
 pub mod diagnostics;
 pub mod fast_path;
+pub mod session;
 pub mod values;
 
 use crate::engine::clock::{RunConfig, abort_requested, interrupted};
@@ -18,6 +19,7 @@ use crate::engine::sc::SparkContext;
 use crate::engine::time::Duration;
 use diagnostics::ScriptError;
 use rhai::{AST, Dynamic, Engine, Scope};
+use session::SessionMode;
 use std::sync::{Arc, Mutex, OnceLock};
 use values::Api;
 
@@ -30,6 +32,7 @@ pub struct ScriptHost {
     api: Api,
     /// Functions defined so far (kept across REPL entries).
     functions: AST,
+    mode: Arc<SessionMode>,
 }
 
 impl ScriptHost {
@@ -55,7 +58,8 @@ impl ScriptHost {
         engine.on_progress(|_| {
             (interrupted() || abort_requested()).then(|| Dynamic::from("interrupted (Ctrl-C)"))
         });
-        api_context::register(&mut engine, &api);
+        let mode = Arc::new(SessionMode::default());
+        api_context::register(&mut engine, &api, &mode);
         api_dstream::register(&mut engine, &api);
         api_rdd::register(&mut engine, &api);
         api_listener::register(&mut engine, &api);
@@ -73,7 +77,30 @@ impl ScriptHost {
             scope,
             api,
             functions: AST::empty(),
+            mode,
         })
+    }
+
+    /// Shell or script, and whether `:restart` is replaying entries.
+    pub fn mode(&self) -> &SessionMode {
+        &self.mode
+    }
+
+    /// `:restart`: stops every context and binds `ssc` to a fresh one with the same batch
+    /// interval, keeping every variable and function.
+    pub fn fresh_context(&mut self) -> StreamingContext {
+        let batch = self
+            .ssc()
+            .map(|s| s.batch_duration())
+            .unwrap_or(Duration(1000));
+        for ctx in self.contexts() {
+            if ctx.state() != crate::engine::context::ContextState::Stopped {
+                ctx.stop(false);
+            }
+        }
+        let ssc = api_context::new_context(&self.api, &self.api.sc, batch);
+        self.scope.set_or_push("ssc", ssc.clone());
+        ssc
     }
 
     pub fn engine(&self) -> &'static Engine {

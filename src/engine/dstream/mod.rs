@@ -327,6 +327,22 @@ impl DStreamGraph {
         (errors, infos)
     }
 
+    /// Records of every batch the input streams hold now, by (stream, batch time). A window
+    /// makes its inputs' batches only when it looks back on them (queues dequeue lazily, as
+    /// in Spark), so a batch's input may appear during a later batch.
+    pub fn input_batches(&self) -> BTreeMap<(StreamId, Time), u64> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.op.input_drained().is_some())
+            .flat_map(|(id, n)| {
+                n.generated
+                    .iter()
+                    .map(move |(t, r)| ((id, *t), r.count() as u64))
+            })
+            .collect()
+    }
+
     /// Records the input streams produced for batch `t` (while their RDDs are still held).
     pub fn input_records(&self, t: Time) -> u64 {
         self.nodes
