@@ -381,8 +381,7 @@ fn always_returns(stmts: &[Stmt]) -> bool {
         Some(Stmt::Expr(e)) => match e.as_ref() {
             Expr::Stmt(b) if closure_of(e).is_none() => always_returns(b.statements()),
             Expr::Dot(d, _, _) => !matches!(&d.rhs,
-                Expr::MethodCall(fc, _) if MUTATING.contains(&fc.name.as_str())
-                    || IN_PLACE_STR.iter().any(|(r, _)| *r == fc.name.as_str())),
+                Expr::MethodCall(fc, _) if MUTATING.contains(&fc.name.as_str())),
             _ => true,
         },
         Some(Stmt::FnCall(..) | Stmt::Return(..)) => true,
@@ -1073,7 +1072,9 @@ impl<'a> Translator<'a> {
                 lines.push(format!("{pad}{code}{marker}"));
             }
             Stmt::Expr(e) => {
-                if let Some(code) = self.in_place(e)? {
+                // A returned in-place method is its value form (the new string), as in
+                // centella's runtime (`script/in_place.rs`).
+                if let Some(code) = if ret { None } else { self.in_place(e)? } {
                     lines.push(format!("{pad}{code}{marker}"));
                 } else if let (true, Expr::Stmt(b)) = (ret, e.as_ref()) {
                     if closure_of(e).is_none() {
@@ -2090,10 +2091,7 @@ impl<'a> Translator<'a> {
         };
         let mutates_param = own.iter().any(|p| own_mutated.contains(p));
         let lambda_body: Option<Expr> = match real.as_slice() {
-            [Stmt::Expr(x)]
-                if !matches!(x.as_ref(), Expr::Stmt(_) if closure_of(x).is_none())
-                    && self.in_place_check(x) =>
-            {
+            [Stmt::Expr(x)] if !matches!(x.as_ref(), Expr::Stmt(_) if closure_of(x).is_none()) => {
                 Some((**x).clone())
             }
             // A switch with one expression per case is a conditional expression.
@@ -2176,16 +2174,6 @@ impl<'a> Translator<'a> {
             None => return Err(self.err(pos, "a multi-statement closure outside a statement")),
         }
         Ok(wrap(self, def_name, ret_ty))
-    }
-
-    /// A one-expression closure whose expression is an in-place method cannot be a lambda.
-    fn in_place_check(&self, x: &Expr) -> bool {
-        if let Expr::Dot(d, _, _) = x
-            && let Expr::MethodCall(fc, _) = &d.rhs
-        {
-            return !IN_PLACE_STR.iter().any(|(r, _)| *r == fc.name.as_str());
-        }
-        true
     }
 
     fn method(&mut self, recv: Py, fc: &FnCallExpr, pos: Position) -> R<Py> {
@@ -2351,8 +2339,11 @@ impl<'a> Translator<'a> {
             }
             _ => {}
         }
-        if IN_PLACE_STR.iter().any(|(rn, _)| *rn == name) {
-            return Err(self.err(pos, format!("{name}() changes a string in place and returns (); use it as a statement on a variable")));
+        // Used as a value, an in-place string method gives the new string (as centella runs
+        // it): Python's str method.
+        if let Some((_, py)) = IN_PLACE_STR.iter().find(|(rn, _)| *rn == name) {
+            let args = self.args(args)?.join(", ");
+            return Ok(Py::typed(format!("{r}.{py}({args})"), Ty::Str));
         }
         let rec = recv.ty.records();
         match recv.kind() {
