@@ -83,8 +83,14 @@ impl ReplHelper {
             if recv.trim_end().ends_with('.') {
                 return (pos, Vec::new()); // `1..` is a range
             }
-            let names: Vec<(String, bool)> =
-                match syntax::expr_type(line, recv.len(), &self.registry, &self.vars) {
+            // A string literal's methods: `"a b".`.
+            let literal = recv
+                .trim_end()
+                .ends_with(['"', '`'])
+                .then(|| "string".to_string());
+            let names: Vec<(String, bool)> = match literal
+                .or_else(|| syntax::expr_type(line, recv.len(), &self.registry, &self.vars))
+            {
                     Some(ty) => self
                         .registry
                         .methods(&ty)
@@ -328,6 +334,31 @@ mod tests {
         assert!(c.contains(&"collect".to_string()) && !c.contains(&"countByWindow".to_string()));
         let (_, c) = replacements(&h, "ssc.");
         assert!(c.contains(&"queueStream".to_string()) && c.contains(&"sparkContext".to_string()));
+    }
+
+    #[test]
+    fn methods_of_strings_arrays_and_maps() {
+        let mut h = helper();
+        h.vars.insert("s".into(), "string".into());
+        h.vars.insert("xs".into(), "array".into());
+        h.vars.insert("m".into(), "map".into());
+        let (start, c) = replacements(&h, "s.sta");
+        assert_eq!(start, 2);
+        assert_eq!(c, vec!["starts_with".to_string()]);
+        let (_, c) = replacements(&h, "s.");
+        for m in ["replace", "trim", "to_upper", "split", "len", "contains"] {
+            assert!(c.contains(&m.to_string()), "s.{m} in {c:?}");
+        }
+        assert!(!c.contains(&"pprint".to_string()) && !c.contains(&"push".to_string()));
+        let (_, c) = replacements(&h, "xs.");
+        for m in ["push", "map", "filter", "reduce", "sort", "len", "max", "sorted"] {
+            assert!(c.contains(&m.to_string()), "xs.{m} in {c:?}");
+        }
+        assert!(!c.contains(&"starts_with".to_string()));
+        let (_, c) = replacements(&h, "m.ke");
+        assert_eq!(c, vec!["keys".to_string()]);
+        let (_, c) = replacements(&h, "\"a b\".spl");
+        assert!(c.contains(&"split".to_string()) && !c.contains(&"splice".to_string()));
     }
 
     #[test]
