@@ -34,7 +34,6 @@ fn line_of(code: &str, pos: Position) -> Option<String> {
 impl ScriptError {
     pub fn syntax(e: &ParseError, file: &str, code: &str) -> ScriptError {
         let pos = e.position();
-        let checker = rhai::Engine::new_raw();
         ScriptError {
             kind: ErrorKind::Syntax,
             message: format!("Syntax error: {}", e.err_type()),
@@ -42,7 +41,7 @@ impl ScriptError {
             line: pos.line(),
             col: pos.position(),
             source_line: line_of(code, pos),
-            hint: super::fixits::for_syntax(code, |c| checker.compile(c).is_ok()),
+            hint: super::fixits::for_syntax(code),
         }
     }
 

@@ -7,8 +7,8 @@
 //! (`startswith` → `starts_with`) or what a `()` argument means ([`function_not_found`]).
 
 /// The hint for a syntax error in `code`, if the code reads as Python: what to write in
-/// Rhai, then the changed lines rewritten. `compiles` tells whether a rewrite is valid Rhai.
-pub fn for_syntax(code: &str, compiles: impl Fn(&str) -> bool) -> Option<String> {
+/// Rhai, then the changed lines rewritten.
+pub fn for_syntax(code: &str) -> Option<String> {
     let mut notes: Vec<&'static str> = Vec::new();
     let lines: Vec<&str> = code.lines().collect();
     let mut rewritten: Vec<String> = Vec::new();
@@ -46,16 +46,15 @@ pub fn for_syntax(code: &str, compiles: impl Fn(&str) -> bool) -> Option<String>
     }
     let mut seen = std::collections::HashSet::new();
     notes.retain(|n| seen.insert(*n));
-    let whole = rewritten.join("\n");
-    let shown: Vec<String> = if compiles(&whole) || changed.len() > 6 {
-        whole.lines().map(str::to_string).collect()
-    } else {
-        changed
-            .iter()
-            .filter_map(|&i| rewritten.get(i).cloned())
-            .collect()
+    // The lines from the first to the last changed one (a `def`'s body comes along).
+    let (Some(&first), Some(&last)) = (changed.first(), changed.last()) else {
+        return None;
     };
-    let shown: Vec<String> = shown.into_iter().take(12).collect();
+    let shown: Vec<&str> = rewritten[first..=last.min(rewritten.len() - 1)]
+        .iter()
+        .flat_map(|l| l.lines())
+        .take(12)
+        .collect();
     Some(format!(
         "this reads as Python; in Rhai {}:\n    {}",
         notes.join(", "),
@@ -96,8 +95,11 @@ fn lex(line: &str, notes: &mut Vec<&'static str>) -> Vec<Tok> {
                 out.pop();
                 notes.push("an f-string is a backtick string with ${x}");
                 out.push(Tok::Str(format!("`{}`", body.replace('{', "${"))));
-            } else if c == '\'' && body.chars().count() != 1 {
-                notes.push("strings take double quotes");
+            } else if c == '\'' {
+                // A one-character one is also Rhai (a char): no reason for a hint alone.
+                if body.chars().count() != 1 {
+                    notes.push("strings take double quotes");
+                }
                 out.push(Tok::Str(format!("\"{}\"", body.replace('"', "\\\""))));
             } else {
                 out.push(Tok::Str(format!("{c}{body}{c}")));
@@ -469,10 +471,14 @@ pub fn function_not_found(
     let list = types.join(", ");
     let is_op = !name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
     if in_reduce && types.first().is_some_and(|t| t == "()") {
+        let instead = match name {
+            "max" | "min" => format!("use {name}(xs), or give reduce a start value: xs.reduce(|a, b| {name}(a, b), xs[0])"),
+            "+" => "use sum(xs), or give reduce a start value: xs.reduce(|a, b| a + b, 0)".to_string(),
+            _ => "give reduce a start value: xs.reduce(f, start)".to_string(),
+        };
         return Some(format!(
             "reduce's first call got () as the accumulator ({name} ({list})): Rhai's reduce \
-             starts from () unless given a start value, as in xs.reduce(|a, b| a + b, 0); \
-             or use max(xs), min(xs), sum(xs)"
+             starts from () without one; {instead}"
         ));
     }
     let unit_note = if types.iter().any(|t| t == "()") {
@@ -553,7 +559,7 @@ mod tests {
     use super::*;
 
     fn hint(code: &str) -> String {
-        for_syntax(code, |_| true).unwrap_or_default()
+        for_syntax(code).unwrap_or_default()
     }
 
     #[test]
@@ -569,8 +575,9 @@ mod tests {
         assert!(hint("f\"n={n}\"").ends_with("`n=${n}`"));
         assert!(hint("} elif x {").ends_with("} else if x {"));
         assert!(hint("let t = (1,)").ends_with("let t = [1]"));
-        assert_eq!(for_syntax("let x = f(1, 2);", |_| true), None);
-        assert_eq!(for_syntax("let c = 'a';", |_| true), None);
+        assert_eq!(for_syntax("let x = f(1, 2);"), None);
+        assert_eq!(for_syntax("let c = 'a';"), None);
+        assert!(hint("let a = 1;\nlet b = ('x', a);\nlet c = 3;").ends_with(":\n    let b = [\"x\", a];"));
     }
 
     #[test]
