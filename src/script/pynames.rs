@@ -49,14 +49,21 @@ fn error(ctx: &NativeCallContext, msg: String) -> Box<EvalAltResult> {
     EvalAltResult::ErrorRuntime(msg.into(), ctx.call_position()).into()
 }
 
+fn type_error(ctx: &NativeCallContext, msg: String) -> Box<EvalAltResult> {
+    error(ctx, format!("TypeError: {msg}"))
+}
+
 /// Python's `max(xs)` / `min(xs)`: the first of the greatest (least) items.
 fn extreme(ctx: &NativeCallContext, a: Array, name: &str, keep: Ordering) -> R<Dynamic> {
     let mut items = a.into_iter();
     let Some(mut best) = items.next() else {
-        return Err(error(ctx, format!("{name}() arg is an empty sequence")));
+        return Err(error(
+            ctx,
+            format!("ValueError: {name}() arg is an empty sequence"),
+        ));
     };
     for item in items {
-        if compare(&item, &best).map_err(|e| error(ctx, e))? == keep {
+        if compare(&item, &best).map_err(|e| type_error(ctx, e))? == keep {
             best = item;
         }
     }
@@ -74,7 +81,7 @@ fn sum(ctx: &NativeCallContext, a: Array, start: Dynamic) -> R<Dynamic> {
             } else {
                 error(
                     ctx,
-                    format!("unsupported operand type(s) for +: '{l}' and '{r}'"),
+                    format!("TypeError: unsupported operand type(s) for +: '{l}' and '{r}'"),
                 )
             }
         })?;
@@ -113,7 +120,8 @@ fn sorted(ctx: &NativeCallContext, a: Array, key: Option<FnPtr>) -> R<Array> {
             .map(|x| Ok((f.call_within_context::<Dynamic>(ctx, (x.clone(),))?, x)))
             .collect::<R<_>>()?,
     };
-    let sorted = insertion_sort(keyed, |p, q| compare(&p.0, &q.0)).map_err(|e| error(ctx, e))?;
+    let sorted =
+        insertion_sort(keyed, |p, q| compare(&p.0, &q.0)).map_err(|e| type_error(ctx, e))?;
     Ok(sorted.into_iter().map(|(_, x)| x).collect())
 }
 
