@@ -113,9 +113,8 @@ fn arrays_typed_at_the_prompt_echo_as_lists_and_collected_records_as_pyspark() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
-        r.stdout.starts_with(
-            "[1, 2, 3]\n[['Web', 1]]\n[('Web', 1)]\n{'word': ['a', 1]}\n"
-        ),
+        r.stdout
+            .starts_with("[1, 2, 3]\n[['Web', 1]]\n[('Web', 1)]\n{'word': ['a', 1]}\n"),
         "{}",
         r.stdout
     );
@@ -181,9 +180,8 @@ fn python_names_work_in_rhai() {
         r.stderr
     );
     assert!(
-        r.stderr.contains(
-            "error: TypeError: '<' not supported between instances of 'str' and 'int'"
-        ),
+        r.stderr
+            .contains("error: TypeError: '<' not supported between instances of 'str' and 'int'"),
         "{}",
         r.stderr
     );
@@ -212,12 +210,14 @@ fn python_mistakes_at_the_prompt_get_the_rhai_form() {
 fn help_covers_the_language_and_pyspark_syntax() {
     let r = manual(":help\n");
     assert!(
-        r.stdout.contains("\nfunctions: StreamingContext, max, min, sleep_ms, sorted, sum\n"),
+        r.stdout
+            .contains("\nfunctions: StreamingContext, max, min, sleep_ms, sorted, sum\n"),
         "{}",
         r.stdout
     );
     assert!(
-        r.stdout.contains("print(x) prints a value; a stream prints its batches with ds.pprint()"),
+        r.stdout
+            .contains("print(x) prints a value; a stream prints its batches with ds.pprint()"),
         "{}",
         r.stdout
     );

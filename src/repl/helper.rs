@@ -91,19 +91,19 @@ impl ReplHelper {
             let names: Vec<(String, bool)> = match literal
                 .or_else(|| syntax::expr_type(line, recv.len(), &self.registry, &self.vars))
             {
-                    Some(ty) => self
-                        .registry
-                        .methods(&ty)
-                        .into_iter()
-                        .map(|m| (m.name, m.property))
-                        .collect(),
-                    None => self
-                        .registry
-                        .all_method_names()
-                        .into_iter()
-                        .map(|n| (n, false))
-                        .collect(),
-                };
+                Some(ty) => self
+                    .registry
+                    .methods(&ty)
+                    .into_iter()
+                    .map(|m| (m.name, m.property))
+                    .collect(),
+                None => self
+                    .registry
+                    .all_method_names()
+                    .into_iter()
+                    .map(|n| (n, false))
+                    .collect(),
+            };
             let list = names
                 .into_iter()
                 .filter(|(n, _)| n.starts_with(word))
@@ -351,7 +351,9 @@ mod tests {
         }
         assert!(!c.contains(&"pprint".to_string()) && !c.contains(&"push".to_string()));
         let (_, c) = replacements(&h, "xs.");
-        for m in ["push", "map", "filter", "reduce", "sort", "len", "max", "sorted"] {
+        for m in [
+            "push", "map", "filter", "reduce", "sort", "len", "max", "sorted",
+        ] {
             assert!(c.contains(&m.to_string()), "xs.{m} in {c:?}");
         }
         assert!(!c.contains(&"starts_with".to_string()));

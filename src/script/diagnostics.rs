@@ -8,12 +8,12 @@ use std::fmt;
 pub struct ScriptError {
     pub kind: ErrorKind,
     pub message: String,
-    pub file: String,
+    pub file: Box<str>,
     pub line: Option<usize>,
     pub col: Option<usize>,
     pub source_line: Option<String>,
-    /// What to write instead, shown after the caret (a fix-it).
-    pub hint: Option<String>,
+    /// What to write instead, shown after the caret (a fix-it). Boxed: errors stay small.
+    pub hint: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +37,11 @@ impl ScriptError {
         ScriptError {
             kind: ErrorKind::Syntax,
             message: format!("Syntax error: {}", e.err_type()),
-            file: file.to_string(),
+            file: file.into(),
             line: pos.line(),
             col: pos.position(),
             source_line: line_of(code, pos),
-            hint: super::fixits::for_syntax(code),
+            hint: super::fixits::for_syntax(code).map(Into::into),
         }
     }
 
@@ -64,10 +64,10 @@ impl ScriptError {
         }
         let source_line = line_of(code, pos);
         ScriptError {
-            hint: super::fixits::undeclared(&message, source_line.as_deref()),
+            hint: super::fixits::undeclared(&message, source_line.as_deref()).map(Into::into),
             kind,
             message,
-            file: file.to_string(),
+            file: file.into(),
             line: pos.line(),
             col: pos.position(),
             source_line,

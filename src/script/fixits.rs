@@ -165,6 +165,7 @@ fn rewrite_line(line: &str, notes: &mut Vec<&'static str>) -> (String, bool) {
     keywords(&mut toks, notes);
     lambdas(&mut toks, notes);
     tuples(&mut toks, notes);
+    comprehensions(&mut toks, notes);
     let opens = colon_block(&mut toks, notes);
     (text(&toks), opens)
 }
@@ -239,6 +240,94 @@ fn lambdas(toks: &mut Vec<Tok>, notes: &mut Vec<&'static str>) {
         }
         toks.splice(i..end, [Tok::Str(format!("|{params}| "))]);
     }
+}
+
+/// `[f(x) for x in xs if p(x)]` → `xs.filter(|x| p(x)).map(|x| f(x))`.
+fn comprehensions(toks: &mut Vec<Tok>, notes: &mut Vec<&'static str>) {
+    for _ in 0..8 {
+        let Some((open, close, for_at)) = find_comprehension(toks) else {
+            return;
+        };
+        let at_depth0 = |from: usize, to: usize, word: &str| {
+            let mut depth = 0i32;
+            (from..to).find(|&j| {
+                match &toks[j] {
+                    Tok::Punct('(' | '[' | '{') => depth += 1,
+                    Tok::Punct(')' | ']' | '}') => depth -= 1,
+                    _ => {}
+                }
+                depth == 0 && is_word(toks.get(j), word)
+            })
+        };
+        let Some(in_at) = at_depth0(for_at + 1, close, "in") else {
+            return;
+        };
+        let if_at = at_depth0(in_at + 1, close, "if");
+        let var = text(&toks[for_at + 1..in_at]).trim().to_string();
+        if var.contains(',') {
+            return;
+        }
+        let expr = text(&toks[open + 1..for_at]).trim().to_string();
+        let iter_end = if_at.unwrap_or(close);
+        let iter_toks = &toks[in_at + 1..iter_end];
+        let mut iter = text(iter_toks).trim().to_string();
+        // `a + b` needs parentheses before `.filter`; `l.split(" ")` does not.
+        let mut depth = 0i32;
+        let spaced = iter_toks
+            .iter()
+            .skip_while(|t| matches!(t, Tok::Space(_)))
+            .collect::<Vec<_>>()
+            .iter()
+            .rev()
+            .skip_while(|t| matches!(t, Tok::Space(_)))
+            .any(|t| {
+                match t {
+                    Tok::Punct(')' | ']' | '}') => depth += 1,
+                    Tok::Punct('(' | '[' | '{') => depth -= 1,
+                    _ => {}
+                }
+                depth == 0 && matches!(t, Tok::Space(_))
+            });
+        if spaced {
+            iter = format!("({iter})");
+        }
+        let mut out = iter;
+        if let Some(i) = if_at {
+            let cond = text(&toks[i + 1..close]).trim().to_string();
+            out.push_str(&format!(".filter(|{var}| {cond})"));
+        }
+        if expr != var {
+            out.push_str(&format!(".map(|{var}| {expr})"));
+        }
+        notes.push("a comprehension is xs.filter(|x| ...).map(|x| ...)");
+        toks.splice(open..=close, [Tok::Str(out)]);
+    }
+}
+
+/// The first `[ ... for ... ]`: its brackets and the `for`.
+fn find_comprehension(toks: &[Tok]) -> Option<(usize, usize, usize)> {
+    let mut stack: Vec<(usize, Option<usize>)> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        match t {
+            Tok::Punct('(' | '[' | '{') => stack.push((i, None)),
+            Tok::Word(w) if w == "for" => {
+                if let Some(top) = stack.last_mut()
+                    && toks[top.0] == Tok::Punct('[')
+                {
+                    top.1.get_or_insert(i);
+                }
+            }
+            Tok::Punct(')' | ']' | '}') => {
+                if let Some((open, Some(for_at))) = stack.pop()
+                    && *t == Tok::Punct(']')
+                {
+                    return Some((open, i, for_at));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `(a, b)` → `[a, b]` where the parentheses are not a call's: a tuple is an array.
@@ -393,7 +482,12 @@ pub fn user_type(rhai: &str) -> String {
     if t.contains("ImmutableString") || t == "&str" || t == "String" || t == "string" {
         return "string".into();
     }
-    match t.trim_start_matches("&mut ").rsplit("::").next().unwrap_or(t) {
+    match t
+        .trim_start_matches("&mut ")
+        .rsplit("::")
+        .next()
+        .unwrap_or(t)
+    {
         "i64" | "i32" | "INT" | "int" => "integer".into(),
         "f64" | "f32" | "FLOAT" | "float" => "float".into(),
         "bool" => "bool".into(),
@@ -469,11 +563,18 @@ pub fn function_not_found(
         split_types(args).iter().map(|t| user_type(t)).collect()
     };
     let list = types.join(", ");
-    let is_op = !name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
+    let is_op = !name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_');
     if in_reduce && types.first().is_some_and(|t| t == "()") {
         let instead = match name {
-            "max" | "min" => format!("use {name}(xs), or give reduce a start value: xs.reduce(|a, b| {name}(a, b), xs[0])"),
-            "+" => "use sum(xs), or give reduce a start value: xs.reduce(|a, b| a + b, 0)".to_string(),
+            "max" | "min" => format!(
+                "use {name}(xs), or give reduce a start value: xs.reduce(|a, b| {name}(a, b), xs[0])"
+            ),
+            "+" => {
+                "use sum(xs), or give reduce a start value: xs.reduce(|a, b| a + b, 0)".to_string()
+            }
             _ => "give reduce a start value: xs.reduce(f, start)".to_string(),
         };
         return Some(format!(
@@ -509,10 +610,9 @@ pub fn function_not_found(
     } else {
         format!("no method {name} for {}{recv}{unit_note}", article(recv))
     };
-    if let Some((_, rhai, _)) = PY_METHODS
-        .iter()
-        .find(|(p, _, t)| *p == name && (*t == recv.as_str() || (t.is_empty() && !registered(name))))
-    {
+    if let Some((_, rhai, _)) = PY_METHODS.iter().find(|(p, _, t)| {
+        *p == name && (*t == recv.as_str() || (t.is_empty() && !registered(name)))
+    }) {
         text.push_str(&format!("; did you mean {rhai}?"));
     } else if let Some(m) = closest_method(name, recv) {
         text.push_str(&format!("; did you mean {m}?"));
@@ -571,13 +671,27 @@ mod tests {
         assert!(hint("ds.map(lambda w: (w, 1))").ends_with("ds.map(|w| [w, 1])"));
         assert!(hint("if x is None and not y: z").ends_with("if x == () && !y { z }"));
         assert!(hint("if x is not None or y").ends_with("if x != () || y"));
-        assert!(hint("def f(a):\n    return a + 1").ends_with("fn f(a) {\n        return a + 1\n    }"));
+        assert!(
+            hint("def f(a):\n    return a + 1").ends_with("fn f(a) {\n        return a + 1\n    }")
+        );
         assert!(hint("f\"n={n}\"").ends_with("`n=${n}`"));
         assert!(hint("} elif x {").ends_with("} else if x {"));
         assert!(hint("let t = (1,)").ends_with("let t = [1]"));
+        assert!(
+            hint("let ys = [x * 2 for x in xs if x > 1]")
+                .ends_with("let ys = xs.filter(|x| x > 1).map(|x| x * 2)")
+        );
+        assert!(hint("let ys = [w for w in l.split(\" \")]").ends_with("let ys = l.split(\" \")"));
+        assert!(
+            hint("let ys = [(w, 1) for w in words]").ends_with("let ys = words.map(|w| [w, 1])")
+        );
+        assert!(hint("let n = 1 # count").ends_with("let n = 1 // count"));
         assert_eq!(for_syntax("let x = f(1, 2);"), None);
         assert_eq!(for_syntax("let c = 'a';"), None);
-        assert!(hint("let a = 1;\nlet b = ('x', a);\nlet c = 3;").ends_with(":\n    let b = [\"x\", a];"));
+        assert!(
+            hint("let a = 1;\nlet b = ('x', a);\nlet c = 3;")
+                .ends_with(":\n    let b = [\"x\", a];")
+        );
     }
 
     #[test]

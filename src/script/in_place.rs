@@ -32,24 +32,26 @@ pub const IN_PLACE: &[&str] = &[
     "clear",
 ];
 
-type Site = (String, usize, usize);
+/// (source, line, column, method): where a call is, as its `NativeCallContext` tells.
+type Site = (String, usize, usize, String);
 
 /// The positions of the in-place calls that are statements, per script source.
 #[derive(Clone, Default)]
 pub struct Sites(Arc<RwLock<HashSet<Site>>>);
 
-fn site(source: Option<&str>, pos: Position) -> Option<Site> {
+fn site(source: Option<&str>, pos: Position, method: &str) -> Option<Site> {
     Some((
         source.unwrap_or_default().to_string(),
         pos.line()?,
         pos.position().unwrap_or(0),
+        method.to_string(),
     ))
 }
 
 impl Sites {
     /// Whether the call at `ctx`'s position changes its receiver in place.
     fn is_statement(&self, ctx: &NativeCallContext) -> bool {
-        let Some(key) = site(ctx.call_source(), ctx.call_position()) else {
+        let Some(key) = site(ctx.call_source(), ctx.call_position(), ctx.fn_name()) else {
             return false;
         };
         self.0.read().is_ok_and(|s| s.contains(&key))
@@ -71,7 +73,7 @@ impl Sites {
         ast.walk(&mut |path: &[ASTNode]| {
             if let Some(ASTNode::Expr(Expr::MethodCall(f, pos))) = path.last()
                 && IN_PLACE.contains(&f.name.as_str())
-                && let Some(key) = site(Some(source), *pos)
+                && let Some(key) = site(Some(source), *pos, &f.name)
             {
                 found.push((key, ctx.statement_form(path)));
             }
@@ -143,9 +145,7 @@ impl Ctx<'_> {
                 break;
             };
             match parent {
-                Expr::Dot(x, _, _) | Expr::Index(x, _, _) if std::ptr::eq(&x.rhs, *child) => {
-                    j -= 1
-                }
+                Expr::Dot(x, _, _) | Expr::Index(x, _, _) if std::ptr::eq(&x.rhs, *child) => j -= 1,
                 _ => break,
             }
         }
@@ -172,7 +172,9 @@ impl Ctx<'_> {
             };
         }
         match &path[i - 1] {
-            ASTNode::Stmt(p @ Stmt::Block(b)) => is_last(b.statements(), s) && self.used(path, i - 1, p),
+            ASTNode::Stmt(p @ Stmt::Block(b)) => {
+                is_last(b.statements(), s) && self.used(path, i - 1, p)
+            }
             ASTNode::Stmt(p @ (Stmt::If(fc, _) | Stmt::TryCatch(fc, _))) => {
                 (is_last(fc.body.statements(), s) || is_last(fc.branch.statements(), s))
                     && self.used(path, i - 1, p)
@@ -226,7 +228,9 @@ pub fn register(engine: &mut Engine, sites: &Sites) {
     both!("make_upper", |s| s.to_uppercase().into());
     both!("make_lower", |s| s.to_lowercase().into());
     both!("truncate", |s, n: INT| truncate(s, n));
-    both!("remove", |s, a: ImmutableString| s.replace(a.as_str(), "").into());
+    both!("remove", |s, a: ImmutableString| s
+        .replace(a.as_str(), "")
+        .into());
     both!("remove", |s, a: char| s.replace(a, "").into());
     both!("clear", |s| {
         let _ = s;
@@ -234,8 +238,16 @@ pub fn register(engine: &mut Engine, sites: &Sites) {
     });
     both!("crop", |s, start: INT| crop(s, start, INT::MAX));
     both!("crop", |s, start: INT, len: INT| crop(s, start, len));
-    both!("pad", |s, len: INT, c: char| pad(s, len, c.encode_utf8(&mut [0; 4])));
-    both!("pad", |s, len: INT, p: ImmutableString| pad(s, len, p.as_str()));
+    both!("pad", |s, len: INT, c: char| pad(
+        s,
+        len,
+        c.encode_utf8(&mut [0; 4])
+    ));
+    both!("pad", |s, len: INT, p: ImmutableString| pad(
+        s,
+        len,
+        p.as_str()
+    ));
 }
 
 /// In place (returns `()`) at a statement, else the new string (the receiver unchanged).

@@ -173,4 +173,3 @@ mod tests {
         assert_eq!(h.function_names(), vec!["double".to_string()]);
     }
 }
-
