@@ -424,6 +424,8 @@ fn collect_mutated(stmts: &[Stmt], out: &mut HashSet<String>) {
 impl<'a> Translator<'a> {
     pub fn run(file: &'a str, source: &'a str) -> R<String> {
         let mut engine = Engine::new();
+        // `None`, `True`, `False` read as centella reads them.
+        crate::script::pynames::map_python_names(&mut engine);
         // No optimisation: the AST must stay what the user wrote (no folded constants).
         engine.set_optimization_level(rhai::OptimizationLevel::None);
         engine.set_max_expr_depths(256, 256);
@@ -1882,6 +1884,35 @@ impl<'a> Translator<'a> {
                 self.need_helper("_type_of");
                 let v = self.expr(&fc.args[0])?;
                 Py::atom(format!("_type_of({})", v.code), Kind::Str)
+            }
+            // Python's builtins over an array (`script/pynames.rs`): the same in Python.
+            "max" | "min" if n == 1 => {
+                let xs = self.expr(&fc.args[0])?;
+                let elem = xs.ty.elem();
+                let ty = if elem.is_num() { elem } else { Ty::Unknown };
+                Py::typed(format!("{name}({})", xs.code), ty)
+            }
+            "sum" if n == 1 || n == 2 => {
+                let xs = self.expr(&fc.args[0])?;
+                let elem = xs.ty.elem();
+                let ty = if elem.is_num() { elem } else { Ty::Num };
+                Py::typed(format!("sum({})", self.args(&fc.args)?.join(", ")), ty)
+            }
+            "sorted" if n == 1 || n == 2 => {
+                let xs = self.expr(&fc.args[0])?;
+                let key = match fc.args.get(1) {
+                    Some(k) => format!(", key={}", self.expr(k)?.code),
+                    None => String::new(),
+                };
+                let elem = xs.ty.elem();
+                Py::typed(
+                    format!("sorted({}{key})", xs.code),
+                    Ty::List(Box::new(elem)),
+                )
+            }
+            "len" if n == 1 => {
+                let x = self.expr(&fc.args[0])?;
+                Py::typed(format!("len({})", x.code), Ty::Int)
             }
             "max" | "min" | "abs" => {
                 let mut code = vec![];

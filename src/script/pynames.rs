@@ -11,20 +11,7 @@ use std::cmp::Ordering;
 type R<T> = Result<T, Box<EvalAltResult>>;
 
 pub fn register(engine: &mut Engine) {
-    // Marked volatile (not deprecated) by Rhai; the token mapper is the parse-time hook.
-    #[allow(deprecated)]
-    engine.on_parse_token(|token, _pos, _state| {
-        use rhai::Token;
-        match &token {
-            Token::Identifier(name) => match name.as_str() {
-                "None" => Token::Unit,
-                "True" => Token::True,
-                "False" => Token::False,
-                _ => token,
-            },
-            _ => token,
-        }
-    });
+    map_python_names(engine);
     engine.register_fn("max", |ctx: NativeCallContext, a: Array| {
         extreme(&ctx, a, "max", Ordering::Greater)
     });
@@ -42,6 +29,24 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("sorted", |ctx: NativeCallContext, a: Array, key: FnPtr| {
         sorted(&ctx, a, Some(key))
+    });
+}
+
+/// `None`, `True`, `False` read as `()`, `true`, `false` (also for `centella export`).
+pub fn map_python_names(engine: &mut Engine) {
+    // Marked volatile (not deprecated) by Rhai; the token mapper is the parse-time hook.
+    #[allow(deprecated)]
+    engine.on_parse_token(|token, _pos, _state| {
+        use rhai::Token;
+        match &token {
+            Token::Identifier(name) => match name.as_str() {
+                "None" => Token::Unit,
+                "True" => Token::True,
+                "False" => Token::False,
+                _ => token,
+            },
+            _ => token,
+        }
     });
 }
 
