@@ -201,6 +201,8 @@ fn python_mistakes_at_the_prompt_get_the_rhai_form() {
         "    let visits = ssc.queueStream([[[\"Web\", 1]]]);",
         "error: no method startswith for a string; did you mean starts_with?",
         "error: no method lower for a string; did you mean to_lower?",
+        "hint: in Rhai:",
+        "    \"ABC\".to_lower()",
     ] {
         assert!(r.stderr.lines().any(|l| l == line), "{line}\n{}", r.stderr);
     }

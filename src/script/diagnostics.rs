@@ -64,7 +64,9 @@ impl ScriptError {
         }
         let source_line = line_of(code, pos);
         ScriptError {
-            hint: super::fixits::undeclared(&message, source_line.as_deref()).map(Into::into),
+            hint: super::fixits::undeclared(&message, source_line.as_deref())
+                .or_else(|| super::fixits::rewritten_call(&message, source_line.as_deref()))
+                .map(Into::into),
             kind,
             message,
             file: file.into(),

@@ -526,7 +526,7 @@ const PY_METHODS: &[(&str, &str, &str)] = &[
     ("extend", "append", "array"),
     ("items", "keys() and values()", ""),
     ("get", "m[key] (() when missing)", "map"),
-    ("join", "reduce(|a, b| a + sep + b)", ""),
+    ("join", "xs.reduce(|a, b| a + sep + b)", ""),
     ("format", "a backtick string `${x}`", ""),
     ("isdigit", "parse_int", ""),
 ];
@@ -613,7 +613,11 @@ pub fn function_not_found(
     if let Some((_, rhai, _)) = PY_METHODS.iter().find(|(p, _, t)| {
         *p == name && (*t == recv.as_str() || (t.is_empty() && !registered(name)))
     }) {
-        text.push_str(&format!("; did you mean {rhai}?"));
+        if rhai.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            text.push_str(&format!("; did you mean {rhai}?"));
+        } else {
+            text.push_str(&format!("; in Rhai: {rhai}"));
+        }
     } else if let Some(m) = closest_method(name, recv) {
         text.push_str(&format!("; did you mean {m}?"));
     }
@@ -639,6 +643,22 @@ fn split_types(args: &str) -> Vec<String> {
     }
     out.push(cur);
     out
+}
+
+/// The user's line with the method the error suggests: for `no method lower for a string;
+/// did you mean to_lower?` on `let t = s.lower();`, `let t = s.to_lower();`.
+pub fn rewritten_call(message: &str, source_line: Option<&str>) -> Option<String> {
+    let rest = message.strip_prefix("no method ")?;
+    let (name, rest) = rest.split_once(' ')?;
+    let rhai = rest.split("; did you mean ").nth(1)?.strip_suffix('?')?;
+    let line = source_line?;
+    let from = format!(".{name}(");
+    line.contains(&from).then(|| {
+        format!(
+            "in Rhai:\n    {}",
+            line.trim().replace(&from, &format!(".{rhai}("))
+        )
+    })
 }
 
 /// For `Variable not found: x` on a line `x = ...`: Rhai declares variables with `let`.
@@ -718,6 +738,11 @@ mod tests {
             )
         );
         assert_eq!(
+            function_not_found("join (&str | ImmutableString | String, array)", false, none)
+                .as_deref(),
+            Some("no method join for a string; in Rhai: xs.reduce(|a, b| a + sep + b)")
+        );
+        assert_eq!(
             function_not_found("str (i64)", false, none).as_deref(),
             Some("no function str(integer) in Rhai; write x.to_string()")
         );
@@ -728,6 +753,22 @@ mod tests {
         assert_eq!(edit_distance("mapp", "map"), 1);
         assert_eq!(edit_distance("reducebykey", "reducebykey"), 0);
         assert_eq!(edit_distance("abc", "xyz"), 3);
+    }
+
+    #[test]
+    fn the_line_with_the_rhai_method() {
+        assert_eq!(
+            rewritten_call(
+                "no method lower for a string; did you mean to_lower?",
+                Some("  let t = s.lower();")
+            )
+            .as_deref(),
+            Some("in Rhai:\n    let t = s.to_lower();")
+        );
+        assert_eq!(
+            rewritten_call("no method lower for a string", Some("s.lower()")),
+            None
+        );
     }
 
     #[test]
