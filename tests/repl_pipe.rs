@@ -367,3 +367,21 @@ fn end_of_input_stops_a_running_context_gracefully() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(r.stdout.matches("Time: ").count(), 2, "{}", r.stdout);
 }
+
+#[test]
+fn loaded_functions_keep_their_in_place_statements() {
+    let dir = std::env::temp_dir().join(format!("centella-pipe-inplace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let lib = dir.join("lib.rhai");
+    std::fs::write(
+        &lib,
+        "fn clean(w) { w.trim(); w.make_upper(); w }\nlet tidy = |w| { w.trim(); w };\nlet bare = |w| w.trim();\n",
+    )
+    .expect("write");
+    let r = manual(&format!(
+        ":load {}\nclean(\" x \")\ntidy.call(\" y \")\nbare.call(\" z \")\n",
+        lib.display()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(r.stdout, "'X'\n'y'\n'z'\n", "{}", r.stderr);
+}

@@ -63,6 +63,8 @@ impl ReplHelper {
                         .iter()
                         .map(|m| m.name.to_string())
                         .chain(super::registry::TYPES.iter().map(|t| t.to_string()))
+                        .chain(super::registry::BUILTIN_TYPES.iter().map(|t| t.to_string()))
+                        .chain(["rhai", "syntax"].map(String::from))
                         .filter(|n| n.starts_with(word))
                         .collect();
                     names.sort();
@@ -379,6 +381,10 @@ mod tests {
         assert_eq!(c, vec!["src/".to_string()]);
         let (_, c) = replacements(&h, ":help reduceByKeyAndW");
         assert_eq!(c, vec!["reduceByKeyAndWindow".to_string()]);
+        let (_, c) = replacements(&h, ":help syn");
+        assert_eq!(c, vec!["syntax".to_string()]);
+        let (_, c) = replacements(&h, ":help rh");
+        assert_eq!(c, vec!["rhai".to_string()]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use rhai::{
     AST, ASTNode, Dynamic, Engine, EvalAltResult, Expr, INT, ImmutableString, NativeCallContext,
     Position, Stmt,
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
 /// Rhai string methods that change the string in place and return `()`.
@@ -32,29 +32,37 @@ pub const IN_PLACE: &[&str] = &[
     "clear",
 ];
 
-/// (source, line, column, method): where a call is, as its `NativeCallContext` tells.
-type Site = (String, usize, usize, String);
+/// (line, column, method): where a call is, as its `NativeCallContext` tells.
+type Site = (usize, usize, String);
 
-/// The positions of the in-place calls that are statements, per script source.
+/// For each site, per script source, whether the call there is a statement. The source
+/// is only a tie-breaker: a function defined by `:load lib.rhai` and called from the prompt
+/// runs with the prompt's source, so a site known from a single source (or with the same
+/// form in all) answers for any caller.
 #[derive(Clone, Default)]
-pub struct Sites(Arc<RwLock<HashSet<Site>>>);
+pub struct Sites(Arc<RwLock<HashMap<Site, HashMap<String, bool>>>>);
 
-fn site(source: Option<&str>, pos: Position, method: &str) -> Option<Site> {
-    Some((
-        source.unwrap_or_default().to_string(),
-        pos.line()?,
-        pos.position().unwrap_or(0),
-        method.to_string(),
-    ))
+fn site(pos: Position, method: &str) -> Option<Site> {
+    Some((pos.line()?, pos.position().unwrap_or(0), method.to_string()))
 }
 
 impl Sites {
     /// Whether the call at `ctx`'s position changes its receiver in place.
     fn is_statement(&self, ctx: &NativeCallContext) -> bool {
-        let Some(key) = site(ctx.call_source(), ctx.call_position(), ctx.fn_name()) else {
+        let Some(key) = site(ctx.call_position(), ctx.fn_name()) else {
             return false;
         };
-        self.0.read().is_ok_and(|s| s.contains(&key))
+        let Ok(sites) = self.0.read() else {
+            return false;
+        };
+        let Some(forms) = sites.get(&key) else {
+            return false;
+        };
+        if let Some(statement) = forms.get(ctx.call_source().unwrap_or_default()) {
+            return *statement;
+        }
+        // Another source's code: only an unambiguous site is a statement.
+        forms.values().all(|s| *s)
     }
 
     /// Records which in-place calls of a freshly compiled script are statements (and that
@@ -73,7 +81,7 @@ impl Sites {
         ast.walk(&mut |path: &[ASTNode]| {
             if let Some(ASTNode::Expr(Expr::MethodCall(f, pos))) = path.last()
                 && IN_PLACE.contains(&f.name.as_str())
-                && let Some(key) = site(Some(source), *pos, &f.name)
+                && let Some(key) = site(*pos, &f.name)
             {
                 found.push((key, ctx.statement_form(path)));
             }
@@ -82,13 +90,12 @@ impl Sites {
         if found.is_empty() {
             return;
         }
-        if let Ok(mut set) = self.0.write() {
+        if let Ok(mut sites) = self.0.write() {
             for (key, statement) in found {
-                if statement {
-                    set.insert(key);
-                } else {
-                    set.remove(&key);
-                }
+                sites
+                    .entry(key)
+                    .or_default()
+                    .insert(source.to_string(), statement);
             }
         }
     }
