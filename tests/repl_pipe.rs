@@ -385,3 +385,27 @@ fn loaded_functions_keep_their_in_place_statements() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(r.stdout, "'X'\n'y'\n'z'\n", "{}", r.stderr);
 }
+
+#[test]
+fn the_hashtags_slide_typed_as_python_gets_a_line_that_runs() {
+    let slide = "let tags = ssc.queueStream([[\"#a b #c\"]]).flatMap(lambda line: line.split(\" \")).filter(lambda word: word.startswith(\"#\")).map(lambda hashtag : (hashtag.replace(\"#\", \"\"), 1))";
+    let first = manual(&format!("{slide}\n"));
+    let suggested = first
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("    let tags"))
+        .unwrap_or_else(|| panic!("no rewritten line:\n{}", first.stderr))
+        .trim()
+        .to_string();
+    assert_eq!(
+        suggested,
+        "let tags = ssc.queueStream([[\"#a b #c\"]]).flatMap(|line| line.split(\" \")).filter(|word| word.starts_with(\"#\")).map(|hashtag| [hashtag.replace(\"#\", \"\"), 1])"
+    );
+    let second = manual(&format!("{suggested}\ntags.pprint()\nssc.start()\n:tick\n"));
+    assert_eq!(second.code, Some(0), "{}", second.stderr);
+    assert!(
+        second.stdout.ends_with("('a', 1)\n('c', 1)\n\n"),
+        "{}",
+        second.stdout
+    );
+}

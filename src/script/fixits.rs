@@ -216,6 +216,15 @@ fn keywords(toks: &mut Vec<Tok>, notes: &mut Vec<&'static str>) {
                     ],
                 );
             }
+            _ if prev_solid(toks, i).is_some_and(|p| toks[p] == Tok::Punct('.')) => {
+                if let Some((_, rhai, "")) = PY_METHODS
+                    .iter()
+                    .find(|(p, r, _)| p == w && r.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                {
+                    notes.push("string methods have Rhai's names (starts_with, to_lower, trim)");
+                    toks[i] = Tok::Word(rhai.to_string());
+                }
+            }
             "def" => {
                 notes.push("a function is fn name(a) { ... }");
                 toks[i] = Tok::Word("fn".to_string());
@@ -706,6 +715,10 @@ mod tests {
             hint("let ys = [(w, 1) for w in words]").ends_with("let ys = words.map(|w| [w, 1])")
         );
         assert!(hint("let n = 1 # count").ends_with("let n = 1 // count"));
+        assert!(
+            hint("ds.filter(lambda w: w.startswith(\"#\")).map(lambda h: (h.lower(), 1))")
+                .ends_with("ds.filter(|w| w.starts_with(\"#\")).map(|h| [h.to_lower(), 1])")
+        );
         assert_eq!(for_syntax("let x = f(1, 2);"), None);
         assert_eq!(for_syntax("let c = 'a';"), None);
         assert!(
