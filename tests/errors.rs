@@ -683,5 +683,6 @@ fn an_assignment_without_let_says_to_declare() {
     r.code(1)
         .has_line("error: Variable not found: counts")
         .has_line("  --> nolet.rhai:1:1")
-        .has_line("hint: a new variable needs let: let counts = 5;");
+        .has_line("hint: a new variable needs let:")
+        .has_line("    let counts = 5;");
 }

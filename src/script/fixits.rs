@@ -14,6 +14,7 @@ pub fn for_syntax(code: &str) -> Option<String> {
     let mut rewritten: Vec<String> = Vec::new();
     let mut changed: Vec<usize> = Vec::new();
     let mut open_blocks: Vec<usize> = Vec::new();
+    let mut added_let = false;
     for (i, line) in lines.iter().enumerate() {
         let indent = line.len() - line.trim_start().len();
         let mut closing = String::new();
@@ -24,6 +25,12 @@ pub fn for_syntax(code: &str) -> Option<String> {
             }
         }
         let (mut new, opens) = rewrite_line(line, &mut notes);
+        // `x = ...` outside any block: Python's first assignment is Rhai's `let` (declaring
+        // again is harmless there; inside a loop it would not be, so blocks keep theirs).
+        if open_blocks.is_empty() && indent == 0 && assigns_a_name(&new) {
+            new = format!("let {new}");
+            added_let = true;
+        }
         if opens {
             open_blocks.push(indent);
         }
@@ -44,6 +51,9 @@ pub fn for_syntax(code: &str) -> Option<String> {
     if notes.is_empty() {
         return None;
     }
+    if added_let {
+        notes.push("a new variable is let x = ...");
+    }
     let mut seen = std::collections::HashSet::new();
     notes.retain(|n| seen.insert(*n));
     // The lines from the first to the last changed one (a `def`'s body comes along).
@@ -60,6 +70,28 @@ pub fn for_syntax(code: &str) -> Option<String> {
         notes.join(", "),
         shown.join("\n").replace('\n', "\n    ")
     ))
+}
+
+/// Whether `line` is `name = value` (not `==`, not already `let`).
+fn assigns_a_name(line: &str) -> bool {
+    let t = line.trim_start();
+    let name_len = t
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
+    if name_len == 0
+        || t[..name_len]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
+    let rest = t[name_len..].trim_start();
+    !matches!(
+        &t[..name_len],
+        "let" | "const" | "fn" | "if" | "for" | "while" | "return"
+    ) && rest.starts_with('=')
+        && !rest.starts_with("==")
 }
 
 /// A lexical piece of a line.
@@ -677,7 +709,7 @@ pub fn undeclared(message: &str, source_line: Option<&str>) -> Option<String> {
     let rest = line.strip_prefix(name)?.trim_start();
     (rest.starts_with('=') && !rest.starts_with("==")).then(|| {
         format!(
-            "a new variable needs let: let {}",
+            "a new variable needs let:\n    let {}",
             line.trim_end().trim_end_matches(';')
         ) + ";"
     })
@@ -715,6 +747,12 @@ mod tests {
             hint("let ys = [(w, 1) for w in words]").ends_with("let ys = words.map(|w| [w, 1])")
         );
         assert!(hint("let n = 1 # count").ends_with("let n = 1 // count"));
+        assert_eq!(
+            hint("visits = ssc.queueStream([[(1, 'Web')]])"),
+            "this reads as Python; in Rhai strings take double quotes, a tuple is an array [a, b], \
+             a new variable is let x = ...:\n    let visits = ssc.queueStream([[[1, \"Web\"]]])"
+        );
+        assert!(hint("def f(a):\n    t = (a, 1)\n    return t").contains("\n        t = [a, 1]\n"));
         assert!(
             hint("ds.filter(lambda w: w.startswith(\"#\")).map(lambda h: (h.lower(), 1))")
                 .ends_with("ds.filter(|w| w.starts_with(\"#\")).map(|h| [h.to_lower(), 1])")
@@ -788,7 +826,7 @@ mod tests {
     fn undeclared_assignment() {
         assert_eq!(
             undeclared("Variable not found: x", Some("x = 5")).as_deref(),
-            Some("a new variable needs let: let x = 5;")
+            Some("a new variable needs let:\n    let x = 5;")
         );
         assert_eq!(undeclared("Variable not found: x", Some("x == 5")), None);
     }
