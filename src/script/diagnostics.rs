@@ -63,6 +63,20 @@ impl ScriptError {
             message.truncate(cut);
         }
         let source_line = line_of(code, pos);
+        // `f(1)` rather than `x.f()`: said as a function (a closure needs `f.call(1)`).
+        if let EvalAltResult::ErrorFunctionNotFound(sig, _) = e
+            && let (Some(src), Some(col)) = (&source_line, pos.position())
+            && !src
+                .chars()
+                .take(col.saturating_sub(1))
+                .collect::<String>()
+                .trim_end()
+                .ends_with('.')
+            && let Some(text) =
+                super::fixits::function_call_not_found(sig, super::fixits::is_registered)
+        {
+            message = text;
+        }
         ScriptError {
             hint: super::fixits::undeclared(&message, source_line.as_deref())
                 .or_else(|| super::fixits::rewritten_call(&message, source_line.as_deref()))

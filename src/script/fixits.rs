@@ -659,10 +659,33 @@ pub fn function_not_found(
         } else {
             text.push_str(&format!("; in Rhai: {rhai}"));
         }
-    } else if let Some(m) = closest_method(name, recv) {
+    } else if let Some(m) = closest_method(name, recv).filter(|_| !registered(name)) {
         text.push_str(&format!("; did you mean {m}?"));
     }
     Some(text)
+}
+
+/// `Function not found: NAME (T1, T2)` for a call written as a function, `name(a, b)`: a
+/// Python user's closure call `f(x)` is `f.call(x)` in Rhai.
+pub fn function_call_not_found(sig: &str, registered: impl Fn(&str) -> bool) -> Option<String> {
+    let (name, args) = sig.split_once(" (")?;
+    let name = name.trim();
+    if !name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        return None;
+    }
+    if PY_FUNCTIONS.iter().any(|(p, _)| *p == name) || registered(name) {
+        return function_not_found(sig, false, registered);
+    }
+    let args = args.trim_end().strip_suffix(')').unwrap_or(args);
+    let list: Vec<String> = if args.trim().is_empty() {
+        Vec::new()
+    } else {
+        split_types(args).iter().map(|t| user_type(t)).collect()
+    };
+    Some(format!(
+        "no function {name}({}); a closure held in a variable is called as {name}.call(...)",
+        list.join(", ")
+    ))
 }
 
 /// `&str | ImmutableString | String, i64` → the argument types (alternatives stay one).
@@ -804,6 +827,18 @@ mod tests {
         assert_eq!(edit_distance("mapp", "map"), 1);
         assert_eq!(edit_distance("reducebykey", "reducebykey"), 0);
         assert_eq!(edit_distance("abc", "xyz"), 3);
+    }
+
+    #[test]
+    fn a_closure_called_like_a_python_function() {
+        assert_eq!(
+            function_call_not_found("f (i64)", |_| false).as_deref(),
+            Some("no function f(integer); a closure held in a variable is called as f.call(...)")
+        );
+        assert_eq!(
+            function_call_not_found("len (i64)", |n| n == "len").as_deref(),
+            Some("len does not take (integer)")
+        );
     }
 
     #[test]
