@@ -639,6 +639,12 @@ fn python_methods_in_a_batch_name_the_rhai_method() {
     r.code(1)
         .has_line("error: append does not take (array, integer); did you mean push?")
         .has_line("  --> append.rhai:2:4");
+    let r = run("call", 1, "let double = |x| x * 2;\nlet y = double(4);\n");
+    r.code(1)
+        .has_line(
+            "error: no function double(integer); a closure held in a variable is called as double.call(...)",
+        )
+        .has_line("  --> call.rhai:2:9");
     let r = run("str", 1, "let n = str(5);\n");
     r.code(1)
         .has_line("error: no function str(integer) in Rhai; write x.to_string()")
