@@ -341,11 +341,17 @@ fn comprehensions(toks: &mut Vec<Tok>, notes: &mut Vec<&'static str>) {
             out.push_str(&format!(".map(|{var}| {expr})"));
         }
         notes.push("a comprehension is xs.filter(|x| ...).map(|x| ...)");
-        toks.splice(open..=close, [Tok::Str(out)]);
+        if toks[open] == Tok::Punct('(') {
+            // A generator passed to a call: the call keeps its parentheses.
+            toks.splice(open + 1..close, [Tok::Str(out)]);
+        } else {
+            toks.splice(open..=close, [Tok::Str(out)]);
+        }
     }
 }
 
-/// The first `[ ... for ... ]`: its brackets and the `for`.
+/// The first `[ ... for ... ]`, or `f( ... for ... )` (a generator passed to a call): its
+/// brackets and the `for`.
 fn find_comprehension(toks: &[Tok]) -> Option<(usize, usize, usize)> {
     let mut stack: Vec<(usize, Option<usize>)> = Vec::new();
     for (i, t) in toks.iter().enumerate() {
@@ -353,14 +359,17 @@ fn find_comprehension(toks: &[Tok]) -> Option<(usize, usize, usize)> {
             Tok::Punct('(' | '[' | '{') => stack.push((i, None)),
             Tok::Word(w) if w == "for" => {
                 if let Some(top) = stack.last_mut()
-                    && toks[top.0] == Tok::Punct('[')
+                    && (toks[top.0] == Tok::Punct('[')
+                        || (toks[top.0] == Tok::Punct('(')
+                            && prev_solid(toks, top.0)
+                                .is_some_and(|p| matches!(toks[p], Tok::Word(_)))))
                 {
                     top.1.get_or_insert(i);
                 }
             }
             Tok::Punct(')' | ']' | '}') => {
                 if let Some((open, Some(for_at))) = stack.pop()
-                    && *t == Tok::Punct(']')
+                    && matches!(t, Tok::Punct(']' | ')'))
                 {
                     return Some((open, i, for_at));
                 }
@@ -636,12 +645,12 @@ pub fn function_not_found(
         };
         return Some(format!("no operator {name} for {shown}{unit_note}"));
     }
-    if let Some((_, rhai)) = PY_FUNCTIONS.iter().find(|(p, _)| *p == name)
-        && !registered(name)
-    {
-        return Some(format!(
-            "no function {name}({list}) in Rhai; write {rhai}{unit_note}"
-        ));
+    if let Some((_, rhai)) = PY_FUNCTIONS.iter().find(|(p, _)| *p == name) {
+        return Some(if registered(name) {
+            format!("{name} does not take ({list}); write {rhai}{unit_note}")
+        } else {
+            format!("no function {name}({list}) in Rhai; write {rhai}{unit_note}")
+        });
     }
     let Some(recv) = types.first() else {
         return Some(format!("no function {name}()"));
@@ -770,6 +779,10 @@ mod tests {
             hint("let ys = [(w, 1) for w in words]").ends_with("let ys = words.map(|w| [w, 1])")
         );
         assert!(hint("let n = 1 # count").ends_with("let n = 1 // count"));
+        assert!(
+            hint("hi = max(r[2] for r in readings)")
+                .ends_with("let hi = max(readings.map(|r| r[2]))")
+        );
         assert_eq!(
             hint("visits = ssc.queueStream([[(1, 'Web')]])"),
             "this reads as Python; in Rhai strings take double quotes, a tuple is an array [a, b], \
@@ -834,6 +847,10 @@ mod tests {
         assert_eq!(
             function_call_not_found("f (i64)", |_| false).as_deref(),
             Some("no function f(integer); a closure held in a variable is called as f.call(...)")
+        );
+        assert_eq!(
+            function_call_not_found("range (i64)", |n| n == "range").as_deref(),
+            Some("range does not take (integer); write 0..n (or range(0, n))")
         );
         assert_eq!(
             function_call_not_found("len (i64)", |n| n == "len").as_deref(),
