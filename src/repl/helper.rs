@@ -341,9 +341,18 @@ mod tests {
     #[test]
     fn methods_of_strings_arrays_and_maps() {
         let mut h = helper();
-        h.vars.insert("s".into(), "string".into());
-        h.vars.insert("xs".into(), "array".into());
-        h.vars.insert("m".into(), "map".into());
+        // The type names the shell's scope reports, as `Shell::var_types` reads them.
+        let mut host = crate::repl::test_host();
+        let _ = host.eval("t", "let s = \"a\"; let xs = [1]; let m = #{a: 1};");
+        for (name, _, v) in host.scope().iter_raw() {
+            h.vars.insert(
+                name.to_string(),
+                host.engine().map_type_name(v.type_name()).to_string(),
+            );
+        }
+        assert_eq!(h.vars.get("s").map(String::as_str), Some("string"));
+        assert_eq!(h.vars.get("xs").map(String::as_str), Some("array"));
+        assert_eq!(h.vars.get("m").map(String::as_str), Some("map"));
         let (start, c) = replacements(&h, "s.sta");
         assert_eq!(start, 2);
         assert_eq!(c, vec!["starts_with".to_string()]);
