@@ -32,37 +32,57 @@ pub const IN_PLACE: &[&str] = &[
     "clear",
 ];
 
-/// (line, column, method): where a call is, as its `NativeCallContext` tells.
-type Site = (usize, usize, String);
+/// (line, column): where a call is, as its `NativeCallContext` tells.
+type Pos = (usize, usize);
 
-/// For each site, per script source, whether the call there is a statement. The source
-/// is only a tie-breaker: a function defined by `:load lib.rhai` and called from the prompt
-/// runs with the prompt's source, so a site known from a single source (or with the same
-/// form in all) answers for any caller.
+/// One call recorded at a position: its method, the script source, and whether it is a
+/// statement.
+struct Form {
+    method: String,
+    source: String,
+    statement: bool,
+}
+
+/// For each position, the in-place calls recorded there. The source is only a
+/// tie-breaker: a function defined by `:load lib.rhai` and called from the prompt runs with
+/// the prompt's source, so a call known from a single source (or with the same form in
+/// all) answers for any caller. Looked up per call without allocating.
 #[derive(Clone, Default)]
-pub struct Sites(Arc<RwLock<HashMap<Site, HashMap<String, bool>>>>);
+pub struct Sites(Arc<RwLock<HashMap<Pos, Vec<Form>>>>);
 
-fn site(pos: Position, method: &str) -> Option<Site> {
-    Some((pos.line()?, pos.position().unwrap_or(0), method.to_string()))
+fn pos_of(pos: Position) -> Option<Pos> {
+    Some((pos.line()?, pos.position().unwrap_or(0)))
 }
 
 impl Sites {
     /// Whether the call at `ctx`'s position changes its receiver in place.
     fn is_statement(&self, ctx: &NativeCallContext) -> bool {
-        let Some(key) = site(ctx.call_position(), ctx.fn_name()) else {
+        let Some(key) = pos_of(ctx.call_position()) else {
             return false;
         };
         let Ok(sites) = self.0.read() else {
             return false;
         };
-        let Some(forms) = sites.get(&key) else {
+        let method = ctx.fn_name();
+        let mut forms = sites
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter(|f| f.method == method)
+            .peekable();
+        if forms.peek().is_none() {
             return false;
-        };
-        if let Some(statement) = forms.get(ctx.call_source().unwrap_or_default()) {
-            return *statement;
+        }
+        let source = ctx.call_source().unwrap_or_default();
+        let mut all_statements = true;
+        for f in forms {
+            if f.source == source {
+                return f.statement;
+            }
+            all_statements &= f.statement;
         }
         // Another source's code: only an unambiguous site is a statement.
-        forms.values().all(|s| *s)
+        all_statements
     }
 
     /// Records which in-place calls of a freshly compiled script are statements (and that
@@ -77,13 +97,13 @@ impl Sites {
             fn_last: &fn_last,
             last_is_value,
         };
-        let mut found: Vec<(Site, bool)> = Vec::new();
+        let mut found: Vec<(Pos, String, bool)> = Vec::new();
         ast.walk(&mut |path: &[ASTNode]| {
             if let Some(ASTNode::Expr(Expr::MethodCall(f, pos))) = path.last()
                 && IN_PLACE.contains(&f.name.as_str())
-                && let Some(key) = site(*pos, &f.name)
+                && let Some(key) = pos_of(*pos)
             {
-                found.push((key, ctx.statement_form(path)));
+                found.push((key, f.name.to_string(), ctx.statement_form(path)));
             }
             true
         });
@@ -91,11 +111,19 @@ impl Sites {
             return;
         }
         if let Ok(mut sites) = self.0.write() {
-            for (key, statement) in found {
-                sites
-                    .entry(key)
-                    .or_default()
-                    .insert(source.to_string(), statement);
+            for (key, method, statement) in found {
+                let forms = sites.entry(key).or_default();
+                match forms
+                    .iter_mut()
+                    .find(|f| f.method == method && f.source == source)
+                {
+                    Some(f) => f.statement = statement,
+                    None => forms.push(Form {
+                        method,
+                        source: source.to_string(),
+                        statement,
+                    }),
+                }
             }
         }
     }
