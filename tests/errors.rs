@@ -535,9 +535,9 @@ fn a_mistyped_method_suggests_the_registered_one() {
         1,
         "let ds = ssc.queueStream([[[\"a\", 1]]]);\nds.reduceBykey(|a, b| a + b).pprint();\n",
     );
-    r.code(1).has_line(
-        "error: Function not found: reduceBykey (DStream, Fn) (did you mean `reduceByKey`?)",
-    );
+    r.code(1)
+        .has_line("error: no method reduceBykey for a DStream; did you mean reduceByKey?")
+        .has_line("  --> typo.rhai:2:4");
     let far = run(
         "far",
         1,
@@ -545,4 +545,171 @@ fn a_mistyped_method_suggests_the_registered_one() {
     );
     far.code(1);
     assert!(!far.stderr.contains("did you mean"), "{}", far.stderr);
+}
+
+// ---- a PySpark user's mistakes: each error names the Rhai form, with the line rewritten
+
+/// Asserts stderr holds `lines` one after another.
+fn has_lines(r: &Run, lines: &[&str]) {
+    let text = lines.join("\n");
+    assert!(
+        r.stderr.contains(&text),
+        "stderr lacks\n{text}\n--- stderr ---\n{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn python_syntax_gets_the_rhai_line() {
+    let r = run(
+        "tuple",
+        1,
+        "let visits = ssc.queueStream([[('Web', 1)]]);\nvisits.pprint();\n",
+    );
+    r.code(1);
+    has_lines(
+        &r,
+        &[
+            "error: Syntax error: Invalid character: 'Web'",
+            "  --> tuple.rhai:1:33",
+            "  |",
+            "1 | let visits = ssc.queueStream([[('Web', 1)]]);",
+            "  |                                 ^",
+            "hint: this reads as Python; in Rhai strings take double quotes, a tuple is an array [a, b]:",
+            "    let visits = ssc.queueStream([[[\"Web\", 1]]]);",
+        ],
+    );
+    let r = run(
+        "lambda",
+        1,
+        "let lines = ssc.queueStream([[\"a b\"]]);\nlines.flatMap(lambda l: l.split(\" \")).pprint();\n",
+    );
+    r.code(1).has_line("  --> lambda.rhai:2:22");
+    has_lines(
+        &r,
+        &[
+            "hint: this reads as Python; in Rhai a lambda is a closure |x| ...:",
+            "    lines.flatMap(|l| l.split(\" \")).pprint();",
+        ],
+    );
+    let r = run("def", 1, "def pair(w):\n    return [w, 1]\n");
+    r.code(1).has_line("  --> def.rhai:1:5");
+    has_lines(
+        &r,
+        &[
+            "hint: this reads as Python; in Rhai a function is fn name(a) { ... }, blocks take braces { }:",
+            "    fn pair(w) {",
+            "        return [w, 1]",
+            "    }",
+        ],
+    );
+    let r = run(
+        "isnone",
+        1,
+        "let x = 1;\nif x is None and not false { print(1) }\n",
+    );
+    r.code(1).has_line("  --> isnone.rhai:2:6");
+    has_lines(
+        &r,
+        &[
+            "hint: this reads as Python; in Rhai `is None` is `== ()`, and/or/not are &&, ||, !:",
+            "    if x == () && !false { print(1) }",
+        ],
+    );
+    let r = run(
+        "elif",
+        1,
+        "let x = 1;\nif x > 0 { print(1) } elif x < 0 { print(2) }\n",
+    );
+    r.code(1).has_line("  --> elif.rhai:2:28");
+    has_lines(
+        &r,
+        &[
+            "hint: this reads as Python; in Rhai elif is else if:",
+            "    if x > 0 { print(1) } else if x < 0 { print(2) }",
+        ],
+    );
+}
+
+#[test]
+fn rhai_syntax_errors_get_no_python_hint() {
+    let r = run("plain", 1, "let x = [1, 2;\n");
+    r.code(1);
+    assert!(!r.stderr.contains("hint:"), "{}", r.stderr);
+}
+
+#[test]
+fn python_methods_in_a_batch_name_the_rhai_method() {
+    let r = run(
+        "starts",
+        1,
+        "let words = ssc.queueStream([[\"#a\", \"b\"]]);\nwords.filter(|w| w.startswith(\"#\")).pprint();\nssc.start();\nssc.awaitTermination();\n",
+    );
+    r.code(1).has_line(
+        "ERROR: filter at starts.rhai:2:7 failed in the batch of 2021-11-14 10:00:54: no method startswith for a string; did you mean starts_with? (starts.rhai:2:20)",
+    );
+    let r = run(
+        "lower",
+        1,
+        "let words = ssc.queueStream([[\"A\"]]);\nwords.map(|w| w.lower()).pprint();\nssc.start();\nssc.awaitTermination();\n",
+    );
+    r.code(1).has_line(
+        "ERROR: map at lower.rhai:2:7 failed in the batch of 2021-11-14 10:00:54: no method lower for a string; did you mean to_lower? (lower.rhai:2:17)",
+    );
+    let r = run("append", 1, "let xs = [1];\nxs.append(2);\n");
+    r.code(1)
+        .has_line("error: append does not take (array, integer); did you mean push?")
+        .has_line("  --> append.rhai:2:4");
+    let r = run("call", 1, "let double = |x| x * 2;\nlet y = double(4);\n");
+    r.code(1)
+        .has_line(
+            "error: no function double(integer); a closure held in a variable is called as double.call(...)",
+        )
+        .has_line("  --> call.rhai:2:9");
+    let r = run("str", 1, "let n = str(5);\n");
+    r.code(1)
+        .has_line("error: no function str(integer) in Rhai; write x.to_string()")
+        .has_line("  --> str.rhai:1:9");
+}
+
+#[test]
+fn reduce_starting_from_unit_says_so() {
+    let r = run(
+        "reduce",
+        1,
+        "let nums = ssc.queueStream([[[1, 5, 3]]]);\nnums.map(|xs| xs.reduce(|a, b| max(a, b))).pprint();\nssc.start();\nssc.awaitTermination();\n",
+    );
+    r.code(1).has_line(
+        "ERROR: map at reduce.rhai:2:6 failed in the batch of 2021-11-14 10:00:54: reduce's first call got () as the accumulator (max ((), integer)): Rhai's reduce starts from () without one; use max(xs), or give reduce a start value: xs.reduce(|a, b| max(a, b), xs[0]) (reduce.rhai:2:32)",
+    );
+}
+
+#[test]
+fn a_closure_of_the_wrong_arity_names_the_operation() {
+    let r = run(
+        "arity",
+        1,
+        "let nums = ssc.queueStream([[1, 2]]);\nnums.map(|a, b| a + b).pprint();\nssc.start();\nssc.awaitTermination();\n",
+    );
+    r.code(1).has_line(
+        "ERROR: map at arity.rhai:2:6 failed in the batch of 2021-11-14 10:00:54: map expects a function of 1 argument, got |a, b|",
+    );
+    let r = run(
+        "arity2",
+        1,
+        "fn add(a) { a }\nlet pairs = ssc.queueStream([[[\"a\", 1], [\"a\", 2]]]);\npairs.reduceByKey(add).pprint();\nssc.start();\nssc.awaitTermination();\n",
+    );
+    r.code(1).has_line(
+        "ERROR: reduceByKey at arity2.rhai:3:7 failed in the batch of 2021-11-14 10:00:54: reduceByKey expects a function of 2 arguments, got add(a)",
+    );
+}
+
+#[test]
+fn an_assignment_without_let_says_to_declare() {
+    let r = run("nolet", 1, "counts = 5;\n");
+    r.code(1)
+        .has_line("error: Variable not found: counts")
+        .has_line("  --> nolet.rhai:1:1")
+        .has_line("hint: a new variable needs let:")
+        .has_line("    let counts = 5;");
 }

@@ -121,6 +121,8 @@ const QUEUE_CASES: &[(&str, u32)] = &[
     ("tests/pyspark/tricky/repr_escapes.rhai", 2),
     ("tests/pyspark/tricky/split_records.rhai", 2),
     ("tests/pyspark/tricky/string_in_place.rhai", 2),
+    ("tests/pyspark/tricky/string_values.rhai", 2),
+    ("tests/pyspark/tricky/python_names.rhai", 2),
     ("tests/pyspark/tricky/strings.rhai", 2),
     ("tests/pyspark/tricky/sub_string_negative.rhai", 2),
     // The export's own tricky scripts (tests/export/scripts/).

@@ -99,8 +99,155 @@ fn values_echo_like_pyspark() {
     );
     assert_eq!(
         r.stdout,
-        "DStream[reduceByKeyAndWindow <- map <- queueStream]\n'text'\n('Web', 4)\n"
+        "DStream[reduceByKeyAndWindow <- map <- queueStream]\n'text'\n['Web', 4]\n"
     );
+}
+
+#[test]
+fn arrays_typed_at_the_prompt_echo_as_lists_and_collected_records_as_pyspark() {
+    let r = manual(
+        "[1, 2] + [3]\n\
+         [[\"Web\", 1]]\n\
+         sc.parallelize([[\"Web\", 1]]).collect()\n\
+         #{word: [\"a\", 1]}\n\
+         let v = [[\"Web\", 2]];\n\
+         :vars\n",
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("[1, 2, 3]\n[['Web', 1]]\n[('Web', 1)]\n{'word': ['a', 1]}\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("v: array = [['Web', 2]]"), "{}", r.stdout);
+}
+
+#[test]
+fn in_place_string_methods_give_values_and_still_work_as_statements() {
+    let r = manual(
+        "let h = \"#tag\";\n\
+         h.replace(\"#\", \"\")\n\
+         h\n\
+         h.replace(\"#\", \"\");\n\
+         h\n\
+         let s = \"  pad  \";\n\
+         [s.trim(), s.make_upper(), s]\n\
+         s.trim();\n\
+         s\n\
+         fn clean(w) { w.trim(); w.make_lower(); w }\n\
+         clean(\" AB \")\n\
+         ssc.queueStream([[\"#spark #rust\"]]).flatMap(|l| l.split(\" \")).map(|h| [h.replace(\"#\", \"\"), 1]).pprint()\n\
+         ssc.start()\n\
+         :tick\n",
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "'tag'\n'#tag'\n'tag'\n['pad', '  PAD  ', '  pad  ']\n'pad'\n'ab'\n\
+         -------------------------------------------\n\
+         Time: 2021-11-14 10:00:54\n\
+         -------------------------------------------\n\
+         ('spark', 1)\n('rust', 1)\n\n"
+    );
+}
+
+#[test]
+fn python_names_work_in_rhai() {
+    let r = manual(
+        "[None, True, False]\n\
+         let n = None; n == ()\n\
+         fn check(x) { if x == None { False } else { True } }\n\
+         [check(()), check(1)]\n\
+         max([3, 1, 2])\n\
+         min([3, 1.5, 2])\n\
+         sum([1, 2.5, True])\n\
+         sorted([\"b\", \"a\", \"c\"])\n\
+         sorted([[2, \"b\"], [1, \"z\"], [2, \"a\"]])\n\
+         sorted([\"bb\", \"a\", \"ccc\"], |s| -s.len())\n\
+         len(\"añb\") + len([1, 2]) + len(#{a: 1})\n\
+         [1, 2].max()\n\
+         max([])\n\
+         sorted([1, \"a\"])\n",
+    );
+    assert_eq!(
+        r.stdout,
+        "[None, True, False]\nTrue\n[False, True]\n3\n1.5\n4.5\n['a', 'b', 'c']\n\
+         [[1, 'z'], [2, 'a'], [2, 'b']]\n['ccc', 'bb', 'a']\n6\n2\n"
+    );
+    assert!(
+        r.stderr
+            .contains("error: ValueError: max() arg is an empty sequence"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("error: TypeError: '<' not supported between instances of 'str' and 'int'"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn python_mistakes_at_the_prompt_get_the_rhai_form() {
+    let r = manual(
+        "let visits = ssc.queueStream([[('Web', 1)]]);\n\
+         \"abc\".startswith(\"a\")\n\
+         \"ABC\".lower()\n\
+         \"abc\".starts_with(\"a\")\n",
+    );
+    assert_eq!(r.stdout, "True\n");
+    for line in [
+        "hint: this reads as Python; in Rhai strings take double quotes, a tuple is an array [a, b]:",
+        "    let visits = ssc.queueStream([[[\"Web\", 1]]]);",
+        "error: no method startswith for a string; did you mean starts_with?",
+        "error: no method lower for a string; did you mean to_lower?",
+        "hint: in Rhai:",
+        "    \"ABC\".to_lower()",
+    ] {
+        assert!(r.stderr.lines().any(|l| l == line), "{line}\n{}", r.stderr);
+    }
+}
+
+#[test]
+fn help_covers_the_language_and_pyspark_syntax() {
+    let r = manual(":help\n");
+    assert!(
+        r.stdout
+            .contains("\nfunctions: StreamingContext, max, min, sleep_ms, sorted, sum\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("print(x) prints a value; a stream prints its batches with ds.pprint()"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("`print` is reserved"), "{}", r.stdout);
+    let r = manual(":help syntax\n");
+    assert!(r.stdout.lines().count() <= 24, "{}", r.stdout);
+    for pair in [
+        "lambda w: (w, 1)                     |w| [w, 1]",
+        "x is None   x is not None            x == ()   x != ()",
+        "s.startswith(\"#\")  s.endswith(\"!\")   s.starts_with(\"#\")  s.ends_with(\"!\")",
+    ] {
+        assert!(r.stdout.contains(pair), "{pair}\n{}", r.stdout);
+    }
+    let r = manual(":help rhai\n:help string\n");
+    for part in [
+        "let x = 5;",
+        "fn add(a, b)",
+        "let f = |x| x * 2;",
+        "maps (dicts)",
+        "for x in xs",
+        "In place, returning (): s.replace(a, b)",
+        "string: ",
+        "starts_with",
+    ] {
+        assert!(r.stdout.contains(part), "{part}\n{}", r.stdout);
+    }
 }
 
 #[test]
@@ -498,4 +645,45 @@ fn bytes_that_are_not_utf8_read_as_replacement_characters() {
         r.stderr
     );
     assert!(r.stderr.contains("line 3 of the input"), "{}", r.stderr);
+}
+#[test]
+fn loaded_functions_keep_their_in_place_statements() {
+    let dir = std::env::temp_dir().join(format!("centella-pipe-inplace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let lib = dir.join("lib.rhai");
+    std::fs::write(
+        &lib,
+        "fn clean(w) { w.trim(); w.make_upper(); w }\nlet tidy = |w| { w.trim(); w };\nlet bare = |w| w.trim();\n",
+    )
+    .expect("write");
+    let r = manual(&format!(
+        ":load {}\nclean(\" x \")\ntidy.call(\" y \")\nbare.call(\" z \")\n",
+        lib.display()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(r.stdout, "'X'\n'y'\n'z'\n", "{}", r.stderr);
+}
+
+#[test]
+fn the_hashtags_slide_typed_as_python_gets_a_line_that_runs() {
+    let slide = "let tags = ssc.queueStream([[\"#a b #c\"]]).flatMap(lambda line: line.split(\" \")).filter(lambda word: word.startswith(\"#\")).map(lambda hashtag : (hashtag.replace(\"#\", \"\"), 1))";
+    let first = manual(&format!("{slide}\n"));
+    let suggested = first
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("    let tags"))
+        .unwrap_or_else(|| panic!("no rewritten line:\n{}", first.stderr))
+        .trim()
+        .to_string();
+    assert_eq!(
+        suggested,
+        "let tags = ssc.queueStream([[\"#a b #c\"]]).flatMap(|line| line.split(\" \")).filter(|word| word.starts_with(\"#\")).map(|hashtag| [hashtag.replace(\"#\", \"\"), 1])"
+    );
+    let second = manual(&format!("{suggested}\ntags.pprint()\nssc.start()\n:tick\n"));
+    assert_eq!(second.code, Some(0), "{}", second.stderr);
+    assert!(
+        second.stdout.ends_with("('a', 1)\n('c', 1)\n\n"),
+        "{}",
+        second.stdout
+    );
 }

@@ -381,8 +381,7 @@ fn always_returns(stmts: &[Stmt]) -> bool {
         Some(Stmt::Expr(e)) => match e.as_ref() {
             Expr::Stmt(b) if closure_of(e).is_none() => always_returns(b.statements()),
             Expr::Dot(d, _, _) => !matches!(&d.rhs,
-                Expr::MethodCall(fc, _) if MUTATING.contains(&fc.name.as_str())
-                    || IN_PLACE_STR.iter().any(|(r, _)| *r == fc.name.as_str())),
+                Expr::MethodCall(fc, _) if MUTATING.contains(&fc.name.as_str())),
             _ => true,
         },
         Some(Stmt::FnCall(..) | Stmt::Return(..)) => true,
@@ -425,6 +424,8 @@ fn collect_mutated(stmts: &[Stmt], out: &mut HashSet<String>) {
 impl<'a> Translator<'a> {
     pub fn run(file: &'a str, source: &'a str) -> R<String> {
         let mut engine = Engine::new();
+        // `None`, `True`, `False` read as centella reads them.
+        crate::script::pynames::map_python_names(&mut engine);
         // No optimisation: the AST must stay what the user wrote (no folded constants).
         engine.set_optimization_level(rhai::OptimizationLevel::None);
         engine.set_max_expr_depths(256, 256);
@@ -1073,7 +1074,9 @@ impl<'a> Translator<'a> {
                 lines.push(format!("{pad}{code}{marker}"));
             }
             Stmt::Expr(e) => {
-                if let Some(code) = self.in_place(e)? {
+                // A returned in-place method is its value form (the new string), as in
+                // centella's runtime (`script/in_place.rs`).
+                if let Some(code) = if ret { None } else { self.in_place(e)? } {
                     lines.push(format!("{pad}{code}{marker}"));
                 } else if let (true, Expr::Stmt(b)) = (ret, e.as_ref()) {
                     if closure_of(e).is_none() {
@@ -1882,6 +1885,35 @@ impl<'a> Translator<'a> {
                 let v = self.expr(&fc.args[0])?;
                 Py::atom(format!("_type_of({})", v.code), Kind::Str)
             }
+            // Python's builtins over an array (`script/pynames.rs`): the same in Python.
+            "max" | "min" if n == 1 => {
+                let xs = self.expr(&fc.args[0])?;
+                let elem = xs.ty.elem();
+                let ty = if elem.is_num() { elem } else { Ty::Unknown };
+                Py::typed(format!("{name}({})", xs.code), ty)
+            }
+            "sum" if n == 1 || n == 2 => {
+                let xs = self.expr(&fc.args[0])?;
+                let elem = xs.ty.elem();
+                let ty = if elem.is_num() { elem } else { Ty::Num };
+                Py::typed(format!("sum({})", self.args(&fc.args)?.join(", ")), ty)
+            }
+            "sorted" if n == 1 || n == 2 => {
+                let xs = self.expr(&fc.args[0])?;
+                let key = match fc.args.get(1) {
+                    Some(k) => format!(", key={}", self.expr(k)?.code),
+                    None => String::new(),
+                };
+                let elem = xs.ty.elem();
+                Py::typed(
+                    format!("sorted({}{key})", xs.code),
+                    Ty::List(Box::new(elem)),
+                )
+            }
+            "len" if n == 1 => {
+                let x = self.expr(&fc.args[0])?;
+                Py::typed(format!("len({})", x.code), Ty::Int)
+            }
             "max" | "min" | "abs" => {
                 let mut code = vec![];
                 let mut ty: Option<Ty> = None;
@@ -2090,10 +2122,7 @@ impl<'a> Translator<'a> {
         };
         let mutates_param = own.iter().any(|p| own_mutated.contains(p));
         let lambda_body: Option<Expr> = match real.as_slice() {
-            [Stmt::Expr(x)]
-                if !matches!(x.as_ref(), Expr::Stmt(_) if closure_of(x).is_none())
-                    && self.in_place_check(x) =>
-            {
+            [Stmt::Expr(x)] if !matches!(x.as_ref(), Expr::Stmt(_) if closure_of(x).is_none()) => {
                 Some((**x).clone())
             }
             // A switch with one expression per case is a conditional expression.
@@ -2176,16 +2205,6 @@ impl<'a> Translator<'a> {
             None => return Err(self.err(pos, "a multi-statement closure outside a statement")),
         }
         Ok(wrap(self, def_name, ret_ty))
-    }
-
-    /// A one-expression closure whose expression is an in-place method cannot be a lambda.
-    fn in_place_check(&self, x: &Expr) -> bool {
-        if let Expr::Dot(d, _, _) = x
-            && let Expr::MethodCall(fc, _) = &d.rhs
-        {
-            return !IN_PLACE_STR.iter().any(|(r, _)| *r == fc.name.as_str());
-        }
-        true
     }
 
     fn method(&mut self, recv: Py, fc: &FnCallExpr, pos: Position) -> R<Py> {
@@ -2351,8 +2370,11 @@ impl<'a> Translator<'a> {
             }
             _ => {}
         }
-        if IN_PLACE_STR.iter().any(|(rn, _)| *rn == name) {
-            return Err(self.err(pos, format!("{name}() changes a string in place and returns (); use it as a statement on a variable")));
+        // Used as a value, an in-place string method gives the new string (as centella runs
+        // it): Python's str method.
+        if let Some((_, py)) = IN_PLACE_STR.iter().find(|(rn, _)| *rn == name) {
+            let args = self.args(args)?.join(", ");
+            return Ok(Py::typed(format!("{r}.{py}({args})"), Ty::Str));
         }
         let rec = recv.ty.records();
         match recv.kind() {

@@ -2,14 +2,14 @@
 
 use super::Shell;
 use super::help;
-use super::registry::TYPES;
+use super::registry::{BUILTIN_TYPES, TYPES};
 use crate::engine::context::ContextState;
 
 /// Every command with its one-line description (also the completion list).
 pub const COMMANDS: &[(&str, &str)] = &[
     (
         ":help",
-        ":help [METHOD | TYPE]  this help, or a method's signature, semantics and example",
+        ":help [NAME]           this help; a method's signature, semantics and example; a type's\n                         methods (DStream, RDD, string, array, map...); rhai: the language;\n                         syntax: PySpark next to Rhai",
     ),
     (
         ":load",
@@ -154,11 +154,13 @@ fn help_command(shell: &mut Shell, arg: &str) {
         }
         let globals = shell.registry.globals().join(", ");
         text.push_str(&format!("functions: {globals}\n"));
-        text.push_str(
-            "\nValues: pairs are arrays [\"k\", 1], () is None, closures are |x| x + 1.\n\
-             `print` is reserved in Rhai: use ds.pprint() for streams, print(x) for values.",
-        );
+        text.push('\n');
+        text.push_str(help::VALUES);
         p.out(&text);
+        return;
+    }
+    if let Some(text) = help::topic(arg) {
+        p.out(text);
         return;
     }
     let (ty, name) = match arg.split_once('.') {
@@ -166,7 +168,7 @@ fn help_command(shell: &mut Shell, arg: &str) {
         None => (None, arg),
     };
     let name = name.trim_end_matches("()").trim_end_matches('(');
-    if ty.is_none() && TYPES.contains(&name) {
+    if ty.is_none() && (TYPES.contains(&name) || BUILTIN_TYPES.contains(&name)) {
         let names: Vec<String> = shell
             .registry
             .methods(name)

@@ -818,6 +818,68 @@ pub fn describe(m: &MethodHelp) -> String {
     out
 }
 
+/// `:help syntax`: PySpark as the slides write it, and the same in Rhai (one screen).
+pub const SYNTAX: &str = "\
+PySpark (the slides)                 Rhai (centella)
+('Web', 1)   ('a',)                  [\"Web\", 1]   [\"a\"]          a tuple is an array
+'text'   f\"{w}: {n}\"                 \"text\"   `${w}: ${n}`       'c' is one char
+lambda w: (w, 1)                     |w| [w, 1]
+def f(a, b):  return a + b           fn f(a, b) { a + b }          the last value is returned
+x = 5   (then)  x = x + 1            let x = 5;   x = x + 1;
+None   True   False                  ()   true   false             (None, True, False work too)
+x is None   x is not None            x == ()   x != ()
+a and b   a or b   not a             a && b   a || b   !a
+if c: ... elif d: ... else: ...      if c { ... } else if d { ... } else { ... }
+for x in xs:  enumerate(xs)          for x in xs { ... }   for (x, i) in xs { ... }
+[f(x) for x in xs if p(x)]           xs.filter(|x| p(x)).map(|x| f(x))
+len(xs) max(xs) sum(xs) sorted(xs)   the same (also min; xs.len(), xs.max(), ...)
+s.startswith(\"#\")  s.endswith(\"!\")   s.starts_with(\"#\")  s.ends_with(\"!\")
+s.lower()  s.upper()  s.strip()      s.to_lower()  s.to_upper()  s.trim()
+s.replace(\"#\", \"\")  s.split(\",\")     the same; s.split() too; x in s, x in xs
+\", \".join(xs)   str(n)   int(s)      xs.reduce(|a, b| a + \", \" + b)   n.to_string()   parse_int(s)
+7 / 2   7 // 2   -7 // 2   -7 % 2    7.0 / 2   7 / 2   -7 / 2 is -3 and -7 % 2 is -1 in Rhai
+# a comment                          // a comment   (so 7 // 2 is 7 and a comment!)
+operator.add                         |a, b| a + b
+rdd.collect()  ds.pprint()           the same names, with () on every call
+";
+
+/// `:help rhai`: the Rhai a student needs for centella's examples.
+pub const LANGUAGE: &str = "\
+Rhai, the language of centella's scripts and shell entries:
+let x = 5;  x = x + 1;  const N = 3;       variables: let declares, = assigns
+fn add(a, b) { a + b }   add(1, 2)        functions: the last expression is the result
+let f = |x| x * 2;   f.call(3)            closures, as DStream methods take them: |k, v| { ...; v }
+[1, \"a\", [2, 3]]  xs[0]  xs[-1]  xs.len()   arrays (PySpark's tuples and lists):
+   push  pop  insert  remove  contains  map  filter  reduce(|a, b| a + b, 0)  sort  reverse
+#{word: \"a\", n: 1}   m.word   m[\"n\"]       maps (dicts): keys()  values()  contains(\"k\")  remove(\"k\")
+if x > 0 { \"pos\" } else if x < 0 { \"neg\" } else { \"zero\" }     if is an expression
+for x in xs { ... }   for i in 0..10 { ... }   while c { ... }   loop { ... break; }
+\"text\"   `x = ${x}`   'c'                   strings, interpolation, one char
+s.len()  s.split(\" \")  s.contains(\"a\")  s.starts_with(\"#\")  s.sub_string(1, 3)  s.index_of(\"a\")
+s.to_upper()  s.to_lower()  n.to_string()  parse_int(s)  parse_float(s)  type_of(x)
+In place, returning (): s.replace(a, b)  s.trim()  s.make_upper()  s.make_lower()  s.truncate(n)
+   s.pad(n, c)  s.crop(i, n)  s.remove(x)  s.clear()   xs.push(x)  xs.sort()  xs.reverse()  xs.clear()
+   As a statement (s.trim();) they change the variable; centella also gives the new string where
+   a string method is used as a value: .map(|h| [h.replace(\"#\", \"\"), 1])
+() is None;  print(x) prints a value, ds.pprint() prints a stream's batches
+:help syntax  PySpark next to Rhai    :help string | array | map  their methods (Tab after `s.`)
+";
+
+/// The closing lines of `:help`.
+pub const VALUES: &str = "\
+Values: pairs are arrays [\"k\", 1], () is None, closures are |x| x + 1.
+print(x) prints a value; a stream prints its batches with ds.pprint() (ds.print() is not
+available: print is a Rhai keyword). :help rhai for the language, :help syntax for PySpark → Rhai.";
+
+/// The text of `:help TOPIC` for the language topics.
+pub fn topic(name: &str) -> Option<&'static str> {
+    match name.trim() {
+        "syntax" | "python" | "pyspark" => Some(SYNTAX),
+        "rhai" | "language" | "lang" => Some(LANGUAGE),
+        _ => None,
+    }
+}
+
 /// Global functions (no receiver) with their help.
 pub const GLOBALS: &[(&str, &str, &str)] = &[
     (
@@ -873,6 +935,44 @@ mod tests {
                 reg.globals().iter().any(|g| g == name),
                 "{name} is not registered"
             );
+        }
+    }
+
+    #[test]
+    fn language_topics_fit_one_screen() {
+        for text in [SYNTAX, LANGUAGE] {
+            assert!(text.lines().count() <= 24, "{text}");
+            assert!(text.lines().all(|l| l.chars().count() <= 104), "{text}");
+        }
+        assert_eq!(topic("syntax"), Some(SYNTAX));
+        assert_eq!(topic("rhai"), Some(LANGUAGE));
+        assert_eq!(topic("map"), None);
+    }
+
+    /// Every Rhai line of the tables runs, so the help cannot teach a wrong form.
+    #[test]
+    fn the_rhai_forms_shown_run() {
+        let mut host = crate::repl::test_host();
+        for code in [
+            "[\"Web\", 1]",
+            "`${1}: ${2}`",
+            "|w| [w, 1]",
+            "fn f(a, b) { a + b }",
+            "let x = 5; x = x + 1;",
+            "let x = (); x == () && true || !false",
+            "let c = true; let d = false; if c { 1 } else if d { 2 } else { 3 }",
+            "let xs = [1, 2]; for (x, i) in xs { x; }",
+            "let xs = [1, 2]; xs.filter(|x| x > 1).map(|x| x * 2)",
+            "let xs = [1, 2]; [len(xs), max(xs), min(xs), sum(xs), sorted(xs), xs.max()]",
+            "let s = \"#a!\"; [s.starts_with(\"#\"), s.ends_with(\"!\"), s.to_lower(), s.trim()]",
+            "let xs = [\"a\"]; xs.reduce(|a, b| a + \", \" + b)",
+            "[7 / 2, 7.0 / 2, parse_int(\"4\"), 4.to_string()]",
+            "let m = #{word: \"a\", n: 1}; [m.word, m[\"n\"], m.keys(), m.values()]",
+            "let s = \" x \"; s.trim(); s.pad(5, '-'); s.crop(0, 2); s.sub_string(1, 3)",
+        ] {
+            if let Err(e) = host.eval("help", code) {
+                panic!("{code}: {e}");
+            }
         }
     }
 

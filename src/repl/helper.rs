@@ -63,6 +63,8 @@ impl ReplHelper {
                         .iter()
                         .map(|m| m.name.to_string())
                         .chain(super::registry::TYPES.iter().map(|t| t.to_string()))
+                        .chain(super::registry::BUILTIN_TYPES.iter().map(|t| t.to_string()))
+                        .chain(["rhai", "syntax"].map(String::from))
                         .filter(|n| n.starts_with(word))
                         .collect();
                     names.sort();
@@ -83,21 +85,27 @@ impl ReplHelper {
             if recv.trim_end().ends_with('.') {
                 return (pos, Vec::new()); // `1..` is a range
             }
-            let names: Vec<(String, bool)> =
-                match syntax::expr_type(line, recv.len(), &self.registry, &self.vars) {
-                    Some(ty) => self
-                        .registry
-                        .methods(&ty)
-                        .into_iter()
-                        .map(|m| (m.name, m.property))
-                        .collect(),
-                    None => self
-                        .registry
-                        .all_method_names()
-                        .into_iter()
-                        .map(|n| (n, false))
-                        .collect(),
-                };
+            // A string literal's methods: `"a b".`.
+            let literal = recv
+                .trim_end()
+                .ends_with(['"', '`'])
+                .then(|| "string".to_string());
+            let names: Vec<(String, bool)> = match literal
+                .or_else(|| syntax::expr_type(line, recv.len(), &self.registry, &self.vars))
+            {
+                Some(ty) => self
+                    .registry
+                    .methods(&ty)
+                    .into_iter()
+                    .map(|m| (m.name, m.property))
+                    .collect(),
+                None => self
+                    .registry
+                    .all_method_names()
+                    .into_iter()
+                    .map(|n| (n, false))
+                    .collect(),
+            };
             let list = names
                 .into_iter()
                 .filter(|(n, _)| n.starts_with(word))
@@ -331,6 +339,42 @@ mod tests {
     }
 
     #[test]
+    fn methods_of_strings_arrays_and_maps() {
+        let mut h = helper();
+        // The type names the shell's scope reports, as `Shell::var_types` reads them.
+        let mut host = crate::repl::test_host();
+        let _ = host.eval("t", "let s = \"a\"; let xs = [1]; let m = #{a: 1};");
+        for (name, _, v) in host.scope().iter_raw() {
+            h.vars.insert(
+                name.to_string(),
+                host.engine().map_type_name(v.type_name()).to_string(),
+            );
+        }
+        assert_eq!(h.vars.get("s").map(String::as_str), Some("string"));
+        assert_eq!(h.vars.get("xs").map(String::as_str), Some("array"));
+        assert_eq!(h.vars.get("m").map(String::as_str), Some("map"));
+        let (start, c) = replacements(&h, "s.sta");
+        assert_eq!(start, 2);
+        assert_eq!(c, vec!["starts_with".to_string()]);
+        let (_, c) = replacements(&h, "s.");
+        for m in ["replace", "trim", "to_upper", "split", "len", "contains"] {
+            assert!(c.contains(&m.to_string()), "s.{m} in {c:?}");
+        }
+        assert!(!c.contains(&"pprint".to_string()) && !c.contains(&"push".to_string()));
+        let (_, c) = replacements(&h, "xs.");
+        for m in [
+            "push", "map", "filter", "reduce", "sort", "len", "max", "sorted",
+        ] {
+            assert!(c.contains(&m.to_string()), "xs.{m} in {c:?}");
+        }
+        assert!(!c.contains(&"starts_with".to_string()));
+        let (_, c) = replacements(&h, "m.ke");
+        assert_eq!(c, vec!["keys".to_string()]);
+        let (_, c) = replacements(&h, "\"a b\".spl");
+        assert!(c.contains(&"split".to_string()) && !c.contains(&"splice".to_string()));
+    }
+
+    #[test]
     fn globals_commands_and_paths() {
         let h = helper();
         let (_, c) = replacements(&h, "let x = Stre");
@@ -346,6 +390,10 @@ mod tests {
         assert_eq!(c, vec!["src/".to_string()]);
         let (_, c) = replacements(&h, ":help reduceByKeyAndW");
         assert_eq!(c, vec!["reduceByKeyAndWindow".to_string()]);
+        let (_, c) = replacements(&h, ":help syn");
+        assert_eq!(c, vec!["syntax".to_string()]);
+        let (_, c) = replacements(&h, ":help rh");
+        assert_eq!(c, vec!["rhai".to_string()]);
     }
 
     #[test]

@@ -372,11 +372,7 @@ impl Shell {
             return t.to_string();
         }
         match self.config.notation {
-            Notation::Python => {
-                let mut out = String::new();
-                crate::engine::pyrepr::write_python_repr(v, &mut out);
-                out
-            }
+            Notation::Python => crate::script::values::prompt_repr(v),
             Notation::Rhai => format!("{v:?}"),
         }
     }

@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 /// The receiver types the shell knows about, in the order `:help` lists them.
 pub const TYPES: &[&str] = &["DStream", "RDD", "StreamingContext", "SparkContext", "Time"];
 
+/// Rhai's own value types whose methods Tab lists after `s.` or `xs.` (Rhai's type names,
+/// as the scope reports them).
+pub const BUILTIN_TYPES: &[&str] = &["string", "array", "map"];
+
 /// One registered method (all its overloads) of one receiver type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Method {
@@ -65,6 +69,10 @@ impl Registry {
         for sig in engine.gen_fn_signatures(false) {
             reg.add_signature(&sig);
         }
+        // Rhai's packages: only the methods of strings, arrays and maps.
+        for sig in engine.gen_fn_signatures(true) {
+            reg.add_builtin_method(&sig);
+        }
         reg.globals.sort();
         reg.globals.dedup();
         reg
@@ -104,6 +112,9 @@ impl Registry {
                     },
                 );
             }
+            // A property or in-place method of another type (a Kafka record's `topic`, a
+            // string's `replace`) is no global function.
+            _ if property || params.trim_start().starts_with("_: &mut") => {}
             _ => {
                 if let Some(r) = &returns {
                     self.global_returns.insert(name.to_string(), r.clone());
@@ -111,6 +122,40 @@ impl Registry {
                 self.globals.push(name.to_string());
             }
         }
+    }
+
+    /// `starts_with(string: string, match_string: string) -> bool`: a method of `string`.
+    fn add_builtin_method(&mut self, sig: &str) {
+        let Some((name, params)) = sig.split_once('(') else {
+            return;
+        };
+        let (property, name) = match name.strip_prefix("get$") {
+            Some(n) => (true, n),
+            None => (false, name),
+        };
+        if !is_identifier(name) || matches!(name, "to_debug" | "type_of" | "is_shared") {
+            return;
+        }
+        let first = params
+            .split([',', ')'])
+            .next()
+            .and_then(|p| p.split_once(':'))
+            .map(|(_, ty)| ty.trim().trim_start_matches("&mut ").trim());
+        let ty = match first {
+            Some("string" | "&str" | "ImmutableString") => "string",
+            Some("array") => "array",
+            Some("map") => "map",
+            _ => return,
+        };
+        self.methods
+            .entry(ty.to_string())
+            .or_default()
+            .entry(name.to_string())
+            .or_insert(Method {
+                name: name.to_string(),
+                property,
+                returns: None,
+            });
     }
 
     /// The methods of a receiver type, sorted by name.
@@ -195,5 +240,16 @@ mod tests {
             Some("StreamingContext")
         );
         assert!(reg.globals().iter().any(|g| g == "sleep_ms"));
+        for (ty, m) in [
+            ("string", "starts_with"),
+            ("string", "replace"),
+            ("string", "to_upper"),
+            ("array", "push"),
+            ("array", "reduce"),
+            ("map", "keys"),
+        ] {
+            assert!(reg.method(ty, m).is_some(), "{ty}.{m}");
+        }
+        assert!(reg.method("array", "starts_with").is_none());
     }
 }

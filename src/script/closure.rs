@@ -98,10 +98,65 @@ impl FnCall for RhaiCall<'_> {
             &self.global,
             Position::NONE,
         );
-        f.fn_ptr
-            .call_raw(&ctx, None, args)
-            .map_err(|e| FnError(describe_error(&e, f.source.as_deref())))
+        let n = args.len();
+        f.fn_ptr.call_raw(&ctx, None, args).map_err(|e| {
+            FnError(
+                f.arity_error(&e, n)
+                    .unwrap_or_else(|| describe_error(&e, f.source.as_deref())),
+            )
+        })
     }
+}
+
+impl RhaiFn {
+    /// `map expects a function of 1 argument, got |a, b|` when the call failed because the
+    /// closure takes another number of parameters than the operation passes.
+    fn arity_error(&self, e: &EvalAltResult, passed: usize) -> Option<String> {
+        let EvalAltResult::ErrorFunctionNotFound(sig, _) = e else {
+            return None;
+        };
+        let name = self.fn_ptr.fn_name();
+        if !sig.starts_with(&format!("{name} (")) {
+            return None;
+        }
+        let curried = self.fn_ptr.curry().len();
+        let params: Vec<String> = self
+            .lib
+            .iter()
+            .find_map(|m| (0..=16).find_map(|n| m.get_script_fn(name, n)))
+            .map(|def| {
+                def.params
+                    .iter()
+                    .skip(curried)
+                    .map(|p| p.to_string())
+                    .collect()
+            })?;
+        if params.len() == passed {
+            return None;
+        }
+        let op = self.site.split(" at ").next().unwrap_or(&self.site);
+        let shown = if name.starts_with("anon$") {
+            format!("|{}|", params.join(", "))
+        } else {
+            format!("{name}({})", params.join(", "))
+        };
+        let s = if passed == 1 { "" } else { "s" };
+        Some(format!(
+            "{op} expects a function of {passed} argument{s}, got {shown}"
+        ))
+    }
+}
+
+/// Whether the error happened in a closure that an array's `reduce` called.
+fn in_reduce(err: &EvalAltResult) -> bool {
+    let mut e = err;
+    while let EvalAltResult::ErrorInFunctionCall(name, _, inner, _) = e {
+        if name == "reduce" {
+            return true;
+        }
+        e = inner;
+    }
+    false
 }
 
 /// A Rhai runtime error as one readable line: the innermost error, with `file:line:col`.
@@ -111,7 +166,13 @@ pub fn describe_error(err: &EvalAltResult, source: Option<&str>) -> String {
         e = inner;
     }
     let pos = e.position();
-    let mut text = e.to_string();
+    let mut text = match e {
+        EvalAltResult::ErrorFunctionNotFound(sig, _) => {
+            super::fixits::function_not_found(sig, in_reduce(err), super::fixits::is_registered)
+                .unwrap_or_else(|| e.to_string())
+        }
+        _ => e.to_string(),
+    };
     if let Some(rest) = text.strip_prefix("Runtime error: ") {
         text = rest.to_string();
     }

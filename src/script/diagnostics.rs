@@ -8,10 +8,12 @@ use std::fmt;
 pub struct ScriptError {
     pub kind: ErrorKind,
     pub message: String,
-    pub file: String,
+    pub file: Box<str>,
     pub line: Option<usize>,
     pub col: Option<usize>,
     pub source_line: Option<String>,
+    /// What to write instead, shown after the caret (a fix-it). Boxed: errors stay small.
+    pub hint: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,10 +37,11 @@ impl ScriptError {
         ScriptError {
             kind: ErrorKind::Syntax,
             message: format!("Syntax error: {}", e.err_type()),
-            file: file.to_string(),
+            file: file.into(),
             line: pos.line(),
             col: pos.position(),
             source_line: line_of(code, pos),
+            hint: super::fixits::for_syntax(code).map(Into::into),
         }
     }
 
@@ -59,13 +62,31 @@ impl ScriptError {
         if let Some(cut) = message.rfind(&format!(" ({file}:")) {
             message.truncate(cut);
         }
+        let source_line = line_of(code, pos);
+        // `f(1)` rather than `x.f()`: said as a function (a closure needs `f.call(1)`).
+        if let EvalAltResult::ErrorFunctionNotFound(sig, _) = e
+            && let (Some(src), Some(col)) = (&source_line, pos.position())
+            && !src
+                .chars()
+                .take(col.saturating_sub(1))
+                .collect::<String>()
+                .trim_end()
+                .ends_with('.')
+            && let Some(text) =
+                super::fixits::function_call_not_found(sig, super::fixits::is_registered)
+        {
+            message = text;
+        }
         ScriptError {
+            hint: super::fixits::undeclared(&message, source_line.as_deref())
+                .or_else(|| super::fixits::rewritten_call(&message, source_line.as_deref()))
+                .map(Into::into),
             kind,
             message,
-            file: file.to_string(),
+            file: file.into(),
             line: pos.line(),
             col: pos.position(),
-            source_line: line_of(code, pos),
+            source_line,
         }
     }
 
@@ -100,8 +121,13 @@ impl ScriptError {
 impl fmt::Display for ScriptError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
+        let hint = self
+            .hint
+            .as_ref()
+            .map(|h| format!("\nhint: {h}"))
+            .unwrap_or_default();
         let (Some(line), Some(src)) = (self.line, &self.source_line) else {
-            return write!(f, "  --> {}", self.file);
+            return write!(f, "  --> {}{hint}", self.file);
         };
         match self.col {
             Some(col) => writeln!(f, "  --> {}:{line}:{col}", self.file)?,
@@ -117,62 +143,6 @@ impl fmt::Display for ScriptError {
             .take(caret_at)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        write!(f, "{pad} | {indent}^")
-    }
-}
-
-/// For `Function not found: mapp (DStream, Fn)`: the registered method for that receiver
-/// whose name is closest (a typo, or PySpark's spelling in another case), if any is close.
-pub fn suggest_method(engine: &rhai::Engine, message: &str) -> Option<String> {
-    let rest = message.strip_prefix("Function not found: ")?;
-    let (name, args) = rest.split_once(" (")?;
-    let receiver = args.split([',', ')']).next()?.trim();
-    let name = name.trim();
-    let mut best: Option<(usize, String)> = None;
-    for sig in engine.gen_fn_signatures(false) {
-        let Some((candidate, params)) = sig.split_once('(') else {
-            continue;
-        };
-        let first = params
-            .split([',', ')'])
-            .next()
-            .and_then(|p| p.split_once(':'))
-            .map(|(_, t)| t.trim().trim_start_matches("&mut ").trim());
-        if first != Some(receiver) || candidate == name {
-            continue;
-        }
-        let d = edit_distance(&name.to_lowercase(), &candidate.to_lowercase());
-        if d <= 2 && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
-            best = Some((d, candidate.to_string()));
-        }
-    }
-    best.map(|(_, m)| m)
-}
-
-/// Levenshtein distance, for short identifiers.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn distances() {
-        assert_eq!(edit_distance("mapp", "map"), 1);
-        assert_eq!(edit_distance("reducebykey", "reducebykey"), 0);
-        assert_eq!(edit_distance("abc", "xyz"), 3);
+        write!(f, "{pad} | {indent}^{hint}")
     }
 }

@@ -10,6 +10,9 @@ pub mod api_rdd;
 pub mod closure;
 pub mod diagnostics;
 pub mod fast_path;
+pub mod fixits;
+pub mod in_place;
+pub mod pynames;
 pub mod session;
 pub mod values;
 
@@ -33,6 +36,8 @@ pub struct ScriptHost {
     /// Functions defined so far (kept across REPL entries).
     functions: AST,
     mode: Arc<SessionMode>,
+    /// Which in-place string method calls are statements.
+    in_place_sites: in_place::Sites,
 }
 
 impl ScriptHost {
@@ -64,8 +69,12 @@ impl ScriptHost {
         api_rdd::register(&mut engine, &api);
         api_listener::register(&mut engine, &api);
         api_kafka::register(&mut engine);
+        pynames::register(&mut engine);
+        let in_place_sites = in_place::Sites::default();
+        in_place::register(&mut engine, &in_place_sites);
         // One engine per session, alive until the process ends: closures handed to the
         // worker threads borrow it for as long as any stream may run.
+        fixits::learn_functions(&engine);
         let engine: &'static Engine = Box::leak(Box::new(engine));
         let _ = api.engine.set(engine);
         let ssc = api_context::new_context(&api, &sc, Duration(1000));
@@ -78,6 +87,7 @@ impl ScriptHost {
             api,
             functions: AST::empty(),
             mode,
+            in_place_sites,
         })
     }
 
@@ -113,10 +123,14 @@ impl ScriptHost {
 
     /// Compiles and runs `code` named `source` in the session's scope.
     pub fn eval(&mut self, source: &str, code: &str) -> Result<Dynamic, ScriptError> {
-        let mut ast = self
+        let ast = self
             .engine
             .compile_with_scope(&self.scope, code)
             .map_err(|e| ScriptError::syntax(&e, source, code))?;
+        let mut ast = ast;
+        // An entry's last value is echoed unless a `;` ends it.
+        self.in_place_sites
+            .record(&ast, source, !code.trim_end().ends_with(';'));
         ast.set_source(source);
         // Earlier functions stay callable; the new definitions win.
         let merged = self.functions.merge(&ast);
@@ -124,13 +138,7 @@ impl ScriptHost {
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged);
         self.functions = merged.clone_functions_only();
-        result.map_err(|e| {
-            let mut err = ScriptError::runtime(&e, source, code);
-            if let Some(m) = diagnostics::suggest_method(self.engine, &err.message) {
-                err.message.push_str(&format!(" (did you mean `{m}`?)"));
-            }
-            err
-        })
+        result.map_err(|e| ScriptError::runtime(&e, source, code))
     }
 
     /// Names of the functions the session's scripts defined with `fn`.

@@ -147,3 +147,59 @@ pub fn dstreams(ctx: &NativeCallContext, arr: rhai::Array) -> RhaiResult<Vec<DSt
         })
         .collect()
 }
+
+/// A value echoed at the prompt, in Python's notation: an array the user built is a list
+/// (`[1, 2] + [3]` → `[1, 2, 3]`, `[["Web", 1]]` → `[['Web', 1]]`), while what an RDD
+/// action returned (a list of records, tagged) keeps PySpark's notation inside, as
+/// `collect()` prints in PySpark (`[('Web', 1)]`).
+pub fn prompt_repr(v: &Dynamic) -> String {
+    let mut out = String::new();
+    write_prompt_repr(v, &mut out);
+    out
+}
+
+fn write_prompt_repr(v: &Dynamic, out: &mut String) {
+    use crate::engine::pyrepr::{LIST_TAG, write_python_repr, write_str_repr};
+    if v.tag() == LIST_TAG {
+        write_python_repr(v, out);
+    } else if let Ok(items) = v.as_array_ref() {
+        out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_prompt_repr(item, out);
+        }
+        out.push(']');
+    } else if let Ok(m) = v.as_map_ref() {
+        out.push('{');
+        for (i, (k, item)) in m.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_str_repr(k, out);
+            out.push_str(": ");
+            write_prompt_repr(item, out);
+        }
+        out.push('}');
+    } else {
+        write_python_repr(v, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_echo_as_lists_and_collected_records_as_pyspark() {
+        let row: rhai::Array = vec!["Web".into(), Dynamic::from_int(1)];
+        let nested: rhai::Array = vec![row.clone().into()];
+        assert_eq!(prompt_repr(&nested.into()), "[['Web', 1]]");
+        assert_eq!(prompt_repr(&records(vec![row.into()])), "[('Web', 1)]");
+        let mut m = rhai::Map::new();
+        m.insert("a".into(), Dynamic::from_array(vec![Dynamic::UNIT]));
+        assert_eq!(prompt_repr(&m.into()), "{'a': [None]}");
+        assert_eq!(prompt_repr(&"x".into()), "'x'");
+    }
+}
