@@ -103,13 +103,14 @@ pub fn parse_master(s: &str) -> Result<usize, String> {
     };
     match s {
         "local" => Ok(1),
-        "local[*]" => Ok(cores()),
+        "local[*]" => Ok(cores().min(crate::engine::limits::MAX_WORKERS)),
         _ => s
             .strip_prefix("local[")
             .and_then(|r| r.strip_suffix(']'))
             .and_then(|n| n.parse::<usize>().ok())
             .filter(|&n| n > 0)
-            .ok_or_else(|| format!("unsupported master '{s}': use local, local[N] or local[*]")),
+            .ok_or_else(|| format!("unsupported master '{s}': use local, local[N] or local[*]"))
+            .and_then(crate::engine::limits::workers),
     }
 }
 
@@ -123,6 +124,7 @@ mod tests {
         assert_eq!(parse_master("local[4]"), Ok(4));
         assert!(parse_master("local[0]").is_err());
         assert!(parse_master("yarn").is_err());
+        assert!(parse_master("local[100000]").unwrap_err().contains("between 1 and 256"));
     }
 }
 

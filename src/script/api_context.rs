@@ -1,7 +1,7 @@
 //! `sc`, `ssc`, `StreamingContext(sc, interval)` and batch `Time` values for scripts.
 
 use super::values::{
-    Api, RhaiResult, dstreams, engine_err, records, runtime, seconds, site, to_rdd,
+    Api, RhaiResult, dstreams, engine_err, records, runtime, site, to_rdd,
 };
 use crate::engine::context::StreamingContext;
 use crate::engine::error::StreamingError;
@@ -51,8 +51,8 @@ fn register_constructor(engine: &mut Engine, api: &Api) {
               sc: SparkContext,
               secs: Dynamic|
               -> RhaiResult<StreamingContext> {
-            let s = seconds(&ctx, &secs, "batchDuration")?;
-            Ok(new_context(&a, &sc, Duration::from_secs_f64(s)))
+            let batch = super::checked::duration(&ctx, &secs, "batchDuration")?;
+            Ok(new_context(&a, &sc, batch))
         },
     );
     engine.register_fn("to_string", |s: &mut StreamingContext| {
@@ -82,8 +82,8 @@ fn register_spark_context(engine: &mut Engine) {
          data: rhai::Array,
          n: i64|
          -> RhaiResult<Rdd> {
-            let n = super::values::count(&ctx, n, "numSlices")?;
-            Ok(sc.parallelize(data, Some(n.max(1))))
+            let n = super::checked::partitions(&ctx, n, "numSlices")?;
+            Ok(sc.parallelize(data, Some(n)))
         },
     );
     engine.register_fn(
@@ -95,8 +95,8 @@ fn register_spark_context(engine: &mut Engine) {
     engine.register_fn(
         "textFile",
         |ctx: NativeCallContext, sc: &mut SparkContext, path: &str, n: i64| -> RhaiResult<Rdd> {
-            let n = super::values::count(&ctx, n, "minPartitions")?;
-            sc.text_file(path, Some(n.max(1)))
+            let n = super::checked::min_partitions(&ctx, n, "minPartitions")?;
+            sc.text_file(path, Some(n))
                 .map_err(|e| runtime(&ctx, &e))
         },
     );
@@ -126,22 +126,22 @@ fn register_spark_context(engine: &mut Engine) {
 fn register_lifecycle(engine: &mut Engine) {
     engine.register_fn(
         "start",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
+        |ctx: NativeCallContext, ssc: StreamingContext| -> RhaiResult<()> {
             let at = site(&ctx, "start").location;
             ssc.start(&at).map_err(|e| engine_err(&ctx, e))
         },
     );
-    engine.register_fn("stop", |ssc: &mut StreamingContext| ssc.stop(false));
-    engine.register_fn("stop", |ssc: &mut StreamingContext, _stop_sc: bool| {
+    engine.register_fn("stop", |ssc: StreamingContext| ssc.stop(false));
+    engine.register_fn("stop", |ssc: StreamingContext, _stop_sc: bool| {
         ssc.stop(false)
     });
     engine.register_fn(
         "stop",
-        |ssc: &mut StreamingContext, _stop_sc: bool, graceful: bool| ssc.stop(graceful),
+        |ssc: StreamingContext, _stop_sc: bool, graceful: bool| ssc.stop(graceful),
     );
     engine.register_fn(
         "awaitTermination",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
+        |ctx: NativeCallContext, ssc: StreamingContext| -> RhaiResult<()> {
             ssc.await_termination(None)
                 .map(|_| ())
                 .map_err(|e| await_err(&ctx, e))
@@ -149,37 +149,37 @@ fn register_lifecycle(engine: &mut Engine) {
     );
     engine.register_fn(
         "awaitTermination",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
-            let s = seconds(&ctx, &secs, "timeout")?;
-            ssc.await_termination(Some(s))
+        |ctx: NativeCallContext, ssc: StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
+            let timeout = super::checked::timeout(&ctx, &secs, "timeout")?;
+            ssc.await_termination(timeout)
                 .map_err(|e| await_err(&ctx, e))
         },
     );
     engine.register_fn(
         "awaitTerminationOrTimeout",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
-            let s = seconds(&ctx, &secs, "timeout")?;
-            ssc.await_termination(Some(s))
+        |ctx: NativeCallContext, ssc: StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
+            let timeout = super::checked::timeout(&ctx, &secs, "timeout")?;
+            ssc.await_termination(timeout)
                 .map_err(|e| await_err(&ctx, e))
         },
     );
     engine.register_fn(
         "checkpoint",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, dir: &str| -> RhaiResult<()> {
+        |ctx: NativeCallContext, ssc: StreamingContext, dir: &str| -> RhaiResult<()> {
             ssc.set_checkpoint_dir(dir).map_err(|e| engine_err(&ctx, e))
         },
     );
     engine.register_fn(
         "remember",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<()> {
-            let s = seconds(&ctx, &secs, "duration")?;
-            ssc.remember(Duration::from_secs_f64(s));
+        |ctx: NativeCallContext, ssc: StreamingContext, secs: Dynamic| -> RhaiResult<()> {
+            let d = super::checked::duration_or_zero(&ctx, &secs, "duration")?;
+            ssc.remember(d);
             Ok(())
         },
     );
     engine.register_fn(
         "tick",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<i64> {
+        |ctx: NativeCallContext, ssc: StreamingContext| -> RhaiResult<i64> {
             ssc.tick(1)
                 .map(|n| n as i64)
                 .map_err(|e| engine_err(&ctx, e))
@@ -187,8 +187,11 @@ fn register_lifecycle(engine: &mut Engine) {
     );
     engine.register_fn(
         "tick",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, n: i64| -> RhaiResult<i64> {
-            ssc.tick(n.max(0) as u64)
+        |ctx: NativeCallContext, ssc: StreamingContext, n: i64| -> RhaiResult<i64> {
+            let n = u64::try_from(n).map_err(|_| {
+                runtime(&ctx, &format!("tick: the number of batches must be >= 0, got {n}"))
+            })?;
+            ssc.tick(n)
                 .map(|n| n as i64)
                 .map_err(|e| engine_err(&ctx, e))
         },
@@ -196,7 +199,7 @@ fn register_lifecycle(engine: &mut Engine) {
     engine.register_get("sparkContext", |ssc: &mut StreamingContext| {
         ssc.spark_context().clone()
     });
-    engine.register_fn("getState", |ssc: &mut StreamingContext| {
+    engine.register_fn("getState", |ssc: StreamingContext| {
         ssc.state().name().to_string()
     });
 }
@@ -212,7 +215,7 @@ fn await_err(ctx: &NativeCallContext, e: StreamingError) -> Box<rhai::EvalAltRes
 fn register_sources(engine: &mut Engine, api: &Api) {
     for arity in 1..=3 {
         let queue = move |ctx: NativeCallContext,
-                          ssc: &mut StreamingContext,
+                          ssc: StreamingContext,
                           items: rhai::Array,
                           one: bool,
                           default: Dynamic|
@@ -233,21 +236,21 @@ fn register_sources(engine: &mut Engine, api: &Api) {
         match arity {
             1 => engine.register_fn(
                 "queueStream",
-                move |ctx: NativeCallContext, ssc: &mut StreamingContext, items: rhai::Array| {
+                move |ctx: NativeCallContext, ssc: StreamingContext, items: rhai::Array| {
                     queue(ctx, ssc, items, true, Dynamic::UNIT)
                 },
             ),
             2 => engine.register_fn(
                 "queueStream",
                 move |ctx: NativeCallContext,
-                      ssc: &mut StreamingContext,
+                      ssc: StreamingContext,
                       items: rhai::Array,
                       one: bool| queue(ctx, ssc, items, one, Dynamic::UNIT),
             ),
             _ => engine.register_fn(
                 "queueStream",
                 move |ctx: NativeCallContext,
-                      ssc: &mut StreamingContext,
+                      ssc: StreamingContext,
                       items: rhai::Array,
                       one: bool,
                       default: Dynamic| queue(ctx, ssc, items, one, default),
@@ -258,7 +261,7 @@ fn register_sources(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "union",
         |ctx: NativeCallContext,
-         ssc: &mut StreamingContext,
+         ssc: StreamingContext,
          streams: rhai::Array|
          -> RhaiResult<crate::engine::api::DStream> {
             let streams = dstreams(&ctx, streams)?;
@@ -270,7 +273,7 @@ fn register_sources(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "transform",
         move |ctx: NativeCallContext,
-              ssc: &mut StreamingContext,
+              ssc: StreamingContext,
               streams: rhai::Array,
               f: FnPtr|
               -> RhaiResult<crate::engine::api::DStream> {
@@ -292,10 +295,19 @@ fn register_time(engine: &mut Engine) {
     engine.register_fn("to_debug", |t: &mut Time| t.format_local());
     engine.register_get("ms", |t: &mut Time| t.ms());
     engine.register_fn("milliseconds", |t: &mut Time| t.ms());
-    engine.register_fn("+", |t: Time, s: i64| t + Duration(s * 1000));
-    engine.register_fn("+", |t: Time, s: f64| t + Duration::from_secs_f64(s));
-    engine.register_fn("-", |t: Time, s: i64| t - Duration(s * 1000));
-    engine.register_fn("-", |t: Time, s: f64| t - Duration::from_secs_f64(s));
+    // Checked: `t + i64::MAX` or `t + 1e300` is an error, never a wrapped time.
+    engine.register_fn("+", |ctx: NativeCallContext, t: Time, s: i64| {
+        shift(&ctx, t, s as f64, 1.0).map_err(|_| time_range(&ctx, t, "+", &s.to_string()))
+    });
+    engine.register_fn("+", |ctx: NativeCallContext, t: Time, s: f64| {
+        shift(&ctx, t, s, 1.0)
+    });
+    engine.register_fn("-", |ctx: NativeCallContext, t: Time, s: i64| {
+        shift(&ctx, t, s as f64, -1.0).map_err(|_| time_range(&ctx, t, "-", &s.to_string()))
+    });
+    engine.register_fn("-", |ctx: NativeCallContext, t: Time, s: f64| {
+        shift(&ctx, t, s, -1.0)
+    });
     engine.register_fn("-", |a: Time, b: Time| (a - b).ms() as f64 / 1000.0);
     engine.register_fn("==", |a: Time, b: Time| a == b);
     engine.register_fn("!=", |a: Time, b: Time| a != b);
@@ -303,6 +315,26 @@ fn register_time(engine: &mut Engine) {
     engine.register_fn("<=", |a: Time, b: Time| a <= b);
     engine.register_fn(">", |a: Time, b: Time| a > b);
     engine.register_fn(">=", |a: Time, b: Time| a >= b);
+}
+
+/// `t ± secs`, refused when the result is not a time `datetime` could hold.
+fn shift(ctx: &NativeCallContext, t: Time, secs: f64, sign: f64) -> RhaiResult<Time> {
+    let op = if sign > 0.0 { "+" } else { "-" };
+    let out_of_range = || time_range(ctx, t, op, &crate::engine::time::show_secs(secs));
+    let ms = secs * sign * 1000.0;
+    // Far beyond any time: the f64 → i64 conversion would saturate.
+    if !ms.is_finite() || ms.abs() > 4.0e18 {
+        return Err(out_of_range());
+    }
+    t.checked_add(Duration(ms.round() as i64))
+        .map_err(|_| out_of_range())
+}
+
+fn time_range(ctx: &NativeCallContext, t: Time, op: &str, secs: &str) -> Box<rhai::EvalAltResult> {
+    runtime(
+        ctx,
+        &format!("{t} {op} {secs} s is out of the range of times (years 1 to 9999)"),
+    )
 }
 
 fn port_of(ctx: &NativeCallContext, port: i64) -> RhaiResult<u16> {
@@ -319,7 +351,7 @@ fn register_live_sources(engine: &mut Engine) {
     type Ds = RhaiResult<crate::engine::api::DStream>;
     engine.register_fn(
         "socketTextStream",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, host: &str, port: i64| -> Ds {
+        |ctx: NativeCallContext, ssc: StreamingContext, host: &str, port: i64| -> Ds {
             let port = port_of(&ctx, port)?;
             ssc.socket_text_stream(host, port, site(&ctx, "socketTextStream"))
                 .map_err(|e| engine_err(&ctx, e))
@@ -329,7 +361,7 @@ fn register_live_sources(engine: &mut Engine) {
     engine.register_fn(
         "socketTextStream",
         |ctx: NativeCallContext,
-         ssc: &mut StreamingContext,
+         ssc: StreamingContext,
          host: &str,
          port: i64,
          _storage_level: Dynamic|
@@ -341,7 +373,7 @@ fn register_live_sources(engine: &mut Engine) {
     );
     engine.register_fn(
         "textFileStream",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, dir: &str| -> Ds {
+        |ctx: NativeCallContext, ssc: StreamingContext, dir: &str| -> Ds {
             ssc.text_file_stream(dir, site(&ctx, "textFileStream"))
                 .map_err(|e| engine_err(&ctx, e))
         },

@@ -66,7 +66,7 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
     engine.register_fn("reduceByKey", {
         let a = api.clone();
         move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr, n: i64| -> R {
-            let n = count(&ctx, n, "numPartitions")?;
+            let n = super::checked::partitions(&ctx, n, "numPartitions")?;
             let f = a.record_fn(&ctx, f, "reduceByKey")?;
             pair::reduce_by_key(r, &*f, n.max(1)).map_err(|e| fail(&ctx, "reduceByKey", e))
         }
@@ -77,14 +77,14 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "groupByKey",
         |ctx: NativeCallContext, r: &mut Rdd, n: i64| -> R {
-            let n = count(&ctx, n, "numPartitions")?;
+            let n = super::checked::partitions(&ctx, n, "numPartitions")?;
             pair::group_by_key(r, n.max(1)).map_err(|e| fail(&ctx, "groupByKey", e))
         },
     );
     engine.register_fn(
         "partitionBy",
         |ctx: NativeCallContext, r: &mut Rdd, n: i64| -> R {
-            let n = count(&ctx, n, "numPartitions")?;
+            let n = super::checked::partitions(&ctx, n, "numPartitions")?;
             pair::partition_by(r, n.max(1)).map_err(|e| fail(&ctx, "partitionBy", e))
         },
     );
@@ -100,7 +100,7 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "sortByKey",
         |ctx: NativeCallContext, r: &mut Rdd, asc: bool, n: i64| -> R {
-            let n = count(&ctx, n, "numPartitions")?;
+            let n = super::checked::partitions(&ctx, n, "numPartitions")?;
             pair::sort_by_key(r, asc, Some(n.max(1))).map_err(|e| fail(&ctx, "sortByKey", e))
         },
     );
@@ -154,7 +154,7 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
         engine.register_fn(
             name,
             move |ctx: NativeCallContext, a: &mut Rdd, b: Rdd, n: i64| -> R {
-                let n = count(&ctx, n, "numPartitions")?;
+                let n = super::checked::partitions(&ctx, n, "numPartitions")?;
                 run(&ctx, a, &b, n.max(1))
             },
         );
@@ -292,13 +292,13 @@ fn register_misc(engine: &mut Engine) {
     engine.register_fn(
         "repartition",
         |ctx: NativeCallContext, r: &mut Rdd, n: i64| -> R {
-            Ok(r.repartition(count(&ctx, n, "numPartitions")?))
+            Ok(r.repartition(super::checked::partitions(&ctx, n, "numPartitions")?))
         },
     );
     engine.register_fn(
         "coalesce",
         |ctx: NativeCallContext, r: &mut Rdd, n: i64| -> R {
-            Ok(r.coalesce(count(&ctx, n, "numPartitions")?))
+            Ok(r.coalesce(super::checked::partitions(&ctx, n, "numPartitions")?))
         },
     );
     engine.register_fn("cache", |r: &mut Rdd| r.clone());

@@ -7,6 +7,7 @@ pub mod api_dstream;
 pub mod api_kafka;
 pub mod api_listener;
 pub mod api_rdd;
+pub mod checked;
 pub mod closure;
 pub mod diagnostics;
 pub mod fast_path;
@@ -53,7 +54,10 @@ impl ScriptHost {
             )
         });
         engine.on_progress(|_| {
-            (interrupted() || abort_requested()).then(|| Dynamic::from("interrupted (Ctrl-C)"))
+            if interrupted() || abort_requested() {
+                return Some(Dynamic::from("interrupted (Ctrl-C)"));
+            }
+            crate::engine::clock::batch_cancelled().map(Dynamic::from)
         });
         api_context::register(&mut engine, &api);
         api_dstream::register(&mut engine, &api);

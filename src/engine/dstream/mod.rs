@@ -215,6 +215,29 @@ impl DStreamGraph {
         Ok(out)
     }
 
+    /// The user's `ds.slice(from, to)`: [`DStreamGraph::slice`] limited to the batches already
+    /// generated (up to `latest`) that the stream still remembers. A later time would dequeue
+    /// input before its batch, an older one re-read input already gone; and so
+    /// `slice(0, i64::MAX)` looks at a bounded number of batches.
+    pub fn slice_generated(
+        &mut self,
+        id: StreamId,
+        from: Time,
+        to: Time,
+        latest: Time,
+    ) -> Result<Vec<Rdd>, StreamError> {
+        let slide = self.nodes[id].slide;
+        // The oldest remembered batch: after `latest - remember`, on the slide.
+        let oldest = Time(latest.ms().saturating_sub(self.nodes[id].remember.ms()))
+            .floor_to(self.zero, slide)
+            + slide;
+        let (from, to) = (from.max(oldest).max(self.zero), to.min(latest));
+        if from > to {
+            return Ok(Vec::new());
+        }
+        self.slice(id, from, to)
+    }
+
     /// Spark's `clearMetadata`: forget RDDs older than each stream's remember duration.
     pub fn clear_metadata(&mut self, t: Time) {
         let mut forgotten = Vec::new();
@@ -245,11 +268,15 @@ impl DStreamGraph {
             .collect()
     }
 
-    /// Whether every input stream is drained (the fast clock's notion of "done").
+    /// Whether every input stream some output reads is drained (the fast clock's notion of
+    /// "done"). A queue nothing reads is never dequeued, so it must not keep the run going.
     pub fn inputs_drained(&self) -> bool {
+        let used = self.reachable();
         self.nodes
             .iter()
-            .all(|n| n.op.input_drained().unwrap_or(true))
+            .zip(used)
+            .filter(|(_, used)| *used)
+            .all(|(n, _)| n.op.input_drained().unwrap_or(true))
     }
 
     /// Batches after the inputs drain until every window has emptied.

@@ -1,0 +1,71 @@
+//! Script arguments turned into the engine's validated values, with the call's position on
+//! any error: seconds into `Duration`s, counts into `Partitions`. Every API taking seconds or
+//! a partition count goes through here, so a bad value fails the same way everywhere.
+
+use super::values::{RhaiResult, engine_err, runtime, seconds};
+use crate::engine::limits::Partitions;
+use crate::engine::time::Duration;
+use rhai::{Dynamic, NativeCallContext};
+
+/// A positive duration in seconds (batch interval, window, slide, checkpoint interval).
+pub fn duration(ctx: &NativeCallContext, d: &Dynamic, arg: &str) -> RhaiResult<Duration> {
+    Duration::positive_secs(seconds(ctx, d, arg)?, arg).map_err(|e| engine_err(ctx, e))
+}
+
+/// A duration where 0 is allowed (`remember(0)`).
+pub fn duration_or_zero(ctx: &NativeCallContext, d: &Dynamic, arg: &str) -> RhaiResult<Duration> {
+    Duration::non_negative_secs(seconds(ctx, d, arg)?, arg).map_err(|e| engine_err(ctx, e))
+}
+
+/// An optional duration: `()` means the default.
+pub fn opt_duration(
+    ctx: &NativeCallContext,
+    d: &Dynamic,
+    arg: &str,
+) -> RhaiResult<Option<Duration>> {
+    if d.is_unit() {
+        return Ok(None);
+    }
+    duration(ctx, d, arg).map(Some)
+}
+
+/// A timeout in seconds; None waits without one (Spark's negative timeout).
+pub fn timeout(
+    ctx: &NativeCallContext,
+    d: &Dynamic,
+    arg: &str,
+) -> RhaiResult<Option<std::time::Duration>> {
+    Duration::timeout_secs(seconds(ctx, d, arg)?, arg).map_err(|e| engine_err(ctx, e))
+}
+
+/// A partition count (`numPartitions`, `numSlices`): 1 to `MAX_PARTITIONS`.
+pub fn partitions(ctx: &NativeCallContext, n: i64, arg: &str) -> RhaiResult<usize> {
+    Partitions::new(n, arg)
+        .map(Partitions::get)
+        .map_err(|e| engine_err(ctx, e))
+}
+
+/// A minimum partition count (`minPartitions`): 0 means 1.
+pub fn min_partitions(ctx: &NativeCallContext, n: i64, arg: &str) -> RhaiResult<usize> {
+    Partitions::at_least(n, arg)
+        .map(Partitions::get)
+        .map_err(|e| engine_err(ctx, e))
+}
+
+/// An optional partition count: `()` means the default.
+pub fn opt_partitions(
+    ctx: &NativeCallContext,
+    d: &Dynamic,
+    arg: &str,
+) -> RhaiResult<Option<usize>> {
+    if d.is_unit() {
+        return Ok(None);
+    }
+    match d.as_int() {
+        Ok(n) => partitions(ctx, n, arg).map(Some),
+        Err(_) => Err(runtime(
+            ctx,
+            &format!("{arg} must be an integer or (), got {}", d.type_name()),
+        )),
+    }
+}
