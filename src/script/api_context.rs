@@ -391,7 +391,16 @@ fn register_get_or_create(engine: &mut Engine) {
         |ctx: NativeCallContext, dir: &str, setup: FnPtr| -> RhaiResult<StreamingContext> {
             let found = crate::engine::checkpoint::store::load(std::path::Path::new(dir))
                 .map_err(|e| runtime(&ctx, &format!("getOrCreate: {e}")))?;
-            let ssc: StreamingContext = setup.call_within_context(&ctx, ())?;
+            let made: Dynamic = setup.call_within_context(&ctx, ())?;
+            let made_type = made.type_name();
+            let ssc = made.try_cast::<StreamingContext>().ok_or_else(|| {
+                runtime(
+                    &ctx,
+                    &format!(
+                        "getOrCreate: the setup function must return a StreamingContext, got {made_type}"
+                    ),
+                )
+            })?;
             if ssc.checkpoint_dir().as_deref() != Some(dir) {
                 ssc.set_checkpoint_dir(dir)
                     .map_err(|e| engine_err(&ctx, e))?;

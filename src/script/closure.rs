@@ -111,7 +111,7 @@ pub fn describe_error(err: &EvalAltResult, source: Option<&str>) -> String {
         e = inner;
     }
     let pos = e.position();
-    let mut text = e.to_string();
+    let mut text = super::in_batch::explain(e).unwrap_or_else(|| e.to_string());
     if let Some(rest) = text.strip_prefix("Runtime error: ") {
         text = rest.to_string();
     }

@@ -11,6 +11,7 @@ pub mod checked;
 pub mod closure;
 pub mod diagnostics;
 pub mod fast_path;
+pub mod in_batch;
 pub mod values;
 
 use crate::engine::clock::{RunConfig, abort_requested, interrupted};
