@@ -54,7 +54,9 @@ impl Pacer {
 
     fn wait(&mut self) {
         if let Some(rate) = self.rate {
-            let due = Duration::from_secs_f64(self.sent as f64 / rate);
+            // `--rate` is validated; a pace beyond Duration's range waits a day at a time.
+            let due = Duration::try_from_secs_f64(self.sent as f64 / rate)
+                .unwrap_or(Duration::from_secs(86_400));
             let elapsed = self.started.elapsed();
             if due > elapsed {
                 std::thread::sleep(due - elapsed);
@@ -73,17 +75,33 @@ fn send(stream: &mut TcpStream, line: &str, stats: &Stats) -> bool {
     ok
 }
 
+/// Streams the file line by line (a client costs a read buffer, not a copy of the file:
+/// thousands of clients of a large file must not each hold it in memory).
 fn serve_file(mut stream: TcpStream, path: &PathBuf, opts: &FeedOptions, stats: &Stats) {
     let mut pacer = Pacer::new(opts.rate);
     loop {
-        let text = match std::fs::read(path) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
             Err(e) => {
                 eprintln!("centella feed: cannot read {}: {e}", path.display());
                 return;
             }
         };
-        for line in text.lines() {
+        let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+        let mut raw = Vec::new();
+        loop {
+            raw.clear();
+            match reader.read_until(b'\n', &mut raw) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("centella feed: cannot read {}: {e}", path.display());
+                    return;
+                }
+            }
+            let text = String::from_utf8_lossy(&raw);
+            let line = text.strip_suffix('\n').unwrap_or(&text);
+            let line = line.strip_suffix('\r').unwrap_or(line);
             pacer.wait();
             if !send(&mut stream, line, stats) {
                 return;
@@ -117,36 +135,40 @@ fn serve_generated(
     }
 }
 
-/// Stdin or typed lines go to every connected client; lines typed before anyone connects
-/// wait for the first client, so nothing is lost.
+/// Stdin or typed lines go to every connected client. Lines read while nobody is connected
+/// wait in a backlog that every client gets when it connects, until a later line reaches a
+/// connected client: a client that connects and goes (a port check, a receiver restarting)
+/// must not take the backlog with it, since nothing tells how much of it it read.
 struct Broadcast {
     clients: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
     backlog: Mutex<Vec<Arc<str>>>,
 }
 
 impl Broadcast {
+    fn new() -> Broadcast {
+        Broadcast {
+            clients: Mutex::new(Vec::new()),
+            backlog: Mutex::new(Vec::new()),
+        }
+    }
+
     fn publish(&self, line: Arc<str>) {
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if clients.is_empty() {
-            self.backlog
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(line);
-            return;
-        }
         clients.retain(|c| c.send(line.clone()).is_ok());
+        let mut backlog = self.backlog.lock().unwrap_or_else(|p| p.into_inner());
+        if clients.is_empty() {
+            backlog.push(line);
+        } else {
+            // A connected client is reading: it has had the backlog.
+            backlog.clear();
+        }
     }
 
     fn subscribe(&self) -> mpsc::Receiver<Arc<str>> {
         let (tx, rx) = mpsc::channel();
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        for line in self
-            .backlog
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .drain(..)
-        {
-            let _ = tx.send(line);
+        for line in self.backlog.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let _ = tx.send(line.clone());
         }
         clients.push(tx);
         rx
@@ -242,10 +264,7 @@ pub fn run(opts: FeedOptions) -> i32 {
     );
     let stats = Arc::new(Stats::default());
     show_status(stats.clone());
-    let hub = Arc::new(Broadcast {
-        clients: Mutex::new(Vec::new()),
-        backlog: Mutex::new(Vec::new()),
-    });
+    let hub = Arc::new(Broadcast::new());
     if let FeedSource::Stdin { interactive } = opts.source {
         read_stdin_into(hub.clone(), interactive);
     }
