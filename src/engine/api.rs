@@ -528,11 +528,10 @@ impl DStream {
             ));
         }
         let latest = self.ctx.latest_batch_time();
-        let mut g = self.ctx.inner.graph.try_lock().map_err(|_| {
+        let g = self.ctx.inner.graph.try_lock().map_err(|_| {
             StreamingError::Invalid("slice() cannot be called while a batch is running".into())
         })?;
-        g.slice_generated(self.id, from, to, latest)
-            .map_err(|e| StreamingError::Invalid(format!("{}: {}", e.site, e.message)))
+        Ok(g.slice_generated(self.id, from, to, latest))
     }
 
     fn add_output(&self, action: OutputAction, site: OpSite) -> Result<()> {

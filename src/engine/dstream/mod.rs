@@ -215,27 +215,33 @@ impl DStreamGraph {
         Ok(out)
     }
 
-    /// The user's `ds.slice(from, to)`: [`DStreamGraph::slice`] limited to the batches already
-    /// generated (up to `latest`) that the stream still remembers. A later time would dequeue
-    /// input before its batch, an older one re-read input already gone; and so
-    /// `slice(0, i64::MAX)` looks at a bounded number of batches.
+    /// The user's `ds.slice(from, to)`: the RDDs this stream still holds for the valid times in
+    /// `[from, to]` (Spark's slice, floored to the slide), never computing one: a time after
+    /// the last generated batch (`latest`) would dequeue input before its batch, and a time
+    /// already forgotten would read input again. `ds.remember(secs)` keeps more to slice.
+    /// Bounded by what is held, so `slice(0, i64::MAX)` returns at once.
     pub fn slice_generated(
-        &mut self,
+        &self,
         id: StreamId,
         from: Time,
         to: Time,
         latest: Time,
-    ) -> Result<Vec<Rdd>, StreamError> {
+    ) -> Vec<Rdd> {
         let slide = self.nodes[id].slide;
-        // The oldest remembered batch: after `latest - remember`, on the slide.
-        let oldest = Time(latest.ms().saturating_sub(self.nodes[id].remember.ms()))
-            .floor_to(self.zero, slide)
-            + slide;
-        let (from, to) = (from.max(oldest).max(self.zero), to.min(latest));
+        let to = to.min(latest);
         if from > to {
-            return Ok(Vec::new());
+            return Vec::new();
         }
-        self.slice(id, from, to)
+        let (from, to) = (
+            from.floor_to(self.zero, slide),
+            to.floor_to(self.zero, slide),
+        );
+        self.nodes[id]
+            .generated
+            .range(from..=to)
+            .filter(|(t, _)| self.is_time_valid(id, **t))
+            .map(|(_, r)| r.clone())
+            .collect()
     }
 
     /// Spark's `clearMetadata`: forget RDDs older than each stream's remember duration.
