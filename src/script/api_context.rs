@@ -126,22 +126,22 @@ fn register_spark_context(engine: &mut Engine) {
 fn register_lifecycle(engine: &mut Engine) {
     engine.register_fn(
         "start",
-        |ctx: NativeCallContext, ssc: StreamingContext| -> RhaiResult<()> {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
             let at = site(&ctx, "start").location;
             ssc.start(&at).map_err(|e| engine_err(&ctx, e))
         },
     );
-    engine.register_fn("stop", |ssc: StreamingContext| ssc.stop(false));
-    engine.register_fn("stop", |ssc: StreamingContext, _stop_sc: bool| {
+    engine.register_fn("stop", |ssc: &mut StreamingContext| ssc.stop(false));
+    engine.register_fn("stop", |ssc: &mut StreamingContext, _stop_sc: bool| {
         ssc.stop(false)
     });
     engine.register_fn(
         "stop",
-        |ssc: StreamingContext, _stop_sc: bool, graceful: bool| ssc.stop(graceful),
+        |ssc: &mut StreamingContext, _stop_sc: bool, graceful: bool| ssc.stop(graceful),
     );
     engine.register_fn(
         "awaitTermination",
-        |ctx: NativeCallContext, ssc: StreamingContext| -> RhaiResult<()> {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<()> {
             ssc.await_termination(None)
                 .map(|_| ())
                 .map_err(|e| await_err(&ctx, e))
@@ -149,7 +149,7 @@ fn register_lifecycle(engine: &mut Engine) {
     );
     engine.register_fn(
         "awaitTermination",
-        |ctx: NativeCallContext, ssc: StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
             let timeout = super::checked::timeout(&ctx, &secs, "timeout")?;
             ssc.await_termination(timeout)
                 .map_err(|e| await_err(&ctx, e))
@@ -157,7 +157,7 @@ fn register_lifecycle(engine: &mut Engine) {
     );
     engine.register_fn(
         "awaitTerminationOrTimeout",
-        |ctx: NativeCallContext, ssc: StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<bool> {
             let timeout = super::checked::timeout(&ctx, &secs, "timeout")?;
             ssc.await_termination(timeout)
                 .map_err(|e| await_err(&ctx, e))
@@ -165,13 +165,13 @@ fn register_lifecycle(engine: &mut Engine) {
     );
     engine.register_fn(
         "checkpoint",
-        |ctx: NativeCallContext, ssc: StreamingContext, dir: &str| -> RhaiResult<()> {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, dir: &str| -> RhaiResult<()> {
             ssc.set_checkpoint_dir(dir).map_err(|e| engine_err(&ctx, e))
         },
     );
     engine.register_fn(
         "remember",
-        |ctx: NativeCallContext, ssc: StreamingContext, secs: Dynamic| -> RhaiResult<()> {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<()> {
             let d = super::checked::duration_or_zero(&ctx, &secs, "duration")?;
             ssc.remember(d);
             Ok(())
@@ -179,7 +179,7 @@ fn register_lifecycle(engine: &mut Engine) {
     );
     engine.register_fn(
         "tick",
-        |ctx: NativeCallContext, ssc: StreamingContext| -> RhaiResult<i64> {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext| -> RhaiResult<i64> {
             ssc.tick(1)
                 .map(|n| n as i64)
                 .map_err(|e| engine_err(&ctx, e))
@@ -187,7 +187,7 @@ fn register_lifecycle(engine: &mut Engine) {
     );
     engine.register_fn(
         "tick",
-        |ctx: NativeCallContext, ssc: StreamingContext, n: i64| -> RhaiResult<i64> {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, n: i64| -> RhaiResult<i64> {
             let n = u64::try_from(n).map_err(|_| {
                 runtime(&ctx, &format!("tick: the number of batches must be >= 0, got {n}"))
             })?;
@@ -199,7 +199,7 @@ fn register_lifecycle(engine: &mut Engine) {
     engine.register_get("sparkContext", |ssc: &mut StreamingContext| {
         ssc.spark_context().clone()
     });
-    engine.register_fn("getState", |ssc: StreamingContext| {
+    engine.register_fn("getState", |ssc: &mut StreamingContext| {
         ssc.state().name().to_string()
     });
 }
@@ -215,7 +215,7 @@ fn await_err(ctx: &NativeCallContext, e: StreamingError) -> Box<rhai::EvalAltRes
 fn register_sources(engine: &mut Engine, api: &Api) {
     for arity in 1..=3 {
         let queue = move |ctx: NativeCallContext,
-                          ssc: StreamingContext,
+                          ssc: &mut StreamingContext,
                           items: rhai::Array,
                           one: bool,
                           default: Dynamic|
@@ -236,21 +236,21 @@ fn register_sources(engine: &mut Engine, api: &Api) {
         match arity {
             1 => engine.register_fn(
                 "queueStream",
-                move |ctx: NativeCallContext, ssc: StreamingContext, items: rhai::Array| {
+                move |ctx: NativeCallContext, ssc: &mut StreamingContext, items: rhai::Array| {
                     queue(ctx, ssc, items, true, Dynamic::UNIT)
                 },
             ),
             2 => engine.register_fn(
                 "queueStream",
                 move |ctx: NativeCallContext,
-                      ssc: StreamingContext,
+                      ssc: &mut StreamingContext,
                       items: rhai::Array,
                       one: bool| queue(ctx, ssc, items, one, Dynamic::UNIT),
             ),
             _ => engine.register_fn(
                 "queueStream",
                 move |ctx: NativeCallContext,
-                      ssc: StreamingContext,
+                      ssc: &mut StreamingContext,
                       items: rhai::Array,
                       one: bool,
                       default: Dynamic| queue(ctx, ssc, items, one, default),
@@ -261,7 +261,7 @@ fn register_sources(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "union",
         |ctx: NativeCallContext,
-         ssc: StreamingContext,
+         ssc: &mut StreamingContext,
          streams: rhai::Array|
          -> RhaiResult<crate::engine::api::DStream> {
             let streams = dstreams(&ctx, streams)?;
@@ -273,7 +273,7 @@ fn register_sources(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "transform",
         move |ctx: NativeCallContext,
-              ssc: StreamingContext,
+              ssc: &mut StreamingContext,
               streams: rhai::Array,
               f: FnPtr|
               -> RhaiResult<crate::engine::api::DStream> {
@@ -351,7 +351,7 @@ fn register_live_sources(engine: &mut Engine) {
     type Ds = RhaiResult<crate::engine::api::DStream>;
     engine.register_fn(
         "socketTextStream",
-        |ctx: NativeCallContext, ssc: StreamingContext, host: &str, port: i64| -> Ds {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, host: &str, port: i64| -> Ds {
             let port = port_of(&ctx, port)?;
             ssc.socket_text_stream(host, port, site(&ctx, "socketTextStream"))
                 .map_err(|e| engine_err(&ctx, e))
@@ -361,7 +361,7 @@ fn register_live_sources(engine: &mut Engine) {
     engine.register_fn(
         "socketTextStream",
         |ctx: NativeCallContext,
-         ssc: StreamingContext,
+         ssc: &mut StreamingContext,
          host: &str,
          port: i64,
          _storage_level: Dynamic|
@@ -373,7 +373,7 @@ fn register_live_sources(engine: &mut Engine) {
     );
     engine.register_fn(
         "textFileStream",
-        |ctx: NativeCallContext, ssc: StreamingContext, dir: &str| -> Ds {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, dir: &str| -> Ds {
             ssc.text_file_stream(dir, site(&ctx, "textFileStream"))
                 .map_err(|e| engine_err(&ctx, e))
         },
