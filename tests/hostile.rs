@@ -142,13 +142,34 @@ const TOO_MANY: &str = "error: numPartitions must be between 1 and 10000, got 10
 #[test]
 fn huge_partition_counts_are_refused_everywhere() {
     let cases = [
-        ("reduce", "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.reduceByKey(|a, b| a + b, 1000000000000).pprint();\n"),
-        ("group", "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.groupByKey(1000000000000).pprint();\n"),
-        ("join", "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.fullOuterJoin(s, 1000000000000).pprint();\n"),
-        ("repart", "let s = ssc.queueStream([[1]]);\ns.repartition(1000000000000).pprint();\n"),
-        ("partby", "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.partitionBy(1000000000000).pprint();\n"),
-        ("rddrepart", "let r = sc.parallelize([1, 2]);\nr.repartition(1000000000000);\n"),
-        ("rddreduce", "let r = sc.parallelize([[\"a\", 1]]);\nr.reduceByKey(|a, b| a + b, 1000000000000);\n"),
+        (
+            "reduce",
+            "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.reduceByKey(|a, b| a + b, 1000000000000).pprint();\n",
+        ),
+        (
+            "group",
+            "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.groupByKey(1000000000000).pprint();\n",
+        ),
+        (
+            "join",
+            "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.fullOuterJoin(s, 1000000000000).pprint();\n",
+        ),
+        (
+            "repart",
+            "let s = ssc.queueStream([[1]]);\ns.repartition(1000000000000).pprint();\n",
+        ),
+        (
+            "partby",
+            "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.partitionBy(1000000000000).pprint();\n",
+        ),
+        (
+            "rddrepart",
+            "let r = sc.parallelize([1, 2]);\nr.repartition(1000000000000);\n",
+        ),
+        (
+            "rddreduce",
+            "let r = sc.parallelize([[\"a\", 1]]);\nr.reduceByKey(|a, b| a + b, 1000000000000);\n",
+        ),
     ];
     for (name, code) in cases {
         fast(name, code).code(1).has_line(TOO_MANY);
@@ -156,9 +177,12 @@ fn huge_partition_counts_are_refused_everywhere() {
     fast("slices", "sc.parallelize([1, 2], 1000000000000);\n")
         .code(1)
         .has_line("error: numSlices must be between 1 and 10000, got 1000000000000");
-    fast("zero", "let s = ssc.queueStream([[1]]);\ns.repartition(0);\n")
-        .code(1)
-        .has_line("error: numPartitions must be between 1 and 10000, got 0");
+    fast(
+        "zero",
+        "let s = ssc.queueStream([[1]]);\ns.repartition(0);\n",
+    )
+    .code(1)
+    .has_line("error: numPartitions must be between 1 and 10000, got 0");
 }
 
 #[test]
@@ -190,20 +214,27 @@ fn deeply_nested_records_are_errors_not_stack_overflows() {
     let d = nested(5000);
     let r = fast(
         "deep_pprint",
-        &format!("{d}let s = ssc.queueStream([[deep]]);\ns.pprint();\nssc.start();\nssc.awaitTermination();\n"),
+        &format!(
+            "{d}let s = ssc.queueStream([[deep]]);\ns.pprint();\nssc.start();\nssc.awaitTermination();\n"
+        ),
     );
     r.code(1).stderr_has(
         "RecursionError: maximum recursion depth exceeded while getting the repr of an object",
     );
     let r = fast(
         "deep_key",
-        &format!("{d}let s = ssc.queueStream([[[deep, 1]]]);\ns.reduceByKey(|a, b| a + b).count().pprint();\nssc.start();\nssc.awaitTermination();\n"),
+        &format!(
+            "{d}let s = ssc.queueStream([[[deep, 1]]]);\ns.reduceByKey(|a, b| a + b).count().pprint();\nssc.start();\nssc.awaitTermination();\n"
+        ),
     );
-    r.code(1)
-        .stderr_has("RecursionError: maximum recursion depth exceeded while calling a Python object");
+    r.code(1).stderr_has(
+        "RecursionError: maximum recursion depth exceeded while calling a Python object",
+    );
     let r = fast(
         "deep_state",
-        &format!("{d}ssc.checkpoint(\"cp\");\nlet s = ssc.queueStream([[[\"k\", 1]]]);\nlet state = s.updateStateByKey(|vs, st| deep);\nstate.checkpoint(1);\nstate.count().pprint();\nssc.start();\nssc.awaitTermination();\n"),
+        &format!(
+            "{d}ssc.checkpoint(\"cp\");\nlet s = ssc.queueStream([[[\"k\", 1]]]);\nlet state = s.updateStateByKey(|vs, st| deep);\nstate.checkpoint(1);\nstate.count().pprint();\nssc.start();\nssc.awaitTermination();\n"
+        ),
     );
     r.code(0)
         .stderr_has("a record nested more than 60 levels deep cannot be checkpointed");
@@ -215,25 +246,91 @@ fn deeply_nested_records_are_errors_not_stack_overflows() {
 fn zero_negative_nan_and_huge_durations_are_refused() {
     let q = "let s = ssc.queueStream([[[\"a\", 1]]]);\n";
     let cases = [
-        ("w0", "s.window(0, 1);", "error: windowDuration must be a positive number of seconds (at least 0.001), got 0"),
-        ("wneg", "s.window(-1, 1);", "error: windowDuration must be a number of seconds between 0 and 31536000 (365 days), got -1"),
-        ("wnan", "s.window(0.0 / 0.0, 1);", "error: windowDuration must be a number of seconds between 0 and 31536000 (365 days), got nan"),
-        ("whuge", "s.window(9e15, 1);", "error: windowDuration must be a number of seconds between 0 and 31536000 (365 days), got 9000000000000000"),
-        ("s0", "s.window(2, 0);", "error: slideDuration must be a positive number of seconds (at least 0.001), got 0"),
-        ("sneg", "s.window(2, -1);", "error: slideDuration must be a number of seconds between 0 and 31536000 (365 days), got -1"),
-        ("rbkw", "s.reduceByKeyAndWindow(|a, b| a + b, |a, b| a - b, 0, 1);", "error: windowDuration must be a positive number of seconds (at least 0.001), got 0"),
-        ("rbw", "s.reduceByWindow(|a, b| a, (), 0, 1);", "error: windowDuration must be a positive number of seconds (at least 0.001), got 0"),
-        ("cbw", "s.countByWindow(2, -3);", "error: slideDuration must be a number of seconds between 0 and 31536000 (365 days), got -3"),
-        ("ck0", "s.checkpoint(0);", "error: interval must be a positive number of seconds (at least 0.001), got 0"),
-        ("ckneg", "s.checkpoint(-1);", "error: interval must be a number of seconds between 0 and 31536000 (365 days), got -1"),
-        ("rem", "ssc.remember(-5);", "error: duration must be a number of seconds between 0 and 31536000 (365 days), got -5"),
-        ("ssc0", "StreamingContext(sc, 0);", "error: batchDuration must be a positive number of seconds (at least 0.001), got 0"),
-        ("sscneg", "StreamingContext(sc, -1);", "error: batchDuration must be a number of seconds between 0 and 31536000 (365 days), got -1"),
-        ("sscnan", "StreamingContext(sc, 0.0 / 0.0);", "error: batchDuration must be a number of seconds between 0 and 31536000 (365 days), got nan"),
-        ("ssc300", "StreamingContext(sc, 1e300);", "error: batchDuration must be a number of seconds between 0 and 31536000 (365 days), got 1e+300"),
+        (
+            "w0",
+            "s.window(0, 1);",
+            "error: windowDuration must be a positive number of seconds (at least 0.001), got 0",
+        ),
+        (
+            "wneg",
+            "s.window(-1, 1);",
+            "error: windowDuration must be a number of seconds between 0 and 31536000 (365 days), got -1",
+        ),
+        (
+            "wnan",
+            "s.window(0.0 / 0.0, 1);",
+            "error: windowDuration must be a number of seconds between 0 and 31536000 (365 days), got nan",
+        ),
+        (
+            "whuge",
+            "s.window(9e15, 1);",
+            "error: windowDuration must be a number of seconds between 0 and 31536000 (365 days), got 9000000000000000",
+        ),
+        (
+            "s0",
+            "s.window(2, 0);",
+            "error: slideDuration must be a positive number of seconds (at least 0.001), got 0",
+        ),
+        (
+            "sneg",
+            "s.window(2, -1);",
+            "error: slideDuration must be a number of seconds between 0 and 31536000 (365 days), got -1",
+        ),
+        (
+            "rbkw",
+            "s.reduceByKeyAndWindow(|a, b| a + b, |a, b| a - b, 0, 1);",
+            "error: windowDuration must be a positive number of seconds (at least 0.001), got 0",
+        ),
+        (
+            "rbw",
+            "s.reduceByWindow(|a, b| a, (), 0, 1);",
+            "error: windowDuration must be a positive number of seconds (at least 0.001), got 0",
+        ),
+        (
+            "cbw",
+            "s.countByWindow(2, -3);",
+            "error: slideDuration must be a number of seconds between 0 and 31536000 (365 days), got -3",
+        ),
+        (
+            "ck0",
+            "s.checkpoint(0);",
+            "error: interval must be a positive number of seconds (at least 0.001), got 0",
+        ),
+        (
+            "ckneg",
+            "s.checkpoint(-1);",
+            "error: interval must be a number of seconds between 0 and 31536000 (365 days), got -1",
+        ),
+        (
+            "rem",
+            "ssc.remember(-5);",
+            "error: duration must be a number of seconds between 0 and 31536000 (365 days), got -5",
+        ),
+        (
+            "ssc0",
+            "StreamingContext(sc, 0);",
+            "error: batchDuration must be a positive number of seconds (at least 0.001), got 0",
+        ),
+        (
+            "sscneg",
+            "StreamingContext(sc, -1);",
+            "error: batchDuration must be a number of seconds between 0 and 31536000 (365 days), got -1",
+        ),
+        (
+            "sscnan",
+            "StreamingContext(sc, 0.0 / 0.0);",
+            "error: batchDuration must be a number of seconds between 0 and 31536000 (365 days), got nan",
+        ),
+        (
+            "ssc300",
+            "StreamingContext(sc, 1e300);",
+            "error: batchDuration must be a number of seconds between 0 and 31536000 (365 days), got 1e+300",
+        ),
     ];
     for (name, line, expected) in cases {
-        fast(name, &format!("{q}{line}\n")).code(1).has_line(expected);
+        fast(name, &format!("{q}{line}\n"))
+            .code(1)
+            .has_line(expected);
     }
 }
 
@@ -318,7 +415,10 @@ fn dripping_server() -> u16 {
 
 #[test]
 fn stop_is_not_blocked_by_a_server_dripping_bytes() {
-    for (name, stop) in [("drip_stop", "ssc.stop();"), ("drip_graceful", "ssc.stop(true, true);")] {
+    for (name, stop) in [
+        ("drip_stop", "ssc.stop();"),
+        ("drip_graceful", "ssc.stop(true, true);"),
+    ] {
         let port = dripping_server();
         let r = script(
             name,
@@ -389,7 +489,14 @@ const CHECKPOINTED: &str = "let ssc = StreamingContext::getOrCreate(\"cp\", || {
 /// A checkpoint made by a fast-clock run, and the path of its newest metadata file.
 fn fast_checkpoint(name: &str) -> (PathBuf, PathBuf) {
     let dir = temp_dir(name);
-    script_in(&dir, name, CHECKPOINTED, &["--clock", "fast"], Duration::from_secs(30)).code(0);
+    script_in(
+        &dir,
+        name,
+        CHECKPOINTED,
+        &["--clock", "fast"],
+        Duration::from_secs(30),
+    )
+    .code(0);
     let mut metas: Vec<PathBuf> = std::fs::read_dir(dir.join("cp"))
         .expect("cp")
         .flatten()
@@ -417,17 +524,39 @@ fn edit_metadata(path: &Path, edit: impl Fn(&mut serde_json::Value)) {
 #[test]
 fn corrupt_checkpoint_fields_are_refused_by_name() {
     let cases: Vec<(&str, serde_json::Value, &str)> = vec![
-        ("last_completed_ms", serde_json::json!(-5000), "last_completed_ms is -5000"),
-        ("last_completed_ms", serde_json::json!(i64::MAX), "last_completed_ms is 9223372036854775807"),
-        ("zero_ms", serde_json::json!(9_200_000_000_000_000_000_i64), "zero_ms is 9200000000000000000"),
-        ("pending_ms", serde_json::json!((0..2000).collect::<Vec<i64>>()), "the number of pending_ms is 2000"),
+        (
+            "last_completed_ms",
+            serde_json::json!(-5000),
+            "last_completed_ms is -5000",
+        ),
+        (
+            "last_completed_ms",
+            serde_json::json!(i64::MAX),
+            "last_completed_ms is 9223372036854775807",
+        ),
+        (
+            "zero_ms",
+            serde_json::json!(9_200_000_000_000_000_000_i64),
+            "zero_ms is 9200000000000000000",
+        ),
+        (
+            "pending_ms",
+            serde_json::json!((0..2000).collect::<Vec<i64>>()),
+            "the number of pending_ms is 2000",
+        ),
         ("batch_ms", serde_json::json!(0), "batch_ms is 0"),
     ];
     for (i, (field, value, expected)) in cases.into_iter().enumerate() {
         let name = format!("corrupt{i}");
         let (dir, meta) = fast_checkpoint(&name);
         edit_metadata(&meta, |v| v[field] = value.clone());
-        let r = script_in(&dir, &name, CHECKPOINTED, &["--clock", "fast"], Duration::from_secs(20));
+        let r = script_in(
+            &dir,
+            &name,
+            CHECKPOINTED,
+            &["--clock", "fast"],
+            Duration::from_secs(20),
+        );
         r.code(1)
             .stderr_has("is not a valid checkpoint: ")
             .stderr_has(expected);
@@ -437,7 +566,13 @@ fn corrupt_checkpoint_fields_are_refused_by_name() {
 #[test]
 fn a_fast_clock_checkpoint_is_not_resumed_under_the_real_clock() {
     let (dir, _) = fast_checkpoint("fast_then_real");
-    let r = script_in(&dir, "fast_then_real", CHECKPOINTED, &[], Duration::from_secs(20));
+    let r = script_in(
+        &dir,
+        "fast_then_real",
+        CHECKPOINTED,
+        &[],
+        Duration::from_secs(20),
+    );
     r.code(1)
         .within(Duration::from_secs(15))
         .stderr_has("was written under --clock fast (simulated batch times, the last 2021-11-14")
@@ -456,7 +591,9 @@ fn calls_that_wait_for_batches_are_refused_inside_a_batch() {
     ] {
         let r = fast(
             name,
-            &format!("let s = ssc.queueStream([[1], [2]]);\ns.foreachRDD(|rdd| {{ {call}; }});\nssc.start();\nssc.awaitTermination();\n"),
+            &format!(
+                "let s = ssc.queueStream([[1], [2]]);\ns.foreachRDD(|rdd| {{ {call}; }});\nssc.start();\nssc.awaitTermination();\n"
+            ),
         );
         r.code(1).stderr_has("are not allowed inside a batch");
         assert!(!r.stderr.contains("Data race"), "{}", r.stderr);
@@ -475,25 +612,39 @@ fn small_mistakes_get_clear_messages() {
     )
     .code(1)
     .has_line("error: tick(): the streaming context has not been started; call ssc.start() first");
-    fast("goc", "let c = StreamingContext::getOrCreate(\"cp\", || 5);\n")
-        .code(1)
-        .has_line("error: getOrCreate: the setup function must return a StreamingContext, got i64")
-        .has_line("  --> goc.rhai:1:27");
+    fast(
+        "goc",
+        "let c = StreamingContext::getOrCreate(\"cp\", || 5);\n",
+    )
+    .code(1)
+    .has_line("error: getOrCreate: the setup function must return a StreamingContext, got i64")
+    .has_line("  --> goc.rhai:1:27");
 }
 
 #[test]
 fn time_arithmetic_is_checked() {
     for (name, expr, shown) in [
-        ("t_max", "t + 9223372036854775807", "+ 9223372036854775807 s"),
+        (
+            "t_max",
+            "t + 9223372036854775807",
+            "+ 9223372036854775807 s",
+        ),
         ("t_huge", "t + 1e300", "+ 1e+300 s"),
-        ("t_minus", "t - 9223372036854775807", "- 9223372036854775807 s"),
+        (
+            "t_minus",
+            "t - 9223372036854775807",
+            "- 9223372036854775807 s",
+        ),
     ] {
         let r = fast(
             name,
-            &format!("let s = ssc.queueStream([[1]]);\ns.foreachRDD(|t, rdd| print({expr}));\nssc.start();\nssc.awaitTermination();\n"),
+            &format!(
+                "let s = ssc.queueStream([[1]]);\ns.foreachRDD(|t, rdd| print({expr}));\nssc.start();\nssc.awaitTermination();\n"
+            ),
         );
-        r.code(1)
-            .stderr_has(&format!("{shown} is out of the range of times (years 1 to 9999)"));
+        r.code(1).stderr_has(&format!(
+            "{shown} is out of the range of times (years 1 to 9999)"
+        ));
     }
 }
 
@@ -528,8 +679,14 @@ impl Drop for Killed {
 
 #[test]
 fn feed_refuses_absurd_rates() {
-    let r = shell("rate", &["feed", "--rate", "1e-20", "x.txt"], "", Duration::from_secs(10));
-    r.code(2).stderr_has("--rate is lines per second, a number between 0.001 and 1e9; got 1e-20");
+    let r = shell(
+        "rate",
+        &["feed", "--rate", "1e-20", "x.txt"],
+        "",
+        Duration::from_secs(10),
+    );
+    r.code(2)
+        .stderr_has("--rate is lines per second, a number between 0.001 and 1e9; got 1e-20");
 }
 
 #[test]
@@ -630,7 +787,11 @@ fn the_ui_refuses_foreign_host_headers() {
         let mut s = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(10)))
             .expect("timeout");
-        write!(s, "GET /api/v1/applications HTTP/1.0\r\nHost: {host}\r\n\r\n").expect("send");
+        write!(
+            s,
+            "GET /api/v1/applications HTTP/1.0\r\nHost: {host}\r\n\r\n"
+        )
+        .expect("send");
         let mut raw = String::new();
         let _ = s.read_to_string(&mut raw);
         raw.split_whitespace()
@@ -640,6 +801,9 @@ fn the_ui_refuses_foreign_host_headers() {
     };
     assert_eq!(get(&format!("localhost:{}", server.port)), 200);
     assert_eq!(get(&format!("127.0.0.1:{}", server.port)), 200);
-    assert_eq!(get(&format!("rebind.attacker.example:{}", server.port)), 403);
+    assert_eq!(
+        get(&format!("rebind.attacker.example:{}", server.port)),
+        403
+    );
     assert_eq!(get("evil.test"), 403);
 }

@@ -137,7 +137,11 @@ mod tests {
         assert_eq!(parse_master("local[4]"), Ok(4));
         assert!(parse_master("local[0]").is_err());
         assert!(parse_master("yarn").is_err());
-        assert!(parse_master("local[100000]").unwrap_err().contains("between 1 and 256"));
+        assert!(
+            parse_master("local[100000]")
+                .unwrap_err()
+                .contains("between 1 and 256")
+        );
     }
 
     #[test]

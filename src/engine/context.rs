@@ -789,8 +789,7 @@ impl StreamingContext {
         }
         if self.state() == ContextState::Initialized {
             return Err(StreamingError::Invalid(
-                "tick(): the streaming context has not been started; call ssc.start() first"
-                    .into(),
+                "tick(): the streaming context has not been started; call ssc.start() first".into(),
             ));
         }
         let mut done = 0;

@@ -56,7 +56,12 @@ mod tests {
         assert!(!exceeds(&nested(MAX_DEPTH), MAX_DEPTH));
         assert!(exceeds(&nested(MAX_DEPTH + 1), MAX_DEPTH));
         let deep = nested(5_000);
-        assert!(check_repr(&deep).expect_err("too deep").0.starts_with("RecursionError"));
+        assert!(
+            check_repr(&deep)
+                .expect_err("too deep")
+                .0
+                .starts_with("RecursionError")
+        );
         assert!(check_key(&deep).is_err());
         assert!(check_repr(&nested(3)).is_ok());
     }

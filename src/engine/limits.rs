@@ -56,7 +56,10 @@ mod tests {
 
     #[test]
     fn partition_counts_are_bounded_with_a_clear_message() {
-        assert_eq!(Partitions::new(4, "numPartitions").map(Partitions::get), Ok(4));
+        assert_eq!(
+            Partitions::new(4, "numPartitions").map(Partitions::get),
+            Ok(4)
+        );
         assert_eq!(
             Partitions::new(1_000_000_000_000, "numPartitions")
                 .expect_err("too many")
@@ -70,7 +73,10 @@ mod tests {
             "numSlices must be between 1 and 10000, got -3"
         );
         assert!(Partitions::new(0, "numPartitions").is_err());
-        assert_eq!(Partitions::at_least(0, "minPartitions").map(Partitions::get), Ok(1));
+        assert_eq!(
+            Partitions::at_least(0, "minPartitions").map(Partitions::get),
+            Ok(1)
+        );
     }
 
     #[test]

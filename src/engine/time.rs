@@ -66,7 +66,7 @@ impl Duration {
                 "{arg} must be a number of seconds, got nan"
             )));
         }
-        if secs < 0.0 || secs > MAX_TIMEOUT_SECS {
+        if !(0.0..=MAX_TIMEOUT_SECS).contains(&secs) {
             return Ok(None);
         }
         Ok(Some(std::time::Duration::from_secs_f64(secs)))
@@ -268,10 +268,16 @@ mod tests {
             "slideDuration must be a number of seconds between 0 and 31536000 (365 days), got -1"
         );
         assert!(message(Duration::positive_secs(f64::NAN, "batchDuration")).ends_with("got nan"));
-        assert!(message(Duration::positive_secs(9e15, "windowDuration")).ends_with("got 9000000000000000"));
+        assert!(
+            message(Duration::positive_secs(9e15, "windowDuration"))
+                .ends_with("got 9000000000000000")
+        );
         assert!(message(Duration::positive_secs(1e300, "batchDuration")).ends_with("got 1e+300"));
         assert!(message(Duration::positive_secs(0.0001, "d")).contains("at least 0.001"));
-        assert_eq!(Duration::non_negative_secs(0.0, "duration"), Ok(Duration(0)));
+        assert_eq!(
+            Duration::non_negative_secs(0.0, "duration"),
+            Ok(Duration(0))
+        );
         assert_eq!(
             Duration::positive_secs(MAX_DURATION_SECS, "d"),
             Ok(Duration(31_536_000_000))
@@ -302,7 +308,10 @@ mod tests {
         assert!(t.checked_add(Duration(i64::MAX)).is_err());
         assert!(t.checked_sub(Duration(i64::MAX)).is_err());
         assert!(Time(i64::MAX).checked_add(Duration(0)).is_err());
-        let msg = t.checked_add(Duration(i64::MAX)).expect_err("out").to_string();
+        let msg = t
+            .checked_add(Duration(i64::MAX))
+            .expect_err("out")
+            .to_string();
         assert!(msg.contains("out of the range of times"), "{msg}");
     }
 }

@@ -167,7 +167,12 @@ impl Broadcast {
     fn subscribe(&self) -> mpsc::Receiver<Arc<str>> {
         let (tx, rx) = mpsc::channel();
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        for line in self.backlog.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+        for line in self
+            .backlog
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
             let _ = tx.send(line.clone());
         }
         clients.push(tx);

@@ -1,8 +1,6 @@
 //! `sc`, `ssc`, `StreamingContext(sc, interval)` and batch `Time` values for scripts.
 
-use super::values::{
-    Api, RhaiResult, dstreams, engine_err, records, runtime, site, to_rdd,
-};
+use super::values::{Api, RhaiResult, dstreams, engine_err, records, runtime, site, to_rdd};
 use crate::engine::context::StreamingContext;
 use crate::engine::error::StreamingError;
 use crate::engine::rdd::Rdd;
@@ -96,8 +94,7 @@ fn register_spark_context(engine: &mut Engine) {
         "textFile",
         |ctx: NativeCallContext, sc: &mut SparkContext, path: &str, n: i64| -> RhaiResult<Rdd> {
             let n = super::checked::min_partitions(&ctx, n, "minPartitions")?;
-            sc.text_file(path, Some(n))
-                .map_err(|e| runtime(&ctx, &e))
+            sc.text_file(path, Some(n)).map_err(|e| runtime(&ctx, &e))
         },
     );
     engine.register_fn("emptyRDD", |sc: &mut SparkContext| sc.empty_rdd());
@@ -189,7 +186,10 @@ fn register_lifecycle(engine: &mut Engine) {
         "tick",
         |ctx: NativeCallContext, ssc: &mut StreamingContext, n: i64| -> RhaiResult<i64> {
             let n = u64::try_from(n).map_err(|_| {
-                runtime(&ctx, &format!("tick: the number of batches must be >= 0, got {n}"))
+                runtime(
+                    &ctx,
+                    &format!("tick: the number of batches must be >= 0, got {n}"),
+                )
             })?;
             ssc.tick(n)
                 .map(|n| n as i64)

@@ -1,7 +1,7 @@
 //! DStream methods for scripts, with PySpark's names and argument forms.
 
-use super::closure::RhaiFn;
 use super::checked::{duration, duration_or_zero, opt_duration, opt_partitions, partitions};
+use super::closure::RhaiFn;
 use super::values::{Api, RhaiResult, count, engine_err, runtime, site};
 use crate::engine::api::DStream;
 use crate::engine::func::{FnError, RddOutputFn, Record};

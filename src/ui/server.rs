@@ -138,7 +138,10 @@ pub fn host_allowed(host: Option<&str>, bind: &str) -> bool {
             _ => host.as_str(),
         }
     };
-    let bind = bind.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    let bind = bind
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
     if name == "localhost" || name.ends_with(".localhost") || name == bind {
         return true;
     }
@@ -271,7 +274,13 @@ mod host_tests {
 
     #[test]
     fn only_loopback_names_and_the_bound_address_are_answered() {
-        for ok in ["localhost:4040", "127.0.0.1:4040", "[::1]:4040", "LOCALHOST", "127.0.0.2"] {
+        for ok in [
+            "localhost:4040",
+            "127.0.0.1:4040",
+            "[::1]:4040",
+            "LOCALHOST",
+            "127.0.0.2",
+        ] {
             assert!(host_allowed(Some(ok), "127.0.0.1"), "{ok}");
         }
         assert!(host_allowed(None, "127.0.0.1"));

@@ -164,10 +164,7 @@ fn read_metadata_checked(path: &Path) -> Result<Metadata, Problem> {
 
 /// A well-formed file whose values cannot be right: refused, never silently skipped.
 fn invalid(path: &Path, e: String) -> Problem {
-    Problem::Fatal(format!(
-        "{} is not a valid checkpoint: {e}",
-        path.display()
-    ))
+    Problem::Fatal(format!("{} is not a valid checkpoint: {e}", path.display()))
 }
 
 pub fn read_metadata(path: &Path) -> Result<Metadata, String> {
@@ -341,7 +338,10 @@ mod tests {
         let bytes = serde_json::to_vec(&m).expect("json");
         write_atomic(&dir, &metadata_name(3000), &bytes).expect("write");
         let err = load(&dir).expect_err("invalid");
-        assert!(err.contains("is not a valid checkpoint: last_completed_ms is -5000"), "{err}");
+        assert!(
+            err.contains("is not a valid checkpoint: last_completed_ms is -5000"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -26,7 +26,11 @@ pub fn metadata(m: &Metadata) -> Result<(), String> {
         ));
     }
     if !Time(m.zero_ms).in_range() {
-        return Err(bad("zero_ms", m.zero_ms, "a time between the years 1 and 9999"));
+        return Err(bad(
+            "zero_ms",
+            m.zero_ms,
+            "a time between the years 1 and 9999",
+        ));
     }
     let on_grid = |ms: i64| ms > m.zero_ms && (ms - m.zero_ms) % m.batch_ms == 0;
     // The start itself is checkpointed with last_completed_ms = zero_ms (no batch yet).
@@ -170,17 +174,30 @@ mod tests {
 
     #[test]
     fn every_field_is_checked() {
-        let cases: Vec<(fn(&mut Metadata), &str)> = vec![
-            (|m| m.last_completed_ms = -5000, "last_completed_ms is -5000"),
-            (|m| m.last_completed_ms = i64::MAX, "last_completed_ms is 9223372036854775807"),
-            (|m| m.zero_ms = 9_200_000_000_000_000_000, "zero_ms is 9200000000000000000"),
+        type Edit = fn(&mut Metadata);
+        let cases: Vec<(Edit, &str)> = vec![
+            (
+                |m| m.last_completed_ms = -5000,
+                "last_completed_ms is -5000",
+            ),
+            (
+                |m| m.last_completed_ms = i64::MAX,
+                "last_completed_ms is 9223372036854775807",
+            ),
+            (
+                |m| m.zero_ms = 9_200_000_000_000_000_000,
+                "zero_ms is 9200000000000000000",
+            ),
             (|m| m.batch_ms = 0, "batch_ms is 0"),
             (|m| m.pending_ms = vec![5], "a pending_ms entry is 5"),
             (
                 |m| m.pending_ms = (1..=2000).map(|k| 1_636_884_056_000 + k * 1000).collect(),
                 "the number of pending_ms is 2000",
             ),
-            (|m| m.data_ms = Some(1_636_884_099_000), "data_ms is 1636884099000"),
+            (
+                |m| m.data_ms = Some(1_636_884_099_000),
+                "data_ms is 1636884099000",
+            ),
             (
                 |m| {
                     m.last_completed_ms += 365 * 24 * 3600 * 1000;
@@ -189,7 +206,10 @@ mod tests {
                 "last_completed_ms is 1668420056000",
             ),
             (|m| m.graph[0].parents = vec![3], "stream 0's parents"),
-            (|m| m.outputs = vec![("pprint".into(), 7)], "the stream of output pprint is 7"),
+            (
+                |m| m.outputs = vec![("pprint".into(), 7)],
+                "the stream of output pprint is 7",
+            ),
         ];
         for (edit, expected) in cases {
             let mut m = meta();

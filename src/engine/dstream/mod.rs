@@ -220,13 +220,7 @@ impl DStreamGraph {
     /// the last generated batch (`latest`) would dequeue input before its batch, and a time
     /// already forgotten would read input again. `ds.remember(secs)` keeps more to slice.
     /// Bounded by what is held, so `slice(0, i64::MAX)` returns at once.
-    pub fn slice_generated(
-        &self,
-        id: StreamId,
-        from: Time,
-        to: Time,
-        latest: Time,
-    ) -> Vec<Rdd> {
+    pub fn slice_generated(&self, id: StreamId, from: Time, to: Time, latest: Time) -> Vec<Rdd> {
         let slide = self.nodes[id].slide;
         let to = to.min(latest);
         if from > to {

@@ -183,11 +183,7 @@ fn connect(host: &str, port: u16) -> std::io::Result<TcpStream> {
 /// Reads lines until EOF (Ok) or an error; checks the stop flag after every read (at least
 /// every 200 ms). Reads what arrived rather than waiting for a whole line, so a server that
 /// drips bytes without a newline cannot hold `ssc.stop()`.
-fn receive_lines(
-    shared: &Shared,
-    env: &ReceiverEnv,
-    mut stream: TcpStream,
-) -> std::io::Result<()> {
+fn receive_lines(shared: &Shared, env: &ReceiverEnv, mut stream: TcpStream) -> std::io::Result<()> {
     stream.set_read_timeout(Some(std::time::Duration::from_millis(200)))?;
     let mut chunk = vec![0u8; 64 * 1024];
     let mut line = Vec::new();
