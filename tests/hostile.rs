@@ -807,3 +807,117 @@ fn the_ui_refuses_foreign_host_headers() {
     );
     assert_eq!(get("evil.test"), 403);
 }
+
+// ---- The shell on a terminal ----
+
+#[cfg(unix)]
+mod pty {
+    use super::temp_dir;
+    use expectrl::session::OsSession;
+    use std::io::{ErrorKind, Write};
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    /// A shell in a pseudo-terminal, read as raw text (enough to find messages).
+    struct Term {
+        session: OsSession,
+        seen: String,
+    }
+
+    impl Term {
+        fn spawn(state: &std::path::Path) -> Term {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_centella"));
+            cmd.env("TERM", "xterm")
+                .env("NO_COLOR", "1")
+                .env("XDG_STATE_HOME", state)
+                .env("HOME", state)
+                .current_dir(state);
+            let session = OsSession::spawn(cmd).expect("pty");
+            let mut t = Term {
+                session,
+                seen: String::new(),
+            };
+            t.wait_for("centella> ", Duration::from_secs(10));
+            t
+        }
+
+        fn pump(&mut self) {
+            let mut buf = [0u8; 4096];
+            loop {
+                match self.session.try_read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        // rustyline asks where the cursor is before each prompt.
+                        for _ in buf[..n].windows(4).filter(|w| *w == b"\x1b[6n") {
+                            let _ = self.session.write_all(b"\x1b[1;1R");
+                        }
+                        self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                    Err(_) => break,
+                }
+            }
+        }
+
+        fn wait_for(&mut self, text: &str, limit: Duration) {
+            let start = Instant::now();
+            while !self.seen.contains(text) {
+                self.pump();
+                assert!(
+                    start.elapsed() < limit,
+                    "no {text:?} on the terminal:\n{}",
+                    self.seen
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+
+        fn line(&mut self, text: &str) {
+            self.session.write_all(text.as_bytes()).expect("type");
+            std::thread::sleep(Duration::from_millis(150));
+            self.session.write_all(b"\r").expect("enter");
+            let _ = self.session.flush();
+        }
+
+        /// Waits for the process to end; its exit status.
+        fn exit_status(&mut self, limit: Duration) -> i32 {
+            let start = Instant::now();
+            loop {
+                self.pump();
+                match self.session.get_process().status() {
+                    Ok(expectrl::process::unix::WaitStatus::Exited(_, code)) => return code,
+                    Ok(expectrl::process::unix::WaitStatus::StillAlive) | Err(_) => {}
+                    Ok(other) => panic!("centella ended with {other:?}"),
+                }
+                assert!(
+                    start.elapsed() < limit,
+                    "centella did not exit:\n{}",
+                    self.seen
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+
+    #[test]
+    fn on_a_terminal_a_bad_line_is_an_error_and_quit_returns_despite_a_runaway_closure() {
+        let dir = temp_dir("pty");
+        let mut t = Term::spawn(&dir);
+        t.line("let s = ssc.queueStream([[1]]); s.repartition(1000000000000)");
+        t.wait_for(
+            "numPartitions must be between 1 and 10000, got 1000000000000",
+            Duration::from_secs(10),
+        );
+        t.line("s.map(|x| { loop { } }).pprint(); ssc.start();");
+        std::thread::sleep(Duration::from_millis(1500));
+        t.line(":quit");
+        let started = Instant::now();
+        let code = t.exit_status(Duration::from_secs(30));
+        assert_eq!(code, 0, "{}", t.seen);
+        assert!(started.elapsed() < Duration::from_secs(25));
+        t.wait_for(
+            "cancelled: the StreamingContext stopped",
+            Duration::from_secs(1),
+        );
+    }
+}
