@@ -78,9 +78,9 @@ fn register_spark_context(engine: &mut Engine) {
         |ctx: NativeCallContext,
          sc: &mut SparkContext,
          data: rhai::Array,
-         n: i64|
+         n: Dynamic|
          -> RhaiResult<Rdd> {
-            let n = super::checked::partitions(&ctx, n, "numSlices")?;
+            let n = super::checked::partitions(&ctx, &n, "numSlices")?;
             Ok(sc.parallelize(data, Some(n)))
         },
     );
@@ -92,8 +92,12 @@ fn register_spark_context(engine: &mut Engine) {
     );
     engine.register_fn(
         "textFile",
-        |ctx: NativeCallContext, sc: &mut SparkContext, path: &str, n: i64| -> RhaiResult<Rdd> {
-            let n = super::checked::min_partitions(&ctx, n, "minPartitions")?;
+        |ctx: NativeCallContext,
+         sc: &mut SparkContext,
+         path: &str,
+         n: Dynamic|
+         -> RhaiResult<Rdd> {
+            let n = super::checked::min_partitions(&ctx, &n, "minPartitions")?;
             sc.text_file(path, Some(n)).map_err(|e| runtime(&ctx, &e))
         },
     );

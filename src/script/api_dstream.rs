@@ -90,16 +90,16 @@ fn register_simple(engine: &mut Engine) {
     );
     engine.register_fn(
         "repartition",
-        |ctx: NativeCallContext, ds: &mut DStream, n: i64| -> Ds {
-            let n = partitions(&ctx, n, "numPartitions")?;
+        |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> Ds {
+            let n = partitions(&ctx, &n, "numPartitions")?;
             ds.repartition(n, site(&ctx, "repartition"))
                 .map_err(|e| engine_err(&ctx, e))
         },
     );
     engine.register_fn(
         "partitionBy",
-        |ctx: NativeCallContext, ds: &mut DStream, n: i64| -> Ds {
-            let n = partitions(&ctx, n, "numPartitions")?;
+        |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> Ds {
+            let n = partitions(&ctx, &n, "numPartitions")?;
             ds.partition_by(Some(n), site(&ctx, "partitionBy"))
                 .map_err(|e| engine_err(&ctx, e))
         },
@@ -203,15 +203,13 @@ fn register_by_key(engine: &mut Engine, api: &Api) {
         if with_n {
             engine.register_fn(
                 "reduceByKey",
-                move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: i64| {
-                    reduce(ctx, ds, f, Dynamic::from(n))
+                move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: Dynamic| {
+                    reduce(ctx, ds, f, n)
                 },
             );
             engine.register_fn(
                 "groupByKey",
-                move |ctx: NativeCallContext, ds: &mut DStream, n: i64| {
-                    group(ctx, ds, Dynamic::from(n))
-                },
+                move |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| group(ctx, ds, n),
             );
             engine.register_fn(
                 "combineByKey",
@@ -220,7 +218,7 @@ fn register_by_key(engine: &mut Engine, api: &Api) {
                       c: FnPtr,
                       mv: FnPtr,
                       mc: FnPtr,
-                      n: i64| combine(ctx, ds, c, mv, mc, Dynamic::from(n)),
+                      n: Dynamic| combine(ctx, ds, c, mv, mc, n),
             );
         } else {
             engine.register_fn(
@@ -272,8 +270,8 @@ fn register_joins(engine: &mut Engine) {
         );
         engine.register_fn(
             name,
-            move |ctx: NativeCallContext, ds: &mut DStream, other: DStream, n: i64| -> Ds {
-                let n = partitions(&ctx, n, "numPartitions")?;
+            move |ctx: NativeCallContext, ds: &mut DStream, other: DStream, n: Dynamic| -> Ds {
+                let n = partitions(&ctx, &n, "numPartitions")?;
                 run(ctx, ds, other, Some(n))
             },
         );

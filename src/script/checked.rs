@@ -38,16 +38,17 @@ pub fn timeout(
     Duration::timeout_secs(seconds(ctx, d, arg)?, arg).map_err(|e| engine_err(ctx, e))
 }
 
-/// A partition count (`numPartitions`, `numSlices`): 1 to `MAX_PARTITIONS`.
-pub fn partitions(ctx: &NativeCallContext, n: i64, arg: &str) -> RhaiResult<usize> {
-    Partitions::new(n, arg)
+/// A partition count (`numPartitions`, `numSlices`): an integer from 1 to `MAX_PARTITIONS`.
+/// A float (`1e12`) is refused by name too, as PySpark's partitioner cannot index with one.
+pub fn partitions(ctx: &NativeCallContext, d: &Dynamic, arg: &str) -> RhaiResult<usize> {
+    Partitions::new(integer(ctx, d, arg)?, arg)
         .map(Partitions::get)
         .map_err(|e| engine_err(ctx, e))
 }
 
 /// A minimum partition count (`minPartitions`): 0 means 1.
-pub fn min_partitions(ctx: &NativeCallContext, n: i64, arg: &str) -> RhaiResult<usize> {
-    Partitions::at_least(n, arg)
+pub fn min_partitions(ctx: &NativeCallContext, d: &Dynamic, arg: &str) -> RhaiResult<usize> {
+    Partitions::at_least(integer(ctx, d, arg)?, arg)
         .map(Partitions::get)
         .map_err(|e| engine_err(ctx, e))
 }
@@ -61,11 +62,26 @@ pub fn opt_partitions(
     if d.is_unit() {
         return Ok(None);
     }
-    match d.as_int() {
-        Ok(n) => partitions(ctx, n, arg).map(Some),
-        Err(_) => Err(runtime(
-            ctx,
-            &format!("{arg} must be an integer or (), got {}", d.type_name()),
-        )),
+    partitions(ctx, d, arg).map(Some)
+}
+
+fn integer(ctx: &NativeCallContext, d: &Dynamic, arg: &str) -> RhaiResult<i64> {
+    if let Ok(n) = d.as_int() {
+        return Ok(n);
     }
+    let got = match d.as_float() {
+        Ok(f) => {
+            let mut shown = String::new();
+            crate::engine::pyrepr::write_float_repr(f, &mut shown);
+            format!("the float {shown}")
+        }
+        Err(_) => d.type_name().to_string(),
+    };
+    Err(runtime(
+        ctx,
+        &format!(
+            "{arg} must be an integer between 1 and {}, got {got}",
+            crate::engine::limits::MAX_PARTITIONS
+        ),
+    ))
 }
