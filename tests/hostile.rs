@@ -177,12 +177,56 @@ fn huge_partition_counts_are_refused_everywhere() {
     fast("slices", "sc.parallelize([1, 2], 1000000000000);\n")
         .code(1)
         .has_line("error: numSlices must be between 1 and 10000, got 1000000000000");
+    // Where PySpark refuses a count itself, its message.
     fast(
         "zero",
         "let s = ssc.queueStream([[1]]);\ns.repartition(0);\n",
     )
     .code(1)
+    .has_line("error: ValueError: Number of partitions must be positive.");
+    fast("slices0", "sc.parallelize([1, 2], -1);\n")
+        .code(1)
+        .has_line(
+            "error: java.lang.IllegalArgumentException: Positive number of partitions required",
+        );
+    fast(
+        "zero_key",
+        "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.reduceByKey(|a, b| a + b, 0);\n",
+    )
+    .code(1)
     .has_line("error: numPartitions must be between 1 and 10000, got 0");
+    // As the audit wrote them: float literals.
+    let floats = [
+        (
+            "freduce",
+            "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.reduceByKey(|a, b| a + b, 1e12).pprint();\n",
+        ),
+        (
+            "fgroup",
+            "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.groupByKey(1e12).pprint();\n",
+        ),
+        (
+            "fjoin",
+            "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.fullOuterJoin(s, 1e12).pprint();\n",
+        ),
+        (
+            "frepart",
+            "let s = ssc.queueStream([[1]]);\ns.repartition(1e12).pprint();\n",
+        ),
+        (
+            "fpartby",
+            "let s = ssc.queueStream([[[\"a\", 1]]]);\ns.partitionBy(1e12).pprint();\n",
+        ),
+        ("frdd", "sc.parallelize([1, 2]).repartition(1e12);\n"),
+    ];
+    for (name, code) in floats {
+        fast(name, code).code(1).has_line(
+            "error: numPartitions must be an integer between 1 and 10000, got the float 1000000000000.0",
+        );
+    }
+    fast("fslices", "sc.parallelize([1, 2], 1e12);\n").code(1).has_line(
+        "error: numSlices must be an integer between 1 and 10000, got the float 1000000000000.0",
+    );
 }
 
 #[test]
@@ -202,7 +246,7 @@ fn huge_and_nan_timeouts_do_not_panic() {
         "let s = ssc.queueStream([[1]]);\ns.pprint();\nssc.start();\nssc.awaitTerminationOrTimeout(0.0 / 0.0);\n",
     )
     .code(1)
-    .has_line("error: timeout must be a number of seconds, got nan");
+    .has_line("error: ValueError: cannot convert float NaN to integer (timeout = nan)");
 }
 
 fn nested(depth: usize) -> String {
@@ -259,7 +303,7 @@ fn zero_negative_nan_and_huge_durations_are_refused() {
         (
             "wnan",
             "s.window(0.0 / 0.0, 1);",
-            "error: windowDuration must be a number of seconds between 0 and 31536000 (365 days), got nan",
+            "error: ValueError: cannot convert float NaN to integer (windowDuration = nan)",
         ),
         (
             "whuge",
@@ -319,7 +363,7 @@ fn zero_negative_nan_and_huge_durations_are_refused() {
         (
             "sscnan",
             "StreamingContext(sc, 0.0 / 0.0);",
-            "error: batchDuration must be a number of seconds between 0 and 31536000 (365 days), got nan",
+            "error: ValueError: cannot convert float NaN to integer (batchDuration = nan)",
         ),
         (
             "ssc300",

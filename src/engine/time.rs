@@ -28,6 +28,13 @@ pub fn show_secs(secs: f64) -> String {
     }
 }
 
+/// PySpark's own refusal of NaN seconds (`int(nan * 1000)`), naming the argument.
+fn nan_error(arg: &str) -> StreamingError {
+    StreamingError::Invalid(format!(
+        "ValueError: cannot convert float NaN to integer ({arg} = nan)"
+    ))
+}
+
 impl Duration {
     /// A duration given in seconds by a script (int or float), validated: finite, positive,
     /// at most [`MAX_DURATION_SECS`]. `arg` names the argument for the message. This is the
@@ -45,6 +52,9 @@ impl Duration {
 
     /// [`Duration::positive_secs`] where 0 is allowed (e.g. `remember(0)`: nothing extra).
     pub fn non_negative_secs(secs: f64, arg: &str) -> Result<Duration, StreamingError> {
+        if secs.is_nan() {
+            return Err(nan_error(arg));
+        }
         if !(secs.is_finite() && (0.0..=MAX_DURATION_SECS).contains(&secs)) {
             return Err(StreamingError::Invalid(format!(
                 "{arg} must be a number of seconds between 0 and {} (365 days), got {}",
@@ -62,9 +72,7 @@ impl Duration {
         arg: &str,
     ) -> Result<Option<std::time::Duration>, StreamingError> {
         if secs.is_nan() {
-            return Err(StreamingError::Invalid(format!(
-                "{arg} must be a number of seconds, got nan"
-            )));
+            return Err(nan_error(arg));
         }
         if !(0.0..=MAX_TIMEOUT_SECS).contains(&secs) {
             return Ok(None);
@@ -267,7 +275,10 @@ mod tests {
             message(Duration::positive_secs(-1.0, "slideDuration")),
             "slideDuration must be a number of seconds between 0 and 31536000 (365 days), got -1"
         );
-        assert!(message(Duration::positive_secs(f64::NAN, "batchDuration")).ends_with("got nan"));
+        assert_eq!(
+            message(Duration::positive_secs(f64::NAN, "batchDuration")),
+            "ValueError: cannot convert float NaN to integer (batchDuration = nan)"
+        );
         assert!(
             message(Duration::positive_secs(9e15, "windowDuration"))
                 .ends_with("got 9000000000000000")
@@ -297,7 +308,7 @@ mod tests {
             Duration::timeout_secs(f64::NAN, "timeout")
                 .expect_err("nan")
                 .to_string(),
-            "timeout must be a number of seconds, got nan"
+            "ValueError: cannot convert float NaN to integer (timeout = nan)"
         );
     }
 

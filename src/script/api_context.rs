@@ -80,7 +80,7 @@ fn register_spark_context(engine: &mut Engine) {
          data: rhai::Array,
          n: Dynamic|
          -> RhaiResult<Rdd> {
-            let n = super::checked::partitions(&ctx, &n, "numSlices")?;
+            let n = super::checked::num_slices(&ctx, &n)?;
             Ok(sc.parallelize(data, Some(n)))
         },
     );

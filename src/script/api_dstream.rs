@@ -91,7 +91,7 @@ fn register_simple(engine: &mut Engine) {
     engine.register_fn(
         "repartition",
         |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> Ds {
-            let n = partitions(&ctx, &n, "numPartitions")?;
+            let n = super::checked::repartition_count(&ctx, &n)?;
             ds.repartition(n, site(&ctx, "repartition"))
                 .map_err(|e| engine_err(&ctx, e))
         },

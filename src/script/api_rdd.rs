@@ -292,13 +292,13 @@ fn register_misc(engine: &mut Engine) {
     engine.register_fn(
         "repartition",
         |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> R {
-            Ok(r.repartition(super::checked::partitions(&ctx, &n, "numPartitions")?))
+            Ok(r.repartition(super::checked::repartition_count(&ctx, &n)?))
         },
     );
     engine.register_fn(
         "coalesce",
         |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> R {
-            Ok(r.coalesce(super::checked::partitions(&ctx, &n, "numPartitions")?))
+            Ok(r.coalesce(super::checked::repartition_count(&ctx, &n)?))
         },
     );
     engine.register_fn("cache", |r: &mut Rdd| r.clone());

@@ -46,6 +46,28 @@ pub fn partitions(ctx: &NativeCallContext, d: &Dynamic, arg: &str) -> RhaiResult
         .map_err(|e| engine_err(ctx, e))
 }
 
+/// `repartition(n)` / `coalesce(n)`: PySpark's own refusal of n < 1, else [`partitions`].
+pub fn repartition_count(ctx: &NativeCallContext, d: &Dynamic) -> RhaiResult<usize> {
+    if d.as_int().is_ok_and(|n| n < 1) {
+        return Err(runtime(
+            ctx,
+            "ValueError: Number of partitions must be positive.",
+        ));
+    }
+    partitions(ctx, d, "numPartitions")
+}
+
+/// `parallelize(data, numSlices)`: Spark's own refusal of numSlices < 1, else [`partitions`].
+pub fn num_slices(ctx: &NativeCallContext, d: &Dynamic) -> RhaiResult<usize> {
+    if d.as_int().is_ok_and(|n| n < 1) {
+        return Err(runtime(
+            ctx,
+            "java.lang.IllegalArgumentException: Positive number of partitions required",
+        ));
+    }
+    partitions(ctx, d, "numSlices")
+}
+
 /// A minimum partition count (`minPartitions`): 0 means 1.
 pub fn min_partitions(ctx: &NativeCallContext, d: &Dynamic, arg: &str) -> RhaiResult<usize> {
     Partitions::at_least(integer(ctx, d, arg)?, arg)
