@@ -975,12 +975,12 @@ impl StreamingContext {
     /// Waits for the streaming threads to end; a batch that does not end (a closure that
     /// loops) is cancelled once it has run longer than the grace period: Spark's
     /// `spark.streaming.gracefulStopTimeout` (10 batch intervals) when stopping gracefully,
-    /// a second otherwise (Spark's `stop(false)` interrupts running jobs at once).
+    /// 2 s otherwise (Spark's `stop(false)` interrupts the running jobs and waits 2 s for them).
     fn wait_for_threads(&self, threads: &[JoinHandle<()>], graceful: bool) {
         let grace = if graceful {
             std::time::Duration::from_millis((self.inner.batch.ms().max(500) * 10) as u64)
         } else {
-            std::time::Duration::from_secs(1)
+            std::time::Duration::from_secs(2)
         };
         let mut watched: Option<(Time, std::time::Instant)> = None;
         while threads.iter().any(|t| !t.is_finished()) {
