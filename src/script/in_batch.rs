@@ -13,4 +13,5 @@ pub fn explain(e: &EvalAltResult) -> Option<String> {
     }
 }
 
-pub const NOT_INSIDE_A_BATCH: &str = "this function runs inside a batch while the script waits on the StreamingContext (awaitTermination): ssc.stop(), ssc.start(), ssc.awaitTermination() and new streams (queueStream...) are not allowed inside a batch. Stop from the script instead: ssc.awaitTerminationOrTimeout(secs), then ssc.stop()";
+/// Rhai cannot say which variable raced; the two ways a batch's function meets one.
+pub const NOT_INSIDE_A_BATCH: &str = "Data race detected: this function uses a variable that is in use elsewhere at the same time. Either `ssc` while the script waits in ssc.awaitTermination(): ssc.stop(), ssc.start(), awaitTermination() and new streams (queueStream...) are not allowed inside a batch; stop from the script instead, with ssc.awaitTerminationOrTimeout(secs) then ssc.stop(). Or a captured variable another task changes: closures run in parallel, so return values instead of changing shared variables";
