@@ -966,3 +966,28 @@ mod pty {
         );
     }
 }
+
+#[test]
+fn a_corrupt_queue_position_cannot_loop_for_ever() {
+    let (dir, _) = fast_checkpoint("queue_taken");
+    let data = std::fs::read_dir(dir.join("cp"))
+        .expect("cp")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("data-"))
+        })
+        .expect("a data file");
+    edit_metadata(&data, |v| {
+        v["nodes"][0]["source"]["Queue"]["taken"] = serde_json::json!(u64::MAX)
+    });
+    let r = script_in(
+        &dir,
+        "queue_taken",
+        CHECKPOINTED,
+        &["--clock", "fast"],
+        Duration::from_secs(20),
+    );
+    r.code(0).within(Duration::from_secs(15));
+}
