@@ -104,10 +104,6 @@ fn refuse_in_batch(what: &str) -> Result<(), StreamingError> {
 /// Under the fast clock, how long (wall time) after a timeout a running batch may go on.
 const FAST_TIMEOUT_GRACE_SECS: u64 = 10;
 
-/// The most batches a real-clock recovery catches up after a downtime (about a day of 1 s
-/// batches); Spark has no bound, but each batch writes a checkpoint.
-const MAX_CATCH_UP_BATCHES: i64 = 100_000;
-
 /// The one active context of the process, and where it was started (Spark's rule).
 static ACTIVE: Mutex<Option<(u64, String)>> = Mutex::new(None);
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -364,8 +360,8 @@ impl StreamingContext {
         Ok(())
     }
 
-    /// Whether this session's clock can resume the checkpoint: simulated batch times (years
-    /// ago) under the real clock would mean catching up every batch since, one by one.
+    /// Whether this session's clock can resume the checkpoint (see
+    /// `checkpoint::validate::resumable_under_real_clock`).
     fn check_resumable(
         &self,
         m: &super::checkpoint::Metadata,
@@ -374,32 +370,8 @@ impl StreamingContext {
         if self.inner.config.clock != ClockKind::Real {
             return Ok(());
         }
-        let written_under = m
-            .config
-            .iter()
-            .find(|(k, _)| k == "centella.clock")
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("real");
-        let last = Time(m.last_completed_ms);
-        if written_under != "real" {
-            return Err(StreamingError::Invalid(format!(
-                "the checkpoint in {dir} was written under --clock {written_under} (simulated batch times, the last {last}); resume it with --clock {written_under}, or delete {dir} to start afresh"
-            )));
-        }
-        let now = now_ms();
-        if m.last_completed_ms > now + m.batch_ms {
-            return Err(StreamingError::Invalid(format!(
-                "the checkpoint in {dir} says its last batch was at {last}, which is in the future (now {}); delete {dir} to start afresh",
-                Time(now)
-            )));
-        }
-        let missed = (now - m.last_completed_ms) / m.batch_ms.max(1);
-        if missed > MAX_CATCH_UP_BATCHES {
-            return Err(StreamingError::Invalid(format!(
-                "the checkpoint in {dir} stopped at {last}: resuming would run {missed} missed batches (at most {MAX_CATCH_UP_BATCHES} are caught up); delete {dir} to start afresh"
-            )));
-        }
-        Ok(())
+        super::checkpoint::validate::resumable_under_real_clock(m, dir, now_ms())
+            .map_err(StreamingError::Invalid)
     }
 
     /// After batch `t`: metadata every batch, data every checkpoint interval (and at the first

@@ -113,6 +113,41 @@ pub fn metadata(m: &Metadata) -> Result<(), String> {
     Ok(())
 }
 
+/// The most batches a real-clock recovery catches up after a downtime (about a day of 1 s
+/// batches); Spark has no bound, but each batch writes a checkpoint.
+pub const MAX_CATCH_UP_BATCHES: i64 = 100_000;
+
+/// Whether the real clock can resume `m` at `now_ms`: simulated batch times (2021 under the
+/// fast clock) would mean catching up every batch since, one by one, and a last batch in the
+/// future would never be reached.
+pub fn resumable_under_real_clock(m: &Metadata, dir: &str, now_ms: i64) -> Result<(), String> {
+    let written_under = m
+        .config
+        .iter()
+        .find(|(k, _)| k == "centella.clock")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("real");
+    let last = Time(m.last_completed_ms);
+    if written_under != "real" {
+        return Err(format!(
+            "the checkpoint in {dir} was written under --clock {written_under} (simulated batch times, the last {last}); resume it with --clock {written_under}, or delete {dir} to start afresh"
+        ));
+    }
+    if m.last_completed_ms > now_ms.saturating_add(m.batch_ms) {
+        return Err(format!(
+            "the checkpoint in {dir} says its last batch was at {last}, which is in the future (now {}); delete {dir} to start afresh",
+            Time(now_ms)
+        ));
+    }
+    let missed = now_ms.saturating_sub(m.last_completed_ms) / m.batch_ms.max(1);
+    if missed > MAX_CATCH_UP_BATCHES {
+        return Err(format!(
+            "the checkpoint in {dir} stopped at {last}: resuming would run {missed} missed batches (at most {MAX_CATCH_UP_BATCHES} are caught up); delete {dir} to start afresh"
+        ));
+    }
+    Ok(())
+}
+
 /// The data checkpoint against the metadata that refers to it.
 pub fn data(d: &DataCheckpoint, m: &Metadata) -> Result<(), String> {
     if Some(d.time_ms) != m.data_ms {
@@ -165,6 +200,24 @@ mod tests {
             written_at_ms: 0,
             config: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_real_clock_resumes_only_recent_real_clock_checkpoints() {
+        let mut m = meta();
+        let last = m.last_completed_ms;
+        assert_eq!(resumable_under_real_clock(&m, "cp", last + 5000), Ok(()));
+        let future = resumable_under_real_clock(&m, "cp", last - 86_400_000).expect_err("future");
+        assert!(future.contains("which is in the future"), "{future}");
+        let years = resumable_under_real_clock(&m, "cp", last + 5 * 365 * 86_400_000)
+            .expect_err("too many");
+        assert!(
+            years.contains("resuming would run 157680000 missed batches"),
+            "{years}"
+        );
+        m.config = vec![("centella.clock".into(), "fast".into())];
+        let fast = resumable_under_real_clock(&m, "cp", last + 5000).expect_err("fast");
+        assert!(fast.contains("was written under --clock fast"), "{fast}");
     }
 
     #[test]
