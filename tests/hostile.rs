@@ -74,11 +74,13 @@ fn spawn_in(dir: &Path, args: &[&str], stdin: Stdio) -> Child {
 
 /// Waits for `child` at most `limit`; kills it (and fails) past that.
 fn finish(mut child: Child, limit: Duration, started: Instant) -> Run {
-    let mut out = child.stdout.take().expect("stdout");
+    let out = child.stdout.take();
     let mut err = child.stderr.take().expect("stderr");
     let reader = std::thread::spawn(move || {
         let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
+        if let Some(mut out) = out {
+            let _ = out.read_to_string(&mut s);
+        }
         s
     });
     let err_reader = std::thread::spawn(move || {
@@ -409,7 +411,7 @@ fn a_timeout_and_the_end_hold_against_a_runaway_closure_under_the_real_clock() {
         &format!("{LOOPING}print(ssc.awaitTerminationOrTimeout(2));\nprint(\"after\");\n"),
         &[],
     );
-    r.within(Duration::from_secs(10))
+    r.within(Duration::from_secs(15))
         .stderr_has("cancelled: the StreamingContext stopped while this batch was still running");
     assert!(r.stdout.contains("false\nafter\n"), "{}", r.stdout);
 }
@@ -483,22 +485,42 @@ fn a_fifo_in_a_watched_folder_is_skipped_with_a_warning() {
     std::fs::create_dir_all(&watched).expect("watched");
     std::fs::write(
         dir.join("fifo.rhai"),
-        "let s = ssc.textFileStream(\"in\");\ns.pprint();\nssc.start();\nssc.awaitTerminationOrTimeout(4);\nssc.stop();\n",
+        "let s = ssc.textFileStream(\"in\");\ns.pprint();\nssc.start();\nprint(\"started\");\nssc.awaitTerminationOrTimeout(4);\nssc.stop();\n",
     )
     .expect("script");
-    let started = Instant::now();
-    let child = spawn_in(&dir, &["fifo.rhai"], Stdio::null());
-    std::thread::sleep(Duration::from_millis(1200));
+    let mut child = spawn_in(&dir, &["fifo.rhai"], Stdio::null());
+    // Files count from the start: wait for it before making them.
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l == "started") {
+        match lines.recv_timeout(Duration::from_secs(20)) {
+            Ok(l) => seen.push(l),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("the context did not start: {seen:?}");
+            }
+        }
+    }
+    std::thread::sleep(Duration::from_millis(300));
     let made = Command::new("mkfifo")
         .arg(watched.join("a-pipe"))
         .status()
         .expect("mkfifo");
     assert!(made.success());
     std::fs::write(watched.join("b.txt"), "after the fifo\n").expect("file");
+    let started = Instant::now();
     let r = finish(child, Duration::from_secs(20), started);
+    seen.extend(lines.try_iter());
+    let stdout = seen.join("\n");
     r.code(0)
         .stderr_has("not a regular file (a FIFO, socket or device); only regular files are read");
-    assert!(r.stdout.contains("after the fifo"), "{}", r.stdout);
+    assert!(stdout.contains("after the fifo"), "{stdout}");
 }
 
 #[test]
@@ -749,7 +771,9 @@ fn feed_keeps_the_stdin_backlog_for_the_next_client() {
         stdin.write_all(lines.as_bytes()).expect("stdin");
     }
     let _feed = Killed(feed);
-    std::thread::sleep(Duration::from_millis(300));
+    // Let the feed read all of stdin first: lines that arrive while a client is connected are
+    // that client's.
+    std::thread::sleep(Duration::from_millis(1000));
     // A client that connects and goes at once (a port check).
     drop(connect_retrying(port));
     std::thread::sleep(Duration::from_millis(200));
