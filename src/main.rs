@@ -10,9 +10,25 @@ use clap::Parser;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+/// The stack of the thread that runs scripts (and, under the simulated clocks, batches):
+/// records are cloned and dropped recursively, and a deeply nested one must reach the depth
+/// check (a `RecursionError`) rather than overflow. Only the pages touched are committed.
+const MAIN_STACK: usize = 256 << 20;
+
 fn main() {
     let args = Args::parse();
-    std::process::exit(run(args));
+    let code = std::thread::Builder::new()
+        .name("main".into())
+        .stack_size(MAIN_STACK)
+        .spawn(move || run(args))
+        .map(|t| t.join().unwrap_or(1));
+    match code {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("error: cannot start the main thread: {e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 fn run(args: Args) -> i32 {

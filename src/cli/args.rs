@@ -94,6 +94,19 @@ fn parse_notation(s: &str) -> Result<Notation, String> {
     }
 }
 
+/// `centella feed --rate N`: lines per second, between 0.001 (one line in about 17 minutes)
+/// and a billion; anything else would pace nothing or overflow the pacing arithmetic.
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    const MIN: f64 = 0.001;
+    const MAX: f64 = 1e9;
+    match s.trim().parse::<f64>() {
+        Ok(r) if (MIN..=MAX).contains(&r) => Ok(r),
+        _ => Err(format!(
+            "--rate is lines per second, a number between {MIN} and {MAX:e}; got {s}"
+        )),
+    }
+}
+
 /// `local` → 1, `local[N]` → N, `local[*]` → the number of cores.
 pub fn parse_master(s: &str) -> Result<usize, String> {
     let cores = || {
@@ -103,13 +116,14 @@ pub fn parse_master(s: &str) -> Result<usize, String> {
     };
     match s {
         "local" => Ok(1),
-        "local[*]" => Ok(cores()),
+        "local[*]" => Ok(cores().min(crate::engine::limits::MAX_WORKERS)),
         _ => s
             .strip_prefix("local[")
             .and_then(|r| r.strip_suffix(']'))
             .and_then(|n| n.parse::<usize>().ok())
             .filter(|&n| n > 0)
-            .ok_or_else(|| format!("unsupported master '{s}': use local, local[N] or local[*]")),
+            .ok_or_else(|| format!("unsupported master '{s}': use local, local[N] or local[*]"))
+            .and_then(crate::engine::limits::workers),
     }
 }
 
@@ -123,6 +137,21 @@ mod tests {
         assert_eq!(parse_master("local[4]"), Ok(4));
         assert!(parse_master("local[0]").is_err());
         assert!(parse_master("yarn").is_err());
+        assert!(
+            parse_master("local[100000]")
+                .unwrap_err()
+                .contains("between 1 and 256")
+        );
+    }
+
+    #[test]
+    fn feed_rates() {
+        assert_eq!(parse_rate("5"), Ok(5.0));
+        assert_eq!(parse_rate("0.5"), Ok(0.5));
+        for bad in ["1e-20", "0", "-1", "nan", "inf", "1e300", "fast"] {
+            let e = parse_rate(bad).expect_err(bad);
+            assert!(e.contains("between 0.001 and 1e9"), "{e}");
+        }
     }
 }
 
@@ -148,7 +177,7 @@ pub struct FeedArgs {
     pub bind: String,
 
     /// Lines per second to each client.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_rate)]
     pub rate: Option<f64>,
 
     /// Repeat the file forever.

@@ -168,8 +168,7 @@ impl DStream {
     }
 
     /// `ds.checkpoint(interval)`: this stream's data checkpoint interval (a multiple of its slide).
-    pub fn checkpoint(&self, secs: f64) -> Result<DStream> {
-        let interval = Duration::from_secs_f64(secs);
+    pub fn checkpoint(&self, interval: Duration) -> Result<DStream> {
         let slide = self.slide();
         if !interval.is_multiple_of(slide) {
             return Err(StreamingError::Invalid(format!(
@@ -184,8 +183,8 @@ impl DStream {
     }
 
     /// `ds.remember(duration)`: keep this stream's RDDs at least that long (for slice).
-    pub fn remember(&self, secs: f64) -> DStream {
-        self.ctx.graph().nodes[self.id].remember_at_least = Duration::from_secs_f64(secs);
+    pub fn remember(&self, duration: Duration) -> DStream {
+        self.ctx.graph().nodes[self.id].remember_at_least = duration;
         self.clone()
     }
 
@@ -364,35 +363,36 @@ impl DStream {
         self.with_other(other, site, move |_, a, b| pair::join(a, b, n, kind))
     }
 
-    /// PySpark's `_validate_window_param`: multiples of this stream's slide.
-    fn validate_window(&self, window: f64, slide: Option<f64>) -> Result<()> {
-        let parent = self.slide().ms();
-        let ms = |s: f64| (s * 1000.0) as i64;
-        if parent == 0 || ms(window) % parent != 0 {
-            return Err(StreamingError::WindowNotMultiple(parent));
+    /// PySpark's `_validate_window_param`: multiples of this stream's slide. The durations
+    /// themselves were validated (positive, bounded) when they were made.
+    fn validate_window(&self, window: Duration, slide: Option<Duration>) -> Result<()> {
+        let parent = self.slide();
+        if !window.is_multiple_of(parent) {
+            return Err(StreamingError::WindowNotMultiple(parent.ms()));
         }
         if let Some(s) = slide
-            && s != 0.0
-            && ms(s) % parent != 0
+            && !s.is_multiple_of(parent)
         {
-            return Err(StreamingError::SlideNotMultiple(parent));
+            return Err(StreamingError::SlideNotMultiple(parent.ms()));
         }
         Ok(())
     }
 
-    fn slide_or_parent(&self, slide: Option<f64>) -> Duration {
-        match slide {
-            Some(s) if s != 0.0 => Duration::from_secs_f64(s),
-            _ => self.slide(),
-        }
+    fn slide_or_parent(&self, slide: Option<Duration>) -> Duration {
+        slide.unwrap_or_else(|| self.slide())
     }
 
     /// `window(windowDuration, slideDuration=None)`.
-    pub fn window(&self, window: f64, slide: Option<f64>, site: OpSite) -> Result<DStream> {
+    pub fn window(
+        &self,
+        window: Duration,
+        slide: Option<Duration>,
+        site: OpSite,
+    ) -> Result<DStream> {
         self.validate_window(window, slide)?;
         let op = WindowedDStream {
             parent: self.id,
-            window: Duration::from_secs_f64(window),
+            window,
         };
         let slide = self.slide_or_parent(slide);
         self.ctx.add_stream(Arc::new(op), site, slide, false)
@@ -404,8 +404,8 @@ impl DStream {
         &self,
         f: Arc<dyn RecordFn>,
         inv: Option<Arc<dyn RecordFn>>,
-        window: f64,
-        slide: Option<f64>,
+        window: Duration,
+        slide: Option<Duration>,
         n: Option<usize>,
         filter: Option<Arc<dyn RecordFn>>,
         site: OpSite,
@@ -421,7 +421,7 @@ impl DStream {
                     func: f,
                     inv: Some(inv),
                     filter,
-                    window: Duration::from_secs_f64(window),
+                    window,
                     partitions: n,
                 };
                 let slide = self.slide_or_parent(slide);
@@ -438,8 +438,8 @@ impl DStream {
         &self,
         f: Arc<dyn RecordFn>,
         inv: Option<Arc<dyn RecordFn>>,
-        window: f64,
-        slide: Option<f64>,
+        window: Duration,
+        slide: Option<Duration>,
         site: OpSite,
     ) -> Result<DStream> {
         let one = Record::from(1_i64);
@@ -458,8 +458,8 @@ impl DStream {
     /// `countByWindow(window, slide)`: `map(1).reduceByWindow(add, sub, ...)`.
     pub fn count_by_window(
         &self,
-        window: f64,
-        slide: Option<f64>,
+        window: Duration,
+        slide: Option<Duration>,
         site: OpSite,
     ) -> Result<DStream> {
         let ones = self.map(native(|_| Ok(Record::from(1_i64))), site.clone())?;
@@ -475,8 +475,8 @@ impl DStream {
     /// `countByValueAndWindow(window, slide, numPartitions)`: zero counts are filtered out.
     pub fn count_by_value_and_window(
         &self,
-        window: f64,
-        slide: Option<f64>,
+        window: Duration,
+        slide: Option<Duration>,
         n: Option<usize>,
         site: OpSite,
     ) -> Result<DStream> {
@@ -498,8 +498,8 @@ impl DStream {
     /// reduceByKeyAndWindow, so with window >= 5 slides emptied keys stay as `[]`.
     pub fn group_by_key_and_window(
         &self,
-        window: f64,
-        slide: Option<f64>,
+        window: Duration,
+        slide: Option<Duration>,
         n: Option<usize>,
         site: OpSite,
     ) -> Result<DStream> {
@@ -545,11 +545,11 @@ impl DStream {
                 "org.apache.spark.SparkException: DStream has not been initialized (call slice after ssc.start())".into(),
             ));
         }
-        let mut g = self.ctx.inner.graph.try_lock().map_err(|_| {
+        let latest = self.ctx.latest_batch_time();
+        let g = self.ctx.inner.graph.try_lock().map_err(|_| {
             StreamingError::Invalid("slice() cannot be called while a batch is running".into())
         })?;
-        g.slice(self.id, from, to)
-            .map_err(|e| StreamingError::Invalid(format!("{}: {}", e.site, e.message)))
+        Ok(g.slice_generated(self.id, from, to, latest))
     }
 
     fn add_output(&self, action: OutputAction, site: OpSite) -> Result<()> {

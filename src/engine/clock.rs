@@ -125,3 +125,65 @@ pub fn batch_now_ms() -> i64 {
         now_ms()
     }
 }
+
+// Cancelling the batch in progress: a closure that never returns (`|x| { loop {} }`) must not
+// hold `stop()`, `:quit` or a timeout for ever. Closures check this (Rhai's on_progress), as
+// they check Ctrl-C; Spark's `stop(false)` likewise interrupts the running jobs.
+static CANCEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static CANCEL_REASON: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// Makes the closures of the running batch fail with `reason`.
+pub fn cancel_running_batch(reason: &str) {
+    *super::lock(&CANCEL_REASON) = reason.to_string();
+    CANCEL.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Why the running batch is cancelled, if it is.
+pub fn batch_cancelled() -> Option<String> {
+    if CANCEL.load(std::sync::atomic::Ordering::Relaxed) {
+        Some(super::lock(&CANCEL_REASON).clone())
+    } else {
+        None
+    }
+}
+
+/// After the cancelled batch (or when nothing is left to cancel).
+pub fn clear_cancel() {
+    CANCEL.store(false, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Cancels the running batch if `deadline` passes before the guard is dropped: the fast
+/// clock's `awaitTerminationOrTimeout` runs batches on the waiting thread, so the wait
+/// itself cannot give up on a batch that never ends.
+pub struct Watchdog {
+    done: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watchdog {
+    pub fn start(after: std::time::Duration, reason: String) -> Watchdog {
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("centella-watchdog".into())
+            .spawn(move || {
+                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(after) {
+                    cancel_running_batch(&reason);
+                }
+            })
+            .ok();
+        Watchdog {
+            done: Some(done),
+            thread,
+        }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        clear_cancel();
+    }
+}

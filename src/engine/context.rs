@@ -80,6 +80,30 @@ pub struct StreamingContext {
     pub(crate) inner: Arc<Inner>,
 }
 
+thread_local! {
+    /// Set on the thread running a batch, while it runs (its foreachRDD and transform
+    /// functions run here): what may not be called from inside a batch checks it.
+    static IN_BATCH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the current thread is running a batch.
+pub fn in_batch() -> bool {
+    IN_BATCH.with(|b| b.get())
+}
+
+/// Refuses `what` inside a batch: it waits for batches, so it would wait for itself.
+fn refuse_in_batch(what: &str) -> Result<(), StreamingError> {
+    if in_batch() {
+        return Err(StreamingError::Invalid(format!(
+            "{what} cannot be called inside a batch (foreachRDD, transform or another function a batch runs): it would wait for the batch that calls it. Call it from the script, after ssc.start()"
+        )));
+    }
+    Ok(())
+}
+
+/// Under the fast clock, how long (wall time) after a timeout a running batch may go on.
+const FAST_TIMEOUT_GRACE_SECS: u64 = 10;
+
 /// The one active context of the process, and where it was started (Spark's rule).
 static ACTIVE: Mutex<Option<(u64, String)>> = Mutex::new(None);
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -148,6 +172,12 @@ impl StreamingContext {
         lock(&self.inner.status).state
     }
 
+    /// The last batch time generated so far (the zero time before the first batch).
+    pub(crate) fn latest_batch_time(&self) -> Time {
+        let st = lock(&self.inner.status);
+        Time(st.next_batch.ms().saturating_sub(self.inner.batch.ms()))
+    }
+
     pub fn batches_done(&self) -> u64 {
         lock(&self.inner.status).batches_done
     }
@@ -167,6 +197,13 @@ impl StreamingContext {
 
     /// `ssc.checkpoint(dir)`: creates the directory, as Spark does.
     pub fn set_checkpoint_dir(&self, dir: &str) -> Result<(), StreamingError> {
+        if dir.trim().is_empty() {
+            // Hadoop's `new Path("")`, which Spark's checkpoint(dir) makes.
+            return Err(StreamingError::Invalid(
+                "java.lang.IllegalArgumentException: Can not create a Path from an empty string"
+                    .into(),
+            ));
+        }
         std::fs::create_dir_all(dir).map_err(|e| {
             StreamingError::Invalid(format!("cannot create checkpoint directory {dir}: {e}"))
         })?;
@@ -292,12 +329,15 @@ impl StreamingContext {
             if r.metadata.pending_ms.is_empty() {
                 "none".to_string()
             } else {
-                r.metadata
-                    .pending_ms
-                    .iter()
+                let shown = r.metadata.pending_ms.iter().take(5);
+                let mut text = shown
                     .map(|ms| Time(*ms).to_string())
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", ");
+                if r.metadata.pending_ms.len() > 5 {
+                    text.push_str(&format!(" and {} more", r.metadata.pending_ms.len() - 5));
+                }
+                text
             }
         ));
         Ok(last + batch)
@@ -314,6 +354,7 @@ impl StreamingContext {
                 self.inner.batch.ms()
             )));
         }
+        self.check_resumable(&r.metadata, &dir)?;
         let (nodes, outputs) = self.graph().shape();
         super::checkpoint::compare_graphs(&r.metadata, &nodes, &outputs).map_err(|diff| {
             StreamingError::Invalid(format!(
@@ -322,6 +363,20 @@ impl StreamingContext {
         })?;
         lock(&self.inner.status).recovery = Some(r);
         Ok(())
+    }
+
+    /// Whether this session's clock can resume the checkpoint (see
+    /// `checkpoint::validate::resumable_under_real_clock`).
+    fn check_resumable(
+        &self,
+        m: &super::checkpoint::Metadata,
+        dir: &str,
+    ) -> Result<(), StreamingError> {
+        if self.inner.config.clock != ClockKind::Real {
+            return Ok(());
+        }
+        super::checkpoint::validate::resumable_under_real_clock(m, dir, now_ms())
+            .map_err(StreamingError::Invalid)
     }
 
     /// After batch `t`: metadata every batch, data every checkpoint interval (and at the first
@@ -336,7 +391,13 @@ impl StreamingContext {
             let st = lock(&self.inner.status);
             (
                 st.last_data_ms,
-                st.queued.iter().map(|(q, _)| q.ms()).collect::<Vec<_>>(),
+                // Bounded: after a long downtime thousands are queued, and the list is
+                // rewritten every batch. Recovery runs everything after last_completed anyway.
+                st.queued
+                    .iter()
+                    .take(super::checkpoint::validate::MAX_PENDING)
+                    .map(|(q, _)| q.ms())
+                    .collect::<Vec<_>>(),
             )
         };
         let due = last_data.is_none() || (t - g.zero).is_multiple_of(interval);
@@ -479,6 +540,7 @@ impl StreamingContext {
             let ctx = self.clone();
             std::thread::Builder::new()
                 .name("JobScheduler".into())
+                .stack_size(64 << 20)
                 .spawn(move || ctx.job_scheduler_loop())
         };
         let mut threads = lock(&self.inner.threads);
@@ -609,6 +671,7 @@ impl StreamingContext {
         if simulated {
             super::clock::begin_simulated_batch(start);
         }
+        let outer = IN_BATCH.with(|b| b.replace(true));
         let (errors, num_records, input_info, output_ops, late) = {
             let mut g = self.graph();
             let before = g.input_batches();
@@ -626,10 +689,12 @@ impl StreamingContext {
             self.write_checkpoint(&g, t);
             (errors, n, input_info, output_ops, late)
         };
+        IN_BATCH.with(|b| b.set(outer));
         // A Ctrl-C in the shell interrupts the batch it arrived in, not the next ones.
         if abort_requested() {
             clear_abort();
         }
+        super::clock::clear_cancel();
         let (submitted, end) = if simulated {
             (t.ms(), start + super::clock::end_simulated_batch())
         } else {
@@ -704,9 +769,15 @@ impl StreamingContext {
 
     /// `ssc.tick(n)` under the manual clock: run n batches now.
     pub fn tick(&self, n: u64) -> Result<u64, StreamingError> {
+        refuse_in_batch("ssc.tick()")?;
         if self.inner.config.clock != ClockKind::Manual {
             return Err(StreamingError::Invalid(
                 "tick() advances the manual clock: run centella with --clock manual".into(),
+            ));
+        }
+        if self.state() == ContextState::Initialized {
+            return Err(StreamingError::Invalid(
+                "tick(): the streaming context has not been started; call ssc.start() first".into(),
             ));
         }
         let mut done = 0;
@@ -771,23 +842,43 @@ impl StreamingContext {
 
     /// `awaitTerminationOrTimeout(secs)` / `awaitTermination()`: true once stopped. The first
     /// batch error is raised as soon as it happens, and again by every later call, as Spark does.
-    pub fn await_termination(&self, timeout_secs: Option<f64>) -> Result<bool, StreamingError> {
+    pub fn await_termination(
+        &self,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<bool, StreamingError> {
+        refuse_in_batch(if timeout.is_some() {
+            "ssc.awaitTerminationOrTimeout()"
+        } else {
+            "ssc.awaitTermination()"
+        })?;
         if let Some(e) = lock(&self.inner.status).first_error.clone() {
             return Err(StreamingError::Batch(e));
         }
         match self.inner.config.clock {
-            ClockKind::Real => self.await_real(timeout_secs)?,
+            ClockKind::Real => self.await_real(timeout)?,
             ClockKind::Fast => {
                 if self.state() == ContextState::Active {
-                    let until = timeout_secs.map(|s| {
+                    // A timeout past the end of representable times is no timeout at all.
+                    let until = timeout.and_then(|d| {
                         let now = lock(&self.inner.status).sim_now;
-                        now + Duration::from_secs_f64(s)
+                        now.checked_add(Duration(d.as_millis() as i64)).ok()
+                    });
+                    // Simulated time stands still while a batch runs: a batch still running
+                    // 10 s (wall) after the timeout would have passed is cancelled.
+                    let _watchdog = timeout.map(|d| {
+                        super::clock::Watchdog::start(
+                            d + std::time::Duration::from_secs(FAST_TIMEOUT_GRACE_SECS),
+                            format!(
+                                "cancelled: awaitTerminationOrTimeout({}) timed out while this batch was still running ({FAST_TIMEOUT_GRACE_SECS} s of grace)",
+                                super::time::show_secs(d.as_secs_f64())
+                            ),
+                        )
                     });
                     self.drive_fast(until);
                 }
             }
             ClockKind::Manual => {
-                if timeout_secs.is_none() && self.state() == ContextState::Active {
+                if timeout.is_none() && self.state() == ContextState::Active {
                     return Err(StreamingError::Invalid(
                         "awaitTermination() would wait forever: under --clock manual batches run only on ssc.tick(n)".into(),
                     ));
@@ -807,9 +898,8 @@ impl StreamingContext {
         Ok(self.state() == ContextState::Stopped)
     }
 
-    fn await_real(&self, timeout_secs: Option<f64>) -> Result<(), StreamingError> {
-        let deadline = timeout_secs
-            .map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s.max(0.0)));
+    fn await_real(&self, timeout: Option<std::time::Duration>) -> Result<(), StreamingError> {
+        let deadline = timeout.and_then(|d| std::time::Instant::now().checked_add(d));
         let mut st = lock(&self.inner.status);
         while st.state != ContextState::Stopped
             && st.first_error.is_none()
@@ -854,18 +944,52 @@ impl StreamingContext {
                 ContextState::Active => {
                     st.stop_requested = Some(graceful && st.stop_requested != Some(false));
                     self.inner.changed.notify_all();
-                    if st.scheduler_thread == Some(std::thread::current().id()) {
-                        // Called from inside a batch: the scheduler stops after it.
+                    if in_batch() || st.scheduler_thread == Some(std::thread::current().id()) {
+                        // Called from inside a batch: the stream stops after it.
                         return;
                     }
                 }
             }
         }
         let threads: Vec<JoinHandle<()>> = lock(&self.inner.threads).drain(..).collect();
+        self.wait_for_threads(&threads, graceful);
         for t in threads {
             let _ = t.join();
         }
+        super::clock::clear_cancel();
         self.mark_stopped();
+    }
+
+    /// Waits for the streaming threads to end; a batch that does not end (a closure that
+    /// loops) is cancelled once it has run longer than the grace period: Spark's
+    /// `spark.streaming.gracefulStopTimeout` (10 batch intervals) when stopping gracefully,
+    /// 2 s otherwise (Spark's `stop(false)` interrupts the running jobs and waits 2 s for them).
+    fn wait_for_threads(&self, threads: &[JoinHandle<()>], graceful: bool) {
+        let grace = if graceful {
+            std::time::Duration::from_millis((self.inner.batch.ms().max(500) * 10) as u64)
+        } else {
+            std::time::Duration::from_secs(2)
+        };
+        let mut watched: Option<(Time, std::time::Instant)> = None;
+        while threads.iter().any(|t| !t.is_finished()) {
+            let running = lock(&self.inner.status).running;
+            let now = std::time::Instant::now();
+            match (running, watched) {
+                (Some(t), Some((w, since))) if t == w => {
+                    if now.duration_since(since) >= grace {
+                        lock(&self.inner.status).stop_requested = Some(false);
+                        super::clock::cancel_running_batch(&format!(
+                            "cancelled: the StreamingContext stopped while this batch was still running after {} s",
+                            grace.as_secs_f64()
+                        ));
+                        self.inner.changed.notify_all();
+                    }
+                }
+                (Some(t), _) => watched = Some((t, now)),
+                (None, _) => watched = None,
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 
     /// At the end of a script: let a `--batches N` run finish.

@@ -31,9 +31,12 @@ pub fn split_pair(r: &Record, op: &str) -> Result<(Record, Record), FnError> {
     {
         return Ok((a[0].clone(), a[1].clone()));
     }
+    let shown = match super::depth::check_repr(r) {
+        Ok(()) => super::pyrepr::python_str(r),
+        Err(_) => "a record nested too deeply to show".to_string(),
+    };
     Err(FnError(format!(
-        "{op} expects (key, value) pairs, i.e. 2-element arrays, but got {}",
-        super::pyrepr::python_str(r)
+        "{op} expects (key, value) pairs, i.e. 2-element arrays, but got {shown}"
     )))
 }
 
@@ -142,6 +145,7 @@ pub fn combine_by_key(rdd: &Rdd, agg: &dyn Aggregator, n: usize, op: &str) -> Re
                 let mut groups = Groups::default();
                 for r in p {
                     let (k, v) = split_pair(r, op)?;
+                    crate::engine::depth::check_key(&k)?;
                     let key = Key::of(&k);
                     match groups.get_mut(&key) {
                         Some(slot) => {
@@ -208,6 +212,7 @@ pub fn partition_by(rdd: &Rdd, n: usize) -> Result<Rdd, FnError> {
     let mut out: Vec<Partition> = vec![Vec::new(); n];
     for r in rdd.partitions().iter().flatten() {
         let (k, _) = split_pair(r, "partitionBy")?;
+        crate::engine::depth::check_key(&k)?;
         out[partition_of(&k, n)].push(r.clone());
     }
     Ok(Rdd::from_partitions(rdd.context().clone(), out))
@@ -368,7 +373,9 @@ pub fn sort_by_key(rdd: &Rdd, ascending: bool, n: Option<usize>) -> Result<Rdd, 
     let records = rdd.collect();
     let mut keys = Vec::with_capacity(records.len());
     for r in &records {
-        keys.push(split_pair(r, "sortByKey")?.0);
+        let k = split_pair(r, "sortByKey")?.0;
+        crate::engine::depth::check_key(&k)?;
+        keys.push(k);
     }
     let mut idx: Vec<usize> = (0..records.len()).collect();
     sort_indices_by(&mut idx, &keys, !ascending)?;
@@ -419,6 +426,7 @@ pub fn count_by(rdd: &Rdd, by_key: bool) -> Result<Vec<(Record, i64)>, FnError> 
         } else {
             r.clone()
         };
+        crate::engine::depth::check_key(&k)?;
         counts.entry(Key::of(&k)).or_insert((k, 0)).1 += 1;
     }
     Ok(counts.into_values().collect())

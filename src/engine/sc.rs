@@ -18,10 +18,13 @@ struct ScInner {
 impl SparkContext {
     /// `local[N]`: N worker threads and a default parallelism of N, as in Spark.
     pub fn new(parallelism: usize) -> Result<SparkContext, String> {
-        let parallelism = parallelism.max(1);
+        let parallelism = super::limits::workers(parallelism.max(1))?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(parallelism)
             .thread_name(|i| format!("centella-worker-{i}"))
+            // Records are cloned and dropped recursively (Rhai arrays); deeply nested ones
+            // need more than the default 2 MB. Only the pages touched are committed.
+            .stack_size(64 << 20)
             .build()
             .map_err(|e| format!("cannot start {parallelism} worker threads: {e}"))?;
         Ok(SparkContext {

@@ -55,7 +55,9 @@ impl Pacer {
 
     fn wait(&mut self) {
         if let Some(rate) = self.rate {
-            let due = Duration::from_secs_f64(self.sent as f64 / rate);
+            // `--rate` is validated; a pace beyond Duration's range waits a day at a time.
+            let due = Duration::try_from_secs_f64(self.sent as f64 / rate)
+                .unwrap_or(Duration::from_secs(86_400));
             let elapsed = self.started.elapsed();
             if due > elapsed {
                 std::thread::sleep(due - elapsed);
@@ -74,17 +76,33 @@ fn send(stream: &mut TcpStream, line: &str, stats: &Stats) -> bool {
     ok
 }
 
+/// Streams the file line by line (a client costs a read buffer, not a copy of the file:
+/// thousands of clients of a large file must not each hold it in memory).
 fn serve_file(mut stream: TcpStream, path: &PathBuf, opts: &FeedOptions, stats: &Stats) {
     let mut pacer = Pacer::new(opts.rate);
     loop {
-        let text = match std::fs::read(path) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
             Err(e) => {
                 eprintln!("centella feed: cannot read {}: {e}", path.display());
                 return;
             }
         };
-        for line in text.lines() {
+        let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+        let mut raw = Vec::new();
+        loop {
+            raw.clear();
+            match reader.read_until(b'\n', &mut raw) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("centella feed: cannot read {}: {e}", path.display());
+                    return;
+                }
+            }
+            let text = String::from_utf8_lossy(&raw);
+            let line = text.strip_suffix('\n').unwrap_or(&text);
+            let line = line.strip_suffix('\r').unwrap_or(line);
             pacer.wait();
             if !send(&mut stream, line, stats) {
                 return;
@@ -118,8 +136,10 @@ fn serve_generated(
     }
 }
 
-/// Stdin or typed lines go to every connected client; lines typed before anyone connects
-/// wait for the first client, so nothing is lost.
+/// Stdin or typed lines go to every connected client. Lines read while nobody is connected
+/// wait in a backlog that every client gets when it connects, until a later line reaches a
+/// connected client: a client that connects and goes (a port check, a receiver restarting)
+/// must not take the backlog with it, since nothing tells how much of it it read.
 struct Broadcast {
     clients: Mutex<Vec<mpsc::Sender<Arc<str>>>>,
     backlog: Mutex<Vec<Arc<str>>>,
@@ -128,16 +148,24 @@ struct Broadcast {
 }
 
 impl Broadcast {
+    fn new() -> Broadcast {
+        Broadcast {
+            clients: Mutex::new(Vec::new()),
+            backlog: Mutex::new(Vec::new()),
+            queued: AtomicU64::new(0),
+        }
+    }
+
     fn publish(&self, line: Arc<str>) {
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if clients.is_empty() {
-            self.backlog
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(line);
-            return;
-        }
         clients.retain(|c| c.send(line.clone()).is_ok());
+        let mut backlog = self.backlog.lock().unwrap_or_else(|p| p.into_inner());
+        if clients.is_empty() {
+            backlog.push(line);
+        } else {
+            // A connected client is reading: it has had the backlog.
+            backlog.clear();
+        }
         self.queued
             .fetch_add(clients.len() as u64, Ordering::SeqCst);
     }
@@ -153,9 +181,9 @@ impl Broadcast {
             .backlog
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .drain(..)
+            .iter()
         {
-            if tx.send(line).is_ok() {
+            if tx.send(line.clone()).is_ok() {
                 self.queued.fetch_add(1, Ordering::SeqCst);
             }
         }
@@ -251,11 +279,7 @@ pub fn run(opts: FeedOptions) -> i32 {
         opts.port
     );
     let stats = Arc::new(Stats::default());
-    let hub = Arc::new(Broadcast {
-        clients: Mutex::new(Vec::new()),
-        backlog: Mutex::new(Vec::new()),
-        queued: AtomicU64::new(0),
-    });
+    let hub = Arc::new(Broadcast::new());
     if let FeedSource::Stdin { interactive: true } = opts.source {
         // What the teacher types is read here; the clients are served on another thread.
         let (hub2, stats2) = (hub.clone(), stats.clone());

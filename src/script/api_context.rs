@@ -1,9 +1,7 @@
 //! `sc`, `ssc`, `StreamingContext(sc, interval)` and batch `Time` values for scripts.
 
 use super::session::SessionMode;
-use super::values::{
-    Api, RhaiResult, dstreams, engine_err, records, runtime, seconds, site, to_rdd,
-};
+use super::values::{Api, RhaiResult, dstreams, engine_err, records, runtime, site, to_rdd};
 use crate::engine::context::StreamingContext;
 use crate::engine::error::StreamingError;
 use crate::engine::rdd::Rdd;
@@ -53,8 +51,8 @@ fn register_constructor(engine: &mut Engine, api: &Api) {
               sc: SparkContext,
               secs: Dynamic|
               -> RhaiResult<StreamingContext> {
-            let s = seconds(&ctx, &secs, "batchDuration")?;
-            Ok(new_context(&a, &sc, Duration::from_secs_f64(s)))
+            let batch = super::checked::duration(&ctx, &secs, "batchDuration")?;
+            Ok(new_context(&a, &sc, batch))
         },
     );
     engine.register_fn("to_string", |s: &mut StreamingContext| {
@@ -82,10 +80,10 @@ fn register_spark_context(engine: &mut Engine) {
         |ctx: NativeCallContext,
          sc: &mut SparkContext,
          data: rhai::Array,
-         n: i64|
+         n: Dynamic|
          -> RhaiResult<Rdd> {
-            let n = super::values::count(&ctx, n, "numSlices")?;
-            Ok(sc.parallelize(data, Some(n.max(1))))
+            let n = super::checked::num_slices(&ctx, &n)?;
+            Ok(sc.parallelize(data, Some(n)))
         },
     );
     engine.register_fn(
@@ -96,10 +94,13 @@ fn register_spark_context(engine: &mut Engine) {
     );
     engine.register_fn(
         "textFile",
-        |ctx: NativeCallContext, sc: &mut SparkContext, path: &str, n: i64| -> RhaiResult<Rdd> {
-            let n = super::values::count(&ctx, n, "minPartitions")?;
-            sc.text_file(path, Some(n.max(1)))
-                .map_err(|e| runtime(&ctx, &e))
+        |ctx: NativeCallContext,
+         sc: &mut SparkContext,
+         path: &str,
+         n: Dynamic|
+         -> RhaiResult<Rdd> {
+            let n = super::checked::min_partitions(&ctx, &n, "minPartitions")?;
+            sc.text_file(path, Some(n)).map_err(|e| runtime(&ctx, &e))
         },
     );
     engine.register_fn("emptyRDD", |sc: &mut SparkContext| sc.empty_rdd());
@@ -189,11 +190,11 @@ fn register_lifecycle(engine: &mut Engine, api: &Api, mode: &Arc<SessionMode>) {
               ssc: &mut StreamingContext,
               secs: Dynamic|
               -> RhaiResult<bool> {
-            let s = seconds(&ctx, &secs, "timeout")?;
+            let timeout = super::checked::timeout(&ctx, &secs, "timeout")?;
             if m.replaying() {
                 return Ok(false);
             }
-            ssc.await_termination(Some(s))
+            ssc.await_termination(timeout)
                 .map_err(|e| await_err(&ctx, e))
         },
     );
@@ -204,11 +205,11 @@ fn register_lifecycle(engine: &mut Engine, api: &Api, mode: &Arc<SessionMode>) {
               ssc: &mut StreamingContext,
               secs: Dynamic|
               -> RhaiResult<bool> {
-            let s = seconds(&ctx, &secs, "timeout")?;
+            let timeout = super::checked::timeout(&ctx, &secs, "timeout")?;
             if m.replaying() {
                 return Ok(false);
             }
-            ssc.await_termination(Some(s))
+            ssc.await_termination(timeout)
                 .map_err(|e| await_err(&ctx, e))
         },
     );
@@ -221,8 +222,8 @@ fn register_lifecycle(engine: &mut Engine, api: &Api, mode: &Arc<SessionMode>) {
     engine.register_fn(
         "remember",
         |ctx: NativeCallContext, ssc: &mut StreamingContext, secs: Dynamic| -> RhaiResult<()> {
-            let s = seconds(&ctx, &secs, "duration")?;
-            ssc.remember(Duration::from_secs_f64(s));
+            let d = super::checked::duration_or_zero(&ctx, &secs, "duration")?;
+            ssc.remember(d);
             Ok(())
         },
     );
@@ -242,10 +243,16 @@ fn register_lifecycle(engine: &mut Engine, api: &Api, mode: &Arc<SessionMode>) {
     engine.register_fn(
         "tick",
         move |ctx: NativeCallContext, ssc: &mut StreamingContext, n: i64| -> RhaiResult<i64> {
+            let n = u64::try_from(n).map_err(|_| {
+                runtime(
+                    &ctx,
+                    &format!("tick: the number of batches must be >= 0, got {n}"),
+                )
+            })?;
             if m.replaying() {
                 return Ok(0);
             }
-            ssc.tick(n.max(0) as u64)
+            ssc.tick(n)
                 .map(|n| n as i64)
                 .map_err(|e| engine_err(&ctx, e))
         },
@@ -349,10 +356,19 @@ fn register_time(engine: &mut Engine) {
     engine.register_fn("to_debug", |t: &mut Time| t.format_local());
     engine.register_get("ms", |t: &mut Time| t.ms());
     engine.register_fn("milliseconds", |t: &mut Time| t.ms());
-    engine.register_fn("+", |t: Time, s: i64| t + Duration(s * 1000));
-    engine.register_fn("+", |t: Time, s: f64| t + Duration::from_secs_f64(s));
-    engine.register_fn("-", |t: Time, s: i64| t - Duration(s * 1000));
-    engine.register_fn("-", |t: Time, s: f64| t - Duration::from_secs_f64(s));
+    // Checked: `t + i64::MAX` or `t + 1e300` is an error, never a wrapped time.
+    engine.register_fn("+", |ctx: NativeCallContext, t: Time, s: i64| {
+        shift(&ctx, t, s as f64, 1.0).map_err(|_| time_range(&ctx, t, "+", &s.to_string()))
+    });
+    engine.register_fn("+", |ctx: NativeCallContext, t: Time, s: f64| {
+        shift(&ctx, t, s, 1.0)
+    });
+    engine.register_fn("-", |ctx: NativeCallContext, t: Time, s: i64| {
+        shift(&ctx, t, s as f64, -1.0).map_err(|_| time_range(&ctx, t, "-", &s.to_string()))
+    });
+    engine.register_fn("-", |ctx: NativeCallContext, t: Time, s: f64| {
+        shift(&ctx, t, s, -1.0)
+    });
     engine.register_fn("-", |a: Time, b: Time| (a - b).ms() as f64 / 1000.0);
     engine.register_fn("==", |a: Time, b: Time| a == b);
     engine.register_fn("!=", |a: Time, b: Time| a != b);
@@ -360,6 +376,26 @@ fn register_time(engine: &mut Engine) {
     engine.register_fn("<=", |a: Time, b: Time| a <= b);
     engine.register_fn(">", |a: Time, b: Time| a > b);
     engine.register_fn(">=", |a: Time, b: Time| a >= b);
+}
+
+/// `t ± secs`, refused when the result is not a time `datetime` could hold.
+fn shift(ctx: &NativeCallContext, t: Time, secs: f64, sign: f64) -> RhaiResult<Time> {
+    let op = if sign > 0.0 { "+" } else { "-" };
+    let out_of_range = || time_range(ctx, t, op, &crate::engine::time::show_secs(secs));
+    let ms = secs * sign * 1000.0;
+    // Far beyond any time: the f64 → i64 conversion would saturate.
+    if !ms.is_finite() || ms.abs() > 4.0e18 {
+        return Err(out_of_range());
+    }
+    t.checked_add(Duration(ms.round() as i64))
+        .map_err(|_| out_of_range())
+}
+
+fn time_range(ctx: &NativeCallContext, t: Time, op: &str, secs: &str) -> Box<rhai::EvalAltResult> {
+    runtime(
+        ctx,
+        &format!("{t} {op} {secs} s is out of the range of times (years 1 to 9999)"),
+    )
 }
 
 fn port_of(ctx: &NativeCallContext, port: i64) -> RhaiResult<u16> {
@@ -416,7 +452,16 @@ fn register_get_or_create(engine: &mut Engine) {
         |ctx: NativeCallContext, dir: &str, setup: FnPtr| -> RhaiResult<StreamingContext> {
             let found = crate::engine::checkpoint::store::load(std::path::Path::new(dir))
                 .map_err(|e| runtime(&ctx, &format!("getOrCreate: {e}")))?;
-            let ssc: StreamingContext = setup.call_within_context(&ctx, ())?;
+            let made: Dynamic = setup.call_within_context(&ctx, ())?;
+            let made_type = made.type_name();
+            let ssc = made.try_cast::<StreamingContext>().ok_or_else(|| {
+                runtime(
+                    &ctx,
+                    &format!(
+                        "getOrCreate: the setup function must return a StreamingContext, got {made_type}"
+                    ),
+                )
+            })?;
             if ssc.checkpoint_dir().as_deref() != Some(dir) {
                 ssc.set_checkpoint_dir(dir)
                     .map_err(|e| engine_err(&ctx, e))?;

@@ -1,12 +1,13 @@
 //! DStream methods for scripts, with PySpark's names and argument forms.
 
+use super::checked::{duration, duration_or_zero, opt_duration, opt_partitions, partitions};
 use super::closure::RhaiFn;
-use super::values::{Api, RhaiResult, count, engine_err, opt_count, runtime, seconds, site};
+use super::values::{Api, RhaiResult, count, engine_err, runtime, site};
 use crate::engine::api::DStream;
 use crate::engine::func::{FnError, RddOutputFn, Record};
 use crate::engine::pair::JoinKind;
 use crate::engine::rdd::Rdd;
-use crate::engine::time::Time;
+use crate::engine::time::{Duration, Time};
 use rhai::{Dynamic, Engine, FnPtr, NativeCallContext};
 use std::sync::Arc;
 
@@ -89,17 +90,17 @@ fn register_simple(engine: &mut Engine) {
     );
     engine.register_fn(
         "repartition",
-        |ctx: NativeCallContext, ds: &mut DStream, n: i64| -> Ds {
-            let n = count(&ctx, n, "numPartitions")?;
-            ds.repartition(n.max(1), site(&ctx, "repartition"))
+        |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> Ds {
+            let n = super::checked::repartition_count(&ctx, &n)?;
+            ds.repartition(n, site(&ctx, "repartition"))
                 .map_err(|e| engine_err(&ctx, e))
         },
     );
     engine.register_fn(
         "partitionBy",
-        |ctx: NativeCallContext, ds: &mut DStream, n: i64| -> Ds {
-            let n = count(&ctx, n, "numPartitions")?;
-            ds.partition_by(Some(n.max(1)), site(&ctx, "partitionBy"))
+        |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> Ds {
+            let n = partitions(&ctx, &n, "numPartitions")?;
+            ds.partition_by(Some(n), site(&ctx, "partitionBy"))
                 .map_err(|e| engine_err(&ctx, e))
         },
     );
@@ -117,14 +118,14 @@ fn register_simple(engine: &mut Engine) {
     engine.register_fn(
         "checkpoint",
         |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> Ds {
-            let s = seconds(&ctx, &secs, "interval")?;
+            let s = duration(&ctx, &secs, "interval")?;
             ds.checkpoint(s).map_err(|e| engine_err(&ctx, e))
         },
     );
     engine.register_fn(
         "remember",
         |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> Ds {
-            let s = seconds(&ctx, &secs, "duration")?;
+            let s = duration_or_zero(&ctx, &secs, "duration")?;
             Ok(ds.remember(s))
         },
     );
@@ -172,13 +173,13 @@ fn register_by_key(engine: &mut Engine, api: &Api) {
     for with_n in [false, true] {
         let a = api.clone();
         let reduce = move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: Dynamic| -> Ds {
-            let n = opt_count(&ctx, &n, "numPartitions")?;
+            let n = opt_partitions(&ctx, &n, "numPartitions")?;
             let f = a.record_fn(&ctx, f, "reduceByKey")?;
             ds.reduce_by_key(f, n, site(&ctx, "reduceByKey"))
                 .map_err(|e| engine_err(&ctx, e))
         };
         let group = |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> Ds {
-            let n = opt_count(&ctx, &n, "numPartitions")?;
+            let n = opt_partitions(&ctx, &n, "numPartitions")?;
             ds.group_by_key(n, site(&ctx, "groupByKey"))
                 .map_err(|e| engine_err(&ctx, e))
         };
@@ -190,7 +191,7 @@ fn register_by_key(engine: &mut Engine, api: &Api) {
                             mc: FnPtr,
                             n: Dynamic|
               -> Ds {
-            let n = opt_count(&ctx, &n, "numPartitions")?;
+            let n = opt_partitions(&ctx, &n, "numPartitions")?;
             let fns = [
                 a.record_fn(&ctx, c, "combineByKey")?,
                 a.record_fn(&ctx, mv, "combineByKey")?,
@@ -202,15 +203,13 @@ fn register_by_key(engine: &mut Engine, api: &Api) {
         if with_n {
             engine.register_fn(
                 "reduceByKey",
-                move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: i64| {
-                    reduce(ctx, ds, f, Dynamic::from(n))
+                move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: Dynamic| {
+                    reduce(ctx, ds, f, n)
                 },
             );
             engine.register_fn(
                 "groupByKey",
-                move |ctx: NativeCallContext, ds: &mut DStream, n: i64| {
-                    group(ctx, ds, Dynamic::from(n))
-                },
+                move |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| group(ctx, ds, n),
             );
             engine.register_fn(
                 "combineByKey",
@@ -219,7 +218,7 @@ fn register_by_key(engine: &mut Engine, api: &Api) {
                       c: FnPtr,
                       mv: FnPtr,
                       mc: FnPtr,
-                      n: i64| combine(ctx, ds, c, mv, mc, Dynamic::from(n)),
+                      n: Dynamic| combine(ctx, ds, c, mv, mc, n),
             );
         } else {
             engine.register_fn(
@@ -271,9 +270,9 @@ fn register_joins(engine: &mut Engine) {
         );
         engine.register_fn(
             name,
-            move |ctx: NativeCallContext, ds: &mut DStream, other: DStream, n: i64| -> Ds {
-                let n = count(&ctx, n, "numPartitions")?;
-                run(ctx, ds, other, Some(n.max(1)))
+            move |ctx: NativeCallContext, ds: &mut DStream, other: DStream, n: Dynamic| -> Ds {
+                let n = partitions(&ctx, &n, "numPartitions")?;
+                run(ctx, ds, other, Some(n))
             },
         );
     }
@@ -311,10 +310,14 @@ fn register_transform(engine: &mut Engine, api: &Api) {
 }
 
 /// A window's (windowDuration, slideDuration), each int or float seconds.
-fn window_and_slide(ctx: &NativeCallContext, w: &Dynamic, s: &Dynamic) -> RhaiResult<(f64, f64)> {
+fn window_and_slide(
+    ctx: &NativeCallContext,
+    w: &Dynamic,
+    s: &Dynamic,
+) -> RhaiResult<(Duration, Duration)> {
     Ok((
-        seconds(ctx, w, "windowDuration")?,
-        seconds(ctx, s, "slideDuration")?,
+        duration(ctx, w, "windowDuration")?,
+        duration(ctx, s, "slideDuration")?,
     ))
 }
 
@@ -323,7 +326,7 @@ fn register_windows(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "window",
         |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic| -> Ds {
-            let w = seconds(&ctx, &w, "windowDuration")?;
+            let w = duration(&ctx, &w, "windowDuration")?;
             ds.window(w, None, site(&ctx, "window"))
                 .map_err(|e| engine_err(&ctx, e))
         },
@@ -362,13 +365,9 @@ fn register_windows(engine: &mut Engine, api: &Api) {
         let f = a.record_fn(ctx, f, op)?;
         let inv = a.opt_fn(ctx, inv, op)?;
         let filter = a.opt_fn(ctx, filter, op)?;
-        let w = seconds(ctx, &w, "windowDuration")?;
-        let s = if s.is_unit() {
-            None
-        } else {
-            Some(seconds(ctx, &s, "slideDuration")?)
-        };
-        let n = opt_count(ctx, &n, "numPartitions")?;
+        let w = duration(ctx, &w, "windowDuration")?;
+        let s = opt_duration(ctx, &s, "slideDuration")?;
+        let n = opt_partitions(ctx, &n, "numPartitions")?;
         ds.reduce_by_key_and_window(f, inv, w, s, n, filter, site(ctx, op))
             .map_err(|e| engine_err(ctx, e))
     };
@@ -454,7 +453,7 @@ fn register_windows(engine: &mut Engine, api: &Api) {
                         n: Dynamic|
               -> Ds {
             let (w, s) = window_and_slide(&ctx, &w, &s)?;
-            let n = opt_count(&ctx, &n, "numPartitions")?;
+            let n = opt_partitions(&ctx, &n, "numPartitions")?;
             let st = site(&ctx, name);
             if name == "countByValueAndWindow" {
                 ds.count_by_value_and_window(w, Some(s), n, st)
@@ -486,7 +485,7 @@ fn register_state(engine: &mut Engine, api: &Api) {
                        n: Dynamic,
                        initial: Dynamic|
           -> Ds {
-        let n = opt_count(ctx, &n, "numPartitions")?;
+        let n = opt_partitions(ctx, &n, "numPartitions")?;
         let f = a.record_fn(ctx, f, "updateStateByKey")?;
         let initial = if initial.is_unit() {
             None

@@ -65,8 +65,8 @@ pub fn register(engine: &mut Engine, api: &Api) {
 fn register_shuffles(engine: &mut Engine, api: &Api) {
     engine.register_fn("reduceByKey", {
         let a = api.clone();
-        move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr, n: i64| -> R {
-            let n = count(&ctx, n, "numPartitions")?;
+        move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr, n: Dynamic| -> R {
+            let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
             let f = a.record_fn(&ctx, f, "reduceByKey")?;
             pair::reduce_by_key(r, &*f, n.max(1)).map_err(|e| fail(&ctx, "reduceByKey", e))
         }
@@ -76,15 +76,15 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
     });
     engine.register_fn(
         "groupByKey",
-        |ctx: NativeCallContext, r: &mut Rdd, n: i64| -> R {
-            let n = count(&ctx, n, "numPartitions")?;
+        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> R {
+            let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
             pair::group_by_key(r, n.max(1)).map_err(|e| fail(&ctx, "groupByKey", e))
         },
     );
     engine.register_fn(
         "partitionBy",
-        |ctx: NativeCallContext, r: &mut Rdd, n: i64| -> R {
-            let n = count(&ctx, n, "numPartitions")?;
+        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> R {
+            let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
             pair::partition_by(r, n.max(1)).map_err(|e| fail(&ctx, "partitionBy", e))
         },
     );
@@ -99,8 +99,8 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
     );
     engine.register_fn(
         "sortByKey",
-        |ctx: NativeCallContext, r: &mut Rdd, asc: bool, n: i64| -> R {
-            let n = count(&ctx, n, "numPartitions")?;
+        |ctx: NativeCallContext, r: &mut Rdd, asc: bool, n: Dynamic| -> R {
+            let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
             pair::sort_by_key(r, asc, Some(n.max(1))).map_err(|e| fail(&ctx, "sortByKey", e))
         },
     );
@@ -153,8 +153,8 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
         );
         engine.register_fn(
             name,
-            move |ctx: NativeCallContext, a: &mut Rdd, b: Rdd, n: i64| -> R {
-                let n = count(&ctx, n, "numPartitions")?;
+            move |ctx: NativeCallContext, a: &mut Rdd, b: Rdd, n: Dynamic| -> R {
+                let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
                 run(&ctx, a, &b, n.max(1))
             },
         );
@@ -291,14 +291,14 @@ fn register_misc(engine: &mut Engine) {
     engine.register_fn("zipWithIndex", |r: &mut Rdd| r.zip_with_index());
     engine.register_fn(
         "repartition",
-        |ctx: NativeCallContext, r: &mut Rdd, n: i64| -> R {
-            Ok(r.repartition(count(&ctx, n, "numPartitions")?))
+        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> R {
+            Ok(r.repartition(super::checked::repartition_count(&ctx, &n)?))
         },
     );
     engine.register_fn(
         "coalesce",
-        |ctx: NativeCallContext, r: &mut Rdd, n: i64| -> R {
-            Ok(r.coalesce(count(&ctx, n, "numPartitions")?))
+        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> R {
+            Ok(r.coalesce(super::checked::repartition_count(&ctx, &n)?))
         },
     );
     engine.register_fn("cache", |r: &mut Rdd| r.clone());

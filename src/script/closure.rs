@@ -166,13 +166,13 @@ pub fn describe_error(err: &EvalAltResult, source: Option<&str>) -> String {
         e = inner;
     }
     let pos = e.position();
-    let mut text = match e {
+    let mut text = super::in_batch::explain(e).unwrap_or_else(|| match e {
         EvalAltResult::ErrorFunctionNotFound(sig, _) => {
             super::fixits::function_not_found(sig, in_reduce(err), super::fixits::is_registered)
                 .unwrap_or_else(|| e.to_string())
         }
         _ => e.to_string(),
-    };
+    });
     if let Some(rest) = text.strip_prefix("Runtime error: ") {
         text = rest.to_string();
     }

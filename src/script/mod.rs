@@ -7,10 +7,12 @@ pub mod api_dstream;
 pub mod api_kafka;
 pub mod api_listener;
 pub mod api_rdd;
+pub mod checked;
 pub mod closure;
 pub mod diagnostics;
 pub mod fast_path;
 pub mod fixits;
+pub mod in_batch;
 pub mod in_place;
 pub mod pynames;
 pub mod session;
@@ -61,7 +63,10 @@ impl ScriptHost {
             )
         });
         engine.on_progress(|_| {
-            (interrupted() || abort_requested()).then(|| Dynamic::from("interrupted (Ctrl-C)"))
+            if interrupted() || abort_requested() {
+                return Some(Dynamic::from("interrupted (Ctrl-C)"));
+            }
+            crate::engine::clock::batch_cancelled().map(Dynamic::from)
         });
         let mode = Arc::new(SessionMode::default());
         api_context::register(&mut engine, &api, &mode);

@@ -43,9 +43,10 @@ impl UiServer {
                     let bound = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(p);
                     let server = Arc::new(server);
                     let s = server.clone();
+                    let allowed = bind.to_string();
                     let thread = std::thread::Builder::new()
                         .name("centella-ui".into())
-                        .spawn(move || serve(&s, &monitor))
+                        .spawn(move || serve(&s, &monitor, &allowed))
                         .map_err(|e| format!("cannot start the web UI thread: {e}"))?;
                     return Ok(UiServer {
                         server,
@@ -87,9 +88,25 @@ impl Drop for UiServer {
     }
 }
 
-fn serve(server: &Server, monitor: &Monitor) {
+fn serve(server: &Server, monitor: &Monitor, bind: &str) {
     for req in server.incoming_requests() {
-        let (status, kind, body) = route(&req, monitor);
+        let host = req
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Host"))
+            .map(|h| h.value.as_str().to_string());
+        let (status, kind, body) = if host_allowed(host.as_deref(), bind) {
+            route(&req, monitor)
+        } else {
+            (
+                403,
+                TEXT,
+                format!(
+                    "Forbidden: Host {:?} is not this server's; use http://localhost or the address it listens on\n",
+                    host.unwrap_or_default()
+                ),
+            )
+        };
         let mut resp = Response::from_string(body).with_status_code(status);
         for (k, v) in [("Content-Type", kind), ("Cache-Control", "no-store")] {
             if let Ok(h) = Header::from_bytes(k.as_bytes(), v.as_bytes()) {
@@ -102,6 +119,38 @@ fn serve(server: &Server, monitor: &Monitor) {
             resp.add_header(h);
         }
         let _ = req.respond(resp);
+    }
+}
+
+/// The Host-header allowlist against DNS rebinding (as Jupyter's and Spark's UI filters):
+/// loopback names and addresses, and the address the server is bound to. A page on another
+/// site that resolves its own name to 127.0.0.1 still sends its own name, and gets 403.
+/// Bound to every interface (`0.0.0.0`, `::`), any IP address is accepted too (an IP
+/// literal cannot be rebound), but still no other name. No Host at all (HTTP/1.0) is fine.
+pub fn host_allowed(host: Option<&str>, bind: &str) -> bool {
+    let Some(host) = host else { return true };
+    let host = host.trim().to_ascii_lowercase();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        match host.rsplit_once(':') {
+            Some((n, port)) if port.chars().all(|c| c.is_ascii_digit()) => n,
+            _ => host.as_str(),
+        }
+    };
+    let bind = bind
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") || name == bind {
+        return true;
+    }
+    match name.parse::<std::net::IpAddr>() {
+        Ok(ip) if ip.is_loopback() => true,
+        Ok(_) => bind
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|b| b.is_unspecified()),
+        Err(_) => false,
     }
 }
 
@@ -216,5 +265,30 @@ fn streaming(monitor: &Monitor, rest: &[&str], query: &str) -> (u16, &'static st
             }
         }
         _ => not_found(&format!("not found: streaming/{}", rest.join("/"))),
+    }
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::host_allowed;
+
+    #[test]
+    fn only_loopback_names_and_the_bound_address_are_answered() {
+        for ok in [
+            "localhost:4040",
+            "127.0.0.1:4040",
+            "[::1]:4040",
+            "LOCALHOST",
+            "127.0.0.2",
+        ] {
+            assert!(host_allowed(Some(ok), "127.0.0.1"), "{ok}");
+        }
+        assert!(host_allowed(None, "127.0.0.1"));
+        for bad in ["evil.example:4040", "attacker.test", "192.168.1.5:4040", ""] {
+            assert!(!host_allowed(Some(bad), "127.0.0.1"), "{bad}");
+        }
+        assert!(host_allowed(Some("10.0.0.7:4040"), "10.0.0.7"));
+        assert!(host_allowed(Some("10.0.0.7:4040"), "0.0.0.0"));
+        assert!(!host_allowed(Some("rebind.example:4040"), "0.0.0.0"));
     }
 }

@@ -6,6 +6,7 @@
 //! the previous good checkpoint. See ARCHITECTURE.md for the format.
 
 pub mod store;
+pub mod validate;
 pub mod value;
 
 use serde::{Deserialize, Serialize};

@@ -17,15 +17,39 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> 
     std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, e))?;
     let tmp = dir.join(format!(".{name}.tmp"));
     let target = dir.join(name);
-    let mut f = File::create(&tmp).map_err(|e| io_err("create", &tmp, e))?;
-    f.write_all(bytes).map_err(|e| io_err("write", &tmp, e))?;
-    f.sync_all().map_err(|e| io_err("sync", &tmp, e))?;
-    drop(f);
-    std::fs::rename(&tmp, &target).map_err(|e| io_err("rename", &tmp, e))?;
+    let written = write_and_rename(&tmp, &target, bytes);
+    if written.is_err() {
+        // A full disk must not keep a half-written file taking the space later writes need.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+fn write_and_rename(tmp: &Path, target: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut f = File::create(tmp).map_err(|e| io_err("create", tmp, e))?;
+    f.write_all(bytes).map_err(|e| io_err("write", tmp, e))?;
+    f.sync_all().map_err(|e| io_err("sync", tmp, e))?;
+    drop(f);
+    std::fs::rename(tmp, target).map_err(|e| io_err("rename", tmp, e))
+}
+
+/// Temporary files a crashed or failed write left behind (checkpoints are written one at a
+/// time, so none is in progress when [`prune`] runs).
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let ours = name.starts_with(".metadata-") || name.starts_with(".data-");
+        if ours && name.ends_with(".json.tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// [`write_atomic`] for a whole path (a log rewritten in place).
@@ -70,6 +94,7 @@ fn list(dir: &Path, prefix: &str) -> Vec<(i64, PathBuf)> {
 
 /// Keeps the newest KEEP metadata files and the data files they need (plus the newest).
 pub fn prune(dir: &Path) {
+    remove_leftovers(dir);
     let metas = list(dir, "metadata-");
     let mut needed_data = Vec::new();
     for (_, path) in metas.iter().take(KEEP) {
@@ -133,7 +158,13 @@ fn parse<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Problem> {
 fn read_metadata_checked(path: &Path) -> Result<Metadata, Problem> {
     let m: Metadata = parse(path)?;
     check_header(&m.format, m.version, path)?;
+    super::validate::metadata(&m).map_err(|e| invalid(path, e))?;
     Ok(m)
+}
+
+/// A well-formed file whose values cannot be right: refused, never silently skipped.
+fn invalid(path: &Path, e: String) -> Problem {
+    Problem::Fatal(format!("{} is not a valid checkpoint: {e}", path.display()))
 }
 
 pub fn read_metadata(path: &Path) -> Result<Metadata, String> {
@@ -142,10 +173,11 @@ pub fn read_metadata(path: &Path) -> Result<Metadata, String> {
     })
 }
 
-fn read_data(dir: &Path, ms: i64) -> Result<DataCheckpoint, Problem> {
+fn read_data(dir: &Path, m: &Metadata, ms: i64) -> Result<DataCheckpoint, Problem> {
     let path = dir.join(data_name(ms));
     let d: DataCheckpoint = parse(&path)?;
     check_header(&d.format, d.version, &path)?;
+    super::validate::data(&d, m).map_err(|e| invalid(&path, e))?;
     Ok(d)
 }
 
@@ -178,7 +210,7 @@ pub fn load(dir: &Path) -> Result<Option<Recovered>, String> {
     for (_, path) in &metas {
         let attempt = read_metadata_checked(path).and_then(|m| {
             let data = match m.data_ms {
-                Some(ms) => Some(read_data(dir, ms)?),
+                Some(ms) => Some(read_data(dir, &m, ms)?),
                 None => None,
             };
             Ok((m, data))
@@ -283,6 +315,33 @@ mod tests {
         assert!(load(&dir).unwrap_err().contains("Spark checkpoint"));
 
         assert!(load(&temp("absent")).expect("ok").is_none());
+    }
+
+    #[test]
+    fn failed_writes_and_leftovers_leave_no_temporary_files() {
+        let dir = temp("leftovers");
+        std::fs::create_dir_all(&dir).expect("dir");
+        // The target is a non-empty directory: the rename fails after the write.
+        std::fs::create_dir_all(dir.join(metadata_name(1000)).join("x")).expect("blocker");
+        assert!(write_atomic(&dir, &metadata_name(1000), b"{}").is_err());
+        assert!(!dir.join(".metadata-1000.json.tmp").exists());
+        std::fs::write(dir.join(".data-5000.json.tmp"), vec![0u8; 2048]).expect("leftover");
+        prune(&dir);
+        assert!(!dir.join(".data-5000.json.tmp").exists());
+    }
+
+    #[test]
+    fn invalid_values_are_refused_with_the_field_named() {
+        let dir = temp("invalid");
+        let mut m = meta(3000, None);
+        m.last_completed_ms = -5000;
+        let bytes = serde_json::to_vec(&m).expect("json");
+        write_atomic(&dir, &metadata_name(3000), &bytes).expect("write");
+        let err = load(&dir).expect_err("invalid");
+        assert!(
+            err.contains("is not a valid checkpoint: last_completed_ms is -5000"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -21,8 +21,21 @@ pub enum StoredValue {
     Time(i64),
 }
 
+/// How deeply a checkpointed record may nest: each level is two JSON levels, and serde_json
+/// reads back at most 128, so a deeper record would write a checkpoint nobody can read.
+pub const MAX_STORED_DEPTH: usize = 60;
+
 impl StoredValue {
     pub fn from_record(r: &Record) -> Result<StoredValue, String> {
+        if crate::engine::depth::exceeds(r, MAX_STORED_DEPTH) {
+            return Err(format!(
+                "a record nested more than {MAX_STORED_DEPTH} levels deep cannot be checkpointed"
+            ));
+        }
+        StoredValue::from_checked(r)
+    }
+
+    fn from_checked(r: &Record) -> Result<StoredValue, String> {
         if r.is_unit() {
             return Ok(StoredValue::Unit);
         }
@@ -44,7 +57,7 @@ impl StoredValue {
         if let Some(a) = r.read_lock::<rhai::Array>() {
             let items = a
                 .iter()
-                .map(StoredValue::from_record)
+                .map(StoredValue::from_checked)
                 .collect::<Result<_, _>>()?;
             return Ok(if r.tag() == LIST_TAG {
                 StoredValue::List(items)
@@ -55,7 +68,7 @@ impl StoredValue {
         if let Some(m) = r.read_lock::<rhai::Map>() {
             let items = m
                 .iter()
-                .map(|(k, v)| Ok((k.to_string(), StoredValue::from_record(v)?)))
+                .map(|(k, v)| Ok((k.to_string(), StoredValue::from_checked(v)?)))
                 .collect::<Result<_, String>>()?;
             return Ok(StoredValue::Map(items));
         }

@@ -155,6 +155,14 @@ impl FileWatcher {
 }
 
 fn read_lines(path: &Path) -> std::io::Result<Vec<Record>> {
+    // Opening a FIFO blocks until someone writes to it, and a device may never end: only
+    // regular files are read (Hadoop lists only files and directories).
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, socket or device); only regular files are read",
+        ));
+    }
     let bytes = std::fs::read(path)?;
     let text = String::from_utf8_lossy(&bytes);
     Ok(text

@@ -55,7 +55,9 @@ impl DStreamOp for QueueInputDStream {
         };
         let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
         let already = self.taken.load(std::sync::atomic::Ordering::Relaxed);
-        for _ in already..*taken {
+        // Bounded by the queue: a corrupt `taken` cannot loop for ever.
+        let skip = taken.saturating_sub(already).min(queue.len() as u64);
+        for _ in 0..skip {
             queue.pop_front();
         }
         self.taken

@@ -236,6 +236,29 @@ impl DStreamGraph {
         Ok(out)
     }
 
+    /// The user's `ds.slice(from, to)`: the RDDs this stream still holds for the valid times in
+    /// `[from, to]` (Spark's slice, floored to the slide), never computing one: a time after
+    /// the last generated batch (`latest`) would dequeue input before its batch, and a time
+    /// already forgotten would read input again. `ds.remember(secs)` keeps more to slice.
+    /// Bounded by what is held, so `slice(0, i64::MAX)` returns at once.
+    pub fn slice_generated(&self, id: StreamId, from: Time, to: Time, latest: Time) -> Vec<Rdd> {
+        let slide = self.nodes[id].slide;
+        let to = to.min(latest);
+        if from > to {
+            return Vec::new();
+        }
+        let (from, to) = (
+            from.floor_to(self.zero, slide),
+            to.floor_to(self.zero, slide),
+        );
+        self.nodes[id]
+            .generated
+            .range(from..=to)
+            .filter(|(t, _)| self.is_time_valid(id, **t))
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
+
     /// Spark's `clearMetadata`: forget RDDs older than each stream's remember duration.
     pub fn clear_metadata(&mut self, t: Time) {
         let mut forgotten = Vec::new();
@@ -266,11 +289,15 @@ impl DStreamGraph {
             .collect()
     }
 
-    /// Whether every input stream is drained (the fast clock's notion of "done").
+    /// Whether every input stream some output reads is drained (the fast clock's notion of
+    /// "done"). A queue nothing reads is never dequeued, so it must not keep the run going.
     pub fn inputs_drained(&self) -> bool {
+        let used = self.reachable();
         self.nodes
             .iter()
-            .all(|n| n.op.input_drained().unwrap_or(true))
+            .zip(used)
+            .filter(|(_, used)| *used)
+            .all(|(n, _)| n.op.input_drained().unwrap_or(true))
     }
 
     /// Batches after the inputs drain until every window has emptied.

@@ -88,6 +88,7 @@ pub fn save_as_text_file(rdd: &Rdd, dir: &str, notation: Notation) -> Result<(),
     for (i, part) in rdd.partitions().iter().enumerate() {
         let mut text = String::new();
         for r in part {
+            crate::engine::depth::check_repr(r)?;
             text.push_str(&notation.show(r));
             text.push('\n');
         }
@@ -104,6 +105,9 @@ impl OutputOp {
         match &self.action {
             OutputAction::Print(num) => {
                 let records = rdd.take(num + 1);
+                for r in records.iter().take(*num) {
+                    crate::engine::depth::check_repr(r).map_err(fail)?;
+                }
                 env.sink
                     .pprint(&pprint_block(t, &records, *num, env.notation));
                 Ok(())

@@ -14,7 +14,7 @@ use crate::engine::listener::{ReceiverEvent, ReceiverInfo};
 use crate::engine::rdd::Rdd;
 use crate::engine::time::Time;
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{BufRead, BufReader, ErrorKind};
+use std::io::{ErrorKind, Read};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -180,28 +180,34 @@ fn connect(host: &str, port: u16) -> std::io::Result<TcpStream> {
     Err(last)
 }
 
-/// Reads lines until EOF (Ok) or an error; checks the stop flag every 200 ms.
-fn receive_lines(shared: &Shared, env: &ReceiverEnv, stream: TcpStream) -> std::io::Result<()> {
+/// Reads lines until EOF (Ok) or an error; checks the stop flag after every read (at least
+/// every 200 ms). Reads what arrived rather than waiting for a whole line, so a server that
+/// drips bytes without a newline cannot hold `ssc.stop()`.
+fn receive_lines(shared: &Shared, env: &ReceiverEnv, mut stream: TcpStream) -> std::io::Result<()> {
     stream.set_read_timeout(Some(std::time::Duration::from_millis(200)))?;
-    let mut reader = BufReader::new(stream);
+    let mut chunk = vec![0u8; 64 * 1024];
     let mut line = Vec::new();
     let mut warned_utf8 = false;
     let started = std::time::Instant::now();
     let mut received: u64 = 0;
     while !shared.stop.load(Ordering::Relaxed) {
-        match reader.read_until(b'\n', &mut line) {
+        match stream.read(&mut chunk) {
             Ok(0) => {
                 if !line.is_empty() {
                     push_line(shared, env, &mut line, &mut warned_utf8);
                 }
                 return Ok(());
             }
-            Ok(_) if line.ends_with(b"\n") => {
-                push_line(shared, env, &mut line, &mut warned_utf8);
-                received += 1;
-                throttle(env.max_rate, received, started, &shared.stop);
+            Ok(n) => {
+                for piece in chunk[..n].split_inclusive(|b| *b == b'\n') {
+                    line.extend_from_slice(piece);
+                    if line.ends_with(b"\n") {
+                        push_line(shared, env, &mut line, &mut warned_utf8);
+                        received += 1;
+                        throttle(env.max_rate, received, started, &shared.stop);
+                    }
+                }
             }
-            Ok(_) => {}
             Err(e)
                 if matches!(
                     e.kind(),
