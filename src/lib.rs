@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod engine;
 pub mod export;
+pub mod python;
 pub mod feed;
 pub mod repl;
 pub mod script;

@@ -1,4 +1,4 @@
-use centella::cli::args::{Args, Command, ExportArgs, FeedArgs, KafkaCompression};
+use centella::cli::args::{Args, Command, ExportArgs, FeedArgs, KafkaCompression, TranslateArgs};
 use centella::cli::run_script::{self, EXIT_INTERRUPTED, EXIT_USAGE};
 use centella::cli::stdout_sink::StdoutSink;
 use centella::engine::clock::{ClockKind, INTERRUPTED, RunConfig, request_abort};
@@ -21,6 +21,9 @@ fn run(args: Args) -> i32 {
     }
     if let Some(Command::Export(export)) = &args.command {
         return run_export(export);
+    }
+    if let Some(Command::Translate(t)) = &args.command {
+        return run_translate(t);
     }
     centella::engine::clock::set_receiver_max_rate(args.receiver_max_rate);
     for pair in &args.conf {
@@ -127,6 +130,13 @@ fn read_script(args: &Args) -> Result<(String, String), String> {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_else(|| path.clone());
+            if is_python(path) {
+                // A PySpark program runs as the Rhai it translates to; errors in that Rhai
+                // name `PROGRAM.py.rhai` (what `centella translate PROGRAM.py` prints).
+                let rhai = centella::python::translate_program(&name, &code)
+                    .map_err(|e| e.to_string())?;
+                return Ok((format!("{name}.rhai"), rhai));
+            }
             Ok((name, code))
         }
         None => Err("no script given".into()),
@@ -159,6 +169,47 @@ fn run_export(args: &ExportArgs) -> i32 {
         },
         None => {
             print!("{python}");
+            0
+        }
+    }
+}
+
+fn is_python(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("py"))
+}
+
+/// `centella translate PROGRAM.py`: the Rhai a PySpark program runs as.
+fn run_translate(args: &TranslateArgs) -> i32 {
+    let code = match std::fs::read_to_string(&args.program) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: cannot read program {}: {e}", args.program);
+            return EXIT_USAGE;
+        }
+    };
+    let name = std::path::Path::new(&args.program)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| args.program.clone());
+    let rhai = match centella::python::translate_program(&name, &code) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    match &args.output {
+        Some(path) => match std::fs::write(path, rhai) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: cannot write {path}: {e}");
+                1
+            }
+        },
+        None => {
+            print!("{rhai}");
             0
         }
     }

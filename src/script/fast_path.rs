@@ -136,10 +136,13 @@ fn call_shape(
     is_operator: bool,
     params: &[String],
 ) -> Option<FastShape> {
-    if !is_operator || args.len() != 2 {
+    // `py_add(a, b)` is how translated Python writes `a + b`: the same shape, and the same
+    // result wherever the fast path answers (numbers, strings).
+    let py_add = name == "py_add" && !is_operator;
+    if (!is_operator && !py_add) || args.len() != 2 {
         return None;
     }
-    if name == "+" {
+    if name == "+" || py_add {
         return Some(FastShape::Add(
             param_index(&args[0], params)?,
             param_index(&args[1], params)?,

@@ -6,6 +6,7 @@ pub mod api_context;
 pub mod api_dstream;
 pub mod api_kafka;
 pub mod api_listener;
+pub mod api_python;
 pub mod api_rdd;
 pub mod closure;
 pub mod diagnostics;
@@ -60,6 +61,7 @@ impl ScriptHost {
         api_rdd::register(&mut engine, &api);
         api_listener::register(&mut engine, &api);
         api_kafka::register(&mut engine);
+        api_python::register(&mut engine);
         // One engine per session, alive until the process ends: closures handed to the
         // worker threads borrow it for as long as any stream may run.
         let engine: &'static Engine = Box::leak(Box::new(engine));

@@ -1,0 +1,89 @@
+//! `centella PROGRAM.py`: a PySpark DStream program read with a real Python parser (ruff's)
+//! and translated into the Rhai program centella runs. Python's meaning is kept where the
+//! two languages differ through the `py_*` helpers of `script/api_python`; what cannot be
+//! translated is an error naming the construct, its `file:line:col` and what to write instead.
+//!
+//! `program.rs` the module level (preamble, `build(ssc, sc)`, drivers, functions), `stmt.rs`
+//! statements, `expr.rs` expressions, `calls.rs` builtins and methods, `signatures.rs` the
+//! keyword arguments of PySpark's API, `export_helpers.rs` the helpers `centella export` writes.
+
+mod calls;
+pub mod error;
+mod export_helpers;
+mod expr;
+mod names;
+mod program;
+mod signatures;
+mod stmt;
+
+pub use error::TranslateError;
+
+use error::Lines;
+use ruff_python_ast::ModModule;
+use ruff_text_size::Ranged;
+
+/// Translates a whole PySpark program into a Rhai script that starts and awaits its
+/// StreamingContext as the program does. `file` names the program in errors.
+pub fn translate_program(file: &str, source: &str) -> Result<String, TranslateError> {
+    let module = parse(file, source)?;
+    program::Program::new(file, source, program::Mode::Program).translate(&module)
+}
+
+/// Translates one shell entry (a line or a pasted block) into Rhai: no preamble is added and
+/// `sc`/`ssc` are the shell's. Errors as for programs.
+pub fn translate_entry(entry: &str) -> Result<String, TranslateError> {
+    let module = parse("<input>", entry)?;
+    program::Program::new("<input>", entry, program::Mode::Entry).translate(&module)
+}
+
+/// The shell's hook: for an entry that failed to parse as Rhai, the Rhai it means when it
+/// reads as Python (`visits = ssc.queueStream([[('Web', 1)]])`, a lambda chain, a `def` with
+/// an indented body, `x = ...` without `let`), else `None`. The text returned is complete
+/// Rhai statements (each ending in `;` or `}`), ready to show and run.
+pub fn read_as_python(entry: &str) -> Option<String> {
+    if entry.trim().is_empty() {
+        return None;
+    }
+    let rhai = translate_entry(entry).ok()?;
+    let rhai = rhai.trim().to_string();
+    (!rhai.is_empty()).then_some(rhai)
+}
+
+fn parse(file: &str, source: &str) -> Result<ModModule, TranslateError> {
+    match ruff_python_parser::parse_module(source) {
+        Ok(parsed) => Ok(parsed.into_syntax()),
+        Err(e) => {
+            let lines = Lines::new(source);
+            let (line, col) = lines.line_col(e.location.start().to_usize());
+            Err(TranslateError {
+                file: file.to_string(),
+                line,
+                col,
+                construct: e.error.to_string(),
+                hint: String::new(),
+                source_line: lines.text(line).to_string(),
+                syntax: true,
+            })
+        }
+    }
+}
+
+/// Where a node is, for errors.
+pub(crate) fn error_at(
+    file: &str,
+    lines: &Lines,
+    node: &impl Ranged,
+    construct: impl Into<String>,
+    hint: impl Into<String>,
+) -> TranslateError {
+    let (line, col) = lines.line_col(node.start().to_usize());
+    TranslateError {
+        file: file.to_string(),
+        line,
+        col,
+        construct: construct.into(),
+        hint: hint.into(),
+        source_line: lines.text(line).to_string(),
+        syntax: false,
+    }
+}
