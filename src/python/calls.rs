@@ -535,6 +535,10 @@ impl<'a> Program<'a> {
                 Kind::Unknown,
             ));
         }
+        // StreamingContext.union(*dstreams): centella's takes them as an array.
+        if method == "union" && (n >= 2 || matches!(&*a.value, Expr::Name(r) if r.id.as_str() == "ssc")) {
+            return Ok(Code::atom(format!("{}.union([{}])", recv.operand(), texts(&pos)), Kind::Unknown));
+        }
         // PySpark's API: keywords to positions.
         let positional: Vec<String> = pos.iter().map(|p| p.text.clone()).collect();
         let keywords: Vec<(String, String)> = kws.into_iter().map(|(k, v)| (k, v.text)).collect();
@@ -545,7 +549,11 @@ impl<'a> Program<'a> {
             "awaitTermination" | "awaitTerminationOrTimeout" => self.note_await(),
             _ => {}
         }
-        let text = format!("{}.{method}({})", recv.operand(), args.join(", "));
+        let mut text = format!("{}.{method}({})", recv.operand(), args.join(", "));
+        if matches!(method, "countByKey" | "countByValue") && args.is_empty() {
+            // An RDD's counts are a defaultdict(int) in PySpark: a missing key counts 0.
+            text = format!("py_counts({text})");
+        }
         Ok(Code::atom(text, Kind::Unknown))
     }
 

@@ -206,6 +206,11 @@ impl<'a> Program<'a> {
             out.push(format!("let ssc = StreamingContext(sc, {});", i.text));
             scope.declared.insert("ssc".into());
         }
+        // As the oracle's runner does for build(ssc, sc): a fresh checkpoint directory,
+        // so stateful and inverse-window operations work without one in the program.
+        if !format!("{:?}", build.body).contains("\"checkpoint\"") {
+            out.push("ssc.checkpoint(py_temp_dir());".into());
+        }
         let params: Vec<&str> = build
             .parameters
             .args
@@ -458,10 +463,23 @@ impl<'a> Program<'a> {
             // The shell's variables persist across entries: never reset them.
             return;
         }
-        let top: HashSet<String> = body.iter().flat_map(stmt_targets).collect();
+        // The body of `if __name__ == "__main__":` is the module's top level too.
+        let top: HashSet<String> = body
+            .iter()
+            .flat_map(|s| match s {
+                Stmt::If(i) if is_main_guard(&i.test) => {
+                    i.body.iter().flat_map(stmt_targets).collect::<Vec<_>>()
+                }
+                s => stmt_targets(s),
+            })
+            .collect();
         let mut nested: Vec<String> = assigned_names(body)
             .into_iter()
-            .filter(|n| !top.contains(n) && !scope.declared.contains(n))
+            .filter(|n| {
+                !top.contains(n)
+                    && !scope.declared.contains(n)
+                    && !matches!(n.as_str(), "sc" | "ssc" | "spark")
+            })
             .collect();
         nested.sort();
         let ind = "    ".repeat(depth);

@@ -72,10 +72,12 @@ pub fn arrange(
     positional: Vec<String>,
     keywords: Vec<(String, String)>,
 ) -> Result<Vec<String>, String> {
+    // Without keywords the call is written as PySpark's (which also covers the methods that
+    // share a name: StreamingContext.transform(dstreams, func), union(*dstreams)).
+    if keywords.is_empty() {
+        return Ok(positional);
+    }
     let Some(params) = params(name) else {
-        if keywords.is_empty() {
-            return Ok(positional);
-        }
         return Err(format!(
             "keyword arguments of `{name}`, whose parameters centella does not know"
         ));

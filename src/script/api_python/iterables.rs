@@ -132,6 +132,15 @@ fn index_of(len: usize, i: i64, what: &str) -> PyResult<usize> {
     Ok(j as usize)
 }
 
+/// Marks the counts of `countByKey`/`countByValue`: a defaultdict(int) in PySpark.
+const COUNTS_TAG: i32 = 0x5079;
+
+/// The key under which centella's maps keep `k`: strings as they are, other keys as printed
+/// (as the engine keys `countByKey`/`countByValue`).
+fn lookup_key(k: &Dynamic) -> String {
+    text(k).unwrap_or_else(|| python_str(k))
+}
+
 fn key_text(k: &Dynamic) -> PyResult<String> {
     match text(k) {
         Some(s) => Ok(s),
@@ -162,9 +171,9 @@ pub fn py_getitem(x: Dynamic, i: Dynamic) -> PyResult<Dynamic> {
         return Ok(Dynamic::from(chars[index_of(chars.len(), n, "string")?].to_string()));
     }
     if let Ok(m) = x.as_map_ref() {
-        let k = key_text(&i)?;
-        return match m.get(k.as_str()) {
+        return match m.get(lookup_key(&i).as_str()) {
             Some(v) => Ok(v.clone()),
+            None if x.tag() == COUNTS_TAG => Ok(Dynamic::from(0_i64)),
             None => py_err(format!("KeyError: {}", super::ops::repr(&i))),
         };
     }
@@ -234,7 +243,7 @@ fn py_get(d: Dynamic, k: Dynamic, default: Dynamic) -> PyResult<Dynamic> {
     let Ok(m) = d.as_map_ref() else {
         return Err(not_a("dict", &d, "get"));
     };
-    Ok(text(&k).and_then(|k| m.get(k.as_str()).cloned()).unwrap_or(default))
+    Ok(m.get(lookup_key(&k).as_str()).cloned().unwrap_or(default))
 }
 
 fn py_items(d: Dynamic) -> PyResult<Dynamic> {
@@ -393,6 +402,12 @@ pub fn register(engine: &mut Engine) {
         Ok(out)
     });
     engine.register_fn("py_getitem", py_getitem);
+    engine.register_fn("py_counts", |mut v: Dynamic| {
+        if v.is_map() {
+            v.set_tag(COUNTS_TAG);
+        }
+        v
+    });
     engine.register_fn("py_slice", py_slice);
     engine.register_fn("py_setitem", |m: &mut Map, k: Dynamic, v: Dynamic| -> PyResult<()> {
         m.insert(key_text(&k)?.into(), v);

@@ -263,7 +263,8 @@ pub fn py_in(x: Dynamic, container: Dynamic) -> PyResult<bool> {
         return Ok(a.iter().any(|y| py_eq(&x, y)));
     }
     if let Ok(m) = container.as_map_ref() {
-        return Ok(text(&x).is_some_and(|k| m.contains_key(k.as_str())));
+        let k = text(&x).unwrap_or_else(|| python_str(&x));
+        return Ok(m.contains_key(k.as_str()));
     }
     py_err(format!(
         "TypeError: argument of type '{}' is not iterable",
@@ -331,6 +332,14 @@ pub fn py_float(v: Dynamic) -> PyResult<f64> {
         "TypeError: float() argument must be a string or a real number, not '{}'",
         py_type_name(&v)
     ))
+}
+
+/// Python's str(); a batch time prints as PySpark's datetime does.
+pub fn py_str(v: Dynamic) -> String {
+    if let Some(t) = v.read_lock::<crate::engine::time::Time>() {
+        return t.format_local();
+    }
+    python_str(&v)
 }
 
 pub fn repr(v: &Dynamic) -> String {
@@ -421,7 +430,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("py_abs", py_abs);
     engine.register_fn("py_round", py_round);
     engine.register_fn("py_round", py_round_n);
-    engine.register_fn("py_str", |v: Dynamic| python_str(&v));
+    engine.register_fn("py_str", py_str);
     engine.register_fn("py_repr", |v: Dynamic| repr(&v));
     engine.register_fn("py_isinstance", py_isinstance);
     engine.register_fn("py_temp_dir", py_temp_dir);
