@@ -183,6 +183,10 @@ impl<'a> Program<'a> {
         }
         if let Some(sig) = self.defs.get(id) {
             let (pos, kws) = self.args(c, scope)?;
+            if sig.open {
+                no_keywords(self, c, &kws, id)?;
+                return Ok(Code::atom(format!("{}({})", rhai_name(id), texts(&pos)), Kind::Unknown));
+            }
             let mut slots: Vec<Option<String>> = vec![None; sig.params.len()];
             if pos.len() > slots.len() {
                 return Err(self.err(c, format!("{} arguments to `{id}`", pos.len()), format!("`{id}` takes {}", slots.len())));
@@ -402,6 +406,7 @@ impl<'a> Program<'a> {
                 Ok(Code::atom(
                     match n {
                         0 => "print(\"\")".to_string(),
+                        1 if pos[0].kind == Kind::Str => format!("print({})", a(0)),
                         1 => format!("print(py_str({}))", a(0)),
                         _ => format!("print(py_print_line([{}], {sep}))", texts(&pos)),
                     },
@@ -481,7 +486,19 @@ impl<'a> Program<'a> {
             ));
         }
         let recv = self.expr(&a.value, scope)?;
-        let (pos, kws) = self.args(c, scope)?;
+        let (mut pos, kws) = self.args(c, scope)?;
+        // The batches of queueStream and the data of parallelize are containers of records:
+        // their own list-ness is never seen, so they stay plain Rhai arrays (as a user writes).
+        let depth = match method {
+            "queueStream" => 2,
+            "parallelize" => 1,
+            _ => 0,
+        };
+        if depth > 0
+            && let Some(first) = c.arguments.args.first()
+        {
+            pos[0] = self.container(first, depth, scope)?;
+        }
         let n = pos.len();
         // count(x) and join(iterable) on strings and lists; count() and join(other) on streams.
         if method == "count" && n == 1 {
@@ -540,10 +557,24 @@ impl<'a> Program<'a> {
             return Ok(Code::atom(format!("{}.union([{}])", recv.operand(), texts(&pos)), Kind::Unknown));
         }
         // PySpark's API: keywords to positions.
+        if let Some(params) = signatures::params(method) {
+            for k in c.arguments.keywords.iter() {
+                if let Some(name) = &k.arg
+                    && !params.iter().any(|(p, _)| *p == name.id.as_str())
+                {
+                    let names: Vec<&str> = params.iter().map(|(p, _)| *p).collect();
+                    return Err(self.err(
+                        k,
+                        format!("the keyword `{}` of `{method}`", name.id),
+                        format!("PySpark's `{method}` takes {}", names.join(", ")),
+                    ));
+                }
+            }
+        }
         let positional: Vec<String> = pos.iter().map(|p| p.text.clone()).collect();
         let keywords: Vec<(String, String)> = kws.into_iter().map(|(k, v)| (k, v.text)).collect();
         let args = signatures::arrange(method, positional, keywords)
-            .map_err(|m| self.err(c, m, "use PySpark's parameter names"))?;
+            .map_err(|m| self.err(&a.attr, m, "use PySpark's parameter names"))?;
         match method {
             "start" => self.note_start(),
             "awaitTermination" | "awaitTerminationOrTimeout" => self.note_await(),
@@ -555,6 +586,21 @@ impl<'a> Program<'a> {
             text = format!("py_counts({text})");
         }
         Ok(Code::atom(text, Kind::Unknown))
+    }
+
+    /// A list literal whose list-ness is never observed, `depth` levels down.
+    fn container(&self, e: &Expr, depth: usize, scope: &mut Scope) -> R<Code> {
+        match e {
+            Expr::List(l) if depth > 0 => {
+                let items = l
+                    .elts
+                    .iter()
+                    .map(|x| self.container(x, depth - 1, scope).map(|c| c.text))
+                    .collect::<R<Vec<_>>>()?;
+                Ok(Code::atom(format!("[{}]", items.join(", ")), Kind::Tuple))
+            }
+            _ => self.expr(e, scope),
+        }
     }
 
     /// A method's receiver when the method changes it: it must be a variable or an element.

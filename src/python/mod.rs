@@ -32,19 +32,28 @@ pub fn translate_program(file: &str, source: &str) -> Result<String, TranslateEr
 /// Translates one shell entry (a line or a pasted block) into Rhai: no preamble is added and
 /// `sc`/`ssc` are the shell's. Errors as for programs.
 pub fn translate_entry(entry: &str) -> Result<String, TranslateError> {
+    translate_entry_with(entry, &[])
+}
+
+/// As [`translate_entry`], knowing the functions earlier entries defined (so `map(f)` passes
+/// `Fn("f")` and `f(x)` calls it).
+pub fn translate_entry_with(entry: &str, functions: &[String]) -> Result<String, TranslateError> {
     let module = parse("<input>", entry)?;
-    program::Program::new("<input>", entry, program::Mode::Entry).translate(&module)
+    program::Program::new("<input>", entry, program::Mode::Entry)
+        .with_functions(functions)
+        .translate(&module)
 }
 
 /// The shell's hook: for an entry that failed to parse as Rhai, the Rhai it means when it
 /// reads as Python (`visits = ssc.queueStream([[('Web', 1)]])`, a lambda chain, a `def` with
-/// an indented body, `x = ...` without `let`), else `None`. The text returned is complete
-/// Rhai statements (each ending in `;` or `}`), ready to show and run.
-pub fn read_as_python(entry: &str) -> Option<String> {
+/// an indented body, `x = ...` without `let`), else `None`. `functions` are the names the
+/// session defined with `fn` so far (`ScriptHost::function_names`). The text returned is
+/// complete Rhai statements (each ending in `;` or `}`), ready to show and run.
+pub fn read_as_python(entry: &str, functions: &[String]) -> Option<String> {
     if entry.trim().is_empty() {
         return None;
     }
-    let rhai = translate_entry(entry).ok()?;
+    let rhai = translate_entry_with(entry, functions).ok()?;
     let rhai = rhai.trim().to_string();
     (!rhai.is_empty()).then_some(rhai)
 }

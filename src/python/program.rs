@@ -21,6 +21,8 @@ pub enum Mode {
 /// A module-level `def` translated as a Rhai `fn`.
 #[derive(Clone)]
 pub struct FnSig {
+    /// Unknown parameters (a shell function defined in an earlier entry): arguments as given.
+    pub open: bool,
     pub params: Vec<String>,
     /// Rhai text of each parameter's default, if it has one.
     pub defaults: Vec<Option<String>>,
@@ -73,6 +75,18 @@ pub struct Program<'a> {
 
 impl<'a> Program<'a> {
     pub fn new(file: &'a str, source: &'a str, mode: Mode) -> Program<'a> {
+        let mut imports = HashMap::new();
+        if mode == Mode::Entry {
+            // The shell has these without imports (as the pyspark shell has sc and spark).
+            for (name, module) in [
+                ("StreamingContext", "pyspark.streaming.StreamingContext"),
+                ("SparkContext", "pyspark.SparkContext"),
+                ("SparkConf", "pyspark.SparkConf"),
+                ("SparkSession", "pyspark.sql.SparkSession"),
+            ] {
+                imports.insert(name.to_string(), module.to_string());
+            }
+        }
         Program {
             file,
             lines: Lines::new(source),
@@ -82,7 +96,7 @@ impl<'a> Program<'a> {
             drivers: HashMap::new(),
             consts: HashMap::new(),
             module_vars: HashSet::new(),
-            imports: HashMap::new(),
+            imports,
             export_helpers: HashSet::new(),
             sessions: RefCell::new(HashSet::new()),
             confs: RefCell::new(HashSet::new()),
@@ -106,6 +120,18 @@ impl<'a> Program<'a> {
         hint: impl Into<String>,
     ) -> TranslateError {
         super::error_at(self.file, &self.lines, node, construct, hint)
+    }
+
+    /// Functions a shell session defined in earlier entries.
+    pub fn with_functions(mut self, names: &[String]) -> Self {
+        for n in names {
+            self.defs.entry(n.clone()).or_insert(FnSig {
+                open: true,
+                params: Vec::new(),
+                defaults: Vec::new(),
+            });
+        }
+        self
     }
 
     pub fn note_start(&self) {
@@ -285,7 +311,7 @@ impl<'a> Program<'a> {
                                 None => None,
                             });
                         }
-                        self.defs.insert(name, FnSig { params, defaults });
+                        self.defs.insert(name, FnSig { open: false, params, defaults });
                     }
                 }
                 Stmt::Assign(a) => {
@@ -334,9 +360,9 @@ impl<'a> Program<'a> {
             this.err(
                 s,
                 format!("`import {m}`"),
-                "centella translates PySpark DStream programs with the modules pyspark, \
-                 operator, math, tempfile (for a checkpoint directory), time and sys; \
-                 compute the value in Python-free code or with a Rhai script instead",
+                "centella translates programs that use pyspark and the modules operator, math, \
+                 tempfile (for a checkpoint directory), time and sys; do this part with \
+                 Python's builtins and str methods, or write it in Rhai",
             )
         };
         match s {

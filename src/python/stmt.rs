@@ -27,8 +27,10 @@ impl<'a> Program<'a> {
         let ind = "    ".repeat(depth);
         match s {
             Stmt::Expr(e) => {
-                // A docstring or a bare literal does nothing.
-                if matches!(&*e.value, Expr::StringLiteral(_) | Expr::NumberLiteral(_) | Expr::EllipsisLiteral(_)) {
+                // A docstring or a bare literal does nothing (in the shell it shows its value).
+                if self.mode == super::program::Mode::Program
+                    && matches!(&*e.value, Expr::StringLiteral(_) | Expr::NumberLiteral(_) | Expr::EllipsisLiteral(_))
+                {
                     return Ok(());
                 }
                 if let Some(text) = self.preamble_call(&e.value, scope)? {
@@ -176,8 +178,9 @@ impl<'a> Program<'a> {
                 return Err(self.err(
                     s,
                     "`try`/`except`",
-                    "a failing batch is reported and the stream keeps running, as in Spark; \
-                     remove the `try`, or test the value with `if` before using it",
+                    "centella stops the streams cleanly on Ctrl-C and reports a failing batch \
+                     while the stream keeps running, as Spark does; remove the `try` (test \
+                     values with `if` where they may be wrong)",
                 ));
             }
             Stmt::With(_) => {
