@@ -65,6 +65,10 @@ impl<'a> Lines<'a> {
         Lines { src, starts }
     }
 
+    pub fn source(&self) -> &'a str {
+        self.src
+    }
+
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.src.len());
         let line = match self.starts.binary_search(&offset) {

@@ -134,6 +134,10 @@ impl<'a> Program<'a> {
         self
     }
 
+    fn lines_mention(&self, words: &[&str]) -> bool {
+        words.iter().any(|w| self.lines.source().contains(w))
+    }
+
     pub fn note_start(&self) {
         self.started.set(true);
     }
@@ -190,7 +194,11 @@ impl<'a> Program<'a> {
                 }
             }
         }
-        if self.mode == Mode::Program {
+        // A program without a StreamingContext (plain Python) does not start one.
+        let streaming = self.drivers.contains_key("build")
+            || self.started.get()
+            || self.lines_mention(&["ssc", "StreamingContext"]);
+        if self.mode == Mode::Program && streaming {
             if let Some(build) = self.drivers.get("build").copied()
                 && !build_called
             {

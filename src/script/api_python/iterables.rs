@@ -19,7 +19,7 @@ pub fn items(v: &Dynamic) -> PyResult<Vec<Dynamic>> {
         return Ok(s.chars().map(|c| Dynamic::from(c.to_string())).collect());
     }
     if let Ok(m) = v.as_map_ref() {
-        return Ok(m.keys().map(|k| Dynamic::from(k.clone())).collect());
+        return Ok(m.keys().map(|k| Dynamic::from(k.as_str().to_string())).collect());
     }
     py_err(format!("TypeError: '{}' object is not iterable", py_type_name(v)))
 }
@@ -252,7 +252,7 @@ fn py_items(d: Dynamic) -> PyResult<Dynamic> {
     };
     Ok(list(
         m.iter()
-            .map(|(k, v)| Dynamic::from_array(vec![Dynamic::from(k.clone()), v.clone()]))
+            .map(|(k, v)| Dynamic::from_array(vec![Dynamic::from(k.as_str().to_string()), v.clone()]))
             .collect(),
     ))
 }
