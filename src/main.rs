@@ -64,9 +64,9 @@ fn run(args: Args) -> i32 {
     }
     let (name, code) = match read_script(&args) {
         Ok(s) => s,
-        Err(msg) => {
+        Err((msg, status)) => {
             eprintln!("error: {msg}");
-            return EXIT_USAGE;
+            return status;
         }
     };
     let config = RunConfig {
@@ -121,11 +121,12 @@ fn start_ui(args: &Args) -> Option<centella::ui::server::UiServer> {
     }
 }
 
-fn read_script(args: &Args) -> Result<(String, String), String> {
+/// The script's name and Rhai code; on failure the message and the exit status.
+fn read_script(args: &Args) -> Result<(String, String), (String, i32)> {
     match &args.script {
         Some(path) => {
             let code = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read script {path}: {e}"))?;
+                .map_err(|e| (format!("cannot read script {path}: {e}"), EXIT_USAGE))?;
             let name = std::path::Path::new(path)
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
@@ -134,12 +135,12 @@ fn read_script(args: &Args) -> Result<(String, String), String> {
                 // A PySpark program runs as the Rhai it translates to; errors in that Rhai
                 // name `PROGRAM.py.rhai` (what `centella translate PROGRAM.py` prints).
                 let rhai = centella::python::translate_program(&name, &code)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| (e.to_string(), run_script::EXIT_FAILED))?;
                 return Ok((format!("{name}.rhai"), rhai));
             }
             Ok((name, code))
         }
-        None => Err("no script given".into()),
+        None => Err(("no script given".into(), EXIT_USAGE)),
     }
 }
 
