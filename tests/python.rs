@@ -280,3 +280,26 @@ fn a_python_program_runs_under_the_real_clock() {
     assert_eq!(stdout.matches("Time: ").count(), 2, "{stdout}");
     assert!(stdout.contains("((20190102, 'Web'), 3)"), "{stdout}");
 }
+
+/// The course's program shapes (SparkSession preamble, main(), keyword arguments of
+/// queueStream, reduceByKeyAndWindow, updateStateByKey, pprint) print what the equivalent
+/// positional PySpark program printed.
+#[test]
+fn course_style_programs_print_what_pyspark_prints() {
+    let root = Path::new(ROOT);
+    let cases = [
+        ("course_session", "tests/python/seed/window3_inv.out", None),
+        ("course_main", "tests/cases/updateStateByKey_initial.out", Some(6)),
+        ("course_queue", "tests/python/seed/queue_modes.out", None),
+    ];
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(name, out, batches)| {
+            let expected = std::fs::read_to_string(root.join(out)).expect("expected output");
+            let batches = batches.unwrap_or_else(|| seed_batches(&expected));
+            let program = root.join(format!("tests/python/programs/{name}.py"));
+            check(name, &program, batches, &expected)
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -15,6 +15,8 @@ mod names;
 mod program;
 mod signatures;
 mod stmt;
+#[cfg(test)]
+mod tests;
 
 pub use error::TranslateError;
 

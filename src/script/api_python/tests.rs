@@ -12,7 +12,10 @@ fn engine() -> Engine {
 fn py(code: &str) -> String {
     match engine().eval::<Dynamic>(code) {
         Ok(v) => super::ops::repr(&v),
-        Err(e) => format!("error: {}", e.to_string().split(" (line").next().unwrap_or("")),
+        Err(e) => format!(
+            "error: {}",
+            e.to_string().trim_start_matches("Runtime error: ").split(" (line").next().unwrap_or("")
+        ),
     }
 }
 
