@@ -6,8 +6,8 @@
 pub mod cli;
 pub mod engine;
 pub mod export;
-pub mod python;
 pub mod feed;
+pub mod python;
 pub mod repl;
 pub mod script;
 pub mod ui;

@@ -19,8 +19,14 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Scripts `centella export` refuses, so they have no round trip.
 const EXPORT_REFUSES: &[(&str, &str)] = &[
-    ("falling_behind", "StreamingContext.addStreamingListener() is not exported"),
-    ("kafka_hashtags", "KafkaUtils::createDirectStream is not exported"),
+    (
+        "falling_behind",
+        "StreamingContext.addStreamingListener() is not exported",
+    ),
+    (
+        "kafka_hashtags",
+        "KafkaUtils::createDirectStream is not exported",
+    ),
 ];
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -46,7 +52,11 @@ fn centella(args: &[&str], script: &Path, dir: &Path) -> Output {
 /// `--clock fast --batches N script` in a fresh temp dir: (stdout, stderr, success).
 fn run(name: &str, script: &Path, batches: u32) -> (String, String, bool) {
     let dir = temp_dir(name);
-    let out = centella(&["--clock", "fast", "--batches", &batches.to_string()], script, &dir);
+    let out = centella(
+        &["--clock", "fast", "--batches", &batches.to_string()],
+        script,
+        &dir,
+    );
     let _ = std::fs::remove_dir_all(&dir);
     (
         String::from_utf8_lossy(&out.stdout).to_string(),
@@ -81,7 +91,9 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 }
 
 fn stem(p: &Path) -> String {
-    p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
+    p.file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default()
 }
 
 /// Checks one program's stdout against `expected`; a failure message or None.
@@ -159,14 +171,19 @@ fn exported_programs_translate_back_to_the_same_output() {
     for script in &scripts {
         let name = stem(script);
         let source = std::fs::read_to_string(script).expect("readable script");
-        let file = script.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+        let file = script
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default();
         let exported = centella::export::export(&file, &source);
         let refused = EXPORT_REFUSES.iter().any(|(n, _)| *n == name);
         let python = match (exported, refused) {
             (Ok(p), false) => p,
             (Err(_), true) => continue,
             (Ok(_), true) => {
-                failures.push(format!("{name}: export now accepts it: remove it from EXPORT_REFUSES"));
+                failures.push(format!(
+                    "{name}: export now accepts it: remove it from EXPORT_REFUSES"
+                ));
                 continue;
             }
             (Err(e), false) => {
@@ -178,21 +195,34 @@ fn exported_programs_translate_back_to_the_same_output() {
         std::fs::write(&py, python).expect("writable temp dir");
         let batches = std::fs::read_to_string(root.join(format!("tests/cases/{name}.py")))
             .ok()
-            .and_then(|s| s.lines().find_map(|l| l.strip_prefix("BATCHES = ").and_then(|n| n.trim().parse().ok())))
+            .and_then(|s| {
+                s.lines().find_map(|l| {
+                    l.strip_prefix("BATCHES = ")
+                        .and_then(|n| n.trim().parse().ok())
+                })
+            })
             .unwrap_or(6);
         let (want, want_err, _) = run(&format!("rt-rhai-{name}"), script, batches);
         let (got, got_err, _) = run(&format!("rt-py-{name}"), &py, batches);
         // Error lines name the source (NAME.rhai / NAME.py.rhai); the records must agree.
         let batch_errors = |s: &str| s.lines().filter(|l| l.starts_with("ERROR")).count();
         if want != got {
-            failures.push(format!("{name}: {}\n(python stderr: {got_err})", first_difference(&want, &got)));
+            failures.push(format!(
+                "{name}: {}\n(python stderr: {got_err})",
+                first_difference(&want, &got)
+            ));
         } else if batch_errors(&want_err) != batch_errors(&got_err) {
-            failures.push(format!("{name}: batch errors differ:\n{want_err}\n---\n{got_err}"));
+            failures.push(format!(
+                "{name}: batch errors differ:\n{want_err}\n---\n{got_err}"
+            ));
         }
         checked += 1;
     }
     let _ = std::fs::remove_dir_all(&work);
-    assert!(checked >= 60, "only {checked} scripts were exported and run");
+    assert!(
+        checked >= 60,
+        "only {checked} scripts were exported and run"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -219,7 +249,11 @@ fn untranslatable_constructs_name_the_construct_and_place() {
         let _ = std::fs::remove_dir_all(&work);
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         assert_eq!(out.status.code(), Some(1), "{name}: exit status\n{stderr}");
-        assert!(out.stdout.is_empty(), "{name}: printed {:?}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            out.stdout.is_empty(),
+            "{name}: printed {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         let golden = dir.join(format!("{name}.err"));
         if bless {
             std::fs::write(&golden, &stderr).expect("writable tests/python/errors");
@@ -227,7 +261,10 @@ fn untranslatable_constructs_name_the_construct_and_place() {
         }
         let expected = std::fs::read_to_string(&golden).unwrap_or_default();
         if stderr != expected {
-            failures.push(format!("{name}: {}\n--- stderr ---\n{stderr}", first_difference(&expected, &stderr)));
+            failures.push(format!(
+                "{name}: {}\n--- stderr ---\n{stderr}",
+                first_difference(&expected, &stderr)
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -237,14 +274,23 @@ fn untranslatable_constructs_name_the_construct_and_place() {
 fn translate_prints_the_rhai_a_program_runs_as() {
     let root = Path::new(ROOT);
     let golden = root.join("tests/python/translate/state_expire.rhai");
-    let out = centella(&["translate"], &root.join("tests/python/seed/state_expire.py"), root);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = centella(
+        &["translate"],
+        &root.join("tests/python/seed/state_expire.py"),
+        root,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rhai = String::from_utf8_lossy(&out.stdout).to_string();
     if std::env::var_os("CENTELLA_BLESS").is_some() {
         std::fs::write(&golden, &rhai).expect("writable tests/python/translate");
         return;
     }
-    let expected = std::fs::read_to_string(&golden).expect("tests/python/translate/state_expire.rhai");
+    let expected =
+        std::fs::read_to_string(&golden).expect("tests/python/translate/state_expire.rhai");
     assert_eq!(rhai, expected);
     // What translate prints is a script centella runs as it is.
     let dir = temp_dir("translated-rhai");
@@ -253,14 +299,23 @@ fn translate_prints_the_rhai_a_program_runs_as() {
     let (stdout, stderr, ok) = run("translated-run", &script, 3);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(ok && stderr.is_empty(), "{stderr}");
-    let seed = std::fs::read_to_string(root.join("tests/python/seed/state_expire.out")).expect("seed output");
-    assert!(seed.starts_with(&stdout), "{}", first_difference(&seed, &stdout));
+    let seed = std::fs::read_to_string(root.join("tests/python/seed/state_expire.out"))
+        .expect("seed output");
+    assert!(
+        seed.starts_with(&stdout),
+        "{}",
+        first_difference(&seed, &stdout)
+    );
 }
 
 #[test]
 fn a_translation_error_in_translate_is_reported_the_same_way() {
     let root = Path::new(ROOT);
-    let out = centella(&["translate"], &root.join("tests/python/errors/class_def.py"), root);
+    let out = centella(
+        &["translate"],
+        &root.join("tests/python/errors/class_def.py"),
+        root,
+    );
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -273,10 +328,18 @@ fn a_translation_error_in_translate_is_reported_the_same_way() {
 fn a_python_program_runs_under_the_real_clock() {
     let root = Path::new(ROOT);
     let dir = temp_dir("real-clock");
-    let out = centella(&["--clock", "real", "--batches", "2", "--no-ui"], &root.join("tests/python/seed/visits_queue.py"), &dir);
+    let out = centella(
+        &["--clock", "real", "--batches", "2", "--no-ui"],
+        &root.join("tests/python/seed/visits_queue.py"),
+        &dir,
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(stdout.matches("Time: ").count(), 2, "{stdout}");
     assert!(stdout.contains("((20190102, 'Web'), 3)"), "{stdout}");
 }
@@ -289,7 +352,11 @@ fn course_style_programs_print_what_pyspark_prints() {
     let root = Path::new(ROOT);
     let cases = [
         ("course_session", "tests/python/seed/window3_inv.out", None),
-        ("course_main", "tests/cases/updateStateByKey_initial.out", Some(6)),
+        (
+            "course_main",
+            "tests/cases/updateStateByKey_initial.out",
+            Some(6),
+        ),
         ("course_queue", "tests/python/seed/queue_modes.out", None),
     ];
     let failures: Vec<String> = cases

@@ -12,6 +12,9 @@ use ruff_python_ast::{self as ast, Expr};
 
 type R<T> = Result<T, TranslateError>;
 
+/// A call's positional and keyword arguments, translated.
+type Args = (Vec<Code>, Vec<(String, Code)>);
+
 /// Python builtins usable as function values (`map(str, xs)`, `sorted(xs, key=len)`).
 const BUILTIN_VALUES: &[(&str, &str)] = &[
     ("len", "py_len"),
@@ -142,7 +145,7 @@ impl<'a> Program<'a> {
         ))
     }
 
-    fn args(&self, c: &ast::ExprCall, scope: &mut Scope) -> R<(Vec<Code>, Vec<(String, Code)>)> {
+    fn args(&self, c: &ast::ExprCall, scope: &mut Scope) -> R<Args> {
         let mut pos = Vec::new();
         for a in c.arguments.args.iter() {
             if let Expr::Starred(_) = a {
@@ -168,9 +171,16 @@ impl<'a> Program<'a> {
                 let f = self.expr(&c.func, scope)?;
                 let (pos, kws) = self.args(c, scope)?;
                 no_keywords(self, c, &kws, "a function value")?;
-                Ok(Code::atom(format!("({}).call({})", f.text, texts(&pos)), Kind::Unknown))
+                Ok(Code::atom(
+                    format!("({}).call({})", f.text, texts(&pos)),
+                    Kind::Unknown,
+                ))
             }
-            _ => Err(self.err(&*c.func, "a call of this expression", "call a function by its name")),
+            _ => Err(self.err(
+                &*c.func,
+                "a call of this expression",
+                "call a function by its name",
+            )),
         }
     }
 
@@ -179,24 +189,38 @@ impl<'a> Program<'a> {
         if scope.is_local(id) || (scope.declared.contains(id) && !self.defs.contains_key(id)) {
             let (pos, kws) = self.args(c, scope)?;
             no_keywords(self, c, &kws, id)?;
-            return Ok(Code::atom(format!("{}.call({})", rhai_name(id), texts(&pos)), Kind::Unknown));
+            return Ok(Code::atom(
+                format!("{}.call({})", rhai_name(id), texts(&pos)),
+                Kind::Unknown,
+            ));
         }
         if let Some(sig) = self.defs.get(id) {
             let (pos, kws) = self.args(c, scope)?;
             if sig.open {
                 no_keywords(self, c, &kws, id)?;
-                return Ok(Code::atom(format!("{}({})", rhai_name(id), texts(&pos)), Kind::Unknown));
+                return Ok(Code::atom(
+                    format!("{}({})", rhai_name(id), texts(&pos)),
+                    Kind::Unknown,
+                ));
             }
             let mut slots: Vec<Option<String>> = vec![None; sig.params.len()];
             if pos.len() > slots.len() {
-                return Err(self.err(c, format!("{} arguments to `{id}`", pos.len()), format!("`{id}` takes {}", slots.len())));
+                return Err(self.err(
+                    c,
+                    format!("{} arguments to `{id}`", pos.len()),
+                    format!("`{id}` takes {}", slots.len()),
+                ));
             }
             for (i, p) in pos.into_iter().enumerate() {
                 slots[i] = Some(p.text);
             }
             for (k, v) in kws {
                 let Some(i) = sig.params.iter().position(|p| *p == k) else {
-                    return Err(self.err(c, format!("the keyword `{k}`"), format!("`{id}` has no parameter `{k}`")));
+                    return Err(self.err(
+                        c,
+                        format!("the keyword `{k}`"),
+                        format!("`{id}` has no parameter `{k}`"),
+                    ));
                 };
                 slots[i] = Some(v.text);
             }
@@ -205,11 +229,18 @@ impl<'a> Program<'a> {
                 match s.or_else(|| sig.defaults[i].clone()) {
                     Some(t) => args.push(t),
                     None => {
-                        return Err(self.err(c, format!("a call of `{id}` without `{}`", sig.params[i]), "pass every parameter"));
+                        return Err(self.err(
+                            c,
+                            format!("a call of `{id}` without `{}`", sig.params[i]),
+                            "pass every parameter",
+                        ));
                     }
                 }
             }
-            return Ok(Code::atom(format!("{}({})", rhai_name(id), args.join(", ")), Kind::Unknown));
+            return Ok(Code::atom(
+                format!("{}({})", rhai_name(id), args.join(", ")),
+                Kind::Unknown,
+            ));
         }
         if self.export_helpers.contains(id) {
             let (pos, _) = self.args(c, scope)?;
@@ -218,7 +249,11 @@ impl<'a> Program<'a> {
             if let Some(t) = export_helpers::call(id, &args, arity) {
                 return Ok(Code::atom(t, Kind::Unknown));
             }
-            return Err(self.err(c, format!("this use of export's helper `{id}`"), "call it as centella export does"));
+            return Err(self.err(
+                c,
+                format!("this use of export's helper `{id}`"),
+                "call it as centella export does",
+            ));
         }
         if self.drivers.contains_key(id) {
             return Err(self.err(
@@ -232,7 +267,10 @@ impl<'a> Program<'a> {
         }
         if self.module_vars.contains(id) {
             let (pos, _) = self.args(c, scope)?;
-            return Ok(Code::atom(format!("{}.call({})", rhai_name(id), texts(&pos)), Kind::Unknown));
+            return Ok(Code::atom(
+                format!("{}.call({})", rhai_name(id), texts(&pos)),
+                Kind::Unknown,
+            ));
         }
         self.builtin_call(id, c, scope)
     }
@@ -240,7 +278,11 @@ impl<'a> Program<'a> {
     /// The number of parameters of a function argument (a lambda or one of the program's).
     fn fn_arity(&self, e: &Expr) -> Option<usize> {
         match e {
-            Expr::Lambda(l) => Some(l.parameters.as_ref().map_or(0, |p| p.args.len() + p.posonlyargs.len())),
+            Expr::Lambda(l) => Some(
+                l.parameters
+                    .as_ref()
+                    .map_or(0, |p| p.args.len() + p.posonlyargs.len()),
+            ),
             Expr::Name(n) => self.defs.get(n.id.as_str()).map(|s| s.params.len()),
             _ => None,
         }
@@ -249,17 +291,35 @@ impl<'a> Program<'a> {
     fn builtin_call(&self, id: &str, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
         let (pos, kws) = self.args(c, scope)?;
         let n = pos.len();
-        let kw = |name: &str| kws.iter().find(|(k, _)| k == name).map(|(_, v)| v.text.clone());
+        let kw = |name: &str| {
+            kws.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.text.clone())
+        };
         let allowed = |names: &[&str]| -> R<()> {
             for (k, _) in &kws {
                 if !names.contains(&k.as_str()) {
-                    return Err(self.err(c, format!("the keyword `{k}` of `{id}()`"), if names.is_empty() { "it takes none".to_string() } else { format!("it takes {}", names.join(", ")) }));
+                    return Err(self.err(
+                        c,
+                        format!("the keyword `{k}` of `{id}()`"),
+                        if names.is_empty() {
+                            "it takes none".to_string()
+                        } else {
+                            format!("it takes {}", names.join(", "))
+                        },
+                    ));
                 }
             }
             Ok(())
         };
         let a = |i: usize| pos[i].text.clone();
-        let wrong = || self.err(c, format!("`{id}()` with {n} arguments"), "pass the arguments Python's builtin takes");
+        let wrong = || {
+            self.err(
+                c,
+                format!("`{id}()` with {n} arguments"),
+                "pass the arguments Python's builtin takes",
+            )
+        };
         let call1 = |h: &str, kind| -> R<Code> {
             if n != 1 {
                 return Err(wrong());
@@ -443,7 +503,10 @@ impl<'a> Program<'a> {
         let (pos, kws) = self.args(c, scope)?;
         if let Some(f) = operator_fn(m) {
             no_keywords(self, c, &kws, m)?;
-            return Ok(Code::atom(format!("({f}).call({})", texts(&pos)), Kind::Unknown));
+            return Ok(Code::atom(
+                format!("({f}).call({})", texts(&pos)),
+                Kind::Unknown,
+            ));
         }
         match m {
             "tempfile.mkdtemp" => Ok(Code::atom("py_temp_dir()", Kind::Str)),
@@ -453,11 +516,18 @@ impl<'a> Program<'a> {
                     (None, Some((_, v))) => v.text.clone(),
                     _ => "1".into(),
                 };
-                Ok(Code::atom(format!("StreamingContext(sc, {interval})"), Kind::Unknown))
+                Ok(Code::atom(
+                    format!("StreamingContext(sc, {interval})"),
+                    Kind::Unknown,
+                ))
             }
             m if m.ends_with(".SparkContext") => Ok(Code::atom("sc", Kind::Unknown)),
             m if m.ends_with(".SparkConf") => Ok(Code::atom("()", Kind::Unknown)),
-            _ => Err(self.err(c, format!("a call of `{m}`"), "centella translates the DStream API of pyspark")),
+            _ => Err(self.err(
+                c,
+                format!("a call of `{m}`"),
+                "centella translates the DStream API of pyspark",
+            )),
         }
     }
 
@@ -476,7 +546,10 @@ impl<'a> Program<'a> {
         }
         if method == "getOrCreate"
             && let Expr::Name(n) = &*a.value
-            && self.imports.get(n.id.as_str()).is_some_and(|m| m.ends_with("StreamingContext"))
+            && self
+                .imports
+                .get(n.id.as_str())
+                .is_some_and(|m| m.ends_with("StreamingContext"))
         {
             return Err(self.err(
                 c,
@@ -502,25 +575,56 @@ impl<'a> Program<'a> {
         let n = pos.len();
         // count(x) and join(iterable) on strings and lists; count() and join(other) on streams.
         if method == "count" && n == 1 {
-            return Ok(Code::atom(format!("py_count({}, {})", recv.text, pos[0].text), Kind::Int));
+            return Ok(Code::atom(
+                format!("py_count({}, {})", recv.text, pos[0].text),
+                Kind::Int,
+            ));
         }
-        if method == "join" && n == 1 && kws.is_empty() && (recv.kind == Kind::Str || pos[0].kind != Kind::Unknown) {
-            return Ok(Code::atom(format!("py_join({}, {})", recv.text, pos[0].text), Kind::Str));
+        if method == "join"
+            && n == 1
+            && kws.is_empty()
+            && (recv.kind == Kind::Str || pos[0].kind != Kind::Unknown)
+        {
+            return Ok(Code::atom(
+                format!("py_join({}, {})", recv.text, pos[0].text),
+                Kind::Str,
+            ));
         }
         if method == "format" && recv.kind == Kind::Str {
-            let items: Vec<String> = kws.iter().map(|(k, v)| format!("{}: {}", rhai_string(k), v.text)).collect();
+            let items: Vec<String> = kws
+                .iter()
+                .map(|(k, v)| format!("{}: {}", rhai_string(k), v.text))
+                .collect();
             return Ok(Code::atom(
-                format!("py_str_format({}, [{}], #{{{}}})", recv.text, texts(&pos), items.join(", ")),
+                format!(
+                    "py_str_format({}, [{}], #{{{}}})",
+                    recv.text,
+                    texts(&pos),
+                    items.join(", ")
+                ),
                 Kind::Str,
             ));
         }
         if method == "sort" {
-            let key = kws.iter().find(|(k, _)| k == "key").map_or("()".to_string(), |(_, v)| v.text.clone());
-            let rev = kws.iter().find(|(k, _)| k == "reverse").map_or("false".to_string(), |(_, v)| v.text.clone());
+            let key = kws
+                .iter()
+                .find(|(k, _)| k == "key")
+                .map_or("()".to_string(), |(_, v)| v.text.clone());
+            let rev = kws
+                .iter()
+                .find(|(k, _)| k == "reverse")
+                .map_or("false".to_string(), |(_, v)| v.text.clone());
             if n > 0 || kws.iter().any(|(k, _)| k != "key" && k != "reverse") {
-                return Err(self.err(c, "`sort()` with these arguments", "use `sort(key=..., reverse=...)`"));
+                return Err(self.err(
+                    c,
+                    "`sort()` with these arguments",
+                    "use `sort(key=..., reverse=...)`",
+                ));
             }
-            return Ok(Code::atom(format!("{}.py_sort({key}, {rev})", self.receiver(&a.value, &recv)?), Kind::Unknown));
+            return Ok(Code::atom(
+                format!("{}.py_sort({key}, {rev})", self.receiver(&a.value, &recv)?),
+                Kind::Unknown,
+            ));
         }
         if let Some((_, helper, lo, hi, kind)) = VALUE_METHODS.iter().find(|m| m.0 == method)
             && (*lo..=*hi).contains(&n)
@@ -529,10 +633,20 @@ impl<'a> Program<'a> {
             let mut args = vec![recv.text.clone()];
             args.extend(pos.iter().map(|p| p.text.clone()));
             if !kws.is_empty() {
-                let sep = kws.iter().find(|(k, _)| k == "sep").map(|(_, v)| v.text.clone());
-                let max = kws.iter().find(|(k, _)| k == "maxsplit").map(|(_, v)| v.text.clone());
+                let sep = kws
+                    .iter()
+                    .find(|(k, _)| k == "sep")
+                    .map(|(_, v)| v.text.clone());
+                let max = kws
+                    .iter()
+                    .find(|(k, _)| k == "maxsplit")
+                    .map(|(_, v)| v.text.clone());
                 if kws.iter().any(|(k, _)| k != "sep" && k != "maxsplit") {
-                    return Err(self.err(c, format!("this keyword of `{method}`"), "use sep= and maxsplit="));
+                    return Err(self.err(
+                        c,
+                        format!("this keyword of `{method}`"),
+                        "use sep= and maxsplit=",
+                    ));
                 }
                 if args.len() == 1 {
                     args.push(sep.unwrap_or_else(|| "()".into()));
@@ -548,13 +662,22 @@ impl<'a> Program<'a> {
             && kws.is_empty()
         {
             return Ok(Code::atom(
-                format!("{}.{helper}({})", self.receiver(&a.value, &recv)?, texts(&pos)),
+                format!(
+                    "{}.{helper}({})",
+                    self.receiver(&a.value, &recv)?,
+                    texts(&pos)
+                ),
                 Kind::Unknown,
             ));
         }
         // StreamingContext.union(*dstreams): centella's takes them as an array.
-        if method == "union" && (n >= 2 || matches!(&*a.value, Expr::Name(r) if r.id.as_str() == "ssc")) {
-            return Ok(Code::atom(format!("{}.union([{}])", recv.operand(), texts(&pos)), Kind::Unknown));
+        if method == "union"
+            && (n >= 2 || matches!(&*a.value, Expr::Name(r) if r.id.as_str() == "ssc"))
+        {
+            return Ok(Code::atom(
+                format!("{}.union([{}])", recv.operand(), texts(&pos)),
+                Kind::Unknown,
+            ));
         }
         // PySpark's API: keywords to positions.
         if let Some(params) = signatures::params(method) {
@@ -616,13 +739,19 @@ impl<'a> Program<'a> {
         let path = format!("{m}.{f}");
         if let Some(op) = operator_fn(&path) {
             no_keywords(self, c, &kws, &path)?;
-            return Ok(Code::atom(format!("({op}).call({})", texts(&pos)), Kind::Unknown));
+            return Ok(Code::atom(
+                format!("({op}).call({})", texts(&pos)),
+                Kind::Unknown,
+            ));
         }
         let a = |i: usize| pos.get(i).map(|p| p.text.clone()).unwrap_or_default();
         let n = pos.len();
         let code = match (path.as_str(), n) {
             ("tempfile.mkdtemp", _) => Code::atom("py_temp_dir()", Kind::Str),
-            ("time.sleep", 1) => Code::atom(format!("sleep_ms(py_int({} * 1000))", paren(&a(0))), Kind::Unknown),
+            ("time.sleep", 1) => Code::atom(
+                format!("sleep_ms(py_int({} * 1000))", paren(&a(0))),
+                Kind::Unknown,
+            ),
             ("math.sqrt", 1) => Code::atom(format!("py_float({}).sqrt()", a(0)), Kind::Float),
             ("math.floor", 1) => Code::atom(format!("py_floordiv({}, 1)", a(0)), Kind::Int),
             ("math.ceil", 1) => Code::atom(format!("-py_floordiv(-({}), 1)", a(0)), Kind::Int),
@@ -630,9 +759,13 @@ impl<'a> Program<'a> {
             ("math.log", 1) => Code::atom(format!("py_float({}).ln()", a(0)), Kind::Float),
             ("math.log10", 1) => Code::atom(format!("py_float({}).log()", a(0)), Kind::Float),
             ("math.exp", 1) => Code::atom(format!("py_float({}).exp()", a(0)), Kind::Float),
-            ("math.pow", 2) => Code::atom(format!("py_float({}) ** py_float({})", a(0), a(1)), Kind::Float),
+            ("math.pow", 2) => Code::atom(
+                format!("py_float({}) ** py_float({})", a(0), a(1)),
+                Kind::Float,
+            ),
             ("math.isnan", 1) => Code::atom(format!("py_float({}).is_nan", a(0)), Kind::Bool),
-            ("pyspark.SparkContext.getOrCreate", _) | ("pyspark.context.SparkContext.getOrCreate", _) => Code::atom("sc", Kind::Unknown),
+            ("pyspark.SparkContext.getOrCreate", _)
+            | ("pyspark.context.SparkContext.getOrCreate", _) => Code::atom("sc", Kind::Unknown),
             ("sys.exit", _) => Code::atom("exit()", Kind::Unknown),
             _ => {
                 return Err(self.err(
@@ -653,7 +786,9 @@ impl<'a> Program<'a> {
             Expr::Name(n) => {
                 let id = n.id.as_str();
                 self.imports.get(id).is_some_and(|m| {
-                    m.ends_with(".SparkSession") || m.ends_with(".SparkContext") || m.ends_with(".SparkConf")
+                    m.ends_with(".SparkSession")
+                        || m.ends_with(".SparkContext")
+                        || m.ends_with(".SparkConf")
                 }) || self.sessions.borrow().contains(id)
                     || self.confs.borrow().contains(id)
             }
@@ -666,16 +801,26 @@ impl<'a> Program<'a> {
     /// Module-level preamble assignments: `sc = SparkContext(...)`, `spark =
     /// SparkSession...`, `conf = SparkConf()...`, `ssc = StreamingContext(sc, N)`. The text
     /// to write (maybe empty), or None when `value` is something else.
-    pub fn preamble_assign(&self, name: &str, value: &Expr, scope: &mut Scope) -> R<Option<String>> {
+    pub fn preamble_assign(
+        &self,
+        name: &str,
+        value: &Expr,
+        scope: &mut Scope,
+    ) -> R<Option<String>> {
         if let Expr::Call(c) = value
             && let Expr::Name(f) = &*c.func
-            && self.imports.get(f.id.as_str()).is_some_and(|m| m.ends_with("StreamingContext"))
+            && self
+                .imports
+                .get(f.id.as_str())
+                .is_some_and(|m| m.ends_with("StreamingContext"))
         {
             let code = self.expr(value, scope)?;
             scope.declared.insert(name.to_string());
             return Ok(Some(format!("let {} = {};", rhai_name(name), code.text)));
         }
-        if !self.is_spark_setup(value) && !matches!(value, Expr::Attribute(a) if a.attr.id.as_str() == "sparkContext") {
+        if !self.is_spark_setup(value)
+            && !matches!(value, Expr::Attribute(a) if a.attr.id.as_str() == "sparkContext")
+        {
             return Ok(None);
         }
         let text = format!("{value:?}");
@@ -710,29 +855,57 @@ impl<'a> Program<'a> {
     /// Statement-level calls with nothing to do in centella (`sc.setLogLevel("ERROR")`).
     pub fn preamble_call(&self, e: &Expr, _scope: &mut Scope) -> R<Option<String>> {
         let Expr::Call(c) = e else { return Ok(None) };
-        let Expr::Attribute(a) = &*c.func else { return Ok(None) };
+        let Expr::Attribute(a) = &*c.func else {
+            return Ok(None);
+        };
         let on_context = matches!(&*a.value, Expr::Name(n) if self.spark_contexts.borrow().contains(n.id.as_str()) || self.sessions.borrow().contains(n.id.as_str()))
             || matches!(&*a.value, Expr::Attribute(x) if x.attr.id.as_str() == "sparkContext");
-        if on_context && matches!(a.attr.id.as_str(), "setLogLevel" | "setCheckpointDir" | "setJobGroup" | "setLocalProperty") {
+        if on_context
+            && matches!(
+                a.attr.id.as_str(),
+                "setLogLevel" | "setCheckpointDir" | "setJobGroup" | "setLocalProperty"
+            )
+        {
             return Ok(Some(String::new()));
         }
         Ok(None)
     }
 
     /// A statement calling a driver (`main()`, `build(ssc, sc)`): its body, here.
-    pub fn driver_call(&self, e: &Expr, scope: &mut Scope, depth: usize, _out: &mut [String]) -> R<Option<Vec<String>>> {
+    pub fn driver_call(
+        &self,
+        e: &Expr,
+        scope: &mut Scope,
+        depth: usize,
+        _out: &mut [String],
+    ) -> R<Option<Vec<String>>> {
         let Expr::Call(c) = e else { return Ok(None) };
-        let Expr::Name(n) = &*c.func else { return Ok(None) };
-        let Some(f) = self.drivers.get(n.id.as_str()).copied() else { return Ok(None) };
+        let Expr::Name(n) = &*c.func else {
+            return Ok(None);
+        };
+        let Some(f) = self.drivers.get(n.id.as_str()).copied() else {
+            return Ok(None);
+        };
         let ind = "    ".repeat(depth);
         let mut lines = Vec::new();
-        let params: Vec<&str> = f.parameters.args.iter().map(|p| p.parameter.name.id.as_str()).collect();
+        let params: Vec<&str> = f
+            .parameters
+            .args
+            .iter()
+            .map(|p| p.parameter.name.id.as_str())
+            .collect();
         for (i, p) in params.iter().enumerate() {
             let value = match c.arguments.args.get(i) {
                 Some(a) => self.expr(a, scope)?.text,
                 None => match &f.parameters.args[i].default {
                     Some(d) => self.expr(d, scope)?.text,
-                    None => return Err(self.err(c, format!("a call of `{}` without `{p}`", n.id), "pass every parameter")),
+                    None => {
+                        return Err(self.err(
+                            c,
+                            format!("a call of `{}` without `{p}`", n.id),
+                            "pass every parameter",
+                        ));
+                    }
                 },
             };
             if value != rhai_name(p) {
@@ -768,18 +941,27 @@ fn operator_fn(path: &str) -> Option<String> {
 }
 
 fn texts(c: &[Code]) -> String {
-    c.iter().map(|c| c.text.clone()).collect::<Vec<_>>().join(", ")
+    c.iter()
+        .map(|c| c.text.clone())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn no_keywords(p: &Program, c: &ast::ExprCall, kws: &[(String, Code)], what: &str) -> R<()> {
     match kws.first() {
-        Some((k, _)) => Err(p.err(c, format!("the keyword `{k}` in a call of {what}"), "pass the arguments by position")),
+        Some((k, _)) => Err(p.err(
+            c,
+            format!("the keyword `{k}` in a call of {what}"),
+            "pass the arguments by position",
+        )),
         None => Ok(()),
     }
 }
 
 fn paren(s: &str) -> String {
-    if s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+    if s.chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    {
         s.to_string()
     } else {
         format!("({s})")

@@ -76,8 +76,15 @@ impl<'a> Program<'a> {
                 let test = self.condition(&i.test, scope)?;
                 let a = self.expr(&i.body, scope)?;
                 let b = self.expr(&i.orelse, scope)?;
-                let kind = if a.kind == b.kind { a.kind } else { Kind::Unknown };
-                Code::atom(format!("if {test} {{ {} }} else {{ {} }}", a.text, b.text), kind)
+                let kind = if a.kind == b.kind {
+                    a.kind
+                } else {
+                    Kind::Unknown
+                };
+                Code::atom(
+                    format!("if {test} {{ {} }} else {{ {} }}", a.text, b.text),
+                    kind,
+                )
             }
             Expr::Lambda(l) => self.lambda(l, scope)?,
             Expr::Call(c) => self.call(c, scope)?,
@@ -87,13 +94,21 @@ impl<'a> Program<'a> {
             Expr::Generator(g) => self.comprehension(&g.elt, None, &g.generators, scope, "gen")?,
             Expr::DictComp(d) => {
                 let Some(key) = &d.key else {
-                    return Err(self.err(e, "a `**` in a dict comprehension", "build the dict with a loop"));
+                    return Err(self.err(
+                        e,
+                        "a `**` in a dict comprehension",
+                        "build the dict with a loop",
+                    ));
                 };
                 self.comprehension(&d.value, Some(key), &d.generators, scope, "dict")?
             }
             Expr::FString(f) => self.fstring(f, scope)?,
             Expr::Starred(_) => {
-                return Err(self.err(e, "a starred expression (`*x`)", "pass the elements one by one"));
+                return Err(self.err(
+                    e,
+                    "a starred expression (`*x`)",
+                    "pass the elements one by one",
+                ));
             }
             Expr::Yield(_) | Expr::YieldFrom(_) => {
                 return Err(self.err(
@@ -104,18 +119,28 @@ impl<'a> Program<'a> {
             }
             Expr::Await(_) => return Err(self.err(e, "`await`", "remove it")),
             Expr::Named(_) => {
-                return Err(self.err(e, "an assignment expression (`:=`)", "assign on a line of its own"));
+                return Err(self.err(
+                    e,
+                    "an assignment expression (`:=`)",
+                    "assign on a line of its own",
+                ));
             }
-            Expr::Slice(_) => return Err(self.err(e, "a slice outside brackets", "use it as `x[a:b]`")),
+            Expr::Slice(_) => {
+                return Err(self.err(e, "a slice outside brackets", "use it as `x[a:b]`"));
+            }
             Expr::BytesLiteral(_) => return Err(self.err(e, "a bytes literal", "use a string")),
             Expr::TString(_) => return Err(self.err(e, "a template string", "use an f-string")),
             Expr::EllipsisLiteral(_) => return Err(self.err(e, "`...`", "write the value")),
-            Expr::IpyEscapeCommand(_) => return Err(self.err(e, "an IPython command", "remove it")),
+            Expr::IpyEscapeCommand(_) => {
+                return Err(self.err(e, "an IPython command", "remove it"));
+            }
         })
     }
 
     pub fn exprs(&self, es: &[Expr], scope: &mut Scope) -> R<Vec<String>> {
-        es.iter().map(|e| self.expr(e, scope).map(|c| c.text)).collect()
+        es.iter()
+            .map(|e| self.expr(e, scope).map(|c| c.text))
+            .collect()
     }
 
     /// A name: a local, a program constant (inlined inside functions, which cannot see the
@@ -134,7 +159,10 @@ impl<'a> Program<'a> {
             return Ok(Code::atom(format!("({})", c.text), c.kind));
         }
         if self.defs.contains_key(id) {
-            return Ok(Code::atom(format!("Fn(\"{}\")", rhai_name(id)), Kind::Unknown));
+            return Ok(Code::atom(
+                format!("Fn(\"{}\")", rhai_name(id)),
+                Kind::Unknown,
+            ));
         }
         if let Some(f) = self.builtin_value(id) {
             return Ok(Code::atom(f, Kind::Unknown));
@@ -180,28 +208,53 @@ impl<'a> Program<'a> {
         let mut pairs = Vec::new();
         for i in &d.items {
             let Some(k) = &i.key else {
-                return Err(self.err(&i.value, "a `**` in a dict literal", "copy the entries with a loop"));
+                return Err(self.err(
+                    &i.value,
+                    "a `**` in a dict literal",
+                    "copy the entries with a loop",
+                ));
             };
             let k = self.expr(k, scope)?;
             let v = self.expr(&i.value, scope)?;
             pairs.push(format!("[{}, {}]", k.text, v.text));
         }
-        Ok(Code::atom(format!("py_dict([{}])", pairs.join(", ")), Kind::Dict))
+        Ok(Code::atom(
+            format!("py_dict([{}])", pairs.join(", ")),
+            Kind::Dict,
+        ))
     }
 
     pub fn binop(&self, op: ast::Operator, l: Code, r: Code, node: &Expr) -> R<Code> {
         use ast::Operator as O;
         let both_num = l.kind.is_number() && r.kind.is_number();
-        let num_kind = if l.kind == Kind::Int && r.kind == Kind::Int { Kind::Int } else if both_num { Kind::Float } else { Kind::Unknown };
-        let infix = |sym: &str, kind| Code::op(format!("{} {sym} {}", l.operand(), r.operand()), kind);
+        let num_kind = if l.kind == Kind::Int && r.kind == Kind::Int {
+            Kind::Int
+        } else if both_num {
+            Kind::Float
+        } else {
+            Kind::Unknown
+        };
+        let infix =
+            |sym: &str, kind| Code::op(format!("{} {sym} {}", l.operand(), r.operand()), kind);
         let helper = |name: &str, kind| Code::atom(format!("{name}({}, {})", l.text, r.text), kind);
         Ok(match op {
             O::Add => {
-                if (l.kind.is_scalar() || r.kind.is_scalar()) && l.kind != Kind::Bool && r.kind != Kind::Bool {
-                    let kind = if l.kind == Kind::Str || r.kind == Kind::Str { Kind::Str } else { num_kind };
+                if (l.kind.is_scalar() || r.kind.is_scalar())
+                    && l.kind != Kind::Bool
+                    && r.kind != Kind::Bool
+                {
+                    let kind = if l.kind == Kind::Str || r.kind == Kind::Str {
+                        Kind::Str
+                    } else {
+                        num_kind
+                    };
                     infix("+", kind)
                 } else {
-                    let kind = if l.kind == r.kind { l.kind } else { Kind::Unknown };
+                    let kind = if l.kind == r.kind {
+                        l.kind
+                    } else {
+                        Kind::Unknown
+                    };
                     helper("py_add", kind)
                 }
             }
@@ -210,14 +263,22 @@ impl<'a> Program<'a> {
                 if both_num {
                     infix("*", num_kind)
                 } else {
-                    let kind = if l.kind == Kind::Str || r.kind == Kind::Str { Kind::Str } else { Kind::Unknown };
+                    let kind = if l.kind == Kind::Str || r.kind == Kind::Str {
+                        Kind::Str
+                    } else {
+                        Kind::Unknown
+                    };
                     helper("py_mul", kind)
                 }
             }
             O::Div => helper("py_div", Kind::Float),
             O::FloorDiv => helper("py_floordiv", num_kind),
             O::Mod => {
-                let kind = if l.kind == Kind::Str { Kind::Str } else { num_kind };
+                let kind = if l.kind == Kind::Str {
+                    Kind::Str
+                } else {
+                    num_kind
+                };
                 helper("py_mod", kind)
             }
             O::Pow => helper("py_pow", num_kind),
@@ -226,7 +287,9 @@ impl<'a> Program<'a> {
             O::BitXor => infix("^", Kind::Int),
             O::LShift => infix("<<", Kind::Int),
             O::RShift => infix(">>", Kind::Int),
-            O::MatMult => return Err(self.err(node, "the `@` operator", "multiply element by element")),
+            O::MatMult => {
+                return Err(self.err(node, "the `@` operator", "multiply element by element"));
+            }
         })
     }
 
@@ -242,13 +305,25 @@ impl<'a> Program<'a> {
     /// A condition (`if`, `while`, comprehension filters).
     pub fn condition(&self, e: &Expr, scope: &mut Scope) -> R<String> {
         let c = self.expr(e, scope)?;
-        Ok(if c.kind == Kind::Bool { c.text } else { format!("py_bool({})", c.text) })
+        Ok(if c.kind == Kind::Bool {
+            c.text
+        } else {
+            format!("py_bool({})", c.text)
+        })
     }
 
     fn boolop(&self, b: &ast::ExprBoolOp, scope: &mut Scope) -> R<Code> {
-        let values: Vec<Code> = b.values.iter().map(|v| self.expr(v, scope)).collect::<R<_>>()?;
+        let values: Vec<Code> = b
+            .values
+            .iter()
+            .map(|v| self.expr(v, scope))
+            .collect::<R<_>>()?;
         if values.iter().all(|v| v.kind == Kind::Bool) {
-            let sym = if b.op == ast::BoolOp::And { " && " } else { " || " };
+            let sym = if b.op == ast::BoolOp::And {
+                " && "
+            } else {
+                " || "
+            };
             let parts: Vec<String> = values.iter().map(Code::operand).collect();
             return Ok(Code::op(parts.join(sym), Kind::Bool));
         }
@@ -258,11 +333,21 @@ impl<'a> Program<'a> {
         for v in iter {
             let t = self.temp("v");
             let text = if b.op == ast::BoolOp::And {
-                format!("{{ let {t} = {}; if py_bool({t}) {{ {} }} else {{ {t} }} }}", v.text, acc.text)
+                format!(
+                    "{{ let {t} = {}; if py_bool({t}) {{ {} }} else {{ {t} }} }}",
+                    v.text, acc.text
+                )
             } else {
-                format!("{{ let {t} = {}; if py_bool({t}) {{ {t} }} else {{ {} }} }}", v.text, acc.text)
+                format!(
+                    "{{ let {t} = {}; if py_bool({t}) {{ {t} }} else {{ {} }} }}",
+                    v.text, acc.text
+                )
             };
-            let kind = if v.kind == acc.kind { v.kind } else { Kind::Unknown };
+            let kind = if v.kind == acc.kind {
+                v.kind
+            } else {
+                Kind::Unknown
+            };
             acc = Code::atom(text, kind);
         }
         Ok(acc)
@@ -321,7 +406,11 @@ impl<'a> Program<'a> {
         let mut names = Vec::new();
         if let Some(p) = &l.parameters {
             if p.vararg.is_some() || p.kwarg.is_some() || !p.kwonlyargs.is_empty() {
-                return Err(self.err(&**p, "`*args`/`**kwargs` in a lambda", "name each parameter"));
+                return Err(self.err(
+                    &**p,
+                    "`*args`/`**kwargs` in a lambda",
+                    "name each parameter",
+                ));
             }
             for a in p.posonlyargs.iter().chain(&p.args) {
                 if let Some(d) = &a.default {
@@ -340,7 +429,10 @@ impl<'a> Program<'a> {
         scope.bound.truncate(scope.bound.len() - n);
         let body = body?;
         let params: Vec<String> = names.iter().map(|n| rhai_name(n)).collect();
-        Ok(Code::op(format!("|{}| {}", params.join(", "), body.text), Kind::Unknown))
+        Ok(Code::op(
+            format!("|{}| {}", params.join(", "), body.text),
+            Kind::Unknown,
+        ))
     }
 
     fn subscript(&self, s: &ast::ExprSubscript, scope: &mut Scope) -> R<Code> {
@@ -353,16 +445,29 @@ impl<'a> Program<'a> {
                 })
             };
             let (a, b, c) = (part(&sl.lower)?, part(&sl.upper)?, part(&sl.step)?);
-            let kind = if v.kind == Kind::Str || v.kind.is_sequence() { v.kind } else { Kind::Unknown };
-            return Ok(Code::atom(format!("py_slice({}, {a}, {b}, {c})", v.text), kind));
+            let kind = if v.kind == Kind::Str || v.kind.is_sequence() {
+                v.kind
+            } else {
+                Kind::Unknown
+            };
+            return Ok(Code::atom(
+                format!("py_slice({}, {a}, {b}, {c})", v.text),
+                kind,
+            ));
         }
         let i = self.expr(&s.slice, scope)?;
         // An integer index into a tuple or list: Rhai's own (negative indexes count from the
         // end, as in Python); strings and dict keys through py_getitem.
         if i.kind == Kind::Int && v.kind != Kind::Str && v.kind != Kind::Dict {
-            return Ok(Code::atom(format!("{}[{}]", v.operand(), i.text), Kind::Unknown));
+            return Ok(Code::atom(
+                format!("{}[{}]", v.operand(), i.text),
+                Kind::Unknown,
+            ));
         }
-        Ok(Code::atom(format!("py_getitem({}, {})", v.text, i.text), Kind::Unknown))
+        Ok(Code::atom(
+            format!("py_getitem({}, {})", v.text, i.text),
+            Kind::Unknown,
+        ))
     }
 
     /// For-loop iterables: arrays as they are, strings, dicts and ranges through `py_iter`.
@@ -381,7 +486,11 @@ impl<'a> Program<'a> {
             }
         }
         let c = self.expr(e, scope)?;
-        Ok(if c.kind.is_sequence() { c.text } else { format!("py_iter({})", c.text) })
+        Ok(if c.kind.is_sequence() {
+            c.text
+        } else {
+            format!("py_iter({})", c.text)
+        })
     }
 
     /// `[elt for x in xs if c ...]` as a Rhai block that fills an array (or a map).
@@ -432,7 +541,10 @@ impl<'a> Program<'a> {
             _ => ("[]", acc.clone(), Kind::Tuple),
         };
         Ok(Code::atom(
-            format!("{{ let {acc} = {init}; {head}{body}{} {result} }}", " }".repeat(closes)),
+            format!(
+                "{{ let {acc} = {init}; {head}{body}{} {result} }}",
+                " }".repeat(closes)
+            ),
             kind,
         ))
     }
@@ -445,10 +557,16 @@ impl<'a> Program<'a> {
                 ast::FStringPart::FString(fs) => {
                     for el in fs.elements.iter() {
                         match el {
-                            ast::InterpolatedStringElement::Literal(l) => parts.push(rhai_string(&l.value)),
+                            ast::InterpolatedStringElement::Literal(l) => {
+                                parts.push(rhai_string(&l.value))
+                            }
                             ast::InterpolatedStringElement::Interpolation(i) => {
                                 if i.debug_text.is_some() {
-                                    return Err(self.err(i, "an f-string `=` specifier", "write the name before the braces"));
+                                    return Err(self.err(
+                                        i,
+                                        "an f-string `=` specifier",
+                                        "write the name before the braces",
+                                    ));
                                 }
                                 let v = self.expr(&i.expression, scope)?;
                                 let v = match i.conversion {
@@ -461,9 +579,17 @@ impl<'a> Program<'a> {
                                         let mut s = String::new();
                                         for e in spec.elements.iter() {
                                             match e {
-                                                ast::InterpolatedStringElement::Literal(l) => s.push_str(&l.value),
-                                                ast::InterpolatedStringElement::Interpolation(n) => {
-                                                    return Err(self.err(n, "a computed format spec", "write the spec as a literal"));
+                                                ast::InterpolatedStringElement::Literal(l) => {
+                                                    s.push_str(&l.value)
+                                                }
+                                                ast::InterpolatedStringElement::Interpolation(
+                                                    n,
+                                                ) => {
+                                                    return Err(self.err(
+                                                        n,
+                                                        "a computed format spec",
+                                                        "write the spec as a literal",
+                                                    ));
                                                 }
                                             }
                                         }

@@ -180,7 +180,7 @@ impl<'a> Program<'a> {
                     }
                     build_called |= mentions_call(&i.body, "build");
                     self.block(&i.body, &mut scope, 0, &mut out)?;
-                    for clause in &i.elif_else_clauses {
+                    if let Some(clause) = i.elif_else_clauses.first() {
                         return Err(self.err(
                             clause,
                             "an else branch of `if __name__ == \"__main__\"`",
@@ -319,7 +319,14 @@ impl<'a> Program<'a> {
                                 None => None,
                             });
                         }
-                        self.defs.insert(name, FnSig { open: false, params, defaults });
+                        self.defs.insert(
+                            name,
+                            FnSig {
+                                open: false,
+                                params,
+                                defaults,
+                            },
+                        );
                     }
                 }
                 Stmt::Assign(a) => {
@@ -359,7 +366,14 @@ impl<'a> Program<'a> {
     /// Imports: pyspark's, and the few standard modules with a translation.
     fn import(&mut self, s: &Stmt) -> Result<(), TranslateError> {
         const MODULES: &[&str] = &[
-            "operator", "math", "tempfile", "sys", "time", "argparse", "decimal", "functools",
+            "operator",
+            "math",
+            "tempfile",
+            "sys",
+            "time",
+            "argparse",
+            "decimal",
+            "functools",
         ];
         let allowed = |m: &str| {
             m == "pyspark" || m.starts_with("pyspark.") || MODULES.contains(&m) || m == "__future__"
@@ -445,7 +459,11 @@ impl<'a> Program<'a> {
         inner.locals = assigned_names(&f.body);
         let ind = "    ".repeat(depth);
         let name = rhai_name(&f.name.id);
-        let kw = if scope.declared.contains(f.name.id.as_str()) { "" } else { "let " };
+        let kw = if scope.declared.contains(f.name.id.as_str()) {
+            ""
+        } else {
+            "let "
+        };
         scope.declared.insert(f.name.id.to_string());
         scope.locals.insert(f.name.id.to_string());
         out.push(format!("{ind}{kw}{name} = |{}| {{", params.join(", ")));
@@ -464,11 +482,7 @@ impl<'a> Program<'a> {
         }
         let p = &f.parameters;
         if let Some(v) = p.vararg.as_ref().or(p.kwarg.as_ref()) {
-            return Err(self.err(
-                &**v,
-                "`*args`/`**kwargs` parameters",
-                "name each parameter",
-            ));
+            return Err(self.err(&**v, "`*args`/`**kwargs` parameters", "name each parameter"));
         }
         if let Some(k) = p.kwonlyargs.first() {
             return Err(self.err(k, "a keyword-only parameter", "make it a positional one"));
@@ -492,7 +506,13 @@ impl<'a> Program<'a> {
 
     /// Python's variables live in the whole function, Rhai's in their block: names first
     /// assigned inside a nested block are declared at the top.
-    pub fn predeclare(&self, body: &[Stmt], scope: &mut Scope, depth: usize, out: &mut Vec<String>) {
+    pub fn predeclare(
+        &self,
+        body: &[Stmt],
+        scope: &mut Scope,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) {
         if self.mode == Mode::Entry && !scope.in_fn {
             // The shell's variables persist across entries: never reset them.
             return;
@@ -552,9 +572,15 @@ fn is_driver(f: &ast::StmtFunctionDef) -> bool {
         return true;
     }
     let src = format!("{:?}", f.body);
-    ["StreamingContext", "SparkContext", "SparkSession", "\"ssc\"", "\"sc\""]
-        .iter()
-        .any(|n| src.contains(n))
+    [
+        "StreamingContext",
+        "SparkContext",
+        "SparkSession",
+        "\"ssc\"",
+        "\"sc\"",
+    ]
+    .iter()
+    .any(|n| src.contains(n))
 }
 
 /// Whether these statements call `name(...)` as a statement.

@@ -5,55 +5,182 @@
 
 /// (method, [(parameter, default as Rhai text)]). Method names are PySpark's; where an RDD and
 /// a DStream method share a name, they share these parameters.
-const SIGNATURES: &[(&str, &[(&str, Option<&str>)])] = &[
-    ("queueStream", &[("rdds", None), ("oneAtATime", Some("true")), ("default", Some("()"))]),
-    ("socketTextStream", &[("hostname", None), ("port", None), ("storageLevel", Some("()"))]),
+/// A parameter and its default (Rhai text), if it has one.
+type Param = (&'static str, Option<&'static str>);
+
+const SIGNATURES: &[(&str, &[Param])] = &[
+    (
+        "queueStream",
+        &[
+            ("rdds", None),
+            ("oneAtATime", Some("true")),
+            ("default", Some("()")),
+        ],
+    ),
+    (
+        "socketTextStream",
+        &[
+            ("hostname", None),
+            ("port", None),
+            ("storageLevel", Some("()")),
+        ],
+    ),
     ("textFileStream", &[("directory", None)]),
     ("checkpoint", &[("directory", None)]),
     ("remember", &[("duration", None)]),
     ("awaitTermination", &[("timeout", Some("()"))]),
     ("awaitTerminationOrTimeout", &[("timeout", None)]),
-    ("stop", &[("stopSparkContext", Some("true")), ("stopGraceFully", Some("false"))]),
+    (
+        "stop",
+        &[
+            ("stopSparkContext", Some("true")),
+            ("stopGraceFully", Some("false")),
+        ],
+    ),
     ("parallelize", &[("c", None), ("numSlices", Some("()"))]),
     ("textFile", &[("name", None), ("minPartitions", Some("()"))]),
-    ("map", &[("f", None), ("preservesPartitioning", Some("false"))]),
-    ("flatMap", &[("f", None), ("preservesPartitioning", Some("false"))]),
-    ("mapPartitions", &[("f", None), ("preservesPartitioning", Some("false"))]),
-    ("mapPartitionsWithIndex", &[("f", None), ("preservesPartitioning", Some("false"))]),
+    (
+        "map",
+        &[("f", None), ("preservesPartitioning", Some("false"))],
+    ),
+    (
+        "flatMap",
+        &[("f", None), ("preservesPartitioning", Some("false"))],
+    ),
+    (
+        "mapPartitions",
+        &[("f", None), ("preservesPartitioning", Some("false"))],
+    ),
+    (
+        "mapPartitionsWithIndex",
+        &[("f", None), ("preservesPartitioning", Some("false"))],
+    ),
     ("filter", &[("f", None)]),
     ("mapValues", &[("f", None)]),
     ("flatMapValues", &[("f", None)]),
     ("reduce", &[("f", None)]),
     ("fold", &[("zeroValue", None), ("op", None)]),
-    ("reduceByKey", &[("func", None), ("numPartitions", Some("()"))]),
+    (
+        "reduceByKey",
+        &[("func", None), ("numPartitions", Some("()"))],
+    ),
     ("groupByKey", &[("numPartitions", Some("()"))]),
-    ("combineByKey", &[("createCombiner", None), ("mergeValue", None), ("mergeCombiners", None), ("numPartitions", Some("()"))]),
+    (
+        "combineByKey",
+        &[
+            ("createCombiner", None),
+            ("mergeValue", None),
+            ("mergeCombiners", None),
+            ("numPartitions", Some("()")),
+        ],
+    ),
     ("partitionBy", &[("numPartitions", None)]),
     ("repartition", &[("numPartitions", None)]),
-    ("coalesce", &[("numPartitions", None), ("shuffle", Some("false"))]),
+    (
+        "coalesce",
+        &[("numPartitions", None), ("shuffle", Some("false"))],
+    ),
     ("foreachRDD", &[("func", None)]),
     ("foreach", &[("f", None)]),
     ("pprint", &[("num", Some("10"))]),
-    ("saveAsTextFiles", &[("prefix", None), ("suffix", Some("()"))]),
+    (
+        "saveAsTextFiles",
+        &[("prefix", None), ("suffix", Some("()"))],
+    ),
     ("saveAsTextFile", &[("path", None)]),
     ("transform", &[("func", None)]),
-    ("transformWith", &[("func", None), ("other", None), ("keepSerializer", Some("false"))]),
+    (
+        "transformWith",
+        &[
+            ("func", None),
+            ("other", None),
+            ("keepSerializer", Some("false")),
+        ],
+    ),
     ("union", &[("other", None)]),
     ("join", &[("other", None), ("numPartitions", Some("()"))]),
-    ("leftOuterJoin", &[("other", None), ("numPartitions", Some("()"))]),
-    ("rightOuterJoin", &[("other", None), ("numPartitions", Some("()"))]),
-    ("fullOuterJoin", &[("other", None), ("numPartitions", Some("()"))]),
+    (
+        "leftOuterJoin",
+        &[("other", None), ("numPartitions", Some("()"))],
+    ),
+    (
+        "rightOuterJoin",
+        &[("other", None), ("numPartitions", Some("()"))],
+    ),
+    (
+        "fullOuterJoin",
+        &[("other", None), ("numPartitions", Some("()"))],
+    ),
     ("cogroup", &[("other", None), ("numPartitions", Some("()"))]),
     ("slice", &[("begin", None), ("end", None)]),
-    ("window", &[("windowDuration", None), ("slideDuration", Some("()"))]),
-    ("reduceByWindow", &[("reduceFunc", None), ("invReduceFunc", None), ("windowDuration", None), ("slideDuration", None)]),
-    ("countByWindow", &[("windowDuration", None), ("slideDuration", None)]),
-    ("countByValueAndWindow", &[("windowDuration", None), ("slideDuration", None), ("numPartitions", Some("()"))]),
-    ("groupByKeyAndWindow", &[("windowDuration", None), ("slideDuration", None), ("numPartitions", Some("()"))]),
-    ("reduceByKeyAndWindow", &[("func", None), ("invFunc", None), ("windowDuration", None), ("slideDuration", Some("()")), ("numPartitions", Some("()")), ("filterFunc", Some("()"))]),
-    ("updateStateByKey", &[("updateFunc", None), ("numPartitions", Some("()")), ("initialRDD", Some("()"))]),
-    ("sortByKey", &[("ascending", Some("true")), ("numPartitions", Some("()")), ("keyfunc", Some("()"))]),
-    ("sortBy", &[("keyfunc", None), ("ascending", Some("true")), ("numPartitions", Some("()"))]),
+    (
+        "window",
+        &[("windowDuration", None), ("slideDuration", Some("()"))],
+    ),
+    (
+        "reduceByWindow",
+        &[
+            ("reduceFunc", None),
+            ("invReduceFunc", None),
+            ("windowDuration", None),
+            ("slideDuration", None),
+        ],
+    ),
+    (
+        "countByWindow",
+        &[("windowDuration", None), ("slideDuration", None)],
+    ),
+    (
+        "countByValueAndWindow",
+        &[
+            ("windowDuration", None),
+            ("slideDuration", None),
+            ("numPartitions", Some("()")),
+        ],
+    ),
+    (
+        "groupByKeyAndWindow",
+        &[
+            ("windowDuration", None),
+            ("slideDuration", None),
+            ("numPartitions", Some("()")),
+        ],
+    ),
+    (
+        "reduceByKeyAndWindow",
+        &[
+            ("func", None),
+            ("invFunc", None),
+            ("windowDuration", None),
+            ("slideDuration", Some("()")),
+            ("numPartitions", Some("()")),
+            ("filterFunc", Some("()")),
+        ],
+    ),
+    (
+        "updateStateByKey",
+        &[
+            ("updateFunc", None),
+            ("numPartitions", Some("()")),
+            ("initialRDD", Some("()")),
+        ],
+    ),
+    (
+        "sortByKey",
+        &[
+            ("ascending", Some("true")),
+            ("numPartitions", Some("()")),
+            ("keyfunc", Some("()")),
+        ],
+    ),
+    (
+        "sortBy",
+        &[
+            ("keyfunc", None),
+            ("ascending", Some("true")),
+            ("numPartitions", Some("()")),
+        ],
+    ),
     ("take", &[("num", None)]),
     ("top", &[("num", None), ("key", Some("()"))]),
     ("takeOrdered", &[("num", None), ("key", Some("()"))]),
@@ -61,7 +188,7 @@ const SIGNATURES: &[(&str, &[(&str, Option<&str>)])] = &[
 ];
 
 /// The parameters of PySpark method `name`, if centella knows it.
-pub fn params(name: &str) -> Option<&'static [(&'static str, Option<&'static str>)]> {
+pub fn params(name: &str) -> Option<&'static [Param]> {
     SIGNATURES.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
 }
 
@@ -145,14 +272,31 @@ mod tests {
             ("windowDuration".to_string(), "3".to_string()),
             ("slideDuration".to_string(), "1".to_string()),
         ];
-        assert_eq!(arrange("reduceByKeyAndWindow", s(&["f"]), kw), Ok(s(&["f", "()", "3", "1"])));
-        assert_eq!(arrange("pprint", vec![], vec![("num".into(), "5".into())]), Ok(s(&["5"])));
         assert_eq!(
-            arrange("updateStateByKey", s(&["f"]), vec![("initialRDD".into(), "r".into())]),
+            arrange("reduceByKeyAndWindow", s(&["f"]), kw),
+            Ok(s(&["f", "()", "3", "1"]))
+        );
+        assert_eq!(
+            arrange("pprint", vec![], vec![("num".into(), "5".into())]),
+            Ok(s(&["5"]))
+        );
+        assert_eq!(
+            arrange(
+                "updateStateByKey",
+                s(&["f"]),
+                vec![("initialRDD".into(), "r".into())]
+            ),
             Ok(s(&["f", "()", "r"]))
         );
         assert_eq!(
-            arrange("queueStream", s(&["q"]), vec![("oneAtATime".into(), "false".into()), ("default".into(), "()".into())]),
+            arrange(
+                "queueStream",
+                s(&["q"]),
+                vec![
+                    ("oneAtATime".into(), "false".into()),
+                    ("default".into(), "()".into())
+                ]
+            ),
             Ok(s(&["q", "false"]))
         );
         assert!(arrange("pprint", vec![], vec![("n".into(), "5".into())]).is_err());

@@ -2,9 +2,9 @@
 //! `for` (tuple targets unpacked), `while`, `return`, `assert`, `raise`, `del`, and the
 //! constructs with no translation, refused with what to write instead.
 
+use super::TranslateError;
 use super::names::{Code, Kind, rhai_name};
 use super::program::{Program, Scope};
-use super::TranslateError;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 
 type R<T> = Result<T, TranslateError>;
@@ -23,13 +23,22 @@ impl<'a> Program<'a> {
         Ok(())
     }
 
-    pub fn stmt(&self, s: &'a Stmt, scope: &mut Scope, depth: usize, out: &mut Vec<String>) -> R<()> {
+    pub fn stmt(
+        &self,
+        s: &'a Stmt,
+        scope: &mut Scope,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) -> R<()> {
         let ind = "    ".repeat(depth);
         match s {
             Stmt::Expr(e) => {
                 // A docstring or a bare literal does nothing (in the shell it shows its value).
                 if self.mode == super::program::Mode::Program
-                    && matches!(&*e.value, Expr::StringLiteral(_) | Expr::NumberLiteral(_) | Expr::EllipsisLiteral(_))
+                    && matches!(
+                        &*e.value,
+                        Expr::StringLiteral(_) | Expr::NumberLiteral(_) | Expr::EllipsisLiteral(_)
+                    )
                 {
                     return Ok(());
                 }
@@ -47,10 +56,11 @@ impl<'a> Program<'a> {
                 out.push(format!("{ind}{};", c.text));
             }
             Stmt::Assign(a) => self.assign(a, scope, depth, out)?,
-            Stmt::AnnAssign(a) => match &a.value {
-                Some(v) => self.assign_to(&a.target, v, scope, depth, out)?,
-                None => {}
-            },
+            Stmt::AnnAssign(a) => {
+                if let Some(v) = &a.value {
+                    self.assign_to(&a.target, v, scope, depth, out)?;
+                }
+            }
             Stmt::AugAssign(a) => {
                 let target = self.target_text(&a.target, scope)?;
                 let value = self.expr(&a.value, scope)?;
@@ -133,7 +143,10 @@ impl<'a> Program<'a> {
             Stmt::Assert(a) => {
                 let test = self.condition(&a.test, scope)?;
                 let msg = match &a.msg {
-                    Some(m) => format!("\"AssertionError: \" + py_str({})", self.expr(m, scope)?.text),
+                    Some(m) => format!(
+                        "\"AssertionError: \" + py_str({})",
+                        self.expr(m, scope)?.text
+                    ),
                     None => "\"AssertionError\"".to_string(),
                 };
                 out.push(format!("{ind}if !({test}) {{ throw {msg}; }}"));
@@ -142,7 +155,11 @@ impl<'a> Program<'a> {
                 let msg = match &r.exc {
                     Some(e) => self.exception_text(e, scope)?,
                     None => {
-                        return Err(self.err(s, "a bare `raise`", "raise an exception with a message"));
+                        return Err(self.err(
+                            s,
+                            "a bare `raise`",
+                            "raise an exception with a message",
+                        ));
                     }
                 };
                 out.push(format!("{ind}throw {msg};"));
@@ -209,7 +226,13 @@ impl<'a> Program<'a> {
         Ok(())
     }
 
-    fn assign(&self, a: &'a ast::StmtAssign, scope: &mut Scope, depth: usize, out: &mut Vec<String>) -> R<()> {
+    fn assign(
+        &self,
+        a: &'a ast::StmtAssign,
+        scope: &mut Scope,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) -> R<()> {
         if a.targets.len() > 1 {
             // a = b = value: evaluate once.
             let t = self.temp("v");
@@ -223,7 +246,14 @@ impl<'a> Program<'a> {
         self.assign_to(&a.targets[0], &a.value, scope, depth, out)
     }
 
-    fn assign_to(&self, target: &'a Expr, value: &'a Expr, scope: &mut Scope, depth: usize, out: &mut Vec<String>) -> R<()> {
+    fn assign_to(
+        &self,
+        target: &'a Expr,
+        value: &'a Expr,
+        scope: &mut Scope,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) -> R<()> {
         if let Expr::Name(n) = target
             && let Some(text) = self.preamble_assign(n.id.as_str(), value, scope)?
         {
@@ -236,12 +266,23 @@ impl<'a> Program<'a> {
         self.assign_code(target, v, scope, depth, out)
     }
 
-    pub fn assign_code(&self, target: &Expr, v: Code, scope: &mut Scope, depth: usize, out: &mut Vec<String>) -> R<()> {
+    pub fn assign_code(
+        &self,
+        target: &Expr,
+        v: Code,
+        scope: &mut Scope,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) -> R<()> {
         let ind = "    ".repeat(depth);
         match target {
             Expr::Name(n) => {
                 let name = n.id.to_string();
-                let kw = if scope.declared.contains(&name) { "" } else { "let " };
+                let kw = if scope.declared.contains(&name) {
+                    ""
+                } else {
+                    "let "
+                };
                 out.push(format!("{ind}{kw}{} = {};", rhai_name(&name), v.text));
                 scope.declared.insert(name.clone());
                 scope.locals.insert(name);
@@ -253,12 +294,26 @@ impl<'a> Program<'a> {
                     _ => unreachable!(),
                 };
                 let t = self.temp("t");
-                out.push(format!("{ind}let {t} = py_unpack({}, {});", v.text, elts.len()));
+                out.push(format!(
+                    "{ind}let {t} = py_unpack({}, {});",
+                    v.text,
+                    elts.len()
+                ));
                 for (i, e) in elts.iter().enumerate() {
                     if let Expr::Starred(_) = e {
-                        return Err(self.err(e, "a starred assignment target", "index the value instead"));
+                        return Err(self.err(
+                            e,
+                            "a starred assignment target",
+                            "index the value instead",
+                        ));
                     }
-                    self.assign_code(e, Code::atom(format!("{t}[{i}]"), Kind::Unknown), scope, depth, out)?;
+                    self.assign_code(
+                        e,
+                        Code::atom(format!("{t}[{i}]"), Kind::Unknown),
+                        scope,
+                        depth,
+                        out,
+                    )?;
                 }
             }
             Expr::Subscript(_) => {
@@ -280,10 +335,16 @@ impl<'a> Program<'a> {
     fn target_text(&self, target: &Expr, scope: &mut Scope) -> R<String> {
         match target {
             Expr::Name(n) => {
-                if scope.in_fn && !scope.is_local(n.id.as_str()) && self.module_vars.contains(n.id.as_str()) {
+                if scope.in_fn
+                    && !scope.is_local(n.id.as_str())
+                    && self.module_vars.contains(n.id.as_str())
+                {
                     return Err(self.err(
                         target,
-                        format!("an assignment to the program's variable `{}` inside a function", n.id),
+                        format!(
+                            "an assignment to the program's variable `{}` inside a function",
+                            n.id
+                        ),
                         "return the new value and assign it where the function is called",
                     ));
                 }
@@ -291,7 +352,11 @@ impl<'a> Program<'a> {
             }
             Expr::Subscript(s) => {
                 if let Expr::Slice(_) = &*s.slice {
-                    return Err(self.err(target, "an assignment to a slice", "build the new list with `+` and slices"));
+                    return Err(self.err(
+                        target,
+                        "an assignment to a slice",
+                        "build the new list with `+` and slices",
+                    ));
                 }
                 let base = self.target_text(&s.value, scope)?;
                 let key = self.expr(&s.slice, scope)?;
@@ -322,14 +387,22 @@ impl<'a> Program<'a> {
                 let mut lets = vec![format!("let {t}u = py_unpack({t}, {});", elts.len())];
                 for (i, e) in elts.iter().enumerate() {
                     let Expr::Name(n) = e else {
-                        return Err(self.err(e, "a nested loop target", "unpack the inner tuple in the loop body"));
+                        return Err(self.err(
+                            e,
+                            "a nested loop target",
+                            "unpack the inner tuple in the loop body",
+                        ));
                     };
                     scope.bound.push(n.id.to_string());
                     lets.push(format!("let {} = {t}u[{i}];", rhai_name(&n.id)));
                 }
                 Ok((t, Some(lets.join(" "))))
             }
-            _ => Err(self.err(target, "this loop target", "loop over a variable or a tuple of variables")),
+            _ => Err(self.err(
+                target,
+                "this loop target",
+                "loop over a variable or a tuple of variables",
+            )),
         }
     }
 

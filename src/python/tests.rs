@@ -16,10 +16,16 @@ fn shell_entries_that_read_as_python() {
         entry("visits.map(lambda w: (w, 1)).reduceByKey(lambda a, b: a + b).pprint()"),
         "visits.map(|w| [w, 1]).reduceByKey(|a, b| py_add(a, b)).pprint();"
     );
-    assert_eq!(entry("def f(a):\n    return a * 2\n"), "fn f(a) {\n    return py_mul(a, 2);\n}");
+    assert_eq!(
+        entry("def f(a):\n    return a * 2\n"),
+        "fn f(a) {\n    return py_mul(a, 2);\n}"
+    );
     assert_eq!(entry("x = None"), "let x = ();");
     assert_eq!(entry("'Web'"), r#""Web";"#);
-    assert_eq!(entry("ssc = StreamingContext(sc, 1)"), "let ssc = StreamingContext(sc, 1);");
+    assert_eq!(
+        entry("ssc = StreamingContext(sc, 1)"),
+        "let ssc = StreamingContext(sc, 1);"
+    );
     assert_eq!(
         entry("tags = lines.flatMap(lambda l: l.split()).map(lambda h: (h.replace('#', ''), 1))"),
         r##"let tags = lines.flatMap(|l| py_split(l)).map(|h| [py_replace(h, "#", ""), 1]);"##
@@ -36,7 +42,14 @@ fn earlier_shell_functions_are_known() {
 
 #[test]
 fn rhai_and_nonsense_do_not_read_as_python() {
-    for e in ["let x = 1;", "x.map(|a| a)", "fn f(a) { a }", "", "   ", "if x { 1 }"] {
+    for e in [
+        "let x = 1;",
+        "x.map(|a| a)",
+        "fn f(a) { a }",
+        "",
+        "   ",
+        "if x { 1 }",
+    ] {
         assert_eq!(read_as_python(e, &[]), None, "{e:?}");
     }
     // Python that cannot be translated is not offered either.
@@ -58,17 +71,20 @@ fn variables_first_set_in_a_branch_live_in_the_whole_function() {
     )
     .expect("translates");
     assert!(rhai.contains("let y = ();"), "{rhai}");
-    assert!(!rhai.contains("ssc.start"), "plain Python starts no context:\n{rhai}");
+    assert!(
+        !rhai.contains("ssc.start"),
+        "plain Python starts no context:\n{rhai}"
+    );
 }
 
 #[test]
 fn functions_cannot_read_program_variables_that_are_not_constants() {
-    let e = translate_program(
-        "t.py",
-        "import random\n",
-    )
-    .expect_err("random is not translated");
-    assert!(e.to_string().starts_with("t.py:1:1: cannot translate `import random`"), "{e}");
+    let e = translate_program("t.py", "import random\n").expect_err("random is not translated");
+    assert!(
+        e.to_string()
+            .starts_with("t.py:1:1: cannot translate `import random`"),
+        "{e}"
+    );
     let e = translate_program(
         "t.py",
         "data = list(range(3))\n\ndef f(x):\n    return x in data\n\nprint(f(1))\n",
@@ -78,5 +94,8 @@ fn functions_cannot_read_program_variables_that_are_not_constants() {
     // A literal constant is inlined.
     let ok = translate_program("t.py", "LIMIT = 3\n\ndef f(x):\n    return x > LIMIT\n")
         .expect("translates");
-    assert!(ok.contains("py_lt((3), x)") || ok.contains("x > (3)"), "{ok}");
+    assert!(
+        ok.contains("py_lt((3), x)") || ok.contains("x > (3)"),
+        "{ok}"
+    );
 }

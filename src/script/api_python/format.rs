@@ -38,7 +38,10 @@ struct Spec {
 fn parse_spec(spec: &str) -> PyResult<Spec> {
     let chars: Vec<char> = spec.chars().collect();
     let mut i = 0;
-    let mut s = Spec { sign: '-', ..Spec::default() };
+    let mut s = Spec {
+        sign: '-',
+        ..Spec::default()
+    };
     let is_align = |c: char| matches!(c, '<' | '>' | '^' | '=');
     if chars.len() >= 2 && is_align(chars[1]) {
         s.fill = Some(chars[0]);
@@ -64,7 +67,11 @@ fn parse_spec(spec: &str) -> PyResult<Spec> {
     while i < chars.len() && chars[i].is_ascii_digit() {
         i += 1;
     }
-    s.width = chars[start..i].iter().collect::<String>().parse().unwrap_or(0);
+    s.width = chars[start..i]
+        .iter()
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0);
     if i < chars.len() && matches!(chars[i], ',' | '_') {
         s.grouping = Some(chars[i]);
         i += 1;
@@ -94,7 +101,7 @@ fn group(digits: &str, sep: char) -> String {
     let mut out = String::new();
     let n = digits.len();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -115,10 +122,17 @@ fn exp_form(x: f64, p: usize, upper: bool) -> String {
 fn general(x: f64, p: usize, alternate: bool, upper: bool) -> String {
     let p = p.max(1);
     if x == 0.0 {
-        return if alternate { format!("{:.*}", p - 1, 0.0) } else { "0".into() };
+        return if alternate {
+            format!("{:.*}", p - 1, 0.0)
+        } else {
+            "0".into()
+        };
     }
     let sci = exp_form(x, p - 1, false);
-    let e: i32 = sci.split_once('e').and_then(|(_, e)| e.parse().ok()).unwrap_or(0);
+    let e: i32 = sci
+        .split_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0);
     let mut out = if e >= -4 && e < p as i32 {
         format!("{:.*}", (p as i32 - 1 - e).max(0) as usize, x)
     } else {
@@ -126,7 +140,11 @@ fn general(x: f64, p: usize, alternate: bool, upper: bool) -> String {
     };
     if !alternate {
         if let Some((m, ex)) = out.clone().split_once('e') {
-            let m = if m.contains('.') { m.trim_end_matches('0').trim_end_matches('.') } else { m };
+            let m = if m.contains('.') {
+                m.trim_end_matches('0').trim_end_matches('.')
+            } else {
+                m
+            };
             out = format!("{m}e{ex}");
         } else if out.contains('.') {
             out = out.trim_end_matches('0').trim_end_matches('.').to_string();
@@ -148,11 +166,31 @@ fn format_number(n: Num, s: &Spec) -> PyResult<String> {
                 None => d,
             }
         }
-        (Some('x'), Num::Int(i)) => format!("{}{:x}", if s.alternate { "0x" } else { "" }, i.unsigned_abs()),
-        (Some('X'), Num::Int(i)) => format!("{}{:X}", if s.alternate { "0X" } else { "" }, i.unsigned_abs()),
-        (Some('o'), Num::Int(i)) => format!("{}{:o}", if s.alternate { "0o" } else { "" }, i.unsigned_abs()),
-        (Some('b'), Num::Int(i)) => format!("{}{:b}", if s.alternate { "0b" } else { "" }, i.unsigned_abs()),
-        (Some('c'), Num::Int(i)) => u32::try_from(i).ok().and_then(char::from_u32).map(String::from).unwrap_or_default(),
+        (Some('x'), Num::Int(i)) => format!(
+            "{}{:x}",
+            if s.alternate { "0x" } else { "" },
+            i.unsigned_abs()
+        ),
+        (Some('X'), Num::Int(i)) => format!(
+            "{}{:X}",
+            if s.alternate { "0X" } else { "" },
+            i.unsigned_abs()
+        ),
+        (Some('o'), Num::Int(i)) => format!(
+            "{}{:o}",
+            if s.alternate { "0o" } else { "" },
+            i.unsigned_abs()
+        ),
+        (Some('b'), Num::Int(i)) => format!(
+            "{}{:b}",
+            if s.alternate { "0b" } else { "" },
+            i.unsigned_abs()
+        ),
+        (Some('c'), Num::Int(i)) => u32::try_from(i)
+            .ok()
+            .and_then(char::from_u32)
+            .map(String::from)
+            .unwrap_or_default(),
         (Some(t @ ('f' | 'F' | 'e' | 'E' | 'g' | 'G' | '%')), n) => {
             let x = match n {
                 Num::Int(i) => i as f64,
@@ -162,7 +200,11 @@ fn format_number(n: Num, s: &Spec) -> PyResult<String> {
             let p = s.precision.unwrap_or(6);
             if !x.is_finite() {
                 let t = if x.is_nan() { "nan" } else { "inf" };
-                if t.chars().all(|c| c.is_lowercase()) && matches!(s.ty, Some('F' | 'E' | 'G')) { t.to_uppercase() } else { t.to_string() }
+                if t.chars().all(|c| c.is_lowercase()) && matches!(s.ty, Some('F' | 'E' | 'G')) {
+                    t.to_uppercase()
+                } else {
+                    t.to_string()
+                }
             } else {
                 let body = match t {
                     'f' | 'F' => format!("{:.*}", p, x),
@@ -172,7 +214,9 @@ fn format_number(n: Num, s: &Spec) -> PyResult<String> {
                 };
                 match s.grouping {
                     Some(g) if t == 'f' || t == 'F' => {
-                        let (int, frac) = body.split_once('.').map_or((body.as_str(), None), |(a, b)| (a, Some(b)));
+                        let (int, frac) = body
+                            .split_once('.')
+                            .map_or((body.as_str(), None), |(a, b)| (a, Some(b)));
                         let mut out = group(int, g);
                         if let Some(f) = frac {
                             out.push('.');
@@ -187,12 +231,18 @@ fn format_number(n: Num, s: &Spec) -> PyResult<String> {
         (None, Num::Float(x)) => match s.precision {
             Some(p) => {
                 let g = general(x.abs(), p, s.alternate, false);
-                if g.contains(['.', 'e', 'n', 'i']) { g } else { format!("{g}.0") }
+                if g.contains(['.', 'e', 'n', 'i']) {
+                    g
+                } else {
+                    format!("{g}.0")
+                }
             }
             None => repr(&Dynamic::from(x.abs())),
         },
         (Some(t), _) => {
-            return py_err(format!("ValueError: Unknown format code '{t}' for object of type 'float'"));
+            return py_err(format!(
+                "ValueError: Unknown format code '{t}' for object of type 'float'"
+            ));
         }
     };
     let sign = if negative {
@@ -229,7 +279,12 @@ pub fn format_value(v: &Dynamic, spec: &str) -> PyResult<String> {
     if let Some(p) = s.precision {
         st = st.chars().take(p).collect();
     }
-    Ok(align(&st, s.width, s.fill.unwrap_or(' '), s.align.unwrap_or('<')))
+    Ok(align(
+        &st,
+        s.width,
+        s.fill.unwrap_or(' '),
+        s.align.unwrap_or('<'),
+    ))
 }
 
 /// `fmt % args`.
@@ -298,7 +353,9 @@ pub fn percent(fmt: &str, args: &Dynamic) -> PyResult<String> {
                     ));
                 };
                 let n = match (conv, n) {
-                    ('d' | 'i' | 'u' | 'x' | 'X' | 'o', Num::Float(x)) => Num::Int(x.trunc() as i64),
+                    ('d' | 'i' | 'u' | 'x' | 'X' | 'o', Num::Float(x)) => {
+                        Num::Int(x.trunc() as i64)
+                    }
                     _ => n,
                 };
                 let ty = match conv {
@@ -307,8 +364,20 @@ pub fn percent(fmt: &str, args: &Dynamic) -> PyResult<String> {
                 };
                 let spec = Spec {
                     fill: None,
-                    align: Some(if left { '<' } else if flags.contains('0') { '=' } else { '>' }),
-                    sign: if flags.contains('+') { '+' } else if flags.contains(' ') { ' ' } else { '-' },
+                    align: Some(if left {
+                        '<'
+                    } else if flags.contains('0') {
+                        '='
+                    } else {
+                        '>'
+                    }),
+                    sign: if flags.contains('+') {
+                        '+'
+                    } else if flags.contains(' ') {
+                        ' '
+                    } else {
+                        '-'
+                    },
                     alternate: flags.contains('#'),
                     zero: flags.contains('0') && !left,
                     width: w,
@@ -353,8 +422,12 @@ fn str_format(fmt: &str, args: Array, kwargs: Map) -> PyResult<String> {
                         None => return py_err("ValueError: expected '}' before end of string"),
                     }
                 }
-                let (field, spec) = field.split_once(':').map_or((field.as_str(), ""), |(a, b)| (a, b));
-                let (name, conv) = field.split_once('!').map_or((field, None), |(a, b)| (a, Some(b)));
+                let (field, spec) = field
+                    .split_once(':')
+                    .map_or((field.as_str(), ""), |(a, b)| (a, b));
+                let (name, conv) = field
+                    .split_once('!')
+                    .map_or((field, None), |(a, b)| (a, Some(b)));
                 let (base, index) = match name.split_once('[') {
                     Some((b, rest)) => (b, Some(rest.trim_end_matches(']'))),
                     None => (name, None),
@@ -373,7 +446,10 @@ fn str_format(fmt: &str, args: Array, kwargs: Map) -> PyResult<String> {
                     Ok,
                 )?;
                 if let Some(ix) = index {
-                    let key = ix.parse::<i64>().map(Dynamic::from).unwrap_or_else(|_| Dynamic::from(ix.to_string()));
+                    let key = ix
+                        .parse::<i64>()
+                        .map(Dynamic::from)
+                        .unwrap_or_else(|_| Dynamic::from(ix.to_string()));
                     v = super::iterables::py_getitem(v, key)?;
                 }
                 let v = match conv {
@@ -390,14 +466,23 @@ fn str_format(fmt: &str, args: Array, kwargs: Map) -> PyResult<String> {
 }
 
 pub fn register(engine: &mut Engine) {
-    engine.register_fn("py_format", |v: Dynamic, spec: Dynamic| -> PyResult<String> {
-        let spec = text(&spec).unwrap_or_default();
-        format_value(&v, &spec)
-    });
-    engine.register_fn("py_str_format", |fmt: Dynamic, args: Array, kwargs: Map| -> PyResult<String> {
-        match text(&fmt) {
-            Some(f) => str_format(&f, args, kwargs),
-            None => py_err(format!("AttributeError: '{}' object has no attribute 'format'", py_type_name(&fmt))),
-        }
-    });
+    engine.register_fn(
+        "py_format",
+        |v: Dynamic, spec: Dynamic| -> PyResult<String> {
+            let spec = text(&spec).unwrap_or_default();
+            format_value(&v, &spec)
+        },
+    );
+    engine.register_fn(
+        "py_str_format",
+        |fmt: Dynamic, args: Array, kwargs: Map| -> PyResult<String> {
+            match text(&fmt) {
+                Some(f) => str_format(&f, args, kwargs),
+                None => py_err(format!(
+                    "AttributeError: '{}' object has no attribute 'format'",
+                    py_type_name(&fmt)
+                )),
+            }
+        },
+    );
 }

@@ -19,24 +19,41 @@ pub fn items(v: &Dynamic) -> PyResult<Vec<Dynamic>> {
         return Ok(s.chars().map(|c| Dynamic::from(c.to_string())).collect());
     }
     if let Ok(m) = v.as_map_ref() {
-        return Ok(m.keys().map(|k| Dynamic::from(k.as_str().to_string())).collect());
+        return Ok(m
+            .keys()
+            .map(|k| Dynamic::from(k.as_str().to_string()))
+            .collect());
     }
-    py_err(format!("TypeError: '{}' object is not iterable", py_type_name(v)))
+    py_err(format!(
+        "TypeError: '{}' object is not iterable",
+        py_type_name(v)
+    ))
 }
 
 fn call(ctx: &NativeCallContext, f: &Dynamic, args: Vec<Dynamic>) -> PyResult<Dynamic> {
     match f.clone().try_cast::<FnPtr>() {
         Some(p) => p.call_raw(ctx, None, args),
-        None => py_err(format!("TypeError: '{}' object is not callable", py_type_name(f))),
+        None => py_err(format!(
+            "TypeError: '{}' object is not callable",
+            py_type_name(f)
+        )),
     }
 }
 
 /// Each item with its sort key (the item itself when `key` is None).
-fn keyed(ctx: &NativeCallContext, it: &Dynamic, key: &Dynamic) -> PyResult<Vec<(Dynamic, Dynamic)>> {
+fn keyed(
+    ctx: &NativeCallContext,
+    it: &Dynamic,
+    key: &Dynamic,
+) -> PyResult<Vec<(Dynamic, Dynamic)>> {
     items(it)?
         .into_iter()
         .map(|x| {
-            let k = if key.is_unit() { x.clone() } else { call(ctx, key, vec![x.clone()])? };
+            let k = if key.is_unit() {
+                x.clone()
+            } else {
+                call(ctx, key, vec![x.clone()])?
+            };
             Ok((k, x))
         })
         .collect()
@@ -46,7 +63,12 @@ fn cmp(a: &Dynamic, b: &Dynamic) -> PyResult<Ordering> {
     compare(a, b).or_else(|e| py_err(format!("TypeError: {e}")))
 }
 
-fn extreme(ctx: &NativeCallContext, it: &Dynamic, key: &Dynamic, max: bool) -> PyResult<Option<Dynamic>> {
+fn extreme(
+    ctx: &NativeCallContext,
+    it: &Dynamic,
+    key: &Dynamic,
+    max: bool,
+) -> PyResult<Option<Dynamic>> {
     let mut best: Option<(Dynamic, Dynamic)> = None;
     for (k, x) in keyed(ctx, it, key)? {
         best = match best {
@@ -67,8 +89,10 @@ fn extreme(ctx: &NativeCallContext, it: &Dynamic, key: &Dynamic, max: bool) -> P
 
 fn py_max(ctx: NativeCallContext, it: Dynamic, key: Dynamic, max: bool) -> PyResult<Dynamic> {
     let name = if max { "max" } else { "min" };
-    extreme(&ctx, &it, &key, max)?
-        .map_or_else(|| py_err(format!("ValueError: {name}() iterable argument is empty")), Ok)
+    extreme(&ctx, &it, &key, max)?.map_or_else(
+        || py_err(format!("ValueError: {name}() iterable argument is empty")),
+        Ok,
+    )
 }
 
 fn py_sum(it: Dynamic, start: Dynamic) -> PyResult<Dynamic> {
@@ -168,7 +192,9 @@ pub fn py_getitem(x: Dynamic, i: Dynamic) -> PyResult<Dynamic> {
             return py_err("TypeError: string indices must be integers");
         };
         let chars: Vec<char> = s.chars().collect();
-        return Ok(Dynamic::from(chars[index_of(chars.len(), n, "string")?].to_string()));
+        return Ok(Dynamic::from(
+            chars[index_of(chars.len(), n, "string")?].to_string(),
+        ));
     }
     if let Ok(m) = x.as_map_ref() {
         return match m.get(lookup_key(&i).as_str()) {
@@ -177,7 +203,10 @@ pub fn py_getitem(x: Dynamic, i: Dynamic) -> PyResult<Dynamic> {
             None => py_err(format!("KeyError: {}", super::ops::repr(&i))),
         };
     }
-    py_err(format!("TypeError: '{}' object is not subscriptable", py_type_name(&x)))
+    py_err(format!(
+        "TypeError: '{}' object is not subscriptable",
+        py_type_name(&x)
+    ))
 }
 
 /// Python's slice bounds for a sequence of `len` items.
@@ -186,7 +215,9 @@ fn slice_indices(len: usize, a: &Dynamic, b: &Dynamic, c: &Dynamic) -> PyResult<
         if v.is_unit() {
             return Ok(None);
         }
-        v.as_int().map(Some).or_else(|_| py_err("TypeError: slice indices must be integers or None"))
+        v.as_int()
+            .map(Some)
+            .or_else(|_| py_err("TypeError: slice indices must be integers or None"))
     };
     let step = int(c)?.unwrap_or(1);
     if step == 0 {
@@ -207,7 +238,10 @@ fn slice_indices(len: usize, a: &Dynamic, b: &Dynamic, c: &Dynamic) -> PyResult<
             i += step;
         }
     } else {
-        let (start, stop) = (clamp(int(a)?, n - 1, -1, n - 1), clamp(int(b)?, -1, -1, n - 1));
+        let (start, stop) = (
+            clamp(int(a)?, n - 1, -1, n - 1),
+            clamp(int(b)?, -1, -1, n - 1),
+        );
         let mut i = start;
         while i > stop {
             out.push(i as usize);
@@ -221,14 +255,19 @@ fn py_slice(x: Dynamic, a: Dynamic, b: Dynamic, c: Dynamic) -> PyResult<Dynamic>
     if let Some(s) = text(&x) {
         let chars: Vec<char> = s.chars().collect();
         let idx = slice_indices(chars.len(), &a, &b, &c)?;
-        return Ok(Dynamic::from(idx.into_iter().map(|i| chars[i]).collect::<String>()));
+        return Ok(Dynamic::from(
+            idx.into_iter().map(|i| chars[i]).collect::<String>(),
+        ));
     }
     if let Ok(arr) = x.as_array_ref() {
         let idx = slice_indices(arr.len(), &a, &b, &c)?;
         let items: Array = idx.into_iter().map(|i| arr[i].clone()).collect();
         return Ok(same_kind(items, &x));
     }
-    py_err(format!("TypeError: '{}' object is not subscriptable", py_type_name(&x)))
+    py_err(format!(
+        "TypeError: '{}' object is not subscriptable",
+        py_type_name(&x)
+    ))
 }
 
 fn not_a(what: &str, v: &Dynamic, method: &str) -> Box<rhai::EvalAltResult> {
@@ -252,7 +291,9 @@ fn py_items(d: Dynamic) -> PyResult<Dynamic> {
     };
     Ok(list(
         m.iter()
-            .map(|(k, v)| Dynamic::from_array(vec![Dynamic::from(k.as_str().to_string()), v.clone()]))
+            .map(|(k, v)| {
+                Dynamic::from_array(vec![Dynamic::from(k.as_str().to_string()), v.clone()])
+            })
             .collect(),
     ))
 }
@@ -277,11 +318,16 @@ fn py_dict(v: Dynamic) -> PyResult<Dynamic> {
 
 fn py_unpack(v: Dynamic, n: i64) -> PyResult<Array> {
     let xs = items(&v).or_else(|_| {
-        py_err(format!("TypeError: cannot unpack non-iterable {} object", py_type_name(&v)))
+        py_err(format!(
+            "TypeError: cannot unpack non-iterable {} object",
+            py_type_name(&v)
+        ))
     })?;
     let n = n as usize;
     if xs.len() > n {
-        return py_err(format!("ValueError: too many values to unpack (expected {n})"));
+        return py_err(format!(
+            "ValueError: too many values to unpack (expected {n})"
+        ));
     }
     if xs.len() < n {
         return py_err(format!(
@@ -302,7 +348,10 @@ fn py_len(v: Dynamic) -> PyResult<i64> {
     if let Ok(m) = v.as_map_ref() {
         return Ok(m.len() as i64);
     }
-    py_err(format!("TypeError: object of type '{}' has no len()", py_type_name(&v)))
+    py_err(format!(
+        "TypeError: object of type '{}' has no len()",
+        py_type_name(&v)
+    ))
 }
 
 fn py_count(x: Dynamic, sub: Dynamic) -> PyResult<i64> {
@@ -331,7 +380,10 @@ fn py_index(x: Dynamic, sub: Dynamic) -> PyResult<i64> {
     if let Ok(a) = x.as_array_ref() {
         return match a.iter().position(|y| py_eq(y, &sub)) {
             Some(i) => Ok(i as i64),
-            None => py_err(format!("ValueError: {} is not in list", super::ops::repr(&sub))),
+            None => py_err(format!(
+                "ValueError: {} is not in list",
+                super::ops::repr(&sub)
+            )),
         };
     }
     Err(not_a("str or list", &x, "index"))
@@ -350,26 +402,49 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("py_iter", |v: Dynamic| items(&v));
     engine.register_fn("py_unpack", py_unpack);
     engine.register_fn("py_len", py_len);
-    engine.register_fn("py_max", |ctx: NativeCallContext, it: Dynamic| py_max(ctx, it, Dynamic::UNIT, true));
-    engine.register_fn("py_max", |ctx: NativeCallContext, it: Dynamic, k: Dynamic| py_max(ctx, it, k, true));
-    engine.register_fn("py_min", |ctx: NativeCallContext, it: Dynamic| py_max(ctx, it, Dynamic::UNIT, false));
-    engine.register_fn("py_min", |ctx: NativeCallContext, it: Dynamic, k: Dynamic| py_max(ctx, it, k, false));
-    engine.register_fn("py_max_default", |ctx: NativeCallContext, it: Dynamic, k: Dynamic, d: Dynamic| {
-        extreme(&ctx, &it, &k, true).map(|x| x.unwrap_or(d))
+    engine.register_fn("py_max", |ctx: NativeCallContext, it: Dynamic| {
+        py_max(ctx, it, Dynamic::UNIT, true)
     });
-    engine.register_fn("py_min_default", |ctx: NativeCallContext, it: Dynamic, k: Dynamic, d: Dynamic| {
-        extreme(&ctx, &it, &k, false).map(|x| x.unwrap_or(d))
+    engine.register_fn(
+        "py_max",
+        |ctx: NativeCallContext, it: Dynamic, k: Dynamic| py_max(ctx, it, k, true),
+    );
+    engine.register_fn("py_min", |ctx: NativeCallContext, it: Dynamic| {
+        py_max(ctx, it, Dynamic::UNIT, false)
     });
+    engine.register_fn(
+        "py_min",
+        |ctx: NativeCallContext, it: Dynamic, k: Dynamic| py_max(ctx, it, k, false),
+    );
+    engine.register_fn(
+        "py_max_default",
+        |ctx: NativeCallContext, it: Dynamic, k: Dynamic, d: Dynamic| {
+            extreme(&ctx, &it, &k, true).map(|x| x.unwrap_or(d))
+        },
+    );
+    engine.register_fn(
+        "py_min_default",
+        |ctx: NativeCallContext, it: Dynamic, k: Dynamic, d: Dynamic| {
+            extreme(&ctx, &it, &k, false).map(|x| x.unwrap_or(d))
+        },
+    );
     engine.register_fn("py_sum", |it: Dynamic| py_sum(it, Dynamic::from(0_i64)));
     engine.register_fn("py_sum", py_sum);
     engine.register_fn("py_sorted", |ctx: NativeCallContext, it: Dynamic| {
         sorted(&ctx, &it, &Dynamic::UNIT, false).map(list)
     });
-    engine.register_fn("py_sorted", |ctx: NativeCallContext, it: Dynamic, key: Dynamic, rev: Dynamic| {
-        sorted(&ctx, &it, &key, truthy(&rev)).map(list)
+    engine.register_fn(
+        "py_sorted",
+        |ctx: NativeCallContext, it: Dynamic, key: Dynamic, rev: Dynamic| {
+            sorted(&ctx, &it, &key, truthy(&rev)).map(list)
+        },
+    );
+    engine.register_fn("py_any", |v: Dynamic| {
+        items(&v).map(|xs| xs.iter().any(truthy))
     });
-    engine.register_fn("py_any", |v: Dynamic| items(&v).map(|xs| xs.iter().any(truthy)));
-    engine.register_fn("py_all", |v: Dynamic| items(&v).map(|xs| xs.iter().all(truthy)));
+    engine.register_fn("py_all", |v: Dynamic| {
+        items(&v).map(|xs| xs.iter().all(truthy))
+    });
     engine.register_fn("py_reversed", |v: Dynamic| {
         items(&v).map(|mut xs| {
             xs.reverse();
@@ -388,19 +463,32 @@ pub fn register(engine: &mut Engine) {
                 .collect::<Array>()
         })
     });
-    engine.register_fn("py_map", |ctx: NativeCallContext, f: Dynamic, v: Dynamic| -> PyResult<Array> {
-        items(&v)?.into_iter().map(|x| call(&ctx, &f, vec![x])).collect()
-    });
-    engine.register_fn("py_filter", |ctx: NativeCallContext, f: Dynamic, v: Dynamic| -> PyResult<Array> {
-        let mut out = Vec::new();
-        for x in items(&v)? {
-            let keep = if f.is_unit() { truthy(&x) } else { truthy(&call(&ctx, &f, vec![x.clone()])?) };
-            if keep {
-                out.push(x);
+    engine.register_fn(
+        "py_map",
+        |ctx: NativeCallContext, f: Dynamic, v: Dynamic| -> PyResult<Array> {
+            items(&v)?
+                .into_iter()
+                .map(|x| call(&ctx, &f, vec![x]))
+                .collect()
+        },
+    );
+    engine.register_fn(
+        "py_filter",
+        |ctx: NativeCallContext, f: Dynamic, v: Dynamic| -> PyResult<Array> {
+            let mut out = Vec::new();
+            for x in items(&v)? {
+                let keep = if f.is_unit() {
+                    truthy(&x)
+                } else {
+                    truthy(&call(&ctx, &f, vec![x.clone()])?)
+                };
+                if keep {
+                    out.push(x);
+                }
             }
-        }
-        Ok(out)
-    });
+            Ok(out)
+        },
+    );
     engine.register_fn("py_getitem", py_getitem);
     engine.register_fn("py_counts", |mut v: Dynamic| {
         if v.is_map() {
@@ -409,15 +497,21 @@ pub fn register(engine: &mut Engine) {
         v
     });
     engine.register_fn("py_slice", py_slice);
-    engine.register_fn("py_setitem", |m: &mut Map, k: Dynamic, v: Dynamic| -> PyResult<()> {
-        m.insert(key_text(&k)?.into(), v);
-        Ok(())
-    });
-    engine.register_fn("py_setitem", |a: &mut Array, i: i64, v: Dynamic| -> PyResult<()> {
-        let j = index_of(a.len(), i, "list assignment")?;
-        a[j] = v;
-        Ok(())
-    });
+    engine.register_fn(
+        "py_setitem",
+        |m: &mut Map, k: Dynamic, v: Dynamic| -> PyResult<()> {
+            m.insert(key_text(&k)?.into(), v);
+            Ok(())
+        },
+    );
+    engine.register_fn(
+        "py_setitem",
+        |a: &mut Array, i: i64, v: Dynamic| -> PyResult<()> {
+            let j = index_of(a.len(), i, "list assignment")?;
+            a[j] = v;
+            Ok(())
+        },
+    );
     engine.register_fn("py_delitem", |m: &mut Map, k: Dynamic| -> PyResult<()> {
         match m.remove(key_text(&k)?.as_str()) {
             Some(_) => Ok(()),
@@ -429,7 +523,9 @@ pub fn register(engine: &mut Engine) {
         let _ = a.remove(j);
         Ok(())
     });
-    engine.register_fn("py_get", |d: Dynamic, k: Dynamic| py_get(d, k, Dynamic::UNIT));
+    engine.register_fn("py_get", |d: Dynamic, k: Dynamic| {
+        py_get(d, k, Dynamic::UNIT)
+    });
     engine.register_fn("py_get", py_get);
     engine.register_fn("py_items", py_items);
     engine.register_fn("py_copy", |v: Dynamic| v);
@@ -446,16 +542,23 @@ pub fn register(engine: &mut Engine) {
         }
         Ok(())
     });
-    engine.register_fn("py_setdefault", |m: &mut Map, k: Dynamic| -> PyResult<Dynamic> {
-        let k = key_text(&k)?;
-        Ok(m.entry(k.into()).or_insert(Dynamic::UNIT).clone())
-    });
-    engine.register_fn("py_setdefault", |m: &mut Map, k: Dynamic, d: Dynamic| -> PyResult<Dynamic> {
-        let k = key_text(&k)?;
-        Ok(m.entry(k.into()).or_insert(d).clone())
-    });
+    engine.register_fn(
+        "py_setdefault",
+        |m: &mut Map, k: Dynamic| -> PyResult<Dynamic> {
+            let k = key_text(&k)?;
+            Ok(m.entry(k.into()).or_insert(Dynamic::UNIT).clone())
+        },
+    );
+    engine.register_fn(
+        "py_setdefault",
+        |m: &mut Map, k: Dynamic, d: Dynamic| -> PyResult<Dynamic> {
+            let k = key_text(&k)?;
+            Ok(m.entry(k.into()).or_insert(d).clone())
+        },
+    );
     engine.register_fn("py_pop", |a: &mut Array| -> PyResult<Dynamic> {
-        a.pop().map_or_else(|| py_err("IndexError: pop from empty list"), Ok)
+        a.pop()
+            .map_or_else(|| py_err("IndexError: pop from empty list"), Ok)
     });
     engine.register_fn("py_pop", |a: &mut Array, i: i64| -> PyResult<Dynamic> {
         let j = index_of(a.len(), i, "pop")?;
@@ -467,9 +570,12 @@ pub fn register(engine: &mut Engine) {
             None => py_err(format!("KeyError: {}", super::ops::repr(&k))),
         }
     });
-    engine.register_fn("py_pop", |m: &mut Map, k: Dynamic, d: Dynamic| -> PyResult<Dynamic> {
-        Ok(text(&k).and_then(|k| m.remove(k.as_str())).unwrap_or(d))
-    });
+    engine.register_fn(
+        "py_pop",
+        |m: &mut Map, k: Dynamic, d: Dynamic| -> PyResult<Dynamic> {
+            Ok(text(&k).and_then(|k| m.remove(k.as_str())).unwrap_or(d))
+        },
+    );
     engine.register_fn("py_extend", |a: &mut Array, v: Dynamic| -> PyResult<()> {
         a.extend(items(&v)?);
         Ok(())
@@ -488,11 +594,14 @@ pub fn register(engine: &mut Engine) {
             None => py_err("ValueError: list.remove(x): x not in list"),
         }
     });
-    engine.register_fn("py_sort", |ctx: NativeCallContext, a: &mut Array, key: Dynamic, rev: Dynamic| -> PyResult<()> {
-        let sorted = sorted(&ctx, &Dynamic::from_array(a.clone()), &key, truthy(&rev))?;
-        *a = sorted;
-        Ok(())
-    });
+    engine.register_fn(
+        "py_sort",
+        |ctx: NativeCallContext, a: &mut Array, key: Dynamic, rev: Dynamic| -> PyResult<()> {
+            let sorted = sorted(&ctx, &Dynamic::from_array(a.clone()), &key, truthy(&rev))?;
+            *a = sorted;
+            Ok(())
+        },
+    );
 }
 
 /// export's `_tup`: lists become tuples, deeply.

@@ -61,13 +61,20 @@ pub fn is_list(v: &Dynamic) -> bool {
 
 /// An array with the tuple/list kind of `like`.
 pub fn same_kind(items: Array, like: &Dynamic) -> Dynamic {
-    if is_list(like) { list(items) } else { Dynamic::from_array(items) }
+    if is_list(like) {
+        list(items)
+    } else {
+        Dynamic::from_array(items)
+    }
 }
 
 pub fn py_add(a: Dynamic, b: Dynamic) -> PyResult<Dynamic> {
     match (num(&a), num(&b)) {
         (Some(Num::Int(x)), Some(Num::Int(y))) => {
-            return x.checked_add(y).map(Dynamic::from).map_or_else(overflow, Ok);
+            return x
+                .checked_add(y)
+                .map(Dynamic::from)
+                .map_or_else(overflow, Ok);
         }
         (Some(x), Some(y)) => return Ok(Dynamic::from(f(x) + f(y))),
         _ => {}
@@ -113,7 +120,10 @@ fn repeat(seq: &Dynamic, n: i64) -> PyResult<Dynamic> {
 pub fn py_mul(a: Dynamic, b: Dynamic) -> PyResult<Dynamic> {
     match (num(&a), num(&b)) {
         (Some(Num::Int(x)), Some(Num::Int(y))) => {
-            return x.checked_mul(y).map(Dynamic::from).map_or_else(overflow, Ok);
+            return x
+                .checked_mul(y)
+                .map(Dynamic::from)
+                .map_or_else(overflow, Ok);
         }
         (Some(x), Some(y)) => return Ok(Dynamic::from(f(x) * f(y))),
         _ => {}
@@ -148,7 +158,9 @@ pub fn py_div(a: Dynamic, b: Dynamic) -> PyResult<Dynamic> {
 
 pub fn py_floordiv(a: Dynamic, b: Dynamic) -> PyResult<Dynamic> {
     match numbers("//", &a, &b)? {
-        (Num::Int(_), Num::Int(0)) => py_err("ZeroDivisionError: integer division or modulo by zero"),
+        (Num::Int(_), Num::Int(0)) => {
+            py_err("ZeroDivisionError: integer division or modulo by zero")
+        }
         (Num::Int(x), Num::Int(y)) => match x.checked_div_euclid(y) {
             // div_euclid rounds toward -inf only for a positive divisor.
             Some(_) => Ok(Dynamic::from(floor_div(x, y))),
@@ -165,7 +177,11 @@ pub fn py_floordiv(a: Dynamic, b: Dynamic) -> PyResult<Dynamic> {
 
 fn floor_div(x: i64, y: i64) -> i64 {
     let q = x / y;
-    if (x % y != 0) && ((x < 0) != (y < 0)) { q - 1 } else { q }
+    if (x % y != 0) && ((x < 0) != (y < 0)) {
+        q - 1
+    } else {
+        q
+    }
 }
 
 pub fn py_mod(a: Dynamic, b: Dynamic) -> PyResult<Dynamic> {
@@ -176,7 +192,11 @@ pub fn py_mod(a: Dynamic, b: Dynamic) -> PyResult<Dynamic> {
         (Num::Int(_), Num::Int(0)) => py_err("ZeroDivisionError: integer modulo by zero"),
         (Num::Int(x), Num::Int(y)) => {
             let r = x.checked_rem(y).unwrap_or(0);
-            Ok(Dynamic::from(if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }))
+            Ok(Dynamic::from(if r != 0 && ((r < 0) != (y < 0)) {
+                r + y
+            } else {
+                r
+            }))
         }
         (x, y) => {
             let (x, y) = (f(x), f(y));
@@ -184,7 +204,11 @@ pub fn py_mod(a: Dynamic, b: Dynamic) -> PyResult<Dynamic> {
                 return py_err("ZeroDivisionError: float modulo");
             }
             let r = x % y;
-            Ok(Dynamic::from(if r != 0.0 && ((r < 0.0) != (y < 0.0)) { r + y } else { r }))
+            Ok(Dynamic::from(if r != 0.0 && ((r < 0.0) != (y < 0.0)) {
+                r + y
+            } else {
+                r
+            }))
         }
     }
 }
@@ -277,13 +301,18 @@ pub fn py_int(v: Dynamic) -> PyResult<i64> {
         return match n {
             Num::Int(i) => Ok(i),
             Num::Float(x) if x.is_finite() && x.abs() < 9.2e18 => Ok(x.trunc() as i64),
-            Num::Float(_) => py_err("OverflowError: cannot convert float infinity or NaN to integer"),
+            Num::Float(_) => {
+                py_err("OverflowError: cannot convert float infinity or NaN to integer")
+            }
         };
     }
     if let Some(s) = text(&v) {
         let t = s.trim().replace('_', "");
         return t.parse::<i64>().or_else(|_| {
-            py_err(format!("ValueError: invalid literal for int() with base 10: {}", repr(&v)))
+            py_err(format!(
+                "ValueError: invalid literal for int() with base 10: {}",
+                repr(&v)
+            ))
         });
     }
     py_err(format!(
@@ -308,7 +337,12 @@ fn int_base(v: Dynamic, base: i64) -> PyResult<i64> {
         .filter(|b| (2..=36).contains(b))
         .and_then(|b| i64::from_str_radix(t, b).ok())
         .map_or_else(
-            || py_err(format!("ValueError: invalid literal for int() with base {base}: {}", repr(&v))),
+            || {
+                py_err(format!(
+                    "ValueError: invalid literal for int() with base {base}: {}",
+                    repr(&v)
+                ))
+            },
             Ok,
         )
 }
@@ -324,7 +358,10 @@ pub fn py_float(v: Dynamic) -> PyResult<f64> {
             "-inf" | "-infinity" => Ok(f64::NEG_INFINITY),
             "nan" => Ok(f64::NAN),
             _ => t.parse::<f64>().or_else(|_| {
-                py_err(format!("ValueError: could not convert string to float: {}", repr(&v)))
+                py_err(format!(
+                    "ValueError: could not convert string to float: {}",
+                    repr(&v)
+                ))
             }),
         };
     }
@@ -352,14 +389,21 @@ fn py_abs(v: Dynamic) -> PyResult<Dynamic> {
     match num(&v) {
         Some(Num::Int(i)) => i.checked_abs().map(Dynamic::from).map_or_else(overflow, Ok),
         Some(Num::Float(x)) => Ok(Dynamic::from(x.abs())),
-        None => py_err(format!("TypeError: bad operand type for abs(): '{}'", py_type_name(&v))),
+        None => py_err(format!(
+            "TypeError: bad operand type for abs(): '{}'",
+            py_type_name(&v)
+        )),
     }
 }
 
 /// Python's round: halves to even.
 fn round_half_even(x: f64) -> f64 {
     let r = x.round();
-    if (x - x.trunc()).abs() == 0.5 { 2.0 * (x / 2.0).round() } else { r }
+    if (x - x.trunc()).abs() == 0.5 {
+        2.0 * (x / 2.0).round()
+    } else {
+        r
+    }
 }
 
 fn py_round(v: Dynamic) -> PyResult<Dynamic> {
@@ -367,7 +411,10 @@ fn py_round(v: Dynamic) -> PyResult<Dynamic> {
         Some(Num::Int(i)) => Ok(Dynamic::from(i)),
         Some(Num::Float(x)) if x.is_finite() => Ok(Dynamic::from(round_half_even(x) as i64)),
         Some(Num::Float(_)) => py_err("OverflowError: cannot convert float infinity to integer"),
-        None => py_err(format!("TypeError: type {} doesn't define __round__ method", py_type_name(&v))),
+        None => py_err(format!(
+            "TypeError: type {} doesn't define __round__ method",
+            py_type_name(&v)
+        )),
     }
 }
 
@@ -379,7 +426,10 @@ fn py_round_n(v: Dynamic, n: i64) -> PyResult<Dynamic> {
             let s = format!("{:.*}", n.clamp(0, 17) as usize, x);
             Ok(Dynamic::from(s.parse::<f64>().unwrap_or(x)))
         }
-        None => py_err(format!("TypeError: type {} doesn't define __round__ method", py_type_name(&v))),
+        None => py_err(format!(
+            "TypeError: type {} doesn't define __round__ method",
+            py_type_name(&v)
+        )),
     }
 }
 
@@ -449,6 +499,9 @@ pub fn register(engine: &mut Engine) {
             .ok()
             .and_then(char::from_u32)
             .map(|c| c.to_string())
-            .map_or_else(|| py_err("ValueError: chr() arg not in range(0x110000)"), Ok)
+            .map_or_else(
+                || py_err("ValueError: chr() arg not in range(0x110000)"),
+                Ok,
+            )
     });
 }

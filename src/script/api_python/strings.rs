@@ -77,7 +77,9 @@ fn rsplit(v: Dynamic, sep: Dynamic, max: Dynamic) -> PyResult<Dynamic> {
                 out.push(rest.to_string());
                 break;
             }
-            let start = rest.rfind(char::is_whitespace).map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
+            let start = rest.rfind(char::is_whitespace).map_or(0, |i| {
+                i + rest[i..].chars().next().map_or(1, char::len_utf8)
+            });
             out.push(rest[start..].to_string());
             rest = rest[..start].trim_end();
         }
@@ -88,14 +90,21 @@ fn rsplit(v: Dynamic, sep: Dynamic, max: Dynamic) -> PyResult<Dynamic> {
     if sep.is_empty() {
         return py_err("ValueError: empty separator");
     }
-    let mut out: Vec<String> = st.rsplitn(m + 1, sep.as_str()).map(str::to_string).collect();
+    let mut out: Vec<String> = st
+        .rsplitn(m + 1, sep.as_str())
+        .map(str::to_string)
+        .collect();
     out.reverse();
     Ok(strs(out))
 }
 
 fn strip(v: Dynamic, chars: Dynamic, left: bool, right: bool) -> PyResult<String> {
     let st = s(&v, "strip")?;
-    let set: Option<Vec<char>> = if chars.is_unit() { None } else { Some(s(&chars, "strip")?.chars().collect()) };
+    let set: Option<Vec<char>> = if chars.is_unit() {
+        None
+    } else {
+        Some(s(&chars, "strip")?.chars().collect())
+    };
     let matches = |c: char| match &set {
         None => c.is_whitespace(),
         Some(cs) => cs.contains(&c),
@@ -113,7 +122,13 @@ fn strip(v: Dynamic, chars: Dynamic, left: bool, right: bool) -> PyResult<String
 /// startswith/endswith with a string or a tuple of strings.
 fn affix(v: Dynamic, p: Dynamic, start: bool) -> PyResult<bool> {
     let st = s(&v, if start { "startswith" } else { "endswith" })?;
-    let test = |x: &str| if start { st.starts_with(x) } else { st.ends_with(x) };
+    let test = |x: &str| {
+        if start {
+            st.starts_with(x)
+        } else {
+            st.ends_with(x)
+        }
+    };
     if let Some(one) = text(&p) {
         return Ok(test(&one));
     }
@@ -130,7 +145,11 @@ fn affix(v: Dynamic, p: Dynamic, start: bool) -> PyResult<bool> {
 fn replace(v: Dynamic, old: Dynamic, new: Dynamic, count: i64) -> PyResult<String> {
     let st = s(&v, "replace")?;
     let (o, n) = (s(&old, "replace")?, s(&new, "replace")?);
-    Ok(if count < 0 { st.replace(&o, &n) } else { st.replacen(&o, &n, count as usize) })
+    Ok(if count < 0 {
+        st.replace(&o, &n)
+    } else {
+        st.replacen(&o, &n, count as usize)
+    })
 }
 
 fn join(sep: Dynamic, it: Dynamic) -> PyResult<String> {
@@ -159,14 +178,27 @@ fn find(v: Dynamic, sub: Dynamic, last: bool) -> PyResult<i64> {
 
 fn pad(v: Dynamic, width: i64, fill: Dynamic, align: char) -> PyResult<String> {
     let st = s(&v, "ljust")?;
-    let fill = if fill.is_unit() { ' ' } else { s(&fill, "ljust")?.chars().next().unwrap_or(' ') };
-    Ok(super::format::align(&st, width.max(0) as usize, fill, align))
+    let fill = if fill.is_unit() {
+        ' '
+    } else {
+        s(&fill, "ljust")?.chars().next().unwrap_or(' ')
+    };
+    Ok(super::format::align(
+        &st,
+        width.max(0) as usize,
+        fill,
+        align,
+    ))
 }
 
 fn capitalize(st: &str) -> String {
     let mut c = st.chars();
     match c.next() {
-        Some(f) => format!("{}{}", f.to_uppercase().collect::<String>(), c.as_str().to_lowercase()),
+        Some(f) => format!(
+            "{}{}",
+            f.to_uppercase().collect::<String>(),
+            c.as_str().to_lowercase()
+        ),
         None => String::new(),
     }
 }
@@ -191,46 +223,84 @@ fn all_chars(v: Dynamic, method: &str, f: fn(char) -> bool) -> PyResult<bool> {
 }
 
 pub fn register(engine: &mut Engine) {
-    engine.register_fn("py_split", |v: Dynamic| split(v, Dynamic::UNIT, Dynamic::UNIT));
-    engine.register_fn("py_split", |v: Dynamic, sep: Dynamic| split(v, sep, Dynamic::UNIT));
+    engine.register_fn("py_split", |v: Dynamic| {
+        split(v, Dynamic::UNIT, Dynamic::UNIT)
+    });
+    engine.register_fn("py_split", |v: Dynamic, sep: Dynamic| {
+        split(v, sep, Dynamic::UNIT)
+    });
     engine.register_fn("py_split", split);
-    engine.register_fn("py_rsplit", |v: Dynamic| rsplit(v, Dynamic::UNIT, Dynamic::UNIT));
-    engine.register_fn("py_rsplit", |v: Dynamic, sep: Dynamic| rsplit(v, sep, Dynamic::UNIT));
+    engine.register_fn("py_rsplit", |v: Dynamic| {
+        rsplit(v, Dynamic::UNIT, Dynamic::UNIT)
+    });
+    engine.register_fn("py_rsplit", |v: Dynamic, sep: Dynamic| {
+        rsplit(v, sep, Dynamic::UNIT)
+    });
     engine.register_fn("py_rsplit", rsplit);
     engine.register_fn("py_splitlines", |v: Dynamic| -> PyResult<Dynamic> {
         Ok(strs(s(&v, "splitlines")?.lines().map(str::to_string)))
     });
     engine.register_fn("py_strip", |v: Dynamic| strip(v, Dynamic::UNIT, true, true));
     engine.register_fn("py_strip", |v: Dynamic, c: Dynamic| strip(v, c, true, true));
-    engine.register_fn("py_lstrip", |v: Dynamic| strip(v, Dynamic::UNIT, true, false));
-    engine.register_fn("py_lstrip", |v: Dynamic, c: Dynamic| strip(v, c, true, false));
-    engine.register_fn("py_rstrip", |v: Dynamic| strip(v, Dynamic::UNIT, false, true));
-    engine.register_fn("py_rstrip", |v: Dynamic, c: Dynamic| strip(v, c, false, true));
-    engine.register_fn("py_lower", |v: Dynamic| s(&v, "lower").map(|t| t.to_lowercase()));
-    engine.register_fn("py_upper", |v: Dynamic| s(&v, "upper").map(|t| t.to_uppercase()));
+    engine.register_fn("py_lstrip", |v: Dynamic| {
+        strip(v, Dynamic::UNIT, true, false)
+    });
+    engine.register_fn("py_lstrip", |v: Dynamic, c: Dynamic| {
+        strip(v, c, true, false)
+    });
+    engine.register_fn("py_rstrip", |v: Dynamic| {
+        strip(v, Dynamic::UNIT, false, true)
+    });
+    engine.register_fn("py_rstrip", |v: Dynamic, c: Dynamic| {
+        strip(v, c, false, true)
+    });
+    engine.register_fn("py_lower", |v: Dynamic| {
+        s(&v, "lower").map(|t| t.to_lowercase())
+    });
+    engine.register_fn("py_upper", |v: Dynamic| {
+        s(&v, "upper").map(|t| t.to_uppercase())
+    });
     engine.register_fn("py_title", |v: Dynamic| s(&v, "title").map(|t| title(&t)));
-    engine.register_fn("py_capitalize", |v: Dynamic| s(&v, "capitalize").map(|t| capitalize(&t)));
+    engine.register_fn("py_capitalize", |v: Dynamic| {
+        s(&v, "capitalize").map(|t| capitalize(&t))
+    });
     engine.register_fn("py_swapcase", |v: Dynamic| {
         s(&v, "swapcase").map(|t| {
             t.chars()
                 .flat_map(|c| -> Vec<char> {
-                    if c.is_uppercase() { c.to_lowercase().collect() } else { c.to_uppercase().collect() }
+                    if c.is_uppercase() {
+                        c.to_lowercase().collect()
+                    } else {
+                        c.to_uppercase().collect()
+                    }
                 })
                 .collect::<String>()
         })
     });
     engine.register_fn("py_startswith", |v: Dynamic, p: Dynamic| affix(v, p, true));
     engine.register_fn("py_endswith", |v: Dynamic, p: Dynamic| affix(v, p, false));
-    engine.register_fn("py_replace", |v: Dynamic, o: Dynamic, n: Dynamic| replace(v, o, n, -1));
+    engine.register_fn("py_replace", |v: Dynamic, o: Dynamic, n: Dynamic| {
+        replace(v, o, n, -1)
+    });
     engine.register_fn("py_replace", replace);
     engine.register_fn("py_join", join);
-    engine.register_fn("join", |sep: rhai::ImmutableString, it: Dynamic| join(Dynamic::from(sep), it));
+    engine.register_fn("join", |sep: rhai::ImmutableString, it: Dynamic| {
+        join(Dynamic::from(sep), it)
+    });
     engine.register_fn("py_find", |v: Dynamic, sub: Dynamic| find(v, sub, false));
     engine.register_fn("py_rfind", |v: Dynamic, sub: Dynamic| find(v, sub, true));
-    engine.register_fn("py_isdigit", |v: Dynamic| all_chars(v, "isdigit", |c| c.is_ascii_digit()));
-    engine.register_fn("py_isalpha", |v: Dynamic| all_chars(v, "isalpha", char::is_alphabetic));
-    engine.register_fn("py_isalnum", |v: Dynamic| all_chars(v, "isalnum", char::is_alphanumeric));
-    engine.register_fn("py_isspace", |v: Dynamic| all_chars(v, "isspace", char::is_whitespace));
+    engine.register_fn("py_isdigit", |v: Dynamic| {
+        all_chars(v, "isdigit", |c| c.is_ascii_digit())
+    });
+    engine.register_fn("py_isalpha", |v: Dynamic| {
+        all_chars(v, "isalpha", char::is_alphabetic)
+    });
+    engine.register_fn("py_isalnum", |v: Dynamic| {
+        all_chars(v, "isalnum", char::is_alphanumeric)
+    });
+    engine.register_fn("py_isspace", |v: Dynamic| {
+        all_chars(v, "isspace", char::is_whitespace)
+    });
     engine.register_fn("py_isupper", |v: Dynamic| -> PyResult<bool> {
         let t = s(&v, "isupper")?;
         Ok(t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase))
@@ -252,10 +322,22 @@ pub fn register(engine: &mut Engine) {
         };
         Ok(format!("{sign}{}{digits}", "0".repeat(w - n)))
     });
-    engine.register_fn("py_ljust", |v: Dynamic, w: i64| pad(v, w, Dynamic::UNIT, '<'));
-    engine.register_fn("py_ljust", |v: Dynamic, w: i64, f: Dynamic| pad(v, w, f, '<'));
-    engine.register_fn("py_rjust", |v: Dynamic, w: i64| pad(v, w, Dynamic::UNIT, '>'));
-    engine.register_fn("py_rjust", |v: Dynamic, w: i64, f: Dynamic| pad(v, w, f, '>'));
-    engine.register_fn("py_center", |v: Dynamic, w: i64| pad(v, w, Dynamic::UNIT, '^'));
-    engine.register_fn("py_center", |v: Dynamic, w: i64, f: Dynamic| pad(v, w, f, '^'));
+    engine.register_fn("py_ljust", |v: Dynamic, w: i64| {
+        pad(v, w, Dynamic::UNIT, '<')
+    });
+    engine.register_fn("py_ljust", |v: Dynamic, w: i64, f: Dynamic| {
+        pad(v, w, f, '<')
+    });
+    engine.register_fn("py_rjust", |v: Dynamic, w: i64| {
+        pad(v, w, Dynamic::UNIT, '>')
+    });
+    engine.register_fn("py_rjust", |v: Dynamic, w: i64, f: Dynamic| {
+        pad(v, w, f, '>')
+    });
+    engine.register_fn("py_center", |v: Dynamic, w: i64| {
+        pad(v, w, Dynamic::UNIT, '^')
+    });
+    engine.register_fn("py_center", |v: Dynamic, w: i64, f: Dynamic| {
+        pad(v, w, f, '^')
+    });
 }
