@@ -147,16 +147,22 @@ impl<'a> Program<'a> {
     /// script's variables), a function (as a function pointer), an imported name.
     fn name(&self, n: &ast::ExprName, scope: &mut Scope) -> R<Code> {
         let id = n.id.as_str();
-        if scope.is_local(id) || scope.declared.contains(id) {
+        if scope.bound.iter().any(|b| b == id) || (scope.in_fn && scope.locals.contains(id)) {
+            return Ok(Code::atom(rhai_name(id), Kind::Unknown));
+        }
+        // Literal constants are inlined inside functions (which cannot see the script's
+        // variables) and, when scalar, inside lambdas (no captured variable: the closure
+        // stays on the native fast path).
+        if let Some(c) = self.consts.get(id)
+            && (scope.in_fn || (!scope.bound.is_empty() && c.kind.is_scalar()))
+        {
+            return Ok(Code::atom(c.text.clone(), c.kind));
+        }
+        if scope.declared.contains(id) {
             return Ok(Code::atom(rhai_name(id), Kind::Unknown));
         }
         if self.spark_contexts.borrow().contains(id) {
             return Ok(Code::atom("sc", Kind::Unknown));
-        }
-        if let Some(c) = self.consts.get(id)
-            && scope.in_fn
-        {
-            return Ok(Code::atom(format!("({})", c.text), c.kind));
         }
         if self.defs.contains_key(id) {
             return Ok(Code::atom(
@@ -365,7 +371,9 @@ impl<'a> Program<'a> {
                 C::NotEq if scalar => format!("{} != {}", left.operand(), r.operand()),
                 C::Eq => format!("py_eq({}, {})", left.text, r.text),
                 C::NotEq => format!("!py_eq({}, {})", left.text, r.text),
-                C::Lt | C::LtE | C::Gt | C::GtE if left.kind.is_number() && r.kind.is_number() => {
+                // A number on one side: Rhai's comparison means Python's (and keeps the
+                // closure on the native fast path).
+                C::Lt | C::LtE | C::Gt | C::GtE if left.kind.is_number() || r.kind.is_number() => {
                     format!("{} {} {}", left.operand(), op.as_str(), r.operand())
                 }
                 C::Lt => format!("py_lt({}, {})", left.text, r.text),

@@ -98,3 +98,10 @@ pub(crate) fn error_at(
         syntax: false,
     }
 }
+
+/// For a `.rhai` script's syntax error: when the failing line reads as Python, the Rhai it
+/// means, as a sentence to append to the error (`this line reads as Python; in Rhai: ...`).
+pub fn rhai_suggestion(line: &str) -> Option<String> {
+    let rhai = read_as_python(line.trim(), &[])?;
+    Some(format!("this line reads as Python; in Rhai: {rhai}"))
+}

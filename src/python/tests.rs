@@ -94,8 +94,28 @@ fn functions_cannot_read_program_variables_that_are_not_constants() {
     // A literal constant is inlined.
     let ok = translate_program("t.py", "LIMIT = 3\n\ndef f(x):\n    return x > LIMIT\n")
         .expect("translates");
-    assert!(
-        ok.contains("py_lt((3), x)") || ok.contains("x > (3)"),
-        "{ok}"
+    assert!(ok.contains("return x > 3;"), "{ok}");
+}
+
+#[test]
+fn rhai_script_lines_get_the_python_reading_as_a_suggestion() {
+    assert_eq!(
+        super::rhai_suggestion("  let p = s.map(lambda w: (w, 1))").as_deref(),
+        None,
+        "`let` makes it neither Rhai nor Python"
     );
+    assert_eq!(
+        super::rhai_suggestion("p = s.map(lambda w: (w, 1))").as_deref(),
+        Some("this line reads as Python; in Rhai: let p = s.map(|w| [w, 1]);")
+    );
+}
+
+#[test]
+fn scalar_constants_are_inlined_into_lambdas() {
+    let rhai = translate_program(
+        "t.py",
+        "from pyspark import SparkContext\nLIMIT = 3\nsc = SparkContext()\nsc.parallelize([1]).filter(lambda x: x > LIMIT)\n",
+    )
+    .expect("translates");
+    assert!(rhai.contains("filter(|x| x > 3)"), "{rhai}");
 }
