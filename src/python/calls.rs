@@ -91,6 +91,10 @@ impl<'a> Program<'a> {
         if self.module_vars.contains(id) || self.defs.contains_key(id) {
             return None;
         }
+        if id == "print" {
+            // rdd.foreach(print)
+            return Some("|x| print(py_str(x))".into());
+        }
         BUILTIN_VALUES
             .iter()
             .find(|(n, _)| *n == id)
@@ -746,8 +750,18 @@ impl<'a> Program<'a> {
         }
         let a = |i: usize| pos.get(i).map(|p| p.text.clone()).unwrap_or_default();
         let n = pos.len();
+        if m.ends_with(".KafkaUtils") && f == "createDirectStream" {
+            // centella's Kafka direct stream has PySpark's positional parameters.
+            no_keywords(self, c, &kws, "KafkaUtils.createDirectStream")?;
+            return Ok(Code::atom(
+                format!("KafkaUtils::createDirectStream({})", texts(&pos)),
+                Kind::Unknown,
+            ));
+        }
         let code = match (path.as_str(), n) {
             ("tempfile.mkdtemp", _) => Code::atom("py_temp_dir()", Kind::Str),
+            // findspark locates a Spark installation; centella is one.
+            ("findspark.init", _) => Code::atom("()", Kind::Unknown),
             ("time.sleep", 1) => Code::atom(
                 format!("sleep_ms(py_int({} * 1000))", paren(&a(0))),
                 Kind::Unknown,

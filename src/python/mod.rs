@@ -34,30 +34,58 @@ pub fn translate_program(file: &str, source: &str) -> Result<String, TranslateEr
 /// Translates one shell entry (a line or a pasted block) into Rhai: no preamble is added and
 /// `sc`/`ssc` are the shell's. Errors as for programs.
 pub fn translate_entry(entry: &str) -> Result<String, TranslateError> {
-    translate_entry_with(entry, &[])
+    translate_entry_with(entry, &[], &[])
 }
 
 /// As [`translate_entry`], knowing the functions earlier entries defined (so `map(f)` passes
-/// `Fn("f")` and `f(x)` calls it).
-pub fn translate_entry_with(entry: &str, functions: &[String]) -> Result<String, TranslateError> {
+/// `Fn("f")` and `f(x)` calls it) and the session's variables (assigned, never declared
+/// again: a name first set inside an `if` or a loop is declared with `let x = ();` before it
+/// only when the session does not have it yet).
+pub fn translate_entry_with(
+    entry: &str,
+    functions: &[String],
+    variables: &[String],
+) -> Result<String, TranslateError> {
     let module = parse("<input>", entry)?;
     program::Program::new("<input>", entry, program::Mode::Entry)
         .with_functions(functions)
+        .with_variables(variables)
         .translate(&module)
 }
 
 /// The shell's hook: for an entry that failed to parse as Rhai, the Rhai it means when it
 /// reads as Python (`visits = ssc.queueStream([[('Web', 1)]])`, a lambda chain, a `def` with
 /// an indented body, `x = ...` without `let`), else `None`. `functions` are the names the
-/// session defined with `fn` so far (`ScriptHost::function_names`). The text returned is
-/// complete Rhai statements (each ending in `;` or `}`), ready to show and run.
-pub fn read_as_python(entry: &str, functions: &[String]) -> Option<String> {
+/// session defined with `fn` so far (`ScriptHost::function_names`), `variables` the names in
+/// its scope (`ScriptHost::scope()`). `>>> `/`... ` prompts of pasted sessions and slides are
+/// ignored. The text returned is complete Rhai statements (each ending in `;` or `}`), ready
+/// to show and run.
+pub fn read_as_python(entry: &str, functions: &[String], variables: &[String]) -> Option<String> {
     if entry.trim().is_empty() {
         return None;
     }
-    let rhai = translate_entry_with(entry, functions).ok()?;
+    let entry = strip_prompts(entry);
+    let rhai = translate_entry_with(&entry, functions, variables).ok()?;
     let rhai = rhai.trim().to_string();
     (!rhai.is_empty()).then_some(rhai)
+}
+
+/// Text pasted from a Python session or a slide: `>>> ` and `... ` prompts removed.
+fn strip_prompts(entry: &str) -> String {
+    if !entry.trim_start().starts_with(">>>") {
+        return entry.to_string();
+    }
+    entry
+        .lines()
+        .map(|l| {
+            l.strip_prefix(">>> ")
+                .or_else(|| l.strip_prefix("... "))
+                .or_else(|| l.strip_prefix(">>>"))
+                .or_else(|| l.strip_prefix("..."))
+                .unwrap_or(l)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn parse(file: &str, source: &str) -> Result<ModModule, TranslateError> {
@@ -102,6 +130,6 @@ pub(crate) fn error_at(
 /// For a `.rhai` script's syntax error: when the failing line reads as Python, the Rhai it
 /// means, as a sentence to append to the error (`this line reads as Python; in Rhai: ...`).
 pub fn rhai_suggestion(line: &str) -> Option<String> {
-    let rhai = read_as_python(line.trim(), &[])?;
+    let rhai = read_as_python(line.trim(), &[], &[])?;
     Some(format!("this line reads as Python; in Rhai: {rhai}"))
 }

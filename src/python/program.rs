@@ -68,6 +68,8 @@ pub struct Program<'a> {
     pub sessions: RefCell<HashSet<String>>,
     pub confs: RefCell<HashSet<String>>,
     pub spark_contexts: RefCell<HashSet<String>>,
+    /// The shell's variables (Entry mode).
+    known_vars: Vec<String>,
     /// Whether the translated code already starts / awaits a context.
     started: Cell<bool>,
     awaited: Cell<bool>,
@@ -83,6 +85,7 @@ impl<'a> Program<'a> {
                 ("SparkContext", "pyspark.SparkContext"),
                 ("SparkConf", "pyspark.SparkConf"),
                 ("SparkSession", "pyspark.sql.SparkSession"),
+                ("KafkaUtils", "pyspark.streaming.kafka.KafkaUtils"),
             ] {
                 imports.insert(name.to_string(), module.to_string());
             }
@@ -101,6 +104,7 @@ impl<'a> Program<'a> {
             sessions: RefCell::new(HashSet::new()),
             confs: RefCell::new(HashSet::new()),
             spark_contexts: RefCell::new(HashSet::from(["sc".to_string()])),
+            known_vars: Vec::new(),
             started: Cell::new(false),
             awaited: Cell::new(false),
         }
@@ -120,6 +124,12 @@ impl<'a> Program<'a> {
         hint: impl Into<String>,
     ) -> TranslateError {
         super::error_at(self.file, &self.lines, node, construct, hint)
+    }
+
+    /// Variables a shell session already has (never declared again, so never reset).
+    pub fn with_variables(mut self, names: &[String]) -> Self {
+        self.known_vars = names.to_vec();
+        self
     }
 
     /// Functions a shell session defined in earlier entries.
@@ -155,6 +165,7 @@ impl<'a> Program<'a> {
         });
         let mut out = Vec::new();
         let mut scope = Scope::default();
+        scope.declared.extend(self.known_vars.iter().cloned());
         // Functions first: Rhai sees them anywhere, a reader finds them at the top.
         for s in body {
             if let Stmt::FunctionDef(f) = s {
@@ -374,6 +385,7 @@ impl<'a> Program<'a> {
             "argparse",
             "decimal",
             "functools",
+            "findspark",
         ];
         let allowed = |m: &str| {
             m == "pyspark" || m.starts_with("pyspark.") || MODULES.contains(&m) || m == "__future__"
@@ -513,10 +525,6 @@ impl<'a> Program<'a> {
         depth: usize,
         out: &mut Vec<String>,
     ) {
-        if self.mode == Mode::Entry && !scope.in_fn {
-            // The shell's variables persist across entries: never reset them.
-            return;
-        }
         // The body of `if __name__ == "__main__":` is the module's top level too.
         let top: HashSet<String> = body
             .iter()

@@ -3,7 +3,7 @@
 use super::{read_as_python, translate_entry, translate_program};
 
 fn entry(e: &str) -> String {
-    read_as_python(e, &[]).unwrap_or_else(|| panic!("{e:?} should read as Python"))
+    read_as_python(e, &[], &[]).unwrap_or_else(|| panic!("{e:?} should read as Python"))
 }
 
 #[test]
@@ -35,7 +35,7 @@ fn shell_entries_that_read_as_python() {
 #[test]
 fn earlier_shell_functions_are_known() {
     assert_eq!(
-        read_as_python("s.map(double)", &["double".to_string()]).as_deref(),
+        read_as_python("s.map(double)", &["double".to_string()], &[]).as_deref(),
         Some(r#"s.map(Fn("double"));"#)
     );
 }
@@ -50,10 +50,10 @@ fn rhai_and_nonsense_do_not_read_as_python() {
         "   ",
         "if x { 1 }",
     ] {
-        assert_eq!(read_as_python(e, &[]), None, "{e:?}");
+        assert_eq!(read_as_python(e, &[], &[]), None, "{e:?}");
     }
     // Python that cannot be translated is not offered either.
-    assert_eq!(read_as_python("class A:\n    pass\n", &[]), None);
+    assert_eq!(read_as_python("class A:\n    pass\n", &[], &[]), None);
 }
 
 #[test]
@@ -118,4 +118,45 @@ fn scalar_constants_are_inlined_into_lambdas() {
     )
     .expect("translates");
     assert!(rhai.contains("filter(|x| x > 3)"), "{rhai}");
+}
+
+#[test]
+fn slide_text_with_prompts_reads_as_python() {
+    let slide =
+        ">>> dateVistis = ssc.queueStream([\n[(20190101, 'Web', 1)],\n[(20190102, 'Store', 2)]])";
+    assert_eq!(
+        read_as_python(slide, &[], &[]).as_deref(),
+        Some(
+            r#"let dateVistis = ssc.queueStream([[[20190101, "Web", 1]], [[20190102, "Store", 2]]]);"#
+        )
+    );
+    assert_eq!(
+        read_as_python(">>> rdd.foreach(print)", &[], &[]).as_deref(),
+        Some("rdd.foreach(|x| print(py_str(x)));")
+    );
+}
+
+#[test]
+fn shell_variables_are_kept_and_branch_variables_declared() {
+    let total = "for w in ws:\n    total = total + len(w)\n";
+    assert_eq!(
+        read_as_python(total, &[], &["total".to_string()]).as_deref(),
+        Some("for w in py_iter(ws) {\n    total = total + py_len(w);\n}")
+    );
+    let branch = "if x > 2:\n    y = 1\nelse:\n    y = 2\n";
+    assert_eq!(
+        read_as_python(branch, &[], &[]).as_deref(),
+        Some("let y = ();\nif x > 2 {\n    y = 1;\n} else {\n    y = 2;\n}")
+    );
+    assert_eq!(
+        read_as_python(
+            ">>> s = KafkaUtils.createDirectStream(ssc, ['t'], {'metadata.broker.list': b})",
+            &[],
+            &[]
+        )
+        .as_deref(),
+        Some(
+            r#"let s = KafkaUtils::createDirectStream(ssc, py_list(["t"]), #{"metadata.broker.list": b});"#
+        )
+    );
 }

@@ -145,7 +145,10 @@ fn call_shape(
         if let Expr::StringConstant(d, _) = &args[1]
             && !d.is_empty()
         {
-            return Some(FastShape::PySplitStr(param_index(&args[0], params)?, d.clone()));
+            return Some(FastShape::PySplitStr(
+                param_index(&args[0], params)?,
+                d.clone(),
+            ));
         }
         return None;
     }
