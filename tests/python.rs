@@ -370,3 +370,37 @@ fn course_style_programs_print_what_pyspark_prints() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// `StreamingContext.getOrCreate(path, create_context)`: the second run resumes after the
+/// first one's last batch, with its state.
+#[test]
+fn get_or_create_recovers_from_the_checkpoint() {
+    let program = Path::new(ROOT).join("tests/python/programs/recover.py");
+    let dir = temp_dir("recover");
+    let first = centella(&["--clock", "fast", "--batches", "2"], &program, &dir);
+    let second = centella(&["--clock", "fast", "--batches", "2"], &program, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = |o: &Output| String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        first.status.success() && second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let block = |t: &str, b: i32, a: i32| {
+        format!(
+            "-------------------------------------------\nTime: 2021-11-14 10:00:{t}\n-------------------------------------------\n('b', {b})\n('a', {a})\n\n"
+        )
+    };
+    assert_eq!(
+        out(&first),
+        format!("{}{}", block("54", 1, 1), block("55", 1, 2))
+    );
+    assert_eq!(
+        out(&second),
+        format!("{}{}", block("56", 2, 2), block("57", 2, 3))
+    );
+    assert!(
+        String::from_utf8_lossy(&second.stderr)
+            .contains("recovered from the batch of 2021-11-14 10:00:55")
+    );
+}

@@ -537,6 +537,11 @@ impl<'a> Program<'a> {
 
     fn call_method(&self, a: &ast::ExprAttribute, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
         let method = a.attr.id.as_str();
+        if method == "getOrCreate" && self.is_streaming_context_class(&a.value) {
+            return self
+                .get_or_create(c, scope)
+                .map(|t| Code::atom(t, Kind::Unknown));
+        }
         // Module functions: math.sqrt(x), tempfile.mkdtemp(), time.sleep(s), operator.add(a, b).
         if let Expr::Name(n) = &*a.value
             && !scope.is_local(n.id.as_str())
@@ -547,20 +552,6 @@ impl<'a> Program<'a> {
         // SparkSession.builder....getOrCreate(), SparkContext.getOrCreate(), conf chains.
         if self.is_spark_setup(&c.func) {
             return Ok(Code::atom("sc", Kind::Unknown));
-        }
-        if method == "getOrCreate"
-            && let Expr::Name(n) = &*a.value
-            && self
-                .imports
-                .get(n.id.as_str())
-                .is_some_and(|m| m.ends_with("StreamingContext"))
-        {
-            return Err(self.err(
-                c,
-                "`StreamingContext.getOrCreate(path, setup)`",
-                "create the context with `ssc = StreamingContext(sc, N)` and call \
-                 `ssc.checkpoint(path)`; the Rhai form `StreamingContext::getOrCreate(path, || ...)` recovers",
-            ));
         }
         let recv = self.expr(&a.value, scope)?;
         let (mut pos, kws) = self.args(c, scope)?;
@@ -715,6 +706,64 @@ impl<'a> Program<'a> {
         Ok(Code::atom(text, Kind::Unknown))
     }
 
+    fn is_streaming_context_class(&self, e: &Expr) -> bool {
+        matches!(e, Expr::Name(n) if self.imports.get(n.id.as_str()).is_some_and(|m| m.ends_with("StreamingContext")))
+    }
+
+    /// `StreamingContext.getOrCreate(checkpointPath, setupFunc)`: the setup function's body
+    /// as the closure of centella's `StreamingContext::getOrCreate`, ending in the context it
+    /// returns.
+    fn get_or_create(&self, c: &ast::ExprCall, scope: &mut Scope) -> R<String> {
+        let arg = |i: usize, name: &str| {
+            c.arguments.args.get(i).or_else(|| {
+                c.arguments
+                    .keywords
+                    .iter()
+                    .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == name))
+                    .map(|k| &k.value)
+            })
+        };
+        let hint = "pass the function that creates, sets up and returns the StreamingContext \
+                    (`def create(): ... return ssc`)";
+        let (Some(path), Some(setup)) = (arg(0, "checkpointPath"), arg(1, "setupFunc")) else {
+            return Err(self.err(
+                c,
+                "`getOrCreate` without a checkpoint path and a setup function",
+                hint,
+            ));
+        };
+        let path = self.expr(path, scope)?.text;
+        let is_driver_call = |e: &Expr| matches!(e, Expr::Call(b) if matches!(&*b.func, Expr::Name(n) if self.drivers.contains_key(n.id.as_str())));
+        let mut inner = Scope {
+            bound: scope.bound.clone(),
+            ..Scope::default()
+        };
+        let mut lines = Vec::new();
+        match setup {
+            Expr::Name(n) if self.drivers.contains_key(n.id.as_str()) => {
+                let f = self.drivers[n.id.as_str()];
+                self.driver_body(f, &mut inner, 1, &mut lines)?;
+            }
+            Expr::Lambda(l) if l.parameters.is_none() && is_driver_call(&l.body) => {
+                let driver_lines = self
+                    .driver_call(&l.body, &mut inner, 1, &mut [])?
+                    .unwrap_or_default();
+                lines.extend(driver_lines);
+            }
+            _ => return Err(self.err(setup, "this setup function", hint)),
+        }
+        let ret = self
+            .last_return
+            .borrow_mut()
+            .take()
+            .unwrap_or_else(|| "ssc".into());
+        lines.push(format!("    {}", rhai_name(&ret)));
+        Ok(format!(
+            "StreamingContext::getOrCreate({path}, || {{\n{}\n}})",
+            lines.join("\n")
+        ))
+    }
+
     /// A list literal whose list-ness is never observed, `depth` levels down.
     fn container(&self, e: &Expr, depth: usize, scope: &mut Scope) -> R<Code> {
         match e {
@@ -821,13 +870,16 @@ impl<'a> Program<'a> {
         value: &Expr,
         scope: &mut Scope,
     ) -> R<Option<String>> {
-        if let Expr::Call(c) = value
-            && let Expr::Name(f) = &*c.func
-            && self
-                .imports
-                .get(f.id.as_str())
-                .is_some_and(|m| m.ends_with("StreamingContext"))
-        {
+        let creates_context = match value {
+            Expr::Call(c) => match &*c.func {
+                Expr::Attribute(a) => {
+                    a.attr.id.as_str() == "getOrCreate" && self.is_streaming_context_class(&a.value)
+                }
+                f => self.is_streaming_context_class(f),
+            },
+            _ => false,
+        };
+        if creates_context {
             let code = self.expr(value, scope)?;
             scope.declared.insert(name.to_string());
             return Ok(Some(format!("let {} = {};", rhai_name(name), code.text)));

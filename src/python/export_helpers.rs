@@ -37,7 +37,7 @@ pub fn call(name: &str, args: &[String], fn_arity: Option<usize>) -> Option<Stri
     let a = |i: usize| args.get(i).cloned().unwrap_or_else(|| "()".into());
     Some(match (name, args.len()) {
         ("_add", 2) => format!("({}) + ({})", a(0), a(1)),
-        ("_iadd", 2) => format!("{{ let py_acc = {}; py_acc += {}; py_acc }}", a(0), a(1)),
+        ("_iadd", 2) => format!("({{ let py_acc = {}; py_acc += {}; py_acc }})", a(0), a(1)),
         ("_div", 2) => format!("({}) / ({})", a(0), a(1)),
         ("_mod", 2) => format!("({}) % ({})", a(0), a(1)),
         ("_str", 1) => format!("({}).to_string()", a(0)),

@@ -81,7 +81,7 @@ impl<'a> Program<'a> {
                 } else {
                     Kind::Unknown
                 };
-                Code::atom(
+                Code::op(
                     format!("if {test} {{ {} }} else {{ {} }}", a.text, b.text),
                     kind,
                 )
@@ -340,12 +340,12 @@ impl<'a> Program<'a> {
             let t = self.temp("v");
             let text = if b.op == ast::BoolOp::And {
                 format!(
-                    "{{ let {t} = {}; if py_bool({t}) {{ {} }} else {{ {t} }} }}",
+                    "({{ let {t} = {}; if py_bool({t}) {{ {} }} else {{ {t} }} }})",
                     v.text, acc.text
                 )
             } else {
                 format!(
-                    "{{ let {t} = {}; if py_bool({t}) {{ {t} }} else {{ {} }} }}",
+                    "({{ let {t} = {}; if py_bool({t}) {{ {t} }} else {{ {} }} }})",
                     v.text, acc.text
                 )
             };
@@ -550,7 +550,7 @@ impl<'a> Program<'a> {
         };
         Ok(Code::atom(
             format!(
-                "{{ let {acc} = {init}; {head}{body}{} {result} }}",
+                "({{ let {acc} = {init}; {head}{body}{} {result} }})",
                 " }".repeat(closes)
             ),
             kind,

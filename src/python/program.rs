@@ -68,6 +68,8 @@ pub struct Program<'a> {
     pub sessions: RefCell<HashSet<String>>,
     pub confs: RefCell<HashSet<String>>,
     pub spark_contexts: RefCell<HashSet<String>>,
+    /// The name a driver returns (`return ssc`), for getOrCreate's closure.
+    pub last_return: RefCell<Option<String>>,
     /// The shell's variables (Entry mode).
     known_vars: Vec<String>,
     /// Whether the translated code already starts / awaits a context.
@@ -105,6 +107,7 @@ impl<'a> Program<'a> {
             confs: RefCell::new(HashSet::new()),
             spark_contexts: RefCell::new(HashSet::from(["sc".to_string()])),
             known_vars: Vec::new(),
+            last_return: RefCell::new(None),
             started: Cell::new(false),
             awaited: Cell::new(false),
         }
@@ -280,10 +283,18 @@ impl<'a> Program<'a> {
         out: &mut Vec<String>,
     ) -> Result<(), TranslateError> {
         self.predeclare(&f.body, scope, depth, out);
-        for s in &f.body {
+        let last = f.body.len().saturating_sub(1);
+        for (i, s) in f.body.iter().enumerate() {
             if let Stmt::Return(r) = s {
                 match &r.value {
                     None => continue,
+                    // `return ssc` at the end: getOrCreate's closure ends in that context.
+                    Some(v) if i == last && matches!(&**v, Expr::Name(_)) => {
+                        if let Expr::Name(n) = &**v {
+                            *self.last_return.borrow_mut() = Some(n.id.to_string());
+                        }
+                        continue;
+                    }
                     Some(v) if matches!(&**v, Expr::Name(n) if n.id.as_str() == "ssc") => continue,
                     Some(_) => {
                         return Err(self.err(

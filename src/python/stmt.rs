@@ -254,6 +254,21 @@ impl<'a> Program<'a> {
         depth: usize,
         out: &mut Vec<String>,
     ) -> R<()> {
+        // `ssc = create_context()`: the function's body here, then its result.
+        if let Expr::Name(n) = target
+            && let Expr::Call(c) = value
+            && matches!(&*c.func, Expr::Name(f) if self.drivers.contains_key(f.id.as_str()))
+            && let Some(lines) = self.driver_call(value, scope, depth, out)?
+        {
+            out.extend(lines);
+            if let Some(ret) = self.last_return.borrow_mut().take()
+                && ret != n.id.as_str()
+            {
+                let code = Code::atom(rhai_name(&ret), Kind::Unknown);
+                return self.assign_code(target, code, scope, depth, out);
+            }
+            return Ok(());
+        }
         if let Expr::Name(n) = target
             && let Some(text) = self.preamble_assign(n.id.as_str(), value, scope)?
         {
