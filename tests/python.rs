@@ -9,6 +9,9 @@
 //!   as Python prints what the Rhai original prints;
 //! - `tests/python/programs/semantics.py` (plain Python) prints what python3 prints
 //!   (`semantics.out` is `python3 semantics.py`);
+//! - `tests/python/programs/student*.py` print what real PySpark printed for them
+//!   (`/work/shared/oracle/run_pyspark.py NAME.py --batches N --clock manual --start-time
+//!   "2021-11-14 10:00:54"`);
 //! - untranslatable constructs are errors naming the construct and `file:line:col`
 //!   (`tests/python/errors/NAME.err`; `CENTELLA_BLESS=1` rewrites them).
 
@@ -346,7 +349,8 @@ fn a_python_program_runs_under_the_real_clock() {
 
 /// The course's program shapes (SparkSession preamble, main(), keyword arguments of
 /// queueStream, reduceByKeyAndWindow, updateStateByKey, pprint) print what the equivalent
-/// positional PySpark program printed.
+/// positional PySpark program printed; two student-style programs print what PySpark printed
+/// for them.
 #[test]
 fn course_style_programs_print_what_pyspark_prints() {
     let root = Path::new(ROOT);
@@ -358,6 +362,9 @@ fn course_style_programs_print_what_pyspark_prints() {
             Some(6),
         ),
         ("course_queue", "tests/python/seed/queue_modes.out", None),
+        // Student-style programs whose .out is real PySpark's (run_pyspark.py --clock manual).
+        ("student", "tests/python/programs/student.out", Some(4)),
+        ("student2", "tests/python/programs/student2.out", Some(3)),
     ];
     let failures: Vec<String> = cases
         .iter()

@@ -65,6 +65,10 @@ const RHAI_RESERVED: &[&str] = &[
 
 /// A Python identifier as a Rhai one: reserved words get a trailing underscore.
 pub fn rhai_name(name: &str) -> String {
+    if name == "_" {
+        // Rhai reserves `_`; Python uses it for "ignored".
+        return "py_ignored".to_string();
+    }
     if RHAI_RESERVED.contains(&name) {
         format!("{name}_")
     } else {
