@@ -62,12 +62,24 @@ fn run(args: Args) -> i32 {
             no_color: args.no_color,
         });
     }
-    let (name, code) = match read_script(&args) {
+    let (name, code, program_master) = match read_script(&args) {
         Ok(s) => s,
         Err((msg, status)) => {
             eprintln!("error: {msg}");
             return status;
         }
+    };
+    // A PySpark program's own master (SparkContext("local[4]", ...)) unless --master is given.
+    let master_given = std::env::args().any(|a| a == "--master" || a.starts_with("--master="));
+    let parallelism = match program_master {
+        Some(m) if !master_given => match centella::cli::args::parse_master(&m) {
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("error: {name}: {e}");
+                return EXIT_USAGE;
+            }
+        },
+        _ => args.master,
     };
     let config = RunConfig {
         clock: args.clock,
@@ -76,7 +88,7 @@ fn run(args: Args) -> i32 {
         notation: args.notation,
         sink: Arc::new(StdoutSink),
     };
-    let mut host = match ScriptHost::new(config, args.master) {
+    let mut host = match ScriptHost::new(config, parallelism) {
         Ok(h) => h,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -121,8 +133,9 @@ fn start_ui(args: &Args) -> Option<centella::ui::server::UiServer> {
     }
 }
 
-/// The script's name and Rhai code; on failure the message and the exit status.
-fn read_script(args: &Args) -> Result<(String, String), (String, i32)> {
+/// The script's name, its Rhai code and (for a PySpark program) the master it names; on
+/// failure the message and the exit status.
+fn read_script(args: &Args) -> Result<(String, String, Option<String>), (String, i32)> {
     match &args.script {
         Some(path) => {
             let code = std::fs::read_to_string(path)
@@ -134,11 +147,11 @@ fn read_script(args: &Args) -> Result<(String, String), (String, i32)> {
             if is_python(path) {
                 // A PySpark program runs as the Rhai it translates to; errors in that Rhai
                 // name `PROGRAM.py.rhai` (what `centella translate PROGRAM.py` prints).
-                let rhai = centella::python::translate_program(&name, &code)
+                let (rhai, master) = centella::python::translate_program_and_master(&name, &code)
                     .map_err(|e| (e.to_string(), run_script::EXIT_FAILED))?;
-                return Ok((format!("{name}.rhai"), rhai));
+                return Ok((format!("{name}.rhai"), rhai, master));
             }
-            Ok((name, code))
+            Ok((name, code, None))
         }
         None => Err(("no script given".into(), EXIT_USAGE)),
     }

@@ -411,3 +411,18 @@ fn get_or_create_recovers_from_the_checkpoint() {
             .contains("recovered from the batch of 2021-11-14 10:00:55")
     );
 }
+
+#[test]
+fn the_program_s_master_sets_the_parallelism_unless_master_is_given() {
+    let root = Path::new(ROOT);
+    let program = root.join("tests/python/programs/master.py");
+    let own = centella(&[], &program, root);
+    assert_eq!(
+        String::from_utf8_lossy(&own.stdout),
+        "3 3\n",
+        "{}",
+        String::from_utf8_lossy(&own.stderr)
+    );
+    let given = centella(&["--master", "local[1]"], &program, root);
+    assert_eq!(String::from_utf8_lossy(&given.stdout), "1 1\n");
+}

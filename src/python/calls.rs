@@ -142,6 +142,10 @@ impl<'a> Program<'a> {
             return Ok(Code::atom("sc", Kind::Unknown));
         }
         let v = self.expr(&a.value, scope)?;
+        // PySpark properties centella's API has.
+        if matches!(attr, "defaultParallelism" | "master") {
+            return Ok(Code::atom(format!("{}.{attr}", v.operand()), Kind::Unknown));
+        }
         Err(self.err(
             a,
             format!("the attribute `.{attr}` of `{}`", short(&v.text)),
@@ -706,6 +710,49 @@ impl<'a> Program<'a> {
         Ok(Code::atom(text, Kind::Unknown))
     }
 
+    /// The master a preamble names: `SparkContext("local[4]", ...)`, `master="..."`,
+    /// `.setMaster("...")`, `SparkSession.builder.master("...")`.
+    fn note_master(&self, e: &Expr) {
+        let literal = |e: &Expr| match e {
+            Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+            _ => None,
+        };
+        match e {
+            Expr::Call(c) => {
+                let named = c
+                    .arguments
+                    .keywords
+                    .iter()
+                    .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "master"))
+                    .and_then(|k| literal(&k.value));
+                let first = c.arguments.args.first().and_then(literal);
+                let found = match &*c.func {
+                    Expr::Attribute(a) if matches!(a.attr.id.as_str(), "setMaster" | "master") => {
+                        first
+                    }
+                    Expr::Name(n)
+                        if self
+                            .imports
+                            .get(n.id.as_str())
+                            .is_some_and(|m| m.ends_with(".SparkContext")) =>
+                    {
+                        named.or(first)
+                    }
+                    _ => named,
+                };
+                if let Some(m) = found {
+                    *self.master.borrow_mut() = Some(m);
+                }
+                self.note_master(&c.func);
+                for a in c.arguments.args.iter() {
+                    self.note_master(a);
+                }
+            }
+            Expr::Attribute(a) => self.note_master(&a.value),
+            _ => {}
+        }
+    }
+
     fn is_streaming_context_class(&self, e: &Expr) -> bool {
         matches!(e, Expr::Name(n) if self.imports.get(n.id.as_str()).is_some_and(|m| m.ends_with("StreamingContext")))
     }
@@ -890,6 +937,7 @@ impl<'a> Program<'a> {
             return Ok(None);
         }
         let text = format!("{value:?}");
+        self.note_master(value);
         // Which object: a conf, a session, or the SparkContext.
         let last = match value {
             Expr::Call(c) => match &*c.func {

@@ -31,6 +31,17 @@ pub fn translate_program(file: &str, source: &str) -> Result<String, TranslateEr
     program::Program::new(file, source, program::Mode::Program).translate(&module)
 }
 
+/// A translated program and the master URL its preamble names (`SparkContext("local[4]",
+/// "app")`, `.setMaster(...)`, `SparkSession.builder.master(...)`), which `centella
+/// PROGRAM.py` uses unless `--master` is given.
+pub fn translate_program_and_master(
+    file: &str,
+    source: &str,
+) -> Result<(String, Option<String>), TranslateError> {
+    let module = parse(file, source)?;
+    program::Program::new(file, source, program::Mode::Program).translate_with_master(&module)
+}
+
 /// Translates one shell entry (a line or a pasted block) into Rhai: no preamble is added and
 /// `sc`/`ssc` are the shell's. Errors as for programs.
 pub fn translate_entry(entry: &str) -> Result<String, TranslateError> {

@@ -68,6 +68,8 @@ pub struct Program<'a> {
     pub sessions: RefCell<HashSet<String>>,
     pub confs: RefCell<HashSet<String>>,
     pub spark_contexts: RefCell<HashSet<String>>,
+    /// The master URL the program's preamble names, if any.
+    pub master: RefCell<Option<String>>,
     /// The name a driver returns (`return ssc`), for getOrCreate's closure.
     pub last_return: RefCell<Option<String>>,
     /// The shell's variables (Entry mode).
@@ -108,6 +110,7 @@ impl<'a> Program<'a> {
             spark_contexts: RefCell::new(HashSet::from(["sc".to_string()])),
             known_vars: Vec::new(),
             last_return: RefCell::new(None),
+            master: RefCell::new(None),
             started: Cell::new(false),
             awaited: Cell::new(false),
         }
@@ -159,7 +162,15 @@ impl<'a> Program<'a> {
         self.awaited.set(true);
     }
 
-    pub fn translate(mut self, module: &'a ModModule) -> Result<String, TranslateError> {
+    pub fn translate(self, module: &'a ModModule) -> Result<String, TranslateError> {
+        self.translate_with_master(module).map(|(rhai, _)| rhai)
+    }
+
+    /// The Rhai and the master URL the preamble names (`SparkContext("local[4]", ...)`).
+    pub fn translate_with_master(
+        mut self,
+        module: &'a ModModule,
+    ) -> Result<(String, Option<String>), TranslateError> {
         let body: &'a [Stmt] = &module.body;
         self.collect(body)?;
         let export_main = body.iter().find_map(|s| match s {
@@ -231,7 +242,8 @@ impl<'a> Program<'a> {
         }
         let mut text = out.join("\n");
         text.push('\n');
-        Ok(text)
+        let master = self.master.borrow_mut().take();
+        Ok((text, master))
     }
 
     /// The oracle's and the tests' shape: `def build(ssc, sc)` holds the pipeline; the

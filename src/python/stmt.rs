@@ -53,6 +53,10 @@ impl<'a> Program<'a> {
                     return Ok(());
                 }
                 let c = self.expr(&e.value, scope)?;
+                // A call with nothing to do in centella (findspark.init()).
+                if c.text == "()" && self.mode == super::program::Mode::Program {
+                    return Ok(());
+                }
                 out.push(format!("{ind}{};", c.text));
             }
             Stmt::Assign(a) => self.assign(a, scope, depth, out)?,
