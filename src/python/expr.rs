@@ -10,8 +10,26 @@ use ruff_python_ast::{self as ast, Expr, Number};
 
 type R<T> = Result<T, TranslateError>;
 
+/// How deep expressions may nest.
+const MAX_DEPTH: usize = 100;
+
 impl<'a> Program<'a> {
     pub fn expr(&self, e: &Expr, scope: &mut Scope) -> R<Code> {
+        // Rhai refuses expressions nested deeper than 256; stop well before the stack does.
+        if self.depth.get() >= MAX_DEPTH {
+            return Err(self.err(
+                e,
+                format!("an expression nested more than {MAX_DEPTH} levels deep"),
+                "split it into variables",
+            ));
+        }
+        self.depth.set(self.depth.get() + 1);
+        let code = self.expr_inner(e, scope);
+        self.depth.set(self.depth.get() - 1);
+        code
+    }
+
+    fn expr_inner(&self, e: &Expr, scope: &mut Scope) -> R<Code> {
         Ok(match e {
             Expr::NumberLiteral(n) => match &n.value {
                 Number::Int(i) => match i.as_i64() {

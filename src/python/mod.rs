@@ -27,8 +27,7 @@ use ruff_text_size::Ranged;
 /// Translates a whole PySpark program into a Rhai script that starts and awaits its
 /// StreamingContext as the program does. `file` names the program in errors.
 pub fn translate_program(file: &str, source: &str) -> Result<String, TranslateError> {
-    let module = parse(file, source)?;
-    program::Program::new(file, source, program::Mode::Program).translate(&module)
+    translate_program_and_master(file, source).map(|(rhai, _)| rhai)
 }
 
 /// A translated program and the master URL its preamble names (`SparkContext("local[4]",
@@ -38,8 +37,10 @@ pub fn translate_program_and_master(
     file: &str,
     source: &str,
 ) -> Result<(String, Option<String>), TranslateError> {
-    let module = parse(file, source)?;
-    program::Program::new(file, source, program::Mode::Program).translate_with_master(&module)
+    with_large_stack(|| {
+        let module = parse(file, source)?;
+        program::Program::new(file, source, program::Mode::Program).translate_with_master(&module)
+    })
 }
 
 /// Translates one shell entry (a line or a pasted block) into Rhai: no preamble is added and
@@ -57,11 +58,13 @@ pub fn translate_entry_with(
     functions: &[String],
     variables: &[String],
 ) -> Result<String, TranslateError> {
-    let module = parse("<input>", entry)?;
-    program::Program::new("<input>", entry, program::Mode::Entry)
-        .with_functions(functions)
-        .with_variables(variables)
-        .translate(&module)
+    with_large_stack(|| {
+        let module = parse("<input>", entry)?;
+        program::Program::new("<input>", entry, program::Mode::Entry)
+            .with_functions(functions)
+            .with_variables(variables)
+            .translate(&module)
+    })
 }
 
 /// The shell's hook: for an entry that failed to parse as Rhai, the Rhai it means when it
@@ -99,7 +102,89 @@ fn strip_prompts(entry: &str) -> String {
         .join("\n")
 }
 
+/// Runs a translation on a thread with a large stack: ruff's syntax tree is recursive (and so
+/// is dropping it), and hostile input (`1+1+...` a million times) must not crash centella.
+fn with_large_stack<T: Send>(
+    f: impl FnOnce() -> Result<T, TranslateError> + Send,
+) -> Result<T, TranslateError> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(512 << 20)
+            .spawn_scoped(s, f)
+            .map_err(|e| TranslateError {
+                file: String::new(),
+                line: 0,
+                col: 0,
+                construct: format!("the program (no thread to translate it on: {e})"),
+                hint: String::new(),
+                source_line: String::new(),
+                syntax: false,
+            })?
+            .join()
+            .unwrap_or_else(|_| {
+                Err(TranslateError {
+                    file: String::new(),
+                    line: 0,
+                    col: 0,
+                    construct: "the program (the translator failed)".into(),
+                    hint: String::new(),
+                    source_line: String::new(),
+                    syntax: false,
+                })
+            })
+    })
+}
+
+/// Brackets nested deeper than any program needs are refused before parsing.
+fn check_nesting(file: &str, source: &str) -> Result<(), TranslateError> {
+    const MAX: usize = 200;
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut comment = false;
+    for (i, c) in source.char_indices() {
+        if comment {
+            comment = c != '\n';
+            continue;
+        }
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q || c == '\n' {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '#' => comment = true,
+            '\'' | '"' => quote = Some(c),
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX {
+                    let lines = Lines::new(source);
+                    let (line, col) = lines.line_col(i);
+                    return Err(TranslateError {
+                        file: file.to_string(),
+                        line,
+                        col,
+                        construct: format!("brackets nested more than {MAX} deep"),
+                        hint: "split the expression into variables".into(),
+                        source_line: lines.text(line).chars().take(200).collect(),
+                        syntax: false,
+                    });
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn parse(file: &str, source: &str) -> Result<ModModule, TranslateError> {
+    check_nesting(file, source)?;
     match ruff_python_parser::parse_module(source) {
         Ok(parsed) => Ok(parsed.into_syntax()),
         Err(e) => {
@@ -111,7 +196,7 @@ fn parse(file: &str, source: &str) -> Result<ModModule, TranslateError> {
                 col,
                 construct: e.error.to_string(),
                 hint: String::new(),
-                source_line: lines.text(line).to_string(),
+                source_line: lines.text(line).chars().take(200).collect(),
                 syntax: true,
             })
         }
@@ -133,7 +218,7 @@ pub(crate) fn error_at(
         col,
         construct: construct.into(),
         hint: hint.into(),
-        source_line: lines.text(line).to_string(),
+        source_line: lines.text(line).chars().take(200).collect(),
         syntax: false,
     }
 }

@@ -52,6 +52,8 @@ pub struct Program<'a> {
     pub lines: Lines<'a>,
     pub mode: Mode,
     tmp: Cell<usize>,
+    /// How deep the expression being translated is nested.
+    pub depth: Cell<usize>,
     /// Module-level functions (Rhai `fn`s).
     pub defs: HashMap<String, FnSig>,
     /// Functions whose bodies run at the top level where they are called.
@@ -99,6 +101,7 @@ impl<'a> Program<'a> {
             lines: Lines::new(source),
             mode,
             tmp: Cell::new(0),
+            depth: Cell::new(0),
             defs: HashMap::new(),
             drivers: HashMap::new(),
             consts: HashMap::new(),
@@ -635,6 +638,14 @@ fn calls_only(body: &[Stmt], name: &str) -> bool {
 
 /// Literal values (safe to inline into a function body).
 pub fn is_literal(e: &Expr) -> bool {
+    literal_within(e, 0)
+}
+
+fn literal_within(e: &Expr, depth: usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    let is_literal = |e: &Expr| literal_within(e, depth + 1);
     match e {
         Expr::NumberLiteral(_)
         | Expr::StringLiteral(_)

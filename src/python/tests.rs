@@ -160,3 +160,20 @@ fn shell_variables_are_kept_and_branch_variables_declared() {
         )
     );
 }
+
+#[test]
+fn hostile_nesting_is_an_error_not_a_crash() {
+    let brackets = format!("x = {}1{}", "[".repeat(50_000), "]".repeat(50_000));
+    let e = translate_program("t.py", &brackets).expect_err("too deep");
+    assert!(
+        e.to_string().contains("brackets nested more than 200 deep"),
+        "{e}"
+    );
+    let chain = format!("x = {}", vec!["1"; 300_000].join("+"));
+    let e = translate_program("t.py", &chain).expect_err("too deep");
+    assert!(
+        e.to_string().contains("nested more than 100 levels deep"),
+        "{e}"
+    );
+    assert_eq!(read_as_python(&chain, &[], &[]), None);
+}

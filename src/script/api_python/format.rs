@@ -9,6 +9,8 @@ use rhai::{Array, Dynamic, Engine, Map};
 
 /// Pads `s` to `width` with `fill`: `<` left, `>` right, `^` centre (extra on the right).
 pub fn align(s: &str, width: usize, fill: char, how: char) -> String {
+    // A width beyond any record's (a typo like {:99999999999}) is not honoured.
+    let width = width.min(super::ops::MAX_ITEMS);
     let n = s.chars().count();
     if n >= width {
         return s.to_string();
@@ -86,6 +88,9 @@ fn parse_spec(spec: &str) -> PyResult<Spec> {
             return py_err("ValueError: Format specifier missing precision");
         }
         s.precision = chars[start..i].iter().collect::<String>().parse().ok();
+        if s.precision.is_none_or(|p| p > 1000) {
+            return py_err("ValueError: precision too big");
+        }
     }
     if i < chars.len() {
         s.ty = Some(chars[i]);
@@ -322,7 +327,7 @@ pub fn percent(fmt: &str, args: &Dynamic) -> PyResult<String> {
                 p.push(chars[i]);
                 i += 1;
             }
-            precision = Some(p.parse::<usize>().unwrap_or(0));
+            precision = Some(p.parse::<usize>().unwrap_or(0).min(1000));
         }
         let Some(&conv) = chars.get(i) else {
             return py_err("ValueError: incomplete format");

@@ -127,7 +127,7 @@ fn py_range(start: i64, stop: i64, step: i64) -> PyResult<Dynamic> {
     let mut i = start;
     while (step > 0 && i < stop) || (step < 0 && i > stop) {
         out.push(Dynamic::from(i));
-        if out.len() > 100_000_000 {
+        if out.len() > super::ops::MAX_ITEMS {
             return py_err("MemoryError: range too large");
         }
         i = match i.checked_add(step) {
@@ -235,7 +235,10 @@ fn slice_indices(len: usize, a: &Dynamic, b: &Dynamic, c: &Dynamic) -> PyResult<
         let mut i = start;
         while i < stop {
             out.push(i as usize);
-            i += step;
+            i = match i.checked_add(step) {
+                Some(n) => n,
+                None => break,
+            };
         }
     } else {
         let (start, stop) = (
@@ -245,7 +248,10 @@ fn slice_indices(len: usize, a: &Dynamic, b: &Dynamic, c: &Dynamic) -> PyResult<
         let mut i = start;
         while i > stop {
             out.push(i as usize);
-            i += step;
+            i = match i.checked_add(step) {
+                Some(n) => n,
+                None => break,
+            };
         }
     }
     Ok(out)

@@ -104,8 +104,15 @@ pub fn py_add(a: Dynamic, b: Dynamic) -> PyResult<Dynamic> {
     unsupported("+", &a, &b)
 }
 
+/// The largest string or list a helper builds (a record, not a data set).
+pub const MAX_ITEMS: usize = 50_000_000;
+
 fn repeat(seq: &Dynamic, n: i64) -> PyResult<Dynamic> {
     let n = n.max(0) as usize;
+    let len = text(seq).map_or_else(|| seq.as_array_ref().map_or(0, |a| a.len()), |s| s.len());
+    if len.checked_mul(n).is_none_or(|total| total > MAX_ITEMS) {
+        return py_err("MemoryError: the repeated sequence would be too large");
+    }
     if let Some(s) = text(seq) {
         return Ok(Dynamic::from(s.repeat(n)));
     }

@@ -312,7 +312,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("py_zfill", |v: Dynamic, w: i64| -> PyResult<String> {
         let t = s(&v, "zfill")?;
         let n = t.chars().count();
-        let w = w.max(0) as usize;
+        let w = (w.max(0) as usize).min(super::ops::MAX_ITEMS);
         if n >= w {
             return Ok(t);
         }

@@ -181,3 +181,23 @@ fn list_and_dict_methods() {
         "error: ValueError: too many values to unpack (expected 2)"
     );
 }
+
+#[test]
+fn hostile_sizes_are_errors_not_crashes() {
+    assert!(py("py_mul(\"ab\", 9223372036854775807)").contains("MemoryError"));
+    assert!(py("py_mul(py_list([1]), 4611686018427387904)").contains("MemoryError"));
+    assert_eq!(
+        py("py_slice([1, 2, 3], (), (), 9223372036854775807)"),
+        "(1,)"
+    );
+    assert_eq!(
+        py("py_slice([1, 2, 3], (), (), -9223372036854775807)"),
+        "(3,)"
+    );
+    assert!(py("py_format(1.5, \".99999999999f\")").contains("precision too big"));
+    assert_eq!(
+        py("py_floordiv(-9223372036854775807 - 1, -1)"),
+        "error: OverflowError: integer overflow (centella's integers are 64-bit)"
+    );
+    assert_eq!(py("py_mod(-9223372036854775807 - 1, -1)"), "0");
+}
