@@ -3,15 +3,18 @@
 //! two languages differ through the `py_*` helpers of `script/api_python`; what cannot be
 //! translated is an error naming the construct, its `file:line:col` and what to write instead.
 //!
-//! `program.rs` the module level (preamble, `build(ssc, sc)`, drivers, functions), `stmt.rs`
-//! statements, `expr.rs` expressions, `calls.rs` builtins and methods, `signatures.rs` the
-//! keyword arguments of PySpark's API, `export_helpers.rs` the helpers `centella export` writes.
+//! `program.rs` the module level (`build(ssc, sc)`, drivers, functions), `preamble.rs` the
+//! contexts and sessions, `stmt.rs` statements, `expr.rs` expressions, `calls.rs` calls and
+//! methods, `builtins.rs` Python's builtins, `signatures.rs` the keyword arguments of
+//! PySpark's API, `export_helpers.rs` the helpers `centella export` writes.
 
+mod builtins;
 mod calls;
 pub mod error;
 mod export_helpers;
 mod expr;
 mod names;
+mod preamble;
 mod program;
 mod signatures;
 mod stmt;
