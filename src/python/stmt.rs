@@ -30,6 +30,29 @@ impl<'a> Program<'a> {
         depth: usize,
         out: &mut Vec<String>,
     ) -> R<()> {
+        let first = out.len();
+        self.stmt_inner(s, scope, depth, out)?;
+        // Where each statement came from, so a runtime error's Rhai line leads back to it.
+        if self.mode == super::program::Mode::Program
+            && let Some(line) = out.get_mut(first)
+            && !line.trim().is_empty()
+            && !line.contains("//")
+        {
+            let (n, _) = self
+                .lines
+                .line_col(ruff_text_size::Ranged::start(s).to_usize());
+            line.push_str(&format!("  // {}:{n}", self.file));
+        }
+        Ok(())
+    }
+
+    fn stmt_inner(
+        &self,
+        s: &'a Stmt,
+        scope: &mut Scope,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) -> R<()> {
         let ind = "    ".repeat(depth);
         match s {
             Stmt::Expr(e) => {
