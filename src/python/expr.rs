@@ -223,9 +223,11 @@ impl<'a> Program<'a> {
         if all_str_keys {
             let mut items = Vec::new();
             for i in &d.items {
-                let k = self.expr(i.key.as_ref().expect("checked"), scope)?;
-                let v = self.expr(&i.value, scope)?;
-                items.push(format!("{}: {}", k.text, v.text));
+                if let Some(k) = &i.key {
+                    let k = self.expr(k, scope)?;
+                    let v = self.expr(&i.value, scope)?;
+                    items.push(format!("{}: {}", k.text, v.text));
+                }
             }
             return Ok(Code::atom(format!("#{{{}}}", items.join(", ")), Kind::Dict));
         }
@@ -353,7 +355,9 @@ impl<'a> Program<'a> {
         }
         // Python's `a or b` is a value: a when truthy, else b (b evaluated only then).
         let mut iter = values.into_iter().rev();
-        let mut acc = iter.next().expect("a boolean operation has operands");
+        let Some(mut acc) = iter.next() else {
+            return Ok(Code::atom("()", Kind::Unknown));
+        };
         for v in iter {
             let t = self.temp("v");
             let text = if b.op == ast::BoolOp::And {

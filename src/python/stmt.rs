@@ -329,12 +329,7 @@ impl<'a> Program<'a> {
                 scope.declared.insert(name.clone());
                 scope.locals.insert(name);
             }
-            Expr::Tuple(_) | Expr::List(_) => {
-                let elts = match target {
-                    Expr::Tuple(t) => &t.elts,
-                    Expr::List(l) => &l.elts,
-                    _ => unreachable!(),
-                };
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
                 let t = self.temp("t");
                 out.push(format!(
                     "{ind}let {t} = py_unpack({}, {});",
@@ -419,12 +414,7 @@ impl<'a> Program<'a> {
                 scope.bound.push(n.id.to_string());
                 Ok((rhai_name(&n.id), None))
             }
-            Expr::Tuple(_) | Expr::List(_) => {
-                let elts = match target {
-                    Expr::Tuple(t) => &t.elts,
-                    Expr::List(l) => &l.elts,
-                    _ => unreachable!(),
-                };
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
                 let t = self.temp("it");
                 let mut lets = vec![format!("let {t}u = py_unpack({t}, {});", elts.len())];
                 for (i, e) in elts.iter().enumerate() {
