@@ -346,7 +346,7 @@ impl<'a> Program<'a> {
                         for p in f.parameters.posonlyargs.iter().chain(&f.parameters.args) {
                             params.push(p.parameter.name.id.to_string());
                             defaults.push(match &p.default {
-                                Some(d) => Some(self.literal(d).ok_or_else(|| {
+                                Some(d) => Some(self.default_value(d).ok_or_else(|| {
                                     self.err(
                                         &**d,
                                         "a default value that is not a literal",
@@ -385,6 +385,14 @@ impl<'a> Program<'a> {
             }
         }
         Ok(())
+    }
+
+    /// A parameter's default: a literal, or a constant defined before the function.
+    fn default_value(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Name(n) => self.consts.get(n.id.as_str()).map(|c| c.text.clone()),
+            e => self.literal(e),
+        }
     }
 
     /// A literal value (numbers, strings, None, booleans, tuples/lists/dicts of them), as Rhai.

@@ -177,3 +177,13 @@ fn hostile_nesting_is_an_error_not_a_crash() {
     );
     assert_eq!(read_as_python(&chain, &[], &[]), None);
 }
+
+#[test]
+fn defaults_may_name_earlier_constants() {
+    let rhai = translate_program(
+        "t.py",
+        "LIMIT = 3\n\ndef over(x, limit=LIMIT):\n    return x > limit\n\nprint(over(5))\n",
+    )
+    .expect("translates");
+    assert!(rhai.contains("print(py_str(over(5, 3)))"), "{rhai}");
+}
