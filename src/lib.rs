@@ -7,6 +7,7 @@ pub mod cli;
 pub mod engine;
 pub mod export;
 pub mod feed;
+pub mod python;
 pub mod repl;
 pub mod script;
 pub mod ui;

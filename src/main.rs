@@ -1,4 +1,4 @@
-use centella::cli::args::{Args, Command, ExportArgs, FeedArgs, KafkaCompression};
+use centella::cli::args::{Args, Command, ExportArgs, FeedArgs, KafkaCompression, TranslateArgs};
 use centella::cli::run_script::{self, EXIT_INTERRUPTED, EXIT_USAGE};
 use centella::cli::stdout_sink::StdoutSink;
 use centella::engine::clock::{ClockKind, INTERRUPTED, RunConfig, request_abort};
@@ -38,6 +38,9 @@ fn run(args: Args) -> i32 {
     if let Some(Command::Export(export)) = &args.command {
         return run_export(export);
     }
+    if let Some(Command::Translate(t)) = &args.command {
+        return run_translate(t);
+    }
     centella::engine::clock::set_receiver_max_rate(args.receiver_max_rate);
     for pair in &args.conf {
         match centella::engine::conf::set_pair(pair) {
@@ -75,12 +78,24 @@ fn run(args: Args) -> i32 {
             no_color: args.no_color,
         });
     }
-    let (name, code) = match read_script(&args) {
+    let (name, code, program_master) = match read_script(&args) {
         Ok(s) => s,
-        Err(msg) => {
+        Err((msg, status)) => {
             eprintln!("error: {msg}");
-            return EXIT_USAGE;
+            return status;
         }
+    };
+    // A PySpark program's own master (SparkContext("local[4]", ...)) unless --master is given.
+    let master_given = std::env::args().any(|a| a == "--master" || a.starts_with("--master="));
+    let parallelism = match program_master {
+        Some(m) if !master_given => match centella::cli::args::parse_master(&m) {
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("error: {name}: {e}");
+                return EXIT_USAGE;
+            }
+        },
+        _ => args.master,
     };
     let config = RunConfig {
         clock: args.clock,
@@ -89,7 +104,7 @@ fn run(args: Args) -> i32 {
         notation: args.notation,
         sink: Arc::new(StdoutSink),
     };
-    let mut host = match ScriptHost::new(config, args.master) {
+    let mut host = match ScriptHost::new(config, parallelism) {
         Ok(h) => h,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -138,18 +153,27 @@ fn start_ui(args: &Args) -> Option<centella::ui::server::UiServer> {
     }
 }
 
-fn read_script(args: &Args) -> Result<(String, String), String> {
+/// The script's name, its Rhai code and (for a PySpark program) the master it names; on
+/// failure the message and the exit status.
+fn read_script(args: &Args) -> Result<(String, String, Option<String>), (String, i32)> {
     match &args.script {
         Some(path) => {
             let code = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read script {path}: {e}"))?;
+                .map_err(|e| (format!("cannot read script {path}: {e}"), EXIT_USAGE))?;
             let name = std::path::Path::new(path)
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_else(|| path.clone());
-            Ok((name, code))
+            if is_python(path) {
+                // A PySpark program runs as the Rhai it translates to; errors in that Rhai
+                // name `PROGRAM.py.rhai` (what `centella translate PROGRAM.py` prints).
+                let (rhai, master) = centella::python::translate_program_and_master(&name, &code)
+                    .map_err(|e| (e.to_string(), run_script::EXIT_FAILED))?;
+                return Ok((format!("{name}.rhai"), rhai, master));
+            }
+            Ok((name, code, None))
         }
-        None => Err("no script given".into()),
+        None => Err(("no script given".into(), EXIT_USAGE)),
     }
 }
 
@@ -179,6 +203,47 @@ fn run_export(args: &ExportArgs) -> i32 {
         },
         None => {
             print!("{python}");
+            0
+        }
+    }
+}
+
+fn is_python(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("py"))
+}
+
+/// `centella translate PROGRAM.py`: the Rhai a PySpark program runs as.
+fn run_translate(args: &TranslateArgs) -> i32 {
+    let code = match std::fs::read_to_string(&args.program) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: cannot read program {}: {e}", args.program);
+            return EXIT_USAGE;
+        }
+    };
+    let name = std::path::Path::new(&args.program)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| args.program.clone());
+    let rhai = match centella::python::translate_program(&name, &code) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    match &args.output {
+        Some(path) => match std::fs::write(path, rhai) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: cannot write {path}: {e}");
+                1
+            }
+        },
+        None => {
+            print!("{rhai}");
             0
         }
     }

@@ -13,14 +13,15 @@ pub const DEFAULT_START_TIME: &str = "2021-11-14 10:00:54";
     version,
     about = "Spark Streaming's DStream API in an instant, scriptable shell",
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  centella examples/words.rhai\n  centella --clock fast --batches 6 examples/visits_window.rhai"
+    after_help = "Examples:\n  centella examples/words.rhai\n  centella --clock fast --batches 6 examples/visits_window.rhai\n  centella my_pyspark_job.py\n  centella translate my_pyspark_job.py"
 )]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// A .rhai script to run. Without one, the interactive shell starts (plain, without a
-    /// prompt, when stdin or stdout is not a terminal: `echo '...' | centella`).
+    /// A .rhai script, or a PySpark program (.py, translated to Rhai first), to run. Without
+    /// one, the interactive shell starts (plain, without a prompt, when stdin or stdout is not
+    /// a terminal: `echo '...' | centella`).
     pub script: Option<String>,
 
     /// Run SCRIPT, then stay in the interactive shell.
@@ -161,6 +162,18 @@ pub enum Command {
     Feed(FeedArgs),
     /// Translate a script to an equivalent PySpark program (python/spark-submit JOB.py).
     Export(ExportArgs),
+    /// Print the Rhai program centella runs for a PySpark program (`centella PROGRAM.py`).
+    Translate(TranslateArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TranslateArgs {
+    /// The PySpark program (.py) to translate.
+    pub program: String,
+
+    /// Write the Rhai to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]

@@ -73,7 +73,7 @@ fn compare_seq(xs: &[Dynamic], ys: &[Dynamic]) -> Result<Ordering, String> {
 }
 
 /// Python's `a == b` (no identity shortcut, so NaN never equals NaN).
-fn py_eq(a: &Dynamic, b: &Dynamic) -> bool {
+pub fn py_eq(a: &Dynamic, b: &Dynamic) -> bool {
     if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
         return cmp_numbers(x, y) == Some(Ordering::Equal);
     }

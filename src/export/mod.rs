@@ -83,7 +83,7 @@
 //! Anything else (try/catch, `do`, `ssc.tick`, object maps, unknown methods, ...) is an
 //! [`ExportError`] naming the construct and its `file:line:col`, never guessed Python.
 
-mod helpers;
+pub(crate) mod helpers;
 mod translate;
 mod types;
 

@@ -34,6 +34,8 @@ pub enum FastShape {
     /// `|l| l.split(" ")`.
     SplitStr(usize, ImmutableString),
     SplitChar(usize, char),
+    /// `|l| py_split(l, " ")` (translated Python's `l.split(" ")`): the same parts, as a list.
+    PySplitStr(usize, ImmutableString),
     /// `|x| x > 3`.
     Compare(CmpOp, Operand, Operand),
 }
@@ -136,10 +138,25 @@ fn call_shape(
     is_operator: bool,
     params: &[String],
 ) -> Option<FastShape> {
-    if !is_operator || args.len() != 2 {
+    // `py_add(a, b)` is how translated Python writes `a + b`: the same shape, and the same
+    // result wherever the fast path answers (numbers, strings).
+    if name == "py_split" && !is_operator && args.len() == 2 {
+        // Python's split with a non-empty separator is Rust's.
+        if let Expr::StringConstant(d, _) = &args[1]
+            && !d.is_empty()
+        {
+            return Some(FastShape::PySplitStr(
+                param_index(&args[0], params)?,
+                d.clone(),
+            ));
+        }
         return None;
     }
-    if name == "+" {
+    let py_add = name == "py_add" && !is_operator;
+    if (!is_operator && !py_add) || args.len() != 2 {
+        return None;
+    }
+    if name == "+" || py_add {
         return Some(FastShape::Add(
             param_index(&args[0], params)?,
             param_index(&args[1], params)?,
@@ -202,6 +219,14 @@ impl FastShape {
                     return Some(Dynamic::from_array(vec![Dynamic::from(s)]));
                 }
                 Some(Dynamic::from_array(
+                    s.split(d.as_str())
+                        .map(|p| Dynamic::from(ImmutableString::from(p)))
+                        .collect(),
+                ))
+            }
+            FastShape::PySplitStr(i, d) => {
+                let s = args.get(*i)?.read_lock::<ImmutableString>()?.clone();
+                Some(crate::engine::pair::list(
                     s.split(d.as_str())
                         .map(|p| Dynamic::from(ImmutableString::from(p)))
                         .collect(),

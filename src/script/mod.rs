@@ -6,6 +6,7 @@ pub mod api_context;
 pub mod api_dstream;
 pub mod api_kafka;
 pub mod api_listener;
+pub mod api_python;
 pub mod api_rdd;
 pub mod checked;
 pub mod closure;
@@ -77,6 +78,7 @@ impl ScriptHost {
         pynames::register(&mut engine);
         let in_place_sites = in_place::Sites::default();
         in_place::register(&mut engine, &in_place_sites);
+        api_python::register(&mut engine);
         // One engine per session, alive until the process ends: closures handed to the
         // worker threads borrow it for as long as any stream may run.
         fixits::learn_functions(&engine);

@@ -1,0 +1,5 @@
+import re
+from pyspark import SparkContext
+from pyspark.streaming import StreamingContext
+
+sc = SparkContext("local[2]", "app")

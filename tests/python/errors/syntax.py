@@ -1,0 +1,2 @@
+from pyspark import SparkContext
+sc = SparkContext("local[2]", "app"

@@ -1,0 +1,29 @@
+# The seed's window3_inv.py (shared/oracle/seed) as a full PySpark program: the same build(ssc, sc),
+# run the way the oracle's runner runs it (local[2], 1 s batches, a fresh checkpoint directory).
+import tempfile
+
+from pyspark import SparkContext
+from pyspark.streaming import StreamingContext
+
+# Like window3 but with an inverse reduce function (incremental window; needs a checkpoint
+# dir, which run_pyspark.py sets).  Keys whose count drops to 0 stay in the window's
+# output (no filterFunc given), unlike window3 where they vanish.
+BATCHES = [
+    [('Web', 1), ('Web', 3), ('Store', 2), ('social_media', 1), ('Store', 2)],
+    [('Store', 1), ('Web', 3), ('Store', 2), ('Web', 2), ('social_media', 3)],
+    [('Web', 2), ('Store', 1), ('social_media', 1)],
+]
+
+
+def build(ssc, sc):
+    stream = ssc.queueStream([sc.parallelize(b) for b in BATCHES])
+    stream.reduceByKeyAndWindow(lambda x, y: x + y, lambda x, y: x - y, 3, 1).pprint()
+
+
+if __name__ == "__main__":
+    sc = SparkContext("local[2]", "window3_inv")
+    ssc = StreamingContext(sc, 1)
+    ssc.checkpoint(tempfile.mkdtemp())
+    build(ssc, sc)
+    ssc.start()
+    ssc.awaitTermination()
