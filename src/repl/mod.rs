@@ -632,7 +632,7 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
     };
     rl.set_helper(Some(ShellHelper::new(
         ReplHelper::new(shell.registry.clone(), color),
-        shell.host.engine(),
+        shell.host.engine().clone(),
         printer.clone(),
     )));
     let history = history_path();

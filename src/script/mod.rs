@@ -32,7 +32,8 @@ use values::Api;
 pub const BATCH_ERROR_MARK: &str = "batch failed: ";
 
 pub struct ScriptHost {
-    engine: &'static Engine,
+    /// The only strong reference: closures hold weak ones, so `:reset` frees the engine.
+    engine: Arc<Engine>,
     scope: Scope<'static>,
     api: Api,
     /// Functions defined so far (kept across REPL entries).
@@ -77,11 +78,11 @@ impl ScriptHost {
         pynames::register(&mut engine);
         let in_place_sites = in_place::Sites::default();
         in_place::register(&mut engine, &in_place_sites);
-        // One engine per session, alive until the process ends: closures handed to the
-        // worker threads borrow it for as long as any stream may run.
         fixits::learn_functions(&engine);
-        let engine: &'static Engine = Box::leak(Box::new(engine));
-        let _ = api.engine.set(engine);
+        // One engine per session, freed with it: closures on the worker threads hold it
+        // weakly, and the session stops its contexts before it goes.
+        let engine = Arc::new(engine);
+        let _ = api.engine.set(Arc::downgrade(&engine));
         let ssc = api_context::new_context(&api, &sc, Duration(1000));
         let mut scope = Scope::new();
         scope.push("sc", sc);
@@ -118,8 +119,8 @@ impl ScriptHost {
         ssc
     }
 
-    pub fn engine(&self) -> &'static Engine {
-        self.engine
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
     }
 
     pub fn scope(&self) -> &Scope<'static> {
@@ -203,5 +204,26 @@ mod tests {
         assert_eq!(v.as_int().ok(), Some(42));
         let _ = h.eval("c", "let f = |x| x + 1;").expect("closure");
         assert_eq!(h.function_names(), vec!["double".to_string()]);
+    }
+
+    /// `:reset` makes a new host; the old one's engine must go with it, even when its
+    /// closures sit in a context's graph and a script listener (no cycle through the engine).
+    #[test]
+    fn a_dropped_host_frees_its_engine() {
+        let code = "let ds = ssc.queueStream([[1, 2], [3]]).map(|x| x * 2);\n\
+                    ds.pprint();\n\
+                    ssc.addStreamingListener(#{ onBatchCompleted: |info| () });\n\
+                    ssc.start();\n\
+                    sc.parallelize([1, 2, 3]).map(|x| x + 1).collect();\n\
+                    ssc.stop();";
+        let mut engines = Vec::new();
+        for _ in 0..20 {
+            let mut h = host();
+            let _ = h.eval("reset", code).expect("runs");
+            engines.push(Arc::downgrade(h.engine()));
+            // The host goes here, as the shell's `:reset` replaces it.
+        }
+        let alive = engines.iter().filter(|w| w.strong_count() > 0).count();
+        assert_eq!(alive, 0, "{alive} of 20 engines outlived their session");
     }
 }
