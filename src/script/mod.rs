@@ -57,11 +57,10 @@ impl ScriptHost {
         engine.set_max_expr_depths(256, 256);
         let sink = api.config.sink.clone();
         engine.on_print(move |s| sink.print(s));
-        engine.on_debug(|s, src, pos| {
-            eprintln!(
-                "{}{pos:?} | {s}",
-                src.map(|s| format!("{s}:")).unwrap_or_default()
-            )
+        let sink = api.config.sink.clone();
+        engine.on_debug(move |s, src, pos| {
+            let src = src.map(|s| format!("{s}:")).unwrap_or_default();
+            sink.debug(&format!("{src}{pos:?} | {s}"));
         });
         engine.on_progress(|_| {
             if interrupted() || abort_requested() {
@@ -225,5 +224,24 @@ mod tests {
         }
         let alive = engines.iter().filter(|w| w.strong_count() > 0).count();
         assert_eq!(alive, 0, "{alive} of 20 engines outlived their session");
+    }
+
+    /// `debug()` goes through the session's sink (the shell draws it above the prompt).
+    #[test]
+    fn debug_goes_to_the_sink() {
+        let sink = Arc::new(MemorySink::default());
+        let config = RunConfig {
+            clock: ClockKind::Manual,
+            start_time: Time(0),
+            max_batches: None,
+            notation: Notation::Python,
+            sink: sink.clone(),
+        };
+        let mut h = ScriptHost::new(config, 1).expect("host");
+        let _ = h.eval("dbg.rhai", "debug(\"here\");").expect("runs");
+        let err = sink.stderr();
+        assert!(err.starts_with("dbg.rhai:1:1 |"), "{err}");
+        assert!(err.contains("here"), "{err}");
+        assert_eq!(sink.stdout(), "");
     }
 }
