@@ -22,6 +22,7 @@ use crate::engine::clock::{RunConfig, abort_requested, interrupted};
 use crate::engine::context::StreamingContext;
 use crate::engine::sc::SparkContext;
 use crate::engine::time::Duration;
+use api_listener::ContextHooks;
 use diagnostics::ScriptError;
 use rhai::{AST, Dynamic, Engine, Scope};
 use session::SessionMode;
@@ -44,11 +45,23 @@ pub struct ScriptHost {
 }
 
 impl ScriptHost {
+    /// A session with no hooks on its contexts (tests, tools).
     pub fn new(config: RunConfig, parallelism: usize) -> Result<ScriptHost, String> {
+        ScriptHost::with_hooks(config, parallelism, ContextHooks::default())
+    }
+
+    /// A session whose every new StreamingContext goes through `hooks` (the CLI's delay
+    /// warning and web UI).
+    pub fn with_hooks(
+        config: RunConfig,
+        parallelism: usize,
+        hooks: ContextHooks,
+    ) -> Result<ScriptHost, String> {
         let sc = SparkContext::new(parallelism)?;
         let api = Api {
             engine: Arc::new(OnceLock::new()),
             config,
+            hooks,
             sc: sc.clone(),
             contexts: Arc::new(Mutex::new(Vec::new())),
         };

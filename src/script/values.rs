@@ -13,11 +13,13 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 pub type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
 /// What every registered function may need: the engine (set once it is built; weak, as the
-/// engine's own functions hold this), the session's settings, and the contexts created so far.
+/// engine's own functions hold this), the session's settings, the CLI's hooks for new
+/// contexts, and the contexts created so far.
 #[derive(Clone)]
 pub struct Api {
     pub engine: Arc<OnceLock<Weak<Engine>>>,
     pub config: RunConfig,
+    pub hooks: super::api_listener::ContextHooks,
     pub sc: SparkContext,
     pub contexts: Arc<Mutex<Vec<StreamingContext>>>,
 }

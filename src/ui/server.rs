@@ -67,6 +67,11 @@ impl UiServer {
     pub fn url(&self) -> String {
         format!("http://{}:{}/", self.bind, self.port)
     }
+
+    /// The Streaming tab's page, as the shell's banner and the start-up line show it.
+    pub fn streaming_url(&self) -> String {
+        format!("{}streaming/", self.url())
+    }
 }
 
 /// How long quitting waits for the UI thread to finish the request it is answering.
