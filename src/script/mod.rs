@@ -18,7 +18,7 @@ pub mod pynames;
 pub mod session;
 pub mod values;
 
-use crate::engine::clock::{RunConfig, abort_requested, interrupted};
+use crate::engine::clock::{ClockKind, RunConfig, abort_requested, interrupted};
 use crate::engine::context::StreamingContext;
 use crate::engine::sc::SparkContext;
 use crate::engine::time::Duration;
@@ -69,7 +69,14 @@ impl ScriptHost {
         engine.set_max_call_levels(256);
         engine.set_max_expr_depths(256, 256);
         let sink = api.config.sink.clone();
-        engine.on_print(move |s| sink.print(s));
+        if api.config.clock == ClockKind::Real {
+            // Live: a closure's print shows as soon as it runs, as Spark's local executors do.
+            engine.on_print(move |s| sink.print(s));
+        } else {
+            // Simulated clocks promise the same output in the same order on every run: a
+            // task's prints wait for the end of its stage and come in partition order.
+            engine.on_print(move |s| crate::engine::task_output::print(&sink, s));
+        }
         let sink = api.config.sink.clone();
         engine.on_debug(move |s, src, pos| {
             let src = src.map(|s| format!("{s}:")).unwrap_or_default();
@@ -190,7 +197,6 @@ impl ScriptHost {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::clock::ClockKind;
     use crate::engine::dstream::output::Notation;
     use crate::engine::sink::MemorySink;
     use crate::engine::time::Time;
