@@ -167,14 +167,12 @@ pub fn combine_by_key(rdd: &Rdd, agg: &dyn Aggregator, n: usize, op: &str) -> Re
     Ok(Rdd::from_partitions(rdd.context().clone(), out))
 }
 
+/// A map task's output: for each reduce partition, its (key, record key, combiner) triples.
+type MapOutput = Vec<Vec<(Key, Record, Record)>>;
+
 /// One map-side task of `combineByKey`: combines its partition locally, then buckets the
 /// combiners by reduce partition.
-fn map_side(
-    agg: &dyn Aggregator,
-    p: &[Record],
-    n: usize,
-    op: &str,
-) -> Result<Vec<Vec<(Key, Record, Record)>>, FnError> {
+fn map_side(agg: &dyn Aggregator, p: &[Record], n: usize, op: &str) -> Result<MapOutput, FnError> {
     let mut task = agg.task();
     let mut groups = Groups::default();
     for r in p {
@@ -192,7 +190,7 @@ fn map_side(
             }
         }
     }
-    let mut out: Vec<Vec<(Key, Record, Record)>> = vec![Vec::new(); n];
+    let mut out: MapOutput = vec![Vec::new(); n];
     for (key, (k, c)) in groups {
         out[partition_of(&k, n)].push((key, k, c));
     }
@@ -200,10 +198,7 @@ fn map_side(
 }
 
 /// One reduce-side task of `combineByKey`: merges the map outputs in map-partition order.
-fn reduce_side(
-    agg: &dyn Aggregator,
-    map_outputs: Vec<Vec<(Key, Record, Record)>>,
-) -> Result<Partition, FnError> {
+fn reduce_side(agg: &dyn Aggregator, map_outputs: MapOutput) -> Result<Partition, FnError> {
     let mut task = agg.task();
     let mut groups = Groups::default();
     for (key, k, c) in map_outputs.into_iter().flatten() {

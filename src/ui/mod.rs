@@ -14,7 +14,7 @@ pub mod warner;
 use crate::engine::context::StreamingContext;
 use crate::engine::sink::OutputSink;
 use monitor::Monitor;
-use server::UiServer;
+use server::{UiError, UiServer};
 use std::sync::Arc;
 
 /// Spark's `spark.ui.port`.
@@ -56,7 +56,7 @@ impl UiListeners {
 /// Builds the UI's listeners and, with `web`, starts the web UI. The server (it stops when
 /// dropped) is `Ok(None)` without `web`, or `Err` with a message saying why it did not start;
 /// the listeners work either way.
-pub fn install(opts: &UiOptions) -> (UiListeners, Result<Option<UiServer>, String>) {
+pub fn install(opts: &UiOptions) -> (UiListeners, Result<Option<UiServer>, UiError>) {
     let monitor = opts.web.then(|| Arc::new(Monitor::new(&opts.app_name)));
     let listeners = UiListeners {
         monitor: monitor.clone(),
