@@ -263,4 +263,35 @@ mod tests {
         assert!(err.contains("here"), "{err}");
         assert_eq!(sink.stdout(), "");
     }
+
+    /// The CLI's hooks run on every context the session creates, `ssc` and the script's own.
+    #[test]
+    fn hooks_see_every_new_context() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let seen = Arc::new(AtomicUsize::new(0));
+        let mut hooks = ContextHooks::default();
+        let s = seen.clone();
+        hooks.on_every_context(Arc::new(move |_: &StreamingContext, _: &_| {
+            s.fetch_add(1, Ordering::SeqCst);
+        }));
+        let config = RunConfig {
+            clock: ClockKind::Manual,
+            start_time: Time(0),
+            max_batches: None,
+            notation: Notation::Python,
+            sink: Arc::new(MemorySink::default()),
+        };
+        let mut h = ScriptHost::with_hooks(config.clone(), 1, hooks.clone()).expect("host");
+        assert_eq!(seen.load(Ordering::SeqCst), 1, "ssc");
+        let _ = h
+            .eval("h", "let s2 = StreamingContext(sc, 2);")
+            .expect("runs");
+        assert_eq!(seen.load(Ordering::SeqCst), 2, "the script's context");
+        let _other = ScriptHost::new(config, 1).expect("host without hooks");
+        assert_eq!(
+            seen.load(Ordering::SeqCst),
+            2,
+            "hooks belong to one session"
+        );
+    }
 }
