@@ -28,6 +28,11 @@ impl OutputSink for StdoutSink {
         let _ = writeln!(std::io::stderr().lock(), "INFO: {msg}");
     }
 
+    fn debug(&self, line: &str) {
+        let _ = std::io::stdout().lock().flush();
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+
     fn print(&self, text: &str) {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{text}");

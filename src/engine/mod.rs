@@ -24,6 +24,7 @@ pub mod rdd;
 pub mod sc;
 pub mod sink;
 pub mod stats;
+pub mod task_output;
 #[cfg(test)]
 pub mod test_values;
 pub mod time;

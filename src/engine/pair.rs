@@ -8,6 +8,7 @@ use super::key::Key;
 use super::pyhash::partition_of;
 use super::pyrepr::LIST_TAG;
 use super::rdd::{Partition, Rdd, pair_of, sort_indices_by};
+use super::task_output;
 use indexmap::IndexMap;
 use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
@@ -137,34 +138,14 @@ pub fn combine_by_key(rdd: &Rdd, agg: &dyn Aggregator, n: usize, op: &str) -> Re
     let n = n.max(1);
     let parts = rdd.partitions();
     // Map side: local combine, then buckets per reduce partition.
-    let buckets: Vec<Vec<Vec<(Key, Record, Record)>>> = rdd.context().run(|| {
-        parts
-            .par_iter()
-            .map(|p| {
-                let mut task = agg.task();
-                let mut groups = Groups::default();
-                for r in p {
-                    let (k, v) = split_pair(r, op)?;
-                    crate::engine::depth::check_key(&k)?;
-                    let key = Key::of(&k);
-                    match groups.get_mut(&key) {
-                        Some(slot) => {
-                            let old = std::mem::take(&mut slot.1);
-                            slot.1 = task.merge_value(old, v)?;
-                        }
-                        None => {
-                            let c = task.create(v)?;
-                            groups.insert(key, (k, c));
-                        }
-                    }
-                }
-                let mut out: Vec<Vec<(Key, Record, Record)>> = vec![Vec::new(); n];
-                for (key, (k, c)) in groups {
-                    out[partition_of(&k, n)].push((key, k, c));
-                }
-                Ok(out)
-            })
-            .collect::<Result<_, FnError>>()
+    let buckets: Vec<Vec<Vec<(Key, Record, Record)>>> = task_output::stage(|stage| {
+        rdd.context().run(|| {
+            parts
+                .par_iter()
+                .enumerate()
+                .map(|(i, p)| stage.task(i, || map_side(agg, p, n, op)))
+                .collect::<Result<_, FnError>>()
+        })
     })?;
     // Reduce side: partition p merges map outputs in map-partition order. The buckets are
     // regrouped by reduce partition first, so combiners move instead of being copied.
@@ -174,28 +155,64 @@ pub fn combine_by_key(rdd: &Rdd, agg: &dyn Aggregator, n: usize, op: &str) -> Re
             inputs[p].push(bucket);
         }
     }
-    let out: Vec<Partition> = rdd.context().run(|| {
-        inputs
-            .into_par_iter()
-            .map(|map_outputs| {
-                let mut task = agg.task();
-                let mut groups = Groups::default();
-                for (key, k, c) in map_outputs.into_iter().flatten() {
-                    match groups.get_mut(&key) {
-                        Some(slot) => {
-                            let old = std::mem::take(&mut slot.1);
-                            slot.1 = task.merge_combiners(old, c)?;
-                        }
-                        None => {
-                            groups.insert(key, (k, c));
-                        }
-                    }
-                }
-                Ok(groups.into_values().map(|(k, c)| pair_of(k, c)).collect())
-            })
-            .collect::<Result<_, FnError>>()
+    let out: Vec<Partition> = task_output::stage(|stage| {
+        rdd.context().run(|| {
+            inputs
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, map_outputs)| stage.task(i, || reduce_side(agg, map_outputs)))
+                .collect::<Result<_, FnError>>()
+        })
     })?;
     Ok(Rdd::from_partitions(rdd.context().clone(), out))
+}
+
+/// A map task's output: for each reduce partition, its (key, record key, combiner) triples.
+type MapOutput = Vec<Vec<(Key, Record, Record)>>;
+
+/// One map-side task of `combineByKey`: combines its partition locally, then buckets the
+/// combiners by reduce partition.
+fn map_side(agg: &dyn Aggregator, p: &[Record], n: usize, op: &str) -> Result<MapOutput, FnError> {
+    let mut task = agg.task();
+    let mut groups = Groups::default();
+    for r in p {
+        let (k, v) = split_pair(r, op)?;
+        crate::engine::depth::check_key(&k)?;
+        let key = Key::of(&k);
+        match groups.get_mut(&key) {
+            Some(slot) => {
+                let old = std::mem::take(&mut slot.1);
+                slot.1 = task.merge_value(old, v)?;
+            }
+            None => {
+                let c = task.create(v)?;
+                groups.insert(key, (k, c));
+            }
+        }
+    }
+    let mut out: MapOutput = vec![Vec::new(); n];
+    for (key, (k, c)) in groups {
+        out[partition_of(&k, n)].push((key, k, c));
+    }
+    Ok(out)
+}
+
+/// One reduce-side task of `combineByKey`: merges the map outputs in map-partition order.
+fn reduce_side(agg: &dyn Aggregator, map_outputs: MapOutput) -> Result<Partition, FnError> {
+    let mut task = agg.task();
+    let mut groups = Groups::default();
+    for (key, k, c) in map_outputs.into_iter().flatten() {
+        match groups.get_mut(&key) {
+            Some(slot) => {
+                let old = std::mem::take(&mut slot.1);
+                slot.1 = task.merge_combiners(old, c)?;
+            }
+            None => {
+                groups.insert(key, (k, c));
+            }
+        }
+    }
+    Ok(groups.into_values().map(|(k, c)| pair_of(k, c)).collect())
 }
 
 pub fn reduce_by_key(rdd: &Rdd, f: &dyn RecordFn, n: usize) -> Result<Rdd, FnError> {

@@ -5,6 +5,7 @@
 use super::func::{FnError, Record, RecordFn};
 use super::pyorder;
 use super::sc::SparkContext;
+use super::task_output;
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -110,9 +111,12 @@ impl Rdd {
         F: Fn(usize, &[Record]) -> Result<Partition, FnError> + Sync + Send,
     {
         let parts = &self.parts;
-        let out: Result<Vec<Partition>, FnError> = self
-            .sc
-            .run(|| parts.par_iter().enumerate().map(|(i, p)| f(i, p)).collect());
+        let out: Result<Vec<Partition>, FnError> = task_output::stage(|stage| {
+            self.sc.run(|| {
+                let task = |(i, p): (usize, &Partition)| stage.task(i, || f(i, p));
+                parts.par_iter().enumerate().map(task).collect()
+            })
+        });
         Ok(Rdd::from_partitions(self.sc.clone(), out?))
     }
 

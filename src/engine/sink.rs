@@ -12,10 +12,11 @@ pub trait OutputSink: Send + Sync {
     fn warn(&self, msg: &str);
     /// Text printed by the script (`print`).
     fn print(&self, text: &str);
-    /// Good news after trouble, e.g. a receiver that connected again.
-    fn info(&self, msg: &str) {
-        self.warn(msg);
-    }
+    /// Good news after trouble, e.g. a receiver that connected again. Required: each sink
+    /// says how INFO looks, so a message reads the same in a script and in the shell.
+    fn info(&self, msg: &str);
+    /// A line from the script's `debug(...)`, already prefixed with where it was called.
+    fn debug(&self, line: &str);
 }
 
 /// Collects everything, for tests.
@@ -48,6 +49,17 @@ impl OutputSink for MemorySink {
     fn warn(&self, msg: &str) {
         if let Ok(mut s) = self.err.lock() {
             s.push_str(&format!("WARN: {msg}\n"));
+        }
+    }
+    fn info(&self, msg: &str) {
+        if let Ok(mut s) = self.err.lock() {
+            s.push_str(&format!("INFO: {msg}\n"));
+        }
+    }
+    fn debug(&self, line: &str) {
+        if let Ok(mut s) = self.err.lock() {
+            s.push_str(line);
+            s.push('\n');
         }
     }
     fn print(&self, text: &str) {

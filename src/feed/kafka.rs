@@ -38,23 +38,44 @@ struct Producer {
     compression: Compression,
 }
 
+/// Why producing stopped; `what` says which step failed (e.g. "cannot reach the broker ...").
+#[derive(Debug, thiserror::Error)]
+pub enum KafkaFeedError {
+    #[error("cannot start the Kafka client's runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+    #[error("{what}: no answer within {secs} s")]
+    Timeout { what: String, secs: u64 },
+    #[error("{what}: {reason}")]
+    Broker { what: String, reason: String },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
 fn block<T>(
     rt: &tokio::runtime::Runtime,
     what: &str,
     fut: impl std::future::Future<Output = Result<T, rskafka::client::error::Error>>,
-) -> Result<T, String> {
-    let first_line = |e: String| e.lines().next().unwrap_or_default().to_string();
+) -> Result<T, KafkaFeedError> {
     rt.block_on(async { tokio::time::timeout(TIMEOUT, fut).await })
-        .map_err(|_| format!("{what}: no answer within {} s", TIMEOUT.as_secs()))?
-        .map_err(|e| format!("{what}: {}", first_line(e.to_string())))
+        .map_err(|_| KafkaFeedError::Timeout {
+            what: what.to_string(),
+            secs: TIMEOUT.as_secs(),
+        })?
+        .map_err(|e| KafkaFeedError::Broker {
+            what: what.to_string(),
+            // rskafka's messages go on with the whole request: its first line says enough.
+            reason: e.to_string().lines().next().unwrap_or_default().to_string(),
+        })
 }
 
 impl Producer {
-    fn connect(opts: &KafkaFeedOptions) -> Result<Producer, String> {
+    fn connect(opts: &KafkaFeedOptions) -> Result<Producer, KafkaFeedError> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start the Kafka client's runtime: {e}"))?;
+            .build()?;
         let broker = opts.broker.trim_start_matches("tcp://").to_string();
         let backoff = rskafka::BackoffConfig {
             init_backoff: Duration::from_millis(100),
@@ -74,9 +95,13 @@ impl Producer {
         let count = match topics.iter().find(|t| t.name == opts.topic) {
             Some(t) => t.partitions.len() as i32,
             None => {
-                let controller = client
-                    .controller_client()
-                    .map_err(|e| format!("cannot create topic '{}': {e}", opts.topic))?;
+                let controller =
+                    client
+                        .controller_client()
+                        .map_err(|e| KafkaFeedError::Broker {
+                            what: format!("cannot create topic '{}'", opts.topic),
+                            reason: e.to_string(),
+                        })?;
                 block(
                     &rt,
                     &format!("cannot create topic '{}'", opts.topic),
@@ -107,7 +132,7 @@ impl Producer {
     }
 
     /// Sends lines, round-robin over the partitions (one request per partition).
-    fn send(&mut self, lines: Vec<String>) -> Result<(), String> {
+    fn send(&mut self, lines: Vec<String>) -> Result<(), KafkaFeedError> {
         let n = self.partitions.len();
         let mut per: Vec<Vec<Record>> = (0..n).map(|_| Vec::new()).collect();
         let count = lines.len() as u64;
@@ -142,7 +167,7 @@ fn pump(
     lines: &mut dyn Iterator<Item = String>,
     rate: Option<f64>,
     status: bool,
-) -> Result<(), String> {
+) -> Result<(), KafkaFeedError> {
     let started = Instant::now();
     let mut last_status = Instant::now();
     let mut done: u64 = 0;
@@ -201,7 +226,12 @@ pub fn run(opts: KafkaFeedOptions) -> i32 {
         FeedSource::File(path) => loop {
             let text = match std::fs::read(path) {
                 Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                Err(e) => break Err(format!("cannot read {}: {e}", path.display())),
+                Err(source) => {
+                    break Err(KafkaFeedError::Read {
+                        path: path.clone(),
+                        source,
+                    });
+                }
             };
             let mut lines = text.lines().map(str::to_string);
             if let Err(e) = pump(&mut producer, &mut lines, opts.rate, status) {

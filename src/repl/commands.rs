@@ -359,7 +359,10 @@ fn status(shell: &mut Shell, arg: &str) {
         ));
         return;
     };
-    shell.printer.out(&crate::ui::status::render(&ssc, rows));
+    let web_url = shell.ui_url.clone();
+    shell
+        .printer
+        .out(&crate::ui::status::render(&ssc, rows, web_url.as_deref()));
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex};
 
 pub struct ShellHelper {
     pub inner: ReplHelper,
-    engine: &'static rhai::Engine,
+    /// The first session's engine, only to tell complete entries (kept across `:reset`).
+    engine: Arc<rhai::Engine>,
     printer: Arc<Printer>,
     /// The entry as last drawn: a byte that is not UTF-8 ends rustyline's read, and the
     /// shell gives the entry back with U+FFFD in its place.
@@ -26,7 +27,7 @@ pub struct ShellHelper {
 }
 
 impl ShellHelper {
-    pub fn new(inner: ReplHelper, engine: &'static rhai::Engine, printer: Arc<Printer>) -> Self {
+    pub fn new(inner: ReplHelper, engine: Arc<rhai::Engine>, printer: Arc<Printer>) -> Self {
         ShellHelper {
             inner,
             engine,
@@ -52,7 +53,7 @@ pub fn submits(engine: &rhai::Engine, input: &str) -> bool {
 
 impl Validator for ShellHelper {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        if submits(self.engine, ctx.input()) {
+        if submits(&self.engine, ctx.input()) {
             // From here on the entry is on the screen below any summary line.
             self.printer.mark_input();
             Ok(ValidationResult::Valid(None))

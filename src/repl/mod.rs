@@ -26,6 +26,7 @@ use crate::engine::sc::SparkContext;
 use crate::engine::sink::OutputSink;
 use crate::engine::time::Time;
 use crate::script::ScriptHost;
+use crate::script::api_listener::ContextHooks;
 use crate::script::diagnostics::{ErrorKind, ScriptError};
 use commands::Flow;
 use editor::ShellHelper;
@@ -55,6 +56,10 @@ pub struct ShellOptions {
     pub init_script: Option<String>,
     /// `--no-color`.
     pub no_color: bool,
+    /// What runs on every context the session creates (the delay warning, the web UI).
+    pub hooks: ContextHooks,
+    /// The web UI's page, for the banner, when it runs.
+    pub ui_url: Option<String>,
 }
 
 /// Whether the shell can be interactive: stdin and stdout are terminals and TERM is usable.
@@ -77,6 +82,10 @@ pub struct Shell {
     pub registry: Registry,
     config: RunConfig,
     parallelism: usize,
+    /// Handed to every new script host (`:reset` too).
+    hooks: ContextHooks,
+    /// The web UI's page, when it runs (the banner and `:status` show it).
+    pub ui_url: Option<String>,
     /// Name given to entries in error messages (`<shell>` or `<stdin>`).
     source_name: &'static str,
     /// Some entry failed (for the exit status of plain mode).
@@ -108,7 +117,7 @@ impl Shell {
             notation: opts.notation,
             sink: printer.clone(),
         };
-        let host = ScriptHost::new(config.clone(), opts.parallelism)?;
+        let host = ScriptHost::with_hooks(config.clone(), opts.parallelism, opts.hooks.clone())?;
         host.mode().set_shell(true);
         let registry = Registry::from_engine(host.engine());
         Ok(Shell {
@@ -117,6 +126,8 @@ impl Shell {
             registry,
             config,
             parallelism: opts.parallelism,
+            hooks: opts.hooks.clone(),
+            ui_url: opts.ui_url.clone(),
             source_name,
             had_error: false,
             interrupted_batch: false,
@@ -259,7 +270,7 @@ impl Shell {
     pub fn reset(&mut self) {
         self.abort_running();
         self.stop_all(false);
-        match ScriptHost::new(self.config.clone(), self.parallelism) {
+        match ScriptHost::with_hooks(self.config.clone(), self.parallelism, self.hooks.clone()) {
             Ok(host) => {
                 self.host = host;
                 self.host.mode().set_shell(true);
@@ -336,7 +347,9 @@ impl Shell {
             .get_value::<SparkContext>("sc")
             .map(|sc| sc.master().to_string())
             .unwrap_or_default();
-        let ui = crate::ui::url()
+        let ui = self
+            .ui_url
+            .as_ref()
             .map(|u| format!("\nStreaming UI: {u} (--no-ui turns it off)"))
             .unwrap_or_default();
         format!(
@@ -632,7 +645,7 @@ fn run_interactive(opts: &ShellOptions) -> i32 {
     };
     rl.set_helper(Some(ShellHelper::new(
         ReplHelper::new(shell.registry.clone(), color),
-        shell.host.engine(),
+        shell.host.engine().clone(),
         printer.clone(),
     )));
     let history = history_path();
@@ -798,6 +811,8 @@ mod tests {
             parallelism: 2,
             init_script: None,
             no_color: true,
+            hooks: Default::default(),
+            ui_url: None,
         };
         let mut shell = match Shell::new(&opts, printer, "<shell>") {
             Ok(s) => s,

@@ -286,6 +286,11 @@ impl OutputSink for Printer {
         self.dim_to(&format!("INFO: {msg}"), true);
     }
 
+    /// Above the prompt like every other line, on stderr in plain mode as before.
+    fn debug(&self, line: &str) {
+        self.dim_to(line, true);
+    }
+
     fn print(&self, text: &str) {
         if self.mute_prints.load(Ordering::SeqCst) {
             return;

@@ -92,7 +92,24 @@ impl Registry {
             Some(n) => (true, n),
             None => (false, name),
         };
-        if !is_identifier(name) || matches!(name, "to_string" | "to_debug") {
+        // `py_*` are the helpers translated PySpark code calls: not for typing.
+        if !is_identifier(name)
+            || matches!(name, "to_string" | "to_debug")
+            || name.starts_with("py_")
+        {
+            return;
+        }
+        // `join(separator, items)` is registered for translated code; typed, it reads as
+        // Python's `", ".join(items)`: a string method.
+        if name == "join" {
+            self.methods.entry("string".into()).or_default().insert(
+                name.to_string(),
+                Method {
+                    name: name.to_string(),
+                    property: false,
+                    returns: None,
+                },
+            );
             return;
         }
         let first = params

@@ -18,7 +18,7 @@ fn lock_contexts(api: &Api) -> std::sync::MutexGuard<'_, Vec<StreamingContext>> 
 pub fn new_context(api: &Api, sc: &SparkContext, batch: Duration) -> StreamingContext {
     let ssc = StreamingContext::new(sc.clone(), batch, api.config.clone());
     lock_contexts(api).push(ssc.clone());
-    super::api_listener::context_created(api, &ssc);
+    api.hooks.context_created(&ssc, &api.config.sink);
     ssc
 }
 

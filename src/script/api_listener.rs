@@ -1,7 +1,7 @@
 //! `ssc.addStreamingListener(#{ onBatchCompleted: |info| ... })` and `ssc.statistics()`:
 //! Spark's StreamingListener events and BatchInfo for scripts, as maps with Spark's field
-//! names. Also the session hook through which the CLI attaches its own listeners (the delay
-//! warning, the web UI) to every StreamingContext a session creates.
+//! names. Also the session's hooks through which the CLI attaches its own listeners (the
+//! delay warning, the web UI) to every StreamingContext a session creates.
 
 use super::closure::RhaiFn;
 use super::values::{Api, RhaiResult, runtime};
@@ -10,7 +10,7 @@ use crate::engine::listener::{ReceiverEvent, ReceiverInfo, StreamingListener};
 use crate::engine::sink::OutputSink;
 use crate::engine::stats::BatchInfo;
 use rhai::{Dynamic, Engine, FnPtr, Map, NativeCallContext};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 /// Spark's StreamingListener events that centella posts.
 pub const EVENTS: &[&str] = &[
@@ -32,19 +32,23 @@ const UNSUPPORTED: &[&str] = &[
 /// Called with every StreamingContext a script session creates, and the session's sink.
 pub type ContextHook = Arc<dyn Fn(&StreamingContext, &Arc<dyn OutputSink>) + Send + Sync>;
 
-static HOOKS: RwLock<Vec<ContextHook>> = RwLock::new(Vec::new());
+/// What runs on every StreamingContext a session creates (like Spark's
+/// `spark.extraListeners`): the CLI hands the delay warning and the web UI's listener to the
+/// script host it builds. A value of the session, not of the process.
+#[derive(Clone, Default)]
+pub struct ContextHooks(Vec<ContextHook>);
 
-/// Runs `hook` on every StreamingContext created from now on, in any session of this process
-/// (like Spark's `spark.extraListeners`): the CLI installs the delay warning and the web UI.
-pub fn on_every_context(hook: ContextHook) {
-    HOOKS.write().unwrap_or_else(|p| p.into_inner()).push(hook);
-}
+impl ContextHooks {
+    /// Runs `hook` on every StreamingContext the session creates from now on.
+    pub fn on_every_context(&mut self, hook: ContextHook) {
+        self.0.push(hook);
+    }
 
-/// Called by `api_context::new_context` for each new context.
-pub fn context_created(api: &Api, ssc: &StreamingContext) {
-    let hooks: Vec<ContextHook> = HOOKS.read().unwrap_or_else(|p| p.into_inner()).clone();
-    for h in hooks {
-        h(ssc, &api.config.sink);
+    /// Called by `api_context::new_context` for each new context.
+    pub fn context_created(&self, ssc: &StreamingContext, sink: &Arc<dyn OutputSink>) {
+        for h in &self.0 {
+            h(ssc, sink);
+        }
     }
 }
 

@@ -3,11 +3,15 @@
 
 use crate::engine::func::{FnCall, FnError, Record, RecordFn};
 use rhai::{Engine, EvalAltResult, FnPtr, GlobalRuntimeState, NativeCallContext, Position};
+use std::sync::{Arc, Weak};
 type SharedModule = rhai::Shared<rhai::Module>;
 
 /// A Rhai function pointer plus everything needed to call it from any thread.
 pub struct RhaiFn {
-    engine: &'static Engine,
+    /// Weak: the session's ScriptHost owns the engine, and the engine's registered functions
+    /// reach the contexts that hold this closure; a strong link would be a cycle that keeps
+    /// every engine of a `:reset` session alive.
+    engine: Weak<Engine>,
     fn_ptr: FnPtr,
     lib: Vec<SharedModule>,
     source: Option<String>,
@@ -20,7 +24,7 @@ pub struct RhaiFn {
 
 impl RhaiFn {
     pub fn new(
-        engine: &'static Engine,
+        engine: Weak<Engine>,
         ctx: &NativeCallContext,
         fn_ptr: FnPtr,
         site: String,
@@ -39,8 +43,8 @@ impl RhaiFn {
         }
     }
 
-    fn new_global(&self) -> GlobalRuntimeState {
-        let mut global = self.engine.new_global_runtime_state();
+    fn new_global(&self, engine: &Engine) -> GlobalRuntimeState {
+        let mut global = engine.new_global_runtime_state();
         global.lib.extend(self.lib.iter().cloned());
         global.source = self.source.as_deref().map(Into::into);
         global
@@ -69,15 +73,20 @@ fn script_arity(lib: &[SharedModule], fn_ptr: &FnPtr) -> Option<usize> {
 
 struct RhaiCall<'a> {
     f: &'a RhaiFn,
-    global: GlobalRuntimeState,
+    /// None once the session that made the closure was reset: calls then fail.
+    state: Option<(Arc<Engine>, GlobalRuntimeState)>,
 }
+
+/// Why a closure of a session that `:reset` dropped cannot run.
+const SESSION_GONE: &str = "this function belongs to a script session that was reset";
 
 impl RecordFn for RhaiFn {
     fn caller(&self) -> Box<dyn FnCall + '_> {
-        Box::new(RhaiCall {
-            f: self,
-            global: self.new_global(),
-        })
+        let state = self.engine.upgrade().map(|e| {
+            let global = self.new_global(&e);
+            (e, global)
+        });
+        Box::new(RhaiCall { f: self, state })
     }
 
     fn arity(&self) -> Option<usize> {
@@ -91,11 +100,14 @@ impl FnCall for RhaiCall<'_> {
         if let Some(out) = f.fast.as_ref().and_then(|s| s.run(args)) {
             return Ok(out);
         }
+        let Some((engine, global)) = &self.state else {
+            return Err(FnError(SESSION_GONE.to_string()));
+        };
         let ctx = NativeCallContext::new_with_all_fields(
-            f.engine,
+            engine,
             f.fn_ptr.fn_name(),
             f.source.as_deref(),
-            &self.global,
+            global,
             Position::NONE,
         );
         let n = args.len();

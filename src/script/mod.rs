@@ -19,10 +19,11 @@ pub mod pynames;
 pub mod session;
 pub mod values;
 
-use crate::engine::clock::{RunConfig, abort_requested, interrupted};
+use crate::engine::clock::{ClockKind, RunConfig, abort_requested, interrupted};
 use crate::engine::context::StreamingContext;
 use crate::engine::sc::SparkContext;
 use crate::engine::time::Duration;
+use api_listener::ContextHooks;
 use diagnostics::ScriptError;
 use rhai::{AST, Dynamic, Engine, Scope};
 use session::SessionMode;
@@ -33,7 +34,8 @@ use values::Api;
 pub const BATCH_ERROR_MARK: &str = "batch failed: ";
 
 pub struct ScriptHost {
-    engine: &'static Engine,
+    /// The only strong reference: closures hold weak ones, so `:reset` frees the engine.
+    engine: Arc<Engine>,
     scope: Scope<'static>,
     api: Api,
     /// Functions defined so far (kept across REPL entries).
@@ -44,11 +46,23 @@ pub struct ScriptHost {
 }
 
 impl ScriptHost {
+    /// A session with no hooks on its contexts (tests, tools).
     pub fn new(config: RunConfig, parallelism: usize) -> Result<ScriptHost, String> {
+        ScriptHost::with_hooks(config, parallelism, ContextHooks::default())
+    }
+
+    /// A session whose every new StreamingContext goes through `hooks` (the CLI's delay
+    /// warning and web UI).
+    pub fn with_hooks(
+        config: RunConfig,
+        parallelism: usize,
+        hooks: ContextHooks,
+    ) -> Result<ScriptHost, String> {
         let sc = SparkContext::new(parallelism)?;
         let api = Api {
             engine: Arc::new(OnceLock::new()),
             config,
+            hooks,
             sc: sc.clone(),
             contexts: Arc::new(Mutex::new(Vec::new())),
         };
@@ -56,12 +70,18 @@ impl ScriptHost {
         engine.set_max_call_levels(256);
         engine.set_max_expr_depths(256, 256);
         let sink = api.config.sink.clone();
-        engine.on_print(move |s| sink.print(s));
-        engine.on_debug(|s, src, pos| {
-            eprintln!(
-                "{}{pos:?} | {s}",
-                src.map(|s| format!("{s}:")).unwrap_or_default()
-            )
+        if api.config.clock == ClockKind::Real {
+            // Live: a closure's print shows as soon as it runs, as Spark's local executors do.
+            engine.on_print(move |s| sink.print(s));
+        } else {
+            // Simulated clocks promise the same output in the same order on every run: a
+            // task's prints wait for the end of its stage and come in partition order.
+            engine.on_print(move |s| crate::engine::task_output::print(&sink, s));
+        }
+        let sink = api.config.sink.clone();
+        engine.on_debug(move |s, src, pos| {
+            let src = src.map(|s| format!("{s}:")).unwrap_or_default();
+            sink.debug(&format!("{src}{pos:?} | {s}"));
         });
         engine.on_progress(|_| {
             if interrupted() || abort_requested() {
@@ -79,11 +99,11 @@ impl ScriptHost {
         let in_place_sites = in_place::Sites::default();
         in_place::register(&mut engine, &in_place_sites);
         api_python::register(&mut engine);
-        // One engine per session, alive until the process ends: closures handed to the
-        // worker threads borrow it for as long as any stream may run.
         fixits::learn_functions(&engine);
-        let engine: &'static Engine = Box::leak(Box::new(engine));
-        let _ = api.engine.set(engine);
+        // One engine per session, freed with it: closures on the worker threads hold it
+        // weakly, and the session stops its contexts before it goes.
+        let engine = Arc::new(engine);
+        let _ = api.engine.set(Arc::downgrade(&engine));
         let ssc = api_context::new_context(&api, &sc, Duration(1000));
         let mut scope = Scope::new();
         scope.push("sc", sc);
@@ -120,8 +140,8 @@ impl ScriptHost {
         ssc
     }
 
-    pub fn engine(&self) -> &'static Engine {
-        self.engine
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
     }
 
     pub fn scope(&self) -> &Scope<'static> {
@@ -179,7 +199,6 @@ impl ScriptHost {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::clock::ClockKind;
     use crate::engine::dstream::output::Notation;
     use crate::engine::sink::MemorySink;
     use crate::engine::time::Time;
@@ -205,5 +224,76 @@ mod tests {
         assert_eq!(v.as_int().ok(), Some(42));
         let _ = h.eval("c", "let f = |x| x + 1;").expect("closure");
         assert_eq!(h.function_names(), vec!["double".to_string()]);
+    }
+
+    /// `:reset` makes a new host; the old one's engine must go with it, even when its
+    /// closures sit in a context's graph and a script listener (no cycle through the engine).
+    #[test]
+    fn a_dropped_host_frees_its_engine() {
+        let code = "let ds = ssc.queueStream([[1, 2], [3]]).map(|x| x * 2);\n\
+                    ds.pprint();\n\
+                    ssc.addStreamingListener(#{ onBatchCompleted: |info| () });\n\
+                    ssc.start();\n\
+                    sc.parallelize([1, 2, 3]).map(|x| x + 1).collect();\n\
+                    ssc.stop();";
+        let mut engines = Vec::new();
+        for _ in 0..20 {
+            let mut h = host();
+            let _ = h.eval("reset", code).expect("runs");
+            engines.push(Arc::downgrade(h.engine()));
+            // The host goes here, as the shell's `:reset` replaces it.
+        }
+        let alive = engines.iter().filter(|w| w.strong_count() > 0).count();
+        assert_eq!(alive, 0, "{alive} of 20 engines outlived their session");
+    }
+
+    /// `debug()` goes through the session's sink (the shell draws it above the prompt).
+    #[test]
+    fn debug_goes_to_the_sink() {
+        let sink = Arc::new(MemorySink::default());
+        let config = RunConfig {
+            clock: ClockKind::Manual,
+            start_time: Time(0),
+            max_batches: None,
+            notation: Notation::Python,
+            sink: sink.clone(),
+        };
+        let mut h = ScriptHost::new(config, 1).expect("host");
+        let _ = h.eval("dbg.rhai", "debug(\"here\");").expect("runs");
+        let err = sink.stderr();
+        assert!(err.starts_with("dbg.rhai:1:1 |"), "{err}");
+        assert!(err.contains("here"), "{err}");
+        assert_eq!(sink.stdout(), "");
+    }
+
+    /// The CLI's hooks run on every context the session creates, `ssc` and the script's own.
+    #[test]
+    fn hooks_see_every_new_context() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let seen = Arc::new(AtomicUsize::new(0));
+        let mut hooks = ContextHooks::default();
+        let s = seen.clone();
+        hooks.on_every_context(Arc::new(move |_: &StreamingContext, _: &_| {
+            s.fetch_add(1, Ordering::SeqCst);
+        }));
+        let config = RunConfig {
+            clock: ClockKind::Manual,
+            start_time: Time(0),
+            max_batches: None,
+            notation: Notation::Python,
+            sink: Arc::new(MemorySink::default()),
+        };
+        let mut h = ScriptHost::with_hooks(config.clone(), 1, hooks.clone()).expect("host");
+        assert_eq!(seen.load(Ordering::SeqCst), 1, "ssc");
+        let _ = h
+            .eval("h", "let s2 = StreamingContext(sc, 2);")
+            .expect("runs");
+        assert_eq!(seen.load(Ordering::SeqCst), 2, "the script's context");
+        let _other = ScriptHost::new(config, 1).expect("host without hooks");
+        assert_eq!(
+            seen.load(Ordering::SeqCst),
+            2,
+            "hooks belong to one session"
+        );
     }
 }

@@ -8,16 +8,18 @@ use crate::engine::func::{OpSite, Record, RecordFn};
 use crate::engine::rdd::Rdd;
 use crate::engine::sc::SparkContext;
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 pub type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
-/// What every registered function may need: the engine (set once it is built), the
-/// session's settings, and the contexts created so far.
+/// What every registered function may need: the engine (set once it is built; weak, as the
+/// engine's own functions hold this), the session's settings, the CLI's hooks for new
+/// contexts, and the contexts created so far.
 #[derive(Clone)]
 pub struct Api {
-    pub engine: Arc<OnceLock<&'static Engine>>,
+    pub engine: Arc<OnceLock<Weak<Engine>>>,
     pub config: RunConfig,
+    pub hooks: super::api_listener::ContextHooks,
     pub sc: SparkContext,
     pub contexts: Arc<Mutex<Vec<StreamingContext>>>,
 }
@@ -30,7 +32,7 @@ impl Api {
             .get()
             .ok_or_else(|| runtime(ctx, "the script engine is not ready"))?;
         Ok(Arc::new(RhaiFn::new(
-            engine,
+            engine.clone(),
             ctx,
             f,
             site(ctx, op).to_string(),

@@ -14,18 +14,11 @@ pub mod warner;
 use crate::engine::context::StreamingContext;
 use crate::engine::sink::OutputSink;
 use monitor::Monitor;
-use server::UiServer;
-use std::sync::{Arc, OnceLock};
+use server::{UiError, UiServer};
+use std::sync::Arc;
 
 /// Spark's `spark.ui.port`.
 pub const DEFAULT_PORT: u16 = 4040;
-
-static URL: OnceLock<String> = OnceLock::new();
-
-/// The page's address, once the web UI runs in this process.
-pub fn url() -> Option<String> {
-    URL.get().map(|u| format!("{u}streaming/"))
-}
 
 /// What the command line asked for.
 pub struct UiOptions {
@@ -39,27 +32,38 @@ pub struct UiOptions {
     pub app_name: String,
 }
 
-/// Installs, for every StreamingContext this process creates, the delay warning and (with
-/// `web`) the web UI's listener, then starts the web UI. Returns the server (it stops when
-/// dropped) or a message saying why there is none.
-pub fn install(opts: &UiOptions) -> Result<Option<UiServer>, String> {
+/// The listeners the UI puts on each context: the delay warning, and (with the web UI) the
+/// monitor that the pages read. Whoever builds the script session attaches them to every
+/// context it creates; the UI never reaches into the script layer.
+#[derive(Clone)]
+pub struct UiListeners {
+    monitor: Option<Arc<Monitor>>,
+}
+
+impl UiListeners {
+    /// Puts the UI's listeners on `ctx`; warnings go to the session's `sink`.
+    pub fn attach(&self, ctx: &StreamingContext, sink: &Arc<dyn OutputSink>) {
+        ctx.add_listener(Arc::new(warner::DelayWarner::new(
+            sink.clone(),
+            ctx.batch_duration().ms(),
+        )));
+        if let Some(m) = &self.monitor {
+            m.watch(ctx);
+        }
+    }
+}
+
+/// Builds the UI's listeners and, with `web`, starts the web UI. The server (it stops when
+/// dropped) is `Ok(None)` without `web`, or `Err` with a message saying why it did not start;
+/// the listeners work either way.
+pub fn install(opts: &UiOptions) -> (UiListeners, Result<Option<UiServer>, UiError>) {
     let monitor = opts.web.then(|| Arc::new(Monitor::new(&opts.app_name)));
-    let m = monitor.clone();
-    crate::script::api_listener::on_every_context(Arc::new(
-        move |ctx: &StreamingContext, sink: &Arc<dyn OutputSink>| {
-            ctx.add_listener(Arc::new(warner::DelayWarner::new(
-                sink.clone(),
-                ctx.batch_duration().ms(),
-            )));
-            if let Some(m) = &m {
-                m.watch(ctx);
-            }
-        },
-    ));
-    let Some(monitor) = monitor else {
-        return Ok(None);
+    let listeners = UiListeners {
+        monitor: monitor.clone(),
     };
-    let server = UiServer::start_on(monitor, &opts.bind, opts.port)?;
-    let _ = URL.set(server.url());
-    Ok(Some(server))
+    let server = match monitor {
+        Some(m) => UiServer::start_on(m, &opts.bind, opts.port).map(Some),
+        None => Ok(None),
+    };
+    (listeners, server)
 }

@@ -22,21 +22,36 @@ pub struct UiServer {
     pub bind: String,
 }
 
+/// Why the web UI did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error("no web UI: could not bind {bind} on ports {first}-{last} ({reason})")]
+    Bind {
+        bind: String,
+        first: u16,
+        last: u16,
+        /// The last port's error.
+        reason: String,
+    },
+    #[error("cannot start the web UI thread: {0}")]
+    Thread(#[from] std::io::Error),
+}
+
 impl UiServer {
     /// Binds 127.0.0.1:`port` (or the next of 16 ports when busy; 0 picks any free port) and
     /// answers requests on a background thread.
-    pub fn start(monitor: Arc<Monitor>, port: u16) -> Result<UiServer, String> {
+    pub fn start(monitor: Arc<Monitor>, port: u16) -> Result<UiServer, UiError> {
         UiServer::start_on(monitor, "127.0.0.1", port)
     }
 
     /// As `start`, on another address (`--ui-bind`).
-    pub fn start_on(monitor: Arc<Monitor>, bind: &str, port: u16) -> Result<UiServer, String> {
+    pub fn start_on(monitor: Arc<Monitor>, bind: &str, port: u16) -> Result<UiServer, UiError> {
         let last = if port == 0 {
             0
         } else {
             port.saturating_add(PORT_RETRIES)
         };
-        let mut errors = Vec::new();
+        let mut reason = String::new();
         for p in port..=last {
             match Server::http((bind, p)) {
                 Ok(server) => {
@@ -46,8 +61,7 @@ impl UiServer {
                     let allowed = bind.to_string();
                     let thread = std::thread::Builder::new()
                         .name("centella-ui".into())
-                        .spawn(move || serve(&s, &monitor, &allowed))
-                        .map_err(|e| format!("cannot start the web UI thread: {e}"))?;
+                        .spawn(move || serve(&s, &monitor, &allowed))?;
                     return Ok(UiServer {
                         server,
                         thread: Some(thread),
@@ -55,17 +69,24 @@ impl UiServer {
                         bind: bind.to_string(),
                     });
                 }
-                Err(e) => errors.push(e.to_string()),
+                Err(e) => reason = e.to_string(),
             }
         }
-        Err(format!(
-            "no web UI: could not bind {bind} on ports {port}-{last} ({})",
-            errors.last().cloned().unwrap_or_default()
-        ))
+        Err(UiError::Bind {
+            bind: bind.to_string(),
+            first: port,
+            last,
+            reason,
+        })
     }
 
     pub fn url(&self) -> String {
         format!("http://{}:{}/", self.bind, self.port)
+    }
+
+    /// The Streaming tab's page, as the shell's banner and the start-up line show it.
+    pub fn streaming_url(&self) -> String {
+        format!("{}streaming/", self.url())
     }
 }
 

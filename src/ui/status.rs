@@ -36,8 +36,9 @@ fn clock_name(c: ClockKind) -> &'static str {
     }
 }
 
-/// The whole `:status` text for `ssc`, with the last `rows` batches in the table.
-pub fn render(ssc: &StreamingContext, rows: usize) -> String {
+/// The whole `:status` text for `ssc`, with the last `rows` batches in the table and the web
+/// UI's address when it runs.
+pub fn render(ssc: &StreamingContext, rows: usize, web_url: Option<&str>) -> String {
     let interval = ssc.batch_duration().ms();
     let mut text = format!(
         "ssc: {}, batch interval {}, clock {}, {} batches done",
@@ -75,7 +76,7 @@ pub fn render(ssc: &StreamingContext, rows: usize) -> String {
         text.push_str("\nverdict: ");
         text.push_str(&verdict(&recent, interval, ssc.clock()));
     }
-    if let Some(url) = super::url() {
+    if let Some(url) = web_url {
         text.push_str(&format!("\nweb UI: {url}"));
     }
     text

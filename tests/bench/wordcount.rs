@@ -248,6 +248,12 @@ impl OutputSink for CollectSink {
     fn warn(&self, msg: &str) {
         self.errors.lock().unwrap().push(format!("WARN: {msg}"));
     }
+    fn info(&self, msg: &str) {
+        self.errors.lock().unwrap().push(format!("INFO: {msg}"));
+    }
+    fn debug(&self, line: &str) {
+        self.errors.lock().unwrap().push(line.to_string());
+    }
     fn print(&self, text: &str) {
         self.printed.lock().unwrap().push(text.to_string());
     }
