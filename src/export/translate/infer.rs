@@ -10,7 +10,7 @@
 //! Passes start optimistic (nothing seen yet: no value) and repeat until what is seen is what
 //! was assumed; if that takes too long, a last, pessimistic pass assumes nothing.
 
-use super::{Py, R, Translator};
+use super::{ExportResult, PyExpr, Translator};
 use crate::export::types::{self, Kind, Returns, Ty};
 use rhai::Expr;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -76,7 +76,9 @@ fn join_into<K: std::hash::Hash + Eq + Clone, V: Clone>(
 
 /// Runs passes of `pass` until what one sees is covered by what it assumed (a fixpoint,
 /// reached from below: assumptions only grow, by joining what was seen).
-pub(super) fn fixpoint(mut pass: impl FnMut(Assumed) -> R<(String, Seen)>) -> R<String> {
+pub(super) fn fixpoint(
+    mut pass: impl FnMut(Assumed) -> ExportResult<(String, Seen)>,
+) -> ExportResult<String> {
     let mut assumed = Assumed {
         optimistic: true,
         ..Assumed::default()
@@ -289,7 +291,7 @@ impl Translator<'_> {
         assumed: &(Vec<Ty>, Ty),
         listed: bool,
         returns: Returns,
-    ) -> R<Py> {
+    ) -> ExportResult<PyExpr> {
         let (mut tys, acc) = assumed.clone();
         let snap = self.snapshot();
         if acc == Ty::Unknown {

@@ -9,7 +9,7 @@
 //! last, testing the cases in source order with typed comparisons gives that meaning: `x == 1`
 //! when `x` is known to be an int, `type(x) is int and x == 1` otherwise.
 
-use super::{P_AND, P_ATOM, P_CMP, P_LAMBDA, P_OR, Py, R, Translator};
+use super::{ExportResult, P_AND, P_ATOM, P_CMP, P_LAMBDA, P_OR, PyExpr, Translator};
 use crate::export::types::{self, Ty};
 use rhai::{Engine, Expr, Position, Stmt, SwitchCasesCollection, Token};
 use std::collections::BTreeMap;
@@ -282,7 +282,7 @@ fn verify(cases: &[Vec<Pat>], original: &SwitchCasesCollection) -> bool {
 }
 
 impl Translator<'_> {
-    fn switch_cases(&self, x: &Switch, pos: Position) -> R<Vec<Vec<Pat>>> {
+    fn switch_cases(&self, x: &Switch, pos: Position) -> ExportResult<Vec<Vec<Pat>>> {
         read_cases(self.source, pos)
             .filter(|cases| verify(cases, &x.1))
             .ok_or_else(|| {
@@ -296,16 +296,16 @@ impl Translator<'_> {
     }
 
     /// Python's test for one case: its values (or'ed) and its `if` condition.
-    fn case_test(&mut self, x: &Py, alts: &[Pat], cond: &Expr) -> R<String> {
+    fn case_test(&mut self, x: &PyExpr, alts: &[Pat], cond: &Expr) -> ExportResult<String> {
         let mut tests: Vec<String> = vec![];
         // Values of one Python type are tested together: `x in (1, 2)`.
         let mut groups: Vec<(&str, Ty, Vec<String>)> = vec![];
         for p in alts {
             let (ty_name, ty, lit) = match p {
                 Pat::Int(n) => ("int", Ty::Int, n.to_string()),
-                Pat::Float(f) => ("float", Ty::Float, super::py_float(*f)),
-                Pat::Str(s) => ("str", Ty::Str, super::py_str(s)),
-                Pat::Char(c) => ("str", Ty::Str, super::py_str(&c.to_string())),
+                Pat::Float(f) => ("float", Ty::Float, super::expressions::py_float(*f)),
+                Pat::Str(s) => ("str", Ty::Str, super::expressions::py_str(s)),
+                Pat::Char(c) => ("str", Ty::Str, super::expressions::py_str(&c.to_string())),
                 Pat::Bool(b) => {
                     let b = if *b { "True" } else { "False" };
                     tests.push(format!("{} is {b}", x.at(P_CMP + 1)));
@@ -354,7 +354,7 @@ impl Translator<'_> {
     }
 
     /// The value switched on, and a line binding it first when it is not a variable.
-    fn scrutinee(&mut self, e: &Expr) -> R<(Py, Option<String>)> {
+    fn scrutinee(&mut self, e: &Expr) -> ExportResult<(PyExpr, Option<String>)> {
         let v = self.expr(e)?;
         if simple(e) {
             return Ok((v, None));
@@ -362,7 +362,7 @@ impl Translator<'_> {
         self.counter += 1;
         let name = format!("_s{}", self.counter);
         let bind = format!("{name} = {}", v.code);
-        Ok((Py::typed(name, v.ty), Some(bind)))
+        Ok((PyExpr::typed(name, v.ty), Some(bind)))
     }
 
     /// A switch statement as an if / elif / else chain (returning its value when `ret`).
@@ -374,7 +374,7 @@ impl Translator<'_> {
         ret: bool,
         marker: &str,
         out: &mut Vec<String>,
-    ) -> R<()> {
+    ) -> ExportResult<()> {
         let cases = self.switch_cases(x, pos)?;
         let pad = "    ".repeat(indent);
         let (v, bind) = self.scrutinee(&x.0)?;
@@ -411,7 +411,7 @@ impl Translator<'_> {
     }
 
     /// A switch used as a value: a conditional expression (`None` when no case matches).
-    pub(super) fn switch_expr(&mut self, x: &Switch, pos: Position) -> R<Py> {
+    pub(super) fn switch_expr(&mut self, x: &Switch, pos: Position) -> ExportResult<PyExpr> {
         if !is_expression(x) {
             return Err(self.err(
                 pos,
@@ -421,8 +421,8 @@ impl Translator<'_> {
         }
         let cases = self.switch_cases(x, pos)?;
         let v = self.expr(&x.0)?;
-        let mut branches: Vec<(String, Py)> = vec![];
-        let mut default: Option<Py> = None;
+        let mut branches: Vec<(String, PyExpr)> = vec![];
+        let mut default: Option<PyExpr> = None;
         for (i, alts) in cases.iter().enumerate() {
             let block = &x.1.expressions[i];
             let Some(action) = action_expr(&block.rhs) else {
@@ -436,7 +436,7 @@ impl Translator<'_> {
             let value = self.expr(action)?;
             branches.push((test, value));
         }
-        let default = default.unwrap_or_else(|| Py::typed("None".into(), Ty::Unit));
+        let default = default.unwrap_or_else(|| PyExpr::typed("None".into(), Ty::Unit));
         let mut ty = default.ty.clone();
         let mut code = default.at(P_LAMBDA);
         let mut prec = default.prec;
@@ -445,7 +445,7 @@ impl Translator<'_> {
             code = format!("{} if {test} else {code}", value.at(P_OR));
             prec = P_LAMBDA;
         }
-        Ok(Py {
+        Ok(PyExpr {
             code,
             ty,
             prec: prec.min(P_ATOM),

@@ -1,0 +1,661 @@
+//! Method calls: chains (`a.b(x)[i].c`), Rhai's own string and array methods, and Spark's
+//! StreamingContext, SparkContext, DStream and RDD methods.
+
+use super::closures::closure_of;
+use super::expressions::is_unit;
+use super::statements::{IN_PLACE_STR, flags_break};
+use super::{ExportResult, P_ADD, P_ATOM, P_CMP, PyExpr, Translator};
+use crate::export::types::{self, Kind, Returns, Ty};
+use rhai::{Expr, FnCallExpr, Position};
+
+/// DStream methods that PySpark names the same and that return a DStream.
+pub(super) const DSTREAM_TRANSFORMS: &[&str] = &[
+    "map",
+    "flatMap",
+    "filter",
+    "mapValues",
+    "flatMapValues",
+    "glom",
+    "mapPartitions",
+    "mapPartitionsWithIndex",
+    "reduce",
+    "count",
+    "countByValue",
+    "reduceByKey",
+    "groupByKey",
+    "combineByKey",
+    "partitionBy",
+    "repartition",
+    "union",
+    "cogroup",
+    "join",
+    "leftOuterJoin",
+    "rightOuterJoin",
+    "fullOuterJoin",
+    "transform",
+    "transformWith",
+    "window",
+    "countByWindow",
+    "countByValueAndWindow",
+    "reduceByWindow",
+    "reduceByKeyAndWindow",
+    "groupByKeyAndWindow",
+    "updateStateByKey",
+    "cache",
+    "persist",
+    "checkpoint",
+];
+
+pub(super) const DSTREAM_OUTPUTS: &[&str] = &["pprint", "foreachRDD", "saveAsTextFiles"];
+
+/// RDD methods that return an RDD.
+pub(super) const RDD_TRANSFORMS: &[&str] = &[
+    "map",
+    "flatMap",
+    "filter",
+    "mapValues",
+    "flatMapValues",
+    "mapPartitions",
+    "mapPartitionsWithIndex",
+    "keyBy",
+    "reduceByKey",
+    "groupByKey",
+    "combineByKey",
+    "partitionBy",
+    "sortByKey",
+    "sortBy",
+    "join",
+    "leftOuterJoin",
+    "rightOuterJoin",
+    "fullOuterJoin",
+    "cogroup",
+    "union",
+    "cartesian",
+    "distinct",
+    "keys",
+    "values",
+    "glom",
+    "repartition",
+    "coalesce",
+    "zipWithIndex",
+    "cache",
+    "persist",
+];
+
+/// RDD actions (their results' types are in `types::action_result`).
+pub(super) const RDD_ACTIONS: &[&str] = &[
+    "count",
+    "collect",
+    "take",
+    "first",
+    "top",
+    "takeOrdered",
+    "reduce",
+    "fold",
+    "countByKey",
+    "countByValue",
+    "isEmpty",
+    "getNumPartitions",
+    "foreach",
+    "saveAsTextFile",
+];
+
+/// A chain `a.b(x)[i].c` as its base and (is_index, element) steps.
+pub(super) fn flatten_chain(e: &Expr) -> Option<(&Expr, Vec<(bool, &Expr)>)> {
+    fn rest<'e>(node: &'e Expr, index: bool, out: &mut Vec<(bool, &'e Expr)>) {
+        match node {
+            Expr::Dot(x, f, _) if !flags_break(*f) => {
+                out.push((index, &x.lhs));
+                rest(&x.rhs, false, out);
+            }
+            Expr::Index(x, f, _) if !flags_break(*f) => {
+                out.push((index, &x.lhs));
+                rest(&x.rhs, true, out);
+            }
+            Expr::Dot(x, _, _) => {
+                out.push((index, &x.lhs));
+                out.push((false, &x.rhs));
+            }
+            Expr::Index(x, _, _) => {
+                out.push((index, &x.lhs));
+                out.push((true, &x.rhs));
+            }
+            other => out.push((index, other)),
+        }
+    }
+    let mut out = vec![];
+    match e {
+        Expr::Dot(x, f, _) | Expr::Index(x, f, _) => {
+            let index = matches!(e, Expr::Index(..));
+            if flags_break(*f) {
+                out.push((index, &x.rhs));
+            } else {
+                rest(&x.rhs, index, &mut out);
+            }
+            Some((&x.lhs, out))
+        }
+        _ => None,
+    }
+}
+
+impl Translator<'_> {
+    pub(super) fn chain(&mut self, e: &Expr) -> ExportResult<PyExpr> {
+        let Some((base, steps)) = flatten_chain(e) else {
+            return Err(self.err(e.start_position(), "unexpected chain"));
+        };
+        let mut cur = self.expr(base)?;
+        for (index, step) in steps {
+            cur = if index {
+                let i = self.expr(step)?;
+                let ty = match (&cur.ty, step) {
+                    (Ty::RddList, _) => Ty::Rdd(Box::new(Ty::Unknown)),
+                    (t, Expr::IntegerConstant(n, _)) => t.at(*n),
+                    (Ty::Str, _) => Ty::Str,
+                    (t, _) => t.elem(),
+                };
+                PyExpr::typed(format!("{}[{}]", cur.at(P_ATOM), i.code), ty)
+            } else {
+                match step {
+                    Expr::MethodCall(fc, pos) => self.method(cur, fc, *pos)?,
+                    Expr::Property(p, pos) => {
+                        if p.2.as_str() == "ms" && cur.kind() == Kind::Time {
+                            PyExpr::typed(
+                                format!("int({}.timestamp() * 1000)", cur.at(P_ATOM)),
+                                Ty::Int,
+                            )
+                        } else {
+                            return Err(self.err(
+                                *pos,
+                                format!("property .{} is not supported by export", p.2),
+                            ));
+                        }
+                    }
+                    other => {
+                        return Err(self.err(other.start_position(), "unexpected chain element"));
+                    }
+                }
+            };
+        }
+        Ok(cur)
+    }
+
+    pub(super) fn method(
+        &mut self,
+        recv: PyExpr,
+        fc: &FnCallExpr,
+        pos: Position,
+    ) -> ExportResult<PyExpr> {
+        let name = fc.name.as_str();
+        let args: &[Expr] = &fc.args;
+        let n = args.len();
+        let r = recv.at(P_ATOM);
+        if name.to_ascii_lowercase().contains("kafka") {
+            return Err(self.err(pos, format!("{name}: PySpark 3+ has no DStream Kafka API; use Structured Streaming's Kafka source (spark.readStream.format(\"kafka\"))")));
+        }
+        // A script function called with method syntax: x.f(a) is f(x, a).
+        if self.script_fns.contains(name) {
+            let mut a = vec![recv.code.clone()];
+            let mut tys = vec![recv.ty.clone()];
+            for x in args {
+                let py = self.expr(x)?;
+                a.push(py.code);
+                tys.push(py.ty);
+            }
+            let ty = self.called(name, tys);
+            return Ok(PyExpr::typed(
+                format!("{}({})", self.var_name(name), a.join(", ")),
+                ty,
+            ));
+        }
+        match recv.kind() {
+            Kind::Ssc => return self.context_method(&r, name, args, pos),
+            Kind::Sc => return self.sc_method(&r, name, args, pos),
+            Kind::Array => {
+                if let Some(p) = self.array_method(&recv, name, args)? {
+                    return Ok(p);
+                }
+            }
+            _ => {}
+        }
+        // Rhai's own methods on strings, arrays and numbers (names Spark does not use).
+        let simple = |code: String, kind: Kind| Ok(PyExpr::atom(code, kind));
+        match (name, n) {
+            ("len", 0) => return Ok(PyExpr::typed(format!("len({})", recv.code), Ty::Int)),
+            ("is_empty", 0) => {
+                return Ok(PyExpr {
+                    code: format!("len({}) == 0", recv.code),
+                    ty: Ty::Bool,
+                    prec: P_CMP,
+                });
+            }
+            ("push", 1) => {
+                let v = self.expr(&args[0])?;
+                self.pushed_into(&recv.code, v.ty);
+                return simple(format!("{r}.append({})", v.code), Kind::Unknown);
+            }
+            ("insert", 2) => {
+                let i = self.expr(&args[0])?;
+                let v = self.expr(&args[1])?;
+                self.pushed_into(&recv.code, v.ty);
+                return simple(format!("{r}.insert({}, {})", i.code, v.code), Kind::Unknown);
+            }
+            ("pop", 0) => return simple(format!("{r}.pop()"), Kind::Unknown),
+            ("contains", 1) => {
+                let x = self.expr(&args[0])?;
+                return Ok(PyExpr {
+                    code: format!("{} in {}", x.at(P_CMP + 1), recv.at(P_CMP + 1)),
+                    ty: Ty::Bool,
+                    prec: P_CMP,
+                });
+            }
+            ("starts_with", 1) => {
+                return Ok(PyExpr::typed(
+                    format!("{r}.startswith({})", self.expr(&args[0])?.code),
+                    Ty::Bool,
+                ));
+            }
+            ("ends_with", 1) => {
+                return Ok(PyExpr::typed(
+                    format!("{r}.endswith({})", self.expr(&args[0])?.code),
+                    Ty::Bool,
+                ));
+            }
+            ("to_upper", 0) => return simple(format!("{r}.upper()"), Kind::Str),
+            ("to_lower", 0) => return simple(format!("{r}.lower()"), Kind::Str),
+            ("split", 1) => {
+                return Ok(PyExpr::typed(
+                    format!("{r}.split({})", self.expr(&args[0])?.code),
+                    Ty::List(Box::new(Ty::Str)),
+                ));
+            }
+            ("split", 0) => {
+                return Ok(PyExpr::typed(
+                    format!("{r}.split()"),
+                    Ty::List(Box::new(Ty::Str)),
+                ));
+            }
+            ("index_of", 1) => {
+                return Ok(PyExpr::typed(
+                    format!("{r}.find({})", self.expr(&args[0])?.code),
+                    Ty::Int,
+                ));
+            }
+            ("sub_string", 2) => {
+                let a = self.expr(&args[0])?;
+                let b = self.expr(&args[1])?;
+                if matches!(&args[0], Expr::IntegerConstant(n, _) if *n >= 0) {
+                    // A slice means the same from a start that is not negative.
+                    return simple(
+                        format!("{r}[{0}:{0} + {1}]", a.at(P_ADD + 1), b.at(P_ADD + 1)),
+                        Kind::Str,
+                    );
+                }
+                // A negative start counts from the end in Rhai, even with a length past it.
+                self.need_helper("_sub_string");
+                return simple(
+                    format!("_sub_string({}, {}, {})", recv.code, a.code, b.code),
+                    Kind::Str,
+                );
+            }
+            ("sub_string", 1) => {
+                if let Expr::FnCall(range, _) = &args[0]
+                    && matches!(range.name.as_str(), ".." | "..=")
+                {
+                    // Rhai clamps a range's ends; only non-negative literal ends mean a slice.
+                    return match range.args.as_slice() {
+                        [Expr::IntegerConstant(a, _), Expr::IntegerConstant(b, _)]
+                            if *a >= 0 && *b >= 0 =>
+                        {
+                            let end = if range.name.as_str() == ".." {
+                                *b.max(a)
+                            } else {
+                                b.max(a) + 1
+                            };
+                            simple(format!("{r}[{a}:{end}]"), Kind::Str)
+                        }
+                        _ => Err(self.err(
+                            pos,
+                            "sub_string(range) needs a range of literal, non-negative ends to be exported",
+                        )),
+                    };
+                }
+                let a = self.expr(&args[0])?;
+                if a.kind() == Kind::Array {
+                    return Err(self.err(
+                        pos,
+                        "sub_string(range) needs a literal range to be exported",
+                    ));
+                }
+                // From a negative start Rhai counts from the end as Python does, and from the
+                // first character before it: Python's slice.
+                return simple(format!("{r}[{}:]", a.code), Kind::Str);
+            }
+            ("to_string", 0) => return Ok(self.str_of(recv)),
+            ("to_int", 0) => return Ok(PyExpr::typed(format!("int({})", recv.code), Ty::Int)),
+            ("to_float", 0) => {
+                return Ok(PyExpr::typed(format!("float({})", recv.code), Ty::Float));
+            }
+            ("abs", 0) => {
+                let t = types::arith(&recv.ty, &recv.ty);
+                return Ok(PyExpr::typed(format!("abs({})", recv.code), t));
+            }
+            ("call", _) => {
+                return simple(
+                    format!("{r}({})", self.args(args)?.join(", ")),
+                    Kind::Unknown,
+                );
+            }
+            _ => {}
+        }
+        // Used as a value, an in-place string method gives the new string (as centella runs
+        // it): Python's str method.
+        if let Some((_, py)) = IN_PLACE_STR.iter().find(|(rn, _)| *rn == name) {
+            let args = self.args(args)?.join(", ");
+            return Ok(PyExpr::typed(format!("{r}.{py}({args})"), Ty::Str));
+        }
+        let rec = recv.ty.records();
+        match recv.kind() {
+            Kind::Rdd => self.rdd_method(&r, &rec, name, args, pos),
+            Kind::DStream | Kind::Unknown => {
+                if DSTREAM_TRANSFORMS.contains(&name) || DSTREAM_OUTPUTS.contains(&name) {
+                    self.dstream_method(&r, &rec, name, args, pos)
+                } else if RDD_TRANSFORMS.contains(&name) || RDD_ACTIONS.contains(&name) {
+                    self.rdd_method(&r, &rec, name, args, pos)
+                } else {
+                    Err(self.err(pos, format!("method {name}() is not supported by export")))
+                }
+            }
+            _ => Err(self.err(
+                pos,
+                format!("method {name}() on this value is not supported by export"),
+            )),
+        }
+    }
+
+    pub(super) fn array_method(
+        &mut self,
+        recv: &PyExpr,
+        name: &str,
+        args: &[Expr],
+    ) -> ExportResult<Option<PyExpr>> {
+        let r = recv.at(P_ATOM);
+        Ok(match (name, args.len()) {
+            ("filter", 1) => {
+                let elem = recv.ty.elem();
+                let f =
+                    self.closure_arg(&args[0], std::slice::from_ref(&elem), false, Returns::Value)?;
+                Some(PyExpr::typed(
+                    format!("list(filter({}, {}))", f.code, recv.code),
+                    Ty::List(Box::new(elem)),
+                ))
+            }
+            ("map", 1) => {
+                let f = self.closure_arg(&args[0], &[recv.ty.elem()], false, Returns::Value)?;
+                Some(PyExpr::typed(
+                    format!("list(map({}, {}))", f.code, recv.code),
+                    Ty::List(Box::new(f.ty.returns())),
+                ))
+            }
+            ("sort", 0) => Some(PyExpr::atom(format!("{r}.sort()"), Kind::Unknown)),
+            ("reverse", 0) => Some(PyExpr::atom(format!("{r}.reverse()"), Kind::Unknown)),
+            ("clear", 0) => Some(PyExpr::atom(format!("{r}.clear()"), Kind::Unknown)),
+            _ => None,
+        })
+    }
+
+    pub(super) fn context_method(
+        &mut self,
+        r: &str,
+        name: &str,
+        args: &[Expr],
+        pos: Position,
+    ) -> ExportResult<PyExpr> {
+        let n = args.len();
+        let ds = |code: String| Ok(PyExpr::atom(code, Kind::DStream));
+        let ds_of = |code: String, rec: Ty| Ok(PyExpr::typed(code, Ty::DStream(Box::new(rec))));
+        match (name, n) {
+            ("queueStream", 1..=3) => {
+                // The queue's items are batches (arrays or RDDs) of records.
+                let (code, ty) = self.data(&args[0], 2)?;
+                let mut rec = ty.elem().elem();
+                let mut a = vec![code];
+                if n >= 2 {
+                    a.push(self.expr(&args[1])?.code);
+                }
+                if n >= 3 {
+                    let (code, ty) = self.data(&args[2], 1)?;
+                    rec = types::join(&rec, &ty.elem());
+                    a.push(code);
+                }
+                ds_of(format!("{r}.queueStream({})", a.join(", ")), rec)
+            }
+            ("socketTextStream" | "textFileStream", _) => ds_of(format!("{r}.{name}({})", self.args(args)?.join(", ")), Ty::Str),
+            ("union", 1) => match &args[0] {
+                // PySpark's ssc.union refuses streams with different serializers.
+                Expr::Array(items, _) if !items.is_empty() => {
+                    let first = self.expr(&items[0])?;
+                    let mut rec = first.ty.records();
+                    let mut code = first.at(P_ATOM);
+                    for i in items.iter().skip(1) {
+                        let other = self.expr(i)?;
+                        rec = types::join(&rec, &other.ty.records());
+                        code = format!("{code}.union({})", other.code);
+                    }
+                    ds_of(code, rec)
+                }
+                _ => Err(self.err(pos, "ssc.union needs a literal array of streams to be exported")),
+            },
+            ("transform", 2) => {
+                let list = match &args[0] {
+                    Expr::Array(items, _) => {
+                        let mut v = vec![];
+                        for i in items.iter() {
+                            v.push(self.expr(i)?.code);
+                        }
+                        format!("[{}]", v.join(", "))
+                    }
+                    other => self.expr(other)?.code,
+                };
+                let f = self.closure_arg(&args[1], &[Ty::RddList], false, Returns::Value)?;
+                ds(format!("{r}.transform({list}, {})", f.code))
+            }
+            ("checkpoint", 1) => {
+                let d = self.expr(&args[0])?;
+                Ok(PyExpr::atom(format!("{r}.checkpoint(CHECKPOINT_DIR or {})", d.code), Kind::Unknown))
+            }
+            ("remember", 1) => Ok(PyExpr::atom(format!("{r}.remember({})", self.expr(&args[0])?.code), Kind::Unknown)),
+            ("tick", _) => Err(self.err(pos, "ssc.tick() drives centella's manual clock; Spark has no manual clock")),
+            ("start" | "awaitTermination" | "awaitTerminationOrTimeout" | "stop", _) => Err(self.err(
+                pos,
+                format!("ssc.{name}() inside an expression or a function cannot be exported; call it as a top-level statement"),
+            )),
+            _ => Err(self.err(pos, format!("StreamingContext.{name}() with {n} argument(s) is not supported by export"))),
+        }
+    }
+
+    pub(super) fn sc_method(
+        &mut self,
+        r: &str,
+        name: &str,
+        args: &[Expr],
+        pos: Position,
+    ) -> ExportResult<PyExpr> {
+        match (name, args.len()) {
+            ("parallelize", 1 | 2) => {
+                let (code, ty) = self.data(&args[0], 1)?;
+                let mut a = vec![code];
+                if args.len() == 2 {
+                    a.push(self.expr(&args[1])?.code);
+                }
+                Ok(PyExpr::typed(
+                    format!("{r}.parallelize({})", a.join(", ")),
+                    Ty::Rdd(Box::new(ty.elem())),
+                ))
+            }
+            ("textFile", 1 | 2) => Ok(PyExpr::typed(
+                format!("{r}.textFile({})", self.args(args)?.join(", ")),
+                Ty::Rdd(Box::new(Ty::Str)),
+            )),
+            ("union", 1) => {
+                let (code, ty) = self.data(&args[0], 1)?;
+                Ok(PyExpr::typed(
+                    format!("{r}.union({code})"),
+                    Ty::Rdd(Box::new(ty.elem().elem())),
+                ))
+            }
+            _ => Err(self.err(
+                pos,
+                format!(
+                    "SparkContext.{name}() with {} argument(s) is not supported by export",
+                    args.len()
+                ),
+            )),
+        }
+    }
+
+    /// Data for queueStream / parallelize: the outer `depth` levels of array literals are
+    /// Python lists (PySpark wants lists there); records inside are tuples. With its type (an
+    /// RDD counts as a list of its records).
+    pub(super) fn data(&mut self, e: &Expr, depth: usize) -> ExportResult<(String, Ty)> {
+        match e {
+            Expr::Array(items, _) if depth > 0 => {
+                let mut v = vec![];
+                let mut elem: Option<Ty> = None;
+                for i in items.iter() {
+                    let (code, ty) = self.data(i, depth - 1)?;
+                    v.push(code);
+                    elem = Some(match elem {
+                        None => ty,
+                        Some(t) => types::join(&t, &ty),
+                    });
+                }
+                let ty = Ty::List(Box::new(elem.unwrap_or(Ty::Never)));
+                Ok((format!("[{}]", v.join(", ")), ty))
+            }
+            _ => {
+                let py = self.expr(e)?;
+                let ty = match py.ty {
+                    Ty::Rdd(rec) => Ty::List(rec),
+                    t => t,
+                };
+                Ok((py.code, ty))
+            }
+        }
+    }
+
+    /// The records' type of a stream or RDD passed as an argument, without translating it.
+    pub(super) fn records_of_arg(&self, e: &Expr) -> Ty {
+        match e {
+            Expr::Variable(v, _, _) => self.ty_of(&v.1).records(),
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// A Spark method's arguments, closures typed from the receiver's records `rec`; with the
+    /// arguments' types.
+    pub(super) fn spark_args(
+        &mut self,
+        rec: &Ty,
+        name: &str,
+        args: &[Expr],
+    ) -> ExportResult<(Vec<String>, Vec<Ty>)> {
+        let listed = matches!(name, "mapPartitions" | "mapPartitionsWithIndex");
+        let others: Vec<Ty> = args
+            .iter()
+            .filter(|a| closure_of(a).is_none())
+            .map(|a| self.records_of_arg(a))
+            .collect();
+        let mut v = vec![];
+        let mut tys: Vec<Ty> = vec![];
+        for (i, a) in args.iter().enumerate() {
+            let returns = types::closure_returns(name, i);
+            let py = if closure_of(a).is_some() {
+                let params = types::closure_params(name, i, rec, &others);
+                match self.assumed_params(name, i, rec, &tys, args) {
+                    Some(assumed) => {
+                        self.closure_assuming(a, &params, &assumed, listed, returns)?
+                    }
+                    None => self.closure_arg(a, &params, listed, returns)?,
+                }
+            } else if returns != Returns::Value && self.is_function_value(a) {
+                self.closure_arg(a, &[], listed, returns)?
+            } else {
+                self.expr(a)?
+            };
+            v.push(py.code);
+            tys.push(match py.ty {
+                t @ Ty::Fn(_) => t,
+                t if matches!(t.kind(), Kind::DStream | Kind::Rdd) => t.records(),
+                t => t,
+            });
+        }
+        Ok((v, tys))
+    }
+
+    pub(super) fn dstream_method(
+        &mut self,
+        r: &str,
+        rec: &Ty,
+        name: &str,
+        args: &[Expr],
+        pos: Position,
+    ) -> ExportResult<PyExpr> {
+        let (mut a, tys) = self.spark_args(rec, name, args)?;
+        match name {
+            "reduceByKeyAndWindow" => {
+                let shortcut = matches!(args.len(), 2 | 3)
+                    && !is_unit(&args[1])
+                    && closure_of(&args[1]).is_none()
+                    && !matches!(&args[1], Expr::FnCall(fc, _) if fc.name.as_str() == "Fn");
+                if shortcut {
+                    // PySpark's signature is (func, invFunc, window[, slide]).
+                    a.insert(1, "None".into());
+                }
+            }
+            "slice" => return Err(self.err(pos, "DStream.slice is not supported by export")),
+            _ => {}
+        }
+        let mut code = format!("{r}.{name}({})", a.join(", "));
+        match name {
+            "groupByKey" | "groupByKeyAndWindow" => code.push_str(".mapValues(list)"),
+            "cogroup" => code.push_str(".mapValues(lambda vs: (list(vs[0]), list(vs[1])))"),
+            _ => {}
+        }
+        let ty = if DSTREAM_OUTPUTS.contains(&name) {
+            Ty::Unknown
+        } else {
+            Ty::DStream(Box::new(types::records_after(name, rec, &tys)))
+        };
+        Ok(PyExpr::typed(code, ty))
+    }
+
+    pub(super) fn rdd_method(
+        &mut self,
+        r: &str,
+        rec: &Ty,
+        name: &str,
+        args: &[Expr],
+        pos: Position,
+    ) -> ExportResult<PyExpr> {
+        if !RDD_TRANSFORMS.contains(&name) && !RDD_ACTIONS.contains(&name) {
+            return Err(self.err(pos, format!("RDD.{name}() is not supported by export")));
+        }
+        let (a, tys) = self.spark_args(rec, name, args)?;
+        let mut code = format!("{r}.{name}({})", a.join(", "));
+        match name {
+            "groupByKey" => code.push_str(".mapValues(list)"),
+            "cogroup" => code.push_str(".mapValues(lambda vs: (list(vs[0]), list(vs[1])))"),
+            "countByKey" | "countByValue" => {
+                self.need_helper("_by_str");
+                code = format!("_by_str({code})");
+            }
+            _ => {}
+        }
+        let ty = if RDD_ACTIONS.contains(&name) {
+            types::action_result(name, rec, &tys)
+        } else {
+            Ty::Rdd(Box::new(types::records_after(name, rec, &tys)))
+        };
+        Ok(PyExpr::typed(code, ty))
+    }
+}
