@@ -6,99 +6,17 @@ use super::expressions::is_unit;
 use super::statements::{IN_PLACE_STR, flags_break};
 use super::{ExportResult, P_ADD, P_ATOM, P_CMP, PyExpr, Translator};
 use crate::export::types::{self, Kind, Returns, Ty};
+use crate::script::api_table::{self, DSTREAM, Export, RDD};
 use rhai::{Expr, FnCallExpr, Position};
 
-/// DStream methods that PySpark names the same and that return a DStream.
-pub(super) const DSTREAM_TRANSFORMS: &[&str] = &[
-    "map",
-    "flatMap",
-    "filter",
-    "mapValues",
-    "flatMapValues",
-    "glom",
-    "mapPartitions",
-    "mapPartitionsWithIndex",
-    "reduce",
-    "count",
-    "countByValue",
-    "reduceByKey",
-    "groupByKey",
-    "combineByKey",
-    "partitionBy",
-    "repartition",
-    "union",
-    "cogroup",
-    "join",
-    "leftOuterJoin",
-    "rightOuterJoin",
-    "fullOuterJoin",
-    "transform",
-    "transformWith",
-    "window",
-    "countByWindow",
-    "countByValueAndWindow",
-    "reduceByWindow",
-    "reduceByKeyAndWindow",
-    "groupByKeyAndWindow",
-    "updateStateByKey",
-    "cache",
-    "persist",
-    "checkpoint",
-];
-
-pub(super) const DSTREAM_OUTPUTS: &[&str] = &["pprint", "foreachRDD", "saveAsTextFiles"];
-
-/// RDD methods that return an RDD.
-pub(super) const RDD_TRANSFORMS: &[&str] = &[
-    "map",
-    "flatMap",
-    "filter",
-    "mapValues",
-    "flatMapValues",
-    "mapPartitions",
-    "mapPartitionsWithIndex",
-    "keyBy",
-    "reduceByKey",
-    "groupByKey",
-    "combineByKey",
-    "partitionBy",
-    "sortByKey",
-    "sortBy",
-    "join",
-    "leftOuterJoin",
-    "rightOuterJoin",
-    "fullOuterJoin",
-    "cogroup",
-    "union",
-    "cartesian",
-    "distinct",
-    "keys",
-    "values",
-    "glom",
-    "repartition",
-    "coalesce",
-    "zipWithIndex",
-    "cache",
-    "persist",
-];
-
-/// RDD actions (their results' types are in `types::action_result`).
-pub(super) const RDD_ACTIONS: &[&str] = &[
-    "count",
-    "collect",
-    "take",
-    "first",
-    "top",
-    "takeOrdered",
-    "reduce",
-    "fold",
-    "countByKey",
-    "countByValue",
-    "isEmpty",
-    "getNumPartitions",
-    "foreach",
-    "saveAsTextFile",
-];
+/// Whether PySpark writes `receiver.name(...)` as the same call (the API table's
+/// transformations, outputs and actions).
+fn same_call(receiver: &str, name: &str) -> bool {
+    matches!(
+        api_table::export_of(receiver, name),
+        Some(Export::Transform | Export::Output | Export::Action)
+    )
+}
 
 /// A chain `a.b(x)[i].c` as its base and (is_index, element) steps.
 pub(super) fn flatten_chain(e: &Expr) -> Option<(&Expr, Vec<(bool, &Expr)>)> {
@@ -357,9 +275,9 @@ impl Translator<'_> {
         match recv.kind() {
             Kind::Rdd => self.rdd_method(&r, &rec, name, args, pos),
             Kind::DStream | Kind::Unknown => {
-                if DSTREAM_TRANSFORMS.contains(&name) || DSTREAM_OUTPUTS.contains(&name) {
+                if same_call(DSTREAM, name) {
                     self.dstream_method(&r, &rec, name, args, pos)
-                } else if RDD_TRANSFORMS.contains(&name) || RDD_ACTIONS.contains(&name) {
+                } else if same_call(RDD, name) {
                     self.rdd_method(&r, &rec, name, args, pos)
                 } else {
                     Err(self.err(pos, format!("method {name}() is not supported by export")))
@@ -621,7 +539,7 @@ impl Translator<'_> {
             "cogroup" => code.push_str(".mapValues(lambda vs: (list(vs[0]), list(vs[1])))"),
             _ => {}
         }
-        let ty = if DSTREAM_OUTPUTS.contains(&name) {
+        let ty = if api_table::export_of(DSTREAM, name) == Some(Export::Output) {
             Ty::Unknown
         } else {
             Ty::DStream(Box::new(types::records_after(name, rec, &tys)))
@@ -637,7 +555,7 @@ impl Translator<'_> {
         args: &[Expr],
         pos: Position,
     ) -> ExportResult<PyExpr> {
-        if !RDD_TRANSFORMS.contains(&name) && !RDD_ACTIONS.contains(&name) {
+        if !same_call(RDD, name) {
             return Err(self.err(pos, format!("RDD.{name}() is not supported by export")));
         }
         let (a, tys) = self.spark_args(rec, name, args)?;
@@ -651,7 +569,7 @@ impl Translator<'_> {
             }
             _ => {}
         }
-        let ty = if RDD_ACTIONS.contains(&name) {
+        let ty = if api_table::export_of(RDD, name) == Some(Export::Action) {
             types::action_result(name, rec, &tys)
         } else {
             Ty::Rdd(Box::new(types::records_after(name, rec, &tys)))
