@@ -13,8 +13,8 @@ mod switch;
 use infer::{Assumed, Seen};
 
 use super::ExportError;
-use super::types::{Kind, Returns, Ty};
-use rhai::{AST, Engine, Position, Stmt};
+use super::types::{self, Kind, Returns, Ty};
+use rhai::{AST, Engine, Expr, Position, Stmt};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// What every step of the translation returns: the Python, or where and why it cannot be.
@@ -69,6 +69,14 @@ impl PyExpr {
     }
     fn kind(&self) -> Kind {
         self.ty.kind()
+    }
+    /// `a if c else b`, of either branch's type.
+    fn conditional(a: PyExpr, c: PyExpr, b: PyExpr) -> PyExpr {
+        PyExpr {
+            code: format!("{} if {} else {}", a.at(P_OR), c.at(P_OR), b.at(P_LAMBDA)),
+            ty: types::join(&a.ty, &b.ty),
+            prec: P_LAMBDA,
+        }
     }
     /// The code, parenthesised if it binds looser than `min`.
     fn at(&self, min: u8) -> String {
@@ -224,6 +232,33 @@ impl<'a> Translator<'a> {
                 self.need_helper(d);
             }
         }
+    }
+
+    /// Runs `f` with `scope` as the innermost scope (a def's parameters, a branch's narrowed
+    /// types); the scope is dropped whatever `f` returns.
+    fn in_scope<T>(
+        &mut self,
+        scope: HashMap<String, Ty>,
+        f: impl FnOnce(&mut Self) -> ExportResult<T>,
+    ) -> ExportResult<T> {
+        self.scopes.push(scope);
+        let r = f(self);
+        self.scopes.pop();
+        r
+    }
+
+    /// Runs `then` and `otherwise` in the scopes that `if cond` gives its two branches
+    /// (`x != ()` makes `x` not `()` in the first).
+    fn branches<A, B>(
+        &mut self,
+        cond: &Expr,
+        then: impl FnOnce(&mut Self) -> ExportResult<A>,
+        otherwise: impl FnOnce(&mut Self) -> ExportResult<B>,
+    ) -> ExportResult<(A, B)> {
+        let (then_scope, else_scope) = self.narrowing(cond);
+        let a = self.in_scope(then_scope, then)?;
+        let b = self.in_scope(else_scope, otherwise)?;
+        Ok((a, b))
     }
 
     fn ty_of(&self, name: &str) -> Ty {

@@ -3,8 +3,8 @@
 
 use super::closures::closure_of;
 use super::{
-    ExportResult, P_ADD, P_AND, P_ATOM, P_BAND, P_BOR, P_CMP, P_LAMBDA, P_MUL, P_OR, P_POW,
-    P_SHIFT, P_UNARY, P_XOR, PyExpr, Translator,
+    ExportResult, P_ADD, P_AND, P_ATOM, P_BAND, P_BOR, P_CMP, P_MUL, P_OR, P_POW, P_SHIFT, P_UNARY,
+    P_XOR, PyExpr, Translator,
 };
 use crate::export::types::{self, Kind, Plus, Returns, Ty};
 use rhai::{Dynamic, Expr, Position, Stmt};
@@ -73,24 +73,16 @@ impl Translator<'_> {
             return Err(self.err(pos, IF_EXPR_SHAPE));
         };
         let c = self.expr(&fc.expr)?;
-        let (then_scope, else_scope) = self.narrowing(&fc.expr);
-        self.scopes.push(then_scope);
-        let a = self.expr(a);
-        self.scopes.pop();
-        let a = a?;
-        self.scopes.push(else_scope);
-        let b = match branch.as_slice() {
-            [Stmt::Expr(b)] => self.expr(b),
-            [Stmt::If(inner, inner_pos)] => self.if_expr(inner, *inner_pos),
-            _ => Err(self.err(pos, IF_EXPR_SHAPE)),
-        };
-        self.scopes.pop();
-        let b = b?;
-        Ok(PyExpr {
-            code: format!("{} if {} else {}", a.at(P_OR), c.at(P_OR), b.at(P_LAMBDA)),
-            ty: types::join(&a.ty, &b.ty),
-            prec: P_LAMBDA,
-        })
+        let (a, b) = self.branches(
+            &fc.expr,
+            |me| me.expr(a),
+            |me| match branch.as_slice() {
+                [Stmt::Expr(b)] => me.expr(b),
+                [Stmt::If(inner, inner_pos)] => me.if_expr(inner, *inner_pos),
+                _ => Err(me.err(pos, IF_EXPR_SHAPE)),
+            },
+        )?;
+        Ok(PyExpr::conditional(a, c, b))
     }
 
     pub(super) fn expr(&mut self, e: &Expr) -> ExportResult<PyExpr> {
