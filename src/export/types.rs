@@ -466,6 +466,21 @@ pub fn to_record(t: &Ty) -> ToRecord {
     }
 }
 
+/// What a caller that makes `shape` of a value of type `t` does to it, and the value's type
+/// then (the Python lists that stand for Rhai arrays become tuples in records).
+pub fn shape_rule(shape: Returns, t: &Ty) -> (ToRecord, Ty) {
+    let convert = match shape {
+        Returns::Value => ToRecord::Keep,
+        Returns::Record => to_record(t),
+        Returns::Records => to_records(t),
+    };
+    let ty = match shape {
+        Returns::Records => Ty::TupleOf(Box::new(as_record(&t.elem()))),
+        _ => as_record(t),
+    };
+    (convert, ty)
+}
+
 /// The type of a value of type `t` once it is a record (see [`to_record`]).
 pub fn as_record(t: &Ty) -> Ty {
     match (to_record(t), t) {

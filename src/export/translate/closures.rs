@@ -85,15 +85,7 @@ impl Translator<'_> {
 
     /// A translated value returned to a caller that makes `shape` of it (see `shaped`).
     pub(super) fn reshape(&mut self, py: PyExpr, shape: Returns) -> PyExpr {
-        let convert = match shape {
-            Returns::Value => ToRecord::Keep,
-            Returns::Record => types::to_record(&py.ty),
-            Returns::Records => types::to_records(&py.ty),
-        };
-        let ty = match shape {
-            Returns::Records => Ty::TupleOf(Box::new(types::as_record(&py.ty.elem()))),
-            _ => types::as_record(&py.ty),
-        };
+        let (convert, ty) = types::shape_rule(shape, &py.ty);
         match convert {
             ToRecord::Keep => py,
             ToRecord::Tuple => PyExpr::typed(format!("tuple({})", py.code), ty),
@@ -113,42 +105,28 @@ impl Translator<'_> {
         listed: bool,
         returns: Returns,
     ) -> ExportResult<PyExpr> {
-        match closure_of(e) {
-            Some((name, captured)) => self.closure(
-                &name,
-                &captured,
-                param_tys,
-                e.start_position(),
-                listed,
-                returns,
-            ),
-            None => {
-                let mut v = self.expr(e)?;
-                let ret = v.ty.returns();
-                let convert = match returns {
-                    Returns::Value => ToRecord::Keep,
-                    Returns::Record => types::to_record(&ret),
-                    Returns::Records => types::to_records(&ret),
-                };
-                if convert != ToRecord::Keep {
-                    // A function value (`Fn("name")`, a variable): its results become records.
-                    self.need_helper("_tupled");
-                    let ret = match returns {
-                        Returns::Records => Ty::TupleOf(Box::new(types::as_record(&ret.elem()))),
-                        _ => types::as_record(&ret),
-                    };
-                    v = PyExpr::typed(format!("_tupled({})", v.code), Ty::Fn(Box::new(ret)));
-                }
-                if listed {
-                    self.need_helper("_listed");
-                    Ok(PyExpr::typed(format!("_listed({})", v.code), v.ty))
-                } else {
-                    Ok(v)
-                }
-            }
+        if let Some((name, captured)) = closure_of(e) {
+            let pos = e.start_position();
+            return self.closure(&name, &captured, param_tys, pos, listed, returns);
+        }
+        let mut v = self.expr(e)?;
+        let (convert, ret) = types::shape_rule(returns, &v.ty.returns());
+        if convert != ToRecord::Keep {
+            // A function value (`Fn("name")`, a variable): its results become records.
+            self.need_helper("_tupled");
+            v = PyExpr::typed(format!("_tupled({})", v.code), Ty::Fn(Box::new(ret)));
+        }
+        if listed {
+            self.need_helper("_listed");
+            Ok(PyExpr::typed(format!("_listed({})", v.code), v.ty))
+        } else {
+            Ok(v)
         }
     }
 
+    /// A closure literal (the function `fn_name`, capturing `captured`): a `lambda` when its
+    /// body is one expression that needs no hoisted def, else a local def hoisted before the
+    /// statement being translated.
     pub(super) fn closure(
         &mut self,
         fn_name: &str,
@@ -167,6 +145,32 @@ impl Translator<'_> {
             .collect();
         let mut own_mutated = HashSet::new();
         collect_mutated(&real, &mut own_mutated);
+        let scope = self.closure_scope(&own, param_tys, &own_mutated);
+        let lambda_body = lambda_body(&real, pos);
+        if let Some(x) = lambda_body
+            && !own.iter().any(|p| own_mutated.contains(p))
+            && let Some((code, ret)) = self.lambda(&own, scope.clone(), &x, returns)?
+        {
+            return Ok(self.function_value(code, ret, listed));
+        }
+        let def = LocalDef {
+            captured,
+            own: &own,
+            own_mutated: &own_mutated,
+            body: &real,
+        };
+        let (def_name, ret) = self.local_def(def, scope, pos, returns)?;
+        Ok(self.function_value(def_name, ret, listed))
+    }
+
+    /// The closure's own parameters' types: `param_tys` (for the trailing parameters of a
+    /// `(time, rdd)` form), widened for those that are mutated or take values of two types.
+    fn closure_scope(
+        &self,
+        own: &[String],
+        param_tys: &[Ty],
+        own_mutated: &HashSet<String>,
+    ) -> HashMap<String, Ty> {
         let mut scope = HashMap::new();
         for (i, p) in own.iter().enumerate() {
             let t = match param_tys.len() {
@@ -188,103 +192,163 @@ impl Translator<'_> {
             };
             scope.insert(p.clone(), t);
         }
-        let pnames: Vec<String> = own.iter().map(|p| self.var_name(p)).collect();
-        let wrap = |me: &mut Self, code: String, ret: Ty| {
-            if listed {
-                me.need_helper("_listed");
-                PyExpr::typed(format!("_listed({code})"), Ty::Fn(Box::new(ret)))
-            } else {
-                PyExpr {
-                    code,
-                    ty: Ty::Fn(Box::new(ret)),
-                    prec: P_LAMBDA,
-                }
-            }
-        };
-        let mutates_param = own.iter().any(|p| own_mutated.contains(p));
-        let lambda_body: Option<Expr> = match real.as_slice() {
-            [Stmt::Expr(x)] if !matches!(x.as_ref(), Expr::Stmt(_) if closure_of(x).is_none()) => {
-                Some((**x).clone())
-            }
-            // A switch with one expression per case is a conditional expression.
-            [Stmt::Switch(x, _)] if switch::is_expression(x) => Some(Expr::Stmt(Box::new(
-                rhai::StmtBlock::new(real.iter().cloned(), pos, Position::NONE),
-            ))),
-            _ => None,
-        };
-        if let Some(x) = lambda_body
-            && !mutates_param
-        {
-            self.scopes.push(scope.clone());
-            self.pre.push(vec![]);
-            let r = self.shaped(&x, returns);
-            let hoisted = self.pre.pop().unwrap_or_default();
-            self.scopes.pop();
-            let v = r?;
-            if hoisted.is_empty() {
-                let code = if pnames.is_empty() {
-                    format!("lambda: {}", v.at(P_LAMBDA))
-                } else {
-                    format!("lambda {}: {}", pnames.join(", "), v.at(P_LAMBDA))
-                };
-                return Ok(wrap(self, code, v.ty));
-            }
+        scope
+    }
+
+    /// `lambda params: value` with the value shaped as the caller needs it, and its type; None
+    /// when the value needs a hoisted def of its own (then the closure is a def too).
+    fn lambda(
+        &mut self,
+        own: &[String],
+        scope: HashMap<String, Ty>,
+        x: &Expr,
+        returns: Returns,
+    ) -> ExportResult<Option<(String, Ty)>> {
+        let (v, hoisted) = self.in_scope(scope, |me| {
+            me.pre.push(vec![]);
+            let r = me.shaped(x, returns);
+            let hoisted = me.pre.pop().unwrap_or_default();
+            r.map(|v| (v, hoisted))
+        })?;
+        if !hoisted.is_empty() {
+            return Ok(None);
         }
-        // A local def, emitted right before the statement that uses it.
+        let pnames: Vec<String> = own.iter().map(|p| self.var_name(p)).collect();
+        let code = if pnames.is_empty() {
+            format!("lambda: {}", v.at(P_LAMBDA))
+        } else {
+            format!("lambda {}: {}", pnames.join(", "), v.at(P_LAMBDA))
+        };
+        Ok(Some((code, v.ty)))
+    }
+
+    /// A closure as a local def, emitted right before the statement that uses it (with
+    /// `nonlocal` for the captured variables it assigns): its name and what it returns.
+    fn local_def(
+        &mut self,
+        def: LocalDef,
+        scope: HashMap<String, Ty>,
+        pos: Position,
+        returns: Returns,
+    ) -> ExportResult<(String, Ty)> {
         self.counter += 1;
         let def_name = format!("_f{}", self.counter);
         let line = pos.line().unwrap_or(0);
+        let pnames: Vec<String> = def.own.iter().map(|p| self.var_name(p)).collect();
         let mut lines = vec![format!(
             "def {def_name}({}):  # {}:{line}",
             pnames.join(", "),
             self.short
         )];
-        let mut assigned = HashSet::new();
-        for s in &real {
-            s.walk(&mut Vec::new(), &mut |path: &[ASTNode]| {
-                if let Some(ASTNode::Stmt(Stmt::Assignment(x))) = path.last()
-                    && let Expr::Variable(v, _, _) = &x.1.lhs
-                {
-                    assigned.insert(v.1.to_string());
-                }
-                true
-            });
-        }
-        let nonlocal: Vec<String> = captured
+        let nonlocal: Vec<String> = assigned_captures(def.body, def.captured)
             .iter()
-            .filter(|c| assigned.contains(*c))
             .map(|c| self.var_name(c))
             .collect();
         if !nonlocal.is_empty() {
             // Rhai closures share captured variables; Python needs nonlocal to assign them.
             lines.push(format!("    nonlocal {}", nonlocal.join(", ")));
         }
-        for p in &own {
-            if own_mutated.contains(p) {
-                lines.push(format!(
+        let body = DefBody {
+            params: def.own,
+            mutated: def.own_mutated,
+            scope,
+            shape: returns,
+            stmts: def.body,
+        };
+        let ret_ty = self.def_body(body, &mut lines)?;
+        match self.pre.last_mut() {
+            Some(p) => p.extend(lines),
+            None => return Err(self.err(pos, "a multi-statement closure outside a statement")),
+        }
+        Ok((def_name, ret_ty))
+    }
+
+    /// A def's lines after its `def` line, for a script function and a closure alike: copies
+    /// of the parameters it mutates (Rhai arrays are values), then its statements in its
+    /// parameters' scope, the last one returned. What the def returns: its returns' types,
+    /// and () if it can end without one.
+    pub(super) fn def_body(&mut self, def: DefBody, out: &mut Vec<String>) -> ExportResult<Ty> {
+        for p in def.params {
+            if def.mutated.contains(p) {
+                out.push(format!(
                     "    {0} = list({0})  # Rhai arrays are values",
                     self.var_name(p)
                 ));
             }
         }
-        self.scopes.push(scope);
         self.returns.push(None);
-        self.shapes.push(returns);
-        let r = self.block(&real, 1, true, &mut lines);
+        self.shapes.push(def.shape);
+        let r = self.in_scope(def.scope, |me| me.block(def.stmts, 1, true, out));
         self.shapes.pop();
         let returned = self.returns.pop().flatten();
-        self.scopes.pop();
         r?;
-        // What the def returns: its returns' types, and () if it can end without one.
-        let ret_ty = match returned {
-            Some(t) if always_returns(&real) => t,
+        Ok(match returned {
+            Some(t) if always_returns(def.stmts) => t,
             Some(t) => types::join(&t, &Ty::Unit),
             None => Ty::Unit,
-        };
-        match self.pre.last_mut() {
-            Some(p) => p.extend(lines),
-            None => return Err(self.err(pos, "a multi-statement closure outside a statement")),
-        }
-        Ok(wrap(self, def_name, ret_ty))
+        })
     }
+
+    /// A function value: `_listed(f)` where Spark hands the function an iterator.
+    fn function_value(&mut self, code: String, ret: Ty, listed: bool) -> PyExpr {
+        if listed {
+            self.need_helper("_listed");
+            PyExpr::typed(format!("_listed({code})"), Ty::Fn(Box::new(ret)))
+        } else {
+            PyExpr {
+                code,
+                ty: Ty::Fn(Box::new(ret)),
+                prec: P_LAMBDA,
+            }
+        }
+    }
+}
+
+/// A closure that becomes a local def.
+struct LocalDef<'d> {
+    captured: &'d [String],
+    own: &'d [String],
+    own_mutated: &'d HashSet<String>,
+    body: &'d [Stmt],
+}
+
+/// What [`Translator::def_body`] translates.
+pub(super) struct DefBody<'d> {
+    pub params: &'d [String],
+    /// The parameters (and other variables) the body mutates as arrays.
+    pub mutated: &'d HashSet<String>,
+    pub scope: HashMap<String, Ty>,
+    /// What the caller makes of the def's results.
+    pub shape: Returns,
+    pub stmts: &'d [Stmt],
+}
+
+/// The body of a closure that can be a `lambda`: one expression (not a block), or a switch
+/// with one expression per case (a conditional expression).
+fn lambda_body(real: &[Stmt], pos: Position) -> Option<Expr> {
+    match real {
+        [Stmt::Expr(x)] if !matches!(x.as_ref(), Expr::Stmt(_) if closure_of(x).is_none()) => {
+            Some((**x).clone())
+        }
+        [Stmt::Switch(x, _)] if switch::is_expression(x) => Some(Expr::Stmt(Box::new(
+            rhai::StmtBlock::new(real.iter().cloned(), pos, Position::NONE),
+        ))),
+        _ => None,
+    }
+}
+
+/// The captured variables a closure's body assigns.
+fn assigned_captures<'c>(body: &[Stmt], captured: &'c [String]) -> Vec<&'c String> {
+    let mut assigned = HashSet::new();
+    for s in body {
+        s.walk(&mut Vec::new(), &mut |path: &[ASTNode]| {
+            if let Some(ASTNode::Stmt(Stmt::Assignment(x))) = path.last()
+                && let Expr::Variable(v, _, _) = &x.1.lhs
+            {
+                assigned.insert(v.1.to_string());
+            }
+            true
+        });
+    }
+    captured.iter().filter(|c| assigned.contains(*c)).collect()
 }

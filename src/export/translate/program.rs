@@ -1,12 +1,13 @@
 //! The program's frame: module-level `def`s for script functions, `build(ssc, sc)` from the
 //! top-level statements (context lifecycle calls go to `main()`), imports, helpers and `main()`.
 
+use super::closures::DefBody;
 use super::comments::{comment_text, is_whole_line_comment};
 use super::expressions::py_str;
-use super::statements::{always_returns, collect_mutated};
+use super::statements::collect_mutated;
 use super::{ExportResult, Translator};
 use crate::export::helpers::HELPERS;
-use crate::export::types::{self, Returns, Ty};
+use crate::export::types::Returns;
 use rhai::{ASTNode, Expr, Position, Stmt};
 use std::collections::{HashMap, HashSet};
 
@@ -279,23 +280,13 @@ impl Translator<'_> {
         b
     }
 
+    /// A script function as a module-level def.
     pub(super) fn script_fn(&mut self, name: &str, line: usize) -> ExportResult<Vec<String>> {
         let (params, body) = self.body_of(name);
         let mut own = HashSet::new();
         collect_mutated(&body, &mut own);
+        // While it is translated, the function's own arrays are the mutated ones.
         let outer = std::mem::replace(&mut self.mutated, own);
-        let r = self.script_fn_inner(name, line, &params, &body);
-        self.mutated = outer;
-        r
-    }
-
-    pub(super) fn script_fn_inner(
-        &mut self,
-        name: &str,
-        line: usize,
-        params: &[String],
-        body: &[Stmt],
-    ) -> ExportResult<Vec<String>> {
         let pnames: Vec<String> = params.iter().map(|p| self.var_name(p)).collect();
         let mut out = vec![format!(
             "def {}({}):{}",
@@ -303,31 +294,22 @@ impl Translator<'_> {
             pnames.join(", "),
             self.marker(line)
         )];
-        let mut scope = HashMap::new();
-        for (i, p) in params.iter().enumerate() {
-            if self.mutated.contains(p) {
-                // Rhai passes arrays by value: the caller's array must not change.
-                out.push(format!(
-                    "    {0} = list({0})  # Rhai arrays are values",
-                    self.var_name(p)
-                ));
-            }
-            scope.insert(p.clone(), self.param_ty(name, i, p));
-        }
-        self.scopes.push(scope);
-        self.returns.push(None);
-        self.shapes.push(Returns::Value);
-        let r = self.block(body, 1, true, &mut out);
-        self.shapes.pop();
-        let returned = self.returns.pop().flatten();
-        self.scopes.pop();
-        r?;
-        let ret = match returned {
-            Some(t) if always_returns(body) => t,
-            Some(t) => types::join(&t, &Ty::Unit),
-            None => Ty::Unit,
+        let scope = params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), self.param_ty(name, i, p)))
+            .collect();
+        let mutated = self.mutated.clone();
+        let def = DefBody {
+            params: &params,
+            mutated: &mutated,
+            scope,
+            shape: Returns::Value,
+            stmts: &body,
         };
-        self.seen.rets.insert(name.to_string(), ret);
+        let ret = self.def_body(def, &mut out);
+        self.mutated = outer;
+        self.seen.rets.insert(name.to_string(), ret?);
         Ok(out)
     }
 
