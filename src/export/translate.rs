@@ -7,6 +7,7 @@ mod expressions;
 mod infer;
 mod methods;
 mod program;
+mod rhai_methods;
 mod statements;
 mod switch;
 

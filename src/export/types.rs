@@ -466,6 +466,11 @@ pub fn to_record(t: &Ty) -> ToRecord {
     }
 }
 
+/// The join of all of `tys`; None for none.
+pub fn join_all(tys: impl IntoIterator<Item = Ty>) -> Option<Ty> {
+    tys.into_iter().reduce(|a, b| join(&a, &b))
+}
+
 /// What a caller that makes `shape` of a value of type `t` does to it, and the value's type
 /// then (the Python lists that stand for Rhai arrays become tuples in records).
 pub fn shape_rule(shape: Returns, t: &Ty) -> (ToRecord, Ty) {

@@ -3,8 +3,8 @@
 
 use super::closures::closure_of;
 use super::expressions::is_unit;
-use super::statements::{IN_PLACE_STR, flags_break};
-use super::{ExportResult, P_ADD, P_ATOM, P_CMP, PyExpr, Translator};
+use super::statements::flags_break;
+use super::{ExportResult, P_ATOM, PyExpr, Translator};
 use crate::export::types::{self, Kind, Returns, Ty};
 use crate::script::api_table::{self, DSTREAM, Export, RDD};
 use rhai::{Expr, FnCallExpr, Position};
@@ -105,25 +105,10 @@ impl Translator<'_> {
     ) -> ExportResult<PyExpr> {
         let name = fc.name.as_str();
         let args: &[Expr] = &fc.args;
-        let n = args.len();
         let r = recv.at(P_ATOM);
-        if name.to_ascii_lowercase().contains("kafka") {
-            return Err(self.err(pos, format!("{name}: PySpark 3+ has no DStream Kafka API; use Structured Streaming's Kafka source (spark.readStream.format(\"kafka\"))")));
-        }
-        // A script function called with method syntax: x.f(a) is f(x, a).
+        self.refuse_kafka(name, pos)?;
         if self.script_fns.contains(name) {
-            let mut a = vec![recv.code.clone()];
-            let mut tys = vec![recv.ty.clone()];
-            for x in args {
-                let py = self.expr(x)?;
-                a.push(py.code);
-                tys.push(py.ty);
-            }
-            let ty = self.called(name, tys);
-            return Ok(PyExpr::typed(
-                format!("{}({})", self.var_name(name), a.join(", ")),
-                ty,
-            ));
+            return self.script_fn_call(name, Some(recv), args);
         }
         match recv.kind() {
             Kind::Ssc => return self.context_method(&r, name, args, pos),
@@ -135,141 +120,8 @@ impl Translator<'_> {
             }
             _ => {}
         }
-        // Rhai's own methods on strings, arrays and numbers (names Spark does not use).
-        let simple = |code: String, kind: Kind| Ok(PyExpr::atom(code, kind));
-        match (name, n) {
-            ("len", 0) => return Ok(PyExpr::typed(format!("len({})", recv.code), Ty::Int)),
-            ("is_empty", 0) => {
-                return Ok(PyExpr {
-                    code: format!("len({}) == 0", recv.code),
-                    ty: Ty::Bool,
-                    prec: P_CMP,
-                });
-            }
-            ("push", 1) => {
-                let v = self.expr(&args[0])?;
-                self.pushed_into(&recv.code, v.ty);
-                return simple(format!("{r}.append({})", v.code), Kind::Unknown);
-            }
-            ("insert", 2) => {
-                let i = self.expr(&args[0])?;
-                let v = self.expr(&args[1])?;
-                self.pushed_into(&recv.code, v.ty);
-                return simple(format!("{r}.insert({}, {})", i.code, v.code), Kind::Unknown);
-            }
-            ("pop", 0) => return simple(format!("{r}.pop()"), Kind::Unknown),
-            ("contains", 1) => {
-                let x = self.expr(&args[0])?;
-                return Ok(PyExpr {
-                    code: format!("{} in {}", x.at(P_CMP + 1), recv.at(P_CMP + 1)),
-                    ty: Ty::Bool,
-                    prec: P_CMP,
-                });
-            }
-            ("starts_with", 1) => {
-                return Ok(PyExpr::typed(
-                    format!("{r}.startswith({})", self.expr(&args[0])?.code),
-                    Ty::Bool,
-                ));
-            }
-            ("ends_with", 1) => {
-                return Ok(PyExpr::typed(
-                    format!("{r}.endswith({})", self.expr(&args[0])?.code),
-                    Ty::Bool,
-                ));
-            }
-            ("to_upper", 0) => return simple(format!("{r}.upper()"), Kind::Str),
-            ("to_lower", 0) => return simple(format!("{r}.lower()"), Kind::Str),
-            ("split", 1) => {
-                return Ok(PyExpr::typed(
-                    format!("{r}.split({})", self.expr(&args[0])?.code),
-                    Ty::List(Box::new(Ty::Str)),
-                ));
-            }
-            ("split", 0) => {
-                return Ok(PyExpr::typed(
-                    format!("{r}.split()"),
-                    Ty::List(Box::new(Ty::Str)),
-                ));
-            }
-            ("index_of", 1) => {
-                return Ok(PyExpr::typed(
-                    format!("{r}.find({})", self.expr(&args[0])?.code),
-                    Ty::Int,
-                ));
-            }
-            ("sub_string", 2) => {
-                let a = self.expr(&args[0])?;
-                let b = self.expr(&args[1])?;
-                if matches!(&args[0], Expr::IntegerConstant(n, _) if *n >= 0) {
-                    // A slice means the same from a start that is not negative.
-                    return simple(
-                        format!("{r}[{0}:{0} + {1}]", a.at(P_ADD + 1), b.at(P_ADD + 1)),
-                        Kind::Str,
-                    );
-                }
-                // A negative start counts from the end in Rhai, even with a length past it.
-                self.need_helper("_sub_string");
-                return simple(
-                    format!("_sub_string({}, {}, {})", recv.code, a.code, b.code),
-                    Kind::Str,
-                );
-            }
-            ("sub_string", 1) => {
-                if let Expr::FnCall(range, _) = &args[0]
-                    && matches!(range.name.as_str(), ".." | "..=")
-                {
-                    // Rhai clamps a range's ends; only non-negative literal ends mean a slice.
-                    return match range.args.as_slice() {
-                        [Expr::IntegerConstant(a, _), Expr::IntegerConstant(b, _)]
-                            if *a >= 0 && *b >= 0 =>
-                        {
-                            let end = if range.name.as_str() == ".." {
-                                *b.max(a)
-                            } else {
-                                b.max(a) + 1
-                            };
-                            simple(format!("{r}[{a}:{end}]"), Kind::Str)
-                        }
-                        _ => Err(self.err(
-                            pos,
-                            "sub_string(range) needs a range of literal, non-negative ends to be exported",
-                        )),
-                    };
-                }
-                let a = self.expr(&args[0])?;
-                if a.kind() == Kind::Array {
-                    return Err(self.err(
-                        pos,
-                        "sub_string(range) needs a literal range to be exported",
-                    ));
-                }
-                // From a negative start Rhai counts from the end as Python does, and from the
-                // first character before it: Python's slice.
-                return simple(format!("{r}[{}:]", a.code), Kind::Str);
-            }
-            ("to_string", 0) => return Ok(self.str_of(recv)),
-            ("to_int", 0) => return Ok(PyExpr::typed(format!("int({})", recv.code), Ty::Int)),
-            ("to_float", 0) => {
-                return Ok(PyExpr::typed(format!("float({})", recv.code), Ty::Float));
-            }
-            ("abs", 0) => {
-                let t = types::arith(&recv.ty, &recv.ty);
-                return Ok(PyExpr::typed(format!("abs({})", recv.code), t));
-            }
-            ("call", _) => {
-                return simple(
-                    format!("{r}({})", self.args(args)?.join(", ")),
-                    Kind::Unknown,
-                );
-            }
-            _ => {}
-        }
-        // Used as a value, an in-place string method gives the new string (as centella runs
-        // it): Python's str method.
-        if let Some((_, py)) = IN_PLACE_STR.iter().find(|(rn, _)| *rn == name) {
-            let args = self.args(args)?.join(", ");
-            return Ok(PyExpr::typed(format!("{r}.{py}({args})"), Ty::Str));
+        if let Some(p) = self.rhai_method(&recv, name, args, pos)? {
+            return Ok(p);
         }
         let rec = recv.ty.records();
         match recv.kind() {
@@ -288,37 +140,6 @@ impl Translator<'_> {
                 format!("method {name}() on this value is not supported by export"),
             )),
         }
-    }
-
-    pub(super) fn array_method(
-        &mut self,
-        recv: &PyExpr,
-        name: &str,
-        args: &[Expr],
-    ) -> ExportResult<Option<PyExpr>> {
-        let r = recv.at(P_ATOM);
-        Ok(match (name, args.len()) {
-            ("filter", 1) => {
-                let elem = recv.ty.elem();
-                let f =
-                    self.closure_arg(&args[0], std::slice::from_ref(&elem), false, Returns::Value)?;
-                Some(PyExpr::typed(
-                    format!("list(filter({}, {}))", f.code, recv.code),
-                    Ty::List(Box::new(elem)),
-                ))
-            }
-            ("map", 1) => {
-                let f = self.closure_arg(&args[0], &[recv.ty.elem()], false, Returns::Value)?;
-                Some(PyExpr::typed(
-                    format!("list(map({}, {}))", f.code, recv.code),
-                    Ty::List(Box::new(f.ty.returns())),
-                ))
-            }
-            ("sort", 0) => Some(PyExpr::atom(format!("{r}.sort()"), Kind::Unknown)),
-            ("reverse", 0) => Some(PyExpr::atom(format!("{r}.reverse()"), Kind::Unknown)),
-            ("clear", 0) => Some(PyExpr::atom(format!("{r}.clear()"), Kind::Unknown)),
-            _ => None,
-        })
     }
 
     pub(super) fn context_method(
@@ -438,16 +259,14 @@ impl Translator<'_> {
         match e {
             Expr::Array(items, _) if depth > 0 => {
                 let mut v = vec![];
-                let mut elem: Option<Ty> = None;
+                let mut tys = vec![];
                 for i in items.iter() {
                     let (code, ty) = self.data(i, depth - 1)?;
                     v.push(code);
-                    elem = Some(match elem {
-                        None => ty,
-                        Some(t) => types::join(&t, &ty),
-                    });
+                    tys.push(ty);
                 }
-                let ty = Ty::List(Box::new(elem.unwrap_or(Ty::Never)));
+                let elem = types::join_all(tys).unwrap_or(Ty::Never);
+                let ty = Ty::List(Box::new(elem));
                 Ok((format!("[{}]", v.join(", ")), ty))
             }
             _ => {
