@@ -92,4 +92,21 @@ impl Translator<'_> {
             None => String::new(),
         }
     }
+
+    /// Comments at the end of a statement's other lines (`lines`), not yet emitted: they
+    /// follow it in `build()`.
+    pub(super) fn trailing_comments(&mut self, lines: std::ops::Range<usize>) -> Vec<String> {
+        let mut out = vec![];
+        for l in lines {
+            let text = self.lines.get(l - 1).copied().unwrap_or("");
+            if !is_whole_line_comment(text)
+                && !self.used_comments.contains(&l)
+                && let Some(c) = comment_text(text)
+            {
+                self.used_comments.insert(l);
+                out.push(format!("    # {}:{l}: {c}", self.short));
+            }
+        }
+        out
+    }
 }

@@ -12,9 +12,48 @@ use rhai::{ASTNode, Expr, Position, Stmt};
 use std::collections::{HashMap, HashSet};
 
 impl Translator<'_> {
+    /// The whole Python program: its header, imports, constants, helpers, the script's
+    /// functions as defs, `build(ssc, sc)` and `main()`.
     pub(super) fn program(&mut self) -> ExportResult<String> {
-        // Script functions (closures are `anon$...`).
-        let mut fns: Vec<(usize, String, usize)> = vec![];
+        let fns = self.script_functions()?;
+        self.escaping = self.functions_used_as_values();
+        let statements: Vec<Stmt> = self.ast.statements().to_vec();
+        self.mutated = self.mutated_arrays(&statements);
+        let header = self.header_comments();
+        // Module-level defs.
+        let mut defs = vec![];
+        for (line, name) in &fns {
+            let mut lines = self.leading_comments(*line, 0);
+            lines.extend(self.script_fn(name, *line)?);
+            defs.push(lines);
+        }
+        let body = self.build_body(&statements)?;
+        let stem = std::path::Path::new(self.file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "job".into());
+        let mut out = self.preamble(&stem, header);
+        for d in defs {
+            out.push(String::new());
+            out.push(String::new());
+            out.extend(d);
+        }
+        out.push(String::new());
+        out.push(String::new());
+        out.push("def build(ssc, sc):".into());
+        out.extend(body);
+        out.push(String::new());
+        out.push(String::new());
+        out.extend(self.main_fn(&stem));
+        let mut text = out.join("\n");
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// The script's functions (closures are `anon$...`) by line, as (line, name); one name
+    /// with two arities is an error, as Python has no overloading.
+    fn script_functions(&mut self) -> ExportResult<Vec<(usize, String)>> {
+        let mut fns: Vec<(usize, String)> = vec![];
         let mut arity: HashMap<String, usize> = HashMap::new();
         for f in self.ast.iter_functions() {
             if f.name.starts_with("anon$") {
@@ -34,13 +73,17 @@ impl Translator<'_> {
                 ));
             }
             arity.insert(f.name.to_string(), f.params.len());
-            fns.push((self.fn_line(f.name), f.name.to_string(), f.params.len()));
+            fns.push((self.fn_line(f.name), f.name.to_string()));
         }
         fns.sort();
-        for (_, name, _) in &fns {
+        for (_, name) in &fns {
             self.script_fns.insert(name.clone());
         }
-        // Functions used as values: not every call is seen.
+        Ok(fns)
+    }
+
+    /// Functions used as values (`Fn("name")`): not every call of them is seen.
+    fn functions_used_as_values(&self) -> HashSet<String> {
         let mut escaping = HashSet::new();
         self.ast.walk(&mut |path: &[ASTNode]| {
             if let Some(ASTNode::Expr(Expr::FnCall(fc, _))) = path.last()
@@ -51,12 +94,14 @@ impl Translator<'_> {
             }
             true
         });
-        self.escaping = escaping;
-        let statements: Vec<Stmt> = self.ast.statements().to_vec();
-        // Which arrays are mutated: the top level's and the closures' (they capture the top
-        // level's variables); each script fn gets its own set while it is translated.
+        escaping
+    }
+
+    /// Which arrays are mutated: the top level's and the closures' (they capture the top
+    /// level's variables); each script fn gets its own set while it is translated.
+    fn mutated_arrays(&mut self, statements: &[Stmt]) -> HashSet<String> {
         let mut mutated = HashSet::new();
-        collect_mutated(&statements, &mut mutated);
+        collect_mutated(statements, &mut mutated);
         let anon: Vec<String> = self
             .ast
             .iter_functions()
@@ -67,9 +112,11 @@ impl Translator<'_> {
             let (_, body) = self.body_of(name);
             collect_mutated(&body, &mut mutated);
         }
-        self.mutated = mutated;
+        mutated
+    }
 
-        // Header: the script's leading comment block.
+    /// The script's leading comment block, as Python comments.
+    fn header_comments(&mut self) -> Vec<String> {
         let mut header = vec![];
         for (i, l) in self.lines.iter().enumerate() {
             if is_whole_line_comment(l) {
@@ -79,16 +126,12 @@ impl Translator<'_> {
                 break;
             }
         }
+        header
+    }
 
-        // Module-level defs.
-        let mut defs = vec![];
-        for (line, name, _) in &fns {
-            let mut lines = self.leading_comments(*line, 0);
-            lines.extend(self.script_fn(name, *line)?);
-            defs.push(lines);
-        }
-
-        // build(): the top-level statements.
+    /// `build()`'s body: the top-level statements, with their comments and (at most one)
+    /// blank line between them.
+    fn build_body(&mut self, statements: &[Stmt]) -> ExportResult<Vec<String>> {
         let mut body = vec![];
         let mut prev_line = 0;
         let starts: Vec<usize> = statements
@@ -97,7 +140,6 @@ impl Translator<'_> {
             .collect();
         for (k, s) in statements.iter().enumerate() {
             let line = s.position().line().unwrap_or(0);
-            // Blank lines between statements carry over (at most one).
             if prev_line > 0 && line > prev_line + 1 {
                 let gap = &self.lines[prev_line..line.saturating_sub(1)];
                 if gap.iter().any(|l| l.trim().is_empty()) && !body.is_empty() {
@@ -106,18 +148,8 @@ impl Translator<'_> {
             }
             body.extend(self.leading_comments(line, 1));
             self.top_stmt(s, &mut body)?;
-            // Comments at the end of the statement's other lines follow it.
             let end = starts.get(k + 1).copied().unwrap_or(self.lines.len() + 1);
-            for l in line + 1..end {
-                let text = self.lines.get(l - 1).copied().unwrap_or("");
-                if !is_whole_line_comment(text)
-                    && !self.used_comments.contains(&l)
-                    && let Some(c) = comment_text(text)
-                {
-                    self.used_comments.insert(l);
-                    body.push(format!("    # {}:{l}: {c}", self.short));
-                }
-            }
+            body.extend(self.trailing_comments(line + 1..end));
             prev_line = line;
         }
         if body
@@ -126,42 +158,36 @@ impl Translator<'_> {
         {
             body.push("    pass".into());
         }
+        Ok(body)
+    }
 
-        let mut out = vec![];
-        let stem = std::path::Path::new(self.file)
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_else(|| "job".into());
-        out.push(format!(
-            "# {stem}.py: generated by `centella export {}`, the same pipeline in PySpark's DStream API.",
-            self.short
-        ));
-        out.push(format!(
-            "#   python {stem}.py [--master local[2]] [--checkpoint DIR] [--timeout SECONDS]"
-        ));
-        out.push(format!("#   spark-submit {stem}.py"));
-        out.push(
+    /// The program's first lines: how to run it, the script's header, imports, the
+    /// constants `main()` sets and the Python helpers the translation calls.
+    fn preamble(&self, stem: &str, header: Vec<String>) -> Vec<String> {
+        let mut out = vec![
+            format!(
+                "# {stem}.py: generated by `centella export {}`, the same pipeline in PySpark's DStream API.",
+                self.short
+            ),
+            format!("#   python {stem}.py [--master local[2]] [--checkpoint DIR] [--timeout SECONDS]"),
+            format!("#   spark-submit {stem}.py"),
             "# build(ssc, sc) holds the pipeline; \"# FILE:LINE\" comments point at the Rhai source."
                 .into(),
-        );
+        ];
         if !header.is_empty() {
             out.push("#".into());
             out.extend(header);
         }
         out.push(String::new());
-        let mut imports = vec![];
         if self.helpers.contains("_float") {
-            imports.push("import decimal");
+            out.push("import decimal".into());
         }
         if self.uses_math {
-            imports.push("import math");
+            out.push("import math".into());
         }
-        imports.push("import sys");
+        out.push("import sys".into());
         if self.uses_time {
-            imports.push("import time");
-        }
-        for i in imports {
-            out.push(i.into());
+            out.push("import time".into());
         }
         out.push(String::new());
         out.push("from pyspark import SparkConf, SparkContext".into());
@@ -182,21 +208,7 @@ impl Translator<'_> {
                 out.push((*code).to_string());
             }
         }
-        for d in defs {
-            out.push(String::new());
-            out.push(String::new());
-            out.extend(d);
-        }
-        out.push(String::new());
-        out.push(String::new());
-        out.push("def build(ssc, sc):".into());
-        out.extend(body);
-        out.push(String::new());
-        out.push(String::new());
-        out.extend(self.main_fn(&stem));
-        let mut text = out.join("\n");
-        text.push('\n');
-        Ok(text)
+        out
     }
 
     pub(super) fn main_fn(&self, stem: &str) -> Vec<String> {
