@@ -71,6 +71,11 @@ impl PyExpr {
     fn kind(&self) -> Kind {
         self.ty.kind()
     }
+    /// A tuple of `items` (a Rhai array in record position): `(a, b)`, `(a,)`, `()`.
+    fn tuple(items: Vec<PyExpr>) -> PyExpr {
+        let (code, tys): (Vec<String>, Vec<Ty>) = items.into_iter().map(|p| (p.code, p.ty)).unzip();
+        PyExpr::typed(expressions::tuple_code(&code), Ty::Tuple(tys))
+    }
     /// `a if c else b`, of either branch's type.
     fn conditional(a: PyExpr, c: PyExpr, b: PyExpr) -> PyExpr {
         PyExpr {

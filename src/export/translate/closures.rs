@@ -1,7 +1,6 @@
 //! Closures: a one-expression closure becomes a `lambda`, a longer one a local `def` hoisted
 //! before its statement; what a caller makes of a closure's results (records become tuples).
 
-use super::expressions::tuple_code;
 use super::statements::{always_returns, collect_mutated};
 use super::switch;
 use super::{ExportResult, P_LAMBDA, PyExpr, Translator};
@@ -68,13 +67,10 @@ impl Translator<'_> {
             // Either way, the literal's elements are records.
             (_, Expr::Array(items, _)) => {
                 let mut v = vec![];
-                let mut tys = vec![];
                 for i in items.iter() {
-                    let py = self.shaped(i, Returns::Record)?;
-                    v.push(py.code);
-                    tys.push(py.ty);
+                    v.push(self.shaped(i, Returns::Record)?);
                 }
-                Ok(PyExpr::typed(tuple_code(&v), Ty::Tuple(tys)))
+                Ok(PyExpr::tuple(v))
             }
             _ => {
                 let py = self.expr(e)?;

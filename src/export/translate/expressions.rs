@@ -7,7 +7,7 @@ use super::{
     P_XOR, PyExpr, Translator,
 };
 use crate::export::types::{self, Kind, Plus, Returns, Ty};
-use rhai::{Dynamic, Expr, Position, Stmt};
+use rhai::{Dynamic, Expr, Position, Stmt, StmtBlock};
 
 pub(super) const IF_EXPR_SHAPE: &str =
     "an if-expression needs one expression in each branch (and an else) to be exported";
@@ -120,56 +120,13 @@ impl Translator<'_> {
             }
             Expr::CharConstant(c, _) => PyExpr::atom(py_str(&c.to_string()), Kind::Str),
             Expr::StringConstant(s, _) => PyExpr::atom(py_str(s), Kind::Str),
-            Expr::InterpolatedString(parts, _) => {
-                let mut code = String::from("f\"");
-                for p in parts.iter() {
-                    match p {
-                        Expr::StringConstant(s, _) => {
-                            let q = py_str(s);
-                            let inner = &q[1..q.len() - 1];
-                            code.push_str(&inner.replace('{', "{{").replace('}', "}}"));
-                        }
-                        other => {
-                            let v = match other {
-                                Expr::Stmt(b) => match b.statements() {
-                                    [Stmt::Expr(x)] => self.expr(x)?,
-                                    _ => {
-                                        return Err(self.err(
-                                            other.start_position(),
-                                            "a statement block inside ${...}",
-                                        ));
-                                    }
-                                },
-                                x => self.expr(x)?,
-                            };
-                            let shown = match v.ty {
-                                Ty::Str | Ty::Int | Ty::Time => v.code,
-                                _ => self.str_of(v).code,
-                            };
-                            if shown.contains('"') || shown.contains('\\') {
-                                return Err(self.err(
-                                    other.start_position(),
-                                    "a string literal inside ${...}: use a variable",
-                                ));
-                            }
-                            code.push('{');
-                            code.push_str(&shown);
-                            code.push('}');
-                        }
-                    }
-                }
-                code.push('"');
-                PyExpr::atom(code, Kind::Str)
-            }
+            Expr::InterpolatedString(parts, _) => self.interpolated(parts)?,
             Expr::Array(items, _) => {
                 let mut v = vec![];
-                let mut tys = vec![];
                 for i in items.iter() {
-                    let py = self.expr(i)?;
-                    v.push(py.code);
-                    tys.push(py.ty);
+                    v.push(self.expr(i)?);
                 }
-                PyExpr::typed(tuple_code(&v), Ty::Tuple(tys))
+                PyExpr::tuple(v)
             }
             Expr::Map(_, pos) => {
                 return Err(self.err(*pos, "object maps (#{...}) are not supported by export"));
@@ -186,43 +143,11 @@ impl Translator<'_> {
             Expr::Property(_, pos) | Expr::MethodCall(_, pos) => {
                 return Err(self.err(*pos, "unexpected property or method outside a chain"));
             }
-            Expr::Stmt(b) => {
-                let stmts: Vec<Stmt> = b
-                    .statements()
-                    .iter()
-                    .filter(|s| !matches!(s, Stmt::Noop(..)))
-                    .cloned()
-                    .collect();
-                match stmts.as_slice() {
-                    [Stmt::Expr(x)] => self.expr(x)?,
-                    [Stmt::Switch(x, pos)] => self.switch_expr(x, *pos)?,
-                    [Stmt::If(fc, pos)] => self.if_expr(fc, *pos)?,
-                    _ => {
-                        return Err(self.err(
-                            b.position(),
-                            "a statement block used as a value is not supported by export",
-                        ));
-                    }
-                }
-            }
+            Expr::Stmt(b) => self.block_value(b)?,
             Expr::FnCall(fc, pos) => self.fn_call(fc, *pos)?,
             Expr::Dot(..) | Expr::Index(..) => self.chain(e)?,
-            Expr::And(xs, _) | Expr::Or(xs, _) => {
-                let (word, p) = if matches!(e, Expr::And(..)) {
-                    (" and ", P_AND)
-                } else {
-                    (" or ", P_OR)
-                };
-                let mut parts = vec![];
-                for x in xs.iter() {
-                    parts.push(self.expr(x)?.at(p + 1));
-                }
-                PyExpr {
-                    code: parts.join(word),
-                    ty: Ty::Bool,
-                    prec: p,
-                }
-            }
+            Expr::And(xs, _) => self.logical(xs, " and ", P_AND)?,
+            Expr::Or(xs, _) => self.logical(xs, " or ", P_OR)?,
             Expr::Coalesce(_, pos) => return Err(self.err(*pos, "?? is not supported by export")),
             _ => {
                 return Err(self.err(
@@ -230,6 +155,82 @@ impl Translator<'_> {
                     "this expression is not supported by export",
                 ));
             }
+        })
+    }
+
+    /// `` `a ${x} b` ``: an f-string; values that Python's `str` would not show as Rhai does
+    /// go through `_str`.
+    fn interpolated(&mut self, parts: &[Expr]) -> ExportResult<PyExpr> {
+        let mut code = String::from("f\"");
+        for p in parts.iter() {
+            match p {
+                Expr::StringConstant(s, _) => {
+                    let q = py_str(s);
+                    let inner = &q[1..q.len() - 1];
+                    code.push_str(&inner.replace('{', "{{").replace('}', "}}"));
+                }
+                other => {
+                    let v = match other {
+                        Expr::Stmt(b) => match b.statements() {
+                            [Stmt::Expr(x)] => self.expr(x)?,
+                            _ => {
+                                return Err(self.err(
+                                    other.start_position(),
+                                    "a statement block inside ${...}",
+                                ));
+                            }
+                        },
+                        x => self.expr(x)?,
+                    };
+                    let shown = match v.ty {
+                        Ty::Str | Ty::Int | Ty::Time => v.code,
+                        _ => self.str_of(v).code,
+                    };
+                    if shown.contains('"') || shown.contains('\\') {
+                        return Err(self.err(
+                            other.start_position(),
+                            "a string literal inside ${...}: use a variable",
+                        ));
+                    }
+                    code.push('{');
+                    code.push_str(&shown);
+                    code.push('}');
+                }
+            }
+        }
+        code.push('"');
+        Ok(PyExpr::atom(code, Kind::Str))
+    }
+
+    /// A block used as a value: one expression, a switch or an if-expression.
+    fn block_value(&mut self, b: &StmtBlock) -> ExportResult<PyExpr> {
+        let stmts: Vec<Stmt> = b
+            .statements()
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Noop(..)))
+            .cloned()
+            .collect();
+        match stmts.as_slice() {
+            [Stmt::Expr(x)] => self.expr(x),
+            [Stmt::Switch(x, pos)] => self.switch_expr(x, *pos),
+            [Stmt::If(fc, pos)] => self.if_expr(fc, *pos),
+            _ => Err(self.err(
+                b.position(),
+                "a statement block used as a value is not supported by export",
+            )),
+        }
+    }
+
+    /// `a and b and c` / `a or b or c`.
+    fn logical(&mut self, xs: &[Expr], word: &str, p: u8) -> ExportResult<PyExpr> {
+        let mut parts = vec![];
+        for x in xs {
+            parts.push(self.expr(x)?.at(p + 1));
+        }
+        Ok(PyExpr {
+            code: parts.join(word),
+            ty: Ty::Bool,
+            prec: p,
         })
     }
 
@@ -255,13 +256,10 @@ impl Translator<'_> {
         if d.is_array() {
             let arr = d.clone().into_array().unwrap_or_default();
             let mut v = vec![];
-            let mut tys = vec![];
             for x in &arr {
-                let py = self.dynamic(x, pos)?;
-                v.push(py.code);
-                tys.push(py.ty);
+                v.push(self.dynamic(x, pos)?);
             }
-            return Ok(PyExpr::typed(tuple_code(&v), Ty::Tuple(tys)));
+            return Ok(PyExpr::tuple(v));
         }
         if let Some(c) = d.read_lock::<char>() {
             return Ok(PyExpr::typed(py_str(&c.to_string()), Ty::Str));
@@ -297,11 +295,7 @@ impl Translator<'_> {
         b: PyExpr,
         pos: Position,
     ) -> ExportResult<PyExpr> {
-        let bin = |a: &PyExpr, b: &PyExpr, sym: &str, p: u8, ty: Ty| PyExpr {
-            code: format!("{} {sym} {}", a.at(p), b.at(p + 1)),
-            ty,
-            prec: p,
-        };
+        let bin = binary_at;
         if a.ty == Ty::Time && op == "+" {
             return Err(self.err(pos, "time + seconds is not supported by export"));
         }
@@ -343,33 +337,7 @@ impl Translator<'_> {
                     types::arith(&a.ty, &b.ty),
                 )
             }
-            "==" | "!=" => {
-                let neg = op == "!=";
-                // x == () is a None test; type_of(x) == "()" too.
-                if a.code == "None" || b.code == "None" {
-                    let other = if a.code == "None" { b } else { a };
-                    let sym = if neg { "is not" } else { "is" };
-                    PyExpr {
-                        code: format!("{} {sym} None", other.at(P_CMP + 1)),
-                        ty: Ty::Bool,
-                        prec: P_CMP,
-                    }
-                } else if let Some(inner) = a
-                    .code
-                    .strip_prefix("_type_of(")
-                    .and_then(|r| r.strip_suffix(')'))
-                    .filter(|_| b.code == "\"()\"")
-                {
-                    let sym = if neg { "is not" } else { "is" };
-                    PyExpr {
-                        code: format!("{inner} {sym} None"),
-                        ty: Ty::Bool,
-                        prec: P_CMP,
-                    }
-                } else {
-                    bin(&a, &b, op, P_CMP, Ty::Bool)
-                }
-            }
+            "==" | "!=" => equality(op == "!=", a, b),
             "<" | "<=" | ">" | ">=" => bin(&a, &b, op, P_CMP, Ty::Bool),
             "&" | "|" | "^" => {
                 let t = if a.ty == Ty::Bool && b.ty == Ty::Bool {
@@ -400,5 +368,42 @@ impl Translator<'_> {
             v.push(self.expr(a)?.code);
         }
         Ok(v)
+    }
+}
+
+/// `a sym b` at precedence `p` (left-associative: the right side binds tighter).
+fn binary_at(a: &PyExpr, b: &PyExpr, sym: &str, p: u8, ty: Ty) -> PyExpr {
+    PyExpr {
+        code: format!("{} {sym} {}", a.at(p), b.at(p + 1)),
+        ty,
+        prec: p,
+    }
+}
+
+/// `a == b` / `a != b`; a comparison with `()` is Python's `is None` / `is not None`.
+fn equality(neg: bool, a: PyExpr, b: PyExpr) -> PyExpr {
+    // x == () is a None test; type_of(x) == "()" too.
+    if a.code == "None" || b.code == "None" {
+        let other = if a.code == "None" { b } else { a };
+        let sym = if neg { "is not" } else { "is" };
+        PyExpr {
+            code: format!("{} {sym} None", other.at(P_CMP + 1)),
+            ty: Ty::Bool,
+            prec: P_CMP,
+        }
+    } else if let Some(inner) = a
+        .code
+        .strip_prefix("_type_of(")
+        .and_then(|r| r.strip_suffix(')'))
+        .filter(|_| b.code == "\"()\"")
+    {
+        let sym = if neg { "is not" } else { "is" };
+        PyExpr {
+            code: format!("{inner} {sym} None"),
+            ty: Ty::Bool,
+            prec: P_CMP,
+        }
+    } else {
+        binary_at(&a, &b, if neg { "!=" } else { "==" }, P_CMP, Ty::Bool)
     }
 }
