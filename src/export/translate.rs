@@ -10,6 +10,7 @@ mod program;
 mod rhai_methods;
 mod statements;
 mod switch;
+mod variables;
 
 use infer::{Assumed, Seen};
 

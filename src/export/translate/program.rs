@@ -330,59 +330,11 @@ impl Translator<'_> {
         // Context lifecycle calls belong to main(), which starts and awaits the context.
         if let Stmt::Expr(e) = s
             && let Some((method, args, pos)) = self.context_call(e)
+            && let Some(comment) = self.lifecycle_call(&method, &args, pos)?
         {
-            match method.as_str() {
-                "start" => {
-                    self.started = true;
-                    let m = self.marker(line);
-                    out.push(format!(
-                        "    # ssc.start(): main() starts the context after build(){m}"
-                    ));
-                    return Ok(());
-                }
-                "awaitTermination" => {
-                    let m = self.marker(line);
-                    out.push(format!("    # ssc.awaitTermination(): done by main(){m}"));
-                    return Ok(());
-                }
-                "awaitTerminationOrTimeout" => {
-                    let t = match args.first() {
-                        Some(a) => self.expr(a)?.code,
-                        None => {
-                            return Err(self.err(pos, "awaitTerminationOrTimeout needs a timeout"));
-                        }
-                    };
-                    self.after.timeout = Some(t.clone());
-                    let m = self.marker(line);
-                    out.push(format!(
-                        "    # ssc.awaitTerminationOrTimeout({t}): done by main(){m}"
-                    ));
-                    return Ok(());
-                }
-                "stop" => {
-                    let mut a = vec![];
-                    for x in &args {
-                        a.push(self.expr(x)?.code);
-                    }
-                    let stop = a.join(", ");
-                    self.after.stop = Some(if stop.is_empty() {
-                        "stopSparkContext=True, stopGraceFully=True".into()
-                    } else {
-                        stop.clone()
-                    });
-                    let m = self.marker(line);
-                    out.push(format!("    # ssc.stop({stop}): done by main(){m}"));
-                    return Ok(());
-                }
-                "tick" => {
-                    return Err(self.err(
-                        pos,
-                        "ssc.tick() drives centella's manual clock; Spark has no manual clock, \
-                             remove the ticks (main() runs the batches on Spark's clock)",
-                    ));
-                }
-                _ => {}
-            }
+            let m = self.marker(line);
+            out.push(format!("    # {comment}{m}"));
+            return Ok(());
         }
         if self.started {
             return Err(self.err(
@@ -393,6 +345,50 @@ impl Translator<'_> {
             ));
         }
         self.stmt(s, 1, false, out, true)
+    }
+
+    /// `ssc.start()`, `awaitTermination[OrTimeout]` and `stop` at the top level: what `main()`
+    /// makes of them, and the comment left in `build()`. None for other methods.
+    fn lifecycle_call(
+        &mut self,
+        method: &str,
+        args: &[Expr],
+        pos: Position,
+    ) -> ExportResult<Option<String>> {
+        Ok(Some(match method {
+            "start" => {
+                self.started = true;
+                "ssc.start(): main() starts the context after build()".to_string()
+            }
+            "awaitTermination" => "ssc.awaitTermination(): done by main()".to_string(),
+            "awaitTerminationOrTimeout" => {
+                let t = match args.first() {
+                    Some(a) => self.expr(a)?.code,
+                    None => {
+                        return Err(self.err(pos, "awaitTerminationOrTimeout needs a timeout"));
+                    }
+                };
+                self.after.timeout = Some(t.clone());
+                format!("ssc.awaitTerminationOrTimeout({t}): done by main()")
+            }
+            "stop" => {
+                let stop = self.args(args)?.join(", ");
+                self.after.stop = Some(if stop.is_empty() {
+                    "stopSparkContext=True, stopGraceFully=True".into()
+                } else {
+                    stop.clone()
+                });
+                format!("ssc.stop({stop}): done by main()")
+            }
+            "tick" => {
+                return Err(self.err(
+                    pos,
+                    "ssc.tick() drives centella's manual clock; Spark has no manual clock, \
+                         remove the ticks (main() runs the batches on Spark's clock)",
+                ));
+            }
+            _ => return Ok(None),
+        }))
     }
 
     /// `ssc.method(args)` as a statement, for a StreamingContext variable.

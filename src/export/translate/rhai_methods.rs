@@ -1,7 +1,7 @@
 //! Rhai's own methods on strings, arrays and numbers (names Spark does not use), as Python's
 //! builtins and str / list methods.
 
-use super::statements::IN_PLACE_STR;
+use super::variables::IN_PLACE_STR;
 use super::{ExportResult, P_ADD, P_ATOM, P_CMP, PyExpr, Translator};
 use crate::export::types::{self, Kind, Returns, Ty};
 use rhai::{Expr, FnCallExpr, Position};
