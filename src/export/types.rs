@@ -466,6 +466,17 @@ pub fn to_record(t: &Ty) -> ToRecord {
     }
 }
 
+/// The type of a variable that takes values of two types (`infer::Assumed::widened`):
+/// streams, RDDs, contexts and times keep their kind; value types become unknown.
+pub fn widen(t: Ty) -> Ty {
+    match t {
+        Ty::DStream(_) => Ty::DStream(Box::new(Ty::Unknown)),
+        Ty::Rdd(_) => Ty::Rdd(Box::new(Ty::Unknown)),
+        Ty::RddList | Ty::Time | Ty::Ssc | Ty::Sc => t,
+        _ => Ty::Unknown,
+    }
+}
+
 /// The join of all of `tys`; None for none.
 pub fn join_all(tys: impl IntoIterator<Item = Ty>) -> Option<Ty> {
     tys.into_iter().reduce(|a, b| join(&a, &b))

@@ -4,7 +4,7 @@
 use super::statements::{always_returns, collect_mutated};
 use super::switch;
 use super::{ExportResult, P_LAMBDA, PyExpr, Translator};
-use crate::export::types::{self, Kind, Returns, ToRecord, Ty};
+use crate::export::types::{self, Returns, ToRecord, Ty};
 use rhai::{ASTNode, Expr, FnPtr, Position, Stmt};
 use std::collections::{HashMap, HashSet};
 
@@ -179,10 +179,7 @@ impl Translator<'_> {
             let t = if own_mutated.contains(p) {
                 Ty::of_kind(t.kind())
             } else if self.assumed.widened.contains(p) {
-                Ty::of_kind(match t.kind() {
-                    k @ (Kind::Rdd | Kind::RddList | Kind::Time) => k,
-                    _ => Kind::Unknown,
-                })
+                types::widen(t)
             } else {
                 t
             };

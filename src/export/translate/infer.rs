@@ -11,7 +11,7 @@
 //! was assumed; if that takes too long, a last, pessimistic pass assumes nothing.
 
 use super::{ExportResult, PyExpr, Translator};
-use crate::export::types::{self, Kind, Returns, Ty};
+use crate::export::types::{self, Returns, Ty};
 use rhai::Expr;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -141,15 +141,8 @@ impl Translator<'_> {
     /// Binds `name` in the innermost scope. A variable that is ever given a value of another
     /// type is unknown everywhere: this pass records it and `run` translates again.
     pub(super) fn set_ty(&mut self, name: &str, t: Ty) {
-        let t = if self.assumed.widened.contains(name) && !matches!(t.kind(), Kind::Ssc | Kind::Sc)
-        {
-            // Streams, RDDs and contexts keep their kind: only value types are widened.
-            match t {
-                Ty::DStream(_) => Ty::DStream(Box::new(Ty::Unknown)),
-                Ty::Rdd(_) => Ty::Rdd(Box::new(Ty::Unknown)),
-                Ty::RddList | Ty::Time => t,
-                _ => Ty::Unknown,
-            }
+        let t = if self.assumed.widened.contains(name) {
+            types::widen(t)
         } else {
             t
         };
