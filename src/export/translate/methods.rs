@@ -128,7 +128,7 @@ impl Translator<'_> {
             Kind::Rdd => self.rdd_method(&r, &rec, name, args, pos),
             Kind::DStream | Kind::Unknown => {
                 if same_call(DSTREAM, name) {
-                    self.dstream_method(&r, &rec, name, args, pos)
+                    self.dstream_method(&r, &rec, name, args)
                 } else if same_call(RDD, name) {
                     self.rdd_method(&r, &rec, name, args, pos)
                 } else {
@@ -329,35 +329,26 @@ impl Translator<'_> {
         Ok((v, tys))
     }
 
+    /// A DStream method PySpark names the same (the API table's transformations and
+    /// outputs).
     pub(super) fn dstream_method(
         &mut self,
         r: &str,
         rec: &Ty,
         name: &str,
         args: &[Expr],
-        pos: Position,
     ) -> ExportResult<PyExpr> {
         let (mut a, tys) = self.spark_args(rec, name, args)?;
-        match name {
-            "reduceByKeyAndWindow" => {
-                let shortcut = matches!(args.len(), 2 | 3)
-                    && !is_unit(&args[1])
-                    && closure_of(&args[1]).is_none()
-                    && !matches!(&args[1], Expr::FnCall(fc, _) if fc.name.as_str() == "Fn");
-                if shortcut {
-                    // PySpark's signature is (func, invFunc, window[, slide]).
-                    a.insert(1, "None".into());
-                }
-            }
-            "slice" => return Err(self.err(pos, "DStream.slice is not supported by export")),
-            _ => {}
+        if name == "reduceByKeyAndWindow"
+            && matches!(args.len(), 2 | 3)
+            && !is_unit(&args[1])
+            && closure_of(&args[1]).is_none()
+            && !matches!(&args[1], Expr::FnCall(fc, _) if fc.name.as_str() == "Fn")
+        {
+            // PySpark's signature is (func, invFunc, window[, slide]).
+            a.insert(1, "None".into());
         }
-        let mut code = format!("{r}.{name}({})", a.join(", "));
-        match name {
-            "groupByKey" | "groupByKeyAndWindow" => code.push_str(".mapValues(list)"),
-            "cogroup" => code.push_str(".mapValues(lambda vs: (list(vs[0]), list(vs[1])))"),
-            _ => {}
-        }
+        let code = spark_call(r, name, &a);
         let ty = if api_table::export_of(DSTREAM, name) == Some(Export::Output) {
             Ty::Unknown
         } else {
@@ -366,6 +357,7 @@ impl Translator<'_> {
         Ok(PyExpr::typed(code, ty))
     }
 
+    /// An RDD method PySpark names the same (the API table's transformations and actions).
     pub(super) fn rdd_method(
         &mut self,
         r: &str,
@@ -378,10 +370,8 @@ impl Translator<'_> {
             return Err(self.err(pos, format!("RDD.{name}() is not supported by export")));
         }
         let (a, tys) = self.spark_args(rec, name, args)?;
-        let mut code = format!("{r}.{name}({})", a.join(", "));
+        let mut code = spark_call(r, name, &a);
         match name {
-            "groupByKey" => code.push_str(".mapValues(list)"),
-            "cogroup" => code.push_str(".mapValues(lambda vs: (list(vs[0]), list(vs[1])))"),
             "countByKey" | "countByValue" => {
                 self.need_helper("_by_str");
                 code = format!("_by_str({code})");
@@ -395,4 +385,15 @@ impl Translator<'_> {
         };
         Ok(PyExpr::typed(code, ty))
     }
+}
+
+/// `r.name(args)`; the values PySpark groups (iterables) as lists, as centella prints them.
+fn spark_call(r: &str, name: &str, args: &[String]) -> String {
+    let mut code = format!("{r}.{name}({})", args.join(", "));
+    match name {
+        "groupByKey" | "groupByKeyAndWindow" => code.push_str(".mapValues(list)"),
+        "cogroup" => code.push_str(".mapValues(lambda vs: (list(vs[0]), list(vs[1])))"),
+        _ => {}
+    }
+    code
 }
