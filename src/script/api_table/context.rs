@@ -1,115 +1,132 @@
 //! The StreamingContext and SparkContext methods, and the batch Time's.
 
-use super::{ApiMethod, SPARK_CONTEXT, STREAMING_CONTEXT, TIME, by_hand, not_exported};
+use super::Export::{ByHand, NotExported};
+use super::{ApiMethod, SPARK_CONTEXT, STREAMING_CONTEXT, TIME, entry};
 
 pub const METHODS: &[ApiMethod] = &[
     // StreamingContext
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "queueStream",
         "(rdds, oneAtATime=True, default=None)",
         "An input DStream that takes one item (a list or an RDD) from the queue per batch;\ndefault is used once the queue is empty.",
         "ssc.queueStream([[\"a b\"], [\"c\"]])",
     ),
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "socketTextStream",
         "(hostname, port, storageLevel=MEMORY_AND_DISK_2)",
         "An input DStream of the text lines a TCP server sends (e.g. `nc -lk 9999`);\neach batch holds the lines received during its interval.",
         "ssc.socketTextStream(\"localhost\", 9999)",
     ),
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "textFileStream",
         "(directory)",
         "The lines of files that newly appear in directory, each read once (not . or _ names).\nMove files in atomically (`mv draft.txt incoming/`), as Spark requires.",
         "ssc.textFileStream(\"incoming\")",
     ),
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "union",
         "(*dstreams)",
         "The union of a list of DStreams with the same slide duration.",
         "ssc.union([a, b])",
     ),
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "transform",
         "(dstreams, transformFunc)",
         "transformFunc(rdds) or (time, rdds) combines the RDDs of several DStreams.",
         "ssc.transform([a, b], |rdds| rdds[0].union(rdds[1]))",
     ),
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "checkpoint",
         "(directory)",
         "Sets the checkpoint directory (needed by updateStateByKey and inverse windows).",
         "ssc.checkpoint(\"checkpoint\")",
     ),
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "remember",
         "(duration)",
         "Every DStream keeps its RDDs for at least duration seconds.",
         "ssc.remember(60)",
     ),
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "start",
         "()",
         "Starts the streams: batches run in the background, every batch interval.\nNo DStream can be added afterwards.",
         "ssc.start()",
     ),
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "stop",
         "(stopSparkContext=True, stopGraceFully=False)",
         "Stops the streams; gracefully = after the batches already received.\nA stopped context cannot be restarted: make a new one (or :reset).",
         "ssc.stop(false, true)",
     ),
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "awaitTermination",
         "(timeout=None)",
         "Waits until the context stops (or a batch fails: raises its error).\nCtrl-C gives up waiting; the streams keep running.",
         "ssc.awaitTermination()",
     ),
-    by_hand(
+    entry(
+        ByHand,
         STREAMING_CONTEXT,
         "awaitTerminationOrTimeout",
         "(timeout)",
         "Waits at most timeout seconds; true if the context stopped.",
         "ssc.awaitTerminationOrTimeout(3)",
     ),
-    not_exported(
+    entry(
+        NotExported,
         STREAMING_CONTEXT,
         "getState",
         "()",
         "The state: INITIALIZED, ACTIVE or STOPPED.",
         "ssc.getState()",
     ),
-    not_exported(
+    entry(
+        NotExported,
         STREAMING_CONTEXT,
         "addStreamingListener",
         "(#{ onBatchCompleted: |info| ..., onReceiverError: |info| ... })",
         "Calls the closures on Spark's StreamingListener events (onBatchCompleted, onReceiverStarted, onReceiverError, onReceiverStopped) with BatchInfo / ReceiverInfo maps.",
         "ssc.addStreamingListener(#{ onBatchCompleted: |i| print(i.processingDelay) })",
     ),
-    not_exported(
+    entry(
+        NotExported,
         STREAMING_CONTEXT,
         "statistics",
         "(n=all)",
         "centella only: the last n BatchInfos (up to 1000) as maps with Spark's field names, oldest first; delays in ms.",
         "ssc.statistics(5)",
     ),
-    not_exported(
+    entry(
+        NotExported,
         STREAMING_CONTEXT,
         "tick",
         "(n=1)",
         "centella only, --clock manual: runs the next n batches now.",
         "ssc.tick(3)",
     ),
-    not_exported(
+    entry(
+        NotExported,
         STREAMING_CONTEXT,
         "sparkContext",
         "",
@@ -117,42 +134,48 @@ pub const METHODS: &[ApiMethod] = &[
         "ssc.sparkContext",
     ),
     // SparkContext
-    by_hand(
+    entry(
+        ByHand,
         SPARK_CONTEXT,
         "parallelize",
         "(c, numSlices=None)",
         "An RDD from a list, split into numSlices partitions (default parallelism).",
         "sc.parallelize([1, 2, 3], 2)",
     ),
-    by_hand(
+    entry(
+        ByHand,
         SPARK_CONTEXT,
         "textFile",
         "(name, minPartitions=None)",
         "An RDD of the lines of a text file.",
         "sc.textFile(\"data/visits.txt\")",
     ),
-    not_exported(
+    entry(
+        NotExported,
         SPARK_CONTEXT,
         "emptyRDD",
         "()",
         "An RDD without records.",
         "sc.emptyRDD()",
     ),
-    by_hand(
+    entry(
+        ByHand,
         SPARK_CONTEXT,
         "union",
         "(rdds)",
         "The union of a list of RDDs.",
         "sc.union([a, b])",
     ),
-    not_exported(
+    entry(
+        NotExported,
         SPARK_CONTEXT,
         "defaultParallelism",
         "",
         "Property: the default number of partitions (N in local[N]).",
         "sc.defaultParallelism",
     ),
-    not_exported(
+    entry(
+        NotExported,
         SPARK_CONTEXT,
         "master",
         "",
@@ -160,14 +183,16 @@ pub const METHODS: &[ApiMethod] = &[
         "sc.master",
     ),
     // Time
-    not_exported(
+    entry(
+        NotExported,
         TIME,
         "milliseconds",
         "()",
         "The batch time in milliseconds since the epoch.",
         "t.milliseconds()",
     ),
-    by_hand(
+    entry(
+        ByHand,
         TIME,
         "ms",
         "",

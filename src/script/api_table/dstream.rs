@@ -1,171 +1,196 @@
 //! The DStream methods: transformations, windows and state, persistence and outputs.
 
-use super::{ApiMethod, DSTREAM, not_exported, output, transform};
+use super::Export::{NotExported, Output, Transform};
+use super::{ApiMethod, DSTREAM, entry};
 
 pub const METHODS: &[ApiMethod] = &[
     // DStream: transformations
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "map",
         "(f)",
         "A new DStream with f applied to every record of each batch.",
         "lines.map(|l| l.len())",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "flatMap",
         "(f)",
         "f returns a list per record; the lists are flattened into one DStream.",
         "lines.flatMap(|l| l.split(\" \"))",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "filter",
         "(f)",
         "Keeps the records for which f returns true.",
         "nums.filter(|x| x % 2 == 0)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "mapValues",
         "(f)",
         "On a pair DStream [k, v], applies f to each value and keeps the key.",
         "pairs.mapValues(|v| v * 10)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "flatMapValues",
         "(f)",
         "On a pair DStream, f returns a list per value; each item is paired with the key.",
         "pairs.flatMapValues(|v| [v, v + 1])",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "glom",
         "()",
         "Each partition of each batch becomes one list record.",
         "nums.glom().pprint()",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "mapPartitions",
         "(f, preservesPartitioning=False)",
         "f receives a partition's records as a list and returns a list.",
         "nums.mapPartitions(|it| [it.len()])",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "mapPartitionsWithIndex",
         "(f, preservesPartitioning=False)",
         "Like mapPartitions, f receives (index, records) of each partition.",
         "nums.mapPartitionsWithIndex(|i, it| [[i, it.len()]])",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "reduce",
         "(f)",
         "Each batch is reduced to a single record with the associative function f.",
         "nums.reduce(|a, b| a + b)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "count",
         "()",
         "Each batch becomes one record: its number of records.",
         "lines.count().pprint()",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "countByValue",
         "()",
         "Each batch becomes [value, count] pairs for its distinct records.",
         "words.countByValue()",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "reduceByKey",
         "(func, numPartitions=None)",
         "Per batch, merges the values of each key with func (a shuffle,\nin PySpark's partition order).",
         "pairs.reduceByKey(|a, b| a + b)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "groupByKey",
         "(numPartitions=None)",
         "Per batch, groups the values of each key into a list [k, [v1, v2]].",
         "pairs.groupByKey()",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "combineByKey",
         "(createCombiner, mergeValue, mergeCombiners, numPartitions=None)",
         "Per batch, the general aggregation by key: create a combiner from a value,\nmerge values into it, merge combiners across partitions.",
         "pairs.combineByKey(|v| [v, 1], |c, v| [c[0] + v, c[1] + 1], |a, b| [a[0] + b[0], a[1] + b[1]])",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "partitionBy",
         "(numPartitions, partitionFunc=portable_hash)",
         "Redistributes each batch's pairs into numPartitions partitions by key hash.",
         "pairs.partitionBy(4)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "repartition",
         "(numPartitions)",
         "Redistributes each batch's records into numPartitions partitions.",
         "lines.repartition(4)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "union",
         "(other)",
         "The records of both DStreams, batch by batch (same slide duration).",
         "a.union(b)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "cogroup",
         "(other, numPartitions=None)",
         "Per batch, [k, [[values in self], [values in other]]] for every key of either.",
         "a.cogroup(b)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "join",
         "(other, numPartitions=None)",
         "Per batch, inner join of two pair DStreams: [k, [v, w]].",
         "clicks.join(views)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "leftOuterJoin",
         "(other, numPartitions=None)",
         "Per batch, join keeping every key of self; a missing w is ().",
         "clicks.leftOuterJoin(views)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "rightOuterJoin",
         "(other, numPartitions=None)",
         "Per batch, join keeping every key of other; a missing v is ().",
         "clicks.rightOuterJoin(views)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "fullOuterJoin",
         "(other, numPartitions=None)",
         "Per batch, join keeping the keys of both; missing sides are ().",
         "clicks.fullOuterJoin(views)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "transform",
         "(func)",
         "func(rdd) or func(time, rdd) returns the batch's new RDD: any RDD operation\nper batch.",
         "pairs.transform(|rdd| rdd.sortByKey())",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "transformWith",
         "(func, other, keepSerializer=False)",
@@ -173,56 +198,64 @@ pub const METHODS: &[ApiMethod] = &[
         "a.transformWith(|x, y| x.union(y), b)",
     ),
     // DStream: windows and state
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "window",
         "(windowDuration, slideDuration=None)",
         "Every slide, the union of the batches in the last windowDuration seconds.\nBoth durations must be multiples of the batch interval.",
         "lines.window(3, 1)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "countByWindow",
         "(windowDuration, slideDuration)",
         "Every slide, the number of records in the window (needs ssc.checkpoint).",
         "lines.countByWindow(3, 1)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "countByValueAndWindow",
         "(windowDuration, slideDuration, numPartitions=None)",
         "Every slide, [value, count] over the window (inverse reduce: needs a checkpoint).",
         "words.countByValueAndWindow(3, 1)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "reduceByWindow",
         "(reduceFunc, invReduceFunc, windowDuration, slideDuration)",
         "Every slide, the window reduced to one record; with invReduceFunc (not ())\nthe previous window is updated incrementally.",
         "nums.reduceByWindow(|a, b| a + b, (), 3, 1)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "reduceByKeyAndWindow",
         "(func, [invFunc,] windowDuration[, slideDuration[, numPartitions[, filterFunc]]])",
         "Every slide, reduceByKey over the window; with invFunc the old batches are\nsubtracted (used when the window is at least 5 slides; needs a checkpoint).",
         "pairs.reduceByKeyAndWindow(|a, b| a + b, 3, 1)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "groupByKeyAndWindow",
         "(windowDuration, slideDuration, numPartitions=None)",
         "Every slide, groupByKey over the window: [k, [values]].",
         "pairs.groupByKeyAndWindow(3, 1)",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "updateStateByKey",
         "(updateFunc, numPartitions=None, initialRDD=None)",
         "Keeps a state per key: updateFunc(newValues, oldState) returns the new state,\n() drops the key. Needs ssc.checkpoint(dir).",
         "pairs.updateStateByKey(|vs, s| vs.reduce(|a, b| a + b, s ?? 0))",
     ),
-    not_exported(
+    entry(
+        NotExported,
         DSTREAM,
         "slice",
         "(begin, end)",
@@ -230,49 +263,56 @@ pub const METHODS: &[ApiMethod] = &[
         "ds.slice(t0, t1)",
     ),
     // DStream: persistence and outputs
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "cache",
         "()",
         "Marks the stream's RDDs as cached (MEMORY_ONLY); returns the same DStream.",
         "counts.cache()",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "persist",
         "(storageLevel)",
         "Marks the stream's RDDs as persisted; returns the same DStream.",
         "counts.persist(\"MEMORY_ONLY\")",
     ),
-    transform(
+    entry(
+        Transform,
         DSTREAM,
         "checkpoint",
         "(interval)",
         "Checkpoints the stream's RDDs every interval seconds; returns the DStream.",
         "state.checkpoint(10)",
     ),
-    not_exported(
+    entry(
+        NotExported,
         DSTREAM,
         "remember",
         "(duration)",
         "Keeps each generated RDD for at least duration seconds (for slice).",
         "ds.remember(60)",
     ),
-    output(
+    entry(
+        Output,
         DSTREAM,
         "pprint",
         "(num=10)",
         "Output: prints each batch's first num records under a Time header\n(Python's print(); `print` is a reserved word in Rhai).",
         "counts.pprint()",
     ),
-    output(
+    entry(
+        Output,
         DSTREAM,
         "foreachRDD",
         "(func)",
         "Output: calls func(rdd) or func(time, rdd) on every batch.",
         "counts.foreachRDD(|t, rdd| print(`${t}: ${rdd.count()}`))",
     ),
-    output(
+    entry(
+        Output,
         DSTREAM,
         "saveAsTextFiles",
         "(prefix, suffix=None)",

@@ -66,13 +66,14 @@ pub fn export_of(receiver: &str, name: &str) -> Option<Export> {
     find(receiver, name).map(|m| m.export)
 }
 
+/// One entry (a `const fn`, so the tables stay constants).
 const fn entry(
+    export: Export,
     receiver: &'static str,
     name: &'static str,
     params: &'static str,
     summary: &'static str,
     example: &'static str,
-    export: Export,
 ) -> ApiMethod {
     ApiMethod {
         receiver,
@@ -83,63 +84,6 @@ const fn entry(
         example,
         export,
     }
-}
-
-const fn transform(
-    receiver: &'static str,
-    name: &'static str,
-    params: &'static str,
-    summary: &'static str,
-    example: &'static str,
-) -> ApiMethod {
-    entry(receiver, name, params, summary, example, Export::Transform)
-}
-
-const fn output(
-    receiver: &'static str,
-    name: &'static str,
-    params: &'static str,
-    summary: &'static str,
-    example: &'static str,
-) -> ApiMethod {
-    entry(receiver, name, params, summary, example, Export::Output)
-}
-
-const fn action(
-    receiver: &'static str,
-    name: &'static str,
-    params: &'static str,
-    summary: &'static str,
-    example: &'static str,
-) -> ApiMethod {
-    entry(receiver, name, params, summary, example, Export::Action)
-}
-
-const fn by_hand(
-    receiver: &'static str,
-    name: &'static str,
-    params: &'static str,
-    summary: &'static str,
-    example: &'static str,
-) -> ApiMethod {
-    entry(receiver, name, params, summary, example, Export::ByHand)
-}
-
-const fn not_exported(
-    receiver: &'static str,
-    name: &'static str,
-    params: &'static str,
-    summary: &'static str,
-    example: &'static str,
-) -> ApiMethod {
-    entry(
-        receiver,
-        name,
-        params,
-        summary,
-        example,
-        Export::NotExported,
-    )
 }
 
 #[cfg(test)]

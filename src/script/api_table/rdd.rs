@@ -1,214 +1,252 @@
 //! The RDD methods: transformations, then actions.
 
-use super::{ApiMethod, RDD, action, not_exported, transform};
+use super::Export::{Action, NotExported, Transform};
+use super::{ApiMethod, RDD, entry};
 
 pub const METHODS: &[ApiMethod] = &[
     // RDD
-    transform(
+    entry(
+        Transform,
         RDD,
         "map",
         "(f, preservesPartitioning=False)",
         "A new RDD with f applied to every record.",
         "rdd.map(|x| x * 2)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "flatMap",
         "(f, preservesPartitioning=False)",
         "f returns a list per record; the lists are flattened.",
         "rdd.flatMap(|l| l.split(\" \"))",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "filter",
         "(f)",
         "Keeps the records for which f returns true.",
         "rdd.filter(|x| x > 1)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "mapValues",
         "(f)",
         "On pairs [k, v], applies f to each value and keeps the key.",
         "rdd.mapValues(|v| v + 1)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "flatMapValues",
         "(f)",
         "On pairs, f returns a list per value; each item is paired with the key.",
         "rdd.flatMapValues(|v| [v, v])",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "mapPartitions",
         "(f, preservesPartitioning=False)",
         "f receives a partition's records as a list and returns a list.",
         "rdd.mapPartitions(|it| [it.len()])",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "mapPartitionsWithIndex",
         "(f, preservesPartitioning=False)",
         "f receives (index, records) of each partition.",
         "rdd.mapPartitionsWithIndex(|i, it| [i])",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "keyBy",
         "(f)",
         "Pairs every record x as [f(x), x].",
         "rdd.keyBy(|w| w.len())",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "reduceByKey",
         "(func, numPartitions=None, partitionFunc=portable_hash)",
         "Merges the values of each key with func.",
         "rdd.reduceByKey(|a, b| a + b)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "groupByKey",
         "(numPartitions=None, partitionFunc=portable_hash)",
         "Groups the values of each key into a list.",
         "rdd.groupByKey()",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "combineByKey",
         "(createCombiner, mergeValue, mergeCombiners, numPartitions=None)",
         "The general aggregation by key (see DStream.combineByKey).",
         "rdd.combineByKey(|v| v, |c, v| c + v, |a, b| a + b)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "partitionBy",
         "(numPartitions, partitionFunc=portable_hash)",
         "Redistributes pairs into numPartitions partitions by key hash.",
         "rdd.partitionBy(2)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "sortByKey",
         "(ascending=True, numPartitions=None, keyfunc=lambda x: x)",
         "Sorts pairs by key.",
         "rdd.sortByKey(false)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "sortBy",
         "(keyfunc, ascending=True, numPartitions=None)",
         "Sorts records by keyfunc(record).",
         "rdd.sortBy(|p| p[1], false)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "join",
         "(other, numPartitions=None)",
         "Inner join of two pair RDDs: [k, [v, w]].",
         "a.join(b)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "leftOuterJoin",
         "(other, numPartitions=None)",
         "Join keeping every key of self; a missing w is ().",
         "a.leftOuterJoin(b)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "rightOuterJoin",
         "(other, numPartitions=None)",
         "Join keeping every key of other; a missing v is ().",
         "a.rightOuterJoin(b)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "fullOuterJoin",
         "(other, numPartitions=None)",
         "Join keeping the keys of both; missing sides are ().",
         "a.fullOuterJoin(b)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "cogroup",
         "(other, numPartitions=None)",
         "[k, [[values in self], [values in other]]] for every key of either.",
         "a.cogroup(b)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "union",
         "(other)",
         "The records of both RDDs (partitions concatenated).",
         "a.union(b)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "cartesian",
         "(other)",
         "Every pair [a, b] of records from self and other.",
         "a.cartesian(b)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "distinct",
         "(numPartitions=None)",
         "The distinct records.",
         "rdd.distinct()",
     ),
-    transform(RDD, "keys", "()", "The keys of a pair RDD.", "rdd.keys()"),
-    transform(
+    entry(
+        Transform,
+        RDD,
+        "keys",
+        "()",
+        "The keys of a pair RDD.",
+        "rdd.keys()",
+    ),
+    entry(
+        Transform,
         RDD,
         "values",
         "()",
         "The values of a pair RDD.",
         "rdd.values()",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "glom",
         "()",
         "Each partition becomes one list record.",
         "rdd.glom().collect()",
     ),
-    not_exported(
+    entry(
+        NotExported,
         RDD,
         "offsetRanges",
         "()",
         "A Kafka direct stream's batch: its OffsetRange per partition (topic, partition,\nfromOffset, untilOffset). Only in the first transform/foreachRDD on the stream.",
         "kafka.foreachRDD(|rdd| { for r in rdd.offsetRanges() { print(r) } })",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "repartition",
         "(numPartitions)",
         "Redistributes the records into numPartitions partitions.",
         "rdd.repartition(4)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "coalesce",
         "(numPartitions, shuffle=False)",
         "Fewer partitions, merging neighbours without a shuffle.",
         "rdd.coalesce(1)",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "zipWithIndex",
         "()",
         "Pairs every record with its index: [x, i].",
         "rdd.zipWithIndex()",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "cache",
         "()",
         "Marks the RDD as cached; returns it.",
         "rdd.cache()",
     ),
-    transform(
+    entry(
+        Transform,
         RDD,
         "persist",
         "(storageLevel)",
@@ -216,98 +254,112 @@ pub const METHODS: &[ApiMethod] = &[
         "rdd.persist(\"MEMORY_ONLY\")",
     ),
     // RDD actions
-    action(
+    entry(
+        Action,
         RDD,
         "count",
         "()",
         "Action: the number of records.",
         "rdd.count()",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "collect",
         "()",
         "Action: all records, as a list.",
         "sc.parallelize([1, 2]).collect()",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "take",
         "(num)",
         "Action: the first num records.",
         "rdd.take(3)",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "first",
         "()",
         "Action: the first record (an error when the RDD is empty).",
         "rdd.first()",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "top",
         "(num, key=None)",
         "Action: the num largest records, largest first.",
         "rdd.top(3)",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "takeOrdered",
         "(num, key=None)",
         "Action: the num smallest records, smallest first (or by key).",
         "rdd.takeOrdered(3, |x| -x)",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "reduce",
         "(f)",
         "Action: the records reduced with the associative function f.",
         "rdd.reduce(|a, b| a + b)",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "fold",
         "(zeroValue, op)",
         "Action: like reduce, starting each partition from zeroValue.",
         "rdd.fold(0, |a, b| a + b)",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "countByKey",
         "()",
         "Action: a map from each key (as printed) to its number of records.",
         "rdd.countByKey()",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "countByValue",
         "()",
         "Action: a map from each record (as printed) to its count.",
         "rdd.countByValue()",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "isEmpty",
         "()",
         "Action: true when the RDD has no records.",
         "rdd.isEmpty()",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "getNumPartitions",
         "()",
         "The number of partitions.",
         "rdd.getNumPartitions()",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "foreach",
         "(f)",
         "Action: calls f on every record (for side effects).",
         "rdd.foreach(|x| print(x))",
     ),
-    action(
+    entry(
+        Action,
         RDD,
         "saveAsTextFile",
         "(path)",
