@@ -153,37 +153,9 @@ impl Translator<'_> {
         let ds = |code: String| Ok(PyExpr::atom(code, Kind::DStream));
         let ds_of = |code: String, rec: Ty| Ok(PyExpr::typed(code, Ty::DStream(Box::new(rec))));
         match (name, n) {
-            ("queueStream", 1..=3) => {
-                // The queue's items are batches (arrays or RDDs) of records.
-                let (code, ty) = self.data(&args[0], 2)?;
-                let mut rec = ty.elem().elem();
-                let mut a = vec![code];
-                if n >= 2 {
-                    a.push(self.expr(&args[1])?.code);
-                }
-                if n >= 3 {
-                    let (code, ty) = self.data(&args[2], 1)?;
-                    rec = types::join(&rec, &ty.elem());
-                    a.push(code);
-                }
-                ds_of(format!("{r}.queueStream({})", a.join(", ")), rec)
-            }
+            ("queueStream", 1..=3) => self.queue_stream(r, args),
             ("socketTextStream" | "textFileStream", _) => ds_of(format!("{r}.{name}({})", self.args(args)?.join(", ")), Ty::Str),
-            ("union", 1) => match &args[0] {
-                // PySpark's ssc.union refuses streams with different serializers.
-                Expr::Array(items, _) if !items.is_empty() => {
-                    let first = self.expr(&items[0])?;
-                    let mut rec = first.ty.records();
-                    let mut code = first.at(P_ATOM);
-                    for i in items.iter().skip(1) {
-                        let other = self.expr(i)?;
-                        rec = types::join(&rec, &other.ty.records());
-                        code = format!("{code}.union({})", other.code);
-                    }
-                    ds_of(code, rec)
-                }
-                _ => Err(self.err(pos, "ssc.union needs a literal array of streams to be exported")),
-            },
+            ("union", 1) => self.context_union(&args[0], pos),
             ("transform", 2) => {
                 let list = match &args[0] {
                     Expr::Array(items, _) => {
@@ -210,6 +182,50 @@ impl Translator<'_> {
             )),
             _ => Err(self.err(pos, format!("StreamingContext.{name}() with {n} argument(s) is not supported by export"))),
         }
+    }
+
+    /// `ssc.queueStream(rdds[, oneAtATime[, default]])`: the queue's items are batches (arrays
+    /// or RDDs) of records.
+    fn queue_stream(&mut self, r: &str, args: &[Expr]) -> ExportResult<PyExpr> {
+        let (code, ty) = self.data(&args[0], 2)?;
+        let mut rec = ty.elem().elem();
+        let mut a = vec![code];
+        if let Some(one_at_a_time) = args.get(1) {
+            a.push(self.expr(one_at_a_time)?.code);
+        }
+        if let Some(default) = args.get(2) {
+            let (code, ty) = self.data(default, 1)?;
+            rec = types::join(&rec, &ty.elem());
+            a.push(code);
+        }
+        let code = format!("{r}.queueStream({})", a.join(", "));
+        Ok(PyExpr::typed(code, Ty::DStream(Box::new(rec))))
+    }
+
+    /// `ssc.union([a, b, ...])` as `a.union(b)...`: PySpark's ssc.union refuses streams with
+    /// different serializers.
+    fn context_union(&mut self, streams: &Expr, pos: Position) -> ExportResult<PyExpr> {
+        let Expr::Array(items, _) = streams else {
+            return Err(self.err(
+                pos,
+                "ssc.union needs a literal array of streams to be exported",
+            ));
+        };
+        let Some(first) = items.first() else {
+            return Err(self.err(
+                pos,
+                "ssc.union needs a literal array of streams to be exported",
+            ));
+        };
+        let first = self.expr(first)?;
+        let mut rec = first.ty.records();
+        let mut code = first.at(P_ATOM);
+        for i in items.iter().skip(1) {
+            let other = self.expr(i)?;
+            rec = types::join(&rec, &other.ty.records());
+            code = format!("{code}.union({})", other.code);
+        }
+        Ok(PyExpr::typed(code, Ty::DStream(Box::new(rec))))
     }
 
     pub(super) fn sc_method(
