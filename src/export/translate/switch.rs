@@ -91,88 +91,93 @@ fn read_cases(source: &str, at: Position) -> Option<Vec<Vec<Pat>>> {
     let (tokens, _) = engine.lex(inputs.iter());
     // The tokenizer repeats EOF forever.
     let toks: Vec<(Token, Position)> = tokens.take_while(|(t, _)| *t != Token::EOF).collect();
-    let mut k = toks
+    let switch = toks
         .iter()
-        .position(|(t, p)| *t == Token::Switch && *p == at)?
-        + 1;
-    // The scrutinee, up to the block's `{`.
-    let mut depth = 0usize;
-    loop {
-        let (t, _) = toks.get(k)?;
-        k += 1;
-        if depth == 0 && *t == Token::LeftBrace {
-            break;
-        }
-        if opens(t) {
-            depth += 1;
-        } else if closes(t) {
-            depth = depth.checked_sub(1)?;
-        }
-    }
+        .position(|(t, p)| *t == Token::Switch && *p == at)?;
+    let mut k = after_scrutinee(&toks, switch + 1)?;
     let mut cases = vec![];
     loop {
         if toks.get(k)?.0 == Token::RightBrace {
             return Some(cases);
         }
-        // The values, up to `=>` (an `if` condition is in the AST).
-        let start = k;
-        let mut depth = 0usize;
-        let mut end = None;
-        loop {
-            let (t, _) = toks.get(k)?;
-            if depth == 0 && *t == Token::DoubleArrow {
-                break;
-            }
-            if depth == 0 && *t == Token::If && end.is_none() {
-                end = Some(k);
-            }
-            if opens(t) {
-                depth += 1;
-            } else if closes(t) {
-                depth = depth.checked_sub(1)?;
-            }
-            k += 1;
-        }
-        cases.push(parse_values(&toks[start..end.unwrap_or(k)])?);
+        let (arrow, values_end) = case_values(&toks, k)?;
+        cases.push(parse_values(&toks[k..values_end])?);
+        k = after_action(&toks, arrow + 1)?;
+    }
+}
+
+/// Tracks bracket depth over one token; None when a bracket closes that never opened.
+fn nest(depth: &mut usize, t: &Token) -> Option<()> {
+    if opens(t) {
+        *depth += 1;
+    } else if closes(t) {
+        *depth = depth.checked_sub(1)?;
+    }
+    Some(())
+}
+
+/// Where the cases start: after the scrutinee (from `k`) and the block's `{`.
+fn after_scrutinee(toks: &[(Token, Position)], mut k: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        let (t, _) = toks.get(k)?;
         k += 1;
-        // The action, up to `,` or the switch's `}`; a block or `if` ends at its own `}`.
-        let block_like = matches!(
-            toks.get(k)?.0,
-            Token::LeftBrace
-                | Token::If
-                | Token::While
-                | Token::Loop
-                | Token::For
-                | Token::Do
-                | Token::Switch
-                | Token::Try
-        );
-        let mut depth = 0usize;
-        loop {
-            let (t, _) = toks.get(k)?;
-            if depth == 0 && *t == Token::Comma {
-                k += 1;
-                break;
-            }
-            if depth == 0 && *t == Token::RightBrace {
-                break;
-            }
-            let closing = closes(t);
-            if opens(t) {
-                depth += 1;
-            } else if closing {
-                depth = depth.checked_sub(1)?;
-            }
-            k += 1;
-            if block_like && closing && depth == 0 {
-                match toks.get(k)?.0 {
-                    Token::Else => {}
-                    Token::Comma => {
-                        k += 1;
-                        break;
-                    }
-                    _ => break,
-                }
+        if depth == 0 && *t == Token::LeftBrace {
+            return Some(k);
+        }
+        nest(&mut depth, t)?;
+    }
+}
+
+/// A case's values from `k`: where its `=>` is, and where its values end (before an `if`
+/// condition, which is in the AST).
+fn case_values(toks: &[(Token, Position)], mut k: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut end = None;
+    loop {
+        let (t, _) = toks.get(k)?;
+        if depth == 0 && *t == Token::DoubleArrow {
+            return Some((k, end.unwrap_or(k)));
+        }
+        if depth == 0 && *t == Token::If && end.is_none() {
+            end = Some(k);
+        }
+        nest(&mut depth, t)?;
+        k += 1;
+    }
+}
+
+/// Where the next case starts: after the action from `k`, up to `,` or the switch's `}`; a
+/// block or `if` ends at its own `}`.
+fn after_action(toks: &[(Token, Position)], mut k: usize) -> Option<usize> {
+    let block_like = matches!(
+        toks.get(k)?.0,
+        Token::LeftBrace
+            | Token::If
+            | Token::While
+            | Token::Loop
+            | Token::For
+            | Token::Do
+            | Token::Switch
+            | Token::Try
+    );
+    let mut depth = 0usize;
+    loop {
+        let (t, _) = toks.get(k)?;
+        if depth == 0 && *t == Token::Comma {
+            return Some(k + 1);
+        }
+        if depth == 0 && *t == Token::RightBrace {
+            return Some(k);
+        }
+        let closing = closes(t);
+        nest(&mut depth, t)?;
+        k += 1;
+        if block_like && closing && depth == 0 {
+            match toks.get(k)?.0 {
+                Token::Else => {}
+                Token::Comma => return Some(k + 1),
+                _ => return Some(k),
             }
         }
     }
