@@ -115,7 +115,7 @@ struct AfterStart {
 pub struct Translator<'a> {
     file: &'a str,
     /// The script's file name, for `# name.rhai:LINE` markers.
-    short: String,
+    script_name: String,
     source: &'a str,
     lines: Vec<&'a str>,
     ast: AST,
@@ -132,19 +132,28 @@ pub struct Translator<'a> {
     shapes: Vec<Returns>,
     /// Script function bodies, extracted once (params, top-level statements).
     bodies: HashMap<String, (Vec<String>, Vec<Stmt>)>,
+    /// The script's own functions (module-level defs).
     script_fns: HashSet<String>,
+    /// The arrays mutated in the code being translated: they stay Python lists of their own.
     mutated: HashSet<String>,
+    /// The Python helpers the program calls (`helpers.rs`).
     helpers: BTreeSet<&'static str>,
     uses_time: bool,
     uses_math: bool,
+    /// The batch interval of the script's StreamingContext, as Python.
     interval: Option<String>,
+    /// The variables that hold the StreamingContext.
     contexts: HashSet<String>,
+    /// Whether `ssc.start()` has been seen at the top level.
     started: bool,
     after: AfterStart,
+    /// The types of the variables in scope, innermost last.
     scopes: Vec<HashMap<String, Ty>>,
     /// Hoisted local `def`s for the statement being translated (lines relative to it).
-    pre: Vec<Vec<String>>,
-    counter: usize,
+    hoisted: Vec<Vec<String>>,
+    /// How many local defs (`_f1`, `_f2`, ...) have been named.
+    local_defs: usize,
+    /// The source lines whose comments have been carried over.
     used_comments: HashSet<usize>,
 }
 
@@ -183,7 +192,7 @@ impl<'a> Translator<'a> {
     ) -> Translator<'a> {
         Translator {
             file,
-            short: short.to_string(),
+            script_name: short.to_string(),
             source,
             lines: source.lines().collect(),
             ast,
@@ -203,8 +212,8 @@ impl<'a> Translator<'a> {
             started: false,
             after: AfterStart::default(),
             scopes: vec![HashMap::new()],
-            pre: vec![],
-            counter: 0,
+            hoisted: vec![],
+            local_defs: 0,
             used_comments: HashSet::new(),
         }
     }

@@ -198,9 +198,9 @@ impl Translator<'_> {
         returns: Returns,
     ) -> ExportResult<Option<(String, Ty)>> {
         let (v, hoisted) = self.in_scope(scope, |me| {
-            me.pre.push(vec![]);
+            me.hoisted.push(vec![]);
             let r = me.shaped(x, returns);
-            let hoisted = me.pre.pop().unwrap_or_default();
+            let hoisted = me.hoisted.pop().unwrap_or_default();
             r.map(|v| (v, hoisted))
         })?;
         if !hoisted.is_empty() {
@@ -224,14 +224,14 @@ impl Translator<'_> {
         pos: Position,
         returns: Returns,
     ) -> ExportResult<(String, Ty)> {
-        self.counter += 1;
-        let def_name = format!("_f{}", self.counter);
+        self.local_defs += 1;
+        let def_name = format!("_f{}", self.local_defs);
         let line = pos.line().unwrap_or(0);
         let pnames: Vec<String> = def.own.iter().map(|p| self.var_name(p)).collect();
         let mut lines = vec![format!(
             "def {def_name}({}):  # {}:{line}",
             pnames.join(", "),
-            self.short
+            self.script_name
         )];
         let nonlocal: Vec<String> = assigned_captures(def.body, def.captured)
             .iter()
@@ -249,7 +249,7 @@ impl Translator<'_> {
             stmts: def.body,
         };
         let ret_ty = self.def_body(body, &mut lines)?;
-        match self.pre.last_mut() {
+        match self.hoisted.last_mut() {
             Some(p) => p.extend(lines),
             None => return Err(self.err(pos, "a multi-statement closure outside a statement")),
         }

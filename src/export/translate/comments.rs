@@ -61,7 +61,7 @@ impl Translator<'_> {
 
     /// `# file:line` plus a trailing `//` comment of that line.
     pub(super) fn marker(&mut self, line: usize) -> String {
-        let mut m = format!("  # {}:{line}", self.short);
+        let mut m = format!("  # {}:{line}", self.script_name);
         if line > 0
             && line <= self.lines.len()
             && !self.used_comments.contains(&line)
@@ -104,7 +104,7 @@ impl Translator<'_> {
                 && let Some(c) = comment_text(text)
             {
                 self.used_comments.insert(l);
-                out.push(format!("    # {}:{l}: {c}", self.short));
+                out.push(format!("    # {}:{l}: {c}", self.script_name));
             }
         }
         out

@@ -129,8 +129,8 @@ pub(super) fn fixpoint(
 
 /// The translation's state before a closure is translated, to translate it again.
 struct Snapshot {
-    pre: usize,
-    counter: usize,
+    hoisted: usize,
+    local_defs: usize,
     helpers: BTreeSet<&'static str>,
     seen: Seen,
     used_comments: HashSet<usize>,
@@ -318,8 +318,8 @@ impl Translator<'_> {
 
     fn snapshot(&self) -> Snapshot {
         Snapshot {
-            pre: self.pre.last().map(Vec::len).unwrap_or(0),
-            counter: self.counter,
+            hoisted: self.hoisted.last().map(Vec::len).unwrap_or(0),
+            local_defs: self.local_defs,
             helpers: self.helpers.clone(),
             seen: self.seen.clone(),
             used_comments: self.used_comments.clone(),
@@ -328,10 +328,10 @@ impl Translator<'_> {
     }
 
     fn restore(&mut self, s: &Snapshot) {
-        if let Some(p) = self.pre.last_mut() {
-            p.truncate(s.pre);
+        if let Some(p) = self.hoisted.last_mut() {
+            p.truncate(s.hoisted);
         }
-        self.counter = s.counter;
+        self.local_defs = s.local_defs;
         self.helpers = s.helpers.clone();
         self.seen = s.seen.clone();
         self.used_comments = s.used_comments.clone();

@@ -113,7 +113,7 @@ impl Translator<'_> {
         } else {
             self.same_line_comment(line)
         };
-        self.pre.push(vec![]);
+        self.hoisted.push(vec![]);
         if ret
             && let Stmt::Expr(e) = s
             && let Expr::Stmt(b) = e.as_ref()
@@ -121,7 +121,7 @@ impl Translator<'_> {
         {
             // A block whose value is returned: its statements, last one returned.
             let stmts = b.statements().to_vec();
-            let p = self.pre.pop().unwrap_or_default();
+            let p = self.hoisted.pop().unwrap_or_default();
             out.extend(p.into_iter().map(|l| format!("{pad}{l}")));
             return self.block(&stmts, indent, true, out);
         }
@@ -142,7 +142,7 @@ impl Translator<'_> {
         if let Some(code) = simple {
             lines.push(format!("{pad}{code}{marker}"));
         }
-        let hoisted = self.pre.pop().unwrap_or_default();
+        let hoisted = self.hoisted.pop().unwrap_or_default();
         out.extend(hoisted.into_iter().map(|l| format!("{pad}{l}")));
         out.extend(lines);
         Ok(())

@@ -364,8 +364,8 @@ impl Translator<'_> {
         if simple(e) {
             return Ok((v, None));
         }
-        self.counter += 1;
-        let name = format!("_s{}", self.counter);
+        self.local_defs += 1;
+        let name = format!("_s{}", self.local_defs);
         let bind = format!("{name} = {}", v.code);
         Ok((PyExpr::typed(name, v.ty), Some(bind)))
     }
