@@ -385,7 +385,6 @@ impl Translator<'_> {
         marker: &str,
         lines: &mut Vec<String>,
     ) -> ExportResult<()> {
-        let pad = "    ".repeat(indent);
         let iter = self.expr(&fc.expr)?;
         let elem = match &iter.ty {
             Ty::RddList => Ty::Rdd(Box::new(Ty::Unknown)),
@@ -401,9 +400,7 @@ impl Translator<'_> {
             ),
             None => format!("for {} in {}:", self.var_name(&var.name), iter.code),
         };
-        lines.push(format!("{pad}{head}{marker}"));
-        let body = fc.body.statements().to_vec();
-        self.block(&body, indent + 1, false, lines)
+        self.loop_stmt(&head, fc, indent, marker, lines)
     }
 
     /// `while cond:` (`loop` is `while True:`).
@@ -414,13 +411,25 @@ impl Translator<'_> {
         marker: &str,
         lines: &mut Vec<String>,
     ) -> ExportResult<()> {
-        let pad = "    ".repeat(indent);
         let cond = if is_unit(&fc.expr) {
             "True".to_string()
         } else {
             self.expr(&fc.expr)?.code
         };
-        lines.push(format!("{pad}while {cond}:{marker}"));
+        self.loop_stmt(&format!("while {cond}:"), fc, indent, marker, lines)
+    }
+
+    /// A loop's head line and its body.
+    fn loop_stmt(
+        &mut self,
+        head: &str,
+        fc: &FlowControl,
+        indent: usize,
+        marker: &str,
+        lines: &mut Vec<String>,
+    ) -> ExportResult<()> {
+        let pad = "    ".repeat(indent);
+        lines.push(format!("{pad}{head}{marker}"));
         let body = fc.body.statements().to_vec();
         self.block(&body, indent + 1, false, lines)
     }
