@@ -96,30 +96,11 @@ impl Translator<'_> {
                 Returns::Value,
             );
         }
+        if let Some(py) = literal(e) {
+            return Ok(py);
+        }
         Ok(match e {
             Expr::DynamicConstant(d, pos) => self.dynamic(d, *pos)?,
-            Expr::BoolConstant(b, _) => {
-                PyExpr::typed(if *b { "True" } else { "False" }.into(), Ty::Bool)
-            }
-            Expr::IntegerConstant(n, _) => {
-                let p = if *n < 0 { P_UNARY } else { P_ATOM };
-                PyExpr {
-                    code: n.to_string(),
-                    ty: Ty::Int,
-                    prec: p,
-                }
-            }
-            Expr::FloatConstant(f, _) => {
-                let s = py_float(**f);
-                let p = if s.starts_with('-') { P_UNARY } else { P_ATOM };
-                PyExpr {
-                    code: s,
-                    ty: Ty::Float,
-                    prec: p,
-                }
-            }
-            Expr::CharConstant(c, _) => PyExpr::atom(py_str(&c.to_string()), Kind::Str),
-            Expr::StringConstant(s, _) => PyExpr::atom(py_str(s), Kind::Str),
             Expr::InterpolatedString(parts, _) => self.interpolated(parts)?,
             Expr::Array(items, _) => {
                 let mut v = vec![];
@@ -300,18 +281,7 @@ impl Translator<'_> {
             return Err(self.err(pos, "time + seconds is not supported by export"));
         }
         Ok(match op {
-            "+" => match types::plus(&a.ty, &b.ty) {
-                Plus::Plain(t) => bin(&a, &b, "+", P_ADD, t),
-                Plus::Concat => {
-                    let (a, b) = (self.str_of(a), self.str_of(b));
-                    bin(&a, &b, "+", P_ADD, Ty::Str)
-                }
-                Plus::Helper => {
-                    self.need_helper("_add");
-                    let ty = types::plus_helper_result(&a.ty, &b.ty);
-                    PyExpr::typed(format!("_add({}, {})", a.code, b.code), ty)
-                }
-            },
+            "+" => self.plus(a, b),
             // Rhai's string minus a string or char removes every occurrence.
             "-" if a.ty == Ty::Str && b.ty == Ty::Str => PyExpr::typed(
                 format!("{}.replace({}, \"\")", a.at(P_ATOM), b.code),
@@ -326,17 +296,7 @@ impl Translator<'_> {
             },
             // A float on either side: Rhai divides as Python's / does.
             "/" if a.ty == Ty::Float || b.ty == Ty::Float => bin(&a, &b, "/", P_MUL, Ty::Float),
-            "/" | "%" => {
-                let h = if op == "/" { "_div" } else { "_mod" };
-                self.need_helper(h);
-                if h == "_mod" {
-                    self.uses_math = true;
-                }
-                PyExpr::typed(
-                    format!("{h}({}, {})", a.code, b.code),
-                    types::arith(&a.ty, &b.ty),
-                )
-            }
+            "/" | "%" => self.int_division(op, a, b),
             "==" | "!=" => equality(op == "!=", a, b),
             "<" | "<=" | ">" | ">=" => bin(&a, &b, op, P_CMP, Ty::Bool),
             "&" | "|" | "^" => {
@@ -360,6 +320,36 @@ impl Translator<'_> {
             ),
             _ => return Err(self.err(pos, format!("operator {op} is not supported by export"))),
         })
+    }
+
+    /// `a + b` with Rhai's meaning: Python's `+` where it agrees, string concatenation of
+    /// `str(x)`, else `_add`.
+    fn plus(&mut self, a: PyExpr, b: PyExpr) -> PyExpr {
+        match types::plus(&a.ty, &b.ty) {
+            Plus::Plain(t) => binary_at(&a, &b, "+", P_ADD, t),
+            Plus::Concat => {
+                let (a, b) = (self.str_of(a), self.str_of(b));
+                binary_at(&a, &b, "+", P_ADD, Ty::Str)
+            }
+            Plus::Helper => {
+                self.need_helper("_add");
+                let ty = types::plus_helper_result(&a.ty, &b.ty);
+                PyExpr::typed(format!("_add({}, {})", a.code, b.code), ty)
+            }
+        }
+    }
+
+    /// `a / b` or `a % b` of integers, with Rhai's rounding toward zero (`_div`, `_mod`).
+    fn int_division(&mut self, op: &str, a: PyExpr, b: PyExpr) -> PyExpr {
+        let h = if op == "/" { "_div" } else { "_mod" };
+        self.need_helper(h);
+        if h == "_mod" {
+            self.uses_math = true;
+        }
+        PyExpr::typed(
+            format!("{h}({}, {})", a.code, b.code),
+            types::arith(&a.ty, &b.ty),
+        )
     }
 
     pub(super) fn args(&mut self, args: &[Expr]) -> ExportResult<Vec<String>> {
@@ -406,4 +396,33 @@ fn equality(neg: bool, a: PyExpr, b: PyExpr) -> PyExpr {
     } else {
         binary_at(&a, &b, if neg { "!=" } else { "==" }, P_CMP, Ty::Bool)
     }
+}
+
+/// A literal bool, number, char or string (None for other expressions).
+fn literal(e: &Expr) -> Option<PyExpr> {
+    Some(match e {
+        Expr::BoolConstant(b, _) => {
+            PyExpr::typed(if *b { "True" } else { "False" }.into(), Ty::Bool)
+        }
+        Expr::IntegerConstant(n, _) => {
+            let p = if *n < 0 { P_UNARY } else { P_ATOM };
+            PyExpr {
+                code: n.to_string(),
+                ty: Ty::Int,
+                prec: p,
+            }
+        }
+        Expr::FloatConstant(f, _) => {
+            let s = py_float(**f);
+            let p = if s.starts_with('-') { P_UNARY } else { P_ATOM };
+            PyExpr {
+                code: s,
+                ty: Ty::Float,
+                prec: p,
+            }
+        }
+        Expr::CharConstant(c, _) => PyExpr::atom(py_str(&c.to_string()), Kind::Str),
+        Expr::StringConstant(s, _) => PyExpr::atom(py_str(s), Kind::Str),
+        _ => return None,
+    })
 }

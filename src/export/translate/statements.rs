@@ -1,5 +1,5 @@
-//! Statements: `let`, assignments, `if`/`for`/`while`, `return`/`throw`, blocks, and in-place
-//! string methods used as statements.
+//! Statements: `let`, assignments, `if`/`for`/`while`, `break`, `return`/`throw` and blocks, one
+//! step per kind (the values bound to variables are in `variables.rs`).
 
 use super::closures::closure_of;
 use super::expressions::is_unit;

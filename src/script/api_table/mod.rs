@@ -48,6 +48,14 @@ pub struct ApiMethod {
     pub export: Export,
 }
 
+impl ApiMethod {
+    /// The entry with PySpark's keyword-argument names, e.g.
+    /// `entry(...).with_keywords(&["numPartitions"])`.
+    pub const fn with_keywords(self, keywords: &'static [&'static str]) -> ApiMethod {
+        ApiMethod { keywords, ..self }
+    }
+}
+
 /// Every receiver's methods.
 const TABLES: &[&[ApiMethod]] = &[dstream::METHODS, rdd::METHODS, context::METHODS];
 
@@ -148,6 +156,27 @@ mod tests {
             };
             assert!(fits, "{}.{}: {:?}", m.receiver, m.name, m.export);
         }
+    }
+
+    #[test]
+    fn export_kinds_say_how_export_writes_a_call() {
+        assert_eq!(export_of(DSTREAM, "map"), Some(Export::Transform));
+        assert_eq!(export_of(DSTREAM, "pprint"), Some(Export::Output));
+        assert_eq!(export_of(RDD, "collect"), Some(Export::Action));
+        assert_eq!(
+            export_of(STREAMING_CONTEXT, "queueStream"),
+            Some(Export::ByHand)
+        );
+        assert_eq!(export_of(DSTREAM, "slice"), Some(Export::NotExported));
+        assert_eq!(export_of(RDD, "pprint"), None);
+    }
+
+    #[test]
+    fn an_entry_can_carry_keyword_names() {
+        const WITH: ApiMethod =
+            entry(Export::Transform, RDD, "m", "(n)", "s", "e").with_keywords(&["numPartitions"]);
+        assert_eq!(WITH.keywords, ["numPartitions"]);
+        assert!(methods().all(|m| m.keywords.is_empty()));
     }
 
     #[test]
