@@ -127,6 +127,12 @@ impl Translator<'_> {
             }
             _ => {}
         }
+        self.own_list(&code, elems, e)
+    }
+
+    /// A value that is not an array literal, for the mutated array `code` with elements of
+    /// type `elems`: a list of its own, copied where something else may hold it.
+    fn own_list(&mut self, code: &str, elems: Ty, e: &Expr) -> ExportResult<PyExpr> {
         let py = self.expr(e)?;
         let copied = matches!(e, Expr::Variable(..) | Expr::Dot(..) | Expr::Index(..));
         let ty = match &py.ty {
@@ -137,21 +143,21 @@ impl Translator<'_> {
         match &py.ty {
             // Not an array: as it is (a string has `pop`, `clear`, ... too).
             t if !matches!(t.kind(), Kind::Array | Kind::Unknown) || *t == Ty::Unit => {
-                self.pushed_into(&code, Ty::Unknown);
+                self.pushed_into(code, Ty::Unknown);
                 Ok(py)
             }
             // A new list (`split`, `+` of lists): nothing else holds it.
             Ty::List(t) | Ty::SparkList(t) if !copied => {
-                self.pushed_into(&code, (**t).clone());
+                self.pushed_into(code, (**t).clone());
                 Ok(PyExpr { ty, ..py })
             }
             Ty::Unknown if !copied => {
                 // A call of unknown result: as before, its kind only.
-                self.pushed_into(&code, Ty::Unknown);
+                self.pushed_into(code, Ty::Unknown);
                 Ok(py)
             }
             t => {
-                self.pushed_into(&code, t.elem());
+                self.pushed_into(code, t.elem());
                 // Rhai copies arrays on assignment; Python would share the list.
                 Ok(PyExpr::typed(format!("list({})", py.code), ty))
             }
