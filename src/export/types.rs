@@ -8,6 +8,10 @@
 //! Inference never guesses: whatever is not known is [`Ty::Unknown`], and a variable that is
 //! ever given a value of another type is unknown everywhere (see `Translator::run`).
 
+mod records;
+
+pub use records::{ToRecord, shape_rule};
+
 /// The coarse kind of an expression, which decides how a method call is translated.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -233,6 +237,22 @@ pub fn join(a: &Ty, b: &Ty) -> Ty {
     }
 }
 
+/// The type of a variable that takes values of two types (`infer::Assumed::widened`):
+/// streams, RDDs, contexts and times keep their kind; value types become unknown.
+pub fn widen(t: Ty) -> Ty {
+    match t {
+        Ty::DStream(_) => Ty::DStream(Box::new(Ty::Unknown)),
+        Ty::Rdd(_) => Ty::Rdd(Box::new(Ty::Unknown)),
+        Ty::RddList | Ty::Time | Ty::Ssc | Ty::Sc => t,
+        _ => Ty::Unknown,
+    }
+}
+
+/// The join of all of `tys`; None for none.
+pub fn join_all(tys: impl IntoIterator<Item = Ty>) -> Option<Ty> {
+    tys.into_iter().reduce(|a, b| join(&a, &b))
+}
+
 /// Types that are Rhai arrays in one Python form or another.
 fn sequence(t: &Ty) -> bool {
     matches!(
@@ -435,72 +455,9 @@ pub fn closure_returns(method: &str, i: usize) -> Returns {
     }
 }
 
-/// How a value of type `t` becomes a record: centella prints a Rhai array inside a record as a
-/// tuple, so the Python lists that stand for Rhai arrays become tuples, deeply.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum ToRecord {
-    /// Nothing in it is (or may be) such a list.
-    Keep,
-    /// A list of values that need nothing: `tuple(x)`.
-    Tuple,
-    /// Anything else that may hold such lists: `_tup(x)`, which converts lists deeply.
-    Helper,
-}
-
-pub fn to_record(t: &Ty) -> ToRecord {
-    let keep = |t: &Ty| to_record(t) == ToRecord::Keep;
-    match t {
-        Ty::List(e) if keep(e) => ToRecord::Tuple,
-        // Python lists that centella prints as lists too.
-        Ty::SparkList(e) if keep(e) => ToRecord::Keep,
-        Ty::Tuple(ts) if ts.iter().all(keep) => ToRecord::Keep,
-        Ty::TupleOf(e) | Ty::Opt(e) if keep(e) => ToRecord::Keep,
-        Ty::List(_)
-        | Ty::SparkList(_)
-        | Ty::Tuple(_)
-        | Ty::TupleOf(_)
-        | Ty::Opt(_)
-        | Ty::Array(_)
-        | Ty::Unknown => ToRecord::Helper,
-        _ => ToRecord::Keep,
-    }
-}
-
-/// The type of a value of type `t` once it is a record (see [`to_record`]).
-pub fn as_record(t: &Ty) -> Ty {
-    match (to_record(t), t) {
-        (ToRecord::Keep, _) => t.clone(),
-        (_, Ty::List(e) | Ty::SparkList(e) | Ty::TupleOf(e)) => Ty::TupleOf(Box::new(as_record(e))),
-        (_, Ty::Tuple(ts)) => Ty::Tuple(ts.iter().map(as_record).collect()),
-        (_, Ty::Opt(e)) => opt(as_record(e)),
-        // Perhaps a range, which `_tup` leaves as it is.
-        (_, Ty::Array(e)) => Ty::Array(Box::new(as_record(e))),
-        _ => t.clone(),
-    }
-}
-
-/// How the records a closure returns to iterate over (a sequence of type `t`) become records:
-/// [`ToRecord::Keep`] when its elements need nothing, else [`ToRecord::Helper`] (`_tup` of the
-/// sequence: a tuple of records).
-pub fn to_records(t: &Ty) -> ToRecord {
-    match t {
-        Ty::List(_) | Ty::SparkList(_) | Ty::Tuple(_) | Ty::TupleOf(_) | Ty::Array(_)
-            if to_record(&t.elem()) == ToRecord::Keep =>
-        {
-            ToRecord::Keep
-        }
-        Ty::List(_)
-        | Ty::SparkList(_)
-        | Ty::Tuple(_)
-        | Ty::TupleOf(_)
-        | Ty::Array(_)
-        | Ty::Unknown => ToRecord::Helper,
-        _ => ToRecord::Keep,
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::records::{as_record, to_record, to_records};
     use super::*;
 
     #[test]

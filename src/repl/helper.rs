@@ -59,8 +59,7 @@ impl ReplHelper {
                 Some((":help", arg)) => {
                     let start = pos - arg.trim_start().len();
                     let word = &head[start..];
-                    let mut names: Vec<String> = help::METHODS
-                        .iter()
+                    let mut names: Vec<String> = help::methods()
                         .map(|m| m.name.to_string())
                         .chain(super::registry::TYPES.iter().map(|t| t.to_string()))
                         .chain(super::registry::BUILTIN_TYPES.iter().map(|t| t.to_string()))

@@ -99,19 +99,7 @@ impl Registry {
         {
             return;
         }
-        // `join(separator, items)` is registered for translated code; typed, it reads as
-        // Python's `", ".join(items)`: a string method.
-        if name == "join" {
-            self.methods.entry("string".into()).or_default().insert(
-                name.to_string(),
-                Method {
-                    name: name.to_string(),
-                    property: false,
-                    returns: None,
-                },
-            );
-            return;
-        }
+
         let first = params
             .split(',')
             .next()
@@ -132,6 +120,18 @@ impl Registry {
             // A property or in-place method of another type (a Kafka record's `topic`, a
             // string's `replace`) is no global function.
             _ if property || params.trim_start().starts_with("_: &mut") => {}
+            // `join(separator, items)` is registered for translated code; typed, it reads as
+            // Python's `", ".join(items)`: a string method.
+            _ if name == "join" => {
+                self.methods.entry("string".into()).or_default().insert(
+                    name.to_string(),
+                    Method {
+                        name: name.to_string(),
+                        property: false,
+                        returns: None,
+                    },
+                );
+            }
             _ => {
                 if let Some(r) = &returns {
                     self.global_returns.insert(name.to_string(), r.clone());

@@ -10,8 +10,8 @@
 //! Passes start optimistic (nothing seen yet: no value) and repeat until what is seen is what
 //! was assumed; if that takes too long, a last, pessimistic pass assumes nothing.
 
-use super::{Py, R, Translator};
-use crate::export::types::{self, Kind, Returns, Ty};
+use super::{ExportResult, PyExpr, Translator};
+use crate::export::types::{self, Returns, Ty};
 use rhai::Expr;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -76,7 +76,9 @@ fn join_into<K: std::hash::Hash + Eq + Clone, V: Clone>(
 
 /// Runs passes of `pass` until what one sees is covered by what it assumed (a fixpoint,
 /// reached from below: assumptions only grow, by joining what was seen).
-pub(super) fn fixpoint(mut pass: impl FnMut(Assumed) -> R<(String, Seen)>) -> R<String> {
+pub(super) fn fixpoint(
+    mut pass: impl FnMut(Assumed) -> ExportResult<(String, Seen)>,
+) -> ExportResult<String> {
     let mut assumed = Assumed {
         optimistic: true,
         ..Assumed::default()
@@ -127,8 +129,8 @@ pub(super) fn fixpoint(mut pass: impl FnMut(Assumed) -> R<(String, Seen)>) -> R<
 
 /// The translation's state before a closure is translated, to translate it again.
 struct Snapshot {
-    pre: usize,
-    counter: usize,
+    hoisted: usize,
+    local_defs: usize,
     helpers: BTreeSet<&'static str>,
     seen: Seen,
     used_comments: HashSet<usize>,
@@ -139,15 +141,8 @@ impl Translator<'_> {
     /// Binds `name` in the innermost scope. A variable that is ever given a value of another
     /// type is unknown everywhere: this pass records it and `run` translates again.
     pub(super) fn set_ty(&mut self, name: &str, t: Ty) {
-        let t = if self.assumed.widened.contains(name) && !matches!(t.kind(), Kind::Ssc | Kind::Sc)
-        {
-            // Streams, RDDs and contexts keep their kind: only value types are widened.
-            match t {
-                Ty::DStream(_) => Ty::DStream(Box::new(Ty::Unknown)),
-                Ty::Rdd(_) => Ty::Rdd(Box::new(Ty::Unknown)),
-                Ty::RddList | Ty::Time => t,
-                _ => Ty::Unknown,
-            }
+        let t = if self.assumed.widened.contains(name) {
+            types::widen(t)
         } else {
             t
         };
@@ -289,7 +284,7 @@ impl Translator<'_> {
         assumed: &(Vec<Ty>, Ty),
         listed: bool,
         returns: Returns,
-    ) -> R<Py> {
+    ) -> ExportResult<PyExpr> {
         let (mut tys, acc) = assumed.clone();
         let snap = self.snapshot();
         if acc == Ty::Unknown {
@@ -323,8 +318,8 @@ impl Translator<'_> {
 
     fn snapshot(&self) -> Snapshot {
         Snapshot {
-            pre: self.pre.last().map(Vec::len).unwrap_or(0),
-            counter: self.counter,
+            hoisted: self.hoisted.last().map(Vec::len).unwrap_or(0),
+            local_defs: self.local_defs,
             helpers: self.helpers.clone(),
             seen: self.seen.clone(),
             used_comments: self.used_comments.clone(),
@@ -333,10 +328,10 @@ impl Translator<'_> {
     }
 
     fn restore(&mut self, s: &Snapshot) {
-        if let Some(p) = self.pre.last_mut() {
-            p.truncate(s.pre);
+        if let Some(p) = self.hoisted.last_mut() {
+            p.truncate(s.hoisted);
         }
-        self.counter = s.counter;
+        self.local_defs = s.local_defs;
         self.helpers = s.helpers.clone();
         self.seen = s.seen.clone();
         self.used_comments = s.used_comments.clone();

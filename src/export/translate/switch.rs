@@ -9,7 +9,7 @@
 //! last, testing the cases in source order with typed comparisons gives that meaning: `x == 1`
 //! when `x` is known to be an int, `type(x) is int and x == 1` otherwise.
 
-use super::{P_AND, P_ATOM, P_CMP, P_LAMBDA, P_OR, Py, R, Translator};
+use super::{ExportResult, P_AND, P_ATOM, P_CMP, P_LAMBDA, P_OR, PyExpr, Translator};
 use crate::export::types::{self, Ty};
 use rhai::{Engine, Expr, Position, Stmt, SwitchCasesCollection, Token};
 use std::collections::BTreeMap;
@@ -91,88 +91,93 @@ fn read_cases(source: &str, at: Position) -> Option<Vec<Vec<Pat>>> {
     let (tokens, _) = engine.lex(inputs.iter());
     // The tokenizer repeats EOF forever.
     let toks: Vec<(Token, Position)> = tokens.take_while(|(t, _)| *t != Token::EOF).collect();
-    let mut k = toks
+    let switch = toks
         .iter()
-        .position(|(t, p)| *t == Token::Switch && *p == at)?
-        + 1;
-    // The scrutinee, up to the block's `{`.
-    let mut depth = 0usize;
-    loop {
-        let (t, _) = toks.get(k)?;
-        k += 1;
-        if depth == 0 && *t == Token::LeftBrace {
-            break;
-        }
-        if opens(t) {
-            depth += 1;
-        } else if closes(t) {
-            depth = depth.checked_sub(1)?;
-        }
-    }
+        .position(|(t, p)| *t == Token::Switch && *p == at)?;
+    let mut k = after_scrutinee(&toks, switch + 1)?;
     let mut cases = vec![];
     loop {
         if toks.get(k)?.0 == Token::RightBrace {
             return Some(cases);
         }
-        // The values, up to `=>` (an `if` condition is in the AST).
-        let start = k;
-        let mut depth = 0usize;
-        let mut end = None;
-        loop {
-            let (t, _) = toks.get(k)?;
-            if depth == 0 && *t == Token::DoubleArrow {
-                break;
-            }
-            if depth == 0 && *t == Token::If && end.is_none() {
-                end = Some(k);
-            }
-            if opens(t) {
-                depth += 1;
-            } else if closes(t) {
-                depth = depth.checked_sub(1)?;
-            }
-            k += 1;
-        }
-        cases.push(parse_values(&toks[start..end.unwrap_or(k)])?);
+        let (arrow, values_end) = case_values(&toks, k)?;
+        cases.push(parse_values(&toks[k..values_end])?);
+        k = after_action(&toks, arrow + 1)?;
+    }
+}
+
+/// Tracks bracket depth over one token; None when a bracket closes that never opened.
+fn nest(depth: &mut usize, t: &Token) -> Option<()> {
+    if opens(t) {
+        *depth += 1;
+    } else if closes(t) {
+        *depth = depth.checked_sub(1)?;
+    }
+    Some(())
+}
+
+/// Where the cases start: after the scrutinee (from `k`) and the block's `{`.
+fn after_scrutinee(toks: &[(Token, Position)], mut k: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        let (t, _) = toks.get(k)?;
         k += 1;
-        // The action, up to `,` or the switch's `}`; a block or `if` ends at its own `}`.
-        let block_like = matches!(
-            toks.get(k)?.0,
-            Token::LeftBrace
-                | Token::If
-                | Token::While
-                | Token::Loop
-                | Token::For
-                | Token::Do
-                | Token::Switch
-                | Token::Try
-        );
-        let mut depth = 0usize;
-        loop {
-            let (t, _) = toks.get(k)?;
-            if depth == 0 && *t == Token::Comma {
-                k += 1;
-                break;
-            }
-            if depth == 0 && *t == Token::RightBrace {
-                break;
-            }
-            let closing = closes(t);
-            if opens(t) {
-                depth += 1;
-            } else if closing {
-                depth = depth.checked_sub(1)?;
-            }
-            k += 1;
-            if block_like && closing && depth == 0 {
-                match toks.get(k)?.0 {
-                    Token::Else => {}
-                    Token::Comma => {
-                        k += 1;
-                        break;
-                    }
-                    _ => break,
-                }
+        if depth == 0 && *t == Token::LeftBrace {
+            return Some(k);
+        }
+        nest(&mut depth, t)?;
+    }
+}
+
+/// A case's values from `k`: where its `=>` is, and where its values end (before an `if`
+/// condition, which is in the AST).
+fn case_values(toks: &[(Token, Position)], mut k: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut end = None;
+    loop {
+        let (t, _) = toks.get(k)?;
+        if depth == 0 && *t == Token::DoubleArrow {
+            return Some((k, end.unwrap_or(k)));
+        }
+        if depth == 0 && *t == Token::If && end.is_none() {
+            end = Some(k);
+        }
+        nest(&mut depth, t)?;
+        k += 1;
+    }
+}
+
+/// Where the next case starts: after the action from `k`, up to `,` or the switch's `}`; a
+/// block or `if` ends at its own `}`.
+fn after_action(toks: &[(Token, Position)], mut k: usize) -> Option<usize> {
+    let block_like = matches!(
+        toks.get(k)?.0,
+        Token::LeftBrace
+            | Token::If
+            | Token::While
+            | Token::Loop
+            | Token::For
+            | Token::Do
+            | Token::Switch
+            | Token::Try
+    );
+    let mut depth = 0usize;
+    loop {
+        let (t, _) = toks.get(k)?;
+        if depth == 0 && *t == Token::Comma {
+            return Some(k + 1);
+        }
+        if depth == 0 && *t == Token::RightBrace {
+            return Some(k);
+        }
+        let closing = closes(t);
+        nest(&mut depth, t)?;
+        k += 1;
+        if block_like && closing && depth == 0 {
+            match toks.get(k)?.0 {
+                Token::Else => {}
+                Token::Comma => return Some(k + 1),
+                _ => return Some(k),
             }
         }
     }
@@ -282,7 +287,7 @@ fn verify(cases: &[Vec<Pat>], original: &SwitchCasesCollection) -> bool {
 }
 
 impl Translator<'_> {
-    fn switch_cases(&self, x: &Switch, pos: Position) -> R<Vec<Vec<Pat>>> {
+    fn switch_cases(&self, x: &Switch, pos: Position) -> ExportResult<Vec<Vec<Pat>>> {
         read_cases(self.source, pos)
             .filter(|cases| verify(cases, &x.1))
             .ok_or_else(|| {
@@ -296,16 +301,16 @@ impl Translator<'_> {
     }
 
     /// Python's test for one case: its values (or'ed) and its `if` condition.
-    fn case_test(&mut self, x: &Py, alts: &[Pat], cond: &Expr) -> R<String> {
+    fn case_test(&mut self, x: &PyExpr, alts: &[Pat], cond: &Expr) -> ExportResult<String> {
         let mut tests: Vec<String> = vec![];
         // Values of one Python type are tested together: `x in (1, 2)`.
         let mut groups: Vec<(&str, Ty, Vec<String>)> = vec![];
         for p in alts {
             let (ty_name, ty, lit) = match p {
                 Pat::Int(n) => ("int", Ty::Int, n.to_string()),
-                Pat::Float(f) => ("float", Ty::Float, super::py_float(*f)),
-                Pat::Str(s) => ("str", Ty::Str, super::py_str(s)),
-                Pat::Char(c) => ("str", Ty::Str, super::py_str(&c.to_string())),
+                Pat::Float(f) => ("float", Ty::Float, super::expressions::py_float(*f)),
+                Pat::Str(s) => ("str", Ty::Str, super::expressions::py_str(s)),
+                Pat::Char(c) => ("str", Ty::Str, super::expressions::py_str(&c.to_string())),
                 Pat::Bool(b) => {
                     let b = if *b { "True" } else { "False" };
                     tests.push(format!("{} is {b}", x.at(P_CMP + 1)));
@@ -354,15 +359,15 @@ impl Translator<'_> {
     }
 
     /// The value switched on, and a line binding it first when it is not a variable.
-    fn scrutinee(&mut self, e: &Expr) -> R<(Py, Option<String>)> {
+    fn scrutinee(&mut self, e: &Expr) -> ExportResult<(PyExpr, Option<String>)> {
         let v = self.expr(e)?;
         if simple(e) {
             return Ok((v, None));
         }
-        self.counter += 1;
-        let name = format!("_s{}", self.counter);
+        self.local_defs += 1;
+        let name = format!("_s{}", self.local_defs);
         let bind = format!("{name} = {}", v.code);
-        Ok((Py::typed(name, v.ty), Some(bind)))
+        Ok((PyExpr::typed(name, v.ty), Some(bind)))
     }
 
     /// A switch statement as an if / elif / else chain (returning its value when `ret`).
@@ -374,7 +379,7 @@ impl Translator<'_> {
         ret: bool,
         marker: &str,
         out: &mut Vec<String>,
-    ) -> R<()> {
+    ) -> ExportResult<()> {
         let cases = self.switch_cases(x, pos)?;
         let pad = "    ".repeat(indent);
         let (v, bind) = self.scrutinee(&x.0)?;
@@ -411,7 +416,7 @@ impl Translator<'_> {
     }
 
     /// A switch used as a value: a conditional expression (`None` when no case matches).
-    pub(super) fn switch_expr(&mut self, x: &Switch, pos: Position) -> R<Py> {
+    pub(super) fn switch_expr(&mut self, x: &Switch, pos: Position) -> ExportResult<PyExpr> {
         if !is_expression(x) {
             return Err(self.err(
                 pos,
@@ -421,8 +426,8 @@ impl Translator<'_> {
         }
         let cases = self.switch_cases(x, pos)?;
         let v = self.expr(&x.0)?;
-        let mut branches: Vec<(String, Py)> = vec![];
-        let mut default: Option<Py> = None;
+        let mut branches: Vec<(String, PyExpr)> = vec![];
+        let mut default: Option<PyExpr> = None;
         for (i, alts) in cases.iter().enumerate() {
             let block = &x.1.expressions[i];
             let Some(action) = action_expr(&block.rhs) else {
@@ -436,7 +441,7 @@ impl Translator<'_> {
             let value = self.expr(action)?;
             branches.push((test, value));
         }
-        let default = default.unwrap_or_else(|| Py::typed("None".into(), Ty::Unit));
+        let default = default.unwrap_or_else(|| PyExpr::typed("None".into(), Ty::Unit));
         let mut ty = default.ty.clone();
         let mut code = default.at(P_LAMBDA);
         let mut prec = default.prec;
@@ -445,7 +450,7 @@ impl Translator<'_> {
             code = format!("{} if {test} else {code}", value.at(P_OR));
             prec = P_LAMBDA;
         }
-        Ok(Py {
+        Ok(PyExpr {
             code,
             ty,
             prec: prec.min(P_ATOM),
