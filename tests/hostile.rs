@@ -474,16 +474,7 @@ fn fast_checkpoint(name: &str) -> (TempDir, PathBuf) {
         Duration::from_secs(30),
     )
     .code(0);
-    let mut metas: Vec<PathBuf> = std::fs::read_dir(dir.join("cp"))
-        .expect("cp")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("metadata-"))
-        })
-        .collect();
-    metas.sort();
+    let mut metas = common::files_starting_with(&dir.join("cp"), "metadata-");
     let newest = metas.pop().expect("a metadata file");
     for older in metas {
         std::fs::remove_file(older).expect("rm");
