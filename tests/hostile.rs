@@ -752,10 +752,10 @@ fn the_ui_refuses_foreign_host_headers() {
 
 #[cfg(unix)]
 mod pty {
+    use super::common::pty as term;
     use super::temp_dir;
     use expectrl::session::OsSession;
-    use std::io::{ErrorKind, Write};
-    use std::process::Command;
+    use std::io::Write;
     use std::time::{Duration, Instant};
 
     /// A shell in a pseudo-terminal, read as raw text (enough to find messages).
@@ -766,15 +766,10 @@ mod pty {
 
     impl Term {
         fn spawn(state: &std::path::Path) -> Term {
-            let mut cmd = Command::new(env!("CARGO_BIN_EXE_centella"));
-            cmd.env("TERM", "xterm")
-                .env("NO_COLOR", "1")
-                .env("XDG_STATE_HOME", state)
-                .env("HOME", state)
-                .current_dir(state);
-            let session = OsSession::spawn(cmd).expect("pty");
+            let mut cmd = term::command(&[], state, true);
+            cmd.current_dir(state);
             let mut t = Term {
-                session,
+                session: term::spawn(cmd),
                 seen: String::new(),
             };
             t.wait_for("centella> ", Duration::from_secs(10));
@@ -782,21 +777,11 @@ mod pty {
         }
 
         fn pump(&mut self) {
-            let mut buf = [0u8; 4096];
-            loop {
-                match self.session.try_read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => {
-                        // rustyline asks where the cursor is before each prompt.
-                        for _ in buf[..n].windows(4).filter(|w| *w == b"\x1b[6n") {
-                            let _ = self.session.write_all(b"\x1b[1;1R");
-                        }
-                        self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-                    }
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                    Err(_) => break,
-                }
-            }
+            let seen = &mut self.seen;
+            term::pump(&mut self.session, |bytes| {
+                seen.push_str(&String::from_utf8_lossy(bytes));
+                (1, 1)
+            });
         }
 
         fn wait_for(&mut self, text: &str, limit: Duration) {
@@ -824,10 +809,8 @@ mod pty {
             let start = Instant::now();
             loop {
                 self.pump();
-                match self.session.get_process().status() {
-                    Ok(expectrl::process::unix::WaitStatus::Exited(_, code)) => return code,
-                    Ok(expectrl::process::unix::WaitStatus::StillAlive) | Err(_) => {}
-                    Ok(other) => panic!("centella ended with {other:?}"),
+                if let Some(code) = term::exit_code(&self.session) {
+                    return code;
                 }
                 assert!(
                     start.elapsed() < limit,

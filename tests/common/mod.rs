@@ -5,6 +5,9 @@
 // Each test binary uses a different part of the harness.
 #![allow(dead_code)]
 
+#[cfg(unix)]
+pub mod pty;
+
 use centella::engine::clock::{ClockKind, RunConfig};
 use centella::engine::sink::MemorySink;
 use centella::engine::time::Time;
