@@ -146,6 +146,22 @@ fn block(k: i64, records: &[&str]) -> String {
     b
 }
 
+/// `ds.pprint()`, for a stream that must build.
+fn pprint(ds: centella::engine::api::Result<DStream>) {
+    ds.and_then(|d| d.pprint(10, site("pprint")))
+        .expect("graph");
+}
+
+/// What a stream that prints only at some batches prints over `n` batches: the blocks at
+/// those (0-based) batches, nothing at the others.
+fn only_at(n: usize, blocks: &[(i64, &[&str])]) -> Vec<String> {
+    let mut printed = vec![String::new(); n];
+    for (k, records) in blocks {
+        printed[*k as usize] = block(*k, records);
+    }
+    printed
+}
+
 fn assert_blocks(printed: &[String], expected: &[&[&str]]) {
     assert_eq!(printed.len(), expected.len(), "{printed:#?}");
     for (k, (got, want)) in printed.iter().zip(expected).enumerate() {
@@ -185,12 +201,12 @@ fn map_flat_map_and_reduce_by_key_count_words() {
         ))
     });
     let one = native(|a| Ok(pair_of(std::mem::take(&mut a[0]), Record::from(1_i64))));
-    lines
-        .flat_map(words, site("flatMap"))
-        .and_then(|w| w.map(one, site("map")))
-        .and_then(|p| p.reduce_by_key(add(), None, site("reduceByKey")))
-        .and_then(|c| c.pprint(10, site("pprint")))
-        .expect("graph");
+    pprint(
+        lines
+            .flat_map(words, site("flatMap"))
+            .and_then(|w| w.map(one, site("map")))
+            .and_then(|p| p.reduce_by_key(add(), None, site("reduceByKey"))),
+    );
     let printed = e.run(4);
     assert_blocks(
         &printed,
@@ -207,38 +223,41 @@ fn map_flat_map_and_reduce_by_key_count_words() {
 fn window_covers_the_last_batches_and_prints_only_at_its_slides() {
     let mut e = Engine::new("window");
     let q = e.queue((1..=6).map(|x| vec![Record::from(x as i64)]).collect());
-    q.window(Duration(3000), Some(Duration(2000)), site("window"))
-        .and_then(|w| w.pprint(10, site("pprint")))
-        .expect("graph");
+    pprint(q.window(Duration(3000), Some(Duration(2000)), site("window")));
     let printed = e.run(6);
     // A stream of slide 2 makes RDDs at batches 2, 4, 6 only; the first window is partial.
-    let expected = ["", "1\n2\n", "", "2\n3\n4\n", "", "4\n5\n6\n"];
-    for (k, (got, want)) in printed.iter().zip(expected).enumerate() {
-        if want.is_empty() {
-            assert_eq!(got, "", "batch {}", k + 1);
-        } else {
-            let lines: Vec<&str> = want.lines().collect();
-            assert_eq!(got, &block(k as i64, &lines), "batch {}", k + 1);
-        }
-    }
+    assert_eq!(
+        printed,
+        only_at(
+            6,
+            &[
+                (1, &["1", "2"]),
+                (3, &["2", "3", "4"]),
+                (5, &["4", "5", "6"])
+            ]
+        )
+    );
 }
 
-#[test]
-fn reduce_by_key_and_window_with_inverse_over_five_slides_keeps_zero_keys() {
-    let mut e = Engine::new("inv5").with_checkpoint();
+/// reduceByKeyAndWindow(add, sub, window, 1 s) over the "big test" batches, for `n` batches.
+fn sums_with_inverse(name: &str, window: Duration, n: i64) -> Vec<String> {
+    let mut e = Engine::new(name).with_checkpoint();
     let q = e.queue(big_test_batches());
-    q.reduce_by_key_and_window(
+    pprint(q.reduce_by_key_and_window(
         add(),
         Some(sub()),
-        Duration(5000),
+        window,
         Some(SECOND),
         None,
         None,
         site("reduceByKeyAndWindow"),
-    )
-    .and_then(|w| w.pprint(10, site("pprint")))
-    .expect("graph");
-    let printed = e.run(9);
+    ));
+    e.run(n)
+}
+
+#[test]
+fn reduce_by_key_and_window_with_inverse_over_five_slides_keeps_zero_keys() {
+    let printed = sums_with_inverse("inv5", Duration(5000), 9);
     // tests/cases/reduceByKeyAndWindow_inv.out: PySpark's incremental path keeps ("c", 0).
     assert_blocks(
         &printed,
@@ -258,20 +277,7 @@ fn reduce_by_key_and_window_with_inverse_over_five_slides_keeps_zero_keys() {
 
 #[test]
 fn reduce_by_key_and_window_with_inverse_under_five_slides_reduces_again() {
-    let mut e = Engine::new("inv2").with_checkpoint();
-    let q = e.queue(big_test_batches());
-    q.reduce_by_key_and_window(
-        add(),
-        Some(sub()),
-        Duration(2000),
-        Some(SECOND),
-        None,
-        None,
-        site("reduceByKeyAndWindow"),
-    )
-    .and_then(|w| w.pprint(10, site("pprint")))
-    .expect("graph");
-    let printed = e.run(7);
+    let printed = sums_with_inverse("inv2", Duration(2000), 7);
     // tests/cases/reduceByKeyAndWindow_inv_small.out: no ("c", 0), the key just goes.
     assert_blocks(
         &printed,
@@ -315,10 +321,11 @@ fn update_state_by_key_prints_every_key_with_state_on_every_batch() {
         }
         Ok(Record::from(total))
     });
-    q.map(one, site("map"))
-        .and_then(|p| p.update_state_by_key(running_count, None, None, site("updateStateByKey")))
-        .and_then(|st| st.pprint(10, site("pprint")))
-        .expect("graph");
+    pprint(
+        q.map(one, site("map")).and_then(|p| {
+            p.update_state_by_key(running_count, None, None, site("updateStateByKey"))
+        }),
+    );
     let printed = e.run(7);
     // tests/cases/updateStateByKey.out
     assert_blocks(
@@ -362,16 +369,11 @@ fn join_with_a_stream_of_another_slide_sees_an_empty_rdd_where_it_has_none() {
 fn the_queue_is_dequeued_lazily_under_a_window_shorter_than_its_slide() {
     let mut e = Engine::new("lazy");
     let q = e.queue((1..=6).map(|x| vec![Record::from(x as i64)]).collect());
-    q.window(Duration(2000), Some(Duration(3000)), site("window"))
-        .and_then(|w| w.pprint(10, site("pprint")))
-        .expect("graph");
+    pprint(q.window(Duration(2000), Some(Duration(3000)), site("window")));
     let printed = e.run(6);
     // tests/cases/window_lazy_queue.out: batches 1 and 4 are never computed, so the queue's
     // items shift against the batch times ([1, 2] and [3, 4], not [2, 3] and [5, 6]).
-    let mut expected = vec![String::new(); 6];
-    expected[2] = block(2, &["1", "2"]);
-    expected[5] = block(5, &["3", "4"]);
-    assert_eq!(printed, expected);
+    assert_eq!(printed, only_at(6, &[(2, &["1", "2"]), (5, &["3", "4"])]));
 }
 
 #[test]
@@ -381,7 +383,7 @@ fn lists_and_tuples_print_as_python_does() {
         s("k"),
         list(vec![Record::from(1_i64), s("x")]),
     )]]);
-    q.pprint(10, site("pprint")).expect("graph");
+    pprint(Ok(q));
     let printed = e.run(1);
     assert_blocks(&printed, &[&["('k', [1, 'x'])"]]);
 }
