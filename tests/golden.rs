@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Centella, ROOT, TempDir, first_difference};
+use common::{Centella, ROOT, TempDir, assert_golden, first_difference};
 use std::path::Path;
 use std::time::Duration;
 
@@ -26,9 +26,6 @@ fn run_golden(name: &str, batches: u32, cwd: Cwd) {
         .join("tests")
         .join("golden")
         .join(format!("{name}.out"));
-    let expected = std::fs::read_to_string(&golden)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", golden.display()));
-
     let temp;
     let dir: &Path = match cwd {
         Cwd::Temp => {
@@ -41,19 +38,7 @@ fn run_golden(name: &str, batches: u32, cwd: Cwd) {
         .arg(&script)
         .dir(dir)
         .run(Duration::from_secs(120));
-    let (stdout, stderr) = (&run.stdout, &run.stderr);
-    assert!(
-        run.code == Some(0),
-        "{name}: centella failed ({:?})\nstderr:\n{stderr}",
-        run.code
-    );
-    assert!(stderr.is_empty(), "{name}: unexpected stderr:\n{stderr}");
-    if let Some(diff) = first_difference(&expected, stdout) {
-        panic!(
-            "{name}: stdout differs from {}\n{diff}\n--- full stdout ---\n{stdout}",
-            golden.display()
-        );
-    }
+    assert_golden(name, &run, &golden, "");
 }
 
 /// `golden!(name, batches)` runs in a fresh temp dir; `golden!(name, batches, Root)` runs in

@@ -20,7 +20,7 @@
 
 mod common;
 
-use common::{Centella, ROOT, Run, TempDir, first_difference};
+use common::{Centella, ROOT, Run, TempDir, assert_golden};
 use std::path::Path;
 use std::time::Duration;
 
@@ -39,27 +39,16 @@ fn run_in_temp_dir(name: &str, script: &Path, batches: u32) -> (Run, TempDir) {
 /// Runs case `name` and checks stdout against its `.out`; returns the temp dir, still there.
 fn check_case(name: &str, batches: u32) -> TempDir {
     let cases = Path::new(ROOT).join("tests").join("cases");
-    let expected_path = cases.join(format!("{name}.out"));
-    let expected = std::fs::read_to_string(&expected_path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", expected_path.display()));
     let (run, dir) = run_in_temp_dir(name, &cases.join(format!("{name}.rhai")), batches);
-    let (stdout, stderr) = (&run.stdout, &run.stderr);
-    assert!(
-        run.code == Some(0),
-        "{name}: centella failed ({:?})\nstderr:\n{stderr}",
-        run.code
-    );
     // A case may expect notes on stderr (`NAME.err`); otherwise there must be none.
     let expected_err =
         std::fs::read_to_string(cases.join(format!("{name}.err"))).unwrap_or_default();
-    assert_eq!(stderr, &expected_err, "{name}: stderr");
-    if stdout != &expected {
-        panic!(
-            "{name}: stdout differs from {}\n{}\n--- full stdout ---\n{stdout}",
-            expected_path.display(),
-            first_difference(&expected, stdout).unwrap_or_default()
-        );
-    }
+    assert_golden(
+        name,
+        &run,
+        &cases.join(format!("{name}.out")),
+        &expected_err,
+    );
     dir
 }
 

@@ -375,6 +375,26 @@ pub fn first_difference(expected: &str, actual: &str) -> Option<String> {
     ))
 }
 
+/// Asserts that the run of `name` succeeded, printed exactly `expected_err` on stderr and on
+/// stdout exactly the text of `golden` (the first difference is shown).
+pub fn assert_golden(name: &str, run: &Run, golden: &Path, expected_err: &str) {
+    let expected = std::fs::read_to_string(golden)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", golden.display()));
+    let (stdout, stderr) = (&run.stdout, &run.stderr);
+    assert!(
+        run.code == Some(0),
+        "{name}: centella failed ({:?})\nstderr:\n{stderr}",
+        run.code
+    );
+    assert_eq!(stderr, expected_err, "{name}: stderr");
+    if let Some(diff) = first_difference(&expected, stdout) {
+        panic!(
+            "{name}: stdout differs from {}\n{diff}\n--- full stdout ---\n{stdout}",
+            golden.display()
+        );
+    }
+}
+
 // ---- 127.0.0.1 ----
 
 /// A port that was free a moment ago.
