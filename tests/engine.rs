@@ -169,23 +169,33 @@ fn assert_blocks(printed: &[String], expected: &[&[&str]]) {
     }
 }
 
-/// The keyed batches of WindowOperationsSuite's "big test" (tests/cases/reduceByKeyAndWindow*).
+/// The counts per key of the first five batches of [`big_test_batches`], which both a running
+/// count (updateStateByKey) and a 5-batch window print.
+const RUNNING_COUNTS: [&[&str]; 5] = [
+    &["('a', 1)"],
+    &["('b', 1)", "('a', 2)"],
+    &["('b', 2)", "('c', 1)", "('a', 3)"],
+    &["('b', 3)", "('c', 1)", "('a', 4)"],
+    &["('b', 3)", "('c', 1)", "('a', 5)"],
+];
+
+/// The keys of BasicOperationsSuite's updateStateByKey batches; WindowOperationsSuite's
+/// "big test" (tests/cases/reduceByKeyAndWindow*) has them twice.
+const BIG_TEST_KEYS: [&[&str]; 6] = [
+    &["a"],
+    &["a", "b"],
+    &["a", "b", "c"],
+    &["a", "b"],
+    &["a"],
+    &[],
+];
+
+/// The "big test" batches as (key, 1) pairs: twelve.
 fn big_test_batches() -> Vec<Vec<Record>> {
-    let keys: [&[&str]; 12] = [
-        &["a"],
-        &["a", "b"],
-        &["a", "b", "c"],
-        &["a", "b"],
-        &["a"],
-        &[],
-        &["a"],
-        &["a", "b"],
-        &["a", "b", "c"],
-        &["a", "b"],
-        &["a"],
-        &[],
-    ];
-    keys.iter()
+    BIG_TEST_KEYS
+        .iter()
+        .cycle()
+        .take(12)
         .map(|b| b.iter().map(|k| kv(k, 1)).collect())
         .collect()
 }
@@ -259,20 +269,13 @@ fn sums_with_inverse(name: &str, window: Duration, n: i64) -> Vec<String> {
 fn reduce_by_key_and_window_with_inverse_over_five_slides_keeps_zero_keys() {
     let printed = sums_with_inverse("inv5", Duration(5000), 9);
     // tests/cases/reduceByKeyAndWindow_inv.out: PySpark's incremental path keeps ("c", 0).
-    assert_blocks(
-        &printed,
-        &[
-            &["('a', 1)"],
-            &["('b', 1)", "('a', 2)"],
-            &["('b', 2)", "('c', 1)", "('a', 3)"],
-            &["('b', 3)", "('c', 1)", "('a', 4)"],
-            &["('b', 3)", "('c', 1)", "('a', 5)"],
-            &["('b', 3)", "('c', 1)", "('a', 4)"],
-            &["('b', 2)", "('c', 1)", "('a', 4)"],
-            &["('b', 2)", "('c', 0)", "('a', 4)"],
-            &["('b', 2)", "('c', 1)", "('a', 4)"],
-        ],
-    );
+    let later: [&[&str]; 4] = [
+        &["('b', 3)", "('c', 1)", "('a', 4)"],
+        &["('b', 2)", "('c', 1)", "('a', 4)"],
+        &["('b', 2)", "('c', 0)", "('a', 4)"],
+        &["('b', 2)", "('c', 1)", "('a', 4)"],
+    ];
+    assert_blocks(&printed, &[&RUNNING_COUNTS[..], &later[..]].concat());
 }
 
 #[test]
@@ -296,16 +299,9 @@ fn reduce_by_key_and_window_with_inverse_under_five_slides_reduces_again() {
 #[test]
 fn update_state_by_key_prints_every_key_with_state_on_every_batch() {
     let mut e = Engine::new("state").with_checkpoint();
-    let keys: [&[&str]; 6] = [
-        &["a"],
-        &["a", "b"],
-        &["a", "b", "c"],
-        &["a", "b"],
-        &["a"],
-        &[],
-    ];
     let q = e.queue(
-        keys.iter()
+        BIG_TEST_KEYS
+            .iter()
             .map(|b| b.iter().map(|k| s(k)).collect())
             .collect(),
     );
@@ -328,18 +324,8 @@ fn update_state_by_key_prints_every_key_with_state_on_every_batch() {
     );
     let printed = e.run(7);
     // tests/cases/updateStateByKey.out
-    assert_blocks(
-        &printed,
-        &[
-            &["('a', 1)"],
-            &["('b', 1)", "('a', 2)"],
-            &["('b', 2)", "('c', 1)", "('a', 3)"],
-            &["('b', 3)", "('c', 1)", "('a', 4)"],
-            &["('b', 3)", "('c', 1)", "('a', 5)"],
-            &["('b', 3)", "('c', 1)", "('a', 5)"],
-            &["('b', 3)", "('c', 1)", "('a', 5)"],
-        ],
-    );
+    let unchanged: [&[&str]; 2] = [RUNNING_COUNTS[4], RUNNING_COUNTS[4]];
+    assert_blocks(&printed, &[&RUNNING_COUNTS[..], &unchanged[..]].concat());
 }
 
 #[test]
