@@ -229,9 +229,25 @@ impl Readers {
     }
 }
 
+/// Sleeps between looks at a child: briefly at first (most runs end within a few
+/// milliseconds), then up to every 20 ms.
+struct Poll(Duration);
+
+impl Poll {
+    fn new() -> Poll {
+        Poll(Duration::from_millis(1))
+    }
+
+    fn sleep(&mut self) {
+        std::thread::sleep(self.0);
+        self.0 = (self.0 * 2).min(Duration::from_millis(20));
+    }
+}
+
 /// Waits for `child` until `limit` after `started`; kills it and fails past that.
 pub fn finish(mut child: Child, limit: Duration, started: Instant) -> Run {
     let readers = Readers::of(&mut child);
+    let mut poll = Poll::new();
     let code = loop {
         if let Ok(Some(status)) = child.try_wait() {
             break status.code();
@@ -242,7 +258,7 @@ pub fn finish(mut child: Child, limit: Duration, started: Instant) -> Run {
             let stderr = readers.err.join().unwrap_or_default();
             panic!("centella hung: killed after {limit:?}\n--- stderr ---\n{stderr}");
         }
-        std::thread::sleep(Duration::from_millis(20));
+        poll.sleep();
     };
     readers.join(code, started.elapsed())
 }
@@ -252,6 +268,7 @@ pub fn finish(mut child: Child, limit: Duration, started: Instant) -> Run {
 pub fn collect(mut child: Child, kill_after: Option<Duration>, limit: Duration) -> Run {
     let started = Instant::now();
     let readers = Readers::of(&mut child);
+    let mut poll = Poll::new();
     let code = loop {
         let due = kill_after.is_some_and(|k| started.elapsed() >= k);
         if due || started.elapsed() > limit {
@@ -262,7 +279,7 @@ pub fn collect(mut child: Child, kill_after: Option<Duration>, limit: Duration) 
         if let Ok(Some(status)) = child.try_wait() {
             break status.code();
         }
-        std::thread::sleep(Duration::from_millis(10));
+        poll.sleep();
     };
     readers.join(code, started.elapsed())
 }
