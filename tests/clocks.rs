@@ -1,47 +1,36 @@
 //! The three clocks, `--batches`, and Ctrl-C on a runaway closure, through the real binary.
 
+mod common;
+
 use centella::engine::time::Time;
-use std::io::Read;
-use std::path::PathBuf;
+use common::{Centella, Run, TempDir, finish, times};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn script(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("centella-clocks-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(format!("{name}.rhai"));
-    std::fs::write(&path, text).expect("write script");
-    path
+/// A fresh dir holding `NAME.rhai` = `text`, and the script's path.
+fn script(name: &str, text: &str) -> (TempDir, PathBuf) {
+    let dir = TempDir::new("clocks", name);
+    let path = dir.write(&format!("{name}.rhai"), text);
+    (dir, path)
 }
 
-fn centella(args: &[&str], path: &PathBuf) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(args)
-        .arg(path)
-        .output()
-        .expect("run centella")
-}
-
-fn times(stdout: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("Time: "))
-        .map(str::to_string)
-        .collect()
+fn centella(args: &[&str], path: &Path) -> Run {
+    Centella::new(args).arg(path).run(Duration::from_secs(60))
 }
 
 #[test]
 fn manual_clock_runs_a_batch_per_tick() {
-    let p = script(
+    let (_dir, p) = script(
         "manual",
         "let s = ssc.queueStream([[1], [2, 3], [4]]);\ns.count().pprint();\nssc.start();\n\
          print(ssc.tick(2));\nprint(\"between\");\nssc.tick();\nssc.stop();\n",
     );
     let out = centella(&["--clock", "manual"], &p);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let stdout = &out.stdout;
+    assert_eq!(out.code, Some(0), "{stdout}");
     assert_eq!(
-        times(&stdout),
+        times(stdout),
         [
             "2021-11-14 10:00:54",
             "2021-11-14 10:00:55",
@@ -59,19 +48,19 @@ fn manual_clock_runs_a_batch_per_tick() {
 
 #[test]
 fn tick_outside_the_manual_clock_is_an_error() {
-    let p = script(
+    let (_dir, p) = script(
         "tick_fast",
         "ssc.queueStream([[1]]).pprint();\nssc.start();\nssc.tick();\n",
     );
     let out = centella(&["--clock", "fast"], &p);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1));
+    let stderr = &out.stderr;
+    assert_eq!(out.code, Some(1));
     assert!(stderr.contains("--clock manual"), "{stderr}");
 }
 
 #[test]
 fn start_time_and_fractional_interval_under_the_fast_clock() {
-    let p = script(
+    let (_dir, p) = script(
         "start_time",
         "let ssc = StreamingContext(sc, 1.5);\nssc.queueStream([[1]]).pprint();\nssc.start();\nssc.awaitTermination();\n",
     );
@@ -86,9 +75,9 @@ fn start_time_and_fractional_interval_under_the_fast_clock() {
         ],
         &p,
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = &out.stdout;
     assert_eq!(
-        times(&stdout),
+        times(stdout),
         [
             "2030-01-02 03:04:05",
             "2030-01-02 03:04:06.500000",
@@ -99,29 +88,29 @@ fn start_time_and_fractional_interval_under_the_fast_clock() {
 
 #[test]
 fn fast_clock_await_with_timeout_counts_simulated_seconds() {
-    let p = script(
+    let (_dir, p) = script(
         "timeout",
         "ssc.queueStream([[1]]).count().pprint();\nssc.start();\n\
          print(ssc.awaitTerminationOrTimeout(3));\nprint(\"after 3\");\nssc.stop();\n",
     );
     let out = centella(&["--clock", "fast"], &p);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(times(&stdout).len(), 3, "{stdout}");
+    let stdout = &out.stdout;
+    assert_eq!(times(stdout).len(), 3, "{stdout}");
     assert!(stdout.ends_with("false\nafter 3\n"), "{stdout}");
 }
 
 #[test]
 fn real_clock_batches_are_aligned_and_contiguous() {
-    let p = script(
+    let (_dir, p) = script(
         "real",
         "let ssc = StreamingContext(sc, 0.5);\nssc.queueStream([[1]]).count().pprint();\nssc.start();\nssc.awaitTermination();\n",
     );
     let started = Instant::now();
     let out = centella(&["--batches", "3"], &p);
     assert!(started.elapsed() < Duration::from_secs(10));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
-    let t = times(&stdout);
+    let stdout = &out.stdout;
+    assert_eq!(out.code, Some(0), "{stdout}");
+    let t = times(stdout);
     assert_eq!(t.len(), 3, "{stdout}");
     // Multiples of 0.5 s: either whole seconds or .500000, alternating.
     let half = |s: &String| s.ends_with(".500000");
@@ -132,40 +121,24 @@ fn real_clock_batches_are_aligned_and_contiguous() {
 
 #[test]
 fn ctrl_c_stops_a_runaway_closure_and_exits_cleanly() {
-    let p = script(
+    let (_dir, p) = script(
         "runaway",
         "ssc.queueStream([[1]]).map(|x| { let i = 0; loop { i += 1; } }).pprint();\n\
          ssc.start();\nssc.awaitTermination();\n",
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(["--clock", "fast"])
+    let child = Centella::new(&["--clock", "fast"])
         .arg(&p)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+        .spawn(Stdio::null());
     std::thread::sleep(Duration::from_millis(500));
     let sent = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .expect("kill");
     assert!(sent.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("centella did not stop within 10 s of Ctrl-C");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut stderr);
-    }
-    assert_eq!(status.code(), Some(130), "{stderr}");
+    // Within 10 s of Ctrl-C.
+    let out = finish(child, Duration::from_secs(10), Instant::now());
+    let stderr = &out.stderr;
+    assert_eq!(out.code, Some(130), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     // The run says why it ended, as Python's KeyboardInterrupt does.
     assert_eq!(
@@ -177,7 +150,7 @@ fn ctrl_c_stops_a_runaway_closure_and_exits_cleanly() {
 
 #[test]
 fn rhai_notation_and_master_local_n() {
-    let p = script(
+    let (_dir, p) = script(
         "notation",
         "ssc.queueStream([[[\"be\", 1], [\"be\", 2]]]).reduceByKey(|a, b| a + b).pprint();\n\
          ssc.queueStream([sc.parallelize([1, 2, 3])]).glom().pprint();\n\
@@ -196,8 +169,8 @@ fn rhai_notation_and_master_local_n() {
         ],
         &p,
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let stdout = &out.stdout;
+    assert_eq!(out.code, Some(0), "{stdout}");
     assert!(stdout.contains("\n[\"be\", 3]\n"), "{stdout}");
     // local[3]: parallelize defaults to 3 slices, so glom shows 3 partitions.
     assert!(stdout.contains("\n[1]\n[2]\n[3]\n"), "{stdout}");
@@ -207,7 +180,7 @@ fn rhai_notation_and_master_local_n() {
 fn statistics_are_exact_under_the_manual_clock() {
     // 0.3 s, 1.5 s, 1.5 s, 0.3 s of work on a 1 s interval: the third batch waits 0.5 s for
     // the second, the fourth 1 s; sleep_ms counts simulated work, so the figures are exact.
-    let p = script(
+    let (_dir, p) = script(
         "exact_stats",
         "ssc.queueStream([[300], [1500], [1500], [300]]).map(|ms| { sleep_ms(ms); ms }).count().pprint();\n\
          ssc.start();\nssc.tick(4);\n\
@@ -216,8 +189,8 @@ fn statistics_are_exact_under_the_manual_clock() {
     );
     let started = Instant::now();
     let out = centella(&["--clock", "manual"], &p);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let stdout = &out.stdout;
+    assert_eq!(out.code, Some(0), "{stdout}");
     let stats: Vec<&str> = stdout
         .lines()
         .filter(|l| l.split(' ').count() == 3 && l.split(' ').all(|x| x.parse::<i64>().is_ok()))
@@ -235,14 +208,14 @@ fn statistics_are_exact_under_the_manual_clock() {
 
 #[test]
 fn batch_times_print_like_spark_and_do_arithmetic() {
-    let p = script(
+    let (_dir, p) = script(
         "time_values",
         "ssc.queueStream([[1]]).foreachRDD(|t, rdd| {\n\
            print(`${t} | ${t.ms} | ${t + 1} | ${t + 0.5} | ${t > t - 1} | ${(t + 2) - t}`);\n\
          });\nssc.start();\nssc.awaitTermination();\n",
     );
     let out = centella(&["--clock", "fast", "--batches", "1"], &p);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = &out.stdout;
     let ms = Time::parse_local("2021-11-14 10:00:54")
         .map(|t| t.ms())
         .unwrap_or_default();
@@ -252,13 +225,13 @@ fn batch_times_print_like_spark_and_do_arithmetic() {
             "2021-11-14 10:00:54 | {ms} | 2021-11-14 10:00:55 | 2021-11-14 10:00:54.500000 | true | 2.0"
         ),
         "{}",
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr
     );
 }
 
 #[test]
 fn slice_remember_save_as_text_file_and_foreach() {
-    let p = script(
+    let (dir, p) = script(
         "slice",
         "let s = ssc.queueStream([[1], [2, 3], [4]]);\ns.remember(10);\ns.count().pprint();\n\
          ssc.start();\nssc.tick(3);\n\
@@ -267,21 +240,12 @@ fn slice_remember_save_as_text_file_and_foreach() {
          print(s.slice(\"2021-11-14 10:00:54.500\", \"2021-11-14 10:00:56\").len());\n\
          got[1].saveAsTextFile(\"out\");\ngot[1].foreach(|x| print(`each ${x}`));\nssc.stop();\n",
     );
-    let dir = p.parent().map(|d| d.to_path_buf()).unwrap_or_default();
-    let _ = std::fs::remove_dir_all(dir.join("out"));
-    let out = Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(["--clock", "manual"])
+    let out = Centella::new(&["--clock", "manual"])
         .arg(&p)
-        .current_dir(&dir)
-        .output()
-        .expect("run");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .dir(&dir)
+        .run(Duration::from_secs(60));
+    let stdout = &out.stdout;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     let mut printed: Vec<&str> = stdout
         .lines()
         .filter(|l| !l.starts_with('-') && !l.starts_with("Time") && !l.is_empty())

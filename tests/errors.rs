@@ -6,72 +6,18 @@
 //! Each test writes a small script into a fresh temp dir and runs it from there, so the
 //! script's name on stderr is just `NAME.rhai`.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// Panics unless stderr has a line exactly equal to `line`.
-    fn has_line(&self, line: &str) -> &Self {
-        assert!(
-            self.stderr.lines().any(|l| l == line),
-            "stderr has no line {line:?}\n--- stderr ---\n{}--- stdout ---\n{}",
-            self.stderr,
-            self.stdout
-        );
-        self
-    }
-
-    fn code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "exit status\n--- stderr ---\n{}--- stdout ---\n{}",
-            self.stderr,
-            self.stdout
-        );
-        self
-    }
-
-    fn stdout(&self, expected: &str) -> &Self {
-        assert_eq!(
-            self.stdout, expected,
-            "stdout\n--- stderr ---\n{}",
-            self.stderr
-        );
-        self
-    }
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("centella-errors-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("cannot create temp dir");
-    dir
-}
+use common::{Centella, Run, TempDir, block};
+use std::time::Duration;
 
 /// Runs `centella ARGS...` in a fresh temp dir holding `NAME.rhai` = `script` (when given).
 fn centella(name: &str, script: Option<&str>, args: &[&str]) -> Run {
-    let dir = temp_dir(name);
+    let dir = TempDir::new("errors", name);
     if let Some(text) = script {
-        std::fs::write(dir.join(format!("{name}.rhai")), text).unwrap();
+        dir.write(&format!("{name}.rhai"), text);
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(args)
-        .current_dir(&dir)
-        .output()
-        .expect("cannot run centella");
-    let _ = std::fs::remove_dir_all(&dir);
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Centella::new(args).dir(&dir).run(Duration::from_secs(60))
 }
 
 /// Runs script `NAME.rhai` under the fast clock for `batches` batches.
@@ -82,19 +28,6 @@ fn run(name: &str, batches: u32, script: &str) -> Run {
         Some(script),
         &["--clock", "fast", "--batches", &batches.to_string(), &file],
     )
-}
-
-/// A pprint block as PySpark prints it (time of a 1 s batch k, from 10:00:54).
-fn block(time: &str, records: &[&str]) -> String {
-    let mut s = format!(
-        "-------------------------------------------\nTime: 2021-11-14 {time}\n-------------------------------------------\n"
-    );
-    for r in records {
-        s.push_str(r);
-        s.push('\n');
-    }
-    s.push('\n');
-    s
 }
 
 const NO_CHECKPOINT: &str = "error: java.lang.IllegalArgumentException: requirement failed: The checkpoint directory has not been set. Please set it by StreamingContext.checkpoint().";
@@ -551,12 +484,7 @@ fn a_mistyped_method_suggests_the_registered_one() {
 
 /// Asserts stderr holds `lines` one after another.
 fn has_lines(r: &Run, lines: &[&str]) {
-    let text = lines.join("\n");
-    assert!(
-        r.stderr.contains(&text),
-        "stderr lacks\n{text}\n--- stderr ---\n{}",
-        r.stderr
-    );
+    r.stderr_has(&lines.join("\n"));
 }
 
 #[test]

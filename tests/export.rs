@@ -4,8 +4,12 @@
 //!
 //! - `CENTELLA_BLESS=1 cargo test --test export` rewrites the golden `.py` files.
 
+mod common;
+
+use common::{Centella, TempDir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -97,8 +101,7 @@ fn exports_compile_as_python() {
         eprintln!("python3 not usable: skipping the syntax check of exported programs");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("centella-export-py-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("mkdir");
+    let dir = TempDir::new("export", "py");
     let mut files = vec![];
     for script in scripts() {
         let py = export_file(&script).expect("export");
@@ -111,7 +114,7 @@ fn exports_compile_as_python() {
         .args(&files)
         .status()
         .expect("python3");
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     assert!(status.success(), "an exported program is not valid Python");
 }
 
@@ -333,33 +336,17 @@ fn name(v) {
 }
 #[test]
 fn shell_export_writes_the_sessions_pipeline() {
-    use std::io::Write;
-    let dir = std::env::temp_dir().join(format!("centella-shell-export-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
+    let dir = TempDir::new("export", "shell");
     let target = dir.join("session.py");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(["--clock", "manual"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
     let input = format!(
         "let s = ssc.queueStream([[\"a b\", \"b\"]]);\n\
          s.flatMap(|l| l.split(\" \")).map(|w| [w, 1]).reduceByKey(|a, b| a + b).pprint();\n\
          ssc.start();\nssc.tick(1);\n:export {}\n",
         target.display()
     );
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(input.as_bytes());
-    }
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Centella::new(&["--clock", "manual"])
+        .run_with_input(input.as_bytes(), Duration::from_secs(60));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     let py = std::fs::read_to_string(&target).expect("exported program");
     assert!(py.contains("def build(ssc, sc):"), "{py}");
     assert!(

@@ -5,10 +5,11 @@
 //! ManualClock, first batch at 2021-11-14 10:00:54); `words`, `visits_window` and
 //! `trending_authors` were worked out by hand with PySpark's partitioning rules.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use common::{Centella, ROOT, TempDir, assert_golden, first_difference};
+use std::path::Path;
+use std::time::Duration;
 
 /// Working directory of a run.
 enum Cwd {
@@ -18,35 +19,6 @@ enum Cwd {
     Root,
 }
 
-fn fresh_temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("centella-golden-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("cannot create temp working dir");
-    dir
-}
-
-/// Where `expected` and `actual` first differ, as a readable message (None if equal).
-fn first_difference(expected: &str, actual: &str) -> Option<String> {
-    if expected == actual {
-        return None;
-    }
-    // split_inclusive keeps each '\n', so a missing final newline shows up too.
-    let exp: Vec<&str> = expected.split_inclusive('\n').collect();
-    let act: Vec<&str> = actual.split_inclusive('\n').collect();
-    let line = (0..exp.len().max(act.len()))
-        .find(|&i| exp.get(i) != act.get(i))
-        .expect("different texts differ somewhere");
-    let show = |l: Option<&&str>| l.map_or("<end of output>".to_string(), |s| format!("{s:?}"));
-    Some(format!(
-        "first difference at line {}:\n  expected: {}\n  actual:   {}\n({} lines expected, {} lines printed)",
-        line + 1,
-        show(exp.get(line)),
-        show(act.get(line)),
-        exp.len(),
-        act.len(),
-    ))
-}
-
 fn run_golden(name: &str, batches: u32, cwd: Cwd) {
     let root = Path::new(ROOT);
     let script = root.join("examples").join(format!("{name}.rhai"));
@@ -54,37 +26,19 @@ fn run_golden(name: &str, batches: u32, cwd: Cwd) {
         .join("tests")
         .join("golden")
         .join(format!("{name}.out"));
-    let expected = std::fs::read_to_string(&golden)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", golden.display()));
-
-    let dir = match cwd {
-        Cwd::Temp => fresh_temp_dir(name),
-        Cwd::Root => root.to_path_buf(),
+    let temp;
+    let dir: &Path = match cwd {
+        Cwd::Temp => {
+            temp = TempDir::new("golden", name);
+            &temp
+        }
+        Cwd::Root => root,
     };
-    let output = Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(["--clock", "fast", "--batches", &batches.to_string()])
+    let run = Centella::new(&["--clock", "fast", "--batches", &batches.to_string()])
         .arg(&script)
-        .current_dir(&dir)
-        .output()
-        .expect("cannot run centella");
-    if let Cwd::Temp = cwd {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "{name}: centella failed ({})\nstderr:\n{stderr}",
-        output.status
-    );
-    assert!(stderr.is_empty(), "{name}: unexpected stderr:\n{stderr}");
-    if let Some(diff) = first_difference(&expected, &stdout) {
-        panic!(
-            "{name}: stdout differs from {}\n{diff}\n--- full stdout ---\n{stdout}",
-            golden.display()
-        );
-    }
+        .dir(dir)
+        .run(Duration::from_secs(120));
+    assert_golden(name, &run, &golden, "");
 }
 
 /// `golden!(name, batches)` runs in a fresh temp dir; `golden!(name, batches, Root)` runs in

@@ -2,110 +2,21 @@
 //! asserts what the user sees (exact error text, exit status) and runs bounded in time: a
 //! case that would hang is killed and fails. Network cases use 127.0.0.1 only.
 
+mod common;
+
+use common::{Centella, Killed, Run, TempDir, connect_within, finish, free_port, peak_rss_kb};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    took: Duration,
-}
-
-impl Run {
-    fn has_line(&self, line: &str) -> &Self {
-        assert!(
-            self.stderr.lines().any(|l| l == line),
-            "stderr has no line {line:?}\n--- stderr ---\n{}--- stdout ---\n{}",
-            self.stderr,
-            self.stdout
-        );
-        self
-    }
-
-    fn stderr_has(&self, text: &str) -> &Self {
-        assert!(
-            self.stderr.contains(text),
-            "stderr lacks {text:?}\n--- stderr ---\n{}--- stdout ---\n{}",
-            self.stderr,
-            self.stdout
-        );
-        self
-    }
-
-    fn code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "exit status\n--- stderr ---\n{}--- stdout ---\n{}",
-            self.stderr,
-            self.stdout
-        );
-        self
-    }
-
-    fn within(&self, limit: Duration) -> &Self {
-        assert!(self.took <= limit, "took {:?} (limit {limit:?})", self.took);
-        self
-    }
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("centella-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+fn temp_dir(name: &str) -> TempDir {
+    TempDir::new("hostile", name)
 }
 
 fn spawn_in(dir: &Path, args: &[&str], stdin: Stdio) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_STATE_HOME", dir)
-        .stdin(stdin)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cannot run centella")
-}
-
-/// Waits for `child` at most `limit`; kills it (and fails) past that.
-fn finish(mut child: Child, limit: Duration, started: Instant) -> Run {
-    let out = child.stdout.take();
-    let mut err = child.stderr.take().expect("stderr");
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(mut out) = out {
-            let _ = out.read_to_string(&mut s);
-        }
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let code = loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            break status.code();
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            let stderr = err_reader.join().unwrap_or_default();
-            panic!("centella hung: killed after {limit:?}\n--- stderr ---\n{stderr}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run {
-        code,
-        took: started.elapsed(),
-        stdout: reader.join().unwrap_or_default(),
-        stderr: err_reader.join().unwrap_or_default(),
-    }
+    Centella::new(args).dir(dir).state_in(dir).spawn(stdin)
 }
 
 /// Runs `centella ARGS... NAME.rhai` with `script`, in a fresh directory, within `limit`.
@@ -553,7 +464,7 @@ fn too_many_worker_threads_are_refused() {
 const CHECKPOINTED: &str = "let ssc = StreamingContext::getOrCreate(\"cp\", || {\n    let ssc = StreamingContext(sc, 1);\n    let s = ssc.queueStream([[1], [2], [3]]);\n    s.pprint();\n    ssc\n});\nssc.start();\nssc.awaitTermination();\n";
 
 /// A checkpoint made by a fast-clock run, and the path of its newest metadata file.
-fn fast_checkpoint(name: &str) -> (PathBuf, PathBuf) {
+fn fast_checkpoint(name: &str) -> (TempDir, PathBuf) {
     let dir = temp_dir(name);
     script_in(
         &dir,
@@ -563,16 +474,7 @@ fn fast_checkpoint(name: &str) -> (PathBuf, PathBuf) {
         Duration::from_secs(30),
     )
     .code(0);
-    let mut metas: Vec<PathBuf> = std::fs::read_dir(dir.join("cp"))
-        .expect("cp")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("metadata-"))
-        })
-        .collect();
-    metas.sort();
+    let mut metas = common::files_starting_with(&dir.join("cp"), "metadata-");
     let newest = metas.pop().expect("a metadata file");
     for older in metas {
         std::fs::remove_file(older).expect("rm");
@@ -717,31 +619,8 @@ fn time_arithmetic_is_checked() {
 
 // ---- feed: rate, stdin backlog, many clients of a large file ----
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
 fn connect_retrying(port: u16) -> TcpStream {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(s) => return s,
-            Err(e) if Instant::now() > deadline => panic!("feed not listening: {e}"),
-            Err(_) => std::thread::sleep(Duration::from_millis(50)),
-        }
-    }
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    connect_within(port, Duration::from_secs(10), "feed")
 }
 
 #[test]
@@ -797,14 +676,6 @@ fn feed_keeps_the_stdin_backlog_for_the_next_client() {
     assert_eq!(got[999], "line 999");
 }
 
-fn rss_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
 #[test]
 fn many_clients_of_a_large_file_share_no_copies_of_it() {
     let dir = temp_dir("feed_many");
@@ -839,7 +710,7 @@ fn many_clients_of_a_large_file_share_no_copies_of_it() {
         let _ = c.join();
     }
     std::thread::sleep(Duration::from_millis(500));
-    let peak = rss_kb(pid).expect("rss");
+    let peak = peak_rss_kb(pid).expect("rss");
     // Each client holding the 20 MB file (twice, as bytes and text) would pass 4 GB.
     assert!(peak < 200 * 1024, "peak RSS {peak} kB");
 }
@@ -881,10 +752,10 @@ fn the_ui_refuses_foreign_host_headers() {
 
 #[cfg(unix)]
 mod pty {
+    use super::common::pty as term;
     use super::temp_dir;
     use expectrl::session::OsSession;
-    use std::io::{ErrorKind, Write};
-    use std::process::Command;
+    use std::io::Write;
     use std::time::{Duration, Instant};
 
     /// A shell in a pseudo-terminal, read as raw text (enough to find messages).
@@ -895,15 +766,10 @@ mod pty {
 
     impl Term {
         fn spawn(state: &std::path::Path) -> Term {
-            let mut cmd = Command::new(env!("CARGO_BIN_EXE_centella"));
-            cmd.env("TERM", "xterm")
-                .env("NO_COLOR", "1")
-                .env("XDG_STATE_HOME", state)
-                .env("HOME", state)
-                .current_dir(state);
-            let session = OsSession::spawn(cmd).expect("pty");
+            let mut cmd = term::command(&[], state, true);
+            cmd.current_dir(state);
             let mut t = Term {
-                session,
+                session: term::spawn(cmd),
                 seen: String::new(),
             };
             t.wait_for("centella> ", Duration::from_secs(10));
@@ -911,21 +777,11 @@ mod pty {
         }
 
         fn pump(&mut self) {
-            let mut buf = [0u8; 4096];
-            loop {
-                match self.session.try_read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => {
-                        // rustyline asks where the cursor is before each prompt.
-                        for _ in buf[..n].windows(4).filter(|w| *w == b"\x1b[6n") {
-                            let _ = self.session.write_all(b"\x1b[1;1R");
-                        }
-                        self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-                    }
-                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                    Err(_) => break,
-                }
-            }
+            let seen = &mut self.seen;
+            term::pump(&mut self.session, |bytes| {
+                seen.push_str(&String::from_utf8_lossy(bytes));
+                (1, 1)
+            });
         }
 
         fn wait_for(&mut self, text: &str, limit: Duration) {
@@ -953,10 +809,8 @@ mod pty {
             let start = Instant::now();
             loop {
                 self.pump();
-                match self.session.get_process().status() {
-                    Ok(expectrl::process::unix::WaitStatus::Exited(_, code)) => return code,
-                    Ok(expectrl::process::unix::WaitStatus::StillAlive) | Err(_) => {}
-                    Ok(other) => panic!("centella ended with {other:?}"),
+                if let Some(code) = term::exit_code(&self.session) {
+                    return code;
                 }
                 assert!(
                     start.elapsed() < limit,

@@ -4,8 +4,11 @@
 //! these tests fail (they do not skip). `CENTELLA_TANSU=/path/to/tansu` overrides the path.
 //! Data goes in through `centella feed --kafka`, so the producer is tested too.
 
+mod common;
+
+use common::{Centella, TempDir, free_port};
 use std::io::Read;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -27,18 +30,8 @@ fn tansu_bin() -> PathBuf {
     bin
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("centella-kafka-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+fn temp_dir(name: &str) -> TempDir {
+    TempDir::new("kafka", name)
 }
 
 /// A Tansu broker on 127.0.0.1, its sqlite file in `dir`.
@@ -190,52 +183,16 @@ impl Drop for Broker {
 
 fn spawn_centella(dir: &Path, args: &[&str], script: &str) -> Child {
     std::fs::write(dir.join("job.rhai"), script).expect("script");
-    Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(args)
+    Centella::new(args)
         .arg("job.rhai")
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn centella")
+        .dir(dir)
+        .spawn(Stdio::null())
 }
 
 /// Waits for the child (killing it after `limit`), returning status, stdout and stderr.
-fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
-    let started = Instant::now();
-    // Drain the pipes meanwhile, so a chatty child never blocks on a full pipe.
-    let out_pipe = child.stdout.take();
-    let err_pipe = child.stderr.take();
-    let out_t = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(mut p) = out_pipe {
-            let _ = p.read_to_string(&mut s);
-        }
-        s
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(mut p) = err_pipe {
-            let _ = p.read_to_string(&mut s);
-        }
-        s
-    });
-    let status = loop {
-        if let Some(s) = child.try_wait().ok().flatten() {
-            break s.code();
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    (
-        status,
-        out_t.join().unwrap_or_default(),
-        err_t.join().unwrap_or_default(),
-    )
+fn finish(child: Child, limit: Duration) -> (Option<i32>, String, String) {
+    let run = common::collect(child, None, limit);
+    (run.code, run.stdout, run.stderr)
 }
 
 fn run(dir: &Path, args: &[&str], script: &str) -> (Option<i32>, String, String) {

@@ -1,11 +1,11 @@
 //! `ssc.addStreamingListener(...)`, `ssc.statistics()` and the "falling behind" warning.
 
-use centella::engine::clock::{ClockKind, RunConfig};
+mod common;
+
 use centella::engine::sink::MemorySink;
 use centella::engine::time::Time;
 use centella::script::ScriptHost;
-use std::io::Read;
-use std::process::{Command, Stdio};
+use common::{Centella, TempDir};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,14 +17,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 }
 
 fn host(sink: &Arc<MemorySink>) -> ScriptHost {
-    let config = RunConfig {
-        clock: ClockKind::Manual,
-        start_time: Time::parse_local("2021-11-14 10:00:54").expect("time"),
-        max_batches: None,
-        notation: Default::default(),
-        sink: sink.clone(),
-    };
-    ScriptHost::new(config, 2).expect("host")
+    common::manual_host(sink)
 }
 
 #[test]
@@ -234,11 +227,9 @@ fn receiver_events_reach_the_script() {
 /// once.
 #[test]
 fn falling_behind_warns_once_on_the_real_clock() {
-    let dir = std::env::temp_dir().join(format!("centella-listener-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("behind.rhai");
-    std::fs::write(
-        &path,
+    let dir = TempDir::new("listener", "behind");
+    let path = dir.write(
+        "behind.rhai",
         r#"
         let ssc = StreamingContext(sc, 0.2);
         let work = [[20], [20]];
@@ -248,27 +239,11 @@ fn falling_behind_warns_once_on_the_real_clock() {
         ssc.awaitTerminationOrTimeout(4.0);
         ssc.stop();
         "#,
-    )
-    .expect("write");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_centella"))
-        .arg("--no-ui")
+    );
+    let err = Centella::new(&["--no-ui"])
         .arg(&path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run centella");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().expect("wait").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("falling_behind did not finish in 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        e.read_to_string(&mut err).expect("stderr");
-    }
+        .run(Duration::from_secs(30))
+        .stderr;
     assert_eq!(
         err.matches("WARN: falling behind: the scheduling delay grew 5 batches in a row")
             .count(),

@@ -1,25 +1,16 @@
 //! Windowed and stateful streams keep exactly the RDDs later batches need, no more, so memory
 //! stays flat on an endless stream.
 
-use centella::engine::clock::{ClockKind, RunConfig};
-use centella::engine::dstream::output::Notation;
+mod common;
+
 use centella::engine::sink::MemorySink;
-use centella::engine::time::Time;
-use centella::script::ScriptHost;
+use common::TempDir;
 use std::sync::Arc;
 
 fn held_after(batches: u64) -> usize {
     let sink = Arc::new(MemorySink::default());
-    let config = RunConfig {
-        clock: ClockKind::Manual,
-        start_time: Time::parse_local("2021-11-14 10:00:54").expect("time"),
-        max_batches: None,
-        notation: Notation::Python,
-        sink: sink.clone(),
-    };
-    let dir =
-        std::env::temp_dir().join(format!("centella-memory-{}-{batches}", std::process::id()));
-    let mut host = ScriptHost::new(config, 2).expect("host");
+    let dir = TempDir::new("memory", &batches.to_string());
+    let mut host = common::manual_host(&sink);
     let script = format!(
         r#"
         ssc.checkpoint("{}");

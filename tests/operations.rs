@@ -18,68 +18,37 @@
 // Test names are the PySpark method names.
 #![allow(non_snake_case)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use common::{Centella, ROOT, Run, TempDir, assert_golden};
+use std::path::Path;
+use std::time::Duration;
 
-/// Runs `centella --clock fast --batches N script` in a fresh temp dir; returns the output and
-/// the dir (the caller removes it).
-fn run_in_temp_dir(name: &str, script: &Path, batches: u32) -> (Output, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("centella-ops-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("cannot create temp working dir");
-    let output = Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(["--clock", "fast", "--batches", &batches.to_string()])
+/// Runs `centella --clock fast --batches N script` in a fresh temp dir; returns the run and
+/// the dir.
+fn run_in_temp_dir(name: &str, script: &Path, batches: u32) -> (Run, TempDir) {
+    let dir = TempDir::new("ops", name);
+    let run = Centella::new(&["--clock", "fast", "--batches", &batches.to_string()])
         .arg(script)
-        .current_dir(&dir)
+        .dir(&dir)
         .env("TZ", "UTC") // batch times in file names are epoch ms of local times
-        .output()
-        .expect("cannot run centella");
-    (output, dir)
-}
-
-/// Where `expected` and `actual` first differ, as a readable message.
-fn first_difference(expected: &str, actual: &str) -> String {
-    let exp: Vec<&str> = expected.split_inclusive('\n').collect();
-    let act: Vec<&str> = actual.split_inclusive('\n').collect();
-    let line = (0..exp.len().max(act.len()))
-        .find(|&i| exp.get(i) != act.get(i))
-        .unwrap_or(0);
-    let show = |l: Option<&&str>| l.map_or("<end of output>".to_string(), |s| format!("{s:?}"));
-    format!(
-        "first difference at line {}:\n  expected: {}\n  actual:   {}",
-        line + 1,
-        show(exp.get(line)),
-        show(act.get(line))
-    )
+        .run(Duration::from_secs(120));
+    (run, dir)
 }
 
 /// Runs case `name` and checks stdout against its `.out`; returns the temp dir, still there.
-fn check_case(name: &str, batches: u32) -> PathBuf {
+fn check_case(name: &str, batches: u32) -> TempDir {
     let cases = Path::new(ROOT).join("tests").join("cases");
-    let expected_path = cases.join(format!("{name}.out"));
-    let expected = std::fs::read_to_string(&expected_path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", expected_path.display()));
-    let (output, dir) = run_in_temp_dir(name, &cases.join(format!("{name}.rhai")), batches);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "{name}: centella failed ({})\nstderr:\n{stderr}",
-        output.status
-    );
+    let (run, dir) = run_in_temp_dir(name, &cases.join(format!("{name}.rhai")), batches);
     // A case may expect notes on stderr (`NAME.err`); otherwise there must be none.
     let expected_err =
         std::fs::read_to_string(cases.join(format!("{name}.err"))).unwrap_or_default();
-    assert_eq!(stderr, expected_err, "{name}: stderr");
-    if stdout != expected {
-        panic!(
-            "{name}: stdout differs from {}\n{}\n--- full stdout ---\n{stdout}",
-            expected_path.display(),
-            first_difference(&expected, &stdout)
-        );
-    }
+    assert_golden(
+        name,
+        &run,
+        &cases.join(format!("{name}.out")),
+        &expected_err,
+    );
     dir
 }
 
@@ -88,8 +57,7 @@ macro_rules! case {
     ($name:ident, $batches:expr) => {
         #[test]
         fn $name() {
-            let dir = check_case(stringify!($name), $batches);
-            let _ = std::fs::remove_dir_all(dir);
+            check_case(stringify!($name), $batches);
         }
     };
 }
@@ -187,7 +155,7 @@ fn saveAsTextFiles() {
             found.push(format!("{b}/{f}: {text:?}"));
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     let expected = SAVED_FILES
         .trim()
         .lines()
@@ -343,21 +311,13 @@ impl Chain {
 
 /// Blocks of a pprint output as (time line, sorted records).
 fn blocks(stdout: &str) -> Vec<(String, Vec<String>)> {
-    let mut out: Vec<(String, Vec<String>)> = Vec::new();
-    for line in stdout.lines() {
-        if let Some(time) = line.strip_prefix("Time: ") {
-            out.push((time.to_string(), Vec::new()));
-        } else if !line.is_empty()
-            && !line.starts_with("----")
-            && let Some(last) = out.last_mut()
-        {
-            last.1.push(line.to_string());
-        }
-    }
-    for b in &mut out {
-        b.1.sort();
-    }
-    out
+    common::blocks(stdout)
+        .into_iter()
+        .map(|(t, mut records)| {
+            records.sort();
+            (t.to_string(), records)
+        })
+        .collect()
 }
 
 #[test]
@@ -365,22 +325,12 @@ fn windows_and_state_read_every_k_slides_match_recomputation() {
     let mut rng = Lcg(14);
     for case in 0..24 {
         let chain = Chain::random(&mut rng);
-        let dir = std::env::temp_dir().join(format!("centella-prop-{}-{case}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let script = dir.join("chain.rhai");
-        std::fs::write(&script, chain.script()).expect("script");
+        let dir = TempDir::new("prop", &case.to_string());
+        let script = dir.write("chain.rhai", &chain.script());
         let total = chain.total_batches();
-        let (output, run_dir) = run_in_temp_dir(&format!("prop{case}"), &script, total as u32);
-        let _ = std::fs::remove_dir_all(&run_dir);
-        let _ = std::fs::remove_dir_all(&dir);
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success(),
-            "{}\n{}",
-            chain.script(),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let (run, _run_dir) = run_in_temp_dir(&format!("prop{case}"), &script, total as u32);
+        let stdout = &run.stdout;
+        assert!(run.code == Some(0), "{}\n{}", chain.script(), run.stderr);
         let every = chain.slide * chain.k;
         let expected: Vec<(String, Vec<String>)> = (1..=total)
             .filter(|t| t % every == 0)
@@ -390,11 +340,6 @@ fn windows_and_state_read_every_k_slides_match_recomputation() {
                 (time, chain.expected_at(t))
             })
             .collect();
-        assert_eq!(
-            blocks(&stdout),
-            expected,
-            "case {case}:\n{}",
-            chain.script()
-        );
+        assert_eq!(blocks(stdout), expected, "case {case}:\n{}", chain.script());
     }
 }

@@ -4,84 +4,39 @@
 //!
 //! `CENTELLA_CRASH_TRIALS=N` runs more trials (see scripts/crash-test.sh).
 
-use centella::engine::time::Time;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::{Centella, TempDir, blocks};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("centella-recovery-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
+fn temp_dir(name: &str) -> TempDir {
+    TempDir::new("recovery", name)
 }
 
+/// Starts `centella ARGS job.rhai` in `dir`.
 fn spawn(dir: &Path, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(args)
+    Centella::new(args)
         .arg("job.rhai")
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn centella")
+        .dir(dir)
+        .spawn(Stdio::null())
 }
 
-fn collect(mut child: Child, kill_after: Option<Duration>, limit: Duration) -> (String, String) {
-    let started = Instant::now();
-    loop {
-        if let Some(k) = kill_after
-            && started.elapsed() >= k
-        {
-            let _ = child.kill(); // SIGKILL: no cleanup, as in a crash
-            break;
-        }
-        if child.try_wait().ok().flatten().is_some() {
-            break;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let _ = child.wait();
-    let (mut out, mut err) = (String::new(), String::new());
-    if let Some(mut o) = child.stdout.take() {
-        let _ = o.read_to_string(&mut out);
-    }
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
-    (out, err)
+/// Waits for the run (or kills it after `kill_after`, as in a crash); its stdout and stderr.
+fn collect(child: Child, kill_after: Option<Duration>, limit: Duration) -> (String, String) {
+    let run = common::collect(child, kill_after, limit);
+    (run.stdout, run.stderr)
 }
 
-/// Complete pprint blocks: (batch time, records).
-fn blocks(stdout: &str) -> Vec<(Time, Vec<String>)> {
-    let mut out = Vec::new();
-    let mut parts = stdout.split("-------------------------------------------\nTime: ");
-    parts.next();
-    for p in parts {
-        let Some((time, rest)) = p.split_once('\n') else {
-            continue;
-        };
-        let Some(body) = rest.strip_prefix("-------------------------------------------\n") else {
-            continue;
-        };
-        // A block killed mid-write has no closing blank line.
-        let Some(body) = body
-            .strip_suffix("\n\n")
-            .or_else(|| body.strip_suffix('\n').filter(|b| b.is_empty()).map(|_| ""))
-        else {
-            continue;
-        };
-        let Some(t) = Time::parse_local(time) else {
-            continue;
-        };
-        out.push((t, body.lines().map(str::to_string).collect()));
-    }
-    out
+/// Restarts the job for `batches` more batches; its last block's records, sorted, and stderr.
+fn restarted_state(dir: &Path, args: &[&str], batches: &str) -> (Vec<String>, String) {
+    let mut args = args.to_vec();
+    args.extend(["--batches", batches]);
+    let (out, err) = collect(spawn(dir, &args), None, Duration::from_secs(20));
+    let mut state = blocks(&out).last().map(|b| b.1.clone()).unwrap_or_default();
+    state.sort();
+    (state, err)
 }
 
 const STATE_FN: &str =
@@ -129,12 +84,7 @@ fn feed_files(dir: &Path) -> std::thread::JoinHandle<()> {
 }
 
 fn has_checkpoint(dir: &Path) -> bool {
-    std::fs::read_dir(dir.join("ckpt"))
-        .map(|es| {
-            es.flatten()
-                .any(|e| e.file_name().to_string_lossy().starts_with("metadata-"))
-        })
-        .unwrap_or(false)
+    !common::files_starting_with(&dir.join("ckpt"), "metadata-").is_empty()
 }
 
 fn pseudo_random(trial: u64) -> u64 {
@@ -245,20 +195,8 @@ fn killed_and_restarted_counts_every_record_exactly_once() {
 
 fn run_to_end(dir: &Path, script: &str, args: &[&str]) -> (Option<i32>, String, String) {
     std::fs::write(dir.join("job.rhai"), script).expect("script");
-    let mut child = spawn(dir, args);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let code = loop {
-        if let Ok(Some(s)) = child.try_wait() {
-            break s.code();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let (out, err) = collect(child, None, Duration::from_secs(1));
-    (code, out, err)
+    let run = common::collect(spawn(dir, args), None, Duration::from_secs(20));
+    (run.code, run.stdout, run.stderr)
 }
 
 #[test]
@@ -286,16 +224,7 @@ fn a_damaged_last_checkpoint_falls_back_and_garbage_is_an_error() {
     let (code, out, err) = run_to_end(&dir, &job, &["--clock", "fast", "--batches", "3"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(blocks(&out).len(), 3);
-    let mut metas: Vec<PathBuf> = std::fs::read_dir(dir.join("ckpt"))
-        .expect("ckpt")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("metadata-"))
-        })
-        .collect();
-    metas.sort();
+    let metas = common::files_starting_with(&dir.join("ckpt"), "metadata-");
     let newest = metas.last().expect("a metadata file").clone();
     let bytes = std::fs::read(&newest).expect("read");
     std::fs::write(&newest, &bytes[..bytes.len() / 3]).expect("truncate");
@@ -375,15 +304,7 @@ fn received_then_killed(wal: bool) -> Option<Vec<String>> {
         if blocks(&out1).iter().any(|b| !b.1.is_empty()) {
             continue; // a batch boundary fell in the window: the lines were processed already
         }
-        let mut args2 = args.clone();
-        args2.extend(["--batches", "1"]);
-        let second = spawn(&dir, &args2);
-        let (out2, err2) = collect(second, None, Duration::from_secs(20));
-        let mut state = blocks(&out2)
-            .last()
-            .map(|b| b.1.clone())
-            .unwrap_or_default();
-        state.sort();
+        let (state, err2) = restarted_state(&dir, &args, "1");
         assert!(!err2.contains("panicked"), "{err2}");
         return Some(state);
     }
@@ -466,15 +387,7 @@ fn the_write_ahead_log_is_compacted_and_still_replays_exactly() {
         text.starts_with("S\t") && kept < 400,
         "compacted ({kept} of 400 lines kept):\n{err1}"
     );
-    let mut args2 = args.to_vec();
-    args2.extend(["--batches", "2"]);
-    let second = spawn(&dir, &args2);
-    let (out2, err2) = collect(second, None, Duration::from_secs(20));
-    let mut state = blocks(&out2)
-        .last()
-        .map(|b| b.1.clone())
-        .unwrap_or_default();
-    state.sort();
+    let (state, err2) = restarted_state(&dir, &args, "2");
     assert_eq!(
         state,
         (0..4).map(|i| format!("('w{i}', 100)")).collect::<Vec<_>>(),
@@ -484,17 +397,12 @@ fn the_write_ahead_log_is_compacted_and_still_replays_exactly() {
 
 #[test]
 fn status_shows_the_checkpoint_directory_and_last_write() {
-    use std::io::Write;
     let dir = temp_dir("status");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(["--clock", "manual"])
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = Centella::new(&["--clock", "manual"])
+        .dir(&dir)
+        .spawn(Stdio::piped());
     if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
         let _ = stdin.write_all(
             b"ssc.checkpoint(\"ckstat\");\nssc.queueStream([[1]]).pprint();\nssc.start();\nssc.tick(2);\n:status\n",
         );

@@ -1,42 +1,21 @@
 //! The shell with piped stdin: no prompt, no colour, the same entries and meta-commands.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
+use common::{Centella, Run, TempDir};
+use std::time::Duration;
 
 fn shell(args: &[&str], input: &str) -> Run {
     shell_bytes(args, input.as_bytes())
 }
 
+/// The shell with `input` piped in; its history goes to a dir of the test's own.
 fn shell_bytes(args: &[&str], input: &[u8]) -> Run {
-    let dir = std::env::temp_dir().join(format!(
-        "centella-pipe-{}-{}",
-        std::process::id(),
-        input.len()
-    ));
-    let _ = std::fs::create_dir_all(&dir);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(args)
-        .env("XDG_STATE_HOME", &dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cannot run centella");
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(input).expect("cannot write stdin");
-    }
-    let out = child.wait_with_output().expect("centella did not finish");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let test = std::thread::current().name().unwrap_or("shell").to_string();
+    let state = TempDir::new("pipe-state", &test);
+    Centella::new(args)
+        .state_in(&state)
+        .run_with_input(input, Duration::from_secs(120))
 }
 
 fn manual(input: &str) -> Run {
@@ -286,8 +265,7 @@ fn tick_status_and_batch_errors() {
 
 #[test]
 fn meta_commands() {
-    let dir = std::env::temp_dir().join(format!("centella-pipe-load-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
+    let dir = temp_dir("load");
     let script = dir.join("lib.rhai");
     std::fs::write(&script, "fn double(x) { x * 2 }\nlet loaded = double(5);\n").expect("write");
     let input = format!(
@@ -336,13 +314,11 @@ fn meta_commands() {
     );
     // :quit ends the session: the last line is never evaluated.
     assert!(!out.ends_with("10\n"), "{out}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn dash_i_runs_a_script_then_reads_entries() {
-    let dir = std::env::temp_dir().join(format!("centella-pipe-i-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
+    let dir = temp_dir("i");
     let script = dir.join("setup.rhai");
     std::fs::write(
         &script,
@@ -357,7 +333,6 @@ fn dash_i_runs_a_script_then_reads_entries() {
         "{}",
         r.stdout
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -370,11 +345,8 @@ fn end_of_input_stops_a_running_context_gracefully() {
     assert_eq!(r.stdout.matches("Time: ").count(), 2, "{}", r.stdout);
 }
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("centella-pipe-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("cannot create a temp dir");
-    dir
+fn temp_dir(name: &str) -> TempDir {
+    TempDir::new("pipe", name)
 }
 
 #[test]
@@ -422,7 +394,6 @@ fn a_failed_start_says_what_to_type_and_restart_rebuilds_the_pipeline() {
     );
     // Functions are kept.
     assert!(r.stdout.ends_with("5\n"), "{}", r.stdout);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -450,7 +421,6 @@ fn restart_re_runs_a_dash_i_script_whose_start_failed() {
         r.stdout,
         r.stderr
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -502,7 +472,6 @@ fn a_repeated_batch_error_in_a_script_prints_every_time_as_spark_does() {
     let path = script.display().to_string();
     let r = shell(&["--clock", "fast", "--batches", "4", &path], "");
     assert_eq!(r.stderr.matches("ERROR: map at").count(), 3, "{}", r.stderr);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -556,7 +525,6 @@ fn await_termination_under_the_manual_clock_leaves_dash_i_at_the_prompt() {
         "{}",
         r.stdout
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -648,8 +616,7 @@ fn bytes_that_are_not_utf8_read_as_replacement_characters() {
 }
 #[test]
 fn loaded_functions_keep_their_in_place_statements() {
-    let dir = std::env::temp_dir().join(format!("centella-pipe-inplace-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = temp_dir("inplace");
     let lib = dir.join("lib.rhai");
     std::fs::write(
         &lib,
@@ -660,7 +627,6 @@ fn loaded_functions_keep_their_in_place_statements() {
         ":load {}\nclean(\" x \")\ntidy.call(\" y \")\nbare.call(\" z \")\n",
         lib.display()
     ));
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(r.stdout, "'X'\n'y'\n'z'\n", "{}", r.stderr);
 }
 

@@ -3,10 +3,12 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::{TempDir, pty};
 use expectrl::session::OsSession;
-use std::io::{ErrorKind, Write};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::io::Write;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(8);
@@ -39,16 +41,7 @@ impl Term {
         what: &str,
         ready: impl Fn(&str) -> bool,
     ) -> Term {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_centella"));
-        cmd.args(args)
-            .env("TERM", "xterm")
-            .env("XDG_STATE_HOME", state)
-            .env("HOME", state)
-            .env_remove("NO_COLOR");
-        if no_color {
-            cmd.env("NO_COLOR", "1");
-        }
-        let mut session = OsSession::spawn(cmd).expect("cannot spawn centella in a pty");
+        let mut session = pty::spawn(pty::command(args, state, no_color));
         let _ = session.get_process_mut().set_window_size(COLS, ROWS);
         let mut term = Term {
             session,
@@ -60,32 +53,13 @@ impl Term {
     }
 
     fn pump(&mut self) {
-        let mut buf = [0u8; 4096];
-        loop {
-            match self.session.try_read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    self.received += n;
-                    self.screen.process(&buf[..n]);
-                    self.answer_cursor_queries(&buf[..n]);
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                Err(_) => break,
-            }
-        }
-    }
-
-    /// Answers "where is the cursor?" (`ESC [ 6 n`) as a real terminal does. rustyline asks
-    /// before each prompt and waits 100 ms for the answer: unanswered, a key sent in that
-    /// window would be read as a garbled answer and lost.
-    fn answer_cursor_queries(&mut self, bytes: &[u8]) {
-        let queries = bytes.windows(4).filter(|w| *w == b"\x1b[6n").count();
-        for _ in 0..queries {
-            let (row, col) = self.screen.screen().cursor_position();
-            let answer = format!("\x1b[{};{}R", row + 1, col + 1);
-            let _ = self.session.write_all(answer.as_bytes());
-            let _ = self.session.flush();
-        }
+        let (received, screen) = (&mut self.received, &mut self.screen);
+        pty::pump(&mut self.session, |bytes| {
+            *received += bytes.len();
+            screen.process(bytes);
+            let (row, col) = screen.screen().cursor_position();
+            (row + 1, col + 1)
+        });
     }
 
     fn contents(&self) -> String {
@@ -181,17 +155,20 @@ impl Term {
 
     /// Waits for the process to exit (up to [`WAIT`]); its exit status.
     fn exit_status(&mut self) -> i32 {
+        self.exit_status_after("")
+    }
+
+    /// [`Term::exit_status`], `after` saying what should have ended it.
+    fn exit_status_after(&mut self, after: &str) -> i32 {
         let start = Instant::now();
         loop {
             self.pump();
-            match self.session.get_process().status() {
-                Ok(expectrl::process::unix::WaitStatus::Exited(_, code)) => return code,
-                Ok(expectrl::process::unix::WaitStatus::StillAlive) | Err(_) => {}
-                Ok(other) => panic!("centella ended with {other:?}"),
+            if let Some(code) = pty::exit_code(&self.session) {
+                return code;
             }
             if start.elapsed() > WAIT {
                 panic!(
-                    "centella did not exit; its threads:\n{}\nthe screen:\n{}",
+                    "centella did not exit{after}; its threads:\n{}\nthe screen:\n{}",
                     self.threads(),
                     self.contents()
                 );
@@ -275,31 +252,12 @@ impl Term {
     fn quit(mut self) -> i32 {
         self.settle();
         self.send("\x04");
-        let start = Instant::now();
-        loop {
-            self.pump();
-            match self.session.get_process().status() {
-                Ok(expectrl::process::unix::WaitStatus::Exited(_, code)) => return code,
-                Ok(expectrl::process::unix::WaitStatus::StillAlive) | Err(_) => {}
-                Ok(other) => panic!("centella ended with {other:?}"),
-            }
-            if start.elapsed() > WAIT {
-                panic!(
-                    "centella did not exit on Ctrl-D; its threads:\n{}\nthe screen:\n{}",
-                    self.threads(),
-                    self.contents()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.exit_status_after(" on Ctrl-D")
     }
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("centella-pty-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("cannot create a temp dir");
-    dir
+fn temp_dir(name: &str) -> TempDir {
+    TempDir::new("pty", name)
 }
 
 #[test]
@@ -703,10 +661,7 @@ fn bytes_that_are_not_utf8_on_the_terminal_do_not_end_the_shell() {
 fn feed_interactive_keeps_typed_lines_and_ends_on_ctrl_d() {
     use std::io::{BufRead, BufReader};
     let state = temp_dir("feed");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
+    let port = common::free_port();
     let port_arg = port.to_string();
     let mut t = Term::spawn_until(
         &["feed", "--interactive", "--port", &port_arg],

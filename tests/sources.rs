@@ -1,72 +1,28 @@
 //! Live sources with real peers on 127.0.0.1: Debian's netcat (`nc -lk`), `centella feed`,
 //! and files moved into a watched directory. Every test is bounded in time.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{Centella, Run, TempDir, free_port, peak_rss_kb};
+use std::io::Write;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("centella-sources-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
+fn temp_dir(name: &str) -> TempDir {
+    TempDir::new("sources", name)
 }
 
-/// A port that was free a moment ago.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
+/// Starts `centella ARGS job.rhai` in `dir`, with `job.rhai` = `script`.
 fn centella(dir: &Path, args: &[&str], script: &str) -> Child {
     let path = dir.join("job.rhai");
     std::fs::write(&path, script).expect("script");
-    Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(args)
-        .arg(&path)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn centella")
+    Centella::new(args).arg(&path).dir(dir).spawn(Stdio::null())
 }
 
-struct Finished {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn finish(mut child: Child, within: Duration) -> Finished {
-    let deadline = Instant::now() + within;
-    let code = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s.code();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    if let Some(mut o) = child.stdout.take() {
-        let _ = o.read_to_string(&mut stdout);
-    }
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut stderr);
-    }
-    Finished {
-        code,
-        stdout,
-        stderr,
-    }
+/// Waits for the run to end, killing it after `within`.
+fn finish(child: Child, within: Duration) -> Run {
+    common::collect(child, None, within)
 }
 
 /// `nc -lk 127.0.0.1 PORT` with its stdin ours to write.
@@ -275,14 +231,6 @@ fn feed_at_a_rate_loses_nothing() {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     // 60 lines at 40/s take 1.5 s; 4 batches (plus the graceful stop's last one) take them all.
     assert_eq!(total(&out.stdout, "x"), 60, "{}", out.stdout);
-}
-
-fn peak_rss_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 #[test]

@@ -3,12 +3,13 @@
 //! `--ui-port` / default-off under simulated clocks. A headless Chromium check runs when
 //! /usr/bin/chromium exists and says that it skipped otherwise.
 
-use centella::engine::clock::{ClockKind, RunConfig};
+mod common;
+
 use centella::engine::sink::MemorySink;
 use centella::engine::time::Time;
-use centella::script::ScriptHost;
 use centella::ui::monitor::Monitor;
 use centella::ui::server::UiServer;
+use common::{Centella, TempDir};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -51,14 +52,7 @@ fn keys(v: &Value) -> Vec<String> {
 #[test]
 fn rest_api_has_sparks_paths_and_fields() {
     let sink = Arc::new(MemorySink::default());
-    let config = RunConfig {
-        clock: ClockKind::Manual,
-        start_time: Time::parse_local("2021-11-14 10:00:54").expect("time"),
-        max_batches: None,
-        notation: Default::default(),
-        sink: sink.clone(),
-    };
-    let mut host = ScriptHost::new(config, 2).expect("host");
+    let mut host = common::manual_host(&sink);
     let monitor = Arc::new(Monitor::new("ui-test"));
     monitor.watch(&host.ssc().expect("ssc"));
     let server = UiServer::start(monitor.clone(), 0).expect("server");
@@ -264,12 +258,11 @@ fn a_busy_port_moves_to_the_next_one() {
     assert_eq!(get(server.port, "/api/v1/applications").0, 200);
 }
 
-fn script(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("centella-ui-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write");
-    path
+/// A fresh dir holding the script `name`, and the script's path.
+fn script(name: &str, text: &str) -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new("ui", name);
+    let path = dir.write(name, text);
+    (dir, path)
 }
 
 /// Starts centella with `args`, returns the child and the port of the URL it prints.
@@ -307,7 +300,7 @@ fn spawn_with_ui(args: &[&str]) -> (std::process::Child, u16) {
 
 #[test]
 fn ui_port_starts_the_ui_and_simulated_clocks_have_none_by_default() {
-    let path = script(
+    let (_dir, path) = script(
         "hold.rhai",
         "ssc.queueStream([[1], [2]]).pprint();\nssc.start();\nssc.tick(2);\nsleep_ms(8000);\n",
     );
@@ -333,12 +326,10 @@ fn ui_port_starts_the_ui_and_simulated_clocks_have_none_by_default() {
     let _ = child.wait();
 
     // Without --ui-port, a simulated clock opens no port and prints nothing about a UI.
-    let out = Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args(["--clock", "fast", "--batches", "1"])
+    let out = Centella::new(&["--clock", "fast", "--batches", "1"])
         .arg(&path)
-        .output()
-        .expect("run");
-    let err = String::from_utf8_lossy(&out.stderr);
+        .run(Duration::from_secs(60));
+    let err = &out.stderr;
     assert!(!err.contains("Streaming UI"), "{err}");
 }
 
@@ -356,7 +347,7 @@ fn page_renders_in_headless_chromium() {
         eprintln!("SKIPPED page_renders_in_headless_chromium: /usr/bin/chromium is not installed");
         return;
     }
-    let path = script(
+    let (_dir, path) = script(
         "page.rhai",
         "let ds = ssc.queueStream([[1, 2], [3], [4, 5, 6]]);\nds.map(|x| x * 2).pprint();\nds.count().pprint();\nssc.start();\nssc.tick(3);\nsleep_ms(20000);\n",
     );
@@ -417,24 +408,22 @@ fn page_renders_in_headless_chromium() {
 
 #[test]
 fn an_unusable_ui_bind_address_is_a_warning_and_the_run_goes_on() {
-    let p = script(
+    let (_dir, p) = script(
         "bad_bind",
         "ssc.queueStream([[1]]).count().pprint();\nssc.start();\nssc.tick(1);\nssc.stop();\n",
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_centella"))
-        .args([
-            "--clock",
-            "manual",
-            "--ui-port",
-            "0",
-            "--ui-bind",
-            "256.0.0.1",
-        ])
-        .arg(&p)
-        .output()
-        .expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let out = Centella::new(&[
+        "--clock",
+        "manual",
+        "--ui-port",
+        "0",
+        "--ui-bind",
+        "256.0.0.1",
+    ])
+    .arg(&p)
+    .run(Duration::from_secs(60));
+    let stderr = &out.stderr;
+    assert_eq!(out.code, Some(0), "{stderr}");
     assert!(stderr.contains("could not bind 256.0.0.1"), "{stderr}");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("\n1\n"));
+    assert!(out.stdout.contains("\n1\n"));
 }
