@@ -22,6 +22,7 @@ pub mod pyorder;
 pub mod pyrepr;
 pub mod rdd;
 pub mod sc;
+pub mod scheduler;
 pub mod sink;
 pub mod stats;
 #[cfg(test)]
