@@ -1,14 +1,14 @@
 use centella::cli::args::{Args, Command, ExportArgs, FeedArgs, KafkaCompression};
 use centella::cli::run_script::{self, EXIT_INTERRUPTED, EXIT_USAGE};
 use centella::cli::stdout_sink::StdoutSink;
-use centella::engine::clock::{ClockKind, INTERRUPTED, RunConfig, request_abort};
+use centella::engine::clock::{ClockKind, RunConfig};
+use centella::engine::session::Session;
 use centella::feed::kafka::Compression;
 use centella::feed::{FeedOptions, FeedSource, generate::DemoKind};
 use centella::repl::{self, ShellOptions};
 use centella::script::ScriptHost;
 use clap::Parser;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 /// The stack of the thread that runs scripts (and, under the simulated clocks, batches):
 /// records are cloned and dropped recursively, and a deeply nested one must reach the depth
@@ -38,9 +38,15 @@ fn run(args: Args) -> i32 {
     if let Some(Command::Export(export)) = &args.command {
         return run_export(export);
     }
-    centella::engine::clock::set_receiver_max_rate(args.receiver_max_rate);
+    let session = Session::default();
+    if let Some(rate) = args.receiver_max_rate {
+        // `--receiver-max-rate` is Spark's setting by another name; a `--conf` of it wins.
+        session
+            .conf
+            .set(centella::engine::conf::RECEIVER_MAX_RATE, &rate.to_string());
+    }
     for pair in &args.conf {
-        match centella::engine::conf::set_pair(pair) {
+        match session.conf.set_pair(pair) {
             Ok(Some(warning)) => eprintln!("WARN: {warning}"),
             Ok(None) => {}
             Err(e) => {
@@ -55,11 +61,13 @@ fn run(args: Args) -> i32 {
     // closure and the streams keep running; piped, it stops everything as in script mode.
     let shell = args.script.is_none() || args.interactive;
     if shell && repl::is_interactive() {
-        let _ = ctrlc::set_handler(request_abort);
+        let cancel = session.cancel.clone();
+        let _ = ctrlc::set_handler(move || cancel.request_abort());
     } else {
         // First Ctrl-C stops the streams and running closures cleanly; a second one exits now.
-        let _ = ctrlc::set_handler(|| {
-            if INTERRUPTED.swap(true, Ordering::SeqCst) {
+        let cancel = session.cancel.clone();
+        let _ = ctrlc::set_handler(move || {
+            if cancel.interrupt() {
                 std::process::exit(EXIT_INTERRUPTED);
             }
         });
@@ -73,6 +81,7 @@ fn run(args: Args) -> i32 {
             parallelism: args.master,
             init_script: args.script.clone(),
             no_color: args.no_color,
+            session,
         });
     }
     let (name, code) = match read_script(&args) {
@@ -88,6 +97,7 @@ fn run(args: Args) -> i32 {
         max_batches: args.batches,
         notation: args.notation,
         sink: Arc::new(StdoutSink),
+        session,
     };
     let mut host = match ScriptHost::new(config, args.master) {
         Ok(h) => h,

@@ -16,6 +16,7 @@ fn held_after(batches: u64) -> usize {
         max_batches: None,
         notation: Notation::Python,
         sink: sink.clone(),
+        session: Default::default(),
     };
     let dir =
         std::env::temp_dir().join(format!("centella-memory-{}-{batches}", std::process::id()));

@@ -57,6 +57,7 @@ fn rest_api_has_sparks_paths_and_fields() {
         max_batches: None,
         notation: Default::default(),
         sink: sink.clone(),
+        session: Default::default(),
     };
     let mut host = ScriptHost::new(config, 2).expect("host");
     let monitor = Arc::new(Monitor::new("ui-test"));

@@ -39,7 +39,7 @@ pub fn run(host: &mut ScriptHost, name: &str, code: &str, has_batch_limit: bool)
             ctx.stop(false);
         }
     }
-    if crate::engine::clock::interrupted() || status == EXIT_INTERRUPTED {
+    if host.cancel_token().interrupted() || status == EXIT_INTERRUPTED {
         // Say why the run ended, as Python's KeyboardInterrupt does.
         eprintln!("interrupted (Ctrl-C): the StreamingContext was stopped");
         return EXIT_INTERRUPTED;

@@ -3,7 +3,7 @@
 //! (`scheduler/`), and the checkpoint writer and recovery (`checkpoint/`). Under the
 //! simulated clocks the caller drives batches (`tick`, the waits), so runs are deterministic.
 
-use super::clock::{ClockKind, RunConfig, abort_requested, interrupted, now_ms, receiver_max_rate};
+use super::clock::{CancelToken, Clock, ClockKind, RunConfig, SystemClock, now_ms};
 use super::dstream::DStreamGraph;
 use super::dstream::receiver::{ReceiverEnv, ReceiverHandle};
 use super::error::{BatchError, StreamingError};
@@ -11,7 +11,6 @@ use super::sc::SparkContext;
 use super::stats::{BatchHistory, BatchInfo, GraphView, NodeView, OutputView};
 use super::time::{Duration, Time};
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
@@ -140,10 +139,6 @@ pub(crate) fn refuse_in_batch(what: &str) -> Result<(), StreamingError> {
 /// Under the fast clock, how long (wall time) after a timeout a running batch may go on.
 const FAST_TIMEOUT_GRACE_SECS: u64 = 10;
 
-/// The one active context of the process, and where it was started (Spark's rule).
-static ACTIVE: Mutex<Option<(u64, String)>> = Mutex::new(None);
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-
 use super::lock;
 
 impl StreamingContext {
@@ -151,7 +146,7 @@ impl StreamingContext {
         let graph = DStreamGraph::new(sc.clone(), batch);
         StreamingContext {
             inner: Arc::new(ContextShared {
-                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                id: config.session.contexts.next_id(),
                 sc,
                 batch,
                 config,
@@ -217,6 +212,30 @@ impl StreamingContext {
             })
             .collect();
         Some(GraphView { nodes, outputs })
+    }
+
+    /// The session's cancel token (Ctrl-C, cancelled batches).
+    pub(crate) fn cancel(&self) -> &CancelToken {
+        &self.inner.config.session.cancel
+    }
+
+    /// Ctrl-C in script mode: everything stops.
+    pub(crate) fn interrupted(&self) -> bool {
+        self.cancel().interrupted()
+    }
+
+    /// Ctrl-C in the shell: running closures and waits give up.
+    pub(crate) fn abort_requested(&self) -> bool {
+        self.cancel().abort_requested()
+    }
+
+    /// The clock a batch is timed with: the wall clock, or the session's ManualClock.
+    pub(crate) fn batch_clock(&self) -> &dyn Clock {
+        if self.inner.config.clock.is_simulated() {
+            &*self.inner.config.session.manual_clock
+        } else {
+            &SystemClock
+        }
     }
 
     pub fn spark_context(&self) -> &SparkContext {
@@ -306,7 +325,8 @@ impl StreamingContext {
             ContextState::Stopped => return Err(StreamingError::AlreadyStopped),
             ContextState::Initialized => {}
         }
-        let mut active = lock(&ACTIVE);
+        let session = self.inner.config.session.clone();
+        let mut active = session.contexts.slot();
         if let Some((_, started_at)) = active.as_ref() {
             return Err(StreamingError::AnotherContextActive(started_at.clone()));
         }
@@ -381,7 +401,12 @@ impl StreamingContext {
         }
         let env = self.receiver_env();
         if env.wal_dir.is_none()
-            && super::conf::enabled(super::conf::WAL_ENABLE)
+            && self
+                .inner
+                .config
+                .session
+                .conf
+                .enabled(super::conf::WAL_ENABLE)
             && !receivers.is_empty()
         {
             return Err(StreamingError::Invalid(format!(
@@ -401,15 +426,19 @@ impl StreamingContext {
 
     /// What receivers get from the context.
     pub(crate) fn receiver_env(&self) -> ReceiverEnv {
+        let conf = &self.inner.config.session.conf;
         ReceiverEnv {
             sink: self.inner.config.sink.clone(),
             clock: self.inner.config.clock,
             batch: self.inner.batch,
-            max_rate: receiver_max_rate(),
+            max_rate: conf.number(super::conf::RECEIVER_MAX_RATE),
+            wal_rolling_secs: conf.number(super::conf::WAL_ROLLING_INTERVAL),
+            kafka_max_rate_per_partition: conf.number(super::conf::KAFKA_MAX_RATE_PER_PARTITION),
+            cancel: self.inner.config.session.cancel.clone(),
             listeners: self.inner.listeners.clone(),
             wal_dir: self
                 .checkpoint_dir()
-                .filter(|_| super::conf::enabled(super::conf::WAL_ENABLE))
+                .filter(|_| conf.enabled(super::conf::WAL_ENABLE))
                 .map(|d| std::path::Path::new(&d).join("receivedData")),
             checkpoint_dir: self.checkpoint_dir().map(std::path::PathBuf::from),
         }
@@ -432,10 +461,7 @@ impl StreamingContext {
         let mut st = lock(&self.inner.progress);
         if st.state == ContextState::Active {
             st.state = ContextState::Stopped;
-            let mut active = lock(&ACTIVE);
-            if active.as_ref().is_some_and(|(id, _)| *id == self.inner.id) {
-                *active = None;
-            }
+            self.inner.config.session.contexts.deactivate(self.inner.id);
         }
         self.inner.changed.notify_all();
     }
@@ -454,7 +480,7 @@ impl StreamingContext {
             ));
         }
         let mut done = 0;
-        while done < n && !interrupted() && self.step_simulated() {
+        while done < n && !self.interrupted() && self.step_simulated() {
             done += 1;
         }
         self.finish_simulated_stop();
@@ -488,6 +514,7 @@ impl StreamingContext {
                     // 10 s (wall) after the timeout would have passed is cancelled.
                     let _watchdog = timeout.map(|d| {
                         super::clock::Watchdog::start(
+                            &self.inner.config.session.cancel,
                             d + std::time::Duration::from_secs(FAST_TIMEOUT_GRACE_SECS),
                             format!(
                                 "cancelled: awaitTerminationOrTimeout({}) timed out while this batch was still running ({FAST_TIMEOUT_GRACE_SECS} s of grace)",
@@ -506,11 +533,11 @@ impl StreamingContext {
                 }
             }
         }
-        if interrupted() {
+        if self.interrupted() {
             self.stop(false);
             return Err(StreamingError::Interrupted);
         }
-        if abort_requested() {
+        if self.abort_requested() {
             return Err(StreamingError::Aborted);
         }
         if let Some(e) = lock(&self.inner.progress).first_error.clone() {
@@ -527,8 +554,8 @@ impl StreamingContext {
         let mut st = lock(&self.inner.progress);
         while st.state != ContextState::Stopped
             && st.first_error.is_none()
-            && !interrupted()
-            && !abort_requested()
+            && !self.interrupted()
+            && !self.abort_requested()
         {
             let mut wait = std::time::Duration::from_millis(100);
             if let Some(d) = deadline {
@@ -582,7 +609,7 @@ impl StreamingContext {
         for t in threads {
             let _ = t.join();
         }
-        super::clock::clear_cancel();
+        self.cancel().clear_cancel();
         self.mark_stopped();
     }
 
@@ -604,7 +631,7 @@ impl StreamingContext {
                 (Some(t), Some((w, since))) if t == w => {
                     if now.duration_since(since) >= grace {
                         lock(&self.inner.progress).stop_requested = Some(false);
-                        super::clock::cancel_running_batch(&format!(
+                        self.cancel().cancel_running_batch(&format!(
                             "cancelled: the StreamingContext stopped while this batch was still running after {} s",
                             grace.as_secs_f64()
                         ));
@@ -626,10 +653,10 @@ impl StreamingContext {
         match self.inner.config.clock {
             ClockKind::Real => {
                 let _ = self.await_real(None);
-                if self.state() == ContextState::Active && !interrupted() {
+                if self.state() == ContextState::Active && !self.interrupted() {
                     // An error woke us: keep going until the batches are done.
                     let mut st = lock(&self.inner.progress);
-                    while st.state != ContextState::Stopped && !interrupted() {
+                    while st.state != ContextState::Stopped && !self.interrupted() {
                         st = self
                             .inner
                             .changed
@@ -640,7 +667,7 @@ impl StreamingContext {
                 }
             }
             ClockKind::Fast | ClockKind::Manual => {
-                while !interrupted() && self.step_simulated() {}
+                while !self.interrupted() && self.step_simulated() {}
                 self.finish_simulated_stop();
             }
         }

@@ -16,6 +16,7 @@ pub mod jvm_random;
 pub mod key;
 pub mod limits;
 pub mod listener;
+pub mod notation;
 pub mod pair;
 pub mod pyhash;
 pub mod pyorder;
@@ -23,6 +24,7 @@ pub mod pyrepr;
 pub mod rdd;
 pub mod sc;
 pub mod scheduler;
+pub mod session;
 pub mod sink;
 pub mod stats;
 #[cfg(test)]

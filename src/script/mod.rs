@@ -18,7 +18,7 @@ pub mod pynames;
 pub mod session;
 pub mod values;
 
-use crate::engine::clock::{RunConfig, abort_requested, interrupted};
+use crate::engine::clock::{CancelToken, RunConfig};
 use crate::engine::context::StreamingContext;
 use crate::engine::sc::SparkContext;
 use crate::engine::time::Duration;
@@ -62,11 +62,12 @@ impl ScriptHost {
                 src.map(|s| format!("{s}:")).unwrap_or_default()
             )
         });
-        engine.on_progress(|_| {
-            if interrupted() || abort_requested() {
+        let cancel = api.config.session.cancel.clone();
+        engine.on_progress(move |_| {
+            if cancel.interrupted() || cancel.abort_requested() {
                 return Some(Dynamic::from("interrupted (Ctrl-C)"));
             }
-            crate::engine::clock::batch_cancelled().map(Dynamic::from)
+            cancel.batch_cancelled().map(Dynamic::from)
         });
         let mode = Arc::new(SessionMode::default());
         api_context::register(&mut engine, &api, &mode);
@@ -159,6 +160,11 @@ impl ScriptHost {
         names
     }
 
+    /// The session's cancel token (Ctrl-C), as the script's closures check it.
+    pub fn cancel_token(&self) -> Arc<CancelToken> {
+        self.api.config.session.cancel.clone()
+    }
+
     /// Every StreamingContext the session made.
     pub fn contexts(&self) -> Vec<StreamingContext> {
         self.api
@@ -189,6 +195,7 @@ mod tests {
             max_batches: None,
             notation: Notation::Python,
             sink: Arc::new(MemorySink::default()),
+            session: Default::default(),
         };
         ScriptHost::new(config, 1).expect("host")
     }

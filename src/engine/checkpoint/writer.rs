@@ -116,7 +116,7 @@ impl StreamingContext {
                 format!("{:?}", self.inner.config.clock).to_lowercase(),
             ),
         ];
-        c.extend(crate::engine::conf::all());
+        c.extend(self.inner.config.session.conf.all());
         c
     }
 

@@ -2,7 +2,7 @@
 //! thread generates one batch time per interval, aligned, into the scheduler's queue; under
 //! the simulated clocks the caller generates them (`tick`, the fast clock's waits).
 
-use crate::engine::clock::{abort_requested, interrupted, now_ms};
+use crate::engine::clock::now_ms;
 use crate::engine::context::{ContextState, StreamingContext};
 use crate::engine::lock;
 use crate::engine::time::Time;
@@ -63,7 +63,7 @@ impl StreamingContext {
                     .wait_timeout(st, timeout)
                     .map(|(g, _)| g)
                     .unwrap_or_else(|p| p.into_inner().0);
-                if interrupted() {
+                if self.interrupted() {
                     st.stop_requested = Some(false);
                     final_batch = false;
                 }
@@ -112,7 +112,7 @@ impl StreamingContext {
         let mut idle_batches: Option<i64> = None;
         let settle = self.graph().settle_batches();
         loop {
-            if interrupted() || abort_requested() {
+            if self.interrupted() || self.abort_requested() {
                 break;
             }
             let next = lock(&self.inner.progress).generator.next_batch;
@@ -144,9 +144,9 @@ impl StreamingContext {
 
     pub(crate) fn finish_simulated_stop(&self) {
         let stop = lock(&self.inner.progress).stop_requested;
-        if stop.is_some() || interrupted() {
+        if stop.is_some() || self.interrupted() {
             let pending = self.stop_receivers();
-            if stop == Some(true) && pending && !interrupted() {
+            if stop == Some(true) && pending && !self.interrupted() {
                 // Graceful: the data already received is processed before exit.
                 let t = {
                     let mut st = lock(&self.inner.progress);

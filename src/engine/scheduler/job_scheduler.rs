@@ -1,12 +1,13 @@
 //! Spark's `JobScheduler`: runs the generated batches one after another, in order, and
 //! records each one's outcome (Spark's `BatchInfo`) for the listeners and the UI.
 
-use crate::engine::clock::{abort_requested, clear_abort, interrupted, now_ms};
+use crate::engine::clock::now_ms;
 use crate::engine::context::{IN_BATCH, StreamingContext};
 use crate::engine::dstream::DStreamGraph;
 use crate::engine::dstream::output::OutputEnv;
+use crate::engine::error::BatchError;
 use crate::engine::lock;
-use crate::engine::stats::{BatchInfo, StreamInputInfo};
+use crate::engine::stats::{BatchInfo, OutputOperationInfo, StreamInputInfo};
 use crate::engine::time::Time;
 
 impl StreamingContext {
@@ -17,7 +18,7 @@ impl StreamingContext {
             let next = {
                 let mut st = lock(&self.inner.progress);
                 loop {
-                    if st.stop_requested == Some(false) || interrupted() {
+                    if st.stop_requested == Some(false) || self.interrupted() {
                         break None;
                     }
                     if let Some(t) = st.scheduler.queued.pop_front() {
@@ -65,13 +66,13 @@ impl StreamingContext {
             }
         };
         if simulated {
-            crate::engine::clock::begin_simulated_batch(start);
+            self.inner.config.session.manual_clock.begin_batch(start);
         }
         let outer = IN_BATCH.with(|b| b.replace(true));
-        let (errors, num_records, input_info, output_ops, late, checkpoint) = {
+        let before = self.graph().input_batches();
+        let (errors, output_ops) = self.run_output_ops(t, &env);
+        let (num_records, input_info, late, checkpoint) = {
             let mut g = self.graph();
-            let before = g.input_batches();
-            let (errors, output_ops) = g.run_batch_with_info(t, &env);
             let n = g.input_records(t);
             let input_info = input_info(&g, t);
             // Input batches of earlier times that a window made only now.
@@ -83,7 +84,7 @@ impl StreamingContext {
 
             g.clear_metadata(t);
             let checkpoint = self.prepare_checkpoint(&g, t);
-            (errors, n, input_info, output_ops, late, checkpoint)
+            (n, input_info, late, checkpoint)
         };
         // The fsyncs run after the graph lock is released.
         if let Some(c) = checkpoint {
@@ -91,12 +92,12 @@ impl StreamingContext {
         }
         IN_BATCH.with(|b| b.set(outer));
         // A Ctrl-C in the shell interrupts the batch it arrived in, not the next ones.
-        if abort_requested() {
-            clear_abort();
+        if self.abort_requested() {
+            self.cancel().clear_abort();
         }
-        crate::engine::clock::clear_cancel();
+        self.cancel().clear_cancel();
         let (submitted, end) = if simulated {
-            (t.ms(), start + crate::engine::clock::end_simulated_batch())
+            (t.ms(), self.inner.config.session.manual_clock.end_batch())
         } else {
             (submitted.min(start), now_ms())
         };
@@ -128,6 +129,46 @@ impl StreamingContext {
         self.inner.changed.notify_all();
         drop(st);
         self.inner.listeners.batch_completed(&info);
+    }
+
+    /// Spark's `generateJobs` and the jobs' run: every output operation in registration
+    /// order, its RDD computed under the graph lock and the operation itself (printing,
+    /// foreachRDD, saving) run after the lock is released. Errors of one output do not stop
+    /// the others, as each is its own Spark job.
+    fn run_output_ops(
+        &self,
+        t: Time,
+        env: &OutputEnv,
+    ) -> (Vec<BatchError>, Vec<OutputOperationInfo>) {
+        let mut errors = Vec::new();
+        let mut infos = Vec::new();
+        let count = self.graph().outputs.len();
+        for i in 0..count {
+            let (out, start, computed) = {
+                let mut g = self.graph();
+                let out = g.outputs[i].clone();
+                if !g.is_time_valid(out.stream, t) {
+                    continue;
+                }
+                let start = self.batch_clock().get_time_millis();
+                let computed = g.get_or_compute(out.stream, t);
+                (out, start, computed)
+            };
+            let result = match computed {
+                Ok(Some(rdd)) => out.run(t, &rdd, env),
+                Ok(None) => Ok(()),
+                Err(e) => Err(e),
+            };
+            let mut info = OutputOperationInfo::new(i, &out.site, start);
+            info.end_time = Some(self.batch_clock().get_time_millis());
+            if let Err(e) = result {
+                let e = e.in_batch(t);
+                info.failure_reason = Some(e.to_string());
+                errors.push(e);
+            }
+            infos.push(info);
+        }
+        (errors, infos)
     }
 }
 
