@@ -5,7 +5,7 @@
 
 use super::clock::{CancelToken, Clock, ClockKind, RunConfig, SystemClock, now_ms};
 use super::dstream::DStreamGraph;
-use super::dstream::receiver::{ReceiverEnv, ReceiverHandle};
+use super::dstream::receiver::ReceiverHandle;
 use super::error::{BatchError, StreamingError};
 use super::sc::SparkContext;
 use super::stats::{BatchHistory, BatchInfo, GraphView, NodeView, OutputView};
@@ -385,70 +385,6 @@ impl StreamingContext {
             self.spawn_real_clock_threads();
         }
         Ok(())
-    }
-
-    pub(crate) fn start_receivers(&self) -> Result<(), StreamingError> {
-        let receivers = self.graph().receivers();
-        if !receivers.is_empty()
-            && self.inner.config.clock == ClockKind::Fast
-            && self.inner.config.max_batches.is_none()
-        {
-            // Simulated time races ahead of data arriving in real time.
-            self.inner.config.sink.warn(
-                "live sources under --clock fast: batches run back to back without waiting for data; \
-                 use the real clock, or --batches N",
-            );
-        }
-        let env = self.receiver_env();
-        if env.wal_dir.is_none()
-            && self
-                .inner
-                .config
-                .session
-                .conf
-                .enabled(super::conf::WAL_ENABLE)
-            && !receivers.is_empty()
-        {
-            return Err(StreamingError::Invalid(format!(
-                "{} needs a checkpoint directory: call ssc.checkpoint(dir)",
-                super::conf::WAL_ENABLE
-            )));
-        }
-        for (i, r) in receivers.iter().enumerate() {
-            if let Err(e) = r.start(&env) {
-                receivers[..i].iter().for_each(|r| r.stop());
-                return Err(e);
-            }
-        }
-        *lock(&self.inner.receivers) = receivers;
-        Ok(())
-    }
-
-    /// What receivers get from the context.
-    pub(crate) fn receiver_env(&self) -> ReceiverEnv {
-        let conf = &self.inner.config.session.conf;
-        ReceiverEnv {
-            sink: self.inner.config.sink.clone(),
-            clock: self.inner.config.clock,
-            batch: self.inner.batch,
-            max_rate: conf.number(super::conf::RECEIVER_MAX_RATE),
-            wal_rolling_secs: conf.number(super::conf::WAL_ROLLING_INTERVAL),
-            kafka_max_rate_per_partition: conf.number(super::conf::KAFKA_MAX_RATE_PER_PARTITION),
-            cancel: self.inner.config.session.cancel.clone(),
-            listeners: self.inner.listeners.clone(),
-            wal_dir: self
-                .checkpoint_dir()
-                .filter(|_| conf.enabled(super::conf::WAL_ENABLE))
-                .map(|d| std::path::Path::new(&d).join("receivedData")),
-            checkpoint_dir: self.checkpoint_dir().map(std::path::PathBuf::from),
-        }
-    }
-
-    /// Stops the receivers; true when they hold records no batch has taken yet.
-    pub(crate) fn stop_receivers(&self) -> bool {
-        let receivers: Vec<_> = lock(&self.inner.receivers).clone();
-        receivers.iter().for_each(|r| r.stop());
-        receivers.iter().any(|r| r.has_pending())
     }
 
     /// `ssc.addStreamingListener(...)`.
