@@ -8,7 +8,7 @@ use super::dstream::DStreamGraph;
 use super::dstream::receiver::ReceiverHandle;
 use super::error::{BatchError, StreamingError};
 use super::sc::SparkContext;
-use super::stats::{BatchHistory, BatchInfo, GraphView, NodeView, OutputView};
+use super::stats::{BatchHistory, GraphView, NodeView, OutputView};
 use super::time::{Duration, Time};
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -268,10 +268,6 @@ impl StreamingContext {
                 .ms()
                 .saturating_sub(self.inner.batch.ms()),
         )
-    }
-
-    pub fn batches_done(&self) -> u64 {
-        lock(&self.inner.progress).scheduler.batches_done
     }
 
     pub(crate) fn graph(&self) -> MutexGuard<'_, DStreamGraph> {
@@ -609,27 +605,8 @@ impl StreamingContext {
         }
     }
 
-    /// The last `n` completed batches (Spark's BatchInfo).
-    pub fn recent_batches(&self, n: usize) -> Vec<BatchInfo> {
-        lock(&self.inner.progress).scheduler.history.recent(n)
-    }
-
     /// RDDs the graph holds now: flat on an endless stream once windows are full.
     pub fn held_rdds(&self) -> usize {
         self.graph().held_rdds()
-    }
-
-    /// The batch being processed now, if any.
-    pub fn running_batch(&self) -> Option<Time> {
-        lock(&self.inner.progress).scheduler.running
-    }
-
-    /// Batches generated but not yet processed (real clock).
-    pub fn queued_batches(&self) -> usize {
-        lock(&self.inner.progress).scheduler.queued.len()
-    }
-
-    pub fn first_error(&self) -> Option<BatchError> {
-        lock(&self.inner.progress).first_error.clone()
     }
 }

@@ -1,5 +1,7 @@
 //! Spark's `JobScheduler`: runs the generated batches one after another, in order, and
 //! records each one's outcome (Spark's `BatchInfo`) for the listeners and the UI.
+//! The statistics the UI and `:status` read (recent batches, the running and queued ones)
+//! are its state too.
 
 use crate::engine::clock::now_ms;
 use crate::engine::context::{IN_BATCH, StreamingContext};
@@ -11,6 +13,29 @@ use crate::engine::stats::{BatchInfo, OutputOperationInfo, StreamInputInfo};
 use crate::engine::time::Time;
 
 impl StreamingContext {
+    /// The last `n` completed batches (Spark's BatchInfo).
+    pub fn recent_batches(&self, n: usize) -> Vec<BatchInfo> {
+        lock(&self.inner.progress).scheduler.history.recent(n)
+    }
+
+    /// The batch being processed now, if any.
+    pub fn running_batch(&self) -> Option<Time> {
+        lock(&self.inner.progress).scheduler.running
+    }
+
+    /// Batches generated but not yet processed (real clock).
+    pub fn queued_batches(&self) -> usize {
+        lock(&self.inner.progress).scheduler.queued.len()
+    }
+
+    pub fn first_error(&self) -> Option<BatchError> {
+        lock(&self.inner.progress).first_error.clone()
+    }
+
+    pub fn batches_done(&self) -> u64 {
+        lock(&self.inner.progress).scheduler.batches_done
+    }
+
     /// Spark's `JobScheduler`: runs generated batches one after another, in order.
     pub(crate) fn job_scheduler_loop(&self) {
         lock(&self.inner.progress).scheduler.scheduler_thread = Some(std::thread::current().id());
