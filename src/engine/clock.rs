@@ -1,6 +1,6 @@
 //! Which clock decides when "run the batch for time T" is called.
 
-use super::time::Time;
+use super::time::{Duration, Time};
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 use std::sync::atomic::{AtomicBool, AtomicI64};
 use std::sync::{Arc, Mutex};
@@ -45,6 +45,17 @@ pub struct RunConfig {
     pub session: super::session::Session,
 }
 
+impl RunConfig {
+    /// The clock batches are timed with: the wall clock, or the session's ManualClock.
+    pub fn batch_clock(&self) -> &dyn Clock {
+        if self.clock.is_simulated() {
+            &*self.session.manual_clock
+        } else {
+            &SystemClock
+        }
+    }
+}
+
 /// Milliseconds since the epoch, now.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -53,10 +64,22 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Spark's `Clock`: where the engine reads "now" while it times a batch.
+/// Spark's `Clock`: where a context reads the time it starts at and times its batches with.
 pub trait Clock: Send + Sync {
     /// Milliseconds since the epoch.
     fn get_time_millis(&self) -> i64;
+    /// The first batch time of a context started now.
+    fn first_batch_time(&self, batch: Duration, start_time: Time) -> Time;
+    /// Batch `t` (generated at `submitted`) starts processing; `previous_end` is when the
+    /// previous batch ended. Returns its submission and start times.
+    fn begin_batch(&self, t: Time, submitted: i64, previous_end: i64) -> (i64, i64);
+    /// The batch ends: when.
+    fn end_batch(&self) -> i64;
+    /// `sleep_ms(ms)` inside a batch: true when the clock counted it and the caller must not
+    /// sleep.
+    fn advance_in_batch(&self, _ms: i64) -> bool {
+        false
+    }
 }
 
 /// Spark's `SystemClock`: the wall clock.
@@ -64,6 +87,19 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn get_time_millis(&self) -> i64 {
+        now_ms()
+    }
+
+    fn first_batch_time(&self, batch: Duration, _start_time: Time) -> Time {
+        Time::next_aligned(now_ms(), batch)
+    }
+
+    fn begin_batch(&self, _t: Time, submitted: i64, _previous_end: i64) -> (i64, i64) {
+        let start = now_ms();
+        (submitted.min(start), start)
+    }
+
+    fn end_batch(&self) -> i64 {
         now_ms()
     }
 }
@@ -80,33 +116,37 @@ pub struct ManualClock {
     in_batch: AtomicBool,
 }
 
-impl ManualClock {
-    /// Starts timing a batch at `start_ms`.
-    pub fn begin_batch(&self, start_ms: i64) {
-        self.time.store(start_ms, SeqCst);
-        self.in_batch.store(true, SeqCst);
+impl Clock for ManualClock {
+    fn get_time_millis(&self) -> i64 {
+        self.time.load(SeqCst)
     }
 
-    /// Ends it; returns when it ended.
-    pub fn end_batch(&self) -> i64 {
+    fn first_batch_time(&self, _batch: Duration, start_time: Time) -> Time {
+        start_time
+    }
+
+    /// A batch starts at its time, or when the previous one ended; it counts as submitted
+    /// at its time.
+    fn begin_batch(&self, t: Time, _submitted: i64, previous_end: i64) -> (i64, i64) {
+        let start = t.ms().max(previous_end);
+        self.time.store(start, SeqCst);
+        self.in_batch.store(true, SeqCst);
+        (t.ms(), start)
+    }
+
+    fn end_batch(&self) -> i64 {
         self.in_batch.store(false, SeqCst);
         self.time.load(SeqCst)
     }
 
-    /// `sleep_ms` inside a batch: counted, not waited. False outside one (e.g. a script
-    /// pausing at the top level), where the caller really sleeps.
-    pub fn advance_in_batch(&self, ms: i64) -> bool {
+    /// Counted, not waited. False outside a batch (e.g. a script pausing at the top
+    /// level), where the caller really sleeps.
+    fn advance_in_batch(&self, ms: i64) -> bool {
         if !self.in_batch.load(SeqCst) {
             return false;
         }
         self.time.fetch_add(ms.max(0), SeqCst);
         true
-    }
-}
-
-impl Clock for ManualClock {
-    fn get_time_millis(&self) -> i64 {
-        self.time.load(SeqCst)
     }
 }
 
@@ -219,12 +259,17 @@ mod tests {
             !clock.advance_in_batch(50),
             "outside a batch the caller sleeps"
         );
-        clock.begin_batch(10_000);
+        assert_eq!(clock.begin_batch(Time(9_000), 1, 10_000), (9_000, 10_000));
         assert!(clock.advance_in_batch(250));
         assert!(clock.advance_in_batch(-5), "negative work counts as none");
         assert_eq!(clock.get_time_millis(), 10_250);
         assert_eq!(clock.end_batch(), 10_250);
         assert!(!clock.advance_in_batch(1));
+        assert_eq!(clock.begin_batch(Time(11_000), 1, 10_250), (11_000, 11_000));
+        assert!(
+            !SystemClock.advance_in_batch(1),
+            "the wall clock really sleeps"
+        );
     }
 
     #[test]

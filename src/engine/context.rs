@@ -3,7 +3,7 @@
 //! (`scheduler/`), and the checkpoint writer and recovery (`checkpoint/`). Under the
 //! simulated clocks the caller drives batches (`tick`, the waits), so runs are deterministic.
 
-use super::clock::{CancelToken, Clock, ClockKind, RunConfig, SystemClock, now_ms};
+use super::clock::{CancelToken, Clock, ClockKind, RunConfig};
 use super::dstream::DStreamGraph;
 use super::dstream::receiver::ReceiverHandle;
 use super::error::{BatchError, StreamingError};
@@ -50,8 +50,8 @@ pub(crate) struct SchedulerState {
     pub(crate) running: Option<Time>,
     pub(crate) batches_done: u64,
     pub(crate) history: BatchHistory,
-    /// Simulated clocks: when the last batch's (simulated) processing ended.
-    pub(crate) sim_busy_until: i64,
+    /// When the last batch's processing ended (simulated under the simulated clocks).
+    pub(crate) last_batch_end: i64,
     pub(crate) scheduler_thread: Option<std::thread::ThreadId>,
 }
 
@@ -166,7 +166,7 @@ impl StreamingContext {
                         running: None,
                         batches_done: 0,
                         history: BatchHistory::default(),
-                        sim_busy_until: i64::MIN,
+                        last_batch_end: i64::MIN,
                         scheduler_thread: None,
                     },
                 }),
@@ -231,11 +231,7 @@ impl StreamingContext {
 
     /// The clock a batch is timed with: the wall clock, or the session's ManualClock.
     pub(crate) fn batch_clock(&self) -> &dyn Clock {
-        if self.inner.config.clock.is_simulated() {
-            &*self.inner.config.session.manual_clock
-        } else {
-            &SystemClock
-        }
+        self.inner.config.batch_clock()
     }
 
     pub fn spark_context(&self) -> &SparkContext {
@@ -327,10 +323,9 @@ impl StreamingContext {
             return Err(StreamingError::AnotherContextActive(started_at.clone()));
         }
         let batch = self.inner.batch;
-        let first = match self.inner.config.clock {
-            ClockKind::Real => Time::next_aligned(now_ms(), batch),
-            _ => self.inner.config.start_time,
-        };
+        let first = self
+            .batch_clock()
+            .first_batch_time(batch, self.inner.config.start_time);
         let recovery = lock(&self.inner.checkpoint).recovery.take();
         let zero = match &recovery {
             Some(r) => Time(r.metadata.zero_ms),

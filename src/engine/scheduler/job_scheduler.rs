@@ -79,20 +79,13 @@ impl StreamingContext {
             sink: self.inner.config.sink.clone(),
             notation: self.inner.config.notation,
         };
-        let simulated = self.inner.config.clock.is_simulated();
-        let start = {
+        let clock = self.batch_clock();
+        let previous_end = {
             let mut st = lock(&self.inner.progress);
             st.scheduler.running = Some(t);
-            // Simulated: a batch starts at its time, or when the previous one ended.
-            if simulated {
-                t.ms().max(st.scheduler.sim_busy_until)
-            } else {
-                now_ms()
-            }
+            st.scheduler.last_batch_end
         };
-        if simulated {
-            self.inner.config.session.manual_clock.begin_batch(start);
-        }
+        let (submitted, start) = clock.begin_batch(t, submitted, previous_end);
         let outer = IN_BATCH.with(|b| b.replace(true));
         let before = self.graph().input_batches();
         let (errors, output_ops) = self.run_output_ops(t, &env);
@@ -121,14 +114,10 @@ impl StreamingContext {
             self.cancel().clear_abort();
         }
         self.cancel().clear_cancel();
-        let (submitted, end) = if simulated {
-            (t.ms(), self.inner.config.session.manual_clock.end_batch())
-        } else {
-            (submitted.min(start), now_ms())
-        };
+        let end = clock.end_batch();
         let mut st = lock(&self.inner.progress);
         st.scheduler.running = None;
-        st.scheduler.sim_busy_until = end;
+        st.scheduler.last_batch_end = end;
         for ((stream, time), records) in late {
             st.scheduler.history.add_late_input(time, stream, records);
         }
