@@ -14,11 +14,7 @@ use centella::engine::sc::SparkContext;
 use centella::engine::sink::MemorySink;
 use centella::engine::time::{Duration, Time};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
-
-/// Spark allows one active StreamingContext per process (JVM), so the tests of this binary
-/// take turns at having theirs started.
-static ONE_ACTIVE_CONTEXT: Mutex<()> = Mutex::new(());
+use std::sync::Arc;
 
 const FIRST_BATCH: &str = "2021-11-14 10:00:54";
 const SECOND: Duration = Duration(1000);
@@ -31,14 +27,10 @@ struct Engine {
     first: Time,
     printed: usize,
     checkpoint: PathBuf,
-    _turn: MutexGuard<'static, ()>,
 }
 
 impl Engine {
     fn new(name: &str) -> Engine {
-        let turn = ONE_ACTIVE_CONTEXT
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let first = Time::parse_local(FIRST_BATCH).expect("start time");
         let sink = Arc::new(MemorySink::default());
         let config = RunConfig {
@@ -47,6 +39,9 @@ impl Engine {
             max_batches: None,
             notation: Notation::Python,
             sink: sink.clone(),
+            // A session of its own: the one-active-context rule is per session, so the tests
+            // run in parallel.
+            session: Default::default(),
         };
         let sc = SparkContext::new(2).expect("spark context");
         let checkpoint =
@@ -58,7 +53,6 @@ impl Engine {
             first,
             printed: 0,
             checkpoint,
-            _turn: turn,
         }
     }
 

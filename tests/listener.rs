@@ -9,20 +9,12 @@ use common::{Centella, TempDir};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// One StreamingContext may run per process (Spark's rule): these tests take turns.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 fn host(sink: &Arc<MemorySink>) -> ScriptHost {
     common::manual_host(sink)
 }
 
 #[test]
 fn on_batch_completed_gets_spark_batch_info() {
-    let _turn = serial();
     let sink = Arc::new(MemorySink::default());
     let mut h = host(&sink);
     let _ = h.eval(
@@ -52,7 +44,6 @@ fn on_batch_completed_gets_spark_batch_info() {
 
 #[test]
 fn statistics_holds_delays_records_inputs_and_output_ops() {
-    let _turn = serial();
     let sink = Arc::new(MemorySink::default());
     let mut h = host(&sink);
     let stats = h
@@ -122,7 +113,6 @@ fn statistics_holds_delays_records_inputs_and_output_ops() {
 
 #[test]
 fn unknown_events_and_non_functions_are_clear_errors() {
-    let _turn = serial();
     let sink = Arc::new(MemorySink::default());
     let mut h = host(&sink);
     let e = h
@@ -147,7 +137,6 @@ fn unknown_events_and_non_functions_are_clear_errors() {
 
 #[test]
 fn a_failing_listener_is_a_warning_and_the_stream_goes_on() {
-    let _turn = serial();
     let sink = Arc::new(MemorySink::default());
     let mut h = host(&sink);
     let _ = h
@@ -180,7 +169,6 @@ fn receiver_events_reach_the_script() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         l.local_addr().expect("addr").port()
     };
-    let _turn = serial();
     let sink = Arc::new(MemorySink::default());
     let mut h = host(&sink);
     let _ = h

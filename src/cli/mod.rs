@@ -10,11 +10,10 @@ pub mod stdout_sink;
 pub mod translate;
 pub mod ui;
 
-use crate::engine::clock::{INTERRUPTED, request_abort};
+use crate::engine::session::Session;
 use crate::repl::{self, ShellOptions};
 use args::{Args, Command};
 use run_script::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE};
-use std::sync::atomic::Ordering;
 
 /// The stack of the thread that runs scripts (and, under the simulated clocks, batches):
 /// records are cloned and dropped recursively, and a deeply nested one must reach the depth
@@ -41,8 +40,15 @@ fn run(args: Args) -> i32 {
         Some(Command::Translate(t)) => return translate::run(t),
         None => {}
     }
-    crate::engine::clock::set_receiver_max_rate(args.receiver_max_rate);
-    if let Err(code) = apply_conf(&args.conf) {
+    // What the session's contexts share: `--conf`, the cancel token Ctrl-C sets, the clock.
+    let session = Session::default();
+    if let Some(rate) = args.receiver_max_rate {
+        // `--receiver-max-rate` is Spark's setting by another name; a `--conf` of it wins.
+        session
+            .conf
+            .set(crate::engine::conf::RECEIVER_MAX_RATE, &rate.to_string());
+    }
+    if let Err(code) = apply_conf(&session, &args.conf) {
         return code;
     }
     // Stops when run returns.
@@ -50,7 +56,7 @@ fn run(args: Args) -> i32 {
     // No script (or -i): the shell. On a terminal Ctrl-C interrupts the running evaluation or
     // closure and the streams keep running; piped, it stops everything as in script mode.
     let shell = args.script.is_none() || args.interactive;
-    set_ctrlc_handler(shell && repl::is_interactive());
+    set_ctrlc_handler(&session, shell && repl::is_interactive());
     if shell {
         return repl::run(ShellOptions {
             clock: args.clock,
@@ -62,15 +68,16 @@ fn run(args: Args) -> i32 {
             no_color: args.no_color,
             hooks: ui.hooks.clone(),
             ui_url: ui.url(),
+            session,
         });
     }
-    run_script::run_file(&args, ui.hooks.clone())
+    run_script::run_file(&args, ui.hooks.clone(), session)
 }
 
 /// `--conf KEY=VALUE` pairs; a bad one is a usage error (the exit status).
-fn apply_conf(pairs: &[String]) -> Result<(), i32> {
+fn apply_conf(session: &Session, pairs: &[String]) -> Result<(), i32> {
     for pair in pairs {
-        match crate::engine::conf::set_pair(pair) {
+        match session.conf.set_pair(pair) {
             Ok(Some(warning)) => eprintln!("WARN: {warning}"),
             Ok(None) => {}
             Err(e) => {
@@ -84,12 +91,13 @@ fn apply_conf(pairs: &[String]) -> Result<(), i32> {
 
 /// In the interactive shell Ctrl-C aborts what runs. Elsewhere the first Ctrl-C stops the
 /// streams and running closures cleanly; a second one exits now.
-fn set_ctrlc_handler(interactive_shell: bool) {
+fn set_ctrlc_handler(session: &Session, interactive_shell: bool) {
+    let cancel = session.cancel.clone();
     let _ = if interactive_shell {
-        ctrlc::set_handler(request_abort)
+        ctrlc::set_handler(move || cancel.request_abort())
     } else {
-        ctrlc::set_handler(|| {
-            if INTERRUPTED.swap(true, Ordering::SeqCst) {
+        ctrlc::set_handler(move || {
+            if cancel.interrupt() {
                 std::process::exit(EXIT_INTERRUPTED);
             }
         })

@@ -5,6 +5,7 @@ use super::args::Args;
 use super::stdout_sink::StdoutSink;
 use crate::engine::clock::RunConfig;
 use crate::engine::context::ContextState;
+use crate::engine::session::Session;
 use crate::script::ScriptHost;
 use crate::script::api_listener::ContextHooks;
 use crate::script::diagnostics::ErrorKind;
@@ -16,7 +17,7 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// `centella SCRIPT`: reads the file, builds the session with the CLI's `hooks`, runs it.
-pub fn run_file(args: &Args, hooks: ContextHooks) -> i32 {
+pub fn run_file(args: &Args, hooks: ContextHooks, session: Session) -> i32 {
     let Some(path) = &args.script else {
         eprintln!("error: no script given");
         return EXIT_USAGE;
@@ -46,6 +47,7 @@ pub fn run_file(args: &Args, hooks: ContextHooks) -> i32 {
         max_batches: args.batches,
         notation: args.notation,
         sink: Arc::new(StdoutSink),
+        session,
     };
     let mut host = match ScriptHost::with_hooks(config, parallelism, hooks) {
         Ok(h) => h,
@@ -92,7 +94,7 @@ pub fn run(host: &mut ScriptHost, name: &str, code: &str, has_batch_limit: bool)
             ctx.stop(false);
         }
     }
-    if crate::engine::clock::interrupted() || status == EXIT_INTERRUPTED {
+    if host.cancel_token().interrupted() || status == EXIT_INTERRUPTED {
         // Say why the run ended, as Python's KeyboardInterrupt does.
         eprintln!("interrupted (Ctrl-C): the StreamingContext was stopped");
         return EXIT_INTERRUPTED;

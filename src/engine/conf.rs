@@ -1,5 +1,6 @@
 //! `--conf key=value`, as spark-submit takes it: the few Spark settings centella honours.
 
+use super::lock;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -17,19 +18,56 @@ pub const KNOWN: &[&str] = &[
     KAFKA_MAX_RATE_PER_PARTITION,
 ];
 
-static CONF: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+/// Spark's `SparkConf`: the `--conf` settings of a session, read by its contexts at start.
+#[derive(Default)]
+pub struct SparkConf {
+    settings: Mutex<BTreeMap<String, String>>,
+}
 
-/// Parses `key=value`; returns a warning for keys centella does not use.
-pub fn set_pair(pair: &str) -> Result<Option<String>, String> {
-    let (k, v) = pair
-        .split_once('=')
-        .ok_or_else(|| format!("--conf expects key=value, got '{pair}'"))?;
-    let (k, v) = (k.trim(), v.trim());
-    if k == RECEIVER_MAX_RATE {
-        let rate: u64 = v.parse().map_err(|_| {
-            format!("{RECEIVER_MAX_RATE} must be a number of records per second, got '{v}'")
-        })?;
-        super::clock::set_receiver_max_rate(Some(rate));
+impl SparkConf {
+    /// Parses `key=value`; returns a warning for keys centella does not use.
+    pub fn set_pair(&self, pair: &str) -> Result<Option<String>, String> {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("--conf expects key=value, got '{pair}'"))?;
+        let (k, v) = (k.trim(), v.trim());
+        check(k, v)?;
+        self.set(k, v);
+        Ok((!KNOWN.contains(&k)).then(|| format!("--conf {k} is not used by centella; ignored")))
+    }
+
+    pub fn set(&self, key: &str, value: &str) {
+        lock(&self.settings).insert(key.to_string(), value.to_string());
+    }
+
+    /// Every setting given, for the checkpoint's record.
+    pub fn all(&self) -> Vec<(String, String)> {
+        lock(&self.settings)
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    pub fn get(&self, key: &str) -> Option<String> {
+        lock(&self.settings).get(key).cloned()
+    }
+
+    pub fn enabled(&self, key: &str) -> bool {
+        self.get(key).as_deref() == Some("true")
+    }
+
+    /// A setting that is a number (`set_pair` checked it), when given.
+    pub fn number(&self, key: &str) -> Option<u64> {
+        self.get(key).and_then(|v| v.parse().ok())
+    }
+}
+
+/// The value checks of the settings centella reads.
+fn check(k: &str, v: &str) -> Result<(), String> {
+    if k == RECEIVER_MAX_RATE && v.parse::<u64>().is_err() {
+        return Err(format!(
+            "{RECEIVER_MAX_RATE} must be a number of records per second, got '{v}'"
+        ));
     }
     if k == KAFKA_MAX_RATE_PER_PARTITION && v.parse::<u64>().is_err() {
         return Err(format!(
@@ -44,30 +82,7 @@ pub fn set_pair(pair: &str) -> Result<Option<String>, String> {
     if k == WAL_ENABLE && !matches!(v, "true" | "false") {
         return Err(format!("{WAL_ENABLE} must be true or false, got '{v}'"));
     }
-    CONF.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(k.to_string(), v.to_string());
-    Ok((!KNOWN.contains(&k)).then(|| format!("--conf {k} is not used by centella; ignored")))
-}
-
-/// Every setting given, for the checkpoint's record.
-pub fn all() -> Vec<(String, String)> {
-    CONF.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-pub fn get(key: &str) -> Option<String> {
-    CONF.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(key)
-        .cloned()
-}
-
-pub fn enabled(key: &str) -> bool {
-    get(key).as_deref() == Some("true")
+    Ok(())
 }
 
 #[cfg(test)]
@@ -76,10 +91,13 @@ mod tests {
 
     #[test]
     fn pairs_are_parsed_and_checked() {
-        assert!(set_pair("nonsense").is_err());
-        assert!(set_pair(&format!("{WAL_ENABLE}=maybe")).is_err());
-        assert!(set_pair("spark.ui.port=4050").ok().flatten().is_some());
-        assert_eq!(set_pair(&format!("{WAL_ENABLE}=true")), Ok(None));
-        assert!(enabled(WAL_ENABLE));
+        let conf = SparkConf::default();
+        assert!(conf.set_pair("nonsense").is_err());
+        assert!(conf.set_pair(&format!("{WAL_ENABLE}=maybe")).is_err());
+        assert!(conf.set_pair(&format!("{RECEIVER_MAX_RATE}=fast")).is_err());
+        assert!(conf.set_pair("spark.ui.port=4050").ok().flatten().is_some());
+        assert_eq!(conf.set_pair(&format!("{WAL_ENABLE}=true")), Ok(None));
+        assert!(conf.enabled(WAL_ENABLE));
+        assert!(!SparkConf::default().enabled(WAL_ENABLE));
     }
 }

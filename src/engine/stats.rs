@@ -1,12 +1,35 @@
 //! Spark's `BatchInfo`: what each batch took, kept for the last `retainedBatches` batches.
 
-use super::dstream::DStreamGraph;
 use super::func::OpSite;
 use super::time::Time;
 use std::collections::VecDeque;
 
 /// `spark.streaming.ui.retainedBatches`.
 pub const RETAINED_BATCHES: usize = 1000;
+
+/// One stream of the DStream graph, for the UI's picture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeView {
+    pub id: usize,
+    pub op: String,
+    pub location: String,
+    pub parents: Vec<usize>,
+    pub input: bool,
+}
+
+/// One output operation: its name, where it was registered, the stream it outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputView {
+    pub op: String,
+    pub location: String,
+    pub stream: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GraphView {
+    pub nodes: Vec<NodeView>,
+    pub outputs: Vec<OutputView>,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchInfo {
@@ -64,20 +87,6 @@ impl OutputOperationInfo {
     pub fn duration_ms(&self) -> Option<i64> {
         Some(self.end_time? - self.start_time?)
     }
-}
-
-/// Records each input stream produced for batch `t` (while their RDDs are still held).
-pub fn input_info(g: &DStreamGraph, t: Time) -> Vec<StreamInputInfo> {
-    g.nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.op.input_drained().is_some())
-        .map(|(id, n)| StreamInputInfo {
-            stream_id: id,
-            name: n.site.op.clone(),
-            num_records: n.generated.get(&t).map(|r| r.count() as u64).unwrap_or(0),
-        })
-        .collect()
 }
 
 impl BatchInfo {

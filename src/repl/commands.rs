@@ -322,7 +322,7 @@ fn tick(shell: &mut Shell, arg: &str) {
         shell.fail("`ssc` is not a StreamingContext any more: :reset restores it");
         return;
     };
-    crate::engine::clock::clear_abort();
+    shell.config.session.cancel.clear_abort();
     let printed = shell.printer.outputs();
     match ssc.tick(n) {
         Ok(done) if done < n => shell.printer.note(&format!(

@@ -18,11 +18,12 @@ pub mod restart;
 pub mod syntax;
 
 use crate::engine::api::DStream;
-use crate::engine::clock::{ClockKind, RunConfig, clear_abort, interrupted, request_abort};
+use crate::engine::clock::{ClockKind, RunConfig};
 use crate::engine::context::{ContextState, StreamingContext};
 use crate::engine::dstream::output::Notation;
 use crate::engine::rdd::Rdd;
 use crate::engine::sc::SparkContext;
+use crate::engine::session::Session;
 use crate::engine::sink::OutputSink;
 use crate::engine::time::Time;
 use crate::script::ScriptHost;
@@ -60,6 +61,8 @@ pub struct ShellOptions {
     pub hooks: ContextHooks,
     /// The web UI's page, for the banner, when it runs.
     pub ui_url: Option<String>,
+    /// `--conf` and the cancel token Ctrl-C sets.
+    pub session: Session,
 }
 
 /// Whether the shell can be interactive: stdin and stdout are terminals and TERM is usable.
@@ -116,6 +119,7 @@ impl Shell {
             max_batches: opts.max_batches,
             notation: opts.notation,
             sink: printer.clone(),
+            session: opts.session.clone(),
         };
         let host = ScriptHost::with_hooks(config.clone(), opts.parallelism, opts.hooks.clone())?;
         host.mode().set_shell(true);
@@ -203,7 +207,7 @@ impl Shell {
     }
 
     fn eval_named(&mut self, name: &str, code: &str, echo: bool) {
-        clear_abort();
+        self.config.session.cancel.clear_abort();
         let ssc_before = self.host.ssc();
         let result = self.host.eval(name, code);
         let ssc_after = self.host.ssc();
@@ -308,7 +312,7 @@ impl Shell {
             .iter()
             .any(|c| c.running_batch().is_some());
         if running {
-            request_abort();
+            self.config.session.cancel.request_abort();
         }
         running
     }
@@ -412,7 +416,7 @@ impl Shell {
 
     /// The exit status of a plain-mode session.
     fn status(&self) -> i32 {
-        if interrupted() {
+        if self.config.session.cancel.interrupted() {
             EXIT_INTERRUPTED
         } else if self.had_error
             || self
@@ -500,7 +504,8 @@ fn run_plain(opts: &ShellOptions) -> i32 {
     let lookahead = !stdin.is_terminal();
     let mut lines = InputLines::new(stdin.lock(), printer.clone()).peekable();
     let mut buffer = String::new();
-    while !interrupted() {
+    let cancel = opts.session.cancel.clone();
+    while !cancel.interrupted() {
         let Some(line) = lines.next() else {
             if !buffer.trim().is_empty() {
                 shell.submit(&buffer);
@@ -547,7 +552,7 @@ fn run_plain(opts: &ShellOptions) -> i32 {
             }
         }
     }
-    if interrupted() {
+    if cancel.interrupted() {
         shell.stop_all(false);
         printer.flush_pending();
         printer.note("interrupted (Ctrl-C)");
@@ -770,6 +775,7 @@ pub(crate) fn test_host() -> ScriptHost {
         max_batches: None,
         notation: Notation::Python,
         sink: Arc::new(crate::engine::sink::MemorySink::default()),
+        session: Session::default(),
     };
     match ScriptHost::new(cfg, 2) {
         Ok(h) => h,
@@ -813,6 +819,7 @@ mod tests {
             no_color: true,
             hooks: Default::default(),
             ui_url: None,
+            session: Session::default(),
         };
         let mut shell = match Shell::new(&opts, printer, "<shell>") {
             Ok(s) => s,

@@ -58,7 +58,7 @@ impl Shell {
         let mut failed = Vec::new();
         for (i, code) in entries.iter().enumerate() {
             let name = format!("<restart {}>", i + 1);
-            crate::engine::clock::clear_abort();
+            self.config.session.cancel.clear_abort();
             match self.host.eval(&name, code) {
                 Ok(_) => self.transcript.push(code.clone()),
                 Err(e) => failed.push(e.to_string()),

@@ -33,10 +33,10 @@ pub fn register(engine: &mut Engine, api: &Api, mode: &Arc<SessionMode>) {
     register_sources(engine, api);
     register_time(engine);
     register_get_or_create(engine);
-    let clock = api.config.clock;
+    let config = api.config.clone();
     engine.register_fn("sleep_ms", move |ms: i64| {
         // Inside a batch, simulated clocks count the work instead of waiting for it.
-        if clock.is_simulated() && crate::engine::clock::add_simulated_work(ms) {
+        if config.batch_clock().advance_in_batch(ms) {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(ms.max(0) as u64))

@@ -20,7 +20,7 @@ pub mod pynames;
 pub mod session;
 pub mod values;
 
-use crate::engine::clock::{ClockKind, RunConfig, abort_requested, interrupted};
+use crate::engine::clock::{CancelToken, ClockKind, RunConfig};
 use crate::engine::context::StreamingContext;
 use crate::engine::sc::SparkContext;
 use crate::engine::time::Duration;
@@ -84,11 +84,12 @@ impl ScriptHost {
             let src = src.map(|s| format!("{s}:")).unwrap_or_default();
             sink.debug(&format!("{src}{pos:?} | {s}"));
         });
-        engine.on_progress(|_| {
-            if interrupted() || abort_requested() {
+        let cancel = api.config.session.cancel.clone();
+        engine.on_progress(move |_| {
+            if cancel.interrupted() || cancel.abort_requested() {
                 return Some(Dynamic::from("interrupted (Ctrl-C)"));
             }
-            crate::engine::clock::batch_cancelled().map(Dynamic::from)
+            cancel.batch_cancelled().map(Dynamic::from)
         });
         let mode = Arc::new(SessionMode::default());
         api_context::register(&mut engine, &api, &mode);
@@ -182,6 +183,11 @@ impl ScriptHost {
         names
     }
 
+    /// The session's cancel token (Ctrl-C), as the script's closures check it.
+    pub fn cancel_token(&self) -> Arc<CancelToken> {
+        self.api.config.session.cancel.clone()
+    }
+
     /// Every StreamingContext the session made.
     pub fn contexts(&self) -> Vec<StreamingContext> {
         self.api
@@ -211,6 +217,7 @@ mod tests {
             max_batches: None,
             notation: Notation::Python,
             sink: Arc::new(MemorySink::default()),
+            session: Default::default(),
         };
         ScriptHost::new(config, 1).expect("host")
     }
@@ -258,6 +265,7 @@ mod tests {
             max_batches: None,
             notation: Notation::Python,
             sink: sink.clone(),
+            session: Default::default(),
         };
         let mut h = ScriptHost::new(config, 1).expect("host");
         let _ = h.eval("dbg.rhai", "debug(\"here\");").expect("runs");
@@ -283,6 +291,7 @@ mod tests {
             max_batches: None,
             notation: Notation::Python,
             sink: Arc::new(MemorySink::default()),
+            session: Default::default(),
         };
         let mut h = ScriptHost::with_hooks(config.clone(), 1, hooks.clone()).expect("host");
         assert_eq!(seen.load(Ordering::SeqCst), 1, "ssc");

@@ -3,37 +3,14 @@
 //! total records, the first batch), plus a snapshot taken without waiting on a running batch.
 
 use crate::engine::clock::ClockKind;
-use crate::engine::context::{ContextState, Inner, StreamingContext};
+use crate::engine::context::{ContextState, StreamingContext, WeakStreamingContext};
 use crate::engine::listener::{ReceiverEvent, ReceiverInfo, StreamingListener};
 use crate::engine::stats::{BatchInfo, RETAINED_BATCHES};
+pub use crate::engine::stats::{GraphView, NodeView, OutputView};
 use crate::engine::time::Time;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 
 use crate::engine::lock;
-
-/// One stream of the DStream graph, for the picture.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeView {
-    pub id: usize,
-    pub op: String,
-    pub location: String,
-    pub parents: Vec<usize>,
-    pub input: bool,
-}
-
-/// One output operation: its name, where it was registered, the stream it outputs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutputView {
-    pub op: String,
-    pub location: String,
-    pub stream: usize,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct GraphView {
-    pub nodes: Vec<NodeView>,
-    pub outputs: Vec<OutputView>,
-}
 
 #[derive(Default)]
 struct TrackerState {
@@ -103,33 +80,6 @@ impl Snapshot {
     }
 }
 
-pub fn graph_view(ctx: &StreamingContext) -> Option<GraphView> {
-    // A batch holds the graph while it runs: never wait for it.
-    let g = ctx.inner.graph.try_lock().ok()?;
-    let nodes = g
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(id, n)| NodeView {
-            id,
-            op: n.site.op.clone(),
-            location: n.site.location.clone(),
-            parents: n.op.parents(),
-            input: n.op.input_drained().is_some(),
-        })
-        .collect();
-    let outputs = g
-        .outputs
-        .iter()
-        .map(|o| OutputView {
-            op: o.site.op.clone(),
-            location: o.site.location.clone(),
-            stream: o.stream,
-        })
-        .collect();
-    Some(GraphView { nodes, outputs })
-}
-
 impl Tracker {
     pub fn snapshot(&self, ctx: &StreamingContext) -> Snapshot {
         let history = ctx.recent_batches(RETAINED_BATCHES);
@@ -144,7 +94,7 @@ impl Tracker {
                 .collect(),
             None => Vec::new(),
         };
-        let fresh = graph_view(ctx);
+        let fresh = ctx.try_graph_view();
         let mut st = lock(&self.state);
         if let Some(g) = fresh {
             st.graph = g;
@@ -170,7 +120,7 @@ pub struct Monitor {
     pub app_id: String,
     pub app_name: String,
     pub start_ms: i64,
-    tracked: Mutex<Vec<(Weak<Inner>, Arc<Tracker>)>>,
+    tracked: Mutex<Vec<(WeakStreamingContext, Arc<Tracker>)>>,
 }
 
 impl Monitor {
@@ -190,8 +140,8 @@ impl Monitor {
         let tracker = Arc::new(Tracker::default());
         ctx.add_listener(tracker.clone());
         let mut t = lock(&self.tracked);
-        t.retain(|(w, _)| w.strong_count() > 0);
-        t.push((Arc::downgrade(&ctx.inner), tracker));
+        t.retain(|(w, _)| w.is_alive());
+        t.push((ctx.downgrade(), tracker));
     }
 
     /// The context to show: the running one, else the newest that ran batches, else the
@@ -200,10 +150,7 @@ impl Monitor {
         let live: Vec<(StreamingContext, Arc<Tracker>)> = lock(&self.tracked)
             .iter()
             .rev()
-            .filter_map(|(w, t)| {
-                w.upgrade()
-                    .map(|inner| (StreamingContext { inner }, t.clone()))
-            })
+            .filter_map(|(w, t)| w.upgrade().map(|ctx| (ctx, t.clone())))
             .collect();
         let pick = live
             .iter()

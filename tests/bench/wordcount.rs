@@ -280,6 +280,7 @@ fn child_centella(threads: usize, p: &Params) -> Result<(), String> {
         max_batches: Some(p.batches as u64),
         notation: Notation::Python,
         sink: sink.clone(),
+        session: Default::default(),
     };
     let mut host = ScriptHost::new(config, threads)?;
     println!("rss_after_init_kb {}", current_rss_kb().unwrap_or(0));

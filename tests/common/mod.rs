@@ -444,6 +444,7 @@ pub fn manual_host(sink: &Arc<MemorySink>) -> ScriptHost {
         max_batches: None,
         notation: Default::default(),
         sink: sink.clone(),
+        session: Default::default(),
     };
     ScriptHost::new(config, 2).expect("host")
 }

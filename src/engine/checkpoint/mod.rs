@@ -5,9 +5,11 @@
 //! (temporary file, fsync, rename) and the last few are kept, so a torn write falls back to
 //! the previous good checkpoint. See ARCHITECTURE.md for the format.
 
+pub mod recovery;
 pub mod store;
 pub mod validate;
 pub mod value;
+pub mod writer;
 
 use serde::{Deserialize, Serialize};
 use value::StoredValue;

@@ -29,7 +29,6 @@
 use super::receiver::{ReceiverEnv, ReceiverHandle, Warner};
 use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::checkpoint::SourceState;
-use crate::engine::clock::interrupted;
 use crate::engine::error::{StreamError, StreamingError};
 use crate::engine::func::Record;
 use crate::engine::rdd::Rdd;
@@ -142,6 +141,10 @@ struct State {
     /// The broker was in trouble: say so when it answers again.
     troubled: bool,
     log_failed: bool,
+    /// `spark.streaming.kafka.maxRatePerPartition`, read at start.
+    max_rate_per_partition: Option<u64>,
+    /// The session's cancel token: a read waiting for the broker gives up on Ctrl-C.
+    cancel: Arc<crate::engine::clock::CancelToken>,
 }
 
 pub struct Inner {
@@ -443,7 +446,7 @@ impl Inner {
                 current.insert(tp.clone(), earliest);
             }
         }
-        let max_per_partition = max_per_partition(st.batch);
+        let max_per_partition = max_per_partition(st.max_rate_per_partition, st.batch);
         let mut ranges = Vec::new();
         for (tp, from) in current.iter_mut() {
             let latest = self.offset(st, tp, OffsetAt::Latest)?;
@@ -545,7 +548,7 @@ impl Inner {
                     return Ok(parts);
                 };
                 self.disconnect(&mut st);
-                if self.stop.load(Ordering::Relaxed) || interrupted() {
+                if self.stop.load(Ordering::Relaxed) || st.cancel.interrupted() {
                     return Err(StreamError {
                         site: site.clone(),
                         message: format!(
@@ -695,9 +698,8 @@ fn log_line(t: i64, ranges: &[OffsetRange]) -> String {
 }
 
 /// `spark.streaming.kafka.maxRatePerPartition`, as records per partition per batch.
-fn max_per_partition(batch: Duration) -> Option<i64> {
-    crate::engine::conf::get(crate::engine::conf::KAFKA_MAX_RATE_PER_PARTITION)
-        .and_then(|v| v.parse::<i64>().ok())
+fn max_per_partition(rate: Option<u64>, batch: Duration) -> Option<i64> {
+    rate.and_then(|r| i64::try_from(r).ok())
         .filter(|r| *r > 0)
         .map(|rate| (rate * batch.ms() / 1000).max(1))
 }
@@ -725,6 +727,8 @@ impl ReceiverHandle for Inner {
         st.sink = Some(env.sink.clone());
         st.batch = env.batch;
         st.checkpoint_dir = env.checkpoint_dir.clone();
+        st.max_rate_per_partition = env.kafka_max_rate_per_partition;
+        st.cancel = env.cancel.clone();
     }
 
     fn start(&self, env: &ReceiverEnv) -> Result<(), StreamingError> {

@@ -12,7 +12,7 @@ pub mod transformed;
 pub mod wal;
 pub mod window;
 
-use super::error::{BatchError, StreamError, StreamingError};
+use super::error::{StreamError, StreamingError};
 use super::func::OpSite;
 use super::rdd::Rdd;
 use super::sc::SparkContext;
@@ -314,44 +314,6 @@ impl DStreamGraph {
     /// RDDs currently held, for tests of memory bounds.
     pub fn held_rdds(&self) -> usize {
         self.nodes.iter().map(|n| n.generated.len()).sum()
-    }
-
-    /// Runs batch `t`: every output operation in registration order. Errors of one output
-    /// do not stop the others, as each is its own Spark job.
-    pub fn run_batch(&mut self, t: Time, env: &output::OutputEnv) -> Vec<BatchError> {
-        self.run_batch_with_info(t, env).0
-    }
-
-    /// `run_batch`, also reporting each output operation that ran (Spark's
-    /// `OutputOperationInfo`: start, end, failure).
-    pub fn run_batch_with_info(
-        &mut self,
-        t: Time,
-        env: &output::OutputEnv,
-    ) -> (Vec<BatchError>, Vec<super::stats::OutputOperationInfo>) {
-        let mut errors = Vec::new();
-        let mut infos = Vec::new();
-        for i in 0..self.outputs.len() {
-            let out = self.outputs[i].clone();
-            if !self.is_time_valid(out.stream, t) {
-                continue;
-            }
-            let start = super::clock::batch_now_ms();
-            let result = match self.get_or_compute(out.stream, t) {
-                Ok(Some(rdd)) => out.run(t, &rdd, env),
-                Ok(None) => Ok(()),
-                Err(e) => Err(e),
-            };
-            let mut info = super::stats::OutputOperationInfo::new(i, &out.site, start);
-            info.end_time = Some(super::clock::batch_now_ms());
-            if let Err(e) = result {
-                let e = e.in_batch(t);
-                info.failure_reason = Some(e.to_string());
-                errors.push(e);
-            }
-            infos.push(info);
-        }
-        (errors, infos)
     }
 
     /// Records of every batch the input streams hold now, by (stream, batch time). A window

@@ -2,7 +2,6 @@
 
 use crate::engine::error::StreamError;
 use crate::engine::func::{FnError, OpSite, RddOutputFn, Record};
-use crate::engine::pyrepr;
 use crate::engine::rdd::Rdd;
 use crate::engine::sink::OutputSink;
 use crate::engine::time::Time;
@@ -10,24 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-/// How records are written by pprint and saveAsTextFiles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Notation {
-    /// PySpark's `print(record)`: tuples, quoted strings, True/None.
-    #[default]
-    Python,
-    /// Rhai's own notation: `["Web", 4]`.
-    Rhai,
-}
-
-impl Notation {
-    pub fn show(self, r: &Record) -> String {
-        match self {
-            Notation::Python => pyrepr::python_str(r),
-            Notation::Rhai => pyrepr::rhai_str(r),
-        }
-    }
-}
+pub use crate::engine::notation::Notation;
 
 pub struct OutputEnv {
     pub sink: Arc<dyn OutputSink>,

@@ -15,6 +15,12 @@ pub struct ReceiverEnv {
     pub batch: Duration,
     /// `--receiver-max-rate`: records per second, per receiver.
     pub max_rate: Option<u64>,
+    /// `spark.streaming.receiver.writeAheadLog.rollingIntervalSecs`, when given.
+    pub wal_rolling_secs: Option<u64>,
+    /// `spark.streaming.kafka.maxRatePerPartition`, when given.
+    pub kafka_max_rate_per_partition: Option<u64>,
+    /// The session's cancel token: a source blocked on I/O gives up on Ctrl-C.
+    pub cancel: Arc<crate::engine::clock::CancelToken>,
     /// Where receivers keep their write-ahead logs, when enabled.
     pub wal_dir: Option<std::path::PathBuf>,
     /// The checkpoint directory, when set (a Kafka stream logs its batches' ranges there).

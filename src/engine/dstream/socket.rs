@@ -50,6 +50,8 @@ struct Buffer {
     /// The lines consumed at the last data checkpoints: the log keeps what the oldest kept
     /// checkpoint still needs.
     saved_marks: VecDeque<u64>,
+    /// `spark.streaming.receiver.writeAheadLog.rollingIntervalSecs`, read at start.
+    wal_rolling_secs: Option<u64>,
 }
 
 /// The receiver half: owns the thread and the buffer of received lines.
@@ -314,11 +316,8 @@ fn take_batch(shared: &Shared, t: Time) -> Vec<Vec<Record>> {
 }
 
 /// `spark.streaming.receiver.writeAheadLog.rollingIntervalSecs`, default 60 s as in Spark.
-fn wal_rolling_interval() -> std::time::Duration {
-    let secs = crate::engine::conf::get(crate::engine::conf::WAL_ROLLING_INTERVAL)
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(60);
-    std::time::Duration::from_secs(secs)
+fn wal_rolling_interval(secs: Option<u64>) -> std::time::Duration {
+    std::time::Duration::from_secs(secs.unwrap_or(60))
 }
 
 impl SocketReceiver {
@@ -328,6 +327,7 @@ impl SocketReceiver {
             return Ok(());
         };
         let mut b = self.shared.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        b.wal_rolling_secs = env.wal_rolling_secs;
         let fresh = b.restored_wal.is_none();
         let path = b
             .restored_wal
@@ -353,9 +353,10 @@ impl SocketReceiver {
         let keep_after = (b.saved_marks.len() == crate::engine::checkpoint::store::KEEP)
             .then(|| b.saved_marks.front().copied())
             .flatten();
+        let rolling = wal_rolling_interval(b.wal_rolling_secs);
         let wal = b.wal.as_mut()?;
         if let Some(keep_after) = keep_after
-            && wal.roll_due(wal_rolling_interval())
+            && wal.roll_due(rolling)
         {
             // A failure (a full disk) leaves the old log whole: nothing is lost, and the
             // next append reports the disk.
