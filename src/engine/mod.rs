@@ -21,6 +21,7 @@ pub mod pyhash;
 pub mod pyorder;
 pub mod pyrepr;
 pub mod rdd;
+pub mod record;
 pub mod sc;
 pub mod sink;
 pub mod stats;

@@ -115,7 +115,7 @@ pub fn graph_view(ctx: &StreamingContext) -> Option<GraphView> {
             op: n.site.op.clone(),
             location: n.site.location.clone(),
             parents: n.op.parents(),
-            input: n.op.input_drained().is_some(),
+            input: n.op.is_input(),
         })
         .collect();
     let outputs = g
