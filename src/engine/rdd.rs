@@ -393,6 +393,16 @@ mod tests {
         v.iter().map(|&i| Record::from(i)).collect()
     }
 
+    #[test]
+    fn source_info_is_found_by_type_and_not_inherited() {
+        let r = Rdd::from_partitions(sc(), vec![ints(&[1, 2])]).with_source_info(vec![7_u8]);
+        assert_eq!(r.source_info::<Vec<u8>>(), Some(&vec![7_u8]));
+        assert_eq!(r.source_info::<String>(), None);
+        let same = native(|a| Ok(std::mem::take(&mut a[0])));
+        let derived = r.map(&*same).expect("map");
+        assert_eq!(derived.source_info::<Vec<u8>>(), None);
+    }
+
     fn as_ints(v: Vec<Record>) -> Vec<i64> {
         v.into_iter().map(|r| r.as_int().unwrap_or(-999)).collect()
     }
