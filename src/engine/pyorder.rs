@@ -28,10 +28,19 @@ pub fn py_type_name(v: &Dynamic) -> &'static str {
     }
 }
 
+/// Python's `TypeError` for `a < b` on values of types that do not order (its text is
+/// Python's message, without the `TypeError: ` prefix).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("'<' not supported between instances of '{left}' and '{right}'")]
+pub struct Unorderable {
+    pub left: &'static str,
+    pub right: &'static str,
+}
+
 /// Python's `a < b` / `a > b` as an ordering. NaN compares `Equal` with
 /// everything; `()` equals `()`; unorderable pairs give Python's
-/// `TypeError` message.
-pub fn compare(a: &Dynamic, b: &Dynamic) -> Result<Ordering, String> {
+/// `TypeError`.
+pub fn compare(a: &Dynamic, b: &Dynamic) -> Result<Ordering, Unorderable> {
     let (va, vb) = (view(a), view(b));
     if let (Some(x), Some(y)) = (as_number(&va), as_number(&vb)) {
         return Ok(cmp_numbers(x, y).unwrap_or(Ordering::Equal));
@@ -47,15 +56,14 @@ pub fn compare(a: &Dynamic, b: &Dynamic) -> Result<Ordering, String> {
     if let (Some(x), Some(y)) = (va.text(&mut buf_a), vb.text(&mut buf_b)) {
         return Ok(x.cmp(y));
     }
-    Err(format!(
-        "'<' not supported between instances of '{}' and '{}'",
-        py_type_name(a),
-        py_type_name(b)
-    ))
+    Err(Unorderable {
+        left: py_type_name(a),
+        right: py_type_name(b),
+    })
 }
 
 /// Tuple/list comparison: the first pair that is not `==` decides.
-fn compare_seq(xs: &[Dynamic], ys: &[Dynamic]) -> Result<Ordering, String> {
+fn compare_seq(xs: &[Dynamic], ys: &[Dynamic]) -> Result<Ordering, Unorderable> {
     for (x, y) in xs.iter().zip(ys) {
         if !py_eq(x, y) {
             return compare(x, y);
@@ -152,10 +160,8 @@ mod tests {
         m.insert(k.into(), v);
         Dynamic::from_map(m)
     }
-    fn err(a: &str, b: &str) -> Result<Ordering, String> {
-        Err(format!(
-            "'<' not supported between instances of '{a}' and '{b}'"
-        ))
+    fn err(left: &'static str, right: &'static str) -> Result<Ordering, Unorderable> {
+        Err(Unorderable { left, right })
     }
 
     #[test]
@@ -242,6 +248,10 @@ mod tests {
     #[test]
     fn incomparable_types_give_python_errors() {
         assert_eq!(compare(&s("a"), &i(1)), err("str", "int"));
+        assert_eq!(
+            err("str", "int").map_err(|e| e.to_string()),
+            Err("'<' not supported between instances of 'str' and 'int'".to_string())
+        );
         assert_eq!(compare(&Dynamic::TRUE, &s("x")), err("bool", "str"));
         let a = t(vec![i(1), s("a")]);
         let b = t(vec![i(1), i(2)]);

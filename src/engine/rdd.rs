@@ -358,7 +358,7 @@ pub fn sort_indices_by(
     keys: &[Record],
     descending: bool,
 ) -> Result<(), FnError> {
-    let mut err: Option<String> = None;
+    let mut err: Option<pyorder::Unorderable> = None;
     idx.sort_by(|&a, &b| {
         let ord = match pyorder::compare(&keys[a], &keys[b]) {
             Ok(o) => o,
