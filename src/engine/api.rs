@@ -3,15 +3,17 @@
 
 use super::context::StreamingContext;
 use super::dstream::input::QueueInputDStream;
+use super::dstream::output::RddOutputFn;
 use super::dstream::output::{OutputAction, OutputOp};
 use super::dstream::state::StateDStream;
 use super::dstream::transformed::{BatchFn, TransformedDStream};
 use super::dstream::window::{ReducedWindowedDStream, WindowedDStream, positive_value};
 use super::dstream::{DStreamOp, StreamId};
 use super::error::StreamingError;
-use super::func::{FnError, OpSite, RddOutputFn, Record, RecordFn, native};
-use super::pair::{self, JoinKind, list};
+use super::func::{FnError, OpSite, Record, RecordFn, native};
+use super::pair::{self, JoinKind};
 use super::rdd::{Rdd, pair_of};
+use super::record::list;
 use super::time::{Duration, Time};
 use std::sync::Arc;
 

@@ -199,7 +199,7 @@ impl StreamingContext {
                 op: n.site.op.clone(),
                 location: n.site.location.clone(),
                 parents: n.op.parents(),
-                input: n.op.input_drained().is_some(),
+                input: n.op.is_input(),
             })
             .collect();
         let outputs = g

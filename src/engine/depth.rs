@@ -4,19 +4,20 @@
 //! checking the depth (itself a recursion bounded by the limit) before recursing.
 
 use super::func::{FnError, Record};
+use super::record::{RecordView, view};
 
 /// Python's default recursion limit.
 pub const MAX_DEPTH: usize = 1000;
 
 /// Whether `v` nests containers (arrays, maps) more than `limit` levels deep.
 pub fn exceeds(v: &Record, limit: usize) -> bool {
-    if let Ok(a) = v.as_array_ref() {
-        return limit == 0 || a.iter().any(|x| exceeds(x, limit - 1));
+    match view(v) {
+        RecordView::Tuple(a) | RecordView::List(a) => {
+            limit == 0 || a.iter().any(|x| exceeds(x, limit - 1))
+        }
+        RecordView::Map(m) => limit == 0 || m.values().any(|x| exceeds(x, limit - 1)),
+        _ => false,
     }
-    if let Ok(m) = v.as_map_ref() {
-        return limit == 0 || m.values().any(|x| exceeds(x, limit - 1));
-    }
-    false
 }
 
 /// Before `repr`/`str` of a record (pprint, saveAsTextFiles, messages).

@@ -1,9 +1,17 @@
 //! Errors with Spark's wording, so the same mistake reads the same as in PySpark.
+//!
+//! Three errors, from the outside in:
+//! - [`StreamingError`]: what a call on the streaming API returns (`ssc.start()`, `window(..)`,
+//!   `awaitTermination()`): a misuse, or a batch that failed while the caller waited.
+//! - [`BatchError`]: one batch failed; says which batch time and which operation.
+//! - [`ComputeError`]: computing one stream at one batch failed (Spark's `DStream.compute`);
+//!   it becomes a `BatchError` once the batch's time is attached.
 
 use super::func::OpSite;
 use super::time::Time;
 use std::fmt;
 
+/// The streaming API's error: what a user's call on a context or a DStream returns.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StreamingError {
     #[error(
@@ -74,16 +82,17 @@ impl fmt::Display for BatchError {
     }
 }
 
-/// A failure computing a stream: which operation failed, and why.
+/// A failure computing one stream at a batch (Spark's `DStream.compute`): which operation
+/// failed, and why. The batch's time is added by [`ComputeError::in_batch`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct StreamError {
+pub struct ComputeError {
     pub site: OpSite,
     pub message: String,
 }
 
-impl StreamError {
-    pub fn at(site: &OpSite, e: super::func::FnError) -> StreamError {
-        StreamError {
+impl ComputeError {
+    pub fn at(site: &OpSite, e: super::func::FnError) -> ComputeError {
+        ComputeError {
             site: site.clone(),
             message: e.0,
         }

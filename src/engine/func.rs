@@ -1,13 +1,10 @@
 //! The seam between the engine and whatever defines user functions (the scripting layer).
 //! The engine only ever sees these traits: it never evaluates Rhai itself.
 
-use super::rdd::Rdd;
-use super::time::Time;
 use std::fmt;
 use std::sync::Arc;
 
-/// A record flowing through RDDs. Rhai's `Dynamic` is used purely as a data type.
-pub type Record = rhai::Dynamic;
+pub use super::record::Record;
 
 /// A failure inside a user function, as text ready to show.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +102,3 @@ where
 {
     Arc::new(NativeFn(f))
 }
-
-/// A user output function (`foreachRDD`).
-pub type RddOutputFn = Arc<dyn Fn(Time, &Rdd) -> Result<(), FnError> + Send + Sync>;

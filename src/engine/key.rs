@@ -1,6 +1,7 @@
 //! Hashable keys for ByKey operations, with Python's equality (1 == 1.0 == True).
 
 use super::func::Record;
+use super::record::{RecordView, view};
 use rhai::ImmutableString;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -15,31 +16,21 @@ pub enum Key {
 
 impl Key {
     pub fn of(r: &Record) -> Key {
-        if r.is_unit() {
-            return Key::Unit;
-        }
-        if let Some(s) = r.read_lock::<ImmutableString>() {
-            return Key::Str(s.clone());
-        }
-        if let Ok(i) = r.as_int() {
-            return Key::Int(i);
-        }
-        if let Ok(b) = r.as_bool() {
-            return Key::Int(i64::from(b));
-        }
-        if let Ok(f) = r.as_float() {
-            if f.fract() == 0.0 && f.abs() < 9.0e15 {
-                return Key::Int(f as i64);
+        match view(r) {
+            RecordView::None => Key::Unit,
+            RecordView::Str(s) => Key::Str(s.clone()),
+            RecordView::Int(i) => Key::Int(i),
+            RecordView::Bool(b) => Key::Int(i64::from(b)),
+            RecordView::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Key::Int(f as i64),
+            RecordView::Float(f) => Key::Float(f.to_bits()),
+            RecordView::Char(c) => Key::Str(c.to_string().into()),
+            RecordView::Tuple(a) | RecordView::List(a) => {
+                Key::Tuple(a.iter().map(Key::of).collect())
             }
-            return Key::Float(f.to_bits());
+            RecordView::Map(_) | RecordView::Bytes(_) | RecordView::Other => {
+                Key::Other(r.to_string())
+            }
         }
-        if let Ok(c) = r.as_char() {
-            return Key::Str(c.to_string().into());
-        }
-        if let Some(a) = r.read_lock::<rhai::Array>() {
-            return Key::Tuple(a.iter().map(Key::of).collect());
-        }
-        Key::Other(r.to_string())
     }
 }
 

@@ -22,6 +22,7 @@ pub mod pyhash;
 pub mod pyorder;
 pub mod pyrepr;
 pub mod rdd;
+pub mod record;
 pub mod sc;
 pub mod scheduler;
 pub mod session;

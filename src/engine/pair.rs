@@ -6,8 +6,8 @@
 use super::func::{FnCall, FnError, Record, RecordFn};
 use super::key::Key;
 use super::pyhash::partition_of;
-use super::pyrepr::LIST_TAG;
 use super::rdd::{Partition, Rdd, pair_of, sort_indices_by};
+use super::record::{list, view};
 use super::task_output;
 use indexmap::IndexMap;
 use rayon::prelude::*;
@@ -18,19 +18,10 @@ type Groups = IndexMap<Key, (Record, Record), FxBuildHasher>;
 /// Per reduce partition: each key with one list of values per cogrouped RDD.
 pub type CogroupPartitions = Vec<Vec<(Record, Vec<Vec<Record>>)>>;
 
-/// A Python list (prints as `[a, b]`, unlike a tuple).
-pub fn list(v: Vec<Record>) -> Record {
-    let mut d = Record::from(v);
-    d.set_tag(LIST_TAG);
-    d
-}
-
 /// Splits a record into (key, value), or explains what was expected.
 pub fn split_pair(r: &Record, op: &str) -> Result<(Record, Record), FnError> {
-    if let Some(a) = r.read_lock::<rhai::Array>()
-        && a.len() == 2
-    {
-        return Ok((a[0].clone(), a[1].clone()));
+    if let Some([k, v]) = view(r).items() {
+        return Ok((k.clone(), v.clone()));
     }
     let shown = match super::depth::check_repr(r) {
         Ok(()) => super::pyrepr::python_str(r),

@@ -8,8 +8,10 @@
 
 use std::hash::Hasher;
 
-use rhai::{Dynamic, ImmutableString};
+use rhai::Dynamic;
 use siphasher::sip::SipHasher13;
+
+use super::record::{RecordView, view};
 
 /// `_PyHASH_MODULUS` = 2^61 - 1 (a Mersenne prime).
 const MODULUS: u64 = (1 << 61) - 1;
@@ -22,32 +24,17 @@ const MAXSIZE: u64 = i64::MAX as u64;
 
 /// Python's `portable_hash(v)` for a record (or key) value.
 pub fn portable_hash(v: &Dynamic) -> i64 {
-    if v.is_unit() {
-        return 0;
+    match view(v) {
+        RecordView::None => 0,
+        RecordView::Bool(b) => i64::from(b),
+        RecordView::Int(n) => hash_int(n),
+        RecordView::Float(f) => hash_float(f),
+        RecordView::Char(c) => hash_str(c.encode_utf8(&mut [0; 4])),
+        RecordView::Str(s) => hash_str(s.as_str()),
+        RecordView::Tuple(a) | RecordView::List(a) => hash_tuple(a.iter()),
+        RecordView::Bytes(b) => hash_bytes(&b),
+        RecordView::Map(_) | RecordView::Other => hash_str(&v.to_string()),
     }
-    if let Ok(b) = v.as_bool() {
-        return i64::from(b);
-    }
-    if let Ok(n) = v.as_int() {
-        return hash_int(n);
-    }
-    if let Ok(f) = v.as_float() {
-        return hash_float(f);
-    }
-    if let Ok(c) = v.as_char() {
-        return hash_str(c.encode_utf8(&mut [0; 4]));
-    }
-    if let Ok(s) = v.as_immutable_string_ref() {
-        let s: &ImmutableString = &s;
-        return hash_str(s.as_str());
-    }
-    if let Ok(a) = v.as_array_ref() {
-        return hash_tuple(a.iter());
-    }
-    if let Ok(b) = v.as_blob_ref() {
-        return hash_bytes(&b);
-    }
-    hash_str(&v.to_string())
 }
 
 /// Python `portable_hash(v) % num_partitions` (never negative).

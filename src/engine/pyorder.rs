@@ -8,62 +8,62 @@
 
 use std::cmp::Ordering;
 
-use rhai::{Dynamic, ImmutableString};
+use rhai::Dynamic;
 
-use super::pyrepr::LIST_TAG;
+use super::record::{RecordView, view};
 
 /// Python's type name for a record value (`int`, `str`, `tuple`, …).
 pub fn py_type_name(v: &Dynamic) -> &'static str {
-    if v.is_unit() {
-        "NoneType"
-    } else if v.is_bool() {
-        "bool"
-    } else if v.is_int() {
-        "int"
-    } else if v.is_float() {
-        "float"
-    } else if v.is_string() || v.is_char() {
-        "str"
-    } else if v.is_array() {
-        if v.tag() == LIST_TAG { "list" } else { "tuple" }
-    } else if v.is_map() {
-        "dict"
-    } else if v.is_blob() {
-        "bytes"
-    } else {
-        v.type_name()
+    match view(v) {
+        RecordView::None => "NoneType",
+        RecordView::Bool(_) => "bool",
+        RecordView::Int(_) => "int",
+        RecordView::Float(_) => "float",
+        RecordView::Str(_) | RecordView::Char(_) => "str",
+        RecordView::List(_) => "list",
+        RecordView::Tuple(_) => "tuple",
+        RecordView::Map(_) => "dict",
+        RecordView::Bytes(_) => "bytes",
+        RecordView::Other => v.type_name(),
     }
+}
+
+/// Python's `TypeError` for `a < b` on values of types that do not order (its text is
+/// Python's message, without the `TypeError: ` prefix).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("'<' not supported between instances of '{left}' and '{right}'")]
+pub struct Unorderable {
+    pub left: &'static str,
+    pub right: &'static str,
 }
 
 /// Python's `a < b` / `a > b` as an ordering. NaN compares `Equal` with
 /// everything; `()` equals `()`; unorderable pairs give Python's
-/// `TypeError` message.
-pub fn compare(a: &Dynamic, b: &Dynamic) -> Result<Ordering, String> {
-    if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
+/// `TypeError`.
+pub fn compare(a: &Dynamic, b: &Dynamic) -> Result<Ordering, Unorderable> {
+    let (va, vb) = (view(a), view(b));
+    if let (Some(x), Some(y)) = (as_number(&va), as_number(&vb)) {
         return Ok(cmp_numbers(x, y).unwrap_or(Ordering::Equal));
     }
-    if a.is_unit() && b.is_unit() {
-        return Ok(Ordering::Equal);
-    }
-    if let (Some(x), Some(y)) = (as_text(a), as_text(b)) {
-        return Ok(x.as_str().cmp(y.as_str()));
-    }
-    match (a.as_array_ref(), b.as_array_ref()) {
-        (Ok(x), Ok(y)) if is_list(a) == is_list(b) => return compare_seq(&x, &y),
+    let (mut buf_a, mut buf_b) = ([0; 4], [0; 4]);
+    match (&va, &vb) {
+        (RecordView::None, RecordView::None) => return Ok(Ordering::Equal),
+        (RecordView::Tuple(x), RecordView::Tuple(y))
+        | (RecordView::List(x), RecordView::List(y)) => return compare_seq(x, y),
+        (RecordView::Bytes(x), RecordView::Bytes(y)) => return Ok((**x).cmp(&**y)),
         _ => {}
     }
-    if let (Ok(x), Ok(y)) = (a.as_blob_ref(), b.as_blob_ref()) {
-        return Ok(x.cmp(&y));
+    if let (Some(x), Some(y)) = (va.text(&mut buf_a), vb.text(&mut buf_b)) {
+        return Ok(x.cmp(y));
     }
-    Err(format!(
-        "'<' not supported between instances of '{}' and '{}'",
-        py_type_name(a),
-        py_type_name(b)
-    ))
+    Err(Unorderable {
+        left: py_type_name(a),
+        right: py_type_name(b),
+    })
 }
 
 /// Tuple/list comparison: the first pair that is not `==` decides.
-fn compare_seq(xs: &[Dynamic], ys: &[Dynamic]) -> Result<Ordering, String> {
+fn compare_seq(xs: &[Dynamic], ys: &[Dynamic]) -> Result<Ordering, Unorderable> {
     for (x, y) in xs.iter().zip(ys) {
         if !py_eq(x, y) {
             return compare(x, y);
@@ -74,27 +74,26 @@ fn compare_seq(xs: &[Dynamic], ys: &[Dynamic]) -> Result<Ordering, String> {
 
 /// Python's `a == b` (no identity shortcut, so NaN never equals NaN).
 pub fn py_eq(a: &Dynamic, b: &Dynamic) -> bool {
-    if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
+    let (va, vb) = (view(a), view(b));
+    if let (Some(x), Some(y)) = (as_number(&va), as_number(&vb)) {
         return cmp_numbers(x, y) == Some(Ordering::Equal);
     }
-    if a.is_unit() || b.is_unit() {
-        return a.is_unit() && b.is_unit();
-    }
-    if let (Some(x), Some(y)) = (as_text(a), as_text(b)) {
+    let (mut buf_a, mut buf_b) = ([0; 4], [0; 4]);
+    if let (Some(x), Some(y)) = (va.text(&mut buf_a), vb.text(&mut buf_b)) {
         return x == y;
     }
-    if let (Ok(x), Ok(y)) = (a.as_array_ref(), b.as_array_ref()) {
-        return is_list(a) == is_list(b)
-            && x.len() == y.len()
-            && x.iter().zip(y.iter()).all(|(x, y)| py_eq(x, y));
+    match (&va, &vb) {
+        (RecordView::None, RecordView::None) => true,
+        (RecordView::Tuple(x), RecordView::Tuple(y))
+        | (RecordView::List(x), RecordView::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(x, y)| py_eq(x, y))
+        }
+        (RecordView::Map(x), RecordView::Map(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+        }
+        (RecordView::Bytes(x), RecordView::Bytes(y)) => **x == **y,
+        _ => false,
     }
-    if let (Ok(x), Ok(y)) = (a.as_map_ref(), b.as_map_ref()) {
-        return x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)));
-    }
-    if let (Ok(x), Ok(y)) = (a.as_blob_ref(), b.as_blob_ref()) {
-        return *x == *y;
-    }
-    false
 }
 
 #[derive(Clone, Copy)]
@@ -103,25 +102,13 @@ enum Num {
     Float(f64),
 }
 
-fn as_number(v: &Dynamic) -> Option<Num> {
-    if let Ok(b) = v.as_bool() {
-        Some(Num::Int(i64::from(b)))
-    } else if let Ok(n) = v.as_int() {
-        Some(Num::Int(n))
-    } else {
-        v.as_float().ok().map(Num::Float)
+fn as_number(v: &RecordView<'_>) -> Option<Num> {
+    match *v {
+        RecordView::Bool(b) => Some(Num::Int(i64::from(b))),
+        RecordView::Int(n) => Some(Num::Int(n)),
+        RecordView::Float(f) => Some(Num::Float(f)),
+        _ => None,
     }
-}
-
-fn as_text(v: &Dynamic) -> Option<ImmutableString> {
-    if let Ok(c) = v.as_char() {
-        return Some(c.to_string().into());
-    }
-    v.as_immutable_string_ref().ok().map(|s| s.clone())
-}
-
-fn is_list(v: &Dynamic) -> bool {
-    v.tag() == LIST_TAG
 }
 
 /// Exact numeric comparison; `None` when a NaN is involved.
@@ -173,10 +160,8 @@ mod tests {
         m.insert(k.into(), v);
         Dynamic::from_map(m)
     }
-    fn err(a: &str, b: &str) -> Result<Ordering, String> {
-        Err(format!(
-            "'<' not supported between instances of '{a}' and '{b}'"
-        ))
+    fn err(left: &'static str, right: &'static str) -> Result<Ordering, Unorderable> {
+        Err(Unorderable { left, right })
     }
 
     #[test]
@@ -263,6 +248,10 @@ mod tests {
     #[test]
     fn incomparable_types_give_python_errors() {
         assert_eq!(compare(&s("a"), &i(1)), err("str", "int"));
+        assert_eq!(
+            err("str", "int").map_err(|e| e.to_string()),
+            Err("'<' not supported between instances of 'str' and 'int'".to_string())
+        );
         assert_eq!(compare(&Dynamic::TRUE, &s("x")), err("bool", "str"));
         let a = t(vec![i(1), s("a")]);
         let b = t(vec![i(1), i(2)]);

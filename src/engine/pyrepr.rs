@@ -2,7 +2,7 @@
 //! `str()` at the top level and `repr()` inside containers.
 //!
 //! Records are Rhai values; arrays stand for Python tuples (or lists when
-//! tagged with [`LIST_TAG`]) and object maps for dicts. Matching Python's
+//! tagged with [`super::record::LIST_TAG`]) and object maps for dicts. Matching Python's
 //! text exactly (float digits, quote choice, escapes) keeps output
 //! byte-identical to PySpark's. [`rhai_str`] is the `--notation rhai`
 //! alternative.
@@ -11,54 +11,46 @@ use std::fmt::Write;
 
 use rhai::Dynamic;
 
-/// `Dynamic::tag()` value marking an array that prints as a Python list.
-pub const LIST_TAG: i32 = 1;
+use super::record::{RecordView, view};
 
 /// Python `str(v)`: strings bare, everything else as `repr(v)`.
 pub fn python_str(v: &Dynamic) -> String {
-    if let Ok(c) = v.as_char() {
-        return c.to_string();
-    }
-    if let Ok(s) = v.as_immutable_string_ref() {
-        return s.to_string();
+    let view = view(v);
+    if let Some(text) = view.text(&mut [0; 4]) {
+        return text.to_string();
     }
     let mut out = String::new();
-    write_python_repr(v, &mut out);
+    write_view_repr(v, view, &mut out);
     out
 }
 
 /// Append Python `repr(v)` to `out`.
 pub fn write_python_repr(v: &Dynamic, out: &mut String) {
-    if v.is_unit() {
-        out.push_str("None");
-    } else if let Ok(b) = v.as_bool() {
-        out.push_str(if b { "True" } else { "False" });
-    } else if let Ok(n) = v.as_int() {
-        let _ = write!(out, "{n}");
-    } else if let Ok(f) = v.as_float() {
-        write_float_repr(f, out);
-    } else if let Ok(c) = v.as_char() {
-        write_str_repr(c.encode_utf8(&mut [0; 4]), out);
-    } else if let Ok(s) = v.as_immutable_string_ref() {
-        write_str_repr(&s, out);
-    } else if let Ok(a) = v.as_array_ref() {
-        write_sequence(&a, v.tag() == LIST_TAG, out);
-    } else if let Ok(m) = v.as_map_ref() {
-        write_dict(m.iter().map(|(k, v)| (k.as_str(), v)), out);
-    } else if let Ok(b) = v.as_blob_ref() {
-        write_bytes_repr(&b, out);
-    } else {
-        out.push_str(&v.to_string());
+    write_view_repr(v, view(v), out);
+}
+
+fn write_view_repr(v: &Dynamic, view: RecordView<'_>, out: &mut String) {
+    match view {
+        RecordView::None => out.push_str("None"),
+        RecordView::Bool(b) => out.push_str(if b { "True" } else { "False" }),
+        RecordView::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        RecordView::Float(f) => write_float_repr(f, out),
+        RecordView::Char(c) => write_str_repr(c.encode_utf8(&mut [0; 4]), out),
+        RecordView::Str(s) => write_str_repr(&s, out),
+        RecordView::Tuple(a) => write_sequence(&a, false, out),
+        RecordView::List(a) => write_sequence(&a, true, out),
+        RecordView::Map(m) => write_dict(m.iter().map(|(k, v)| (k.as_str(), v)), out),
+        RecordView::Bytes(b) => write_bytes_repr(&b, out),
+        RecordView::Other => out.push_str(&v.to_string()),
     }
 }
 
 /// `--notation rhai`: top-level strings bare, otherwise Rhai's debug form.
 pub fn rhai_str(v: &Dynamic) -> String {
-    if let Ok(c) = v.as_char() {
-        return c.to_string();
-    }
-    if let Ok(s) = v.as_immutable_string_ref() {
-        return s.to_string();
+    if let Some(text) = view(v).text(&mut [0; 4]) {
+        return text.to_string();
     }
     format!("{v:?}")
 }

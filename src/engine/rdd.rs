@@ -4,9 +4,11 @@
 
 use super::func::{FnError, Record, RecordFn};
 use super::pyorder;
+use super::record::{RecordView, view};
 use super::sc::SparkContext;
 use super::task_output;
 use rayon::prelude::*;
+use std::any::Any;
 use std::sync::Arc;
 
 pub type Partition = Vec<Record>;
@@ -15,8 +17,10 @@ pub type Partition = Vec<Record>;
 pub struct Rdd {
     sc: SparkContext,
     parts: Arc<Vec<Partition>>,
-    /// Spark's `HasOffsetRanges`: only the RDDs a Kafka direct stream produces have them.
-    offset_ranges: Option<Arc<Vec<super::dstream::kafka::OffsetRange>>>,
+    /// What a source stream knows about the batch this RDD holds (a Kafka direct stream's
+    /// offset ranges, Spark's `HasOffsetRanges`). The RDD carries it without knowing its type,
+    /// so the base RDD does not depend on any source.
+    source_info: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for Rdd {
@@ -27,45 +31,33 @@ impl std::fmt::Debug for Rdd {
 
 /// Python's truthiness, which `filter` uses.
 pub fn truthy(r: &Record) -> bool {
-    if let Ok(b) = r.as_bool() {
-        return b;
+    match view(r) {
+        RecordView::None => false,
+        RecordView::Bool(b) => b,
+        RecordView::Int(i) => i != 0,
+        RecordView::Float(f) => f != 0.0,
+        RecordView::Str(s) => !s.is_empty(),
+        RecordView::Tuple(a) | RecordView::List(a) => !a.is_empty(),
+        RecordView::Map(m) => !m.is_empty(),
+        RecordView::Char(_) | RecordView::Bytes(_) | RecordView::Other => true,
     }
-    if r.is_unit() {
-        return false;
-    }
-    if let Ok(i) = r.as_int() {
-        return i != 0;
-    }
-    if let Ok(f) = r.as_float() {
-        return f != 0.0;
-    }
-    if let Some(s) = r.read_lock::<rhai::ImmutableString>() {
-        return !s.is_empty();
-    }
-    if let Some(a) = r.read_lock::<rhai::Array>() {
-        return !a.is_empty();
-    }
-    if let Some(m) = r.read_lock::<rhai::Map>() {
-        return !m.is_empty();
-    }
-    true
 }
 
 /// What `flatMap` accepts back from the user function: any Python-iterable value.
 pub fn iterate(r: Record, op: &str) -> Result<Vec<Record>, FnError> {
-    if r.is_array() {
-        return Ok(r.into_array().unwrap_or_default());
+    match view(&r) {
+        RecordView::Tuple(_) | RecordView::List(_) => {}
+        RecordView::Str(s) => return Ok(s.chars().map(|c| Record::from(c.to_string())).collect()),
+        RecordView::Map(m) => return Ok(m.keys().map(|k| Record::from(k.to_string())).collect()),
+        _ => {
+            return Err(FnError(format!(
+                "{op}: the function returned {}, which is not iterable (return an array)",
+                pyorder::py_type_name(&r)
+            )));
+        }
     }
-    if let Some(s) = r.read_lock::<rhai::ImmutableString>() {
-        return Ok(s.chars().map(|c| Record::from(c.to_string())).collect());
-    }
-    if let Some(m) = r.read_lock::<rhai::Map>() {
-        return Ok(m.keys().map(|k| Record::from(k.to_string())).collect());
-    }
-    Err(FnError(format!(
-        "{op}: the function returned {}, which is not iterable (return an array)",
-        pyorder::py_type_name(&r)
-    )))
+    // An array is moved out, not copied: the view's borrow has ended.
+    Ok(r.into_array().unwrap_or_default())
 }
 
 impl Rdd {
@@ -73,19 +65,19 @@ impl Rdd {
         Rdd {
             sc,
             parts: Arc::new(parts),
-            offset_ranges: None,
+            source_info: None,
         }
     }
 
-    /// The same RDD, carrying a Kafka batch's offset ranges.
-    pub fn with_offset_ranges(mut self, ranges: Vec<super::dstream::kafka::OffsetRange>) -> Rdd {
-        self.offset_ranges = Some(Arc::new(ranges));
+    /// The same RDD, carrying what its source stream knows about the batch.
+    pub fn with_source_info<T: Any + Send + Sync>(mut self, info: T) -> Rdd {
+        self.source_info = Some(Arc::new(info));
         self
     }
 
-    /// `rdd.offsetRanges()`: Some only on a Kafka direct stream's own RDDs.
-    pub fn offset_ranges(&self) -> Option<&[super::dstream::kafka::OffsetRange]> {
-        self.offset_ranges.as_deref().map(|v| v.as_slice())
+    /// The source's information about this batch, if it is a `T` (none on derived RDDs).
+    pub fn source_info<T: Any>(&self) -> Option<&T> {
+        self.source_info.as_deref()?.downcast_ref::<T>()
     }
 
     /// The partitions, when no other handle shares them (else nothing: they stay alive).
@@ -172,7 +164,7 @@ impl Rdd {
         let parts = self
             .parts
             .iter()
-            .map(|p| vec![super::pair::list(p.to_vec())])
+            .map(|p| vec![super::record::list(p.to_vec())])
             .collect();
         Rdd::from_partitions(self.sc.clone(), parts)
     }
@@ -370,7 +362,7 @@ pub fn sort_indices_by(
     keys: &[Record],
     descending: bool,
 ) -> Result<(), FnError> {
-    let mut err: Option<String> = None;
+    let mut err: Option<pyorder::Unorderable> = None;
     idx.sort_by(|&a, &b| {
         let ord = match pyorder::compare(&keys[a], &keys[b]) {
             Ok(o) => o,
@@ -403,6 +395,16 @@ mod tests {
 
     fn ints(v: &[i64]) -> Vec<Record> {
         v.iter().map(|&i| Record::from(i)).collect()
+    }
+
+    #[test]
+    fn source_info_is_found_by_type_and_not_inherited() {
+        let r = Rdd::from_partitions(sc(), vec![ints(&[1, 2])]).with_source_info(vec![7_u8]);
+        assert_eq!(r.source_info::<Vec<u8>>(), Some(&vec![7_u8]));
+        assert_eq!(r.source_info::<String>(), None);
+        let same = native(|a| Ok(std::mem::take(&mut a[0])));
+        let derived = r.map(&*same).expect("map");
+        assert_eq!(derived.source_info::<Vec<u8>>(), None);
     }
 
     fn as_ints(v: Vec<Record>) -> Vec<i64> {

@@ -2,6 +2,7 @@
 //! or REPL provides a sink (plain stdout, or rustyline's external printer).
 
 use super::error::BatchError;
+use super::lock;
 
 pub trait OutputSink: Send + Sync {
     /// A complete pprint block, ending in its blank line.
@@ -28,28 +29,22 @@ pub struct MemorySink {
 
 impl MemorySink {
     pub fn stdout(&self) -> String {
-        self.out.lock().map(|s| s.clone()).unwrap_or_default()
+        lock(&self.out).clone()
     }
     pub fn stderr(&self) -> String {
-        self.err.lock().map(|s| s.clone()).unwrap_or_default()
+        lock(&self.err).clone()
     }
 }
 
 impl OutputSink for MemorySink {
     fn pprint(&self, block: &str) {
-        if let Ok(mut s) = self.out.lock() {
-            s.push_str(block);
-        }
+        lock(&self.out).push_str(block);
     }
     fn batch_error(&self, err: &BatchError) {
-        if let Ok(mut s) = self.err.lock() {
-            s.push_str(&format!("ERROR: {err}\n"));
-        }
+        lock(&self.err).push_str(&format!("ERROR: {err}\n"));
     }
     fn warn(&self, msg: &str) {
-        if let Ok(mut s) = self.err.lock() {
-            s.push_str(&format!("WARN: {msg}\n"));
-        }
+        lock(&self.err).push_str(&format!("WARN: {msg}\n"));
     }
     fn info(&self, msg: &str) {
         if let Ok(mut s) = self.err.lock() {
@@ -63,9 +58,8 @@ impl OutputSink for MemorySink {
         }
     }
     fn print(&self, text: &str) {
-        if let Ok(mut s) = self.out.lock() {
-            s.push_str(text);
-            s.push('\n');
-        }
+        let mut s = lock(&self.out);
+        s.push_str(text);
+        s.push('\n');
     }
 }

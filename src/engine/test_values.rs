@@ -1,7 +1,7 @@
 //! Short constructors for records in unit tests.
 
-use super::pyrepr::LIST_TAG;
-use rhai::{Array, Dynamic};
+pub use super::record::list;
+use rhai::Dynamic;
 
 pub fn s(x: &str) -> Dynamic {
     Dynamic::from(x.to_string())
@@ -14,10 +14,5 @@ pub fn f(x: f64) -> Dynamic {
 }
 /// A tuple.
 pub fn t(items: Vec<Dynamic>) -> Dynamic {
-    Dynamic::from_array(items as Array)
-}
-pub fn list(items: Vec<Dynamic>) -> Dynamic {
-    let mut d = t(items);
-    d.set_tag(LIST_TAG);
-    d
+    super::record::tuple(items)
 }

@@ -4,7 +4,7 @@
 
 use super::values::{RhaiResult, engine_err, runtime, site};
 use crate::engine::context::StreamingContext;
-use crate::engine::dstream::kafka::{KafkaParams, OffsetRange, OffsetReset};
+use crate::engine::dstream::kafka::{HasOffsetRanges, KafkaParams, OffsetRange, OffsetReset};
 use crate::engine::rdd::Rdd;
 use rhai::{Dynamic, Engine, NativeCallContext};
 use std::collections::BTreeMap;

@@ -226,7 +226,7 @@ impl FastShape {
             }
             FastShape::PySplitStr(i, d) => {
                 let s = args.get(*i)?.read_lock::<ImmutableString>()?.clone();
-                Some(crate::engine::pair::list(
+                Some(crate::engine::record::list(
                     s.split(d.as_str())
                         .map(|p| Dynamic::from(ImmutableString::from(p)))
                         .collect(),

@@ -68,7 +68,7 @@ fn extreme(ctx: &NativeCallContext, a: Array, name: &str, keep: Ordering) -> R<D
         ));
     };
     for item in items {
-        if compare(&item, &best).map_err(|e| type_error(ctx, e))? == keep {
+        if compare(&item, &best).map_err(|e| type_error(ctx, e.to_string()))? == keep {
             best = item;
         }
     }
@@ -125,8 +125,8 @@ fn sorted(ctx: &NativeCallContext, a: Array, key: Option<FnPtr>) -> R<Array> {
             .map(|x| Ok((f.call_within_context::<Dynamic>(ctx, (x.clone(),))?, x)))
             .collect::<R<_>>()?,
     };
-    let sorted =
-        insertion_sort(keyed, |p, q| compare(&p.0, &q.0)).map_err(|e| type_error(ctx, e))?;
+    let sorted = insertion_sort(keyed, |p, q| compare(&p.0, &q.0).map_err(|e| e.to_string()))
+        .map_err(|e| type_error(ctx, e))?;
     Ok(sorted.into_iter().map(|(_, x)| x).collect())
 }
 

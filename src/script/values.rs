@@ -137,7 +137,7 @@ pub fn to_rdd(
 
 /// What collect/take/top return: a Python list, printed `[a, b]`.
 pub fn records(v: Vec<Record>) -> Dynamic {
-    crate::engine::pair::list(v)
+    crate::engine::record::list(v)
 }
 
 pub fn dstreams(ctx: &NativeCallContext, arr: rhai::Array) -> RhaiResult<Vec<DStream>> {
@@ -161,31 +161,32 @@ pub fn prompt_repr(v: &Dynamic) -> String {
 }
 
 fn write_prompt_repr(v: &Dynamic, out: &mut String) {
-    use crate::engine::pyrepr::{LIST_TAG, write_python_repr, write_str_repr};
-    if v.tag() == LIST_TAG {
-        write_python_repr(v, out);
-    } else if let Ok(items) = v.as_array_ref() {
-        out.push('[');
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
+    use crate::engine::pyrepr::{write_python_repr, write_str_repr};
+    use crate::engine::record::{RecordView, view};
+    match view(v) {
+        RecordView::Tuple(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_prompt_repr(item, out);
             }
-            write_prompt_repr(item, out);
+            out.push(']');
         }
-        out.push(']');
-    } else if let Ok(m) = v.as_map_ref() {
-        out.push('{');
-        for (i, (k, item)) in m.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
+        RecordView::Map(m) => {
+            out.push('{');
+            for (i, (k, item)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_str_repr(k, out);
+                out.push_str(": ");
+                write_prompt_repr(item, out);
             }
-            write_str_repr(k, out);
-            out.push_str(": ");
-            write_prompt_repr(item, out);
+            out.push('}');
         }
-        out.push('}');
-    } else {
-        write_python_repr(v, out);
+        _ => write_python_repr(v, out),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Records as serde data, exactly: tuples stay tuples, lists stay lists, ints stay ints.
 
 use crate::engine::func::Record;
-use crate::engine::pyrepr::LIST_TAG;
+use crate::engine::record::{RecordView, list, tuple, view};
 use crate::engine::time::Time;
 use serde::{Deserialize, Serialize};
 
@@ -25,60 +25,46 @@ pub enum StoredValue {
 /// reads back at most 128, so a deeper record would write a checkpoint nobody can read.
 pub const MAX_STORED_DEPTH: usize = 60;
 
+/// Why a record cannot be written into a checkpoint.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UnstorableRecord {
+    #[error("a record nested more than {MAX_STORED_DEPTH} levels deep cannot be checkpointed")]
+    TooDeep,
+    #[error("a record of type {0} cannot be checkpointed")]
+    Type(&'static str),
+}
+
 impl StoredValue {
-    pub fn from_record(r: &Record) -> Result<StoredValue, String> {
+    pub fn from_record(r: &Record) -> Result<StoredValue, UnstorableRecord> {
         if crate::engine::depth::exceeds(r, MAX_STORED_DEPTH) {
-            return Err(format!(
-                "a record nested more than {MAX_STORED_DEPTH} levels deep cannot be checkpointed"
-            ));
+            return Err(UnstorableRecord::TooDeep);
         }
         StoredValue::from_checked(r)
     }
 
-    fn from_checked(r: &Record) -> Result<StoredValue, String> {
-        if r.is_unit() {
-            return Ok(StoredValue::Unit);
-        }
-        if let Ok(b) = r.as_bool() {
-            return Ok(StoredValue::Bool(b));
-        }
-        if let Ok(i) = r.as_int() {
-            return Ok(StoredValue::Int(i));
-        }
-        if let Ok(f) = r.as_float() {
-            return Ok(StoredValue::Float(f.to_bits()));
-        }
-        if let Ok(c) = r.as_char() {
-            return Ok(StoredValue::Char(c));
-        }
-        if let Some(s) = r.read_lock::<rhai::ImmutableString>() {
-            return Ok(StoredValue::Str(s.to_string()));
-        }
-        if let Some(a) = r.read_lock::<rhai::Array>() {
-            let items = a
-                .iter()
-                .map(StoredValue::from_checked)
-                .collect::<Result<_, _>>()?;
-            return Ok(if r.tag() == LIST_TAG {
-                StoredValue::List(items)
-            } else {
-                StoredValue::Tuple(items)
-            });
-        }
-        if let Some(m) = r.read_lock::<rhai::Map>() {
-            let items = m
-                .iter()
-                .map(|(k, v)| Ok((k.to_string(), StoredValue::from_checked(v)?)))
-                .collect::<Result<_, String>>()?;
-            return Ok(StoredValue::Map(items));
-        }
-        if let Some(t) = r.read_lock::<Time>() {
-            return Ok(StoredValue::Time(t.ms()));
-        }
-        Err(format!(
-            "a record of type {} cannot be checkpointed",
-            r.type_name()
-        ))
+    fn from_checked(r: &Record) -> Result<StoredValue, UnstorableRecord> {
+        let items = |a: &[Record]| -> Result<Vec<StoredValue>, UnstorableRecord> {
+            a.iter().map(StoredValue::from_checked).collect()
+        };
+        Ok(match view(r) {
+            RecordView::None => StoredValue::Unit,
+            RecordView::Bool(b) => StoredValue::Bool(b),
+            RecordView::Int(i) => StoredValue::Int(i),
+            RecordView::Float(f) => StoredValue::Float(f.to_bits()),
+            RecordView::Char(c) => StoredValue::Char(c),
+            RecordView::Str(s) => StoredValue::Str(s.to_string()),
+            RecordView::Tuple(a) => StoredValue::Tuple(items(&a)?),
+            RecordView::List(a) => StoredValue::List(items(&a)?),
+            RecordView::Map(m) => StoredValue::Map(
+                m.iter()
+                    .map(|(k, v)| Ok((k.to_string(), StoredValue::from_checked(v)?)))
+                    .collect::<Result<_, UnstorableRecord>>()?,
+            ),
+            RecordView::Bytes(_) | RecordView::Other => match r.read_lock::<Time>() {
+                Some(t) => StoredValue::Time(t.ms()),
+                None => return Err(UnstorableRecord::Type(r.type_name())),
+            },
+        })
     }
 
     pub fn to_record(&self) -> Record {
@@ -89,12 +75,8 @@ impl StoredValue {
             StoredValue::Float(bits) => Record::from(f64::from_bits(*bits)),
             StoredValue::Str(s) => Record::from(s.clone()),
             StoredValue::Char(c) => Record::from(*c),
-            StoredValue::Tuple(items) => {
-                Record::from_array(items.iter().map(StoredValue::to_record).collect())
-            }
-            StoredValue::List(items) => {
-                crate::engine::pair::list(items.iter().map(StoredValue::to_record).collect())
-            }
+            StoredValue::Tuple(items) => tuple(items.iter().map(StoredValue::to_record).collect()),
+            StoredValue::List(items) => list(items.iter().map(StoredValue::to_record).collect()),
             StoredValue::Map(items) => {
                 let m: rhai::Map = items
                     .iter()
@@ -122,8 +104,7 @@ mod tests {
                 Record::from(-0.5_f64),
             ]),
         ]);
-        let list =
-            crate::engine::pair::list(vec![Record::from(1_i64), Record::UNIT, Record::from(true)]);
+        let list = list(vec![Record::from(1_i64), Record::UNIT, Record::from(true)]);
         for r in [pair, list, Record::from('x'), Record::from(Time(1000))] {
             let stored = StoredValue::from_record(&r).expect("storable");
             let json = serde_json::to_string(&stored).expect("json");

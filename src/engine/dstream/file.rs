@@ -7,8 +7,9 @@ use super::receiver::{ReceiverEnv, ReceiverHandle};
 use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::checkpoint::SourceState;
 use crate::engine::clock::now_ms;
-use crate::engine::error::{StreamError, StreamingError};
+use crate::engine::error::{ComputeError, StreamingError};
 use crate::engine::func::Record;
+use crate::engine::lock;
 use crate::engine::rdd::Rdd;
 use crate::engine::sink::OutputSink;
 use crate::engine::time::Time;
@@ -60,7 +61,7 @@ impl ReceiverHandle for FileWatcher {
                 self.dir.display()
             )));
         }
-        let mut t = self.tracker.lock().unwrap_or_else(|p| p.into_inner());
+        let mut t = lock(&self.tracker);
         if !t.restored {
             t.started_ms = Some(now_ms());
         }
@@ -95,7 +96,7 @@ fn visible(path: &Path) -> bool {
 impl FileWatcher {
     /// New files for batch `t`, oldest first (then by name).
     fn new_files(&self, t: Time) -> Vec<PathBuf> {
-        let mut tr = self.tracker.lock().unwrap_or_else(|p| p.into_inner());
+        let mut tr = lock(&self.tracker);
         let Some(started) = tr.started_ms else {
             return Vec::new();
         };
@@ -147,7 +148,7 @@ impl FileWatcher {
     }
 
     fn warn(&self, msg: &str) {
-        let tr = self.tracker.lock().unwrap_or_else(|p| p.into_inner());
+        let tr = lock(&self.tracker);
         if let Some(sink) = &tr.sink {
             sink.warn(msg);
         }
@@ -176,8 +177,12 @@ impl DStreamOp for FileInputDStream {
         Vec::new()
     }
 
-    fn input_drained(&self) -> Option<bool> {
-        Some(false)
+    fn is_input(&self) -> bool {
+        true
+    }
+
+    fn input_drained(&self) -> bool {
+        false
     }
 
     fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {
@@ -185,11 +190,7 @@ impl DStreamOp for FileInputDStream {
     }
 
     fn save_source(&self) -> Option<SourceState> {
-        let t = self
-            .watcher
-            .tracker
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+        let t = lock(&self.watcher.tracker);
         Some(SourceState::Files {
             started_ms: t.started_ms.unwrap_or(0),
             seen: t
@@ -204,11 +205,7 @@ impl DStreamOp for FileInputDStream {
         let SourceState::Files { started_ms, seen } = state else {
             return Err("the checkpoint has another kind of source here".into());
         };
-        let mut t = self
-            .watcher
-            .tracker
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+        let mut t = lock(&self.watcher.tracker);
         t.started_ms = Some(*started_ms);
         t.restored = true;
         t.seen = seen.iter().map(|(p, m)| (PathBuf::from(p), *m)).collect();
@@ -220,7 +217,7 @@ impl DStreamOp for FileInputDStream {
         g: &mut DStreamGraph,
         _me: StreamId,
         t: Time,
-    ) -> Result<Option<Rdd>, StreamError> {
+    ) -> Result<Option<Rdd>, ComputeError> {
         let files = self.watcher.new_files(t);
         let parts = self.watcher.read_files(files);
         Ok(Some(Rdd::from_partitions(g.sc.clone(), parts)))

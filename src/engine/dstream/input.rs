@@ -3,7 +3,8 @@
 
 use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::checkpoint::SourceState;
-use crate::engine::error::StreamError;
+use crate::engine::error::ComputeError;
+use crate::engine::lock;
 use crate::engine::rdd::Rdd;
 use crate::engine::time::Time;
 use std::collections::VecDeque;
@@ -29,7 +30,7 @@ impl QueueInputDStream {
 
     /// Whether every queued RDD has been handed out and no default replaces them.
     pub fn is_drained(&self) -> bool {
-        self.default.is_none() && self.queue.lock().map(|q| q.is_empty()).unwrap_or(true)
+        self.default.is_none() && lock(&self.queue).is_empty()
     }
 }
 
@@ -38,8 +39,12 @@ impl DStreamOp for QueueInputDStream {
         Vec::new()
     }
 
-    fn input_drained(&self) -> Option<bool> {
-        Some(self.is_drained())
+    fn is_input(&self) -> bool {
+        true
+    }
+
+    fn input_drained(&self) -> bool {
+        self.is_drained()
     }
 
     fn save_source(&self) -> Option<SourceState> {
@@ -53,7 +58,7 @@ impl DStreamOp for QueueInputDStream {
         let SourceState::Queue { taken } = state else {
             return Err("the checkpoint has another kind of source here".into());
         };
-        let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        let mut queue = lock(&self.queue);
         let already = self.taken.load(std::sync::atomic::Ordering::Relaxed);
         // Bounded by the queue: a corrupt `taken` cannot loop for ever.
         let skip = taken.saturating_sub(already).min(queue.len() as u64);
@@ -70,11 +75,8 @@ impl DStreamOp for QueueInputDStream {
         g: &mut DStreamGraph,
         _me: StreamId,
         _t: Time,
-    ) -> Result<Option<Rdd>, StreamError> {
-        let mut queue = match self.queue.lock() {
-            Ok(q) => q,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+    ) -> Result<Option<Rdd>, ComputeError> {
+        let mut queue = lock(&self.queue);
         let taken: Vec<Rdd> = if self.one_at_a_time {
             queue.pop_front().into_iter().collect()
         } else {

@@ -29,7 +29,7 @@
 use super::receiver::{ReceiverEnv, ReceiverHandle, Warner};
 use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::checkpoint::SourceState;
-use crate::engine::error::{StreamError, StreamingError};
+use crate::engine::error::{ComputeError, StreamingError};
 use crate::engine::func::Record;
 use crate::engine::rdd::Rdd;
 use crate::engine::sink::OutputSink;
@@ -75,6 +75,19 @@ impl std::fmt::Display for OffsetRange {
     }
 }
 
+/// Spark's `HasOffsetRanges`: the RDD a Kafka direct stream made for a batch knows the ranges
+/// it read. They travel in the RDD's source-info slot, so the base RDD knows nothing of Kafka.
+pub trait HasOffsetRanges {
+    /// `rdd.offsetRanges()`: Some only on a Kafka direct stream's own RDDs.
+    fn offset_ranges(&self) -> Option<&[OffsetRange]>;
+}
+
+impl HasOffsetRanges for Rdd {
+    fn offset_ranges(&self) -> Option<&[OffsetRange]> {
+        self.source_info::<Vec<OffsetRange>>().map(Vec::as_slice)
+    }
+}
+
 /// `auto.offset.reset`: where to start without offsets, and where to go when they are gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OffsetReset {
@@ -102,7 +115,19 @@ pub struct KafkaParams {
     pub from_offsets: Option<BTreeMap<(String, i32), i64>>,
 }
 
-type Tp = (String, i32);
+/// Kafka's `TopicPartition`: a topic's name and one of its partition numbers.
+type TopicPartition = (String, i32);
+
+/// Why the stream's partitions or start offsets could not be found.
+#[derive(Debug, thiserror::Error)]
+enum PartitionsError {
+    /// A subscribed topic does not exist; the text names it and the topics there are.
+    #[error("{0}")]
+    UnknownTopic(String),
+    /// The broker did not answer (the text says how).
+    #[error("{0}")]
+    Broker(String),
+}
 
 /// A batch's ranges, as one line of the log.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -114,13 +139,13 @@ struct LoggedBatch {
 #[derive(Default)]
 struct State {
     client: Option<Arc<Client>>,
-    partition_clients: BTreeMap<Tp, Arc<PartitionClient>>,
+    partition_clients: BTreeMap<TopicPartition, Arc<PartitionClient>>,
     /// The next offset to plan of every partition; None until the broker first answered.
     /// Under the real clock it runs ahead of the batches computed: a batch's ranges are fixed
     /// when the batch is generated, as in Spark.
-    current: Option<BTreeMap<Tp, i64>>,
+    current: Option<BTreeMap<TopicPartition, i64>>,
     /// The offsets after the last batch computed: what a data checkpoint records.
-    computed: Option<BTreeMap<Tp, i64>>,
+    computed: Option<BTreeMap<TopicPartition, i64>>,
     /// Batches generated and not yet computed: their ranges (None: the broker did not
     /// answer, so the batch is empty).
     planned: BTreeMap<i64, Option<Vec<OffsetRange>>>,
@@ -147,7 +172,10 @@ struct State {
     cancel: Arc<crate::engine::clock::CancelToken>,
 }
 
-pub struct Inner {
+/// The stream's side toward the broker, shared with the context as its receiver handle: the
+/// connection, the read positions and the offset log (Spark's consumer in
+/// `DirectKafkaInputDStream`).
+pub struct KafkaConsumer {
     params: KafkaParams,
     /// The stream's id in its graph, which names its log.
     id: std::sync::OnceLock<StreamId>,
@@ -157,7 +185,7 @@ pub struct Inner {
 }
 
 pub struct KafkaInputDStream {
-    inner: Arc<Inner>,
+    consumer: Arc<KafkaConsumer>,
 }
 
 fn broker_error(e: impl std::fmt::Display) -> String {
@@ -178,7 +206,7 @@ impl KafkaInputDStream {
             .build()
             .map_err(|e| format!("cannot start the Kafka client's runtime: {e}"))?;
         Ok(KafkaInputDStream {
-            inner: Arc::new(Inner {
+            consumer: Arc::new(KafkaConsumer {
                 params,
                 id: std::sync::OnceLock::new(),
                 runtime,
@@ -195,7 +223,7 @@ impl KafkaInputDStream {
 impl KafkaInputDStream {
     /// Called once the graph gave the stream its id.
     pub fn set_stream_id(&self, id: StreamId) {
-        let _ = self.inner.id.set(id);
+        let _ = self.consumer.id.set(id);
     }
 }
 
@@ -209,7 +237,7 @@ fn block<T>(
         .map_err(broker_error)
 }
 
-impl Inner {
+impl KafkaConsumer {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         crate::engine::lock(&self.state)
     }
@@ -274,7 +302,11 @@ impl Inner {
         st.partition_clients.clear();
     }
 
-    fn partition_client(&self, st: &mut State, tp: &Tp) -> Result<Arc<PartitionClient>, String> {
+    fn partition_client(
+        &self,
+        st: &mut State,
+        tp: &TopicPartition,
+    ) -> Result<Arc<PartitionClient>, String> {
         if let Some(p) = st.partition_clients.get(tp) {
             return Ok(p.clone());
         }
@@ -287,19 +319,19 @@ impl Inner {
         Ok(pc)
     }
 
-    /// The partitions of the stream's topics now. Err(Ok(topic)): a topic does not exist.
-    fn partitions(&self, st: &mut State) -> Result<BTreeSet<Tp>, Result<String, String>> {
+    /// The partitions of the stream's topics now.
+    fn partitions(&self, st: &mut State) -> Result<BTreeSet<TopicPartition>, PartitionsError> {
         if let Some(from) = &self.params.from_offsets {
             return Ok(from.keys().cloned().collect());
         }
-        let client = self.client(st).map_err(Err)?;
-        let topics = block(&self.runtime, client.list_topics()).map_err(Err)?;
+        let client = self.client(st).map_err(PartitionsError::Broker)?;
+        let topics = block(&self.runtime, client.list_topics()).map_err(PartitionsError::Broker)?;
         let mut out = BTreeSet::new();
         for name in &self.params.topics {
             let Some(t) = topics.iter().find(|t| &t.name == name) else {
                 let mut known: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
                 known.sort();
-                return Err(Ok(format!(
+                return Err(PartitionsError::UnknownTopic(format!(
                     "topic '{name}' does not exist on {} (topics there: {})",
                     self.brokers(),
                     if known.is_empty() {
@@ -314,12 +346,12 @@ impl Inner {
         Ok(out)
     }
 
-    fn offset(&self, st: &mut State, tp: &Tp, at: OffsetAt) -> Result<i64, String> {
+    fn offset(&self, st: &mut State, tp: &TopicPartition, at: OffsetAt) -> Result<i64, String> {
         let pc = self.partition_client(st, tp)?;
         block(&self.runtime, pc.get_offset(at))
     }
 
-    fn reset_offset(&self, st: &mut State, tp: &Tp) -> Result<i64, String> {
+    fn reset_offset(&self, st: &mut State, tp: &TopicPartition) -> Result<i64, String> {
         let at = match self.params.reset {
             OffsetReset::Smallest => OffsetAt::Earliest,
             OffsetReset::Largest => OffsetAt::Latest,
@@ -328,7 +360,7 @@ impl Inner {
     }
 
     /// Where reading starts: `fromOffsets`, or `auto.offset.reset` (largest by default).
-    fn resolve_start(&self, st: &mut State) -> Result<(), Result<String, String>> {
+    fn resolve_start(&self, st: &mut State) -> Result<(), PartitionsError> {
         if st.current.is_some() {
             return Ok(());
         }
@@ -337,7 +369,9 @@ impl Inner {
         for tp in parts {
             let off = match self.params.from_offsets.as_ref().and_then(|m| m.get(&tp)) {
                 Some(o) => *o,
-                None => self.reset_offset(st, &tp).map_err(Err)?,
+                None => self
+                    .reset_offset(st, &tp)
+                    .map_err(PartitionsError::Broker)?,
             };
             current.insert(tp, off);
         }
@@ -428,9 +462,8 @@ impl Inner {
     /// start: deleted by retention) are moved by `auto.offset.reset`, with a warning.
     fn plan_batch(&self, st: &mut State, t: Time) -> Result<Vec<OffsetRange>, String> {
         // Unknown topic or broker trouble: either way, the message says which.
-        let either = |e: Result<String, String>| e.unwrap_or_else(|e| e);
-        self.resolve_start(st).map_err(either)?;
-        let parts = self.partitions(st).map_err(either)?;
+        self.resolve_start(st).map_err(|e| e.to_string())?;
+        let parts = self.partitions(st).map_err(|e| e.to_string())?;
         let mut current = st.current.clone().unwrap_or_default();
         // Partitions added while running are read from their beginning.
         for tp in &parts {
@@ -510,7 +543,7 @@ impl Inner {
         }
     }
 
-    fn warn_reset(&self, st: &mut State, tp: &Tp, at: i64, to: i64, why: &str) {
+    fn warn_reset(&self, st: &mut State, tp: &TopicPartition, at: i64, to: i64, why: &str) {
         let msg = format!(
             "KafkaUtils: offset {at} of {}-{} {why}; auto.offset.reset={} moves it to {to}",
             tp.0,
@@ -528,7 +561,7 @@ impl Inner {
         t: Time,
         ranges: &mut [OffsetRange],
         site: &crate::engine::func::OpSite,
-    ) -> Result<Vec<Vec<Record>>, StreamError> {
+    ) -> Result<Vec<Vec<Record>>, ComputeError> {
         loop {
             {
                 let mut st = self.lock();
@@ -549,7 +582,7 @@ impl Inner {
                 };
                 self.disconnect(&mut st);
                 if self.stop.load(Ordering::Relaxed) || st.cancel.interrupted() {
-                    return Err(StreamError {
+                    return Err(ComputeError {
                         site: site.clone(),
                         message: format!(
                             "the ranges of the batch of {t} could not be read from {}: {e}",
@@ -720,7 +753,7 @@ impl std::fmt::Display for FetchError {
 
 /// The stream's start and stop: a direct stream has no receiver, but like Spark's
 /// `DirectKafkaInputDStream.start` it fixes the starting offsets when the context starts.
-impl ReceiverHandle for Inner {
+impl ReceiverHandle for KafkaConsumer {
     /// Not the log: a recovery first restores which log to append to.
     fn attach(&self, env: &ReceiverEnv) {
         let mut st = self.lock();
@@ -741,10 +774,10 @@ impl ReceiverHandle for Inner {
         }
         match self.resolve_start(&mut st) {
             Ok(()) => Ok(()),
-            Err(Ok(unknown)) => Err(StreamingError::Invalid(format!(
+            Err(PartitionsError::UnknownTopic(unknown)) => Err(StreamingError::Invalid(format!(
                 "KafkaUtils.createDirectStream: {unknown}; create it first (e.g. tansu topic create NAME or kafka-topics.sh --create)"
             ))),
-            Err(Err(e)) => {
+            Err(PartitionsError::Broker(e)) => {
                 self.disconnect(&mut st);
                 let msg = format!(
                     "KafkaUtils: cannot reach the broker {} ({e}); batches are empty until it answers (retrying every batch), then reading starts at auto.offset.reset={}",
@@ -786,18 +819,22 @@ impl DStreamOp for KafkaInputDStream {
         Vec::new()
     }
 
-    fn input_drained(&self) -> Option<bool> {
+    fn is_input(&self) -> bool {
+        true
+    }
+
+    fn input_drained(&self) -> bool {
         // A topic is never "done".
-        Some(false)
+        false
     }
 
     fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {
-        Some(self.inner.clone())
+        Some(self.consumer.clone())
     }
 
     fn save_source(&self) -> Option<SourceState> {
-        let mut st = self.inner.lock();
-        self.inner.compact_log(&mut st);
+        let mut st = self.consumer.lock();
+        self.consumer.compact_log(&mut st);
         Some(SourceState::Kafka {
             batch_ms: st.last_batch,
             offsets: st.computed.as_ref().or(st.current.as_ref()).map(|c| {
@@ -821,7 +858,7 @@ impl DStreamOp for KafkaInputDStream {
         else {
             return Err("the checkpoint has another kind of source here".into());
         };
-        let mut st = self.inner.lock();
+        let mut st = self.consumer.lock();
         st.current = offsets.as_ref().map(|o| {
             o.iter()
                 .map(|(topic, p, off)| ((topic.clone(), *p), *off))
@@ -862,15 +899,15 @@ impl DStreamOp for KafkaInputDStream {
         g: &mut DStreamGraph,
         me: StreamId,
         t: Time,
-    ) -> Result<Option<Rdd>, StreamError> {
-        let inner = &self.inner;
+    ) -> Result<Option<Rdd>, ComputeError> {
+        let consumer = &self.consumer;
         let fixed = {
-            let mut st = inner.lock();
+            let mut st = consumer.lock();
             if st.sink.is_none() {
                 // Computed without a start (should not happen): warnings go nowhere.
                 st.batch = g.batch;
             }
-            inner.open_log(&mut st, me);
+            consumer.open_log(&mut st, me);
             st.replay.retain(|bt, _| *bt >= t.ms());
             st.planned.retain(|bt, _| *bt >= t.ms());
             if let Some(ranges) = st.replay.remove(&t.ms()) {
@@ -879,17 +916,17 @@ impl DStreamOp for KafkaInputDStream {
                 planned
             } else {
                 // Not generated by the real clock's JobGenerator: plan it now.
-                inner.plan_or_warn(&mut st, t)
+                consumer.plan_or_warn(&mut st, t)
             }
         };
         let (ranges, parts) = match fixed {
             Some(mut ranges) => {
-                let parts = inner.read_ranges(t, &mut ranges, g.site(me))?;
+                let parts = consumer.read_ranges(t, &mut ranges, g.site(me))?;
                 (ranges, parts)
             }
             None => (Vec::new(), Vec::new()),
         };
-        let mut st = inner.lock();
+        let mut st = consumer.lock();
         let computed = st.computed.get_or_insert_with(BTreeMap::new);
         for r in &ranges {
             computed.insert((r.topic.clone(), r.partition), r.until_offset);
@@ -897,7 +934,7 @@ impl DStreamOp for KafkaInputDStream {
         st.last_batch = Some(t.ms());
         drop(st);
         Ok(Some(
-            Rdd::from_partitions(g.sc.clone(), parts).with_offset_ranges(ranges),
+            Rdd::from_partitions(g.sc.clone(), parts).with_source_info(ranges),
         ))
     }
 }

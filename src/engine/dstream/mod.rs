@@ -12,7 +12,7 @@ pub mod transformed;
 pub mod wal;
 pub mod window;
 
-use super::error::{StreamError, StreamingError};
+use super::error::{ComputeError, StreamingError};
 use super::func::OpSite;
 use super::rdd::Rdd;
 use super::sc::SparkContext;
@@ -34,9 +34,15 @@ pub trait DStreamOp: Send + Sync {
     fn must_checkpoint(&self) -> bool {
         false
     }
-    /// For input streams: whether they have nothing more to give (a drained queue).
-    fn input_drained(&self) -> Option<bool> {
-        None
+    /// Whether this is an input stream (Spark's `InputDStream`): a source of batches rather
+    /// than a computation on other streams.
+    fn is_input(&self) -> bool {
+        false
+    }
+    /// For input streams: whether they have nothing more to give (a drained queue). Other
+    /// streams have nothing of their own to give, so they count as drained.
+    fn input_drained(&self) -> bool {
+        true
     }
     /// For sources: their position, for a data checkpoint.
     fn save_source(&self) -> Option<crate::engine::checkpoint::SourceState> {
@@ -58,7 +64,7 @@ pub trait DStreamOp: Send + Sync {
         g: &mut DStreamGraph,
         me: StreamId,
         t: Time,
-    ) -> Result<Option<Rdd>, StreamError>;
+    ) -> Result<Option<Rdd>, ComputeError>;
 }
 
 pub struct StreamNode {
@@ -180,7 +186,7 @@ impl DStreamGraph {
     }
 
     /// Spark's `getOrCompute`: the cached RDD, or compute and cache it.
-    pub fn get_or_compute(&mut self, id: StreamId, t: Time) -> Result<Option<Rdd>, StreamError> {
+    pub fn get_or_compute(&mut self, id: StreamId, t: Time) -> Result<Option<Rdd>, ComputeError> {
         if let Some(r) = self.nodes[id].generated.get(&t) {
             return Ok(Some(r.clone()));
         }
@@ -199,7 +205,7 @@ impl DStreamGraph {
     /// and stateful streams ask for it. Spark recurses back to the last computed batch; this
     /// computes the missing batches oldest first instead, in the same order, so a downstream
     /// stream that asks only every k batches cannot exhaust the stack.
-    pub fn compute_previous(&mut self, id: StreamId, t: Time) -> Result<Option<Rdd>, StreamError> {
+    pub fn compute_previous(&mut self, id: StreamId, t: Time) -> Result<Option<Rdd>, ComputeError> {
         let slide = self.nodes[id].slide;
         let previous = t - slide;
         let mut oldest_missing = previous;
@@ -217,7 +223,7 @@ impl DStreamGraph {
     }
 
     /// Spark's `slice(from, to)`: the RDDs of every valid time in `[from, to]`.
-    pub fn slice(&mut self, id: StreamId, from: Time, to: Time) -> Result<Vec<Rdd>, StreamError> {
+    pub fn slice(&mut self, id: StreamId, from: Time, to: Time) -> Result<Vec<Rdd>, ComputeError> {
         let slide = self.nodes[id].slide;
         let (from, to) = (
             from.floor_to(self.zero, slide),
@@ -297,7 +303,7 @@ impl DStreamGraph {
             .iter()
             .zip(used)
             .filter(|(_, used)| *used)
-            .all(|(n, _)| n.op.input_drained().unwrap_or(true))
+            .all(|(n, _)| n.op.input_drained())
     }
 
     /// Batches after the inputs drain until every window has emptied.
@@ -323,7 +329,7 @@ impl DStreamGraph {
         self.nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| n.op.input_drained().is_some())
+            .filter(|(_, n)| n.op.is_input())
             .flat_map(|(id, n)| {
                 n.generated
                     .iter()
@@ -336,7 +342,7 @@ impl DStreamGraph {
     pub fn input_records(&self, t: Time) -> u64 {
         self.nodes
             .iter()
-            .filter(|n| n.op.input_drained().is_some())
+            .filter(|n| n.op.is_input())
             .filter_map(|n| n.generated.get(&t))
             .map(|r| r.count() as u64)
             .sum()
@@ -408,7 +414,8 @@ impl DStreamGraph {
                             .map(StoredValue::from_record)
                             .collect::<Result<Vec<_>, _>>()
                     })
-                    .collect::<Result<Vec<_>, _>>()?;
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| e.to_string())?;
                 rdds.push((time.ms(), parts));
             }
             nodes.push(NodeData {
@@ -447,7 +454,7 @@ impl DStreamGraph {
     /// Recomputes batch `t` without running its output operations: how state is rebuilt
     /// between the last data checkpoint and the last completed batch (Spark recomputes it
     /// from lineage; outputs of completed batches are not repeated).
-    pub fn recompute_silently(&mut self, t: Time) -> Vec<StreamError> {
+    pub fn recompute_silently(&mut self, t: Time) -> Vec<ComputeError> {
         let mut errors = Vec::new();
         for i in 0..self.outputs.len() {
             let stream = self.outputs[i].stream;

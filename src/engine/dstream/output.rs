@@ -1,7 +1,7 @@
 //! Output operations (Spark's `ForEachDStream`): pprint, foreachRDD, saveAsTextFiles.
 
-use crate::engine::error::StreamError;
-use crate::engine::func::{FnError, OpSite, RddOutputFn, Record};
+use crate::engine::error::ComputeError;
+use crate::engine::func::{FnError, OpSite, Record};
 use crate::engine::rdd::Rdd;
 use crate::engine::sink::OutputSink;
 use crate::engine::time::Time;
@@ -10,6 +10,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use crate::engine::notation::Notation;
+
+/// A user output function (`foreachRDD`).
+pub type RddOutputFn = Arc<dyn Fn(Time, &Rdd) -> Result<(), FnError> + Send + Sync>;
 
 pub struct OutputEnv {
     pub sink: Arc<dyn OutputSink>,
@@ -82,8 +85,8 @@ pub fn save_as_text_file(rdd: &Rdd, dir: &str, notation: Notation) -> Result<(),
 }
 
 impl OutputOp {
-    pub fn run(&self, t: Time, rdd: &Rdd, env: &OutputEnv) -> Result<(), StreamError> {
-        let fail = |e: FnError| StreamError::at(&self.site, e);
+    pub fn run(&self, t: Time, rdd: &Rdd, env: &OutputEnv) -> Result<(), ComputeError> {
+        let fail = |e: FnError| ComputeError::at(&self.site, e);
         match &self.action {
             OutputAction::Print(num) => {
                 let records = rdd.take(num + 1);

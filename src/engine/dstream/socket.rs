@@ -8,9 +8,10 @@ use super::wal::{WalEntry, WriteAheadLog};
 use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::engine::checkpoint::SourceState;
 use crate::engine::clock::{ClockKind, now_ms};
-use crate::engine::error::{StreamError, StreamingError};
+use crate::engine::error::{ComputeError, StreamingError};
 use crate::engine::func::Record;
 use crate::engine::listener::{ReceiverEvent, ReceiverInfo};
+use crate::engine::lock;
 use crate::engine::rdd::Rdd;
 use crate::engine::time::Time;
 use std::collections::{BTreeMap, VecDeque};
@@ -83,9 +84,7 @@ impl SocketInputDStream {
 
 impl ReceiverHandle for SocketReceiver {
     fn start(&self, env: &ReceiverEnv) -> Result<(), StreamingError> {
-        if let Ok(mut c) = self.shared.clock.lock() {
-            *c = env.clock;
-        }
+        *lock(&self.shared.clock) = env.clock;
         self.open_wal(env)?;
         self.shared.stop.store(false, Ordering::Relaxed);
         let shared = self.shared.clone();
@@ -99,26 +98,20 @@ impl ReceiverHandle for SocketReceiver {
             .map_err(|e| {
                 StreamingError::Invalid(format!("cannot start the socket receiver: {e}"))
             })?;
-        if let Ok(mut t) = self.thread.lock() {
-            *t = Some(handle);
-        }
+        *lock(&self.thread) = Some(handle);
         Ok(())
     }
 
     fn stop(&self) {
         self.shared.stop.store(true, Ordering::Relaxed);
-        let handle = self.thread.lock().ok().and_then(|mut t| t.take());
+        let handle = lock(&self.thread).take();
         if let Some(h) = handle {
             let _ = h.join();
         }
     }
 
     fn has_pending(&self) -> bool {
-        self.shared
-            .buffer
-            .lock()
-            .map(|b| !b.lines.is_empty())
-            .unwrap_or(false)
+        !lock(&self.shared.buffer).lines.is_empty()
     }
 }
 
@@ -253,9 +246,7 @@ fn push_line(shared: &Shared, env: &ReceiverEnv, line: &mut Vec<u8>, warned_utf8
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
-    let Ok(mut b) = shared.buffer.lock() else {
-        return;
-    };
+    let mut b = lock(&shared.buffer);
     let arrival = now_ms();
     // Logged before it counts as received.
     if let Some(wal) = b.wal.as_mut()
@@ -275,15 +266,8 @@ fn push_line(shared: &Shared, env: &ReceiverEnv, line: &mut Vec<u8>, warned_utf8
 /// Lines arrived before `t` (all of them under a simulated clock), one partition per block.
 /// A batch re-run after a crash takes exactly the lines the log says it took.
 fn take_batch(shared: &Shared, t: Time) -> Vec<Vec<Record>> {
-    let simulated = shared
-        .clock
-        .lock()
-        .map(|c| c.is_simulated())
-        .unwrap_or(false);
-    let mut buffer = match shared.buffer.lock() {
-        Ok(b) => b,
-        Err(p) => p.into_inner(),
-    };
+    let simulated = lock(&shared.clock).is_simulated();
+    let mut buffer = lock(&shared.buffer);
     let replay_upto = buffer.replay.remove(&t.ms());
     let mut blocks: Vec<Vec<Record>> = Vec::new();
     let mut block_of = i64::MIN;
@@ -326,7 +310,7 @@ impl SocketReceiver {
         let Some(dir) = &env.wal_dir else {
             return Ok(());
         };
-        let mut b = self.shared.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut b = lock(&self.shared.buffer);
         b.wal_rolling_secs = env.wal_rolling_secs;
         let fresh = b.restored_wal.is_none();
         let path = b
@@ -344,7 +328,7 @@ impl SocketReceiver {
     }
 
     fn save(&self) -> Option<SourceState> {
-        let mut b = self.shared.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut b = lock(&self.shared.buffer);
         let consumed = b.taken_seq;
         b.saved_marks.push_back(consumed);
         while b.saved_marks.len() > crate::engine::checkpoint::store::KEEP {
@@ -377,7 +361,7 @@ impl SocketReceiver {
         let path = PathBuf::from(wal);
         let entries = super::wal::read(&path)
             .map_err(|e| format!("cannot read the write-ahead log {wal}: {e}"))?;
-        let mut b = self.shared.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut b = lock(&self.shared.buffer);
         b.lines.clear();
         b.replay.clear();
         b.next_seq = 0;
@@ -410,9 +394,13 @@ impl DStreamOp for SocketInputDStream {
         Vec::new()
     }
 
-    fn input_drained(&self) -> Option<bool> {
+    fn is_input(&self) -> bool {
+        true
+    }
+
+    fn input_drained(&self) -> bool {
         // A live source is never "done" (the stream never stops by itself).
-        Some(false)
+        false
     }
 
     fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {
@@ -432,7 +420,7 @@ impl DStreamOp for SocketInputDStream {
         g: &mut DStreamGraph,
         _me: StreamId,
         t: Time,
-    ) -> Result<Option<Rdd>, StreamError> {
+    ) -> Result<Option<Rdd>, ComputeError> {
         let blocks = take_batch(&self.receiver.shared, t);
         Ok(Some(Rdd::from_partitions(g.sc.clone(), blocks)))
     }

@@ -3,10 +3,11 @@
 //! `()`; returning `()` removes the key.
 
 use super::{DStreamGraph, DStreamOp, StreamId};
-use crate::engine::error::StreamError;
+use crate::engine::error::ComputeError;
 use crate::engine::func::{FnError, Record, RecordFn};
-use crate::engine::pair::{self, list};
+use crate::engine::pair;
 use crate::engine::rdd::{Rdd, pair_of};
+use crate::engine::record::list;
 use crate::engine::time::Time;
 use std::sync::Arc;
 
@@ -90,13 +91,13 @@ impl DStreamOp for StateDStream {
         g: &mut DStreamGraph,
         me: StreamId,
         t: Time,
-    ) -> Result<Option<Rdd>, StreamError> {
+    ) -> Result<Option<Rdd>, ComputeError> {
         let last = g.compute_previous(me, t)?.or_else(|| self.initial.clone());
         match g.get_or_compute(self.parent, t)? {
             Some(batch) => self
                 .update_state(last.as_ref(), &batch)
                 .map(Some)
-                .map_err(|e| StreamError::at(g.site(me), e)),
+                .map_err(|e| ComputeError::at(g.site(me), e)),
             None => Ok(last),
         }
     }

@@ -2,7 +2,7 @@
 //! reduceByKey, transform, join, union... (PySpark builds all of these on `transform`).
 
 use super::{DStreamGraph, DStreamOp, StreamId};
-use crate::engine::error::StreamError;
+use crate::engine::error::ComputeError;
 use crate::engine::func::FnError;
 use crate::engine::rdd::Rdd;
 use crate::engine::time::Time;
@@ -56,7 +56,7 @@ impl DStreamOp for TransformedDStream {
         g: &mut DStreamGraph,
         me: StreamId,
         t: Time,
-    ) -> Result<Option<Rdd>, StreamError> {
+    ) -> Result<Option<Rdd>, ComputeError> {
         let mut rdds = Vec::with_capacity(self.parents.len());
         for &p in &self.parents {
             match (g.get_or_compute(p, t)?, self.missing) {
@@ -67,6 +67,6 @@ impl DStreamOp for TransformedDStream {
         }
         (self.func)(t, &rdds)
             .map(Some)
-            .map_err(|e| StreamError::at(g.site(me), e))
+            .map_err(|e| ComputeError::at(g.site(me), e))
     }
 }

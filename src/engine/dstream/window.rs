@@ -5,7 +5,7 @@
 //! whole window again.
 
 use super::{DStreamGraph, DStreamOp, StreamId};
-use crate::engine::error::StreamError;
+use crate::engine::error::ComputeError;
 use crate::engine::func::{FnError, Record, RecordFn};
 use crate::engine::pair::{self, JoinKind};
 use crate::engine::rdd::{Rdd, pair_of, truthy};
@@ -31,7 +31,7 @@ impl DStreamOp for WindowedDStream {
         g: &mut DStreamGraph,
         _me: StreamId,
         t: Time,
-    ) -> Result<Option<Rdd>, StreamError> {
+    ) -> Result<Option<Rdd>, ComputeError> {
         let from = t - self.window + g.slide(self.parent);
         let rdds = g.slice(self.parent, from, t)?;
         Ok(Some(g.sc.union(&rdds)))
@@ -98,7 +98,7 @@ impl DStreamOp for ReducedWindowedDStream {
         g: &mut DStreamGraph,
         me: StreamId,
         t: Time,
-    ) -> Result<Option<Rdd>, StreamError> {
+    ) -> Result<Option<Rdd>, ComputeError> {
         let slide = g.slide(me);
         let parent_slide = g.slide(self.parent);
         let (cur_begin, cur_end) = (t - self.window, t);
@@ -110,7 +110,7 @@ impl DStreamOp for ReducedWindowedDStream {
         // PySpark: "for small window, reduce once will be better than twice".
         let use_inverse = self.window.0 >= slide.0 * 5;
         let site = g.site(me).clone();
-        let fail = |e: FnError| StreamError::at(&site, e);
+        let fail = |e: FnError| ComputeError::at(&site, e);
         match (&self.inv, previous) {
             (Some(inv), Some(previous)) if use_inverse => {
                 let old = g.slice(self.parent, prev_begin + parent_slide, cur_begin)?;

@@ -191,7 +191,7 @@ fn input_info(g: &DStreamGraph, t: Time) -> Vec<StreamInputInfo> {
     g.nodes
         .iter()
         .enumerate()
-        .filter(|(_, n)| n.op.input_drained().is_some())
+        .filter(|(_, n)| n.op.is_input())
         .map(|(id, n)| StreamInputInfo {
             stream_id: id,
             name: n.site.op.clone(),

@@ -295,7 +295,7 @@ pub fn format_value(v: &Dynamic, spec: &str) -> PyResult<String> {
 /// `fmt % args`.
 pub fn percent(fmt: &str, args: &Dynamic) -> PyResult<String> {
     let values: Vec<Dynamic> = match args.as_array_ref() {
-        Ok(a) if args.tag() != crate::engine::pyrepr::LIST_TAG => a.clone(),
+        Ok(a) if args.tag() != crate::engine::record::LIST_TAG => a.clone(),
         _ => vec![args.clone()],
     };
     let mut next = values.iter();

@@ -4,9 +4,9 @@
 
 use super::ops::{py_add, same_kind, text, truthy};
 use super::{PyResult, py_err};
-use crate::engine::pair::list;
 use crate::engine::pyorder::{compare, py_eq, py_type_name};
 use crate::engine::pyrepr::python_str;
+use crate::engine::record::list;
 use rhai::{Array, Dynamic, Engine, FnPtr, Map, NativeCallContext};
 use std::cmp::Ordering;
 

@@ -3,9 +3,10 @@
 //! tuples, truthiness, `in`, and the conversions (`int`, `float`, `str`, `repr`, `bool`).
 
 use super::{PyResult, py_err};
-use crate::engine::pair::list;
 use crate::engine::pyorder::{compare, py_eq, py_type_name};
-use crate::engine::pyrepr::{LIST_TAG, python_str, write_python_repr};
+use crate::engine::pyrepr::{python_str, write_python_repr};
+use crate::engine::record::LIST_TAG;
+use crate::engine::record::list;
 use rhai::{Array, Dynamic, Engine, ImmutableString};
 use std::cmp::Ordering;
 

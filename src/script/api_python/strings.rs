@@ -3,8 +3,8 @@
 
 use super::ops::text;
 use super::{PyResult, py_err};
-use crate::engine::pair::list;
 use crate::engine::pyorder::py_type_name;
+use crate::engine::record::list;
 use rhai::{Dynamic, Engine};
 
 fn s(v: &Dynamic, method: &str) -> PyResult<String> {
