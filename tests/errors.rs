@@ -520,6 +520,21 @@ fn python_syntax_gets_the_rhai_line() {
             "    lines.flatMap(|l| l.split(\" \")).pprint();",
         ],
     );
+    // Where no fix-it names the habit, the Python translator's reading of the line is the
+    // suggestion (what the shell would run), never silent execution.
+    let r = run(
+        "ternary",
+        1,
+        "let ok = 3;\nlabel = 'big' if ok > 2 else 'small'\n",
+    );
+    r.code(1).has_line("  --> ternary.rhai:2:9");
+    has_lines(
+        &r,
+        &[
+            "hint: this line reads as Python; in Rhai: let label = if ok > 2 { \"big\" } else { \"small\" };",
+        ],
+    );
+    assert!(r.stdout.is_empty(), "nothing ran: {}", r.stdout);
     let r = run("def", 1, "def pair(w):\n    return [w, 1]\n");
     r.code(1).has_line("  --> def.rhai:1:5");
     has_lines(

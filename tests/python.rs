@@ -442,3 +442,61 @@ fn the_program_s_master_sets_the_parallelism_unless_master_is_given() {
     let given = centella(&["--master", "local[1]"], &program, root);
     assert_eq!(String::from_utf8_lossy(&given.stdout), "1 1\n");
 }
+
+/// The seed's examples typed into the shell as a PySpark user types them (`>>>` prompts
+/// pasted from the slides, tuples, lambdas, `def` blocks, `x = ...` without `let`): each
+/// works at the first attempt and prints what PySpark printed (`tests/python/shell/NAME.txt`
+/// against `tests/python/seed/NAME.out`); the shell shows the Rhai it read.
+#[test]
+fn seed_examples_typed_in_pyspark_style_work_at_the_first_attempt() {
+    use std::io::Write;
+    let dir = Path::new(ROOT).join("tests/python/shell");
+    let sessions = files(&dir, "txt");
+    assert_eq!(sessions.len(), 4, "the seed's four slide examples");
+    let mut failures = Vec::new();
+    for session in &sessions {
+        let name = stem(session);
+        let expected = std::fs::read_to_string(
+            Path::new(ROOT)
+                .join("tests/python/seed")
+                .join(format!("{name}.out")),
+        )
+        .unwrap_or_else(|e| panic!("cannot read {name}.out: {e}"));
+        let input = std::fs::read(session).unwrap_or_else(|e| panic!("cannot read {name}: {e}"));
+        let work = temp_dir(&format!("shell-{name}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_centella"))
+            .args([
+                "--clock",
+                "fast",
+                "--batches",
+                &seed_batches(&expected).to_string(),
+            ])
+            .current_dir(&work)
+            .env("TZ", "UTC")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("cannot run centella");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&input)
+            .expect("cannot write the session");
+        let out = child.wait_with_output().expect("centella");
+        let _ = std::fs::remove_dir_all(&work);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() || stderr.contains("error") {
+            failures.push(format!("{name}: an attempt failed\nstderr:\n{stderr}"));
+        } else if !stderr.contains("read as Python: ") {
+            failures.push(format!(
+                "{name}: the Rhai read was not shown\nstderr:\n{stderr}"
+            ));
+        } else if stdout != expected {
+            failures.push(format!("{name}: {}", first_difference(&expected, &stdout)));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -653,3 +653,67 @@ fn the_hashtags_slide_typed_as_python_gets_a_line_that_runs() {
         second.stdout
     );
 }
+
+#[test]
+fn python_entries_blocks_and_programs_read_as_the_rhai_they_mean() {
+    let dir = TempDir::new("pipe", "python-load");
+    let program = dir.join("count.py");
+    std::fs::write(
+        &program,
+        "from pyspark import SparkContext\n\
+         from pyspark.streaming import StreamingContext\n\
+         def pair(w):\n    return (w, 1)\n\
+         words = ssc.queueStream([['a', 'b', 'a']])\n\
+         words.map(pair).reduceByKey(lambda a, b: a + b).pprint()\n\
+         ssc.start()\n",
+    )
+    .expect("write");
+    let r = manual(&format!(
+        "def double(a):\n    return a * 2\n\
+         print(double(21))\n\
+         total = 1 + \\\n    2\n\
+         print(total)\n\
+         class Reading:\n    pass\n\n\
+         :python\n\
+         :python off\n\
+         n = 5\n\
+         :python on\n\
+         n = 5\n\
+         print(n)\n\
+         :load {}\n\
+         :tick\n",
+        program.display()
+    ));
+    assert_eq!(
+        r.stdout,
+        "42\n3\npython: on (an entry that is not Rhai but reads as Python runs as the Rhai it \
+         means)\npython: off (entries are Rhai only; a Python line gets a fix-it)\npython: on \
+         (an entry that is not Rhai but reads as Python runs as the Rhai it means)\n5\n\
+         -------------------------------------------\nTime: 2021-11-14 10:00:54\n\
+         -------------------------------------------\n('b', 1)\n('a', 2)\n\n",
+        "stderr:\n{}",
+        r.stderr
+    );
+    for line in [
+        "read as Python: fn double(a) {",
+        "read as Python: let total = 1 + 2;",
+        "hint: this reads as Python, but centella cannot translate a class definition: \
+         centella's Rhai has no classes: use functions with tuples or dicts (`#{...}` maps) \
+         for the data",
+        "hint: a new variable needs let:",
+        "read as Python: let n = 5;",
+        "read count.py as Python (`centella translate",
+    ] {
+        assert!(
+            r.stderr.lines().any(|l| l.starts_with(line)),
+            "{line}\n{}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        r.stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        2,
+        "only the class and `n = 5` under :python off fail:\n{}",
+        r.stderr
+    );
+}

@@ -708,3 +708,37 @@ fn feed_interactive_keeps_typed_lines_and_ends_on_ctrl_d() {
 fn nz(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
 }
+
+#[test]
+fn pyspark_lines_typed_at_the_prompt_run_as_the_rhai_they_mean() {
+    let dir = temp_dir("python");
+    let mut t = Term::spawn(&["--no-color"], &dir);
+    t.enter("visits = ssc.queueStream([[('Web', 1), ('Store', 2)], [('Web', 3)]])");
+    t.wait_for("the Rhai read", |s| {
+        s.contains("read as Python: let visits = ssc.queueStream([[[\"Web\", 1], [\"Store\", 2]], [[\"Web\", 3]]]);")
+    });
+    // A `def` with an indented body is one entry, ended by a blank line as in Python's shell.
+    t.enter("def double(a):");
+    t.enter("    return a * 2");
+    t.enter("");
+    t.wait_for("the function read as Rhai", |s| {
+        s.contains("read as Python: fn double(a) {")
+    });
+    t.enter(
+        "visits.map(lambda kv: (kv[0], double(kv[1]))).reduceByKey(lambda a, b: a + b).pprint()",
+    );
+    t.enter("ssc.start()");
+    t.wait_within(Duration::from_secs(15), "both batches", |s| {
+        s.contains("('Web', 2)") && s.contains("('Store', 4)") && s.contains("('Web', 6)")
+    });
+    t.enter(":python off");
+    t.enter("n = 5");
+    t.wait_for("the fix-it naming let", |s| s.contains("let n = 5;"));
+    assert!(
+        !t.contents().contains("read as Python: let n = 5;"),
+        ":python off runs nothing as Python:\n{}",
+        t.contents()
+    );
+    assert_eq!(t.quit(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

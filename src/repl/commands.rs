@@ -13,7 +13,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         ":load",
-        ":load FILE.rhai        run a script in this session",
+        ":load FILE.rhai        run a script in this session (FILE.py: a PySpark program)",
+    ),
+    (
+        ":python",
+        ":python [on|off]       read entries that are not Rhai as Python (on by default)",
     ),
     (
         ":vars",
@@ -75,6 +79,7 @@ pub fn run(shell: &mut Shell, line: &str) -> Flow {
                 shell.load(arg);
             }
         }
+        ":python" => python(shell, arg),
         ":vars" => vars(shell),
         ":reset" if arg == "--keep" => shell.restart(),
         ":reset" if arg.is_empty() => shell.reset(),
@@ -94,6 +99,22 @@ pub fn run(shell: &mut Shell, line: &str) -> Flow {
         }
     }
     Flow::Continue
+}
+
+/// `:python on|off`: whether an entry that is not Rhai but reads as Python runs as the Rhai
+/// it means; without an argument, says which.
+fn python(shell: &mut Shell, arg: &str) {
+    match arg {
+        "on" => shell.python = true,
+        "off" => shell.python = false,
+        "" => {}
+        _ => return shell.fail(&format!("usage: :python on|off (got {arg})")),
+    }
+    shell.printer.out(if shell.python {
+        "python: on (an entry that is not Rhai but reads as Python runs as the Rhai it means)"
+    } else {
+        "python: off (entries are Rhai only; a Python line gets a fix-it)"
+    });
 }
 
 /// Whether an entry only drives the context (start, tick, await, stop): `:export`'s program

@@ -1,7 +1,8 @@
 //! When an entry is whole, as the shell reads it line by line: complete Rhai, or an error
 //! more input cannot fix. A block whose brackets are still open stays one entry even when
 //! it already holds a syntax error, so it fails once, as a whole, when it is closed (or a
-//! blank line submits it). Also the words the shell reads itself (`exit()`, `quit()`) and
+//! blank line submits it). A Python block (`def f(a):` and its body) or a line ending in
+//! `\\` waits for its end, as in Python's shell. Also the words the shell reads itself (`exit()`, `quit()`) and
 //! method chains that go on on the next line (`.map(...)`).
 
 use super::syntax::{self, Kind};
@@ -9,9 +10,14 @@ use crate::script::diagnostics::ScriptError;
 
 /// Whether `code` is a whole entry.
 pub fn is_complete(engine: &rhai::Engine, code: &str) -> bool {
+    let code = &*super::python_entry::without_prompts(code);
     match engine.compile(code) {
         Ok(_) => true,
-        Err(e) => open_brackets(code) == 0 && !ScriptError::is_incomplete(&e, code),
+        Err(e) => {
+            open_brackets(code) == 0
+                && !ScriptError::is_incomplete(&e, code)
+                && !super::python_entry::incomplete(code)
+        }
     }
 }
 

@@ -52,6 +52,7 @@ s.replace(\"#\", \"\")  s.split(\",\")     the same; s.split() too; x in s, x in
 # a comment                          // a comment   (so 7 // 2 is 7 and a comment!)
 operator.add                         |a, b| a + b
 rdd.collect()  ds.pprint()           the same names, with () on every call
+The shell runs a Python line as the Rhai it means, shown first (:python off to stop).
 ";
 
 /// `:help rhai`: the Rhai a student needs for centella's examples.

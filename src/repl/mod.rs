@@ -13,6 +13,7 @@ pub mod entry;
 pub mod help;
 pub mod helper;
 pub mod printer;
+mod python_entry;
 pub mod registry;
 pub mod restart;
 pub mod syntax;
@@ -33,6 +34,7 @@ use commands::Flow;
 use editor::ShellHelper;
 use helper::ReplHelper;
 use printer::Printer;
+use python_entry::Reading;
 use registry::Registry;
 use rhai::Dynamic;
 use rustyline::error::ReadlineError;
@@ -105,6 +107,12 @@ pub struct Shell {
     last_ran: bool,
     /// `:tick` said once that a window prints only every few batches.
     pub window_note_given: bool,
+    /// An entry that is not Rhai but reads as Python runs as the Rhai it means (`:python
+    /// on|off`).
+    pub python: bool,
+    /// While an entry that reads as untranslatable Python runs as Rhai: why it could not be
+    /// translated, for the error's hint.
+    python_refusal: Option<crate::python::TranslateError>,
 }
 
 impl Shell {
@@ -139,12 +147,16 @@ impl Shell {
             context_from: 0,
             last_ran: false,
             window_note_given: false,
+            python: true,
+            python_refusal: None,
         })
     }
 
     /// Runs one line or entry as the user gave it: a `:command`, `exit()`, a `.method(...)`
     /// line that goes on with the previous entry, or code. Every entry goes through here.
     pub fn submit(&mut self, entry: &str) -> Flow {
+        // Pasted from a Python session or a slide: `>>> ` and `... ` are not the code.
+        let entry = &*python_entry::without_prompts(entry);
         if entry.trim_start().starts_with(':') && !entry.contains('\n') {
             self.last_ran = false;
             return commands::run(self, entry);
@@ -200,10 +212,44 @@ impl Shell {
         self.printer.error(msg);
     }
 
-    /// Evaluates one complete entry and echoes its value.
+    /// Evaluates one complete entry and echoes its value. An entry that is not Rhai but
+    /// reads as Python runs as the Rhai it means, shown first so the student learns it.
     pub fn eval(&mut self, code: &str) {
         let name = self.source_name;
-        self.eval_named(name, code, true);
+        match self.python_reading(code) {
+            Reading::Rhai(rhai) => {
+                self.printer.aside(&format!("read as Python: {rhai}"));
+                self.eval_named(name, &rhai, true);
+            }
+            Reading::Untranslatable(e) => {
+                self.python_refusal = Some(e);
+                self.eval_named(name, code, true);
+                self.python_refusal = None;
+            }
+            Reading::NotPython => self.eval_named(name, code, true),
+        }
+    }
+
+    /// An entry read as Python (`:python on`) when it is not Rhai.
+    fn python_reading(&self, code: &str) -> Reading {
+        if !self.python {
+            return Reading::NotPython;
+        }
+        let engine = self.host.engine();
+        let variables = self.variable_names();
+        if !python_entry::wants_python(engine, code, &variables) {
+            return Reading::NotPython;
+        }
+        python_entry::translate(engine, code, &self.host.function_names(), &variables)
+    }
+
+    /// The names in the session's scope.
+    fn variable_names(&self) -> Vec<String> {
+        self.host
+            .scope()
+            .iter_raw()
+            .map(|(n, _, _)| n.to_string())
+            .collect()
     }
 
     fn eval_named(&mut self, name: &str, code: &str, echo: bool) {
@@ -250,23 +296,56 @@ impl Shell {
                 if let Some(hint) = hint_for(e, code).or_else(|| restart::hint_for(&e.message)) {
                     text.push_str("\nhint: ");
                     text.push_str(&hint);
+                } else if let Some(refusal) = &self.python_refusal
+                    && !text.contains("\nhint: ")
+                {
+                    // Python, but not what centella translates: say which construct and
+                    // what to write instead (the translator's words).
+                    text.push_str(&format!(
+                        "\nhint: this reads as Python, but centella cannot translate {}{}",
+                        refusal.construct,
+                        if refusal.hint.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", refusal.hint)
+                        }
+                    ));
                 }
                 self.fail(&text);
             }
         }
     }
 
-    /// `:load FILE`: runs a script in this session.
+    /// `:load FILE`: runs a script in this session. A PySpark program (`FILE.py`) runs as the
+    /// Rhai it translates to, in this session's `sc` and `ssc`, as if pasted.
     pub fn load(&mut self, path: &str) {
-        match std::fs::read_to_string(path) {
-            Ok(code) => {
-                let name = std::path::Path::new(path)
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_else(|| path.to_string());
-                self.eval_named(&name, &code, false);
+        let code = match std::fs::read_to_string(path) {
+            Ok(code) => code,
+            Err(e) => return self.fail(&format!("cannot read {path}: {e}")),
+        };
+        let name = std::path::Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| path.to_string());
+        let python = std::path::Path::new(path)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("py"));
+        if !python {
+            return self.eval_named(&name, &code, false);
+        }
+        let variables = self.variable_names();
+        let functions = self.host.function_names();
+        match crate::python::translate_entry_with(&code, &functions, &variables) {
+            Ok(rhai) => {
+                self.printer.aside(&format!(
+                    "read {name} as Python (`centella translate {path}` prints its Rhai)"
+                ));
+                self.eval_named(&format!("{name}.rhai"), &rhai, false);
             }
-            Err(e) => self.fail(&format!("cannot read {path}: {e}")),
+            Err(mut e) => {
+                e.file = name;
+                self.fail(&format!("error: {e}"));
+            }
         }
     }
 
@@ -506,12 +585,22 @@ fn run_plain(opts: &ShellOptions) -> i32 {
     let mut buffer = String::new();
     let cancel = opts.session.cancel.clone();
     while !cancel.interrupted() {
-        let Some(line) = lines.next() else {
+        let Some(line) = lines
+            .next()
+            .map(|l| python_entry::without_prompt(&l).to_string())
+        else {
             if !buffer.trim().is_empty() {
                 shell.submit(&buffer);
             }
             break;
         };
+        // Piped Python: a line back at the margin ends the `def`/`for` block before it.
+        if python_entry::block_ends(&buffer, &line) {
+            let entry = std::mem::take(&mut buffer);
+            if shell.submit(&entry) == Flow::Quit {
+                break;
+            }
+        }
         if buffer.is_empty() {
             if line.trim_start().starts_with(':') {
                 if shell.submit(&line) == Flow::Quit {

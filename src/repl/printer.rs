@@ -225,6 +225,12 @@ impl Printer {
         self.emit(text, true);
     }
 
+    /// A dimmed remark beside the session's output (`read as Python: ...`): stderr in plain
+    /// mode, so piped output keeps only what the entries print.
+    pub fn aside(&self, text: &str) {
+        self.dim_to(text, true);
+    }
+
     /// Dimmed text (echoed values' annotations, banners).
     pub fn dim(&self, text: &str) {
         self.dim_to(text, false);

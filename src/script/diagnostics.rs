@@ -25,6 +25,17 @@ pub enum ErrorKind {
     Interrupted,
 }
 
+/// Whether a fix-it's rewritten lines (after its first line, indented four spaces) parse as
+/// Rhai. Syntax only: centella registers no custom syntax, so a raw engine parses the same.
+fn rewrite_compiles(hint: &str) -> bool {
+    let code: Vec<&str> = hint
+        .lines()
+        .skip(1)
+        .map(|l| l.strip_prefix("    ").unwrap_or(l))
+        .collect();
+    rhai::Engine::new_raw().compile(code.join("\n")).is_ok()
+}
+
 fn line_of(code: &str, pos: Position) -> Option<String> {
     pos.line()
         .and_then(|l| code.lines().nth(l.saturating_sub(1)))
@@ -34,14 +45,27 @@ fn line_of(code: &str, pos: Position) -> Option<String> {
 impl ScriptError {
     pub fn syntax(e: &ParseError, file: &str, code: &str) -> ScriptError {
         let pos = e.position();
+        let source_line = line_of(code, pos);
+        // The fix-its' rewrite of a Python habit names the rule; when its rewrite is not
+        // valid Rhai (`'a' if c else 'b'`), the line as the real Python translator reads it
+        // (what the shell would run) is the better suggestion.
+        let fixit = super::fixits::for_syntax(code);
+        let hint = if fixit.as_deref().is_some_and(rewrite_compiles) {
+            fixit
+        } else {
+            source_line
+                .as_deref()
+                .and_then(crate::python::rhai_suggestion)
+                .or(fixit)
+        };
         ScriptError {
             kind: ErrorKind::Syntax,
             message: format!("Syntax error: {}", e.err_type()),
             file: file.into(),
             line: pos.line(),
             col: pos.position(),
-            source_line: line_of(code, pos),
-            hint: super::fixits::for_syntax(code).map(Into::into),
+            source_line,
+            hint: hint.map(Into::into),
         }
     }
 

@@ -1,0 +1,244 @@
+//! An entry that is not Rhai but reads as Python (issue 11 §2): the shell shows the Rhai it
+//! means and runs that. Also when a Python block (`def f(a):` and its indented body) is
+//! still being typed, and where it ends in piped input.
+//!
+//! The translation itself is `crate::python`'s; this module decides when to ask for it.
+
+use super::entry;
+
+/// Whether the shell should try `code` as Python before running it as Rhai: it does not
+/// compile as Rhai, or it assigns at its top level a name that neither the session nor the
+/// entry declared (`x = 5`, which Rhai would run up to the assignment and then fail).
+pub fn wants_python(engine: &rhai::Engine, code: &str, variables: &[String]) -> bool {
+    match engine.compile(code) {
+        Err(_) => true,
+        Ok(_) => assigns_undeclared(code, variables),
+    }
+}
+
+/// What reading an entry as Python gave.
+pub enum Reading {
+    /// The Rhai it means (it compiles).
+    Rhai(String),
+    /// It is Python, but a construct centella cannot translate (`class`, `yield`, ...): the
+    /// translator's error names it and says what to write instead.
+    Untranslatable(crate::python::TranslateError),
+    /// Not Python either (or its Rhai would not compile): the Rhai error is more use.
+    NotPython,
+}
+
+/// `code` read as Python, knowing the session's functions and variables.
+pub fn translate(
+    engine: &rhai::Engine,
+    code: &str,
+    functions: &[String],
+    variables: &[String],
+) -> Reading {
+    if code.trim().is_empty() {
+        return Reading::NotPython;
+    }
+    match crate::python::translate_entry_with(code, functions, variables) {
+        Ok(rhai) => {
+            let rhai = rhai.trim();
+            if rhai.is_empty() || engine.compile(rhai).is_err() {
+                Reading::NotPython
+            } else {
+                Reading::Rhai(rhai.to_string())
+            }
+        }
+        Err(e) if !e.syntax => Reading::Untranslatable(e),
+        Err(_) => Reading::NotPython,
+    }
+}
+
+/// A line pasted from a Python session or a slide, without its `>>> ` or `... ` prompt (a
+/// bare `...` is the blank line that ends a block). Neither prompt begins any Rhai line.
+pub fn without_prompt(line: &str) -> &str {
+    for prompt in [">>> ", "... ", ">>>", "..."] {
+        if let Some(rest) = line.strip_prefix(prompt) {
+            // `...x` is not a prompt; `...` alone or before a space is.
+            if prompt.len() == 4 || rest.trim().is_empty() {
+                return if rest.trim().is_empty() { "" } else { rest };
+            }
+        }
+    }
+    line
+}
+
+/// An entry with [`without_prompt`] applied to each of its lines.
+pub fn without_prompts(code: &str) -> std::borrow::Cow<'_, str> {
+    if !code.lines().any(|l| without_prompt(l).len() != l.len()) {
+        return std::borrow::Cow::Borrowed(code);
+    }
+    std::borrow::Cow::Owned(
+        code.split('\n')
+            .map(without_prompt)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+/// A top-level line `name = ...` (not `==`, not `+=`) for a name not in `variables` and not
+/// declared by a `let`/`const` earlier in the entry.
+fn assigns_undeclared(code: &str, variables: &[String]) -> bool {
+    let mut declared: Vec<&str> = Vec::new();
+    let mut depth = 0usize;
+    for line in code.lines() {
+        let at_top = depth == 0;
+        depth = (depth + entry::open_brackets(line)).saturating_sub(closed_brackets(line));
+        let t = line.trim_start();
+        for kw in ["let ", "const "] {
+            if let Some(rest) = t.strip_prefix(kw) {
+                declared.push(leading_name(rest.trim_start()));
+            }
+        }
+        if !at_top {
+            continue;
+        }
+        let name = leading_name(t);
+        if name.is_empty() {
+            continue;
+        }
+        let rest = t[name.len()..].trim_start();
+        let assigns = rest.starts_with('=') && !rest.starts_with("==");
+        if assigns && !declared.contains(&name) && !variables.iter().any(|v| v == name) {
+            return true;
+        }
+    }
+    false
+}
+
+fn leading_name(s: &str) -> &str {
+    let end = s
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_alphanumeric() || *c == '_') || (*i == 0 && c.is_ascii_digit()))
+        .map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+/// Closing brackets on a line (strings aside) beyond its own openings.
+fn closed_brackets(line: &str) -> usize {
+    let mut open = 0usize;
+    let mut extra = 0usize;
+    for t in super::syntax::tokenize(line) {
+        match t.kind {
+            super::syntax::Kind::Open => open += 1,
+            super::syntax::Kind::Close if open > 0 => open -= 1,
+            super::syntax::Kind::Close => extra += 1,
+            _ => {}
+        }
+    }
+    extra
+}
+
+/// Whether a Python entry is still being typed: an open block, or a last line that ends in
+/// `\` (Python's explicit line joining, common in slides' method chains).
+pub fn incomplete(code: &str) -> bool {
+    let joins = code
+        .split('\n')
+        .next_back()
+        .is_some_and(|l| code_part(l).trim_end().ends_with('\\'));
+    joins || block_open(code)
+}
+
+/// Whether `code` is a Python block still being typed: a line ends with `:` (a `def`, `if`,
+/// `for`, ... header) and no blank line has ended it yet. Python's own shell waits for the
+/// blank line too. Only asked of entries that are not complete Rhai.
+pub fn block_open(code: &str) -> bool {
+    let opens = |l: &str| code_part(l).trim_end().ends_with(':');
+    code.lines().any(opens) && !entry::ends_with_blank_line(code)
+}
+
+/// In piped input, whether `next` ends the Python block in `buffer`: a line that is not
+/// indented and does not go on with the block's statement (`else:`, `elif`, `except`,
+/// `finally`, a closing bracket).
+pub fn block_ends(buffer: &str, next: &str) -> bool {
+    if !block_open(buffer) || next.trim().is_empty() {
+        return false;
+    }
+    let indented = next.starts_with(' ') || next.starts_with('\t');
+    let t = next.trim_start();
+    let goes_on = ["else", "elif", "except", "finally", ")", "]", "}"]
+        .iter()
+        .any(|w| t.starts_with(w));
+    !indented && !goes_on && entry::open_brackets(buffer) == 0
+}
+
+/// A line without its `# comment` (quotes respected).
+fn code_part(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+        } else if c == '\'' || c == '"' {
+            quote = Some(c);
+        } else if c == '#' {
+            // `#{` opens a Rhai object map, not a comment.
+            if line[i + 1..].starts_with('{') {
+                continue;
+            }
+            return &line[..i];
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn undeclared_assignments_read_as_python() {
+        assert!(assigns_undeclared("x = 5", &[]));
+        assert!(!assigns_undeclared("x = 5", &vars(&["x"])));
+        assert!(!assigns_undeclared("let x = 5;\nx = 6;", &[]));
+        assert!(!assigns_undeclared("x == 5", &[]));
+        assert!(!assigns_undeclared("x += 1", &[]));
+        assert!(!assigns_undeclared("fn f() {\n  y = 1;\n}", &[]));
+        assert!(assigns_undeclared(
+            "counts = pairs.reduceByKey(add)",
+            &vars(&["pairs"])
+        ));
+    }
+
+    #[test]
+    fn prompts_of_a_python_session_are_dropped() {
+        assert_eq!(without_prompt(">>> x = 1"), "x = 1");
+        assert_eq!(without_prompt("...     return a"), "    return a");
+        assert_eq!(without_prompt("..."), "");
+        assert_eq!(without_prompt(">>>"), "");
+        assert_eq!(without_prompt("..5"), "..5");
+        assert_eq!(
+            without_prompts(">>> def f(a):\n...     return a\n...\n"),
+            "def f(a):\n    return a\n\n"
+        );
+        assert_eq!(without_prompts("let x = 1;"), "let x = 1;");
+    }
+
+    #[test]
+    fn python_blocks_wait_for_their_end() {
+        assert!(block_open("def f(a):"));
+        assert!(block_open("def f(a):\n    return a + 1"));
+        assert!(!block_open("def f(a):\n    return a + 1\n"));
+        assert!(block_open("for x in xs:  # each\n    print(x)"));
+        assert!(!block_open("let m = #{a: 1};"));
+        assert!(!block_open("print('a:')"));
+        assert!(block_ends("def f(a):\n    return a + 1", "x = f(1)"));
+        assert!(!block_ends("def f(a):\n    return a + 1", "    y = 2"));
+        assert!(!block_ends("if a:\n    b = 1", "else:"));
+        assert!(!block_ends("x = 1", "y = 2"));
+        assert!(incomplete("lines.flatMap(f) \\"));
+        assert!(!incomplete("lines.flatMap(f) \\\n"));
+    }
+}
