@@ -742,3 +742,22 @@ fn pyspark_lines_typed_at_the_prompt_run_as_the_rhai_they_mean() {
     assert_eq!(t.quit(), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_python_block_pasted_from_a_slide_runs_whole() {
+    let state = temp_dir("paste-python");
+    let mut t = Term::spawn(&["--clock", "manual", "--no-color"], &state);
+    // As copied from the slides: prompts and all, a `def` and its body in one paste.
+    t.send(
+        "\x1b[200~>>> def hot(reading):\n...     city, temp = reading\n...     return temp > 30\n...\n\x1b[201~",
+    );
+    t.send("\r");
+    t.wait_for("the function read as Rhai", |s| {
+        s.contains("read as Python: fn hot(reading) {")
+    });
+    t.enter("print(hot(('Sevilla', 41)), hot(('Oslo', 12)))");
+    t.wait_for("Python's print of both values", |s| {
+        s.lines().any(|l| l.trim() == "True False")
+    });
+    assert_eq!(t.quit(), 0);
+}
