@@ -97,10 +97,7 @@ impl StreamingContext {
         params: super::dstream::kafka::KafkaParams,
         site: OpSite,
     ) -> Result<DStream> {
-        let op = Arc::new(
-            super::dstream::kafka::KafkaInputDStream::new(params)
-                .map_err(StreamingError::Invalid)?,
-        );
+        let op = Arc::new(super::dstream::kafka::KafkaInputDStream::new(params)?);
         let ds = self.add_stream(op.clone(), site, self.batch_duration(), false)?;
         op.set_stream_id(ds.id);
         Ok(ds)

@@ -251,6 +251,13 @@ impl StreamingContext {
         self.inner.config.clock
     }
 
+    /// The slide of each output operation's stream, in registration order (the shell's
+    /// `:tick` says why a windowed output printed nothing).
+    pub fn output_slides(&self) -> Vec<Duration> {
+        let g = self.graph();
+        g.outputs.iter().map(|o| g.slide(o.stream)).collect()
+    }
+
     pub fn state(&self) -> ContextState {
         lock(&self.inner.progress).state
     }

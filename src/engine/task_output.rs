@@ -93,7 +93,7 @@ pub fn print(sink: &Arc<dyn OutputSink>, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::sink::MemorySink;
+    use crate::sink::MemorySink;
 
     #[test]
     fn tasks_print_in_partition_order_when_the_stage_ends() {

@@ -6,11 +6,11 @@
 use super::store::{data_name, metadata_name, prune, write_atomic};
 use super::validate::MAX_PENDING;
 use super::{FORMAT, Metadata, NodeShape, VERSION};
-use crate::engine::clock::now_ms;
-use crate::engine::context::StreamingContext;
-use crate::engine::dstream::DStreamGraph;
-use crate::engine::lock;
-use crate::engine::time::Time;
+use crate::clock::now_ms;
+use crate::context::StreamingContext;
+use crate::dstream::DStreamGraph;
+use crate::lock;
+use crate::time::Time;
 use std::path::PathBuf;
 
 /// The checkpoint of batch `t`, taken from the graph and not yet on disk.

@@ -45,14 +45,11 @@ pub trait DStreamOp: Send + Sync {
         true
     }
     /// For sources: their position, for a data checkpoint.
-    fn save_source(&self) -> Option<crate::engine::checkpoint::SourceState> {
+    fn save_source(&self) -> Option<crate::checkpoint::SourceState> {
         None
     }
     /// Puts a source back where a checkpoint left it.
-    fn restore_source(
-        &self,
-        _state: &crate::engine::checkpoint::SourceState,
-    ) -> Result<(), String> {
+    fn restore_source(&self, _state: &crate::checkpoint::SourceState) -> Result<(), String> {
         Ok(())
     }
     /// For sources that collect in the background: their receiver.
@@ -361,8 +358,8 @@ impl DStreamGraph {
     }
 }
 
-use crate::engine::checkpoint::value::StoredValue;
-use crate::engine::checkpoint::{DataCheckpoint, FORMAT, NodeData, NodeShape, VERSION};
+use crate::checkpoint::value::StoredValue;
+use crate::checkpoint::{DataCheckpoint, FORMAT, NodeData, NodeShape, VERSION};
 
 impl DStreamGraph {
     /// The graph's shape, to compare a restarted script's graph with a checkpoint's.
