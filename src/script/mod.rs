@@ -37,6 +37,8 @@ pub const BATCH_ERROR_MARK: &str = "batch failed: ";
 pub struct ScriptHost {
     /// The only strong reference: closures hold weak ones, so `:reset` frees the engine.
     engine: Arc<Engine>,
+    /// The functions the engine registered (for errors in the user's terms).
+    known: Arc<fixits::KnownFunctions>,
     scope: Scope<'static>,
     api: Api,
     /// Functions defined so far (kept across REPL entries).
@@ -101,17 +103,21 @@ impl ScriptHost {
         let in_place_sites = in_place::Sites::default();
         in_place::register(&mut engine, &in_place_sites);
         api_python::register(&mut engine);
-        fixits::learn_functions(&engine);
+        let known = Arc::new(fixits::KnownFunctions::of(&engine));
         // One engine per session, freed with it: closures on the worker threads hold it
         // weakly, and the session stops its contexts before it goes.
         let engine = Arc::new(engine);
-        let _ = api.engine.set(Arc::downgrade(&engine));
+        let _ = api.engine.set(values::EngineRef {
+            engine: Arc::downgrade(&engine),
+            known: known.clone(),
+        });
         let ssc = api_context::new_context(&api, &sc, Duration(1000));
         let mut scope = Scope::new();
         scope.push("sc", sc);
         scope.push("ssc", ssc);
         Ok(ScriptHost {
             engine,
+            known,
             scope,
             api,
             functions: AST::empty(),
@@ -167,7 +173,7 @@ impl ScriptHost {
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged);
         self.functions = merged.clone_functions_only();
-        result.map_err(|e| ScriptError::runtime(&e, source, code))
+        result.map_err(|e| ScriptError::runtime(&e, source, code, &self.known))
     }
 
     /// Names of the functions the session's scripts defined with `fn`.
