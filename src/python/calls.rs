@@ -3,15 +3,13 @@
 //! the preamble (SparkContext, StreamingContext, SparkSession, setLogLevel), the modules
 //! with a translation, and calls of the program's own functions.
 
-use super::TranslateError;
+use super::error::Translated;
 use super::export_helpers;
 use super::modules::operator_fn;
 use super::names::{Code, Kind, rhai_name, rhai_string};
 use super::program::{Program, Scope};
 use super::signatures;
 use ruff_python_ast::{self as ast, Expr};
-
-type R<T> = Result<T, TranslateError>;
 
 /// A call's positional and keyword arguments, translated.
 pub type Args = (Vec<Code>, Vec<(String, Code)>);
@@ -69,7 +67,7 @@ const MUTATING_METHODS: &[(&str, &str, usize, usize)] = &[
 ];
 
 impl<'a> Program<'a> {
-    pub fn attribute(&self, a: &ast::ExprAttribute, scope: &mut Scope) -> R<Code> {
+    pub fn attribute(&self, a: &ast::ExprAttribute, scope: &mut Scope) -> Translated<Code> {
         let attr = a.attr.id.as_str();
         if let Expr::Name(n) = &*a.value
             && !scope.is_local(n.id.as_str())
@@ -109,7 +107,7 @@ impl<'a> Program<'a> {
         ))
     }
 
-    pub fn args(&self, c: &ast::ExprCall, scope: &mut Scope) -> R<Args> {
+    pub fn args(&self, c: &ast::ExprCall, scope: &mut Scope) -> Translated<Args> {
         let mut pos = Vec::new();
         for a in c.arguments.args.iter() {
             if let Expr::Starred(_) = a {
@@ -127,7 +125,7 @@ impl<'a> Program<'a> {
         Ok((pos, kws))
     }
 
-    pub fn call(&self, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
+    pub fn call(&self, c: &ast::ExprCall, scope: &mut Scope) -> Translated<Code> {
         match &*c.func {
             Expr::Name(n) => self.call_name(n, c, scope),
             Expr::Attribute(a) => self.call_method(a, c, scope),
@@ -148,7 +146,12 @@ impl<'a> Program<'a> {
         }
     }
 
-    fn call_name(&self, n: &ast::ExprName, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
+    fn call_name(
+        &self,
+        n: &ast::ExprName,
+        c: &ast::ExprCall,
+        scope: &mut Scope,
+    ) -> Translated<Code> {
         let id = n.id.as_str();
         if scope.is_local(id) || (scope.declared.contains(id) && !self.defs.contains_key(id)) {
             let (pos, kws) = self.args(c, scope)?;
@@ -260,7 +263,12 @@ impl<'a> Program<'a> {
         }
     }
 
-    fn call_method(&self, a: &ast::ExprAttribute, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
+    fn call_method(
+        &self,
+        a: &ast::ExprAttribute,
+        c: &ast::ExprCall,
+        scope: &mut Scope,
+    ) -> Translated<Code> {
         let method = a.attr.id.as_str();
         if method == "getOrCreate" && self.is_streaming_context_class(&a.value) {
             return self
@@ -432,14 +440,14 @@ impl<'a> Program<'a> {
     }
 
     /// A list literal whose list-ness is never observed, `depth` levels down.
-    fn container(&self, e: &Expr, depth: usize, scope: &mut Scope) -> R<Code> {
+    fn container(&self, e: &Expr, depth: usize, scope: &mut Scope) -> Translated<Code> {
         match e {
             Expr::List(l) if depth > 0 => {
                 let items = l
                     .elts
                     .iter()
                     .map(|x| self.container(x, depth - 1, scope).map(|c| c.text))
-                    .collect::<R<Vec<_>>>()?;
+                    .collect::<Translated<Vec<_>>>()?;
                 Ok(Code::atom(format!("[{}]", items.join(", ")), Kind::Tuple))
             }
             _ => self.expr(e, scope),
@@ -447,7 +455,7 @@ impl<'a> Program<'a> {
     }
 
     /// A method's receiver when the method changes it: it must be a variable or an element.
-    fn receiver(&self, e: &Expr, recv: &Code) -> R<String> {
+    fn receiver(&self, e: &Expr, recv: &Code) -> Translated<String> {
         match e {
             Expr::Name(_) | Expr::Subscript(_) => Ok(recv.text.clone()),
             _ => Ok(recv.operand()),
@@ -467,7 +475,7 @@ pub(super) fn no_keywords(
     c: &ast::ExprCall,
     kws: &[(String, Code)],
     what: &str,
-) -> R<()> {
+) -> Translated<()> {
     match kws.first() {
         Some((k, _)) => Err(p.err(
             c,

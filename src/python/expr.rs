@@ -3,18 +3,16 @@
 //! floor, `%` with the divisor's sign (and `%` formatting), list `+`, truthiness, `in`,
 //! slices, comprehensions, f-strings.
 
-use super::TranslateError;
+use super::error::Translated;
 use super::names::{Code, Kind, rhai_float, rhai_name, rhai_string};
 use super::program::{Program, Scope};
 use ruff_python_ast::{self as ast, Expr, Number};
-
-type R<T> = Result<T, TranslateError>;
 
 /// How deep expressions may nest.
 const MAX_DEPTH: usize = 100;
 
 impl<'a> Program<'a> {
-    pub fn expr(&self, e: &Expr, scope: &mut Scope) -> R<Code> {
+    pub fn expr(&self, e: &Expr, scope: &mut Scope) -> Translated<Code> {
         // Rhai refuses expressions nested deeper than 256; stop well before the stack does.
         if self.depth.get() >= MAX_DEPTH {
             return Err(self.err(
@@ -29,7 +27,7 @@ impl<'a> Program<'a> {
         code
     }
 
-    fn expr_inner(&self, e: &Expr, scope: &mut Scope) -> R<Code> {
+    fn expr_inner(&self, e: &Expr, scope: &mut Scope) -> Translated<Code> {
         Ok(match e {
             Expr::NumberLiteral(n) => match &n.value {
                 Number::Int(i) => match i.as_i64() {
@@ -155,7 +153,7 @@ impl<'a> Program<'a> {
         })
     }
 
-    pub fn exprs(&self, es: &[Expr], scope: &mut Scope) -> R<Vec<String>> {
+    pub fn exprs(&self, es: &[Expr], scope: &mut Scope) -> Translated<Vec<String>> {
         es.iter()
             .map(|e| self.expr(e, scope).map(|c| c.text))
             .collect()
@@ -163,7 +161,7 @@ impl<'a> Program<'a> {
 
     /// A name: a local, a program constant (inlined inside functions, which cannot see the
     /// script's variables), a function (as a function pointer), an imported name.
-    fn name(&self, n: &ast::ExprName, scope: &mut Scope) -> R<Code> {
+    fn name(&self, n: &ast::ExprName, scope: &mut Scope) -> Translated<Code> {
         let id = n.id.as_str();
         if scope.bound.iter().any(|b| b == id) || (scope.in_fn && scope.locals.contains(id)) {
             return Ok(Code::atom(rhai_name(id), Kind::Unknown));
@@ -215,7 +213,7 @@ impl<'a> Program<'a> {
         Ok(Code::atom(rhai_name(id), Kind::Unknown))
     }
 
-    fn dict(&self, d: &ast::ExprDict, scope: &mut Scope) -> R<Code> {
+    fn dict(&self, d: &ast::ExprDict, scope: &mut Scope) -> Translated<Code> {
         let all_str_keys = d
             .items
             .iter()
@@ -250,7 +248,7 @@ impl<'a> Program<'a> {
         ))
     }
 
-    fn lambda(&self, l: &ast::ExprLambda, scope: &mut Scope) -> R<Code> {
+    fn lambda(&self, l: &ast::ExprLambda, scope: &mut Scope) -> Translated<Code> {
         let mut names = Vec::new();
         if let Some(p) = &l.parameters {
             if p.vararg.is_some() || p.kwarg.is_some() || !p.kwonlyargs.is_empty() {
@@ -283,10 +281,10 @@ impl<'a> Program<'a> {
         ))
     }
 
-    fn subscript(&self, s: &ast::ExprSubscript, scope: &mut Scope) -> R<Code> {
+    fn subscript(&self, s: &ast::ExprSubscript, scope: &mut Scope) -> Translated<Code> {
         let v = self.expr(&s.value, scope)?;
         if let Expr::Slice(sl) = &*s.slice {
-            let mut part = |p: &Option<Box<Expr>>| -> R<String> {
+            let mut part = |p: &Option<Box<Expr>>| -> Translated<String> {
                 Ok(match p {
                     Some(e) => self.expr(e, scope)?.text,
                     None => "()".into(),
@@ -319,7 +317,7 @@ impl<'a> Program<'a> {
     }
 
     /// For-loop iterables: arrays as they are, strings, dicts and ranges through `py_iter`.
-    pub fn iterable(&self, e: &Expr, scope: &mut Scope) -> R<String> {
+    pub fn iterable(&self, e: &Expr, scope: &mut Scope) -> Translated<String> {
         if let Expr::Call(c) = e
             && let Expr::Name(n) = &*c.func
             && n.id.as_str() == "range"
@@ -349,7 +347,7 @@ impl<'a> Program<'a> {
         generators: &[ast::Comprehension],
         scope: &mut Scope,
         what: &str,
-    ) -> R<Code> {
+    ) -> Translated<Code> {
         let acc = self.temp("r");
         let mut head = String::new();
         let mut bound = 0;
@@ -397,7 +395,7 @@ impl<'a> Program<'a> {
         ))
     }
 
-    fn fstring(&self, f: &ast::ExprFString, scope: &mut Scope) -> R<Code> {
+    fn fstring(&self, f: &ast::ExprFString, scope: &mut Scope) -> Translated<Code> {
         let mut parts: Vec<String> = Vec::new();
         for part in f.value.iter() {
             match part {

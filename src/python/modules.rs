@@ -2,17 +2,15 @@
 //! closures with Python's meaning, math, time.sleep, tempfile.mkdtemp, sys.exit, findspark)
 //! and pyspark's constructors called by their imported names.
 
-use super::TranslateError;
 use super::calls::{no_keywords, paren, texts};
+use super::error::Translated;
 use super::names::{Code, Kind};
 use super::program::{Program, Scope};
 use ruff_python_ast as ast;
 
-type R<T> = Result<T, TranslateError>;
-
 impl<'a> Program<'a> {
     /// An imported name used as a value (`reduceByKey(add)`).
-    pub fn imported_value(&self, m: &str, node: &ast::ExprName) -> R<Code> {
+    pub fn imported_value(&self, m: &str, node: &ast::ExprName) -> Translated<Code> {
         if let Some(f) = operator_fn(m) {
             return Ok(Code::op(f, Kind::Unknown));
         }
@@ -24,7 +22,12 @@ impl<'a> Program<'a> {
     }
 
     /// `from operator import add; add(a, b)`, `from tempfile import mkdtemp`, the pyspark names.
-    pub(super) fn call_imported(&self, m: &str, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
+    pub(super) fn call_imported(
+        &self,
+        m: &str,
+        c: &ast::ExprCall,
+        scope: &mut Scope,
+    ) -> Translated<Code> {
         let (pos, kws) = self.args(c, scope)?;
         if let Some(f) = operator_fn(m) {
             no_keywords(self, c, &kws, m)?;
@@ -62,7 +65,7 @@ impl<'a> Program<'a> {
         f: &str,
         c: &ast::ExprCall,
         scope: &mut Scope,
-    ) -> R<Code> {
+    ) -> Translated<Code> {
         let (pos, kws) = self.args(c, scope)?;
         let path = format!("{m}.{f}");
         if let Some(op) = operator_fn(&path) {

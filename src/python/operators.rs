@@ -2,15 +2,13 @@
 //! and floor division, `%`, list `+`), truthiness and conditions, `and`/`or` with Python's
 //! values, and comparisons (chained, `in`, `is`).
 
-use super::TranslateError;
+use super::error::Translated;
 use super::names::{Code, Kind};
 use super::program::{Program, Scope};
 use ruff_python_ast::{self as ast, Expr};
 
-type R<T> = Result<T, TranslateError>;
-
 impl<'a> Program<'a> {
-    pub fn binop(&self, op: ast::Operator, l: Code, r: Code, node: &Expr) -> R<Code> {
+    pub fn binop(&self, op: ast::Operator, l: Code, r: Code, node: &Expr) -> Translated<Code> {
         use ast::Operator as O;
         let both_num = l.kind.is_number() && r.kind.is_number();
         let num_kind = if l.kind == Kind::Int && r.kind == Kind::Int {
@@ -89,7 +87,7 @@ impl<'a> Program<'a> {
     }
 
     /// A condition (`if`, `while`, comprehension filters).
-    pub fn condition(&self, e: &Expr, scope: &mut Scope) -> R<String> {
+    pub fn condition(&self, e: &Expr, scope: &mut Scope) -> Translated<String> {
         let c = self.expr(e, scope)?;
         Ok(if c.kind == Kind::Bool {
             c.text
@@ -98,12 +96,12 @@ impl<'a> Program<'a> {
         })
     }
 
-    pub(super) fn boolop(&self, b: &ast::ExprBoolOp, scope: &mut Scope) -> R<Code> {
+    pub(super) fn boolop(&self, b: &ast::ExprBoolOp, scope: &mut Scope) -> Translated<Code> {
         let values: Vec<Code> = b
             .values
             .iter()
             .map(|v| self.expr(v, scope))
-            .collect::<R<_>>()?;
+            .collect::<Translated<_>>()?;
         if values.iter().all(|v| v.kind == Kind::Bool) {
             let sym = if b.op == ast::BoolOp::And {
                 " && "
@@ -141,7 +139,7 @@ impl<'a> Program<'a> {
         Ok(acc)
     }
 
-    pub(super) fn compare(&self, c: &ast::ExprCompare, scope: &mut Scope) -> R<Code> {
+    pub(super) fn compare(&self, c: &ast::ExprCompare, scope: &mut Scope) -> Translated<Code> {
         let mut left = self.expr(&c.left, scope)?;
         let mut parts = Vec::new();
         for (op, right) in c.ops.iter().zip(c.comparators.iter()) {

@@ -9,7 +9,7 @@ use crate::engine::rdd::Rdd;
 use rhai::{Dynamic, Engine, NativeCallContext};
 use std::collections::BTreeMap;
 
-type Ds = RhaiResult<crate::engine::api::DStream>;
+type DStreamResult = RhaiResult<crate::engine::api::DStream>;
 
 const OP: &str = "KafkaUtils.createDirectStream";
 
@@ -167,7 +167,7 @@ fn create(
     topics: rhai::Array,
     kafka_params: rhai::Map,
     from: Dynamic,
-) -> Ds {
+) -> DStreamResult {
     let mut params = params_of(ctx, topics, kafka_params)?;
     params.from_offsets = from_offsets_of(ctx, &params.topics, from)?;
     ssc.kafka_direct_stream(params, site(ctx, OP))

@@ -181,10 +181,6 @@ impl DStreamOp for FileInputDStream {
         true
     }
 
-    fn input_drained(&self) -> bool {
-        false
-    }
-
     fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {
         Some(self.watcher.clone())
     }

@@ -39,10 +39,11 @@ pub trait DStreamOp: Send + Sync {
     fn is_input(&self) -> bool {
         false
     }
-    /// For input streams: whether they have nothing more to give (a drained queue). Other
-    /// streams have nothing of their own to give, so they count as drained.
+    /// For input streams: whether they have nothing more to give (a drained queue). A live
+    /// source (one with a receiver: socket, files, Kafka) is never drained; other streams
+    /// have nothing of their own to give, so they count as drained.
     fn input_drained(&self) -> bool {
-        true
+        self.receiver().is_none()
     }
     /// For sources: their position, for a data checkpoint.
     fn save_source(&self) -> Option<crate::checkpoint::SourceState> {

@@ -398,11 +398,6 @@ impl DStreamOp for SocketInputDStream {
         true
     }
 
-    fn input_drained(&self) -> bool {
-        // A live source is never "done" (the stream never stops by itself).
-        false
-    }
-
     fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {
         Some(self.receiver.clone())
     }

@@ -1,8 +1,8 @@
 //! The requests to the broker: rskafka on the stream's own current-thread tokio runtime,
 //! each one blocking with a timeout, so the engine only sees plain calls.
 
-use super::consumer::{KafkaConsumer, State};
-use super::{OffsetRange, OffsetReset, TopicPartition};
+use super::offsets::{OffsetRange, OffsetReset, TopicPartition};
+use super::state::{KafkaConsumer, State};
 use crate::func::Record;
 use rskafka::client::partition::{OffsetAt, PartitionClient, UnknownTopicHandling};
 use rskafka::client::{Client, ClientBuilder};

@@ -26,14 +26,21 @@
 //! its start (deleted by retention); records deleted after their batch was planned are
 //! reported as lost and the rest of the range is read.
 //!
-//! Rooms: this file the stream itself (its parameters, what it saves in a checkpoint and how
-//! a batch is computed); `consumer.rs` the driver-side consumer (start offsets, each batch's
-//! ranges, fixed ranges read with retries); `broker.rs` the requests to the broker through
-//! rskafka; `range_log.rs` the log of each batch's ranges in the checkpoint directory.
+//! Rooms: this file the stream itself (what it saves in a checkpoint and how a batch is
+//! computed); `offsets.rs` Spark's nouns (`OffsetRange`, `HasOffsetRanges`, the parameters);
+//! `state.rs` the consumer and its state behind one lock; `consumer.rs` the driver-side work
+//! (start offsets, each batch's ranges, fixed ranges read with retries, warnings);
+//! `broker.rs` the requests to the broker through rskafka; `range_log.rs` the log of each
+//! batch's ranges in the checkpoint directory. `offsets` and `state` are leaves, so the
+//! rooms import one another without a cycle.
 
 mod broker;
 mod consumer;
+mod offsets;
 mod range_log;
+mod state;
+
+pub use offsets::{HasOffsetRanges, KafkaParams, OffsetRange, OffsetReset};
 
 use super::receiver::ReceiverHandle;
 use super::{DStreamGraph, DStreamOp, StreamId};
@@ -41,79 +48,10 @@ use crate::checkpoint::SourceState;
 use crate::error::{ComputeError, StreamingError};
 use crate::rdd::Rdd;
 use crate::time::Time;
-use consumer::KafkaConsumer;
+use state::KafkaConsumer;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// Spark's `OffsetRange`: the records `[from_offset, until_offset)` of one partition.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct OffsetRange {
-    pub topic: String,
-    pub partition: i32,
-    pub from_offset: i64,
-    pub until_offset: i64,
-}
-
-impl OffsetRange {
-    pub fn count(&self) -> i64 {
-        self.until_offset - self.from_offset
-    }
-}
-
-impl std::fmt::Display for OffsetRange {
-    /// PySpark's `str(OffsetRange)`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "OffsetRange(topic: {}, partition: {}, range: [{} -> {}])",
-            self.topic, self.partition, self.from_offset, self.until_offset
-        )
-    }
-}
-
-/// Spark's `HasOffsetRanges`: the RDD a Kafka direct stream made for a batch knows the ranges
-/// it read. They travel in the RDD's source-info slot, so the base RDD knows nothing of Kafka.
-pub trait HasOffsetRanges {
-    /// `rdd.offsetRanges()`: Some only on a Kafka direct stream's own RDDs.
-    fn offset_ranges(&self) -> Option<&[OffsetRange]>;
-}
-
-impl HasOffsetRanges for Rdd {
-    fn offset_ranges(&self) -> Option<&[OffsetRange]> {
-        self.source_info::<Vec<OffsetRange>>().map(Vec::as_slice)
-    }
-}
-
-/// `auto.offset.reset`: where to start without offsets, and where to go when they are gone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OffsetReset {
-    Smallest,
-    Largest,
-}
-
-impl OffsetReset {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            OffsetReset::Smallest => "smallest",
-            OffsetReset::Largest => "largest",
-        }
-    }
-}
-
-/// What `createDirectStream` was given.
-#[derive(Debug, Clone)]
-pub struct KafkaParams {
-    /// `metadata.broker.list` / `bootstrap.servers`, as `host:port` strings.
-    pub brokers: Vec<String>,
-    pub topics: Vec<String>,
-    pub reset: OffsetReset,
-    /// `fromOffsets`: exactly these partitions, from these offsets.
-    pub from_offsets: Option<BTreeMap<(String, i32), i64>>,
-}
-
-/// Kafka's `TopicPartition`: a topic's name and one of its partition numbers.
-type TopicPartition = (String, i32);
 
 pub struct KafkaInputDStream {
     consumer: Arc<KafkaConsumer>,
@@ -142,11 +80,6 @@ impl DStreamOp for KafkaInputDStream {
 
     fn is_input(&self) -> bool {
         true
-    }
-
-    fn input_drained(&self) -> bool {
-        // A topic is never "done".
-        false
     }
 
     fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {

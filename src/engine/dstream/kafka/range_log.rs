@@ -2,8 +2,8 @@
 //! directory: one JSON line per batch, appended and fsynced when the batch's ranges are
 //! fixed, compacted after data checkpoints, replayed exactly after a crash.
 
-use super::OffsetRange;
-use super::consumer::{KafkaConsumer, State};
+use super::offsets::OffsetRange;
+use super::state::{KafkaConsumer, State};
 use crate::dstream::StreamId;
 use crate::time::Time;
 use std::io::Write;
