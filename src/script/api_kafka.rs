@@ -4,8 +4,8 @@
 
 use super::values::{RhaiResult, engine_err, runtime, site};
 use crate::engine::context::StreamingContext;
-use crate::engine::dstream::kafka::{HasOffsetRanges, KafkaParams, OffsetRange, OffsetReset};
 use crate::engine::rdd::Rdd;
+use centella_kafka::{HasOffsetRanges, KafkaParams, OffsetRange, OffsetReset};
 use rhai::{Dynamic, Engine, NativeCallContext};
 use std::collections::BTreeMap;
 
@@ -170,8 +170,7 @@ fn create(
 ) -> DStreamResult {
     let mut params = params_of(ctx, topics, kafka_params)?;
     params.from_offsets = from_offsets_of(ctx, &params.topics, from)?;
-    ssc.kafka_direct_stream(params, site(ctx, OP))
-        .map_err(|e| engine_err(ctx, e))
+    centella_kafka::create_direct_stream(ssc, params, site(ctx, OP)).map_err(|e| engine_err(ctx, e))
 }
 
 pub fn register(engine: &mut Engine) {

@@ -3,7 +3,6 @@
 
 pub mod file;
 pub mod input;
-pub mod kafka;
 pub mod output;
 pub mod receiver;
 pub mod socket;

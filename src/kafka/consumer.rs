@@ -5,10 +5,10 @@
 use super::broker::{FetchError, PartitionsError};
 use super::offsets::{OffsetRange, TopicPartition};
 use super::state::{KafkaConsumer, State};
-use crate::dstream::receiver::{ReceiverEnv, ReceiverHandle, Warner};
-use crate::error::{ComputeError, StreamingError};
-use crate::func::Record;
-use crate::time::{Duration, Time};
+use centella_engine::dstream::receiver::{ReceiverEnv, ReceiverHandle, Warner};
+use centella_engine::error::{ComputeError, StreamingError};
+use centella_engine::func::Record;
+use centella_engine::time::{Duration, Time};
 use rskafka::client::partition::OffsetAt;
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
@@ -18,7 +18,7 @@ const REPLAY_RETRY_MS: u64 = 2000;
 
 impl KafkaConsumer {
     pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        crate::lock(&self.state)
+        centella_engine::lock(&self.state)
     }
 
     pub(super) fn brokers(&self) -> String {
@@ -190,7 +190,7 @@ impl KafkaConsumer {
         &self,
         t: Time,
         ranges: &mut [OffsetRange],
-        site: &crate::func::OpSite,
+        site: &centella_engine::func::OpSite,
     ) -> Result<Vec<Vec<Record>>, ComputeError> {
         loop {
             {
@@ -229,7 +229,7 @@ impl KafkaConsumer {
                     ),
                 );
             }
-            crate::dstream::receiver::sleep_unless(&self.stop, REPLAY_RETRY_MS);
+            centella_engine::dstream::receiver::sleep_unless(&self.stop, REPLAY_RETRY_MS);
         }
     }
 

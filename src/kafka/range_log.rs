@@ -4,8 +4,8 @@
 
 use super::offsets::OffsetRange;
 use super::state::{KafkaConsumer, State};
-use crate::dstream::StreamId;
-use crate::time::Time;
+use centella_engine::dstream::StreamId;
+use centella_engine::time::Time;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -96,7 +96,7 @@ impl KafkaConsumer {
         };
         let text: String = st.logged.iter().map(|(t, r)| log_line(*t, r)).collect();
         // A failed rewrite leaves the old log whole and appended to.
-        if crate::checkpoint::store::replace_atomic(&path, text.as_bytes()).is_ok()
+        if centella_engine::checkpoint::store::replace_atomic(&path, text.as_bytes()).is_ok()
             && let Ok(f) = std::fs::OpenOptions::new().append(true).open(&path)
         {
             st.log = Some(f);

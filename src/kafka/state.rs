@@ -3,11 +3,11 @@
 //! reading batches), `broker.rs` (requests) and `range_log.rs` (the log).
 
 use super::offsets::{KafkaParams, OffsetRange, TopicPartition};
-use crate::clock::CancelToken;
-use crate::dstream::StreamId;
-use crate::dstream::receiver::Warner;
-use crate::sink::OutputSink;
-use crate::time::Duration;
+use centella_engine::clock::CancelToken;
+use centella_engine::dstream::StreamId;
+use centella_engine::dstream::receiver::Warner;
+use centella_engine::sink::OutputSink;
+use centella_engine::time::Duration;
 use rskafka::client::Client;
 use rskafka::client::partition::PartitionClient;
 use std::collections::BTreeMap;

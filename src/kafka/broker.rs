@@ -3,7 +3,7 @@
 
 use super::offsets::{OffsetRange, OffsetReset, TopicPartition};
 use super::state::{KafkaConsumer, State};
-use crate::func::Record;
+use centella_engine::func::Record;
 use rskafka::client::partition::{OffsetAt, PartitionClient, UnknownTopicHandling};
 use rskafka::client::{Client, ClientBuilder};
 use std::collections::BTreeSet;

@@ -2,7 +2,7 @@
 //! that knows its ranges (`HasOffsetRanges`), `auto.offset.reset` and `createDirectStream`'s
 //! parameters.
 
-use crate::rdd::Rdd;
+use centella_engine::rdd::Rdd;
 use std::collections::BTreeMap;
 
 /// Spark's `OffsetRange`: the records `[from_offset, until_offset)` of one partition.

@@ -42,12 +42,15 @@ mod state;
 
 pub use offsets::{HasOffsetRanges, KafkaParams, OffsetRange, OffsetReset};
 
-use super::receiver::ReceiverHandle;
-use super::{DStreamGraph, DStreamOp, StreamId};
-use crate::checkpoint::SourceState;
-use crate::error::{ComputeError, StreamingError};
-use crate::rdd::Rdd;
-use crate::time::Time;
+use centella_engine::api::DStream;
+use centella_engine::checkpoint::SourceState;
+use centella_engine::context::StreamingContext;
+use centella_engine::dstream::receiver::ReceiverHandle;
+use centella_engine::dstream::{DStreamGraph, DStreamOp, StreamId};
+use centella_engine::error::{ComputeError, StreamingError};
+use centella_engine::func::OpSite;
+use centella_engine::rdd::Rdd;
+use centella_engine::time::Time;
 use state::KafkaConsumer;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -71,6 +74,19 @@ impl KafkaInputDStream {
     pub fn set_stream_id(&self, id: StreamId) {
         let _ = self.consumer.id.set(id);
     }
+}
+
+/// `KafkaUtils.createDirectStream(ssc, topics, kafkaParams[, fromOffsets])`: Spark's direct
+/// approach, one RDD partition per Kafka partition.
+pub fn create_direct_stream(
+    ssc: &StreamingContext,
+    params: KafkaParams,
+    site: OpSite,
+) -> Result<DStream, StreamingError> {
+    let op = Arc::new(KafkaInputDStream::new(params)?);
+    let ds = ssc.add_input_stream(op.clone(), site)?;
+    op.set_stream_id(ds.id);
+    Ok(ds)
 }
 
 impl DStreamOp for KafkaInputDStream {
