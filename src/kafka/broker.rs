@@ -14,54 +14,70 @@ const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Bytes asked for per fetch request.
 const FETCH_BYTES: i32 = 4 * 1024 * 1024;
 
-/// Why the stream's partitions or start offsets could not be found.
+/// A broker request that failed.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum BrokerError {
+    #[error("no answer within {} s", REQUEST_TIMEOUT.as_secs())]
+    NoAnswer,
+    /// rskafka's error, its first line shortened (a message can hold a whole request).
+    #[error("{0}")]
+    Client(String),
+    /// Fetches at `at` keep coming back empty although the range goes on.
+    #[error(
+        "the broker returned no records at offset {at} of {topic}-{partition}, though the range ends at {until}"
+    )]
+    NoRecords {
+        at: i64,
+        topic: String,
+        partition: i32,
+        until: i64,
+    },
+}
+
+impl BrokerError {
+    fn client(e: rskafka::client::error::Error) -> BrokerError {
+        let text = e.to_string();
+        let first = text.lines().next().unwrap_or_default();
+        BrokerError::Client(if first.chars().count() > 200 {
+            format!("{}...", first.chars().take(200).collect::<String>())
+        } else {
+            first.to_string()
+        })
+    }
+}
+
+/// Why the stream's partitions or start offsets (or a new batch's ranges) could not be found.
 #[derive(Debug, thiserror::Error)]
 pub(super) enum PartitionsError {
     /// A subscribed topic does not exist; the text names it and the topics there are.
     #[error("{0}")]
     UnknownTopic(String),
-    /// The broker did not answer (the text says how).
-    #[error("{0}")]
-    Broker(String),
+    #[error(transparent)]
+    Broker(#[from] BrokerError),
 }
 
+/// Why a range's records could not be fetched.
+#[derive(Debug, thiserror::Error)]
 pub(super) enum FetchError {
+    /// The broker no longer (or not yet) holds this offset.
+    #[error("offset {0} is out of range")]
     OutOfRange(i64),
-    Broker(String),
-}
-
-impl std::fmt::Display for FetchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FetchError::OutOfRange(at) => write!(f, "offset {at} is out of range"),
-            FetchError::Broker(e) => f.write_str(e),
-        }
-    }
-}
-
-fn broker_error(e: impl std::fmt::Display) -> String {
-    let text = e.to_string();
-    // rskafka's messages can be long (a whole request); keep the first line, shortened.
-    let first = text.lines().next().unwrap_or_default();
-    if first.chars().count() > 200 {
-        format!("{}...", first.chars().take(200).collect::<String>())
-    } else {
-        first.to_string()
-    }
+    #[error(transparent)]
+    Broker(#[from] BrokerError),
 }
 
 /// Runs one broker request on the stream's runtime, with a timeout.
 fn block<T>(
     rt: &tokio::runtime::Runtime,
     fut: impl std::future::Future<Output = Result<T, rskafka::client::error::Error>>,
-) -> Result<T, String> {
+) -> Result<T, BrokerError> {
     rt.block_on(async { tokio::time::timeout(REQUEST_TIMEOUT, fut).await })
-        .map_err(|_| format!("no answer within {} s", REQUEST_TIMEOUT.as_secs()))?
-        .map_err(broker_error)
+        .map_err(|_| BrokerError::NoAnswer)?
+        .map_err(BrokerError::client)
 }
 
 impl KafkaConsumer {
-    pub(super) fn client(&self, st: &mut State) -> Result<Arc<Client>, String> {
+    pub(super) fn client(&self, st: &mut State) -> Result<Arc<Client>, BrokerError> {
         if let Some(c) = &st.client {
             return Ok(c.clone());
         }
@@ -89,7 +105,7 @@ impl KafkaConsumer {
         &self,
         st: &mut State,
         tp: &TopicPartition,
-    ) -> Result<Arc<PartitionClient>, String> {
+    ) -> Result<Arc<PartitionClient>, BrokerError> {
         if let Some(p) = st.partition_clients.get(tp) {
             return Ok(p.clone());
         }
@@ -110,8 +126,8 @@ impl KafkaConsumer {
         if let Some(from) = &self.params.from_offsets {
             return Ok(from.keys().cloned().collect());
         }
-        let client = self.client(st).map_err(PartitionsError::Broker)?;
-        let topics = block(&self.runtime, client.list_topics()).map_err(PartitionsError::Broker)?;
+        let client = self.client(st)?;
+        let topics = block(&self.runtime, client.list_topics())?;
         let mut out = BTreeSet::new();
         for name in &self.params.topics {
             let Some(t) = topics.iter().find(|t| &t.name == name) else {
@@ -137,12 +153,16 @@ impl KafkaConsumer {
         st: &mut State,
         tp: &TopicPartition,
         at: OffsetAt,
-    ) -> Result<i64, String> {
+    ) -> Result<i64, BrokerError> {
         let pc = self.partition_client(st, tp)?;
         block(&self.runtime, pc.get_offset(at))
     }
 
-    pub(super) fn reset_offset(&self, st: &mut State, tp: &TopicPartition) -> Result<i64, String> {
+    pub(super) fn reset_offset(
+        &self,
+        st: &mut State,
+        tp: &TopicPartition,
+    ) -> Result<i64, BrokerError> {
         let at = match self.params.reset {
             OffsetReset::Smallest => OffsetAt::Earliest,
             OffsetReset::Largest => OffsetAt::Latest,
@@ -161,7 +181,7 @@ impl KafkaConsumer {
             return Ok(out);
         }
         let tp = (range.topic.clone(), range.partition);
-        let pc = self.partition_client(st, &tp).map_err(FetchError::Broker)?;
+        let pc = self.partition_client(st, &tp)?;
         let mut pos = range.from_offset;
         let mut empty_answers = 0;
         while pos < range.until_offset {
@@ -171,16 +191,13 @@ impl KafkaConsumer {
             });
             let (records, _high_watermark) = match fetched {
                 Err(_) => {
-                    return Err(FetchError::Broker(format!(
-                        "no answer within {} s",
-                        REQUEST_TIMEOUT.as_secs()
-                    )));
+                    return Err(BrokerError::NoAnswer.into());
                 }
                 Ok(Err(rskafka::client::error::Error::ServerError {
                     protocol_error: rskafka::client::error::ProtocolError::OffsetOutOfRange,
                     ..
                 })) => return Err(FetchError::OutOfRange(pos)),
-                Ok(Err(e)) => return Err(FetchError::Broker(broker_error(e))),
+                Ok(Err(e)) => return Err(BrokerError::client(e).into()),
                 Ok(Ok(r)) => r,
             };
             // Records missing at the start of the answer were deleted by retention when the
@@ -191,8 +208,7 @@ impl KafkaConsumer {
                 .min()
                 .is_some_and(|o| o > pos)
             {
-                let earliest = block(&self.runtime, pc.get_offset(OffsetAt::Earliest))
-                    .map_err(FetchError::Broker)?;
+                let earliest = block(&self.runtime, pc.get_offset(OffsetAt::Earliest))?;
                 if earliest > pos {
                     return Err(FetchError::OutOfRange(pos));
                 }
@@ -216,10 +232,13 @@ impl KafkaConsumer {
             if next == pos {
                 empty_answers += 1;
                 if empty_answers >= 5 {
-                    return Err(FetchError::Broker(format!(
-                        "the broker returned no records at offset {pos} of {}-{}, though the range ends at {}",
-                        range.topic, range.partition, range.until_offset
-                    )));
+                    return Err(BrokerError::NoRecords {
+                        at: pos,
+                        topic: range.topic.clone(),
+                        partition: range.partition,
+                        until: range.until_offset,
+                    }
+                    .into());
                 }
             } else {
                 empty_answers = 0;

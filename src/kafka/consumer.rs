@@ -83,10 +83,14 @@ impl KafkaConsumer {
     /// Fixes the ranges of a new batch and logs them; the offsets move only on success.
     /// Offsets that are no longer on the broker (beyond its end: a recreated topic; before its
     /// start: deleted by retention) are moved by `auto.offset.reset`, with a warning.
-    pub(super) fn plan_batch(&self, st: &mut State, t: Time) -> Result<Vec<OffsetRange>, String> {
+    pub(super) fn plan_batch(
+        &self,
+        st: &mut State,
+        t: Time,
+    ) -> Result<Vec<OffsetRange>, PartitionsError> {
         // Unknown topic or broker trouble: either way, the message says which.
-        self.resolve_start(st).map_err(|e| e.to_string())?;
-        let parts = self.partitions(st).map_err(|e| e.to_string())?;
+        self.resolve_start(st)?;
+        let parts = self.partitions(st)?;
         let mut current = st.current.clone().unwrap_or_default();
         // Partitions added while running are read from their beginning.
         for tp in &parts {
@@ -240,7 +244,7 @@ impl KafkaConsumer {
         st: &mut State,
         t: Time,
         range: &mut OffsetRange,
-    ) -> Result<Vec<Record>, String> {
+    ) -> Result<Vec<Record>, FetchError> {
         match self.fetch(st, range) {
             Ok(r) => Ok(r),
             Err(FetchError::OutOfRange(_)) => {
@@ -257,9 +261,9 @@ impl KafkaConsumer {
                         range.from_offset, tp.0, tp.1
                     ));
                 range.from_offset = from;
-                self.fetch(st, range).map_err(|e| e.to_string())
+                self.fetch(st, range)
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e),
         }
     }
 }
