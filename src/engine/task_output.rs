@@ -38,7 +38,7 @@ impl Stage {
         let out = f();
         let lines = guard.finish();
         if !lines.is_empty() {
-            let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
+            let mut tasks = super::lock(&self.tasks);
             tasks.push((partition, lines));
         }
         out
