@@ -216,16 +216,20 @@ mod tests {
     use crate::engine::sink::MemorySink;
     use crate::engine::time::Time;
 
-    fn host() -> ScriptHost {
-        let config = RunConfig {
+    /// A manual-clock session's settings, output kept in memory.
+    fn manual_config() -> RunConfig {
+        RunConfig {
             clock: ClockKind::Manual,
             start_time: Time(0),
             max_batches: None,
             notation: Notation::Python,
             sink: Arc::new(MemorySink::default()),
             session: Default::default(),
-        };
-        ScriptHost::new(config, 1).expect("host")
+        }
+    }
+
+    fn host() -> ScriptHost {
+        ScriptHost::new(manual_config(), 1).expect("host")
     }
 
     #[test]
@@ -291,14 +295,7 @@ mod tests {
         hooks.on_every_context(Arc::new(move |_: &StreamingContext, _: &_| {
             s.fetch_add(1, Ordering::SeqCst);
         }));
-        let config = RunConfig {
-            clock: ClockKind::Manual,
-            start_time: Time(0),
-            max_batches: None,
-            notation: Notation::Python,
-            sink: Arc::new(MemorySink::default()),
-            session: Default::default(),
-        };
+        let config = manual_config();
         let mut h = ScriptHost::with_hooks(config.clone(), 1, hooks.clone()).expect("host");
         assert_eq!(seen.load(Ordering::SeqCst), 1, "ssc");
         let _ = h
