@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+/// What the consumer knows and holds, changed only under `KafkaConsumer::state`'s lock.
 #[derive(Default)]
 pub(super) struct State {
     pub(super) client: Option<Arc<Client>>,
