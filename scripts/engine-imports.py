@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Print the import graph of src/engine and its cycles (strongly connected components).
 
-An edge a -> b means that a's non-test code names a path into module b: `use
-crate::engine::b::...`, `super::...`, `self::...`, or (in a mod.rs) a child module by name.
+An edge a -> b means that a's non-test code names a path into module b: `use crate::b::...`
+(the engine is a crate of its own; `crate::engine::b` is read the same way), `super::...`,
+`self::...`, or (in a mod.rs) a child module by name.
 Test modules (`#[cfg(test)] mod tests { ... }` at the end of a file) are left out, as are
 the `mod x;` declarations themselves. Usage: scripts/engine-imports.py [--edges] [ROOT]
 """
@@ -11,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-PATH_RE = re.compile(r"\b(crate::engine|super|self)((?:::(?:\w+|\{))+)")
+PATH_RE = re.compile(r"\b(crate::engine|crate|super|self)((?:::(?:\w+|\{))+)")
 
 
 def module_of(path: Path, engine: Path) -> tuple:
@@ -70,6 +71,7 @@ def targets(src: str, here: tuple, is_mod_rs: bool, modules: set, children: set)
     found = set()
     base_of = {
         "crate::engine": (),
+        "crate": (),
         "super": here[:-1],
         "self": here,
     }

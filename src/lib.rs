@@ -4,7 +4,7 @@
 //! `script` (the only place that knows Rhai), `cli` (the only place that writes to the terminal).
 
 pub mod cli;
-pub mod engine;
+pub use centella_engine as engine;
 pub mod export;
 pub mod feed;
 pub mod python;

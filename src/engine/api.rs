@@ -90,20 +90,11 @@ impl StreamingContext {
         self.add_stream(op, site, self.batch_duration(), false)
     }
 
-    /// `KafkaUtils.createDirectStream(ssc, topics, kafkaParams[, fromOffsets])`: Spark's
-    /// direct approach, one RDD partition per Kafka partition.
-    pub fn kafka_direct_stream(
-        &self,
-        params: super::dstream::kafka::KafkaParams,
-        site: OpSite,
-    ) -> Result<DStream> {
-        let op = Arc::new(
-            super::dstream::kafka::KafkaInputDStream::new(params)
-                .map_err(StreamingError::Invalid)?,
-        );
-        let ds = self.add_stream(op.clone(), site, self.batch_duration(), false)?;
-        op.set_stream_id(ds.id);
-        Ok(ds)
+    /// Adds a source stream made outside the engine (the Kafka connector): Spark's
+    /// `InputDStream` is public API in the same way. The stream must be an input stream
+    /// (no parents); it slides every batch.
+    pub fn add_input_stream(&self, op: Arc<dyn DStreamOp>, site: OpSite) -> Result<DStream> {
+        self.add_stream(op, site, self.batch_duration(), false)
     }
 
     /// `ssc.textFileStream(dir)`: the lines of files that appear in `dir` after start.

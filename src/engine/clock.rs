@@ -172,10 +172,14 @@ impl CancelToken {
         self.interrupted.swap(true, SeqCst)
     }
 
+    // `#[inline]`: the script host asks these three at every Rhai operation (its progress
+    // hook), from another crate, where one atomic load would otherwise be a call.
+    #[inline]
     pub fn interrupted(&self) -> bool {
         self.interrupted.load(Relaxed)
     }
 
+    #[inline]
     pub fn abort_requested(&self) -> bool {
         self.abort.load(Relaxed)
     }
@@ -195,6 +199,7 @@ impl CancelToken {
     }
 
     /// Why the running batch is cancelled, if it is.
+    #[inline]
     pub fn batch_cancelled(&self) -> Option<String> {
         if self.cancel.load(Relaxed) {
             Some(super::lock(&self.cancel_reason).clone())

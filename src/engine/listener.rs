@@ -37,17 +37,11 @@ pub struct ListenerBus {
 
 impl ListenerBus {
     pub fn add(&self, l: Arc<dyn StreamingListener>) {
-        self.listeners
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(l);
+        crate::lock(&self.listeners).push(l);
     }
 
     fn snapshot(&self) -> Vec<Arc<dyn StreamingListener>> {
-        self.listeners
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        crate::lock(&self.listeners).clone()
     }
 
     pub fn batch_completed(&self, info: &BatchInfo) {

@@ -35,6 +35,9 @@ pub mod time;
 
 /// Locks a mutex; a panic elsewhere while it was held (a poisoned lock) does not stop the
 /// engine: the data is still consistent at every point our locks are released.
-pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+///
+/// Public so that every layer handles a poisoned lock this one way (the UI's monitor, the
+/// script host's shared state), rather than each choosing between panicking and dropping.
+pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }

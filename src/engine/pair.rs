@@ -168,7 +168,7 @@ fn map_side(agg: &dyn Aggregator, p: &[Record], n: usize, op: &str) -> Result<Ma
     let mut groups = Groups::default();
     for r in p {
         let (k, v) = split_pair(r, op)?;
-        crate::engine::depth::check_key(&k)?;
+        crate::depth::check_key(&k)?;
         let key = Key::of(&k);
         match groups.get_mut(&key) {
             Some(slot) => {
@@ -220,7 +220,7 @@ pub fn partition_by(rdd: &Rdd, n: usize) -> Result<Rdd, FnError> {
     let mut out: Vec<Partition> = vec![Vec::new(); n];
     for r in rdd.partitions().iter().flatten() {
         let (k, _) = split_pair(r, "partitionBy")?;
-        crate::engine::depth::check_key(&k)?;
+        crate::depth::check_key(&k)?;
         out[partition_of(&k, n)].push(r.clone());
     }
     Ok(Rdd::from_partitions(rdd.context().clone(), out))
@@ -382,7 +382,7 @@ pub fn sort_by_key(rdd: &Rdd, ascending: bool, n: Option<usize>) -> Result<Rdd, 
     let mut keys = Vec::with_capacity(records.len());
     for r in &records {
         let k = split_pair(r, "sortByKey")?.0;
-        crate::engine::depth::check_key(&k)?;
+        crate::depth::check_key(&k)?;
         keys.push(k);
     }
     let mut idx: Vec<usize> = (0..records.len()).collect();
@@ -434,7 +434,7 @@ pub fn count_by(rdd: &Rdd, by_key: bool) -> Result<Vec<(Record, i64)>, FnError> 
         } else {
             r.clone()
         };
-        crate::engine::depth::check_key(&k)?;
+        crate::depth::check_key(&k)?;
         counts.entry(Key::of(&k)).or_insert((k, 0)).1 += 1;
     }
     Ok(counts.into_values().collect())
@@ -443,9 +443,9 @@ pub fn count_by(rdd: &Rdd, by_key: bool) -> Result<Vec<(Record, i64)>, FnError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::func::native;
-    use crate::engine::pyrepr::python_str;
-    use crate::engine::sc::SparkContext;
+    use crate::func::native;
+    use crate::pyrepr::python_str;
+    use crate::sc::SparkContext;
 
     fn pairs(v: &[(&str, i64)]) -> Vec<Record> {
         v.iter()

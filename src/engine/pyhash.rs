@@ -132,7 +132,7 @@ fn fix_minus_one(h: i64) -> i64 {
 mod tests {
     use super::*;
 
-    use crate::engine::test_values::{f, i, s, t};
+    use crate::test_values::{f, i, s, t};
 
     #[test]
     fn strings_match_python() {

@@ -154,7 +154,7 @@ mod tests {
     use Ordering::{Equal, Greater, Less};
     use rhai::Map;
 
-    use crate::engine::test_values::{f, i, list, s, t};
+    use crate::test_values::{f, i, list, s, t};
     fn dict(k: &str, v: Dynamic) -> Dynamic {
         let mut m = Map::new();
         m.insert(k.into(), v);

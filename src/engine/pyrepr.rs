@@ -85,7 +85,9 @@ fn write_dict<'a>(entries: impl Iterator<Item = (&'a str, &'a Dynamic)>, out: &m
 
 /// Python `repr(float)`: shortest round-trip digits, fixed notation when
 /// the decimal exponent is in [-4, 16), otherwise `d.ddde±XX`.
-pub(crate) fn write_float_repr(f: f64, out: &mut String) {
+///
+/// Public for the script layer's messages that quote a float as Python shows it.
+pub fn write_float_repr(f: f64, out: &mut String) {
     if f.is_nan() {
         out.push_str("nan");
         return;
@@ -152,7 +154,9 @@ fn write_scientific(digits: &str, exp: i32, out: &mut String) {
 }
 
 /// Python `repr(str)`.
-pub(crate) fn write_str_repr(s: &str, out: &mut String) {
+///
+/// Public for the script layer's Python helpers (a dict's keys written as `repr` does).
+pub fn write_str_repr(s: &str, out: &mut String) {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
@@ -258,7 +262,7 @@ mod tests {
     use super::*;
     use rhai::Map;
 
-    use crate::engine::test_values::{f, i, list, s, t};
+    use crate::test_values::{f, i, list, s, t};
     fn repr(v: &Dynamic) -> String {
         let mut out = String::new();
         write_python_repr(v, &mut out);

@@ -387,7 +387,7 @@ pub fn pair_of(k: Record, v: Record) -> Record {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::func::native;
+    use crate::func::native;
 
     fn sc() -> SparkContext {
         SparkContext::new(2).expect("pool")

@@ -47,15 +47,12 @@ impl OutputSink for MemorySink {
         lock(&self.err).push_str(&format!("WARN: {msg}\n"));
     }
     fn info(&self, msg: &str) {
-        if let Ok(mut s) = self.err.lock() {
-            s.push_str(&format!("INFO: {msg}\n"));
-        }
+        lock(&self.err).push_str(&format!("INFO: {msg}\n"));
     }
     fn debug(&self, line: &str) {
-        if let Ok(mut s) = self.err.lock() {
-            s.push_str(line);
-            s.push('\n');
-        }
+        let mut s = lock(&self.err);
+        s.push_str(line);
+        s.push('\n');
     }
     fn print(&self, text: &str) {
         let mut s = lock(&self.out);

@@ -38,7 +38,7 @@ impl Stage {
         let out = f();
         let lines = guard.finish();
         if !lines.is_empty() {
-            let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
+            let mut tasks = super::lock(&self.tasks);
             tasks.push((partition, lines));
         }
         out
@@ -93,7 +93,7 @@ pub fn print(sink: &Arc<dyn OutputSink>, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::sink::MemorySink;
+    use crate::sink::MemorySink;
 
     #[test]
     fn tasks_print_in_partition_order_when_the_stage_ends() {

@@ -1,12 +1,10 @@
 //! Python's builtins: called (`len(x)`, `sorted(xs, key=f, reverse=True)`, `print(a, b)`,
 //! `isinstance(x, (int, str))`, ...) and used as function values (`map(str, xs)`).
 
-use super::TranslateError;
+use super::error::Translated;
 use super::names::{Code, Kind, rhai_string};
 use super::program::{Program, Scope};
 use ruff_python_ast::{self as ast, Expr};
-
-type R<T> = Result<T, TranslateError>;
 
 /// Python builtins usable as function values (`map(str, xs)`, `sorted(xs, key=len)`).
 const BUILTIN_VALUES: &[(&str, &str)] = &[
@@ -42,7 +40,7 @@ impl<'a> Program<'a> {
             .map(|(_, h)| format!("Fn(\"{h}\")"))
     }
 
-    pub fn builtin_call(&self, id: &str, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
+    pub fn builtin_call(&self, id: &str, c: &ast::ExprCall, scope: &mut Scope) -> Translated<Code> {
         let (pos, kws) = self.args(c, scope)?;
         let n = pos.len();
         let kw = |name: &str| {
@@ -50,7 +48,7 @@ impl<'a> Program<'a> {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.text.clone())
         };
-        let allowed = |names: &[&str]| -> R<()> {
+        let allowed = |names: &[&str]| -> Translated<()> {
             for (k, _) in &kws {
                 if !names.contains(&k.as_str()) {
                     return Err(self.err(
@@ -74,7 +72,7 @@ impl<'a> Program<'a> {
                 "pass the arguments Python's builtin takes",
             )
         };
-        let call1 = |h: &str, kind| -> R<Code> {
+        let call1 = |h: &str, kind| -> Translated<Code> {
             if n != 1 {
                 return Err(wrong());
             }

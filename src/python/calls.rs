@@ -3,14 +3,13 @@
 //! the preamble (SparkContext, StreamingContext, SparkSession, setLogLevel), the modules
 //! with a translation, and calls of the program's own functions.
 
-use super::TranslateError;
+use super::error::Translated;
 use super::export_helpers;
+use super::modules::operator_fn;
 use super::names::{Code, Kind, rhai_name, rhai_string};
 use super::program::{Program, Scope};
 use super::signatures;
 use ruff_python_ast::{self as ast, Expr};
-
-type R<T> = Result<T, TranslateError>;
 
 /// A call's positional and keyword arguments, translated.
 pub type Args = (Vec<Code>, Vec<(String, Code)>);
@@ -68,19 +67,7 @@ const MUTATING_METHODS: &[(&str, &str, usize, usize)] = &[
 ];
 
 impl<'a> Program<'a> {
-    /// An imported name used as a value (`reduceByKey(add)`).
-    pub fn imported_value(&self, m: &str, node: &ast::ExprName) -> R<Code> {
-        if let Some(f) = operator_fn(m) {
-            return Ok(Code::op(f, Kind::Unknown));
-        }
-        Err(self.err(
-            node,
-            format!("`{}` ({m}) used as a value", node.id),
-            "call it, or write a lambda",
-        ))
-    }
-
-    pub fn attribute(&self, a: &ast::ExprAttribute, scope: &mut Scope) -> R<Code> {
+    pub fn attribute(&self, a: &ast::ExprAttribute, scope: &mut Scope) -> Translated<Code> {
         let attr = a.attr.id.as_str();
         if let Expr::Name(n) = &*a.value
             && !scope.is_local(n.id.as_str())
@@ -120,7 +107,7 @@ impl<'a> Program<'a> {
         ))
     }
 
-    pub fn args(&self, c: &ast::ExprCall, scope: &mut Scope) -> R<Args> {
+    pub fn args(&self, c: &ast::ExprCall, scope: &mut Scope) -> Translated<Args> {
         let mut pos = Vec::new();
         for a in c.arguments.args.iter() {
             if let Expr::Starred(_) = a {
@@ -138,7 +125,7 @@ impl<'a> Program<'a> {
         Ok((pos, kws))
     }
 
-    pub fn call(&self, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
+    pub fn call(&self, c: &ast::ExprCall, scope: &mut Scope) -> Translated<Code> {
         match &*c.func {
             Expr::Name(n) => self.call_name(n, c, scope),
             Expr::Attribute(a) => self.call_method(a, c, scope),
@@ -159,7 +146,12 @@ impl<'a> Program<'a> {
         }
     }
 
-    fn call_name(&self, n: &ast::ExprName, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
+    fn call_name(
+        &self,
+        n: &ast::ExprName,
+        c: &ast::ExprCall,
+        scope: &mut Scope,
+    ) -> Translated<Code> {
         let id = n.id.as_str();
         if scope.is_local(id) || (scope.declared.contains(id) && !self.defs.contains_key(id)) {
             let (pos, kws) = self.args(c, scope)?;
@@ -271,40 +263,12 @@ impl<'a> Program<'a> {
         }
     }
 
-    /// `from operator import add; add(a, b)`, `from tempfile import mkdtemp`, the pyspark names.
-    fn call_imported(&self, m: &str, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
-        let (pos, kws) = self.args(c, scope)?;
-        if let Some(f) = operator_fn(m) {
-            no_keywords(self, c, &kws, m)?;
-            return Ok(Code::atom(
-                format!("({f}).call({})", texts(&pos)),
-                Kind::Unknown,
-            ));
-        }
-        match m {
-            "tempfile.mkdtemp" => Ok(Code::atom("py_temp_dir()", Kind::Str)),
-            "pyspark.streaming.StreamingContext" | "pyspark.streaming.context.StreamingContext" => {
-                let interval = match (pos.get(1), kws.iter().find(|(k, _)| k == "batchDuration")) {
-                    (Some(p), _) => p.text.clone(),
-                    (None, Some((_, v))) => v.text.clone(),
-                    _ => "1".into(),
-                };
-                Ok(Code::atom(
-                    format!("StreamingContext(sc, {interval})"),
-                    Kind::Unknown,
-                ))
-            }
-            m if m.ends_with(".SparkContext") => Ok(Code::atom("sc", Kind::Unknown)),
-            m if m.ends_with(".SparkConf") => Ok(Code::atom("()", Kind::Unknown)),
-            _ => Err(self.err(
-                c,
-                format!("a call of `{m}`"),
-                "centella translates the DStream API of pyspark",
-            )),
-        }
-    }
-
-    fn call_method(&self, a: &ast::ExprAttribute, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
+    fn call_method(
+        &self,
+        a: &ast::ExprAttribute,
+        c: &ast::ExprCall,
+        scope: &mut Scope,
+    ) -> Translated<Code> {
         let method = a.attr.id.as_str();
         if method == "getOrCreate" && self.is_streaming_context_class(&a.value) {
             return self
@@ -476,14 +440,14 @@ impl<'a> Program<'a> {
     }
 
     /// A list literal whose list-ness is never observed, `depth` levels down.
-    fn container(&self, e: &Expr, depth: usize, scope: &mut Scope) -> R<Code> {
+    fn container(&self, e: &Expr, depth: usize, scope: &mut Scope) -> Translated<Code> {
         match e {
             Expr::List(l) if depth > 0 => {
                 let items = l
                     .elts
                     .iter()
                     .map(|x| self.container(x, depth - 1, scope).map(|c| c.text))
-                    .collect::<R<Vec<_>>>()?;
+                    .collect::<Translated<Vec<_>>>()?;
                 Ok(Code::atom(format!("[{}]", items.join(", ")), Kind::Tuple))
             }
             _ => self.expr(e, scope),
@@ -491,99 +455,27 @@ impl<'a> Program<'a> {
     }
 
     /// A method's receiver when the method changes it: it must be a variable or an element.
-    fn receiver(&self, e: &Expr, recv: &Code) -> R<String> {
+    fn receiver(&self, e: &Expr, recv: &Code) -> Translated<String> {
         match e {
             Expr::Name(_) | Expr::Subscript(_) => Ok(recv.text.clone()),
             _ => Ok(recv.operand()),
         }
     }
-
-    fn call_module(&self, m: &str, f: &str, c: &ast::ExprCall, scope: &mut Scope) -> R<Code> {
-        let (pos, kws) = self.args(c, scope)?;
-        let path = format!("{m}.{f}");
-        if let Some(op) = operator_fn(&path) {
-            no_keywords(self, c, &kws, &path)?;
-            return Ok(Code::atom(
-                format!("({op}).call({})", texts(&pos)),
-                Kind::Unknown,
-            ));
-        }
-        let a = |i: usize| pos.get(i).map(|p| p.text.clone()).unwrap_or_default();
-        let n = pos.len();
-        if m.ends_with(".KafkaUtils") && f == "createDirectStream" {
-            // centella's Kafka direct stream has PySpark's positional parameters.
-            no_keywords(self, c, &kws, "KafkaUtils.createDirectStream")?;
-            return Ok(Code::atom(
-                format!("KafkaUtils::createDirectStream({})", texts(&pos)),
-                Kind::Unknown,
-            ));
-        }
-        let code = match (path.as_str(), n) {
-            ("tempfile.mkdtemp", _) => Code::atom("py_temp_dir()", Kind::Str),
-            // findspark locates a Spark installation; centella is one.
-            ("findspark.init", _) => Code::atom("()", Kind::Unknown),
-            ("time.sleep", 1) => Code::atom(
-                format!("sleep_ms(py_int({} * 1000))", paren(&a(0))),
-                Kind::Unknown,
-            ),
-            ("math.sqrt", 1) => Code::atom(format!("py_float({}).sqrt()", a(0)), Kind::Float),
-            ("math.floor", 1) => Code::atom(format!("py_floordiv({}, 1)", a(0)), Kind::Int),
-            ("math.ceil", 1) => Code::atom(format!("-py_floordiv(-({}), 1)", a(0)), Kind::Int),
-            ("math.fabs", 1) => Code::atom(format!("py_float(py_abs({}))", a(0)), Kind::Float),
-            ("math.log", 1) => Code::atom(format!("py_float({}).ln()", a(0)), Kind::Float),
-            ("math.log10", 1) => Code::atom(format!("py_float({}).log()", a(0)), Kind::Float),
-            ("math.exp", 1) => Code::atom(format!("py_float({}).exp()", a(0)), Kind::Float),
-            ("math.pow", 2) => Code::atom(
-                format!("py_float({}) ** py_float({})", a(0), a(1)),
-                Kind::Float,
-            ),
-            ("math.isnan", 1) => Code::atom(format!("py_float({}).is_nan", a(0)), Kind::Bool),
-            ("pyspark.SparkContext.getOrCreate", _)
-            | ("pyspark.context.SparkContext.getOrCreate", _) => Code::atom("sc", Kind::Unknown),
-            ("sys.exit", _) => Code::atom("exit()", Kind::Unknown),
-            _ => {
-                return Err(self.err(
-                    c,
-                    format!("`{path}()`"),
-                    "centella translates the pyspark API and math.sqrt/floor/ceil/log/exp, \
-                     tempfile.mkdtemp, time.sleep and operator's functions",
-                ));
-            }
-        };
-        Ok(code)
-    }
 }
 
-/// operator's functions as Rhai closures with Python's meaning.
-fn operator_fn(path: &str) -> Option<String> {
-    let f = path.strip_prefix("operator.")?;
-    Some(
-        match f {
-            "add" | "concat" => "|a, b| py_add(a, b)",
-            "sub" => "|a, b| a - b",
-            "mul" => "|a, b| py_mul(a, b)",
-            "truediv" => "|a, b| py_div(a, b)",
-            "floordiv" => "|a, b| py_floordiv(a, b)",
-            "mod" => "|a, b| py_mod(a, b)",
-            "neg" => "|a| -a",
-            "eq" => "|a, b| py_eq(a, b)",
-            "lt" => "|a, b| py_lt(a, b)",
-            "gt" => "|a, b| py_lt(b, a)",
-            "itemgetter" => return None,
-            _ => return None,
-        }
-        .to_string(),
-    )
-}
-
-fn texts(c: &[Code]) -> String {
+pub(super) fn texts(c: &[Code]) -> String {
     c.iter()
         .map(|c| c.text.clone())
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn no_keywords(p: &Program, c: &ast::ExprCall, kws: &[(String, Code)], what: &str) -> R<()> {
+pub(super) fn no_keywords(
+    p: &Program,
+    c: &ast::ExprCall,
+    kws: &[(String, Code)],
+    what: &str,
+) -> Translated<()> {
     match kws.first() {
         Some((k, _)) => Err(p.err(
             c,
@@ -594,7 +486,7 @@ fn no_keywords(p: &Program, c: &ast::ExprCall, kws: &[(String, Code)], what: &st
     }
 }
 
-fn paren(s: &str) -> String {
+pub(super) fn paren(s: &str) -> String {
     if s.chars()
         .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
     {

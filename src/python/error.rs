@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+/// What translating a piece of a program gives: its Rhai code, or why it cannot be translated.
+pub type Translated<T> = Result<T, TranslateError>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TranslateError {
     pub file: String,

@@ -3,17 +3,23 @@
 //! two languages differ through the `py_*` helpers of `script/api_python`; what cannot be
 //! translated is an error naming the construct, its `file:line:col` and what to write instead.
 //!
-//! `program.rs` the module level (`build(ssc, sc)`, drivers, functions), `preamble.rs` the
-//! contexts and sessions, `stmt.rs` statements, `expr.rs` expressions, `calls.rs` calls and
-//! methods, `builtins.rs` Python's builtins, `signatures.rs` the keyword arguments of
-//! PySpark's API, `export_helpers.rs` the helpers `centella export` writes.
+//! `program.rs` the module level (`build(ssc, sc)`, drivers, imports), `defs.rs` `def`
+//! functions and function-wide variables, `preamble.rs` the contexts and sessions, `stmt.rs`
+//! statements, `expr.rs` expressions, `operators.rs` operators, truthiness and comparisons,
+//! `calls.rs` calls and methods, `modules.rs` the standard modules with a translation
+//! (operator, math, time, tempfile, sys), `builtins.rs` Python's builtins, `signatures.rs`
+//! the keyword arguments of PySpark's API, `export_helpers.rs` the helpers `centella export`
+//! writes.
 
 mod builtins;
 mod calls;
+mod defs;
 pub mod error;
 mod export_helpers;
 mod expr;
+mod modules;
 mod names;
+mod operators;
 mod preamble;
 mod program;
 mod signatures;

@@ -3,12 +3,10 @@
 //! setup)`, calls with nothing to do in centella (`sc.setLogLevel`), and the drivers
 //! (`main()`, `build(ssc, sc)`, `create_context()`) whose bodies run where they are called.
 
-use super::TranslateError;
+use super::error::Translated;
 use super::names::rhai_name;
 use super::program::{Program, Scope};
 use ruff_python_ast::{self as ast, Expr};
-
-type R<T> = Result<T, TranslateError>;
 
 impl<'a> Program<'a> {
     /// The master a preamble names: `SparkContext("local[4]", ...)`, `master="..."`,
@@ -61,7 +59,7 @@ impl<'a> Program<'a> {
     /// `StreamingContext.getOrCreate(checkpointPath, setupFunc)`: the setup function's body
     /// as the closure of centella's `StreamingContext::getOrCreate`, ending in the context it
     /// returns.
-    pub fn get_or_create(&self, c: &ast::ExprCall, scope: &mut Scope) -> R<String> {
+    pub fn get_or_create(&self, c: &ast::ExprCall, scope: &mut Scope) -> Translated<String> {
         let arg = |i: usize, name: &str| {
             c.arguments.args.get(i).or_else(|| {
                 c.arguments
@@ -139,7 +137,7 @@ impl<'a> Program<'a> {
         name: &str,
         value: &Expr,
         scope: &mut Scope,
-    ) -> R<Option<String>> {
+    ) -> Translated<Option<String>> {
         let creates_context = match value {
             Expr::Call(c) => match &*c.func {
                 Expr::Attribute(a) => {
@@ -190,7 +188,7 @@ impl<'a> Program<'a> {
     }
 
     /// Statement-level calls with nothing to do in centella (`sc.setLogLevel("ERROR")`).
-    pub fn preamble_call(&self, e: &Expr, _scope: &mut Scope) -> R<Option<String>> {
+    pub fn preamble_call(&self, e: &Expr, _scope: &mut Scope) -> Translated<Option<String>> {
         let Expr::Call(c) = e else { return Ok(None) };
         let Expr::Attribute(a) = &*c.func else {
             return Ok(None);
@@ -215,7 +213,7 @@ impl<'a> Program<'a> {
         scope: &mut Scope,
         depth: usize,
         _out: &mut [String],
-    ) -> R<Option<Vec<String>>> {
+    ) -> Translated<Option<Vec<String>>> {
         let Expr::Call(c) = e else { return Ok(None) };
         let Expr::Name(n) = &*c.func else {
             return Ok(None);

@@ -2,12 +2,10 @@
 //! `for` (tuple targets unpacked), `while`, `return`, `assert`, `raise`, `del`, and the
 //! constructs with no translation, refused with what to write instead.
 
-use super::TranslateError;
+use super::error::Translated;
 use super::names::{Code, Kind, rhai_name};
 use super::program::{Program, Scope};
 use ruff_python_ast::{self as ast, Expr, Stmt};
-
-type R<T> = Result<T, TranslateError>;
 
 impl<'a> Program<'a> {
     pub fn block(
@@ -16,7 +14,7 @@ impl<'a> Program<'a> {
         scope: &mut Scope,
         depth: usize,
         out: &mut Vec<String>,
-    ) -> R<()> {
+    ) -> Translated<()> {
         for s in body {
             self.stmt(s, scope, depth, out)?;
         }
@@ -29,7 +27,7 @@ impl<'a> Program<'a> {
         scope: &mut Scope,
         depth: usize,
         out: &mut Vec<String>,
-    ) -> R<()> {
+    ) -> Translated<()> {
         let first = out.len();
         self.stmt_inner(s, scope, depth, out)?;
         // Where each statement came from, so a runtime error's Rhai line leads back to it.
@@ -52,7 +50,7 @@ impl<'a> Program<'a> {
         scope: &mut Scope,
         depth: usize,
         out: &mut Vec<String>,
-    ) -> R<()> {
+    ) -> Translated<()> {
         let ind = "    ".repeat(depth);
         match s {
             Stmt::Expr(e) => {
@@ -259,7 +257,7 @@ impl<'a> Program<'a> {
         scope: &mut Scope,
         depth: usize,
         out: &mut Vec<String>,
-    ) -> R<()> {
+    ) -> Translated<()> {
         if a.targets.len() > 1 {
             // a = b = value: evaluate once.
             let t = self.temp("v");
@@ -287,7 +285,7 @@ impl<'a> Program<'a> {
         scope: &mut Scope,
         depth: usize,
         out: &mut Vec<String>,
-    ) -> R<()> {
+    ) -> Translated<()> {
         // `ssc = create_context()`: the function's body here, then its result.
         if let Expr::Name(n) = target
             && let Expr::Call(c) = value
@@ -322,7 +320,7 @@ impl<'a> Program<'a> {
         scope: &mut Scope,
         depth: usize,
         out: &mut Vec<String>,
-    ) -> R<()> {
+    ) -> Translated<()> {
         let ind = "    ".repeat(depth);
         match target {
             Expr::Name(n) => {
@@ -376,7 +374,7 @@ impl<'a> Program<'a> {
     }
 
     /// `x`, `x[i]`, `d[k]` as an assignment target.
-    fn target_text(&self, target: &Expr, scope: &mut Scope) -> R<String> {
+    fn target_text(&self, target: &Expr, scope: &mut Scope) -> Translated<String> {
         match target {
             Expr::Name(n) => {
                 if scope.in_fn
@@ -415,7 +413,11 @@ impl<'a> Program<'a> {
     }
 
     /// The loop variable, and the `let`s that unpack a tuple target.
-    pub fn loop_target(&self, target: &Expr, scope: &mut Scope) -> R<(String, Option<String>)> {
+    pub fn loop_target(
+        &self,
+        target: &Expr,
+        scope: &mut Scope,
+    ) -> Translated<(String, Option<String>)> {
         match target {
             Expr::Name(n) => {
                 scope.bound.push(n.id.to_string());
@@ -457,7 +459,7 @@ impl<'a> Program<'a> {
     }
 
     /// `raise ValueError("msg")` as the text thrown.
-    fn exception_text(&self, e: &Expr, scope: &mut Scope) -> R<String> {
+    fn exception_text(&self, e: &Expr, scope: &mut Scope) -> Translated<String> {
         if let Expr::Call(c) = e
             && let Expr::Name(n) = &*c.func
         {

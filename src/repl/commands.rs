@@ -309,11 +309,13 @@ fn window_note(shell: &mut Shell, ssc: &crate::engine::context::StreamingContext
         return;
     }
     let batch = ssc.batch_duration().ms().max(1);
-    let slides: Vec<i64> = {
-        let g = ssc.graph();
-        g.outputs.iter().map(|o| g.slide(o.stream).ms()).collect()
-    };
-    let Some(every) = slides.iter().map(|s| s / batch).min().filter(|n| *n > 1) else {
+    let slides = ssc.output_slides();
+    let Some(every) = slides
+        .iter()
+        .map(|s| s.ms() / batch)
+        .min()
+        .filter(|n| *n > 1)
+    else {
         return;
     };
     let Some(last) = ssc.recent_batches(1).into_iter().next() else {

@@ -183,36 +183,22 @@ fn register_lifecycle(engine: &mut Engine, api: &Api, mode: &Arc<SessionMode>) {
                 .map_err(|e| await_err(&ctx, e))
         },
     );
+    // `awaitTermination(secs)` is PySpark's `awaitTerminationOrTimeout(secs)`: one function,
+    // two names.
     let m = mode.clone();
-    engine.register_fn(
-        "awaitTermination",
-        move |ctx: NativeCallContext,
-              ssc: &mut StreamingContext,
-              secs: Dynamic|
-              -> RhaiResult<bool> {
-            let timeout = super::checked::timeout(&ctx, &secs, "timeout")?;
-            if m.replaying() {
-                return Ok(false);
-            }
-            ssc.await_termination(timeout)
-                .map_err(|e| await_err(&ctx, e))
-        },
-    );
-    let m = mode.clone();
-    engine.register_fn(
-        "awaitTerminationOrTimeout",
-        move |ctx: NativeCallContext,
-              ssc: &mut StreamingContext,
-              secs: Dynamic|
-              -> RhaiResult<bool> {
-            let timeout = super::checked::timeout(&ctx, &secs, "timeout")?;
-            if m.replaying() {
-                return Ok(false);
-            }
-            ssc.await_termination(timeout)
-                .map_err(|e| await_err(&ctx, e))
-        },
-    );
+    let await_with_timeout = move |ctx: NativeCallContext,
+                                   ssc: &mut StreamingContext,
+                                   secs: Dynamic|
+          -> RhaiResult<bool> {
+        let timeout = super::checked::timeout(&ctx, &secs, "timeout")?;
+        if m.replaying() {
+            return Ok(false);
+        }
+        ssc.await_termination(timeout)
+            .map_err(|e| await_err(&ctx, e))
+    };
+    engine.register_fn("awaitTermination", await_with_timeout.clone());
+    engine.register_fn("awaitTerminationOrTimeout", await_with_timeout);
     engine.register_fn(
         "checkpoint",
         |ctx: NativeCallContext, ssc: &mut StreamingContext, dir: &str| -> RhaiResult<()> {
@@ -409,10 +395,14 @@ fn port_of(ctx: &NativeCallContext, port: i64) -> RhaiResult<u16> {
 
 /// socketTextStream and textFileStream: sources that receive in the background.
 fn register_live_sources(engine: &mut Engine) {
-    type Ds = RhaiResult<crate::engine::api::DStream>;
+    type DStreamResult = RhaiResult<crate::engine::api::DStream>;
     engine.register_fn(
         "socketTextStream",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, host: &str, port: i64| -> Ds {
+        |ctx: NativeCallContext,
+         ssc: &mut StreamingContext,
+         host: &str,
+         port: i64|
+         -> DStreamResult {
             let port = port_of(&ctx, port)?;
             ssc.socket_text_stream(host, port, site(&ctx, "socketTextStream"))
                 .map_err(|e| engine_err(&ctx, e))
@@ -426,7 +416,7 @@ fn register_live_sources(engine: &mut Engine) {
          host: &str,
          port: i64,
          _storage_level: Dynamic|
-         -> Ds {
+         -> DStreamResult {
             let port = port_of(&ctx, port)?;
             ssc.socket_text_stream(host, port, site(&ctx, "socketTextStream"))
                 .map_err(|e| engine_err(&ctx, e))
@@ -434,7 +424,7 @@ fn register_live_sources(engine: &mut Engine) {
     );
     engine.register_fn(
         "textFileStream",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, dir: &str| -> Ds {
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, dir: &str| -> DStreamResult {
             ssc.text_file_stream(dir, site(&ctx, "textFileStream"))
                 .map_err(|e| engine_err(&ctx, e))
         },

@@ -12,7 +12,7 @@ use crate::engine::time::{Duration, Time};
 use rhai::{Dynamic, Engine, FnPtr, NativeCallContext};
 use std::sync::Arc;
 
-type Ds = RhaiResult<DStream>;
+type DStreamResult = RhaiResult<DStream>;
 
 /// The result of a transform function must be an RDD.
 pub fn expect_rdd(r: Record, op: &str) -> Result<Rdd, FnError> {
@@ -35,7 +35,7 @@ macro_rules! record_op {
         let a = $api.clone();
         $engine.register_fn(
             $name,
-            move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| -> Ds {
+            move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| -> DStreamResult {
                 let f = a.record_fn(&ctx, f, $name)?;
                 ds.$method(f, site(&ctx, $name))
                     .map_err(|e| engine_err(&ctx, e))
@@ -75,23 +75,29 @@ fn describe(ds: &DStream) -> String {
 }
 
 fn register_simple(engine: &mut Engine) {
-    engine.register_fn("glom", |ctx: NativeCallContext, ds: &mut DStream| -> Ds {
-        ds.glom(site(&ctx, "glom")).map_err(|e| engine_err(&ctx, e))
-    });
-    engine.register_fn("count", |ctx: NativeCallContext, ds: &mut DStream| -> Ds {
-        ds.count(site(&ctx, "count"))
-            .map_err(|e| engine_err(&ctx, e))
-    });
+    engine.register_fn(
+        "glom",
+        |ctx: NativeCallContext, ds: &mut DStream| -> DStreamResult {
+            ds.glom(site(&ctx, "glom")).map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "count",
+        |ctx: NativeCallContext, ds: &mut DStream| -> DStreamResult {
+            ds.count(site(&ctx, "count"))
+                .map_err(|e| engine_err(&ctx, e))
+        },
+    );
     engine.register_fn(
         "countByValue",
-        |ctx: NativeCallContext, ds: &mut DStream| -> Ds {
+        |ctx: NativeCallContext, ds: &mut DStream| -> DStreamResult {
             ds.count_by_value(site(&ctx, "countByValue"))
                 .map_err(|e| engine_err(&ctx, e))
         },
     );
     engine.register_fn(
         "repartition",
-        |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> Ds {
+        |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> DStreamResult {
             let n = super::checked::repartition_count(&ctx, &n)?;
             ds.repartition(n, site(&ctx, "repartition"))
                 .map_err(|e| engine_err(&ctx, e))
@@ -99,7 +105,7 @@ fn register_simple(engine: &mut Engine) {
     );
     engine.register_fn(
         "partitionBy",
-        |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> Ds {
+        |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> DStreamResult {
             let n = partitions(&ctx, &n, "numPartitions")?;
             ds.partition_by(Some(n), site(&ctx, "partitionBy"))
                 .map_err(|e| engine_err(&ctx, e))
@@ -107,7 +113,7 @@ fn register_simple(engine: &mut Engine) {
     );
     engine.register_fn(
         "union",
-        |ctx: NativeCallContext, ds: &mut DStream, other: DStream| -> Ds {
+        |ctx: NativeCallContext, ds: &mut DStream, other: DStream| -> DStreamResult {
             ds.union(&other, site(&ctx, "union"))
                 .map_err(|e| engine_err(&ctx, e))
         },
@@ -118,14 +124,14 @@ fn register_simple(engine: &mut Engine) {
     engine.register_fn("persist", |ds: &mut DStream, _level: Dynamic| ds.clone());
     engine.register_fn(
         "checkpoint",
-        |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> Ds {
+        |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> DStreamResult {
             let s = duration(&ctx, &secs, "interval")?;
             ds.checkpoint(s).map_err(|e| engine_err(&ctx, e))
         },
     );
     engine.register_fn(
         "remember",
-        |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> Ds {
+        |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> DStreamResult {
             let s = duration_or_zero(&ctx, &secs, "duration")?;
             Ok(ds.remember(s))
         },
@@ -173,13 +179,17 @@ fn time_arg(ctx: &NativeCallContext, d: Dynamic) -> RhaiResult<Time> {
 fn register_by_key(engine: &mut Engine, api: &Api) {
     for with_n in [false, true] {
         let a = api.clone();
-        let reduce = move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, n: Dynamic| -> Ds {
+        let reduce = move |ctx: NativeCallContext,
+                           ds: &mut DStream,
+                           f: FnPtr,
+                           n: Dynamic|
+              -> DStreamResult {
             let n = opt_partitions(&ctx, &n, "numPartitions")?;
             let f = a.record_fn(&ctx, f, "reduceByKey")?;
             ds.reduce_by_key(f, n, site(&ctx, "reduceByKey"))
                 .map_err(|e| engine_err(&ctx, e))
         };
-        let group = |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> Ds {
+        let group = |ctx: NativeCallContext, ds: &mut DStream, n: Dynamic| -> DStreamResult {
             let n = opt_partitions(&ctx, &n, "numPartitions")?;
             ds.group_by_key(n, site(&ctx, "groupByKey"))
                 .map_err(|e| engine_err(&ctx, e))
@@ -191,7 +201,7 @@ fn register_by_key(engine: &mut Engine, api: &Api) {
                             mv: FnPtr,
                             mc: FnPtr,
                             n: Dynamic|
-              -> Ds {
+              -> DStreamResult {
             let n = opt_partitions(&ctx, &n, "numPartitions")?;
             let fns = [
                 a.record_fn(&ctx, c, "combineByKey")?,
@@ -255,7 +265,7 @@ fn register_joins(engine: &mut Engine) {
                         ds: &mut DStream,
                         other: DStream,
                         n: Option<usize>|
-              -> Ds {
+              -> DStreamResult {
             let s = site(&ctx, name);
             match kind {
                 Some(k) => ds.join(&other, k, n, s),
@@ -271,7 +281,11 @@ fn register_joins(engine: &mut Engine) {
         );
         engine.register_fn(
             name,
-            move |ctx: NativeCallContext, ds: &mut DStream, other: DStream, n: Dynamic| -> Ds {
+            move |ctx: NativeCallContext,
+                  ds: &mut DStream,
+                  other: DStream,
+                  n: Dynamic|
+                  -> DStreamResult {
                 let n = partitions(&ctx, &n, "numPartitions")?;
                 run(ctx, ds, other, Some(n))
             },
@@ -283,7 +297,7 @@ fn register_transform(engine: &mut Engine, api: &Api) {
     let a = api.clone();
     engine.register_fn(
         "transform",
-        move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| -> Ds {
+        move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr| -> DStreamResult {
             let rf = a.func(&ctx, f, "transform")?;
             ds.per_batch(site(&ctx, "transform"), move |t, rdd| {
                 expect_rdd(
@@ -297,7 +311,11 @@ fn register_transform(engine: &mut Engine, api: &Api) {
     let a = api.clone();
     engine.register_fn(
         "transformWith",
-        move |ctx: NativeCallContext, ds: &mut DStream, f: FnPtr, other: DStream| -> Ds {
+        move |ctx: NativeCallContext,
+              ds: &mut DStream,
+              f: FnPtr,
+              other: DStream|
+              -> DStreamResult {
             let rf = a.func(&ctx, f, "transformWith")?;
             ds.with_other(&other, site(&ctx, "transformWith"), move |t, x, y| {
                 expect_rdd(
@@ -326,7 +344,7 @@ fn window_and_slide(
 fn register_windows(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "window",
-        |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic| -> Ds {
+        |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic| -> DStreamResult {
             let w = duration(&ctx, &w, "windowDuration")?;
             ds.window(w, None, site(&ctx, "window"))
                 .map_err(|e| engine_err(&ctx, e))
@@ -334,44 +352,45 @@ fn register_windows(engine: &mut Engine, api: &Api) {
     );
     engine.register_fn(
         "window",
-        |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| -> Ds {
+        |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| -> DStreamResult {
             let (w, s) = window_and_slide(&ctx, &w, &s)?;
             ds.window(w, Some(s), site(&ctx, "window"))
                 .map_err(|e| engine_err(&ctx, e))
         },
     );
     let a = api.clone();
-    let rbkw = move |ctx: &NativeCallContext, ds: &mut DStream, args: Vec<Dynamic>| -> Ds {
-        let mut args = args.into_iter();
-        let f = args
-            .next()
-            .and_then(|d| d.try_cast::<FnPtr>())
-            .ok_or_else(|| {
-                runtime(
-                    ctx,
-                    "reduceByKeyAndWindow: the first argument must be a function",
-                )
-            })?;
-        let rest: Vec<Dynamic> = args.collect();
-        // (f, win[, slide]) when the second argument is a number; else (f, invF, win[, slide, n, filter]).
-        let inv_given = rest.first().is_some_and(|d| d.is_unit() || d.is::<FnPtr>());
-        let (inv, w, s, n, filter) = if inv_given {
-            let g = |i: usize| rest.get(i).cloned().unwrap_or(Dynamic::UNIT);
-            (g(0), g(1), g(2), g(3), g(4))
-        } else {
-            let g = |i: usize| rest.get(i).cloned().unwrap_or(Dynamic::UNIT);
-            (Dynamic::UNIT, g(0), g(1), Dynamic::UNIT, Dynamic::UNIT)
+    let rbkw =
+        move |ctx: &NativeCallContext, ds: &mut DStream, args: Vec<Dynamic>| -> DStreamResult {
+            let mut args = args.into_iter();
+            let f = args
+                .next()
+                .and_then(|d| d.try_cast::<FnPtr>())
+                .ok_or_else(|| {
+                    runtime(
+                        ctx,
+                        "reduceByKeyAndWindow: the first argument must be a function",
+                    )
+                })?;
+            let rest: Vec<Dynamic> = args.collect();
+            // (f, win[, slide]) when the second argument is a number; else (f, invF, win[, slide, n, filter]).
+            let inv_given = rest.first().is_some_and(|d| d.is_unit() || d.is::<FnPtr>());
+            let (inv, w, s, n, filter) = if inv_given {
+                let g = |i: usize| rest.get(i).cloned().unwrap_or(Dynamic::UNIT);
+                (g(0), g(1), g(2), g(3), g(4))
+            } else {
+                let g = |i: usize| rest.get(i).cloned().unwrap_or(Dynamic::UNIT);
+                (Dynamic::UNIT, g(0), g(1), Dynamic::UNIT, Dynamic::UNIT)
+            };
+            let op = "reduceByKeyAndWindow";
+            let f = a.record_fn(ctx, f, op)?;
+            let inv = a.opt_fn(ctx, inv, op)?;
+            let filter = a.opt_fn(ctx, filter, op)?;
+            let w = duration(ctx, &w, "windowDuration")?;
+            let s = opt_duration(ctx, &s, "slideDuration")?;
+            let n = opt_partitions(ctx, &n, "numPartitions")?;
+            ds.reduce_by_key_and_window(f, inv, w, s, n, filter, site(ctx, op))
+                .map_err(|e| engine_err(ctx, e))
         };
-        let op = "reduceByKeyAndWindow";
-        let f = a.record_fn(ctx, f, op)?;
-        let inv = a.opt_fn(ctx, inv, op)?;
-        let filter = a.opt_fn(ctx, filter, op)?;
-        let w = duration(ctx, &w, "windowDuration")?;
-        let s = opt_duration(ctx, &s, "slideDuration")?;
-        let n = opt_partitions(ctx, &n, "numPartitions")?;
-        ds.reduce_by_key_and_window(f, inv, w, s, n, filter, site(ctx, op))
-            .map_err(|e| engine_err(ctx, e))
-    };
     let r = rbkw.clone();
     engine.register_fn(
         "reduceByKeyAndWindow",
@@ -429,7 +448,7 @@ fn register_windows(engine: &mut Engine, api: &Api) {
               inv: Dynamic,
               w: Dynamic,
               s: Dynamic|
-              -> Ds {
+              -> DStreamResult {
             let op = "reduceByWindow";
             let f = a.record_fn(&ctx, f, op)?;
             let inv = a.opt_fn(&ctx, inv, op)?;
@@ -440,7 +459,7 @@ fn register_windows(engine: &mut Engine, api: &Api) {
     );
     engine.register_fn(
         "countByWindow",
-        |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| -> Ds {
+        |ctx: NativeCallContext, ds: &mut DStream, w: Dynamic, s: Dynamic| -> DStreamResult {
             let (w, s) = window_and_slide(&ctx, &w, &s)?;
             ds.count_by_window(w, Some(s), site(&ctx, "countByWindow"))
                 .map_err(|e| engine_err(&ctx, e))
@@ -452,7 +471,7 @@ fn register_windows(engine: &mut Engine, api: &Api) {
                         w: Dynamic,
                         s: Dynamic,
                         n: Dynamic|
-              -> Ds {
+              -> DStreamResult {
             let (w, s) = window_and_slide(&ctx, &w, &s)?;
             let n = opt_partitions(&ctx, &n, "numPartitions")?;
             let st = site(&ctx, name);
@@ -485,7 +504,7 @@ fn register_state(engine: &mut Engine, api: &Api) {
                        f: FnPtr,
                        n: Dynamic,
                        initial: Dynamic|
-          -> Ds {
+          -> DStreamResult {
         let n = opt_partitions(ctx, &n, "numPartitions")?;
         let f = a.record_fn(ctx, f, "updateStateByKey")?;
         let initial = if initial.is_unit() {

@@ -4,12 +4,12 @@
 
 use super::values::{RhaiResult, engine_err, runtime, site};
 use crate::engine::context::StreamingContext;
-use crate::engine::dstream::kafka::{HasOffsetRanges, KafkaParams, OffsetRange, OffsetReset};
 use crate::engine::rdd::Rdd;
+use centella_kafka::{HasOffsetRanges, KafkaParams, OffsetRange, OffsetReset};
 use rhai::{Dynamic, Engine, NativeCallContext};
 use std::collections::BTreeMap;
 
-type Ds = RhaiResult<crate::engine::api::DStream>;
+type DStreamResult = RhaiResult<crate::engine::api::DStream>;
 
 const OP: &str = "KafkaUtils.createDirectStream";
 
@@ -167,11 +167,10 @@ fn create(
     topics: rhai::Array,
     kafka_params: rhai::Map,
     from: Dynamic,
-) -> Ds {
+) -> DStreamResult {
     let mut params = params_of(ctx, topics, kafka_params)?;
     params.from_offsets = from_offsets_of(ctx, &params.topics, from)?;
-    ssc.kafka_direct_stream(params, site(ctx, OP))
-        .map_err(|e| engine_err(ctx, e))
+    centella_kafka::create_direct_stream(ssc, params, site(ctx, OP)).map_err(|e| engine_err(ctx, e))
 }
 
 pub fn register(engine: &mut Engine) {

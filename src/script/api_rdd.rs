@@ -7,7 +7,7 @@ use crate::engine::rdd::Rdd;
 use crate::engine::{dstream::output, pyrepr};
 use rhai::{Dynamic, Engine, FnPtr, NativeCallContext};
 
-type R = RhaiResult<Rdd>;
+type RddResult = RhaiResult<Rdd>;
 
 fn fail(ctx: &NativeCallContext, op: &str, e: FnError) -> Box<rhai::EvalAltResult> {
     runtime(ctx, &format!("{} failed: {e}", site(ctx, op)))
@@ -18,7 +18,7 @@ macro_rules! fn_op {
         let a = $api.clone();
         $engine.register_fn(
             $name,
-            move |ctx: NativeCallContext, $r: &mut Rdd, f: FnPtr| -> R {
+            move |ctx: NativeCallContext, $r: &mut Rdd, f: FnPtr| -> RddResult {
                 let $f = a.record_fn(&ctx, f, $name)?;
                 let $f = &*$f;
                 $body.map_err(|e| fail(&ctx, $name, e))
@@ -65,41 +65,47 @@ pub fn register(engine: &mut Engine, api: &Api) {
 fn register_shuffles(engine: &mut Engine, api: &Api) {
     engine.register_fn("reduceByKey", {
         let a = api.clone();
-        move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr, n: Dynamic| -> R {
+        move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr, n: Dynamic| -> RddResult {
             let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
             let f = a.record_fn(&ctx, f, "reduceByKey")?;
             pair::reduce_by_key(r, &*f, n.max(1)).map_err(|e| fail(&ctx, "reduceByKey", e))
         }
     });
-    engine.register_fn("groupByKey", |ctx: NativeCallContext, r: &mut Rdd| -> R {
-        pair::group_by_key(r, r.num_partitions()).map_err(|e| fail(&ctx, "groupByKey", e))
-    });
     engine.register_fn(
         "groupByKey",
-        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> R {
+        |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
+            pair::group_by_key(r, r.num_partitions()).map_err(|e| fail(&ctx, "groupByKey", e))
+        },
+    );
+    engine.register_fn(
+        "groupByKey",
+        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> RddResult {
             let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
             pair::group_by_key(r, n.max(1)).map_err(|e| fail(&ctx, "groupByKey", e))
         },
     );
     engine.register_fn(
         "partitionBy",
-        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> R {
+        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> RddResult {
             let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
             pair::partition_by(r, n.max(1)).map_err(|e| fail(&ctx, "partitionBy", e))
         },
     );
-    engine.register_fn("sortByKey", |ctx: NativeCallContext, r: &mut Rdd| -> R {
-        pair::sort_by_key(r, true, None).map_err(|e| fail(&ctx, "sortByKey", e))
-    });
     engine.register_fn(
         "sortByKey",
-        |ctx: NativeCallContext, r: &mut Rdd, asc: bool| -> R {
+        |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
+            pair::sort_by_key(r, true, None).map_err(|e| fail(&ctx, "sortByKey", e))
+        },
+    );
+    engine.register_fn(
+        "sortByKey",
+        |ctx: NativeCallContext, r: &mut Rdd, asc: bool| -> RddResult {
             pair::sort_by_key(r, asc, None).map_err(|e| fail(&ctx, "sortByKey", e))
         },
     );
     engine.register_fn(
         "sortByKey",
-        |ctx: NativeCallContext, r: &mut Rdd, asc: bool, n: Dynamic| -> R {
+        |ctx: NativeCallContext, r: &mut Rdd, asc: bool, n: Dynamic| -> RddResult {
             let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
             pair::sort_by_key(r, asc, Some(n.max(1))).map_err(|e| fail(&ctx, "sortByKey", e))
         },
@@ -107,7 +113,7 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
     let a = api.clone();
     engine.register_fn(
         "sortBy",
-        move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr, asc: bool| -> R {
+        move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr, asc: bool| -> RddResult {
             let f = a.record_fn(&ctx, f, "sortBy")?;
             pair::sort_by(r, &*f, asc, None).map_err(|e| fail(&ctx, "sortBy", e))
         },
@@ -115,7 +121,7 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
     let a = api.clone();
     engine.register_fn(
         "combineByKey",
-        move |ctx: NativeCallContext, r: &mut Rdd, c: FnPtr, mv: FnPtr, mc: FnPtr| -> R {
+        move |ctx: NativeCallContext, r: &mut Rdd, c: FnPtr, mv: FnPtr, mc: FnPtr| -> RddResult {
             let (c, mv, mc) = (
                 a.record_fn(&ctx, c, "combineByKey")?,
                 a.record_fn(&ctx, mv, "combineByKey")?,
@@ -137,7 +143,7 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
         ("fullOuterJoin", Some(JoinKind::FullOuter)),
         ("cogroup", None),
     ] {
-        let run = move |ctx: &NativeCallContext, a: &Rdd, b: &Rdd, n: usize| -> R {
+        let run = move |ctx: &NativeCallContext, a: &Rdd, b: &Rdd, n: usize| -> RddResult {
             match kind {
                 Some(k) => pair::join(a, b, n, k),
                 None => pair::cogroup(a, b, n),
@@ -146,28 +152,34 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
         };
         engine.register_fn(
             name,
-            move |ctx: NativeCallContext, a: &mut Rdd, b: Rdd| -> R {
+            move |ctx: NativeCallContext, a: &mut Rdd, b: Rdd| -> RddResult {
                 let n = a.num_partitions() + b.num_partitions();
                 run(&ctx, a, &b, n)
             },
         );
         engine.register_fn(
             name,
-            move |ctx: NativeCallContext, a: &mut Rdd, b: Rdd, n: Dynamic| -> R {
+            move |ctx: NativeCallContext, a: &mut Rdd, b: Rdd, n: Dynamic| -> RddResult {
                 let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
                 run(&ctx, a, &b, n.max(1))
             },
         );
     }
-    engine.register_fn("distinct", |ctx: NativeCallContext, r: &mut Rdd| -> R {
-        pair::distinct(r, None).map_err(|e| fail(&ctx, "distinct", e))
-    });
-    engine.register_fn("keys", |ctx: NativeCallContext, r: &mut Rdd| -> R {
+    engine.register_fn(
+        "distinct",
+        |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
+            pair::distinct(r, None).map_err(|e| fail(&ctx, "distinct", e))
+        },
+    );
+    engine.register_fn("keys", |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
         pair::project(r, 0).map_err(|e| fail(&ctx, "keys", e))
     });
-    engine.register_fn("values", |ctx: NativeCallContext, r: &mut Rdd| -> R {
-        pair::project(r, 1).map_err(|e| fail(&ctx, "values", e))
-    });
+    engine.register_fn(
+        "values",
+        |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
+            pair::project(r, 1).map_err(|e| fail(&ctx, "values", e))
+        },
+    );
 }
 
 fn counts_to_map(v: Vec<(rhai::Dynamic, i64)>) -> rhai::Map {
@@ -291,13 +303,13 @@ fn register_misc(engine: &mut Engine) {
     engine.register_fn("zipWithIndex", |r: &mut Rdd| r.zip_with_index());
     engine.register_fn(
         "repartition",
-        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> R {
+        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> RddResult {
             Ok(r.repartition(super::checked::repartition_count(&ctx, &n)?))
         },
     );
     engine.register_fn(
         "coalesce",
-        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> R {
+        |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> RddResult {
             Ok(r.coalesce(super::checked::repartition_count(&ctx, &n)?))
         },
     );

@@ -1,6 +1,7 @@
 //! Rhai closures as engine functions: compiled once, called per record with a call state
 //! (Rhai's global runtime state) built once per task instead of once per call.
 
+use super::fixits::KnownFunctions;
 use crate::engine::func::{FnCall, FnError, Record, RecordFn};
 use rhai::{Engine, EvalAltResult, FnPtr, GlobalRuntimeState, NativeCallContext, Position};
 use std::sync::{Arc, Weak};
@@ -12,6 +13,8 @@ pub struct RhaiFn {
     /// reach the contexts that hold this closure; a strong link would be a cycle that keeps
     /// every engine of a `:reset` session alive.
     engine: Weak<Engine>,
+    /// The session's functions, to say a "Function not found" in the user's terms.
+    known: Arc<KnownFunctions>,
     fn_ptr: FnPtr,
     lib: Vec<SharedModule>,
     source: Option<String>,
@@ -25,6 +28,7 @@ pub struct RhaiFn {
 impl RhaiFn {
     pub fn new(
         engine: Weak<Engine>,
+        known: Arc<KnownFunctions>,
         ctx: &NativeCallContext,
         fn_ptr: FnPtr,
         site: String,
@@ -35,6 +39,7 @@ impl RhaiFn {
         RhaiFn {
             fast,
             engine,
+            known,
             fn_ptr,
             lib,
             source: ctx.call_source().map(str::to_string),
@@ -114,7 +119,7 @@ impl FnCall for RhaiCall<'_> {
         f.fn_ptr.call_raw(&ctx, None, args).map_err(|e| {
             FnError(
                 f.arity_error(&e, n)
-                    .unwrap_or_else(|| describe_error(&e, f.source.as_deref())),
+                    .unwrap_or_else(|| describe_error(&e, f.source.as_deref(), &f.known)),
             )
         })
     }
@@ -172,7 +177,7 @@ fn in_reduce(err: &EvalAltResult) -> bool {
 }
 
 /// A Rhai runtime error as one readable line: the innermost error, with `file:line:col`.
-pub fn describe_error(err: &EvalAltResult, source: Option<&str>) -> String {
+pub fn describe_error(err: &EvalAltResult, source: Option<&str>, known: &KnownFunctions) -> String {
     let mut e = err;
     while let EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = e {
         e = inner;
@@ -180,7 +185,7 @@ pub fn describe_error(err: &EvalAltResult, source: Option<&str>) -> String {
     let pos = e.position();
     let mut text = super::in_batch::explain(e).unwrap_or_else(|| match e {
         EvalAltResult::ErrorFunctionNotFound(sig, _) => {
-            super::fixits::function_not_found(sig, in_reduce(err), super::fixits::is_registered)
+            super::fixits::function_not_found(sig, in_reduce(err), known)
                 .unwrap_or_else(|| e.to_string())
         }
         _ => e.to_string(),

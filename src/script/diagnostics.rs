@@ -1,6 +1,7 @@
 //! Script errors as users read them: `file:line:col`, the source line and a caret.
 
 use super::closure::describe_error;
+use super::fixits::KnownFunctions;
 use rhai::{EvalAltResult, ParseError, Position};
 use std::fmt;
 
@@ -69,10 +70,16 @@ impl ScriptError {
         }
     }
 
-    pub fn runtime(e: &EvalAltResult, file: &str, code: &str) -> ScriptError {
+    /// `known`: the session's functions, to say a "Function not found" in the user's terms.
+    pub fn runtime(
+        e: &EvalAltResult,
+        file: &str,
+        code: &str,
+        known: &KnownFunctions,
+    ) -> ScriptError {
         // The position of the outermost call is the line the user wrote.
         let pos = e.position();
-        let mut message = describe_error(e, Some(file));
+        let mut message = describe_error(e, Some(file), known);
         let mut kind = ErrorKind::Runtime;
         if let Some(rest) = message.strip_prefix(super::BATCH_ERROR_MARK) {
             message = rest.to_string();
@@ -96,8 +103,7 @@ impl ScriptError {
                 .collect::<String>()
                 .trim_end()
                 .ends_with('.')
-            && let Some(text) =
-                super::fixits::function_call_not_found(sig, super::fixits::is_registered)
+            && let Some(text) = super::fixits::function_call_not_found(sig, known)
         {
             message = text;
         }

@@ -37,6 +37,8 @@ pub const BATCH_ERROR_MARK: &str = "batch failed: ";
 pub struct ScriptHost {
     /// The only strong reference: closures hold weak ones, so `:reset` frees the engine.
     engine: Arc<Engine>,
+    /// The functions the engine registered (for errors in the user's terms).
+    known: Arc<fixits::KnownFunctions>,
     scope: Scope<'static>,
     api: Api,
     /// Functions defined so far (kept across REPL entries).
@@ -101,17 +103,21 @@ impl ScriptHost {
         let in_place_sites = in_place::Sites::default();
         in_place::register(&mut engine, &in_place_sites);
         api_python::register(&mut engine);
-        fixits::learn_functions(&engine);
+        let known = Arc::new(fixits::KnownFunctions::of(&engine));
         // One engine per session, freed with it: closures on the worker threads hold it
         // weakly, and the session stops its contexts before it goes.
         let engine = Arc::new(engine);
-        let _ = api.engine.set(Arc::downgrade(&engine));
+        let _ = api.engine.set(values::EngineRef {
+            engine: Arc::downgrade(&engine),
+            known: known.clone(),
+        });
         let ssc = api_context::new_context(&api, &sc, Duration(1000));
         let mut scope = Scope::new();
         scope.push("sc", sc);
         scope.push("ssc", ssc);
         Ok(ScriptHost {
             engine,
+            known,
             scope,
             api,
             functions: AST::empty(),
@@ -167,7 +173,7 @@ impl ScriptHost {
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged);
         self.functions = merged.clone_functions_only();
-        result.map_err(|e| ScriptError::runtime(&e, source, code))
+        result.map_err(|e| ScriptError::runtime(&e, source, code, &self.known))
     }
 
     /// Names of the functions the session's scripts defined with `fn`.
@@ -210,16 +216,20 @@ mod tests {
     use crate::engine::sink::MemorySink;
     use crate::engine::time::Time;
 
-    fn host() -> ScriptHost {
-        let config = RunConfig {
+    /// A manual-clock session's settings, output kept in memory.
+    fn manual_config() -> RunConfig {
+        RunConfig {
             clock: ClockKind::Manual,
             start_time: Time(0),
             max_batches: None,
             notation: Notation::Python,
             sink: Arc::new(MemorySink::default()),
             session: Default::default(),
-        };
-        ScriptHost::new(config, 1).expect("host")
+        }
+    }
+
+    fn host() -> ScriptHost {
+        ScriptHost::new(manual_config(), 1).expect("host")
     }
 
     #[test]
@@ -285,14 +295,7 @@ mod tests {
         hooks.on_every_context(Arc::new(move |_: &StreamingContext, _: &_| {
             s.fetch_add(1, Ordering::SeqCst);
         }));
-        let config = RunConfig {
-            clock: ClockKind::Manual,
-            start_time: Time(0),
-            max_batches: None,
-            notation: Notation::Python,
-            sink: Arc::new(MemorySink::default()),
-            session: Default::default(),
-        };
+        let config = manual_config();
         let mut h = ScriptHost::with_hooks(config.clone(), 1, hooks.clone()).expect("host");
         assert_eq!(seen.load(Ordering::SeqCst), 1, "ssc");
         let _ = h

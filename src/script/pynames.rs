@@ -4,11 +4,10 @@
 //! (`len(x)` is Rhai's own `len`, callable as a function). Ordering and error texts are
 //! Python's, from `engine::pyorder`.
 
+use super::values::RhaiResult;
 use crate::engine::pyorder::{compare, py_type_name};
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext};
 use std::cmp::Ordering;
-
-type R<T> = Result<T, Box<EvalAltResult>>;
 
 pub fn register(engine: &mut Engine) {
     map_python_names(engine);
@@ -59,7 +58,7 @@ fn type_error(ctx: &NativeCallContext, msg: String) -> Box<EvalAltResult> {
 }
 
 /// Python's `max(xs)` / `min(xs)`: the first of the greatest (least) items.
-fn extreme(ctx: &NativeCallContext, a: Array, name: &str, keep: Ordering) -> R<Dynamic> {
+fn extreme(ctx: &NativeCallContext, a: Array, name: &str, keep: Ordering) -> RhaiResult<Dynamic> {
     let mut items = a.into_iter();
     let Some(mut best) = items.next() else {
         return Err(error(
@@ -76,7 +75,7 @@ fn extreme(ctx: &NativeCallContext, a: Array, name: &str, keep: Ordering) -> R<D
 }
 
 /// Python's `sum(xs, start)` over numbers (int, float, bool).
-fn sum(ctx: &NativeCallContext, a: Array, start: Dynamic) -> R<Dynamic> {
+fn sum(ctx: &NativeCallContext, a: Array, start: Dynamic) -> RhaiResult<Dynamic> {
     let mut acc = start;
     for item in a {
         acc = add(&acc, &item).ok_or_else(|| {
@@ -117,13 +116,13 @@ fn add(a: &Dynamic, b: &Dynamic) -> Option<Dynamic> {
 }
 
 /// Python's `sorted(xs)` (stable, Python's `<`), or `sorted(xs, key)` ordering by `key(x)`.
-fn sorted(ctx: &NativeCallContext, a: Array, key: Option<FnPtr>) -> R<Array> {
+fn sorted(ctx: &NativeCallContext, a: Array, key: Option<FnPtr>) -> RhaiResult<Array> {
     let keyed: Vec<(Dynamic, Dynamic)> = match &key {
         None => a.into_iter().map(|x| (x.clone(), x)).collect(),
         Some(f) => a
             .into_iter()
             .map(|x| Ok((f.call_within_context::<Dynamic>(ctx, (x.clone(),))?, x)))
-            .collect::<R<_>>()?,
+            .collect::<RhaiResult<_>>()?,
     };
     let sorted = insertion_sort(keyed, |p, q| compare(&p.0, &q.0).map_err(|e| e.to_string()))
         .map_err(|e| type_error(ctx, e))?;

@@ -1,6 +1,7 @@
 //! Conversions between script values and engine values, and the shared registration state.
 
 use super::closure::RhaiFn;
+use super::fixits::KnownFunctions;
 use crate::engine::api::DStream;
 use crate::engine::clock::RunConfig;
 use crate::engine::context::StreamingContext;
@@ -12,12 +13,18 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 pub type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
-/// What every registered function may need: the engine (set once it is built; weak, as the
-/// engine's own functions hold this), the session's settings, the CLI's hooks for new
-/// contexts, and the contexts created so far.
+/// The session's engine as its closures hold it: weakly (the engine's own functions hold
+/// closures), with the functions it registered (to explain an error on a worker thread).
+pub struct EngineRef {
+    pub engine: Weak<Engine>,
+    pub known: Arc<KnownFunctions>,
+}
+
+/// What every registered function may need: the engine (set once it is built), the
+/// session's settings, the CLI's hooks for new contexts, and the contexts created so far.
 #[derive(Clone)]
 pub struct Api {
-    pub engine: Arc<OnceLock<Weak<Engine>>>,
+    pub engine: Arc<OnceLock<EngineRef>>,
     pub config: RunConfig,
     pub hooks: super::api_listener::ContextHooks,
     pub sc: SparkContext,
@@ -32,7 +39,8 @@ impl Api {
             .get()
             .ok_or_else(|| runtime(ctx, "the script engine is not ready"))?;
         Ok(Arc::new(RhaiFn::new(
-            engine.clone(),
+            engine.engine.clone(),
+            engine.known.clone(),
             ctx,
             f,
             site(ctx, op).to_string(),

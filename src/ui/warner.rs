@@ -50,7 +50,7 @@ impl DelayWarner {
 impl StreamingListener for DelayWarner {
     fn on_batch_completed(&self, info: &BatchInfo) {
         let delay = info.scheduling_delay_ms();
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut st = crate::engine::lock(&self.state);
         match st.last_delay {
             Some(prev) if delay >= prev + MIN_GROWTH_MS => {
                 if st.streak == 0 {

@@ -2,20 +2,17 @@
 //! `JobGenerator`): check that the script rebuilt the checkpointed graph, restore the data,
 //! and recompute the batches between the data checkpoint and the last completed batch.
 
-use crate::engine::clock::{ClockKind, now_ms};
-use crate::engine::context::StreamingContext;
-use crate::engine::error::StreamingError;
-use crate::engine::lock;
-use crate::engine::time::Time;
+use crate::clock::{ClockKind, now_ms};
+use crate::context::StreamingContext;
+use crate::error::StreamingError;
+use crate::lock;
+use crate::time::Time;
 
 impl StreamingContext {
     /// Restores a checkpoint into the freshly built graph and recomputes, without output,
     /// the batches between its data checkpoint and the last completed batch. Returns the
     /// first batch time to run.
-    pub(crate) fn recover(
-        &self,
-        r: &crate::engine::checkpoint::Recovered,
-    ) -> Result<Time, StreamingError> {
+    pub(crate) fn recover(&self, r: &crate::checkpoint::Recovered) -> Result<Time, StreamingError> {
         for w in &r.warnings {
             self.inner.config.sink.warn(&format!("Checkpoint: {w}"));
         }
@@ -64,10 +61,7 @@ impl StreamingContext {
 
     /// getOrCreate: remembers a checkpoint to recover from at `start()`, after checking that
     /// the script built the same graph as the one checkpointed.
-    pub fn prepare_recovery(
-        &self,
-        r: crate::engine::checkpoint::Recovered,
-    ) -> Result<(), StreamingError> {
+    pub fn prepare_recovery(&self, r: crate::checkpoint::Recovered) -> Result<(), StreamingError> {
         let dir = self.checkpoint_dir().unwrap_or_default();
         if r.metadata.batch_ms != self.inner.batch.ms() {
             return Err(StreamingError::Invalid(format!(
@@ -78,7 +72,7 @@ impl StreamingContext {
         }
         self.check_resumable(&r.metadata, &dir)?;
         let (nodes, outputs) = self.graph().shape();
-        crate::engine::checkpoint::compare_graphs(&r.metadata, &nodes, &outputs).map_err(|diff| {
+        crate::checkpoint::compare_graphs(&r.metadata, &nodes, &outputs).map_err(|diff| {
             StreamingError::Invalid(format!(
                 "the script no longer builds the DStream graph checkpointed in {dir}: {diff}. Delete {dir} to start afresh"
             ))
@@ -91,13 +85,13 @@ impl StreamingContext {
     /// `checkpoint::validate::resumable_under_real_clock`).
     pub(crate) fn check_resumable(
         &self,
-        m: &crate::engine::checkpoint::Metadata,
+        m: &crate::checkpoint::Metadata,
         dir: &str,
     ) -> Result<(), StreamingError> {
         if self.inner.config.clock != ClockKind::Real {
             return Ok(());
         }
-        crate::engine::checkpoint::validate::resumable_under_real_clock(m, dir, now_ms())
+        crate::checkpoint::validate::resumable_under_real_clock(m, dir, now_ms())
             .map_err(StreamingError::Invalid)
     }
 }

@@ -8,13 +8,41 @@ use std::path::{Path, PathBuf};
 /// How many metadata checkpoints are kept.
 pub const KEEP: usize = 3;
 
-fn io_err(what: &str, path: &Path, e: std::io::Error) -> String {
-    format!("cannot {what} {}: {e}", path.display())
+/// A file that cannot be read, said as a failed write is.
+fn io_err(what: &'static str, path: &Path, e: std::io::Error) -> String {
+    WriteError::io(what, path, e).to_string()
+}
+
+/// Why a checkpoint (or a log rewritten in place) could not be written. The batch goes on;
+/// the writer reports it as a warning.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot {what} {}: {source}", path.display())]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot replace {}: not a file path", .0.display())]
+    NotAFilePath(PathBuf),
+    /// The checkpoint could not be serialised (a record too deep or a stream's state).
+    #[error("{0}")]
+    Serialize(String),
+}
+
+impl WriteError {
+    fn io(what: &'static str, path: &Path, source: std::io::Error) -> WriteError {
+        WriteError::Io {
+            what,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
 }
 
 /// Writes `bytes` to `dir/name` atomically: temporary file, fsync, rename, fsync the directory.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, e))?;
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    std::fs::create_dir_all(dir).map_err(|e| WriteError::io("create", dir, e))?;
     let tmp = dir.join(format!(".{name}.tmp"));
     let target = dir.join(name);
     let written = write_and_rename(&tmp, &target, bytes);
@@ -29,12 +57,13 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> 
     Ok(())
 }
 
-fn write_and_rename(tmp: &Path, target: &Path, bytes: &[u8]) -> Result<(), String> {
-    let mut f = File::create(tmp).map_err(|e| io_err("create", tmp, e))?;
-    f.write_all(bytes).map_err(|e| io_err("write", tmp, e))?;
-    f.sync_all().map_err(|e| io_err("sync", tmp, e))?;
+fn write_and_rename(tmp: &Path, target: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let mut f = File::create(tmp).map_err(|e| WriteError::io("create", tmp, e))?;
+    f.write_all(bytes)
+        .map_err(|e| WriteError::io("write", tmp, e))?;
+    f.sync_all().map_err(|e| WriteError::io("sync", tmp, e))?;
     drop(f);
-    std::fs::rename(tmp, target).map_err(|e| io_err("rename", tmp, e))
+    std::fs::rename(tmp, target).map_err(|e| WriteError::io("rename", tmp, e))
 }
 
 /// Temporary files a crashed or failed write left behind (checkpoints are written one at a
@@ -53,12 +82,9 @@ fn remove_leftovers(dir: &Path) {
 }
 
 /// [`write_atomic`] for a whole path (a log rewritten in place).
-pub fn replace_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn replace_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Err(format!(
-            "cannot replace {}: not a file path",
-            path.display()
-        ));
+        return Err(WriteError::NotAFilePath(path.to_path_buf()));
     };
     write_atomic(dir, &name.to_string_lossy(), bytes)
 }

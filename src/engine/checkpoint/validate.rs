@@ -3,7 +3,7 @@
 //! nothing (a last batch before the zero time) or recompute for ever (one at i64::MAX).
 
 use super::{DataCheckpoint, Metadata};
-use crate::engine::time::{MAX_DURATION_SECS, Time};
+use crate::time::{MAX_DURATION_SECS, Time};
 
 /// The most pending batches a checkpoint may list (and what a metadata file records).
 pub const MAX_PENDING: usize = 1000;
@@ -179,7 +179,7 @@ pub fn data(d: &DataCheckpoint, m: &Metadata) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::checkpoint::{FORMAT, NodeShape, VERSION};
+    use crate::checkpoint::{FORMAT, NodeShape, VERSION};
 
     fn meta() -> Metadata {
         Metadata {

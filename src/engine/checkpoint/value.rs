@@ -1,8 +1,8 @@
 //! Records as serde data, exactly: tuples stay tuples, lists stay lists, ints stay ints.
 
-use crate::engine::func::Record;
-use crate::engine::record::{RecordView, list, tuple, view};
-use crate::engine::time::Time;
+use crate::func::Record;
+use crate::record::{RecordView, list, tuple, view};
+use crate::time::Time;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,7 +36,7 @@ pub enum UnstorableRecord {
 
 impl StoredValue {
     pub fn from_record(r: &Record) -> Result<StoredValue, UnstorableRecord> {
-        if crate::engine::depth::exceeds(r, MAX_STORED_DEPTH) {
+        if crate::depth::exceeds(r, MAX_STORED_DEPTH) {
             return Err(UnstorableRecord::TooDeep);
         }
         StoredValue::from_checked(r)
@@ -92,7 +92,7 @@ impl StoredValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::pyrepr::python_str;
+    use crate::pyrepr::python_str;
 
     #[test]
     fn records_round_trip_exactly() {

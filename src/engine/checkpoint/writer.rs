@@ -3,14 +3,14 @@
 //! the graph lock ([`StreamingContext::prepare_checkpoint`]); the files are written and
 //! fsynced after it is released ([`StreamingContext::write_checkpoint`]).
 
-use super::store::{data_name, metadata_name, prune, write_atomic};
+use super::store::{WriteError, data_name, metadata_name, prune, write_atomic};
 use super::validate::MAX_PENDING;
 use super::{FORMAT, Metadata, NodeShape, VERSION};
-use crate::engine::clock::now_ms;
-use crate::engine::context::StreamingContext;
-use crate::engine::dstream::DStreamGraph;
-use crate::engine::lock;
-use crate::engine::time::Time;
+use crate::clock::now_ms;
+use crate::context::StreamingContext;
+use crate::dstream::DStreamGraph;
+use crate::lock;
+use crate::time::Time;
 use std::path::PathBuf;
 
 /// The checkpoint of batch `t`, taken from the graph and not yet on disk.
@@ -19,7 +19,7 @@ pub(crate) struct PendingCheckpoint {
     t: Time,
     zero: Time,
     /// The serialized data checkpoint, when one is due (or why it could not be made).
-    data: Option<Result<Vec<u8>, String>>,
+    data: Option<Result<Vec<u8>, WriteError>>,
     last_data_ms: Option<i64>,
     pending_ms: Vec<i64>,
     shape: (Vec<NodeShape>, Vec<(String, usize)>),
@@ -48,6 +48,7 @@ impl StreamingContext {
         let data = due.then(|| {
             g.snapshot_data(t)
                 .and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string()))
+                .map_err(WriteError::Serialize)
         });
         Some(PendingCheckpoint {
             dir,
@@ -89,7 +90,7 @@ impl StreamingContext {
             config: self.checkpointed_config(),
         };
         let written = serde_json::to_vec(&meta)
-            .map_err(|e| e.to_string())
+            .map_err(|e| WriteError::Serialize(e.to_string()))
             .and_then(|b| write_atomic(&p.dir, &metadata_name(t.ms()), &b));
         match written {
             Ok(()) => {

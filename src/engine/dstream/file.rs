@@ -5,14 +5,14 @@
 
 use super::receiver::{ReceiverEnv, ReceiverHandle};
 use super::{DStreamGraph, DStreamOp, StreamId};
-use crate::engine::checkpoint::SourceState;
-use crate::engine::clock::now_ms;
-use crate::engine::error::{ComputeError, StreamingError};
-use crate::engine::func::Record;
-use crate::engine::lock;
-use crate::engine::rdd::Rdd;
-use crate::engine::sink::OutputSink;
-use crate::engine::time::Time;
+use crate::checkpoint::SourceState;
+use crate::clock::now_ms;
+use crate::error::{ComputeError, StreamingError};
+use crate::func::Record;
+use crate::lock;
+use crate::rdd::Rdd;
+use crate::sink::OutputSink;
+use crate::time::Time;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -181,10 +181,6 @@ impl DStreamOp for FileInputDStream {
         true
     }
 
-    fn input_drained(&self) -> bool {
-        false
-    }
-
     fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {
         Some(self.watcher.clone())
     }
@@ -227,9 +223,9 @@ impl DStreamOp for FileInputDStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::clock::ClockKind;
-    use crate::engine::sink::MemorySink;
-    use crate::engine::time::Duration;
+    use crate::clock::ClockKind;
+    use crate::sink::MemorySink;
+    use crate::time::Duration;
 
     #[test]
     fn a_file_deleted_before_it_is_read_is_a_warning() {

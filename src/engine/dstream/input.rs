@@ -2,11 +2,11 @@
 //! batch's input is first computed, then the default RDD or an empty one.
 
 use super::{DStreamGraph, DStreamOp, StreamId};
-use crate::engine::checkpoint::SourceState;
-use crate::engine::error::ComputeError;
-use crate::engine::lock;
-use crate::engine::rdd::Rdd;
-use crate::engine::time::Time;
+use crate::checkpoint::SourceState;
+use crate::error::ComputeError;
+use crate::lock;
+use crate::rdd::Rdd;
+use crate::time::Time;
 use std::collections::VecDeque;
 use std::sync::Mutex;
 

@@ -3,7 +3,6 @@
 
 pub mod file;
 pub mod input;
-pub mod kafka;
 pub mod output;
 pub mod receiver;
 pub mod socket;
@@ -39,20 +38,18 @@ pub trait DStreamOp: Send + Sync {
     fn is_input(&self) -> bool {
         false
     }
-    /// For input streams: whether they have nothing more to give (a drained queue). Other
-    /// streams have nothing of their own to give, so they count as drained.
+    /// For input streams: whether they have nothing more to give (a drained queue). A live
+    /// source (one with a receiver: socket, files, Kafka) is never drained; other streams
+    /// have nothing of their own to give, so they count as drained.
     fn input_drained(&self) -> bool {
-        true
+        self.receiver().is_none()
     }
     /// For sources: their position, for a data checkpoint.
-    fn save_source(&self) -> Option<crate::engine::checkpoint::SourceState> {
+    fn save_source(&self) -> Option<crate::checkpoint::SourceState> {
         None
     }
     /// Puts a source back where a checkpoint left it.
-    fn restore_source(
-        &self,
-        _state: &crate::engine::checkpoint::SourceState,
-    ) -> Result<(), String> {
+    fn restore_source(&self, _state: &crate::checkpoint::SourceState) -> Result<(), String> {
         Ok(())
     }
     /// For sources that collect in the background: their receiver.
@@ -361,8 +358,8 @@ impl DStreamGraph {
     }
 }
 
-use crate::engine::checkpoint::value::StoredValue;
-use crate::engine::checkpoint::{DataCheckpoint, FORMAT, NodeData, NodeShape, VERSION};
+use crate::checkpoint::value::StoredValue;
+use crate::checkpoint::{DataCheckpoint, FORMAT, NodeData, NodeShape, VERSION};
 
 impl DStreamGraph {
     /// The graph's shape, to compare a restarted script's graph with a checkpoint's.

@@ -1,15 +1,15 @@
 //! Output operations (Spark's `ForEachDStream`): pprint, foreachRDD, saveAsTextFiles.
 
-use crate::engine::error::ComputeError;
-use crate::engine::func::{FnError, OpSite, Record};
-use crate::engine::rdd::Rdd;
-use crate::engine::sink::OutputSink;
-use crate::engine::time::Time;
+use crate::error::ComputeError;
+use crate::func::{FnError, OpSite, Record};
+use crate::rdd::Rdd;
+use crate::sink::OutputSink;
+use crate::time::Time;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use crate::engine::notation::Notation;
+pub use crate::notation::Notation;
 
 /// A user output function (`foreachRDD`).
 pub type RddOutputFn = Arc<dyn Fn(Time, &Rdd) -> Result<(), FnError> + Send + Sync>;
@@ -31,7 +31,7 @@ pub enum OutputAction {
 
 #[derive(Clone)]
 pub struct OutputOp {
-    pub stream: crate::engine::dstream::StreamId,
+    pub stream: crate::dstream::StreamId,
     pub site: OpSite,
     pub action: OutputAction,
 }
@@ -73,7 +73,7 @@ pub fn save_as_text_file(rdd: &Rdd, dir: &str, notation: Notation) -> Result<(),
     for (i, part) in rdd.partitions().iter().enumerate() {
         let mut text = String::new();
         for r in part {
-            crate::engine::depth::check_repr(r)?;
+            crate::depth::check_repr(r)?;
             text.push_str(&notation.show(r));
             text.push('\n');
         }
@@ -91,7 +91,7 @@ impl OutputOp {
             OutputAction::Print(num) => {
                 let records = rdd.take(num + 1);
                 for r in records.iter().take(*num) {
-                    crate::engine::depth::check_repr(r).map_err(fail)?;
+                    crate::depth::check_repr(r).map_err(fail)?;
                 }
                 env.sink
                     .pprint(&pprint_block(t, &records, *num, env.notation));

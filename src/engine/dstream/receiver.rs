@@ -1,10 +1,10 @@
 //! Receivers: sources that collect records in the background (Spark's `Receiver`), started
 //! with the context and stopped with it. Batches then take what arrived before their time.
 
-use crate::engine::clock::ClockKind;
-use crate::engine::error::StreamingError;
-use crate::engine::sink::OutputSink;
-use crate::engine::time::Duration;
+use crate::clock::ClockKind;
+use crate::error::StreamingError;
+use crate::sink::OutputSink;
+use crate::time::Duration;
 use std::sync::Arc;
 
 /// What a receiver needs from its context.
@@ -20,13 +20,13 @@ pub struct ReceiverEnv {
     /// `spark.streaming.kafka.maxRatePerPartition`, when given.
     pub kafka_max_rate_per_partition: Option<u64>,
     /// The session's cancel token: a source blocked on I/O gives up on Ctrl-C.
-    pub cancel: Arc<crate::engine::clock::CancelToken>,
+    pub cancel: Arc<crate::clock::CancelToken>,
     /// Where receivers keep their write-ahead logs, when enabled.
     pub wal_dir: Option<std::path::PathBuf>,
     /// The checkpoint directory, when set (a Kafka stream logs its batches' ranges there).
     pub checkpoint_dir: Option<std::path::PathBuf>,
     /// Where receivers report started / error / stopped.
-    pub listeners: Arc<crate::engine::listener::ListenerBus>,
+    pub listeners: Arc<crate::listener::ListenerBus>,
 }
 
 pub trait ReceiverHandle: Send + Sync {
@@ -39,7 +39,7 @@ pub trait ReceiverHandle: Send + Sync {
     fn has_pending(&self) -> bool;
     /// The real clock's JobGenerator generated batch `t` (called before the batch is queued,
     /// without the engine's locks held). Direct sources fix the batch's input here.
-    fn on_batch_generated(&self, _t: crate::engine::time::Time) {}
+    fn on_batch_generated(&self, _t: crate::time::Time) {}
 }
 
 /// Sleeps up to `ms`, waking early when `stop` is set.
@@ -65,7 +65,7 @@ pub const WARN_EVERY_MS: i64 = 10_000;
 
 impl Warner {
     pub fn warn(&mut self, sink: &dyn OutputSink, msg: &str) {
-        let now = crate::engine::clock::now_ms();
+        let now = crate::clock::now_ms();
         if self.last.is_some_and(|l| now - l < WARN_EVERY_MS) {
             self.suppressed += 1;
             return;

@@ -6,14 +6,14 @@
 use super::receiver::{ReceiverEnv, ReceiverHandle, Warner, sleep_unless};
 use super::wal::{WalEntry, WriteAheadLog};
 use super::{DStreamGraph, DStreamOp, StreamId};
-use crate::engine::checkpoint::SourceState;
-use crate::engine::clock::{ClockKind, now_ms};
-use crate::engine::error::{ComputeError, StreamingError};
-use crate::engine::func::Record;
-use crate::engine::listener::{ReceiverEvent, ReceiverInfo};
-use crate::engine::lock;
-use crate::engine::rdd::Rdd;
-use crate::engine::time::Time;
+use crate::checkpoint::SourceState;
+use crate::clock::{ClockKind, now_ms};
+use crate::error::{ComputeError, StreamingError};
+use crate::func::Record;
+use crate::listener::{ReceiverEvent, ReceiverInfo};
+use crate::lock;
+use crate::rdd::Rdd;
+use crate::time::Time;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{ErrorKind, Read};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -331,10 +331,10 @@ impl SocketReceiver {
         let mut b = lock(&self.shared.buffer);
         let consumed = b.taken_seq;
         b.saved_marks.push_back(consumed);
-        while b.saved_marks.len() > crate::engine::checkpoint::store::KEEP {
+        while b.saved_marks.len() > crate::checkpoint::store::KEEP {
             b.saved_marks.pop_front();
         }
-        let keep_after = (b.saved_marks.len() == crate::engine::checkpoint::store::KEEP)
+        let keep_after = (b.saved_marks.len() == crate::checkpoint::store::KEEP)
             .then(|| b.saved_marks.front().copied())
             .flatten();
         let rolling = wal_rolling_interval(b.wal_rolling_secs);
@@ -396,11 +396,6 @@ impl DStreamOp for SocketInputDStream {
 
     fn is_input(&self) -> bool {
         true
-    }
-
-    fn input_drained(&self) -> bool {
-        // A live source is never "done" (the stream never stops by itself).
-        false
     }
 
     fn receiver(&self) -> Option<Arc<dyn ReceiverHandle>> {

@@ -3,12 +3,12 @@
 //! `()`; returning `()` removes the key.
 
 use super::{DStreamGraph, DStreamOp, StreamId};
-use crate::engine::error::ComputeError;
-use crate::engine::func::{FnError, Record, RecordFn};
-use crate::engine::pair;
-use crate::engine::rdd::{Rdd, pair_of};
-use crate::engine::record::list;
-use crate::engine::time::Time;
+use crate::error::ComputeError;
+use crate::func::{FnError, Record, RecordFn};
+use crate::pair;
+use crate::rdd::{Rdd, pair_of};
+use crate::record::list;
+use crate::time::Time;
 use std::sync::Arc;
 
 pub struct StateDStream {

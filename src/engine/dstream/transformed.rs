@@ -2,10 +2,10 @@
 //! reduceByKey, transform, join, union... (PySpark builds all of these on `transform`).
 
 use super::{DStreamGraph, DStreamOp, StreamId};
-use crate::engine::error::ComputeError;
-use crate::engine::func::FnError;
-use crate::engine::rdd::Rdd;
-use crate::engine::time::Time;
+use crate::error::ComputeError;
+use crate::func::FnError;
+use crate::rdd::Rdd;
+use crate::time::Time;
 use std::sync::Arc;
 
 pub type BatchFn = Arc<dyn Fn(Time, &[Rdd]) -> Result<Rdd, FnError> + Send + Sync>;

@@ -147,7 +147,7 @@ impl WriteAheadLog {
                 text.push_str(&entry.to_line());
             }
         }
-        crate::engine::checkpoint::store::replace_atomic(&self.path, text.as_bytes())
+        crate::checkpoint::store::replace_atomic(&self.path, text.as_bytes())
             .map_err(std::io::Error::other)?;
         self.file = OpenOptions::new().append(true).open(&self.path)?;
         Ok(())

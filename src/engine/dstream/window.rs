@@ -5,11 +5,11 @@
 //! whole window again.
 
 use super::{DStreamGraph, DStreamOp, StreamId};
-use crate::engine::error::ComputeError;
-use crate::engine::func::{FnError, Record, RecordFn};
-use crate::engine::pair::{self, JoinKind};
-use crate::engine::rdd::{Rdd, pair_of, truthy};
-use crate::engine::time::{Duration, Time};
+use crate::error::ComputeError;
+use crate::func::{FnError, Record, RecordFn};
+use crate::pair::{self, JoinKind};
+use crate::rdd::{Rdd, pair_of, truthy};
+use crate::time::{Duration, Time};
 use std::sync::Arc;
 
 pub struct WindowedDStream {

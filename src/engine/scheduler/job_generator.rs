@@ -2,10 +2,10 @@
 //! thread generates one batch time per interval, aligned, into the scheduler's queue; under
 //! the simulated clocks the caller generates them (`tick`, the fast clock's waits).
 
-use crate::engine::clock::now_ms;
-use crate::engine::context::{ContextState, StreamingContext};
-use crate::engine::lock;
-use crate::engine::time::Time;
+use crate::clock::now_ms;
+use crate::context::{ContextState, StreamingContext};
+use crate::lock;
+use crate::time::Time;
 
 impl StreamingContext {
     pub(crate) fn spawn_real_clock_threads(&self) {

@@ -3,14 +3,14 @@
 //! The statistics the UI and `:status` read (recent batches, the running and queued ones)
 //! are its state too.
 
-use crate::engine::clock::now_ms;
-use crate::engine::context::{IN_BATCH, StreamingContext};
-use crate::engine::dstream::DStreamGraph;
-use crate::engine::dstream::output::OutputEnv;
-use crate::engine::error::BatchError;
-use crate::engine::lock;
-use crate::engine::stats::{BatchInfo, OutputOperationInfo, StreamInputInfo};
-use crate::engine::time::Time;
+use crate::clock::now_ms;
+use crate::context::{IN_BATCH, StreamingContext};
+use crate::dstream::DStreamGraph;
+use crate::dstream::output::OutputEnv;
+use crate::error::BatchError;
+use crate::lock;
+use crate::stats::{BatchInfo, OutputOperationInfo, StreamInputInfo};
+use crate::time::Time;
 
 impl StreamingContext {
     /// The last `n` completed batches (Spark's BatchInfo).

@@ -1,14 +1,14 @@
 //! Spark's `ReceiverTracker`: starts the live sources' receivers with the context, tells them
 //! what they need (`ReceiverEnv`, read once at start from the session), and stops them.
 
-use crate::engine::clock::ClockKind;
-use crate::engine::conf::{
+use crate::clock::ClockKind;
+use crate::conf::{
     KAFKA_MAX_RATE_PER_PARTITION, RECEIVER_MAX_RATE, WAL_ENABLE, WAL_ROLLING_INTERVAL,
 };
-use crate::engine::context::StreamingContext;
-use crate::engine::dstream::receiver::ReceiverEnv;
-use crate::engine::error::StreamingError;
-use crate::engine::lock;
+use crate::context::StreamingContext;
+use crate::dstream::receiver::ReceiverEnv;
+use crate::error::StreamingError;
+use crate::lock;
 
 impl StreamingContext {
     /// Starts every receiver of the graph; on a failure stops those already started.

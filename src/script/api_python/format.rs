@@ -455,7 +455,7 @@ fn str_format(fmt: &str, args: Array, kwargs: Map) -> PyResult<String> {
                         .parse::<i64>()
                         .map(Dynamic::from)
                         .unwrap_or_else(|_| Dynamic::from(ix.to_string()));
-                    v = super::iterables::py_getitem(v, key)?;
+                    v = super::subscripts::py_getitem(v, key)?;
                 }
                 let v = match conv {
                     Some("r") | Some("a") => Dynamic::from(repr(&v)),

@@ -4,13 +4,15 @@
 //! (`ZeroDivisionError: division by zero`).
 //!
 //! `ops.rs` arithmetic, comparison and truthiness; `iterables.rs` builtins over sequences
-//! (len, sorted, zip, ...) and list/dict methods; `strings.rs` str methods; `format.rs`
+//! (len, sorted, zip, ...) and list/dict methods; `subscripts.rs` indexing and slicing;
+//! `strings.rs` str methods; `format.rs`
 //! f-string specs, `%` formatting and `str.format`.
 
 mod format;
 mod iterables;
 mod ops;
 mod strings;
+mod subscripts;
 
 use rhai::{Dynamic, Engine, EvalAltResult, Position};
 
@@ -24,6 +26,7 @@ pub fn py_err<T>(msg: impl Into<String>) -> PyResult<T> {
 pub fn register(engine: &mut Engine) {
     ops::register(engine);
     iterables::register(engine);
+    subscripts::register(engine);
     strings::register(engine);
     format::register(engine);
 }

@@ -10,6 +10,6 @@ pub mod runtime;
 
 pub use python_line::for_syntax;
 pub use runtime::{
-    function_call_not_found, function_not_found, is_registered, learn_functions, rewritten_call,
-    undeclared, user_type,
+    KnownFunctions, function_call_not_found, function_not_found, rewritten_call, undeclared,
+    user_type,
 };

@@ -3,50 +3,53 @@
 //! starts_with?`, with Rhai's type names as a student knows them and Python's names mapped
 //! to Rhai's.
 
-/// The engine's function signatures, as `(name, first parameter's type)`: the same for
-/// every session, kept once so errors raised on worker threads can be explained.
-static KNOWN: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+/// The engine's function signatures, as `(name, first parameter's type)`: read once from
+/// the session's engine after registration and carried by the session (and by every closure
+/// it makes), so errors raised on worker threads can be explained.
+#[derive(Debug, Default)]
+pub struct KnownFunctions(Vec<(String, String)>);
 
-pub fn learn_functions(engine: &rhai::Engine) {
-    KNOWN.get_or_init(|| {
-        engine
-            .gen_fn_signatures(true)
-            .iter()
-            .filter_map(|sig| {
-                let (name, params) = sig.split_once('(')?;
-                let first = params
-                    .split([',', ')'])
-                    .next()
-                    .and_then(|p| p.split_once(':'))
-                    .map(|(_, t)| user_type(t.trim().trim_start_matches("&mut ")))
-                    .unwrap_or_default();
-                Some((name.trim_start_matches("get$").to_string(), first))
-            })
-            .collect()
-    });
-}
-
-/// Whether a function `name` is registered (for any types).
-pub fn is_registered(name: &str) -> bool {
-    KNOWN
-        .get()
-        .is_some_and(|k| k.iter().any(|(n, _)| n == name))
-}
-
-/// The registered method for receiver type `recv` (user terms) closest to `name` (a typo,
-/// or PySpark's spelling in another case), if one is close.
-pub fn closest_method(name: &str, recv: &str) -> Option<String> {
-    let mut best: Option<(usize, &str)> = None;
-    for (candidate, first) in KNOWN.get()? {
-        if first != recv || candidate == name || !candidate.starts_with(char::is_alphabetic) {
-            continue;
-        }
-        let d = edit_distance(&name.to_lowercase(), &candidate.to_lowercase());
-        if d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, candidate));
-        }
+impl KnownFunctions {
+    /// The functions `engine` has registered.
+    pub fn of(engine: &rhai::Engine) -> KnownFunctions {
+        KnownFunctions(
+            engine
+                .gen_fn_signatures(true)
+                .iter()
+                .filter_map(|sig| {
+                    let (name, params) = sig.split_once('(')?;
+                    let first = params
+                        .split([',', ')'])
+                        .next()
+                        .and_then(|p| p.split_once(':'))
+                        .map(|(_, t)| user_type(t.trim().trim_start_matches("&mut ")))
+                        .unwrap_or_default();
+                    Some((name.trim_start_matches("get$").to_string(), first))
+                })
+                .collect(),
+        )
     }
-    best.map(|(_, m)| m.to_string())
+
+    /// Whether a function `name` is registered (for any types).
+    pub fn is_registered(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, _)| n == name)
+    }
+
+    /// The registered method for receiver type `recv` (user terms) closest to `name` (a
+    /// typo, or PySpark's spelling in another case), if one is close.
+    pub fn closest_method(&self, name: &str, recv: &str) -> Option<String> {
+        let mut best: Option<(usize, &str)> = None;
+        for (candidate, first) in &self.0 {
+            if first != recv || candidate == name || !candidate.starts_with(char::is_alphabetic) {
+                continue;
+            }
+            let d = edit_distance(&name.to_lowercase(), &candidate.to_lowercase());
+            if d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, candidate));
+            }
+        }
+        best.map(|(_, m)| m.to_string())
+    }
 }
 
 /// Levenshtein distance, for short identifiers.
@@ -135,13 +138,10 @@ const PY_FUNCTIONS: &[(&str, &str)] = &[
 ];
 
 /// `Function not found: NAME (T1, T2)` in the user's terms. `in_reduce`: the call failed
-/// inside an array's `reduce` closure. `registered(name)`: whether any function of that
-/// name exists (so the name is right and the types are not).
-pub fn function_not_found(
-    sig: &str,
-    in_reduce: bool,
-    registered: impl Fn(&str) -> bool,
-) -> Option<String> {
+/// inside an array's `reduce` closure. `known`: the session's functions (when a function
+/// of that name exists, the name is right and the types are not).
+pub fn function_not_found(sig: &str, in_reduce: bool, known: &KnownFunctions) -> Option<String> {
+    let registered = |name: &str| known.is_registered(name);
     let (name, args) = match sig.split_once(" (") {
         Some((n, a)) => (n.trim(), a.trim_end().strip_suffix(')').unwrap_or(a)),
         None => (sig.trim(), ""),
@@ -207,7 +207,10 @@ pub fn function_not_found(
         } else {
             text.push_str(&format!("; in Rhai: {rhai}"));
         }
-    } else if let Some(m) = closest_method(name, recv).filter(|_| !registered(name)) {
+    } else if let Some(m) = known
+        .closest_method(name, recv)
+        .filter(|_| !registered(name))
+    {
         text.push_str(&format!("; did you mean {m}?"));
     }
     Some(text)
@@ -215,14 +218,14 @@ pub fn function_not_found(
 
 /// `Function not found: NAME (T1, T2)` for a call written as a function, `name(a, b)`: a
 /// Python user's closure call `f(x)` is `f.call(x)` in Rhai.
-pub fn function_call_not_found(sig: &str, registered: impl Fn(&str) -> bool) -> Option<String> {
+pub fn function_call_not_found(sig: &str, known: &KnownFunctions) -> Option<String> {
     let (name, args) = sig.split_once(" (")?;
     let name = name.trim();
     if !name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
         return None;
     }
-    if PY_FUNCTIONS.iter().any(|(p, _)| *p == name) || registered(name) {
-        return function_not_found(sig, false, registered);
+    if PY_FUNCTIONS.iter().any(|(p, _)| *p == name) || known.is_registered(name) {
+        return function_not_found(sig, false, known);
     }
     let args = args.trim_end().strip_suffix(')').unwrap_or(args);
     let list: Vec<String> = if args.trim().is_empty() {
@@ -290,9 +293,19 @@ pub fn undeclared(message: &str, source_line: Option<&str>) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Functions of these names, taking anything.
+    fn known(names: &[&str]) -> KnownFunctions {
+        KnownFunctions(
+            names
+                .iter()
+                .map(|n| (n.to_string(), String::new()))
+                .collect(),
+        )
+    }
+
     #[test]
     fn function_not_found_in_user_terms() {
-        let none = |_: &str| false;
+        let none = &KnownFunctions::default();
         assert_eq!(
             function_not_found(
                 "startswith (&str | ImmutableString | String, &str | ImmutableString | String)",
@@ -302,7 +315,7 @@ mod tests {
             .as_deref(),
             Some("no method startswith for a string; did you mean starts_with?")
         );
-        let max = |n: &str| n == "max";
+        let max = &known(&["max"]);
         assert!(
             function_not_found("max ((), i64)", true, max)
                 .is_some_and(|m| m.starts_with("reduce's first call got () as the accumulator"))
@@ -334,15 +347,15 @@ mod tests {
     #[test]
     fn a_closure_called_like_a_python_function() {
         assert_eq!(
-            function_call_not_found("f (i64)", |_| false).as_deref(),
+            function_call_not_found("f (i64)", &KnownFunctions::default()).as_deref(),
             Some("no function f(integer); a closure held in a variable is called as f.call(...)")
         );
         assert_eq!(
-            function_call_not_found("range (i64)", |n| n == "range").as_deref(),
+            function_call_not_found("range (i64)", &known(&["range"])).as_deref(),
             Some("range does not take (integer); write 0..n (or range(0, n))")
         );
         assert_eq!(
-            function_call_not_found("len (i64)", |n| n == "len").as_deref(),
+            function_call_not_found("len (i64)", &known(&["len"])).as_deref(),
             Some("len does not take (integer)")
         );
     }
