@@ -162,8 +162,10 @@ fn huge_and_nan_timeouts_do_not_panic() {
     .has_line("error: ValueError: cannot convert float NaN to integer (timeout = nan)");
 }
 
+/// An array `depth` levels deep; `take` moves the value into its new wrapper, so building it
+/// is linear (`deep = [deep]` copies the whole structure at every level).
 fn nested(depth: usize) -> String {
-    format!("let deep = 1;\nfor i in 0..{depth} {{ deep = [deep]; }}\n")
+    format!("let deep = 1;\nfor i in 0..{depth} {{ deep = [take(deep)]; }}\n")
 }
 
 #[test]
