@@ -1,11 +1,12 @@
 //! centella: Spark Streaming's DStream API, in-process, scripted with Rhai.
 //!
 //! Layers: `engine` (streams, windows, state, scheduling; no Rhai evaluation, no terminal),
-//! `script` (the only place that knows Rhai), `cli` (the only place that writes to the terminal).
+//! `export` (Rhai to PySpark, and the API table), `script` (the
+//! host that evaluates Rhai), `cli` (the only place that writes to the terminal).
 
 pub mod cli;
 pub use centella_engine as engine;
-pub mod export;
+pub use centella_export as export;
 pub mod feed;
 pub mod python;
 pub mod repl;

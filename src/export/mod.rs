@@ -83,7 +83,9 @@
 //! Anything else (try/catch, `do`, `ssc.tick`, object maps, unknown methods, ...) is an
 //! [`ExportError`] naming the construct and its `file:line:col`, never guessed Python.
 
-pub(crate) mod helpers;
+pub mod api_table;
+pub mod helpers;
+pub mod tokens;
 mod translate;
 mod types;
 

@@ -161,7 +161,7 @@ impl<'a> Translator<'a> {
     pub fn run(file: &'a str, source: &'a str) -> ExportResult<String> {
         let mut engine = Engine::new();
         // `None`, `True`, `False` read as centella reads them.
-        crate::script::pynames::map_python_names(&mut engine);
+        crate::tokens::map_python_names(&mut engine);
         // No optimisation: the AST must stay what the user wrote (no folded constants).
         engine.set_optimization_level(rhai::OptimizationLevel::None);
         engine.set_max_expr_depths(256, 256);

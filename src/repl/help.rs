@@ -1,8 +1,8 @@
 //! `:help METHOD`: PySpark's signature, the semantics in two lines and an example, for every
-//! method the script layer registers, from the API table (`script/api_table`, checked against
+//! method the script layer registers, from the API table (`export/api_table`, checked against
 //! the registrations both ways); and the language topics (`:help syntax`, `:help rhai`).
 
-use crate::script::api_table::{self, ApiMethod};
+use crate::export::api_table::{self, ApiMethod};
 
 /// Every method with help, in the table's order.
 pub fn methods() -> impl Iterator<Item = &'static ApiMethod> {

@@ -269,4 +269,43 @@ mod tests {
         }
         assert!(reg.method("array", "starts_with").is_none());
     }
+
+    /// The API table (`export::api_table`) and the engine's registrations agree both ways.
+    mod api_table_agrees {
+        use super::Registry;
+        use crate::export::api_table::{
+            DSTREAM, RDD, SPARK_CONTEXT, STREAMING_CONTEXT, TIME, find, methods,
+        };
+
+        const RECEIVERS: [&str; 5] = [DSTREAM, RDD, STREAMING_CONTEXT, SPARK_CONTEXT, TIME];
+
+        fn registry() -> Registry {
+            let host = crate::repl::test_host();
+            Registry::from_engine(host.engine())
+        }
+
+        #[test]
+        fn every_registered_method_is_in_the_table() {
+            let reg = registry();
+            let mut missing = Vec::new();
+            for ty in RECEIVERS {
+                for m in reg.methods(ty) {
+                    if find(ty, &m.name).is_none() {
+                        missing.push(format!("{ty}.{}", m.name));
+                    }
+                }
+            }
+            assert!(missing.is_empty(), "not in the API table: {missing:?}");
+        }
+
+        #[test]
+        fn every_table_entry_is_registered() {
+            let reg = registry();
+            let stale: Vec<String> = methods()
+                .filter(|m| !reg.methods(m.receiver).iter().any(|r| r.name == m.name))
+                .map(|m| format!("{}.{}", m.receiver, m.name))
+                .collect();
+            assert!(stale.is_empty(), "in the table, not registered: {stale:?}");
+        }
+    }
 }

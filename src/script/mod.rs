@@ -8,7 +8,6 @@ pub mod api_kafka;
 pub mod api_listener;
 pub mod api_python;
 pub mod api_rdd;
-pub mod api_table;
 pub mod checked;
 pub mod closure;
 pub mod diagnostics;

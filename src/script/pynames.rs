@@ -6,6 +6,7 @@
 
 use super::values::RhaiResult;
 use crate::engine::pyorder::{compare, py_type_name};
+use crate::export::tokens::map_python_names;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, NativeCallContext};
 use std::cmp::Ordering;
 
@@ -28,24 +29,6 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("sorted", |ctx: NativeCallContext, a: Array, key: FnPtr| {
         sorted(&ctx, a, Some(key))
-    });
-}
-
-/// `None`, `True`, `False` read as `()`, `true`, `false` (also for `centella export`).
-pub fn map_python_names(engine: &mut Engine) {
-    // Marked volatile (not deprecated) by Rhai; the token mapper is the parse-time hook.
-    #[allow(deprecated)]
-    engine.on_parse_token(|token, _pos, _state| {
-        use rhai::Token;
-        match &token {
-            Token::Identifier(name) => match name.as_str() {
-                "None" => Token::Unit,
-                "True" => Token::True,
-                "False" => Token::False,
-                _ => token,
-            },
-            _ => token,
-        }
     });
 }
 

@@ -2,7 +2,7 @@
 //! `Fn("name")` and the script's own functions.
 
 use super::{ExportResult, P_CMP, P_MUL, P_NOT, P_UNARY, PyExpr, Translator};
-use crate::export::types::{self, Kind, Ty};
+use crate::types::{self, Kind, Ty};
 use rhai::{Expr, FnCallExpr, Position};
 
 impl Translator<'_> {

@@ -4,7 +4,7 @@
 use super::statements::{always_returns, collect_mutated};
 use super::switch;
 use super::{ExportResult, P_LAMBDA, PyExpr, Translator};
-use crate::export::types::{self, Returns, ToRecord, Ty};
+use crate::types::{self, Returns, ToRecord, Ty};
 use rhai::{ASTNode, Expr, FnPtr, Position, Stmt};
 use std::collections::{HashMap, HashSet};
 

@@ -6,7 +6,7 @@ use super::{
     ExportResult, P_ADD, P_AND, P_ATOM, P_BAND, P_BOR, P_CMP, P_MUL, P_OR, P_POW, P_SHIFT, P_UNARY,
     P_XOR, PyExpr, Translator,
 };
-use crate::export::types::{self, Kind, Plus, Returns, Ty};
+use crate::types::{self, Kind, Plus, Returns, Ty};
 use rhai::{Dynamic, Expr, Position, Stmt, StmtBlock};
 
 pub(super) const IF_EXPR_SHAPE: &str =

@@ -11,7 +11,7 @@
 //! was assumed; if that takes too long, a last, pessimistic pass assumes nothing.
 
 use super::{ExportResult, PyExpr, Translator};
-use crate::export::types::{self, Returns, Ty};
+use crate::types::{self, Returns, Ty};
 use rhai::Expr;
 use std::collections::{BTreeSet, HashMap, HashSet};
 

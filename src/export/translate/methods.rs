@@ -5,8 +5,8 @@ use super::closures::closure_of;
 use super::expressions::is_unit;
 use super::statements::flags_break;
 use super::{ExportResult, P_ATOM, PyExpr, Translator};
-use crate::export::types::{self, Kind, Returns, Ty};
-use crate::script::api_table::{self, DSTREAM, Export, RDD};
+use crate::api_table::{self, DSTREAM, Export, RDD};
+use crate::types::{self, Kind, Returns, Ty};
 use rhai::{Expr, FnCallExpr, Position};
 
 /// Whether PySpark writes `receiver.name(...)` as the same call (the API table's

@@ -6,8 +6,8 @@ use super::comments::{comment_text, is_whole_line_comment};
 use super::expressions::py_str;
 use super::statements::collect_mutated;
 use super::{ExportResult, Translator};
-use crate::export::helpers::HELPERS;
-use crate::export::types::Returns;
+use crate::helpers::HELPERS;
+use crate::types::Returns;
 use rhai::{ASTNode, Expr, Position, Stmt};
 use std::collections::{HashMap, HashSet};
 

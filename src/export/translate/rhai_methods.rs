@@ -3,7 +3,7 @@
 
 use super::variables::IN_PLACE_STR;
 use super::{ExportResult, P_ADD, P_ATOM, P_CMP, PyExpr, Translator};
-use crate::export::types::{self, Kind, Returns, Ty};
+use crate::types::{self, Kind, Returns, Ty};
 use rhai::{Expr, FnCallExpr, Position};
 
 impl Translator<'_> {

@@ -4,7 +4,7 @@
 use super::closures::closure_of;
 use super::expressions::is_unit;
 use super::{ExportResult, PyExpr, Translator};
-use crate::export::types::{self, Kind, Plus, Returns, Ty};
+use crate::types::{self, Kind, Plus, Returns, Ty};
 use rhai::{
     ASTFlags, ASTNode, BinaryExpr, Expr, FlowControl, FnCallExpr, Ident, OpAssignment, Position,
     Stmt,

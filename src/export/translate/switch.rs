@@ -10,7 +10,7 @@
 //! when `x` is known to be an int, `type(x) is int and x == 1` otherwise.
 
 use super::{ExportResult, P_AND, P_ATOM, P_CMP, P_LAMBDA, P_OR, PyExpr, Translator};
-use crate::export::types::{self, Ty};
+use crate::types::{self, Ty};
 use rhai::{Engine, Expr, Position, Stmt, SwitchCasesCollection, Token};
 use std::collections::BTreeMap;
 

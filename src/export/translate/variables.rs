@@ -3,7 +3,7 @@
 
 use super::expressions::py_float;
 use super::{ExportResult, PyExpr, Translator};
-use crate::export::types::{Kind, Ty};
+use crate::types::{Kind, Ty};
 use rhai::{Expr, Stmt};
 
 /// Rhai string methods that change the string in place (and return `()`), with Python's

@@ -97,38 +97,8 @@ const fn entry(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repl::registry::Registry;
 
     const RECEIVERS: [&str; 5] = [DSTREAM, RDD, STREAMING_CONTEXT, SPARK_CONTEXT, TIME];
-
-    fn registry() -> Registry {
-        let host = crate::repl::test_host();
-        Registry::from_engine(host.engine())
-    }
-
-    #[test]
-    fn every_registered_method_is_in_the_table() {
-        let reg = registry();
-        let mut missing = Vec::new();
-        for ty in RECEIVERS {
-            for m in reg.methods(ty) {
-                if find(ty, &m.name).is_none() {
-                    missing.push(format!("{ty}.{}", m.name));
-                }
-            }
-        }
-        assert!(missing.is_empty(), "not in the API table: {missing:?}");
-    }
-
-    #[test]
-    fn every_table_entry_is_registered() {
-        let reg = registry();
-        let stale: Vec<String> = methods()
-            .filter(|m| !reg.methods(m.receiver).iter().any(|r| r.name == m.name))
-            .map(|m| format!("{}.{}", m.receiver, m.name))
-            .collect();
-        assert!(stale.is_empty(), "in the table, not registered: {stale:?}");
-    }
 
     #[test]
     fn each_method_is_listed_once() {
