@@ -147,36 +147,45 @@ pub enum Sep {
 }
 
 /// Rhai's `s.split(sep)`: the string itself when it is empty or does not contain the
-/// separator, else its parts.
+/// separator, else its parts. (A one-byte separator splits as a char: the same parts, found
+/// with memchr.)
 pub fn split(s: &Record, sep: &Sep, scratch: &mut Scratch) -> Option<Record> {
     let s = s.read_lock::<ImmutableString>()?;
-    let absent = match sep {
-        Sep::Str(d) => !d.is_empty() && !s.contains(d.as_str()),
-        Sep::Char(c) => !s.contains(*c),
-    };
-    if s.is_empty() || absent {
+    if s.is_empty() {
         return Some(Record::from_array(vec![Record::from(s.clone())]));
     }
-    let parts: Array = match sep {
-        Sep::Str(d) => s
-            .split(d.as_str())
-            .map(|p| Record::from(scratch.string(p)))
-            .collect(),
-        Sep::Char(c) => s
-            .split(*c)
-            .map(|p| Record::from(scratch.string(p)))
-            .collect(),
+    let parts = match sep {
+        Sep::Str(d) if d.len() == 1 => parts(s.split(char::from(d.as_bytes()[0])), scratch),
+        Sep::Str(d) => parts(s.split(d.as_str()), scratch),
+        Sep::Char(c) => parts(s.split(*c), scratch),
     };
-    Some(Record::from_array(parts))
+    // One part: the separator is absent (or the string empty), and Rhai returns the string.
+    Some(Record::from_array(match parts {
+        Some(p) => p,
+        None => vec![Record::from(s.clone())],
+    }))
+}
+
+/// The parts as records, or None when there is only one.
+fn parts<'a>(mut it: impl Iterator<Item = &'a str>, scratch: &mut Scratch) -> Option<Array> {
+    let first = it.next()?;
+    let second = it.next()?;
+    let mut out = Vec::with_capacity(16);
+    out.push(Record::from(scratch.string(first)));
+    out.push(Record::from(scratch.string(second)));
+    out.extend(it.map(|p| Record::from(scratch.string(p))));
+    Some(out)
 }
 
 /// `py_split(s, sep)` with a non-empty separator: Python's `str.split`, which is Rust's, as a
 /// list.
 pub fn py_split(s: &Record, sep: &str, scratch: &mut Scratch) -> Option<Record> {
     let s = s.read_lock::<ImmutableString>()?;
-    Some(crate::engine::record::list(
-        s.split(sep)
-            .map(|p| Record::from(scratch.string(p)))
-            .collect(),
-    ))
+    let mut out = Vec::new();
+    let mut push = |p: &str| out.push(Record::from(scratch.string(p)));
+    match sep.as_bytes() {
+        [b] => s.split(char::from(*b)).for_each(&mut push),
+        _ => s.split(sep).for_each(&mut push),
+    }
+    Some(crate::engine::record::list(out))
 }
