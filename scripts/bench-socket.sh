@@ -111,8 +111,8 @@ grep '^BENCH ' "$tmp/out.txt" | tail -n +$((warmup + 1)) | awk \
     printf "master %s, offered %d lines/s, sent %.0f lines/s\n", master, rate, sent / sent_secs
     printf "batches counted: %d (after %d warm-up)\n", NR, '"$warmup"'
     printf "median records per batch: %d\n", mr
-    printf "median processing time: %d ms (%.0f lines/s processed)\n", mp, mp > 0 ? mr * 1000 / mp : 0
-    printf "capacity (processing / 1 s batch): %.2f%s\n", mp / 1000, mp > 1000 ? "  (falling behind)" : ""
+    printf "median processing time: %d ms (%.0f lines/s processed)\n", mp, (mp > 0 ? mr * 1000 / mp : 0)
+    printf "capacity (processing / 1 s batch): %.2f%s\n", mp / 1000, (mp > 1000 ? "  (falling behind)" : "")
     printf "max scheduling delay: %d ms\n", maxsched
     printf "peak RSS: %.1f MB\n", rss / 1024
   }'
