@@ -99,33 +99,29 @@ fn logic(items: &[Node], args: &[Record], scratch: &mut Scratch, stop_at: bool) 
     Some(Record::from(!stop_at))
 }
 
-/// `[a, b, ...]`: computed items first, then the parameters, moved when an argument appears
-/// once among the items (a Rhai call consumes its arguments too).
+/// `[a, b, ...]`: computed items first (in place, parameters held by a placeholder), then the
+/// parameters, moved when an argument appears once among the items (a Rhai call consumes its
+/// arguments too). One allocation: the array's own.
 fn build_array(items: &[Node], args: &mut [Record], scratch: &mut Scratch) -> Option<Record> {
-    let mut out: Vec<Option<Record>> = Vec::with_capacity(items.len());
+    let mut v = Vec::with_capacity(items.len());
     for n in items {
-        out.push(match n {
-            Node::Param(i) if *i < args.len() => None,
+        v.push(match n {
+            Node::Param(i) if *i < args.len() => Record::UNIT,
             Node::Param(_) => return None,
-            _ => Some(n.eval(args, scratch)?),
+            _ => n.eval(args, scratch)?,
         });
     }
-    let mut v = Vec::with_capacity(items.len());
-    for (at, (n, computed)) in items.iter().zip(out).enumerate() {
-        v.push(match (n, computed) {
-            (_, Some(r)) => r,
-            (Node::Param(i), None) => {
-                let used_later = items[at + 1..]
-                    .iter()
-                    .any(|x| matches!(x, Node::Param(j) if j == i));
-                if used_later {
-                    args[*i].clone()
-                } else {
-                    std::mem::take(&mut args[*i])
-                }
-            }
-            (_, None) => return None,
-        });
+    for (at, n) in items.iter().enumerate() {
+        if let Node::Param(i) = n {
+            let used_later = items[at + 1..]
+                .iter()
+                .any(|x| matches!(x, Node::Param(j) if j == i));
+            v[at] = if used_later {
+                args[*i].clone()
+            } else {
+                std::mem::take(&mut args[*i])
+            };
+        }
     }
     Some(Record::from_array(v))
 }
