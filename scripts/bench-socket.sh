@@ -93,8 +93,13 @@ ssc.awaitTerminationOrTimeout($secs);
 ssc.stop();
 EOF2
 
+# The CLI's own errors go to stderr, which /usr/bin/time's report shares: shown on failure.
 /usr/bin/time -v "$bin" --master "$master" "$tmp/wordcount.rhai" >"$tmp/out.txt" 2>"$tmp/time.txt" || {
-  echo "centella failed:" >&2; cat "$tmp/out.txt" "$tmp/time.txt" >&2; exit 1; }
+  echo "centella failed:" >&2
+  grep -v '^BENCH ' "$tmp/out.txt" | tail -n 20 >&2
+  grep -v $'^\t' "$tmp/time.txt" | tail -n 20 >&2
+  grep -E 'Exit status|Maximum resident' "$tmp/time.txt" >&2
+  exit 1; }
 
 read -r sent sent_secs <"$tmp/sent" || { sent=0; sent_secs=1; }
 rss_kb="$(awk '/Maximum resident set size/ { print $NF }' "$tmp/time.txt")"
