@@ -3,8 +3,9 @@
 use super::func::Record;
 use super::record::{RecordView, view};
 use rhai::ImmutableString;
+use std::hash::{Hash, Hasher};
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
     Unit,
     Int(i64),
@@ -34,6 +35,50 @@ impl Key {
     }
 }
 
+/// Hashed by hand so that a borrowed [`StrKey`] hashes as the `Key::Str` it finds.
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        match self {
+            Key::Unit => h.write_u8(0),
+            Key::Int(i) => {
+                h.write_u8(1);
+                i.hash(h);
+            }
+            Key::Float(bits) => {
+                h.write_u8(2);
+                bits.hash(h);
+            }
+            Key::Str(s) => StrKey(s.as_str()).hash(h),
+            Key::Tuple(items) => {
+                h.write_u8(4);
+                items.hash(h);
+            }
+            Key::Other(s) => {
+                h.write_u8(5);
+                s.hash(h);
+            }
+        }
+    }
+}
+
+/// A string key looked up without building a [`Key`] (no reference count touched): the
+/// map-side combine's lookup for keys it has already seen.
+#[derive(Clone, Copy)]
+pub struct StrKey<'a>(pub &'a str);
+
+impl Hash for StrKey<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u8(3);
+        self.0.hash(h);
+    }
+}
+
+impl indexmap::Equivalent<Key> for StrKey<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        matches!(key, Key::Str(s) if s.as_str() == self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +99,16 @@ mod tests {
         let t: rhai::Array = vec![Dynamic::from("Web"), Dynamic::from(1_i64)];
         let u: rhai::Array = vec![Dynamic::from("Web"), Dynamic::from(1_i64)];
         assert_eq!(Key::of(&Dynamic::from(t)), Key::of(&Dynamic::from(u)));
+    }
+
+    #[test]
+    fn a_borrowed_string_finds_its_key() {
+        let mut m: indexmap::IndexMap<Key, i32, rustc_hash::FxBuildHasher> = Default::default();
+        m.insert(Key::of(&Dynamic::from("word")), 1);
+        m.insert(Key::of(&Dynamic::from('c')), 2);
+        m.insert(Key::Int(3), 3);
+        assert_eq!(m.get(&StrKey("word")), Some(&1));
+        assert_eq!(m.get(&StrKey("c")), Some(&2));
+        assert_eq!(m.get(&StrKey("3")), None);
     }
 }

@@ -4,7 +4,7 @@
 //! partitions 0, 1, ... in order.
 
 use super::func::{FnCall, FnError, Record, RecordFn};
-use super::key::Key;
+use super::key::{Key, StrKey};
 use super::pyhash::partition_of;
 use super::rdd::{Partition, Rdd, pair_of, sort_indices_by};
 use super::record::{list, view};
@@ -167,6 +167,9 @@ fn map_side(agg: &dyn Aggregator, p: &[Record], n: usize, op: &str) -> Result<Ma
     let mut task = agg.task();
     let mut groups = Groups::default();
     for r in p {
+        if combine_str_pair(&mut groups, &mut *task, r)? {
+            continue;
+        }
         let (k, v) = split_pair(r, op)?;
         crate::depth::check_key(&k)?;
         let key = Key::of(&k);
@@ -186,6 +189,34 @@ fn map_side(agg: &dyn Aggregator, p: &[Record], n: usize, op: &str) -> Result<Ma
         out[partition_of(&k, n)].push((key, k, c));
     }
     Ok(out)
+}
+
+/// The common case of the map side, a pair whose key is a string, combined without building
+/// a `Key` for a key already seen: the lookup borrows the record's text, so a repeated key
+/// costs a hash and a comparison, no clone. The key is kept once, the first time it is seen
+/// (first-appearance order, as in the general case). False when `r` is anything else.
+fn combine_str_pair(
+    groups: &mut Groups,
+    task: &mut dyn AggregatorTask,
+    r: &Record,
+) -> Result<bool, FnError> {
+    let Some(items) = r.read_lock::<rhai::Array>() else {
+        return Ok(false);
+    };
+    let [k, v] = items.as_slice() else {
+        return Ok(false);
+    };
+    let Some(text) = k.read_lock::<rhai::ImmutableString>() else {
+        return Ok(false);
+    };
+    if let Some(slot) = groups.get_mut(&StrKey(text.as_str())) {
+        let old = std::mem::take(&mut slot.1);
+        slot.1 = task.merge_value(old, v.clone())?;
+        return Ok(true);
+    }
+    let c = task.create(v.clone())?;
+    groups.insert(Key::Str(text.clone()), (k.clone(), c));
+    Ok(true)
 }
 
 /// One reduce-side task of `combineByKey`: merges the map outputs in map-partition order.
@@ -482,6 +513,75 @@ mod tests {
             show(&out),
             vec!["('Web', 4)", "('social_media', 1)", "('Store', 4)"]
         );
+    }
+
+    #[test]
+    fn string_keys_combine_as_the_general_path_does() {
+        // Strings take the borrowed-lookup path; one-letter chars, ints and tuples the general
+        // one. Both keep first-appearance order per map partition, portable_hash buckets and
+        // map-partition order on the reduce side, and a key's first record stays its key.
+        let sc = SparkContext::new(2).expect("pool");
+        let key = |k: &str| match k.strip_prefix('#') {
+            Some(c) => Record::from(c.chars().next().unwrap_or('?')),
+            None => Record::from(k.to_string()),
+        };
+        let data: Vec<Record> = [
+            ("b", 1),
+            ("#a", 2),
+            ("a", 3),
+            ("zz", 4),
+            ("#b", 5),
+            ("c", 6),
+            ("zz", 7),
+            ("a", 8),
+            ("#c", 9),
+            ("q", 10),
+        ]
+        .iter()
+        .map(|(k, n)| pair_of(key(k), Record::from(i64::from(*n))))
+        .chain([pair_of(Record::from(1_i64), Record::from(100_i64))])
+        .collect();
+        let r = sc.parallelize(data, Some(3));
+        for n in [1, 2, 3] {
+            let out = reduce_by_key(&r, &*add(), n).expect("reduce");
+            let mut want = Vec::new();
+            // The same order computed by hand: per map partition, first appearance; then
+            // each reduce partition takes its keys from map partitions 0, 1, 2 in turn.
+            let mut per_map: Vec<Vec<(String, Record, i64)>> = Vec::new();
+            for p in r.partitions() {
+                let mut seen: Vec<(String, Record, i64)> = Vec::new();
+                for rec in p {
+                    let (k, v) = split_pair(rec, "test").expect("pair");
+                    let name = python_str(&k).trim_matches('\'').to_string();
+                    let v = v.as_int().unwrap_or(0);
+                    match seen.iter_mut().find(|e| e.0 == name) {
+                        Some(e) => e.2 += v,
+                        None => seen.push((name, k, v)),
+                    }
+                }
+                per_map.push(seen);
+            }
+            for reduce in 0..n {
+                let mut merged: Vec<(String, Record, i64)> = Vec::new();
+                for m in &per_map {
+                    for (name, k, v) in m {
+                        if partition_of(k, n) != reduce {
+                            continue;
+                        }
+                        match merged.iter_mut().find(|e| &e.0 == name) {
+                            Some(e) => e.2 += v,
+                            None => merged.push((name.clone(), k.clone(), *v)),
+                        }
+                    }
+                }
+                want.extend(
+                    merged
+                        .into_iter()
+                        .map(|(_, k, v)| python_str(&pair_of(k, Record::from(v)))),
+                );
+            }
+            assert_eq!(show(&out), want, "{n} partitions");
+        }
     }
 
     #[test]

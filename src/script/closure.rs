@@ -80,6 +80,8 @@ struct RhaiCall<'a> {
     f: &'a RhaiFn,
     /// None once the session that made the closure was reset: calls then fail.
     state: Option<(Arc<Engine>, GlobalRuntimeState)>,
+    /// What the fast path keeps between the task's records.
+    scratch: super::fast_path::Scratch,
 }
 
 /// Why a closure of a session that `:reset` dropped cannot run.
@@ -91,7 +93,11 @@ impl RecordFn for RhaiFn {
             let global = self.new_global(&e);
             (e, global)
         });
-        Box::new(RhaiCall { f: self, state })
+        Box::new(RhaiCall {
+            f: self,
+            state,
+            scratch: Default::default(),
+        })
     }
 
     fn arity(&self) -> Option<usize> {
@@ -102,7 +108,7 @@ impl RecordFn for RhaiFn {
 impl FnCall for RhaiCall<'_> {
     fn call(&mut self, args: &mut [Record]) -> Result<Record, FnError> {
         let f = self.f;
-        if let Some(out) = f.fast.as_ref().and_then(|s| s.run(args)) {
+        if let Some(out) = f.fast.as_ref().and_then(|s| s.run(args, &mut self.scratch)) {
             return Ok(out);
         }
         let Some((engine, global)) = &self.state else {

@@ -14,6 +14,7 @@ use crate::listener::{ReceiverEvent, ReceiverInfo};
 use crate::lock;
 use crate::rdd::Rdd;
 use crate::time::Time;
+use lines::Lines;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{ErrorKind, Read};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -21,6 +22,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+
+mod lines;
 
 /// Spark's `spark.streaming.receiverRestartDelay`.
 const RESTART_DELAY_MS: u64 = 2000;
@@ -39,7 +42,8 @@ struct Shared {
 
 #[derive(Default)]
 struct Buffer {
-    lines: VecDeque<(i64, u64, String)>,
+    /// Lines not taken yet, with their arrival time and sequence number, stored compactly.
+    lines: Lines,
     next_seq: u64,
     /// The last sequence number a batch took.
     taken_seq: u64,
@@ -233,9 +237,10 @@ fn push_line(shared: &Shared, env: &ReceiverEnv, line: &mut Vec<u8>, warned_utf8
     if line.ends_with(b"\r") {
         line.pop();
     }
-    let text = match String::from_utf8(std::mem::take(line)) {
-        Ok(s) => s,
-        Err(e) => {
+    // The line's bytes are copied into the buffer, so `line` is reused for the next one.
+    let text = match std::str::from_utf8(line) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => {
             if !*warned_utf8 {
                 env.sink.warn(&format!(
                     "SocketReceiver: invalid UTF-8 from {}:{}; replaced with U+FFFD",
@@ -243,7 +248,7 @@ fn push_line(shared: &Shared, env: &ReceiverEnv, line: &mut Vec<u8>, warned_utf8
                 ));
                 *warned_utf8 = true;
             }
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+            String::from_utf8_lossy(line)
         }
     };
     let mut b = lock(&shared.buffer);
@@ -260,7 +265,9 @@ fn push_line(shared: &Shared, env: &ReceiverEnv, line: &mut Vec<u8>, warned_utf8
     }
     b.next_seq += 1;
     let seq = b.next_seq;
-    b.lines.push_back((arrival, seq, text));
+    b.lines.push(arrival, seq, &text);
+    drop(b);
+    line.clear();
 }
 
 /// Lines arrived before `t` (all of them under a simulated clock), one partition per block.
@@ -271,27 +278,26 @@ fn take_batch(shared: &Shared, t: Time) -> Vec<Vec<Record>> {
     let replay_upto = buffer.replay.remove(&t.ms());
     let mut blocks: Vec<Vec<Record>> = Vec::new();
     let mut block_of = i64::MIN;
-    while let Some((at, seq, _)) = buffer.lines.front() {
+    let mut taken_seq = buffer.taken_seq;
+    while let Some((at, seq, text)) = buffer.lines.front() {
         let take = match replay_upto {
-            Some(last) => *seq <= last,
-            None => simulated || *at < t.ms(),
+            Some(last) => seq <= last,
+            None => simulated || at < t.ms(),
         };
         if !take {
             break;
         }
-        let at = *at;
-        let Some((_, seq, text)) = buffer.lines.pop_front() else {
-            break;
-        };
-        buffer.taken_seq = seq;
+        taken_seq = seq;
         if blocks.is_empty() || at.div_euclid(BLOCK_INTERVAL_MS) != block_of {
             block_of = at.div_euclid(BLOCK_INTERVAL_MS);
             blocks.push(Vec::new());
         }
         if let Some(b) = blocks.last_mut() {
-            b.push(Record::from(text));
+            b.push(Record::from(rhai::ImmutableString::from(text)));
         }
+        buffer.lines.pop_front();
     }
+    buffer.taken_seq = taken_seq;
     let taken = buffer.taken_seq;
     if let Some(wal) = buffer.wal.as_mut() {
         let _ = wal.mark_batch(t.ms(), taken);
@@ -374,7 +380,7 @@ impl SocketReceiver {
                 } => {
                     b.next_seq = seq;
                     if seq > *consumed {
-                        b.lines.push_back((arrival_ms, seq, text));
+                        b.lines.push(arrival_ms, seq, &text);
                     }
                 }
                 WalEntry::Batch { batch_ms, last_seq } if last_seq > *consumed => {
