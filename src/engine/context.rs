@@ -98,6 +98,21 @@ pub(crate) struct ContextShared {
     pub(crate) listeners: Arc<super::listener::ListenerBus>,
 }
 
+impl ContextShared {
+    /// Waits until `progress` changes or `timeout` passes (a poisoned lock is taken as it is,
+    /// as `engine::lock` does); the caller checks again what it waits for.
+    pub(crate) fn wait_for_change<'a>(
+        &self,
+        st: std::sync::MutexGuard<'a, Progress>,
+        timeout: std::time::Duration,
+    ) -> std::sync::MutexGuard<'a, Progress> {
+        self.changed
+            .wait_timeout(st, timeout)
+            .map(|(g, _)| g)
+            .unwrap_or_else(|p| p.into_inner().0)
+    }
+}
+
 #[derive(Clone)]
 pub struct StreamingContext {
     pub(crate) inner: Arc<ContextShared>,

@@ -89,12 +89,7 @@ impl StreamingContext {
                 }
                 wait = wait.min(d - now);
             }
-            st = self
-                .inner
-                .changed
-                .wait_timeout(st, wait)
-                .map(|(g, _)| g)
-                .unwrap_or_else(|p| p.into_inner().0);
+            st = self.inner.wait_for_change(st, wait);
         }
         Ok(())
     }
@@ -183,10 +178,7 @@ impl StreamingContext {
                     while st.state != ContextState::Stopped && !self.interrupted() {
                         st = self
                             .inner
-                            .changed
-                            .wait_timeout(st, std::time::Duration::from_millis(100))
-                            .map(|(g, _)| g)
-                            .unwrap_or_else(|p| p.into_inner().0);
+                            .wait_for_change(st, std::time::Duration::from_millis(100));
                     }
                 }
             }

@@ -57,12 +57,7 @@ impl StreamingContext {
             let wait = due.ms() - now_ms();
             if wait > 0 {
                 let timeout = std::time::Duration::from_millis(wait.min(100) as u64);
-                st = self
-                    .inner
-                    .changed
-                    .wait_timeout(st, timeout)
-                    .map(|(g, _)| g)
-                    .unwrap_or_else(|p| p.into_inner().0);
+                st = self.inner.wait_for_change(st, timeout);
                 if self.interrupted() {
                     st.stop_requested = Some(false);
                     final_batch = false;

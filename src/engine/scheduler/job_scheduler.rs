@@ -54,10 +54,7 @@ impl StreamingContext {
                     }
                     st = self
                         .inner
-                        .changed
-                        .wait_timeout(st, std::time::Duration::from_millis(100))
-                        .map(|(g, _)| g)
-                        .unwrap_or_else(|p| p.into_inner().0);
+                        .wait_for_change(st, std::time::Duration::from_millis(100));
                 }
             };
             match next {
