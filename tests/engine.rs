@@ -5,10 +5,10 @@
 
 use centella::engine::api::DStream;
 use centella::engine::clock::{ClockKind, RunConfig};
+use centella::engine::cogroup::JoinKind;
 use centella::engine::context::StreamingContext;
 use centella::engine::dstream::output::Notation;
 use centella::engine::func::{FnError, OpSite, Record, RecordFn, native};
-use centella::engine::pair::JoinKind;
 use centella::engine::rdd::pair_of;
 use centella::engine::record::list;
 use centella::engine::sc::SparkContext;

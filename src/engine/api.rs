@@ -1,6 +1,7 @@
 //! The DStream API as PySpark defines it, on engine types: each method adds a node to the
 //! graph, built the way PySpark builds it (so windows, state and record order match).
 
+use super::cogroup::{self, JoinKind};
 use super::context::StreamingContext;
 use super::dstream::input::QueueInputDStream;
 use super::dstream::output::RddOutputFn;
@@ -11,7 +12,7 @@ use super::dstream::window::{ReducedWindowedDStream, WindowedDStream, positive_v
 use super::dstream::{DStreamOp, StreamId};
 use super::error::StreamingError;
 use super::func::{FnError, OpSite, Record, RecordFn, native};
-use super::pair::{self, JoinKind};
+use super::pair;
 use super::rdd::{Rdd, pair_of};
 use super::record::list;
 use super::time::{Duration, Time};
@@ -342,7 +343,7 @@ impl DStream {
 
     pub fn cogroup(&self, other: &DStream, n: Option<usize>, site: OpSite) -> Result<DStream> {
         let n = self.partitions_or_default(n);
-        self.with_other(other, site, move |_, a, b| pair::cogroup(a, b, n))
+        self.with_other(other, site, move |_, a, b| cogroup::cogroup(a, b, n))
     }
 
     pub fn join(
@@ -353,7 +354,7 @@ impl DStream {
         site: OpSite,
     ) -> Result<DStream> {
         let n = self.partitions_or_default(n);
-        self.with_other(other, site, move |_, a, b| pair::join(a, b, n, kind))
+        self.with_other(other, site, move |_, a, b| cogroup::join(a, b, n, kind))
     }
 
     /// PySpark's `_validate_window_param`: multiples of this stream's slide. The durations

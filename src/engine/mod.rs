@@ -6,6 +6,7 @@
 pub mod api;
 pub mod checkpoint;
 pub mod clock;
+pub mod cogroup;
 pub mod conf;
 pub mod context;
 pub mod depth;

@@ -4,9 +4,9 @@ use super::checked::{duration, duration_or_zero, opt_duration, opt_partitions, p
 use super::closure::RhaiFn;
 use super::values::{Api, RhaiResult, count, engine_err, runtime, site};
 use crate::engine::api::DStream;
+use crate::engine::cogroup::JoinKind;
 use crate::engine::dstream::output::RddOutputFn;
 use crate::engine::func::{FnError, Record};
-use crate::engine::pair::JoinKind;
 use crate::engine::rdd::Rdd;
 use crate::engine::time::{Duration, Time};
 use rhai::{Dynamic, Engine, FnPtr, NativeCallContext};

@@ -1,8 +1,9 @@
 //! The batch-side RDD API that `transform` and `foreachRDD` hand to closures.
 
 use super::values::{Api, RhaiResult, count, records, runtime, site};
+use crate::engine::cogroup::{self, JoinKind};
 use crate::engine::func::FnError;
-use crate::engine::pair::{self, JoinKind};
+use crate::engine::pair;
 use crate::engine::rdd::Rdd;
 use crate::engine::{dstream::output, pyrepr};
 use rhai::{Dynamic, Engine, FnPtr, NativeCallContext};
@@ -145,8 +146,8 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
     ] {
         let run = move |ctx: &NativeCallContext, a: &Rdd, b: &Rdd, n: usize| -> RddResult {
             match kind {
-                Some(k) => pair::join(a, b, n, k),
-                None => pair::cogroup(a, b, n),
+                Some(k) => cogroup::join(a, b, n, k),
+                None => cogroup::cogroup(a, b, n),
             }
             .map_err(|e| fail(ctx, name, e))
         };

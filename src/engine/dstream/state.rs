@@ -3,6 +3,7 @@
 //! `()`; returning `()` removes the key.
 
 use super::{DStreamGraph, DStreamOp, StreamId};
+use crate::cogroup;
 use crate::error::ComputeError;
 use crate::func::{FnError, Record, RecordFn};
 use crate::pair;
@@ -35,7 +36,7 @@ impl StateDStream {
                 .collect(),
             Some(last) => {
                 let partitioned = pair::partition_by(batch, n)?;
-                pair::cogroup_lists(&[last, &partitioned], n, "updateStateByKey")?
+                cogroup::cogroup_lists(&[last, &partitioned], n, "updateStateByKey")?
                     .into_iter()
                     .map(|p| {
                         p.into_iter()

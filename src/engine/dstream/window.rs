@@ -5,9 +5,10 @@
 //! whole window again.
 
 use super::{DStreamGraph, DStreamOp, StreamId};
+use crate::cogroup::{self, JoinKind};
 use crate::error::ComputeError;
 use crate::func::{FnError, Record, RecordFn};
-use crate::pair::{self, JoinKind};
+use crate::pair;
 use crate::rdd::{Rdd, pair_of, truthy};
 use crate::time::{Duration, Time};
 use std::sync::Arc;
@@ -65,7 +66,7 @@ impl ReducedWindowedDStream {
     /// PySpark's `invReduceFunc(t, a, b)`: subtract b's reduced values from a's.
     fn inv_reduce(&self, inv: &dyn RecordFn, a: &Rdd, b: &Rdd) -> Result<Rdd, FnError> {
         let b = pair::reduce_by_key(b, &*self.func, self.partitions)?;
-        let joined = pair::join(a, &b, self.partitions, JoinKind::LeftOuter)?;
+        let joined = cogroup::join(a, &b, self.partitions, JoinKind::LeftOuter)?;
         joined.map_partitions_native(|_, p| {
             let mut c = inv.caller();
             p.iter()
