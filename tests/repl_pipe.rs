@@ -717,3 +717,66 @@ fn python_entries_blocks_and_programs_read_as_the_rhai_they_mean() {
         r.stderr
     );
 }
+
+#[test]
+fn python_that_also_parses_as_rhai_keeps_python_s_meaning() {
+    let r = manual(
+        "from operator import add\n\
+         sc.parallelize([('a', 1), ('a', 2)]).reduceByKey(add).collect()\n\
+         7 // 2\n\
+         x = 7 / 2\n\
+         x = 7 / 2\n\
+         x\n\
+         let r = 10; // a Rhai comment after code\n\
+         r\n\
+         fn g(x) {\n  // result:\n  x +* 2\n}\n\
+         print(\"after the broken fn\")\n\
+         def f(a):  # adds one (to a\n    return a + 1\n\
+         print(f(1))\n",
+    );
+    assert_eq!(
+        r.stdout, "[('a', 3)]\n3\n3.5\n10\nafter the broken fn\n2\n",
+        "stderr:\n{}",
+        r.stderr
+    );
+    for line in [
+        "read as Python: nothing to run (the shell has sc, ssc and PySpark's names)",
+        "read as Python: py_floordiv(7, 2);",
+        "read as Python: x = py_div(7, 2);",
+    ] {
+        assert!(r.stderr.lines().any(|l| l == line), "{line}\n{}", r.stderr);
+    }
+    assert_eq!(
+        r.stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "only the broken fn fails, once, when its brace closes:\n{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn export_joins_entries_typed_without_semicolons() {
+    let r = manual(
+        "ssc = StreamingContext(sc, 2)\n\
+         let q = ssc.queueStream([[1]])\n\
+         q.map(|x| x + 1).pprint()\n\
+         :export\n\
+         q2 = q.map(lambda x: x * 2)\n\
+         :export\n",
+    );
+    assert!(r.stdout.contains("BATCH_INTERVAL = 2"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("    q.map(lambda x: x + 1).pprint()  # session.rhai:3"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains(
+            "hint: entries read as Python run through centella's py_* helpers, which export \
+             does not translate back"
+        ),
+        "{}",
+        r.stderr
+    );
+}

@@ -138,8 +138,35 @@ fn export(shell: &mut Shell, arg: &str) {
         shell.fail(":export: nothing to export yet: build a pipeline first");
         return;
     }
+    // Entries typed without a final `;` (Rhai's last statement, most Python lines) are whole
+    // statements: end each so that they join into one script.
+    let code: Vec<String> = code
+        .iter()
+        .map(|e| {
+            let t = e.trim_end();
+            // The shell's `ssc` is predeclared, so `ssc = StreamingContext(sc, 2)` rebinds it;
+            // in the exported script it is the context's `let`.
+            let t = if t.starts_with("ssc = StreamingContext(") {
+                format!("let {t}")
+            } else {
+                t.to_string()
+            };
+            if t.ends_with(';') || t.ends_with('}') {
+                t
+            } else {
+                format!("{t};")
+            }
+        })
+        .collect();
     let program = match crate::export::export("session.rhai", &code.join("\n")) {
         Ok(p) => p,
+        Err(e) if e.message.contains("py_") => {
+            return shell.fail(&format!(
+                ":export: {e}\nhint: entries read as Python run through centella's py_* \
+                 helpers, which export does not translate back; the Python you typed is \
+                 already PySpark (`centella translate` goes the other way)"
+            ));
+        }
         Err(e) => return shell.fail(&format!(":export: {e}")),
     };
     if arg.is_empty() {

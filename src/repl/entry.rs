@@ -14,7 +14,12 @@ pub fn is_complete(engine: &rhai::Engine, code: &str) -> bool {
     match engine.compile(code) {
         Ok(_) => true,
         Err(e) => {
-            open_brackets(code) == 0
+            let open = if super::python_entry::has_block_header(code) {
+                super::python_entry::open_brackets_outside_comments(code)
+            } else {
+                open_brackets(code)
+            };
+            open == 0
                 && !ScriptError::is_incomplete(&e, code)
                 && !super::python_entry::incomplete(code)
         }

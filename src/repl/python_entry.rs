@@ -7,13 +7,61 @@
 use super::entry;
 
 /// Whether the shell should try `code` as Python before running it as Rhai: it does not
-/// compile as Rhai, or it assigns at its top level a name that neither the session nor the
-/// entry declared (`x = 5`, which Rhai would run up to the assignment and then fail).
-pub fn wants_python(engine: &rhai::Engine, code: &str, variables: &[String]) -> bool {
+/// compile as Rhai; or it assigns at its top level a name that the entry did not declare and
+/// the session has only from Python entries, if at all (`x = 5`, which Rhai would run up to
+/// the assignment and then fail; and `x = 7 / 2` typed again, which must not turn into Rhai's
+/// integer division the second time); or it uses `//` between operands (Python's floor
+/// division, a comment in Rhai: `7 // 2` would silently be 7).
+pub fn wants_python(engine: &rhai::Engine, code: &str, rhai_variables: &[String]) -> bool {
     match engine.compile(code) {
         Err(_) => true,
-        Ok(_) => assigns_undeclared(code, variables),
+        Ok(_) => assigns_undeclared(code, rhai_variables) || floor_division(code),
     }
+}
+
+/// A `//` right after an operand and before another (`7 // 2`, `n // k`): Python's floor
+/// division. A Rhai comment after code is `x; // note` or has words after it.
+fn floor_division(code: &str) -> bool {
+    code.lines().any(|line| {
+        let Some(at) = comment_start(line) else {
+            return false;
+        };
+        let before = line[..at].trim_end();
+        let after = line[at + 2..].trim();
+        let operand_before = before
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ')' || c == ']');
+        let operand_after = !after.is_empty()
+            && !after.contains(' ')
+            && after
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.()[]".contains(c));
+        operand_before && operand_after
+    })
+}
+
+/// Where a `//` outside strings begins on a line.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let bytes = line.as_bytes();
+    for (i, c) in line.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+        } else if c == '"' || c == '\'' || c == '`' {
+            quote = Some(c);
+        } else if c == '/' && bytes.get(i + 1) == Some(&b'/') {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// What reading an entry as Python gave.
@@ -23,24 +71,38 @@ pub enum Reading {
     /// It is Python, but a construct centella cannot translate (`class`, `yield`, ...): the
     /// translator's error names it and says what to write instead.
     Untranslatable(crate::python::TranslateError),
+    /// Python with nothing to run in centella (`from pyspark import SparkContext`: the shell
+    /// has PySpark's names already; imports are remembered for later entries).
+    Nothing,
     /// Not Python either (or its Rhai would not compile): the Rhai error is more use.
     NotPython,
 }
 
-/// `code` read as Python, knowing the session's functions and variables.
+/// `code` read as Python, knowing the session's functions, variables and the imports earlier
+/// Python entries made (`from operator import add`), which are read again before it.
 pub fn translate(
     engine: &rhai::Engine,
     code: &str,
+    imports: &[String],
     functions: &[String],
     variables: &[String],
 ) -> Reading {
     if code.trim().is_empty() {
         return Reading::NotPython;
     }
-    match crate::python::translate_entry_with(code, functions, variables) {
+    let with_imports;
+    let source = if imports.is_empty() {
+        code
+    } else {
+        with_imports = format!("{}\n{code}", imports.join("\n"));
+        &with_imports
+    };
+    match crate::python::translate_entry_with(source, functions, variables) {
         Ok(rhai) => {
             let rhai = rhai.trim();
-            if rhai.is_empty() || engine.compile(rhai).is_err() {
+            if rhai.is_empty() {
+                Reading::Nothing
+            } else if engine.compile(rhai).is_err() {
                 Reading::NotPython
             } else {
                 Reading::Rhai(rhai.to_string())
@@ -49,6 +111,25 @@ pub fn translate(
         Err(e) if !e.syntax => Reading::Untranslatable(e),
         Err(_) => Reading::NotPython,
     }
+}
+
+/// The import statements of a Python entry (top-level `import x` / `from x import y`), to read
+/// again before later entries.
+pub fn imports_of(code: &str) -> Vec<String> {
+    code.lines()
+        .filter(|l| l.starts_with("import ") || (l.starts_with("from ") && l.contains(" import ")))
+        .map(|l| code_part(l).trim_end().to_string())
+        .collect()
+}
+
+/// The names a translated entry declares at its top level (`let x = ...;`): the session has
+/// them from Python, so assigning them again reads as Python too.
+pub fn declared_names(rhai: &str) -> Vec<String> {
+    rhai.lines()
+        .filter_map(|l| l.strip_prefix("let "))
+        .map(|rest| leading_name(rest.trim_start()).to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 /// A line pasted from a Python session or a slide, without its `>>> ` or `... ` prompt (a
@@ -132,21 +213,39 @@ fn closed_brackets(line: &str) -> usize {
 }
 
 /// Whether a Python entry is still being typed: an open block, or a last line that ends in
-/// `\` (Python's explicit line joining, common in slides' method chains).
+/// `\` (Python's explicit line joining, common in slides' method chains; not in a Rhai
+/// `//` comment).
 pub fn incomplete(code: &str) -> bool {
-    let joins = code
-        .split('\n')
-        .next_back()
-        .is_some_and(|l| code_part(l).trim_end().ends_with('\\'));
+    let joins = code.split('\n').next_back().is_some_and(|l| {
+        !l.trim_start().starts_with("//") && code_part(l).trim_end().ends_with('\\')
+    });
     joins || block_open(code)
 }
 
-/// Whether `code` is a Python block still being typed: a line ends with `:` (a `def`, `if`,
-/// `for`, ... header) and no blank line has ended it yet. Python's own shell waits for the
-/// blank line too. Only asked of entries that are not complete Rhai.
+/// Python's compound statements, whose header line ends with `:`.
+const BLOCK_KEYWORDS: &[&str] = &[
+    "def", "if", "elif", "else", "for", "while", "try", "except", "finally", "with", "class",
+    "async",
+];
+
+/// A Python block header: a compound statement's keyword, then `:` at the end.
+fn opens_block(line: &str) -> bool {
+    let t = line.trim_start();
+    let keyword = leading_name(t);
+    BLOCK_KEYWORDS.contains(&keyword) && code_part(line).trim_end().ends_with(':')
+}
+
+/// Whether `code` is a Python block still being typed: a `def`, `if`, `for`, ... header line
+/// and no blank line that ended it yet. Python's own shell waits for the blank line too. Only
+/// asked of entries that are not complete Rhai.
 pub fn block_open(code: &str) -> bool {
-    let opens = |l: &str| code_part(l).trim_end().ends_with(':');
-    code.lines().any(opens) && !entry::ends_with_blank_line(code)
+    has_block_header(code) && !entry::ends_with_blank_line(code)
+}
+
+/// Whether a line of `code` is a Python block header (then its brackets are counted without
+/// Python's `#` comments).
+pub fn has_block_header(code: &str) -> bool {
+    code.lines().any(opens_block)
 }
 
 /// In piped input, whether `next` ends the Python block in `buffer`: a line that is not
@@ -161,7 +260,13 @@ pub fn block_ends(buffer: &str, next: &str) -> bool {
     let goes_on = ["else", "elif", "except", "finally", ")", "]", "}"]
         .iter()
         .any(|w| t.starts_with(w));
-    !indented && !goes_on && entry::open_brackets(buffer) == 0
+    !indented && !goes_on && open_brackets_outside_comments(buffer) == 0
+}
+
+/// Brackets still open in `code`, not counting those in Python `#` comments.
+pub fn open_brackets_outside_comments(code: &str) -> usize {
+    let code: Vec<&str> = code.lines().map(code_part).collect();
+    entry::open_brackets(&code.join("\n"))
 }
 
 /// A line without its `# comment` (quotes respected).
@@ -177,7 +282,7 @@ fn code_part(line: &str) -> &str {
             } else if c == q {
                 quote = None;
             }
-        } else if c == '\'' || c == '"' {
+        } else if c == '\'' || c == '"' || c == '`' {
             quote = Some(c);
         } else if c == '#' {
             // `#{` opens a Rhai object map, not a comment.
@@ -210,6 +315,36 @@ mod tests {
             "counts = pairs.reduceByKey(add)",
             &vars(&["pairs"])
         ));
+    }
+
+    #[test]
+    fn floor_division_is_python_and_comments_are_rhai() {
+        assert!(floor_division("7 // 2"));
+        assert!(floor_division("let half = n // k"));
+        assert!(!floor_division("let r = 10; // note"));
+        assert!(!floor_division("x + 1 // the next one"));
+        assert!(!floor_division("// 2"));
+        assert!(!floor_division("let s = \"a // b\";"));
+    }
+
+    #[test]
+    fn blocks_need_a_python_keyword_and_remember_imports() {
+        assert!(!block_open("fn g(x) {\n  // result:\n  x +* 2"));
+        assert!(!incomplete("fn g(x) {\n  // a path C:\\"));
+        assert!(block_open("if x > 1:"));
+        assert!(block_open("else:"));
+        assert_eq!(
+            open_brackets_outside_comments("def f(a):  # one (to a\n    return a"),
+            0
+        );
+        assert_eq!(
+            imports_of("from operator import add\nimport math  # for sqrt\nx = 1"),
+            vec!["from operator import add", "import math"]
+        );
+        assert_eq!(
+            declared_names("let x = py_div(7, 2);\nfn f(a) {\n    let y = 1;\n}"),
+            vec!["x"]
+        );
     }
 
     #[test]

@@ -55,6 +55,11 @@ pub struct Shell {
     /// While an entry that reads as untranslatable Python runs as Rhai: why it could not be
     /// translated, for the error's hint.
     python_refusal: Option<crate::python::TranslateError>,
+    /// Names the session has from Python entries (`x = 7 / 2`): assigning them again reads as
+    /// Python again, never as Rhai's integer division.
+    python_names: std::collections::HashSet<String>,
+    /// The imports Python entries made (`from operator import add`), read before later ones.
+    python_imports: Vec<String>,
 }
 
 impl Shell {
@@ -91,6 +96,8 @@ impl Shell {
             window_note_given: false,
             python: true,
             python_refusal: None,
+            python_names: Default::default(),
+            python_imports: Vec::new(),
         })
     }
 
@@ -161,7 +168,16 @@ impl Shell {
         match self.python_reading(code) {
             Reading::Rhai(rhai) => {
                 self.printer.aside(&format!("read as Python: {rhai}"));
+                self.python_names
+                    .extend(python_entry::declared_names(&rhai));
+                self.python_imports.extend(python_entry::imports_of(code));
                 self.eval_named(name, &rhai, true);
+            }
+            Reading::Nothing => {
+                self.python_imports.extend(python_entry::imports_of(code));
+                self.printer.aside(
+                    "read as Python: nothing to run (the shell has sc, ssc and PySpark's names)",
+                );
             }
             Reading::Untranslatable(e) => {
                 self.python_refusal = Some(e);
@@ -179,10 +195,21 @@ impl Shell {
         }
         let engine = self.host.engine();
         let variables = self.variable_names();
-        if !python_entry::wants_python(engine, code, &variables) {
+        let rhai_variables: Vec<String> = variables
+            .iter()
+            .filter(|v| !self.python_names.contains(*v))
+            .cloned()
+            .collect();
+        if !python_entry::wants_python(engine, code, &rhai_variables) {
             return Reading::NotPython;
         }
-        python_entry::translate(engine, code, &self.host.function_names(), &variables)
+        python_entry::translate(
+            engine,
+            code,
+            &self.python_imports,
+            &self.host.function_names(),
+            &variables,
+        )
     }
 
     /// The names in the session's scope.
@@ -300,6 +327,8 @@ impl Shell {
                 self.host = host;
                 self.host.mode().set_shell(true);
                 self.transcript.clear();
+                self.python_names.clear();
+                self.python_imports.clear();
                 self.context_from = 0;
                 self.last_ran = false;
                 self.window_note_given = false;
