@@ -732,10 +732,14 @@ fn python_that_also_parses_as_rhai_keeps_python_s_meaning() {
          fn g(x) {\n  // result:\n  x +* 2\n}\n\
          print(\"after the broken fn\")\n\
          def f(a):  # adds one (to a\n    return a + 1\n\
-         print(f(1))\n",
+         print(f(1))\n\
+         inc = lambda x: x + 1\n\
+         inc(3)\n\
+         def twice_next(a):\n    b = a + 1\n\n    return b * 2\n\n\
+         print(twice_next(1))\n",
     );
     assert_eq!(
-        r.stdout, "[('a', 3)]\n3\n3.5\n10\nafter the broken fn\n2\n",
+        r.stdout, "[('a', 3)]\n3\n3.5\n10\nafter the broken fn\n2\n4\n4\n",
         "stderr:\n{}",
         r.stderr
     );

@@ -55,6 +55,17 @@ pub(super) fn run_plain(opts: &ShellOptions) -> i32 {
                 continue;
             }
         } else if line.trim().is_empty() {
+            // A blank line inside a Python block whose body goes on (the next line is
+            // indented) belongs to the block, as in a file; piped input can look ahead.
+            if lookahead
+                && python_entry::block_open(&buffer)
+                && lines
+                    .peek()
+                    .is_some_and(|next| next.starts_with(' ') || next.starts_with('\t'))
+            {
+                buffer.push('\n');
+                continue;
+            }
             // A blank line forces submission.
             let entry = std::mem::take(&mut buffer);
             if shell.submit(&entry) == Flow::Quit {

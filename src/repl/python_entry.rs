@@ -12,11 +12,33 @@ use super::entry;
 /// the assignment and then fail; and `x = 7 / 2` typed again, which must not turn into Rhai's
 /// integer division the second time); or it uses `//` between operands (Python's floor
 /// division, a comment in Rhai: `7 // 2` would silently be 7).
-pub fn wants_python(engine: &rhai::Engine, code: &str, rhai_variables: &[String]) -> bool {
+pub fn wants_python(
+    engine: &rhai::Engine,
+    code: &str,
+    rhai_variables: &[String],
+    python_names: &[String],
+) -> bool {
     match engine.compile(code) {
         Err(_) => true,
-        Ok(_) => assigns_undeclared(code, rhai_variables) || floor_division(code),
+        Ok(_) => {
+            assigns_undeclared(code, rhai_variables)
+                || floor_division(code)
+                || calls_a_python_name(code, python_names)
+        }
     }
+}
+
+/// `f(3)` where a Python entry set `f` (`f = lambda x: x + 1`): a call of a closure, which Rhai
+/// writes `f.call(3)`.
+fn calls_a_python_name(code: &str, python_names: &[String]) -> bool {
+    super::syntax::tokenize(code).windows(2).any(|w| {
+        w[0].kind == super::syntax::Kind::Ident
+            && &code[w[1].start..w[1].end] == "("
+            && python_names
+                .iter()
+                .any(|n| n == &code[w[0].start..w[0].end])
+            && !code[..w[0].start].ends_with('.')
+    })
 }
 
 /// A `//` right after an operand and before another (`7 // 2`, `n // k`): Python's floor
@@ -315,6 +337,15 @@ mod tests {
             "counts = pairs.reduceByKey(add)",
             &vars(&["pairs"])
         ));
+    }
+
+    #[test]
+    fn a_call_of_a_name_python_set_reads_as_python() {
+        let names = vars(&["f"]);
+        assert!(calls_a_python_name("f(3)", &names));
+        assert!(calls_a_python_name("print(f(3))", &names));
+        assert!(!calls_a_python_name("g(3)", &names));
+        assert!(!calls_a_python_name("ds.f(3)", &names));
     }
 
     #[test]

@@ -200,7 +200,8 @@ impl Shell {
             .filter(|v| !self.python_names.contains(*v))
             .cloned()
             .collect();
-        if !python_entry::wants_python(engine, code, &rhai_variables) {
+        let python_names: Vec<String> = self.python_names.iter().cloned().collect();
+        if !python_entry::wants_python(engine, code, &rhai_variables, &python_names) {
             return Reading::NotPython;
         }
         python_entry::translate(
