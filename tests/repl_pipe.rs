@@ -784,3 +784,10 @@ fn export_joins_entries_typed_without_semicolons() {
         r.stderr
     );
 }
+
+#[test]
+fn vars_leaves_out_the_translation_s_temporaries() {
+    let r = manual("a, b = 1, 2\n:vars\n");
+    assert!(r.stdout.contains("a: i64 = 1\nb: i64 = 2"), "{}", r.stdout);
+    assert!(!r.stdout.contains("py_t"), "{}", r.stdout);
+}

@@ -267,7 +267,7 @@ fn vars(shell: &mut Shell) {
     let mut seen = std::collections::HashSet::new();
     // Newest first in the scope: keep the visible binding of each name, list oldest first.
     for (name, constant, value) in shell.host.scope().iter_raw() {
-        if !seen.insert(name.to_string()) {
+        if !seen.insert(name.to_string()) || super::python_entry::is_temporary(name) {
             continue;
         }
         let ty = shell.host.engine().map_type_name(value.type_name());

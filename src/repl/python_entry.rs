@@ -135,6 +135,17 @@ pub fn translate(
     }
 }
 
+/// A temporary the translation made (`py_t1` for `a, b = 1, 2`): not the user's, so `:vars`
+/// and completion leave it out.
+pub fn is_temporary(name: &str) -> bool {
+    name.strip_prefix("py_").is_some_and(|rest| {
+        let digits = rest.trim_start_matches(|c: char| c.is_ascii_lowercase());
+        digits.len() < rest.len()
+            && !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
 /// The import statements of a Python entry (top-level `import x` / `from x import y`), to read
 /// again before later entries.
 pub fn imports_of(code: &str) -> Vec<String> {
@@ -346,6 +357,15 @@ mod tests {
         assert!(calls_a_python_name("print(f(3))", &names));
         assert!(!calls_a_python_name("g(3)", &names));
         assert!(!calls_a_python_name("ds.f(3)", &names));
+    }
+
+    #[test]
+    fn translation_temporaries_are_not_the_user_s() {
+        assert!(is_temporary("py_t1"));
+        assert!(is_temporary("py_r12"));
+        assert!(!is_temporary("py_total"));
+        assert!(!is_temporary("t1"));
+        assert!(!is_temporary("py_1"));
     }
 
     #[test]

@@ -451,6 +451,7 @@ impl Shell {
             .host
             .scope()
             .iter_raw()
+            .filter(|(n, _, _)| !python_entry::is_temporary(n))
             .map(|(n, _, v)| {
                 (
                     n.to_string(),
