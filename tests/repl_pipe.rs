@@ -791,3 +791,22 @@ fn vars_leaves_out_the_translation_s_temporaries() {
     assert!(r.stdout.contains("a: i64 = 1\nb: i64 = 2"), "{}", r.stdout);
     assert!(!r.stdout.contains("py_t"), "{}", r.stdout);
 }
+
+#[test]
+fn a_def_reading_a_session_variable_says_what_to_write() {
+    let r = manual(
+        "k = 10\n\
+         def f(a):\n    return a + k\n\n\
+         add_k = lambda a: a + k\n\
+         print(add_k(2))\n",
+    );
+    assert_eq!(r.stdout, "12\n", "{}", r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l
+            == "hint: this reads as Python, but centella cannot translate the session's variable \
+                `k` read inside a def: a def typed at the prompt sees only its parameters: pass \
+                `k` as a parameter, or write a lambda (`f = lambda a: ... k ...`), which sees it"),
+        "{}",
+        r.stderr
+    );
+}

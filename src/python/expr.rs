@@ -192,6 +192,18 @@ impl<'a> Program<'a> {
         if let Some(m) = self.imports.get(id) {
             return self.imported_value(m, n);
         }
+        if scope.in_fn && self.is_session_variable(id) && !matches!(id, "sc" | "ssc") {
+            // A `def` becomes a Rhai `fn`, which cannot read the shell's variables; copying
+            // the value in would break Python's late binding silently.
+            return Err(self.err(
+                n,
+                format!("the session's variable `{id}` read inside a def"),
+                format!(
+                    "a def typed at the prompt sees only its parameters: pass `{id}` as a \
+                     parameter, or write a lambda (`f = lambda a: ... {id} ...`), which sees it"
+                ),
+            ));
+        }
         if scope.in_fn && self.module_vars.contains(id) {
             return Err(self.err(
                 n,

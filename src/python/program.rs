@@ -144,6 +144,11 @@ impl<'a> Program<'a> {
         self
     }
 
+    /// Whether `id` is one of the shell session's variables (Entry mode).
+    pub fn is_session_variable(&self, id: &str) -> bool {
+        self.mode == Mode::Entry && self.known_vars.iter().any(|v| v == id)
+    }
+
     /// Functions a shell session defined in earlier entries.
     pub fn with_functions(mut self, names: &[String]) -> Self {
         for n in names {

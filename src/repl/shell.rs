@@ -262,13 +262,21 @@ impl Shell {
             ErrorKind::BatchFailed => self.had_error = true,
             ErrorKind::Interrupted => self.printer.note("interrupted (Ctrl-C)"),
             _ => {
-                let mut text = caret::fit(&e.to_string(), self.printer.width());
+                // Python the translator refused: its reason is the hint, not a rewrite of
+                // the Python habit (which would show the same problem in Rhai's syntax).
+                let shown = match &self.python_refusal {
+                    Some(_) => {
+                        let mut plain = e.clone();
+                        plain.hint = None;
+                        plain.to_string()
+                    }
+                    None => e.to_string(),
+                };
+                let mut text = caret::fit(&shown, self.printer.width());
                 if let Some(hint) = hint_for(e, code).or_else(|| restart::hint_for(&e.message)) {
                     text.push_str("\nhint: ");
                     text.push_str(&hint);
-                } else if let Some(refusal) = &self.python_refusal
-                    && !text.contains("\nhint: ")
-                {
+                } else if let Some(refusal) = &self.python_refusal {
                     // Python, but not what centella translates: say which construct and
                     // what to write instead (the translator's words).
                     text.push_str(&format!(
