@@ -87,28 +87,37 @@ pub fn read_as_python(entry: &str, functions: &[String], variables: &[String]) -
     if entry.trim().is_empty() {
         return None;
     }
-    let entry = strip_prompts(entry);
+    let entry = without_prompts(entry);
     let rhai = translate_entry_with(&entry, functions, variables).ok()?;
     let rhai = rhai.trim().to_string();
     (!rhai.is_empty()).then_some(rhai)
 }
 
-/// Text pasted from a Python session or a slide: `>>> ` and `... ` prompts removed.
-fn strip_prompts(entry: &str) -> String {
-    if !entry.trim_start().starts_with(">>>") {
-        return entry.to_string();
+/// A line pasted from a Python session or a slide, without its `>>> ` or `... ` prompt (a
+/// bare `...` is the blank line that ends a block). Neither prompt begins any Rhai line.
+pub fn without_prompt(line: &str) -> &str {
+    for prompt in [">>> ", "... ", ">>>", "..."] {
+        if let Some(rest) = line.strip_prefix(prompt) {
+            // `...x` is not a prompt; `...` alone or before a space is.
+            if prompt.len() == 4 || rest.trim().is_empty() {
+                return if rest.trim().is_empty() { "" } else { rest };
+            }
+        }
     }
-    entry
-        .lines()
-        .map(|l| {
-            l.strip_prefix(">>> ")
-                .or_else(|| l.strip_prefix("... "))
-                .or_else(|| l.strip_prefix(">>>"))
-                .or_else(|| l.strip_prefix("..."))
-                .unwrap_or(l)
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    line
+}
+
+/// An entry with [`without_prompt`] applied to each of its lines.
+pub fn without_prompts(code: &str) -> std::borrow::Cow<'_, str> {
+    if !code.lines().any(|l| without_prompt(l).len() != l.len()) {
+        return std::borrow::Cow::Borrowed(code);
+    }
+    std::borrow::Cow::Owned(
+        code.split('\n')
+            .map(without_prompt)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 /// Runs a translation on a thread with a large stack: ruff's syntax tree is recursive (and so

@@ -223,12 +223,7 @@ impl<'a> Program<'a> {
         };
         let ind = "    ".repeat(depth);
         let mut lines = Vec::new();
-        let params: Vec<&str> = f
-            .parameters
-            .args
-            .iter()
-            .map(|p| p.parameter.name.id.as_str())
-            .collect();
+        let params = super::program::positional_names(f);
         for (i, p) in params.iter().enumerate() {
             let value = match c.arguments.args.get(i) {
                 Some(a) => self.expr(a, scope)?.text,

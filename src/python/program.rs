@@ -282,12 +282,7 @@ impl<'a> Program<'a> {
         if !format!("{:?}", build.body).contains("\"checkpoint\"") {
             out.push("ssc.checkpoint(py_temp_dir());".into());
         }
-        let params: Vec<&str> = build
-            .parameters
-            .args
-            .iter()
-            .map(|p| p.parameter.name.id.as_str())
-            .collect();
+        let params = positional_names(build);
         for (p, host) in params.iter().zip(["ssc", "sc"]) {
             if *p != host {
                 out.push(format!("let {} = {host};", rhai_name(p)));
@@ -486,12 +481,7 @@ fn is_driver(f: &ast::StmtFunctionDef) -> bool {
     if name == "build" || name == "main" {
         return true;
     }
-    let params: Vec<&str> = f
-        .parameters
-        .args
-        .iter()
-        .map(|p| p.parameter.name.id.as_str())
-        .collect();
+    let params = positional_names(f);
     if params.iter().any(|p| matches!(*p, "ssc" | "sc" | "spark")) {
         return true;
     }
@@ -550,4 +540,13 @@ fn literal_within(e: &Expr, depth: usize) -> bool {
             .all(|i| i.key.as_ref().is_some_and(is_literal) && is_literal(&i.value)),
         _ => false,
     }
+}
+
+/// The names of a function's positional parameters, in order.
+pub(super) fn positional_names(f: &ast::StmtFunctionDef) -> Vec<&str> {
+    f.parameters
+        .args
+        .iter()
+        .map(|p| p.parameter.name.id.as_str())
+        .collect()
 }

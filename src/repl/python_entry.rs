@@ -5,6 +5,7 @@
 //! The translation itself is `crate::python`'s; this module decides when to ask for it.
 
 use super::entry;
+use std::collections::HashSet;
 
 /// Whether the shell should try `code` as Python before running it as Rhai: it does not
 /// compile as Rhai; or it assigns at its top level a name that the entry did not declare and
@@ -16,7 +17,7 @@ pub fn wants_python(
     engine: &rhai::Engine,
     code: &str,
     rhai_variables: &[String],
-    python_names: &[String],
+    python_names: &HashSet<String>,
 ) -> bool {
     match engine.compile(code) {
         Err(_) => true,
@@ -30,7 +31,7 @@ pub fn wants_python(
 
 /// `f(3)` where a Python entry set `f` (`f = lambda x: x + 1`): a call of a closure, which Rhai
 /// writes `f.call(3)`.
-fn calls_a_python_name(code: &str, python_names: &[String]) -> bool {
+fn calls_a_python_name(code: &str, python_names: &HashSet<String>) -> bool {
     super::syntax::tokenize(code).windows(2).any(|w| {
         w[0].kind == super::syntax::Kind::Ident
             && &code[w[1].start..w[1].end] == "("
@@ -63,27 +64,12 @@ fn floor_division(code: &str) -> bool {
     })
 }
 
-/// Where a `//` outside strings begins on a line.
+/// Where a `//` outside strings begins on a line (the shell's Rhai lexer knows both).
 fn comment_start(line: &str) -> Option<usize> {
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let bytes = line.as_bytes();
-    for (i, c) in line.char_indices() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-        } else if c == '"' || c == '\'' || c == '`' {
-            quote = Some(c);
-        } else if c == '/' && bytes.get(i + 1) == Some(&b'/') {
-            return Some(i);
-        }
-    }
-    None
+    super::syntax::tokenize(line)
+        .into_iter()
+        .find(|t| t.kind == super::syntax::Kind::Comment)
+        .map(|t| t.start)
 }
 
 /// What reading an entry as Python gave.
@@ -165,32 +151,7 @@ pub fn declared_names(rhai: &str) -> Vec<String> {
         .collect()
 }
 
-/// A line pasted from a Python session or a slide, without its `>>> ` or `... ` prompt (a
-/// bare `...` is the blank line that ends a block). Neither prompt begins any Rhai line.
-pub fn without_prompt(line: &str) -> &str {
-    for prompt in [">>> ", "... ", ">>>", "..."] {
-        if let Some(rest) = line.strip_prefix(prompt) {
-            // `...x` is not a prompt; `...` alone or before a space is.
-            if prompt.len() == 4 || rest.trim().is_empty() {
-                return if rest.trim().is_empty() { "" } else { rest };
-            }
-        }
-    }
-    line
-}
-
-/// An entry with [`without_prompt`] applied to each of its lines.
-pub fn without_prompts(code: &str) -> std::borrow::Cow<'_, str> {
-    if !code.lines().any(|l| without_prompt(l).len() != l.len()) {
-        return std::borrow::Cow::Borrowed(code);
-    }
-    std::borrow::Cow::Owned(
-        code.split('\n')
-            .map(without_prompt)
-            .collect::<Vec<_>>()
-            .join("\n"),
-    )
-}
+pub use crate::python::{without_prompt, without_prompts};
 
 /// A top-level line `name = ...` (not `==`, not `+=`) for a name not in `variables` and not
 /// declared by a `let`/`const` earlier in the entry.
@@ -352,7 +313,7 @@ mod tests {
 
     #[test]
     fn a_call_of_a_name_python_set_reads_as_python() {
-        let names = vars(&["f"]);
+        let names: HashSet<String> = vars(&["f"]).into_iter().collect();
         assert!(calls_a_python_name("f(3)", &names));
         assert!(calls_a_python_name("print(f(3))", &names));
         assert!(!calls_a_python_name("g(3)", &names));

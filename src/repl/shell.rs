@@ -16,6 +16,7 @@ use crate::engine::dstream::output::Notation;
 use crate::engine::rdd::Rdd;
 use crate::engine::sc::SparkContext;
 use crate::engine::time::Time;
+use crate::python::TranslateError;
 use crate::script::ScriptHost;
 use crate::script::api_listener::ContextHooks;
 use crate::script::diagnostics::{ErrorKind, ScriptError};
@@ -52,9 +53,6 @@ pub struct Shell {
     /// An entry that is not Rhai but reads as Python runs as the Rhai it means (`:python
     /// on|off`).
     pub python: bool,
-    /// While an entry that reads as untranslatable Python runs as Rhai: why it could not be
-    /// translated, for the error's hint.
-    python_refusal: Option<crate::python::TranslateError>,
     /// Names the session has from Python entries (`x = 7 / 2`): assigning them again reads as
     /// Python again, never as Rhai's integer division.
     python_names: std::collections::HashSet<String>,
@@ -95,7 +93,6 @@ impl Shell {
             last_ran: false,
             window_note_given: false,
             python: true,
-            python_refusal: None,
             python_names: Default::default(),
             python_imports: Vec::new(),
         })
@@ -180,9 +177,7 @@ impl Shell {
                 );
             }
             Reading::Untranslatable(e) => {
-                self.python_refusal = Some(e);
-                self.eval_named(name, code, true);
-                self.python_refusal = None;
+                self.eval_reporting(name, code, true, Some(&e));
             }
             Reading::NotPython => self.eval_named(name, code, true),
         }
@@ -200,8 +195,7 @@ impl Shell {
             .filter(|v| !self.python_names.contains(*v))
             .cloned()
             .collect();
-        let python_names: Vec<String> = self.python_names.iter().cloned().collect();
-        if !python_entry::wants_python(engine, code, &rhai_variables, &python_names) {
+        if !python_entry::wants_python(engine, code, &rhai_variables, &self.python_names) {
             return Reading::NotPython;
         }
         python_entry::translate(
@@ -223,6 +217,18 @@ impl Shell {
     }
 
     fn eval_named(&mut self, name: &str, code: &str, echo: bool) {
+        self.eval_reporting(name, code, echo, None);
+    }
+
+    /// [`Shell::eval_named`]; `refusal` is why the translator refused an entry that reads as
+    /// Python (it then runs as Rhai and fails there too), the error's hint.
+    fn eval_reporting(
+        &mut self,
+        name: &str,
+        code: &str,
+        echo: bool,
+        refusal: Option<&TranslateError>,
+    ) {
         self.config.session.cancel.clear_abort();
         let ssc_before = self.host.ssc();
         let result = self.host.eval(name, code);
@@ -251,12 +257,12 @@ impl Shell {
                 if restart::failed_start(&e.message) {
                     self.transcript.push(code.to_string());
                 }
-                self.report(&e, code)
+                self.report(&e, code, refusal)
             }
         }
     }
 
-    fn report(&mut self, e: &ScriptError, code: &str) {
+    fn report(&mut self, e: &ScriptError, code: &str, refusal: Option<&TranslateError>) {
         match e.kind {
             // Already printed when the batch failed.
             ErrorKind::BatchFailed => self.had_error = true,
@@ -264,7 +270,7 @@ impl Shell {
             _ => {
                 // Python the translator refused: its reason is the hint, not a rewrite of
                 // the Python habit (which would show the same problem in Rhai's syntax).
-                let shown = match &self.python_refusal {
+                let shown = match refusal {
                     Some(_) => {
                         let mut plain = e.clone();
                         plain.hint = None;
@@ -276,7 +282,7 @@ impl Shell {
                 if let Some(hint) = hint_for(e, code).or_else(|| restart::hint_for(&e.message)) {
                     text.push_str("\nhint: ");
                     text.push_str(&hint);
-                } else if let Some(refusal) = &self.python_refusal {
+                } else if let Some(refusal) = refusal {
                     // Python, but not what centella translates: say which construct and
                     // what to write instead (the translator's words).
                     text.push_str(&format!(
