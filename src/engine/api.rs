@@ -27,6 +27,12 @@ pub struct DStream {
     pub id: StreamId,
 }
 
+/// PySpark's `DStream.reduce` on one batch: `map((None, x)).reduceByKey(f, 1).map(x[1])`.
+fn reduce_rdd(r: &Rdd, f: Arc<dyn RecordFn>) -> Rdd {
+    let keyed = r.map_native(|x| Ok(pair_of(Record::UNIT, x)));
+    pair::project(&pair::reduce_by_key(&keyed, f, 1), 1)
+}
+
 fn add_ints(a: &mut [Record]) -> std::result::Result<Record, FnError> {
     match (a[0].as_int(), a[1].as_int()) {
         (Ok(x), Ok(y)) => x
@@ -231,25 +237,25 @@ impl DStream {
     }
 
     pub fn map(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
-        self.per_batch(site, move |_, r| r.map(&*f))
+        self.per_batch(site, move |_, r| Ok(r.map(f.clone())))
     }
     pub fn flat_map(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
-        self.per_batch(site, move |_, r| r.flat_map(&*f))
+        self.per_batch(site, move |_, r| Ok(r.flat_map(f.clone())))
     }
     pub fn filter(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
-        self.per_batch(site, move |_, r| r.filter(&*f))
+        self.per_batch(site, move |_, r| Ok(r.filter(f.clone())))
     }
     pub fn map_values(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
-        self.per_batch(site, move |_, r| pair::map_values(r, &*f))
+        self.per_batch(site, move |_, r| Ok(r.map_values(f.clone())))
     }
     pub fn flat_map_values(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
-        self.per_batch(site, move |_, r| pair::flat_map_values(r, &*f))
+        self.per_batch(site, move |_, r| Ok(r.flat_map_values(f.clone())))
     }
     pub fn map_partitions(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
-        self.per_batch(site, move |_, r| r.map_partitions(&*f))
+        self.per_batch(site, move |_, r| Ok(r.map_partitions(f.clone())))
     }
     pub fn map_partitions_with_index(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
-        self.per_batch(site, move |_, r| r.map_partitions_with_index(&*f))
+        self.per_batch(site, move |_, r| Ok(r.map_partitions_with_index(f.clone())))
     }
     pub fn glom(&self, site: OpSite) -> Result<DStream> {
         self.per_batch(site, |_, r| Ok(r.glom()))
@@ -257,18 +263,15 @@ impl DStream {
 
     /// `reduce(f)`: PySpark's `map((None, x)).reduceByKey(f, 1).map(x[1])`.
     pub fn reduce(&self, f: Arc<dyn RecordFn>, site: OpSite) -> Result<DStream> {
-        self.per_batch(site, move |_, r| {
-            let sc = r.context().clone();
-            let all = r.reduce(&*f)?;
-            Ok(Rdd::from_partitions(sc, vec![all.into_iter().collect()]))
-        })
+        self.per_batch(site, move |_, r| Ok(reduce_rdd(r, f.clone())))
     }
 
-    /// `count()`: one record per batch, 0 for an empty batch.
+    /// `count()`: PySpark's `mapPartitions(lambda i: [sum(1 for _ in i)]).reduce(add)`.
     pub fn count(&self, site: OpSite) -> Result<DStream> {
-        self.per_batch(site, |_, r| {
-            let n = Record::from(r.count() as i64);
-            Ok(Rdd::from_partitions(r.context().clone(), vec![vec![n]]))
+        let add = native(add_ints);
+        self.per_batch(site, move |_, r| {
+            let counts = r.map_partitions_native(|_, p| Ok(vec![Record::from(p.len() as i64)]));
+            Ok(reduce_rdd(&counts, add.clone()))
         })
     }
 
@@ -277,12 +280,8 @@ impl DStream {
         let n = self.ctx.spark_context().default_parallelism();
         let add = native(add_ints);
         self.per_batch(site, move |_, r| {
-            let ones = r.map_partitions_native(|_, p| {
-                Ok(p.iter()
-                    .map(|x| pair_of(x.clone(), Record::from(1_i64)))
-                    .collect())
-            })?;
-            pair::reduce_by_key(&ones, &*add, n)
+            let ones = r.map_native(|x| Ok(pair_of(x, Record::from(1_i64))));
+            Ok(pair::reduce_by_key(&ones, add.clone(), n))
         })
     }
 
@@ -297,12 +296,12 @@ impl DStream {
         site: OpSite,
     ) -> Result<DStream> {
         let n = self.partitions_or_default(n);
-        self.per_batch(site, move |_, r| pair::reduce_by_key(r, &*f, n))
+        self.per_batch(site, move |_, r| Ok(pair::reduce_by_key(r, f.clone(), n)))
     }
 
     pub fn group_by_key(&self, n: Option<usize>, site: OpSite) -> Result<DStream> {
         let n = self.partitions_or_default(n);
-        self.per_batch(site, move |_, r| pair::group_by_key(r, n))
+        self.per_batch(site, move |_, r| Ok(pair::group_by_key(r, n)))
     }
 
     pub fn combine_by_key(
@@ -313,18 +312,18 @@ impl DStream {
     ) -> Result<DStream> {
         let n = self.partitions_or_default(n);
         self.per_batch(site, move |_, r| {
-            let agg = pair::CombineAgg {
-                create: &*fns[0],
-                merge_value: &*fns[1],
-                merge_combiners: &*fns[2],
-            };
-            pair::combine_by_key(r, &agg, n, "combineByKey")
+            let agg = Arc::new(pair::CombineAgg {
+                create: fns[0].clone(),
+                merge_value: fns[1].clone(),
+                merge_combiners: fns[2].clone(),
+            });
+            Ok(pair::combine_by_key(r, agg, n, "combineByKey"))
         })
     }
 
     pub fn partition_by(&self, n: Option<usize>, site: OpSite) -> Result<DStream> {
         let n = self.partitions_or_default(n);
-        self.per_batch(site, move |_, r| pair::partition_by(r, n))
+        self.per_batch(site, move |_, r| Ok(pair::partition_by(r, n)))
     }
 
     pub fn repartition(&self, n: usize, site: OpSite) -> Result<DStream> {
@@ -343,7 +342,7 @@ impl DStream {
 
     pub fn cogroup(&self, other: &DStream, n: Option<usize>, site: OpSite) -> Result<DStream> {
         let n = self.partitions_or_default(n);
-        self.with_other(other, site, move |_, a, b| cogroup::cogroup(a, b, n))
+        self.with_other(other, site, move |_, a, b| Ok(cogroup::cogroup(a, b, n)))
     }
 
     pub fn join(
@@ -354,7 +353,7 @@ impl DStream {
         site: OpSite,
     ) -> Result<DStream> {
         let n = self.partitions_or_default(n);
-        self.with_other(other, site, move |_, a, b| cogroup::join(a, b, n, kind))
+        self.with_other(other, site, move |_, a, b| Ok(cogroup::join(a, b, n, kind)))
     }
 
     /// PySpark's `_validate_window_param`: multiples of this stream's slide. The durations

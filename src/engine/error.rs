@@ -98,6 +98,15 @@ impl ComputeError {
         }
     }
 
+    /// A job that failed inside operation `site`: named by the operation whose function
+    /// failed when one did.
+    pub fn from_job(site: &OpSite, e: crate::rdd::JobError) -> ComputeError {
+        ComputeError {
+            message: e.message(),
+            site: e.site.unwrap_or_else(|| site.clone()),
+        }
+    }
+
     pub fn in_batch(self, time: Time) -> BatchError {
         BatchError {
             time,

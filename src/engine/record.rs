@@ -106,6 +106,24 @@ pub fn view(r: &Record) -> RecordView<'_> {
     RecordView::Other
 }
 
+/// Roughly how many bytes a record takes, for the sizes `toDebugString` and the UI show.
+pub fn estimated_size(r: &Record) -> u64 {
+    match view(r) {
+        RecordView::Str(s) => 24 + s.len() as u64,
+        RecordView::Tuple(a) | RecordView::List(a) => {
+            24 + a.iter().map(estimated_size).sum::<u64>()
+        }
+        RecordView::Map(m) => {
+            48 + m
+                .iter()
+                .map(|(k, v)| k.len() as u64 + estimated_size(v))
+                .sum::<u64>()
+        }
+        RecordView::Bytes(b) => 24 + b.len() as u64,
+        _ => 16,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,10 @@
-//! `SparkContext`: the worker pool that computes partitions, and the RDD constructors.
+//! `SparkContext`: the worker pool that computes partitions, the RDD constructors, and the
+//! counters that number RDDs, shuffles, jobs, stages and tasks as Spark numbers them.
 
 use super::func::Record;
-use super::rdd::Rdd;
+use super::rdd::{Rdd, narrow, source};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Clone)]
 pub struct SparkContext {
@@ -13,11 +15,26 @@ struct ScInner {
     parallelism: usize,
     master: String,
     pool: rayon::ThreadPool,
+    /// `spark.task.maxFailures`: attempts a task gets (`local[N, F]`; 1 in local mode).
+    max_failures: usize,
+    next_rdd: AtomicUsize,
+    next_shuffle: AtomicUsize,
+    next_job: AtomicUsize,
+    next_stage: AtomicUsize,
+    next_task: AtomicUsize,
 }
 
 impl SparkContext {
     /// `local[N]`: N worker threads and a default parallelism of N, as in Spark.
     pub fn new(parallelism: usize) -> Result<SparkContext, String> {
+        SparkContext::with_task_failures(parallelism, 1)
+    }
+
+    /// `local[N, F]`: N worker threads, and a task may fail F times before its job fails.
+    pub fn with_task_failures(
+        parallelism: usize,
+        max_failures: usize,
+    ) -> Result<SparkContext, String> {
         let parallelism = super::limits::workers(parallelism.max(1))?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(parallelism)
@@ -30,8 +47,18 @@ impl SparkContext {
         Ok(SparkContext {
             inner: Arc::new(ScInner {
                 parallelism,
-                master: format!("local[{parallelism}]"),
+                master: if max_failures > 1 {
+                    format!("local[{parallelism}, {max_failures}]")
+                } else {
+                    format!("local[{parallelism}]")
+                },
                 pool,
+                max_failures: max_failures.max(1),
+                next_rdd: AtomicUsize::new(0),
+                next_shuffle: AtomicUsize::new(0),
+                next_job: AtomicUsize::new(0),
+                next_stage: AtomicUsize::new(0),
+                next_task: AtomicUsize::new(0),
             }),
         })
     }
@@ -44,13 +71,28 @@ impl SparkContext {
         &self.inner.master
     }
 
-    /// Drops RDDs partition by partition on the worker threads.
-    pub fn free(&self, rdds: Vec<Rdd>) {
-        use rayon::prelude::*;
-        let parts: Vec<Vec<Record>> = rdds.into_iter().flat_map(Rdd::into_partitions).collect();
-        if parts.len() > 1 {
-            self.run(|| parts.into_par_iter().for_each(drop));
-        }
+    pub fn max_task_failures(&self) -> usize {
+        self.inner.max_failures
+    }
+
+    pub fn new_rdd_id(&self) -> usize {
+        self.inner.next_rdd.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn new_shuffle_id(&self) -> usize {
+        self.inner.next_shuffle.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn new_job_id(&self) -> usize {
+        self.inner.next_job.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn new_stage_id(&self) -> usize {
+        self.inner.next_stage.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn new_task_id(&self) -> usize {
+        self.inner.next_task.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Runs `f` inside the worker pool, so that parallel iterators use its threads.
@@ -60,6 +102,11 @@ impl SparkContext {
 
     /// `sc.parallelize(data, numSlices)`: contiguous slices `[i*n/k, (i+1)*n/k)`, like Spark.
     pub fn parallelize(&self, data: Vec<Record>, num_slices: Option<usize>) -> Rdd {
+        Rdd::from_partitions(self.clone(), self.slices(data, num_slices))
+    }
+
+    /// `parallelize`'s slicing.
+    fn slices(&self, data: Vec<Record>, num_slices: Option<usize>) -> Vec<Vec<Record>> {
         let k = num_slices.unwrap_or(self.inner.parallelism).max(1);
         let n = data.len();
         let mut parts: Vec<Vec<Record>> = Vec::with_capacity(k);
@@ -68,12 +115,12 @@ impl SparkContext {
             let (start, end) = (i * n / k, (i + 1) * n / k);
             parts.push(it.by_ref().take(end - start).collect());
         }
-        Rdd::from_partitions(self.clone(), parts)
+        parts
     }
 
     /// Spark's `emptyRDD`: no partitions at all.
     pub fn empty_rdd(&self) -> Rdd {
-        Rdd::from_partitions(self.clone(), Vec::new())
+        source::empty(self)
     }
 
     /// `sc.textFile(path)`: one record per line; a directory reads its visible files in name order.
@@ -106,16 +153,13 @@ impl SparkContext {
             );
         }
         let k = min_partitions.unwrap_or(self.inner.parallelism.min(2));
-        Ok(self.parallelize(lines, Some(k)))
+        let parts = self.slices(lines, Some(k));
+        Ok(source::text_file(self, parts, path))
     }
 
     /// `sc.union(rdds)`: the partitions of every RDD, in order.
     pub fn union(&self, rdds: &[Rdd]) -> Rdd {
-        let parts = rdds
-            .iter()
-            .flat_map(|r| r.partitions().iter().cloned())
-            .collect();
-        Rdd::from_partitions(self.clone(), parts)
+        narrow::union(self, rdds)
     }
 }
 
@@ -131,7 +175,8 @@ mod tests {
     fn parallelize_slices_contiguously_like_spark() {
         let sc = SparkContext::new(2).expect("pool");
         let r = sc.parallelize(ints(&[1, 2, 3, 4, 5]), Some(3));
-        let sizes: Vec<usize> = r.partitions().iter().map(|p| p.len()).collect();
+        let parts = r.collect_partitions().expect("collect");
+        let sizes: Vec<usize> = parts.iter().map(|p| p.len()).collect();
         assert_eq!(sizes, vec![1, 2, 2]);
         assert_eq!(sc.parallelize(ints(&[]), None).num_partitions(), 2);
         assert_eq!(sc.empty_rdd().num_partitions(), 0);

@@ -70,6 +70,8 @@ pub struct OutputOperationInfo {
     pub start_time: Option<i64>,
     pub end_time: Option<i64>,
     pub failure_reason: Option<String>,
+    /// The Spark jobs the operation ran, with their stages.
+    pub jobs: Vec<crate::scheduler::dag_scheduler::JobInfo>,
 }
 
 impl OutputOperationInfo {
@@ -81,6 +83,7 @@ impl OutputOperationInfo {
             start_time: Some(start),
             end_time: None,
             failure_reason: None,
+            jobs: Vec::new(),
         }
     }
 

@@ -26,5 +26,9 @@ pub fn pairs(v: &[(&str, i64)]) -> Vec<Dynamic> {
 
 /// An RDD's records as PySpark prints them.
 pub fn show(r: &super::rdd::Rdd) -> Vec<String> {
-    r.collect().iter().map(super::pyrepr::python_str).collect()
+    r.collect()
+        .expect("collect")
+        .iter()
+        .map(super::pyrepr::python_str)
+        .collect()
 }

@@ -1,17 +1,29 @@
-//! The batch-side RDD API that `transform` and `foreachRDD` hand to closures.
+//! The batch-side RDD API that `transform` and `foreachRDD` hand to closures. Transformations
+//! are lazy: each adds a node stamped with where the script called it, so a function that
+//! fails when an action runs is named by its own operation and line.
 
 use super::values::{Api, RhaiResult, count, records, runtime, site};
 use crate::engine::cogroup::{self, JoinKind};
-use crate::engine::func::FnError;
+use crate::engine::dstream::output;
+use crate::engine::func::OpSite;
 use crate::engine::pair;
-use crate::engine::rdd::Rdd;
-use crate::engine::{dstream::output, pyrepr};
+use crate::engine::pyrepr;
+use crate::engine::rdd::{JobError, Rdd, StorageLevel, with_creation_site};
 use rhai::{Dynamic, Engine, FnPtr, NativeCallContext};
 
 type RddResult = RhaiResult<Rdd>;
 
-fn fail(ctx: &NativeCallContext, op: &str, e: FnError) -> Box<rhai::EvalAltResult> {
-    runtime(ctx, &format!("{} failed: {e}", site(ctx, op)))
+/// An action's failure: the operation whose function failed (or the action), and why.
+fn fail(ctx: &NativeCallContext, op: &str, e: JobError) -> Box<rhai::EvalAltResult> {
+    let message = e.message();
+    let failed = e.site.unwrap_or_else(|| site(ctx, op));
+    runtime(ctx, &format!("{failed} failed: {message}"))
+}
+
+/// Runs `f` with the RDDs it makes stamped with the script's call of `op`.
+fn made_at<T>(ctx: &NativeCallContext, op: &str, f: impl FnOnce() -> T) -> T {
+    let here: OpSite = site(ctx, op);
+    with_creation_site(&here, f)
 }
 
 macro_rules! fn_op {
@@ -21,8 +33,7 @@ macro_rules! fn_op {
             $name,
             move |ctx: NativeCallContext, $r: &mut Rdd, f: FnPtr| -> RddResult {
                 let $f = a.record_fn(&ctx, f, $name)?;
-                let $f = &*$f;
-                $body.map_err(|e| fail(&ctx, $name, e))
+                Ok(made_at(&ctx, $name, || $body))
             },
         );
     }};
@@ -32,13 +43,14 @@ pub fn register(engine: &mut Engine, api: &Api) {
     engine.register_type_with_name::<Rdd>("RDD");
     engine.register_fn("to_string", |r: &mut Rdd| format!("{r:?}"));
     engine.register_fn("to_debug", |r: &mut Rdd| format!("{r:?}"));
+    engine.register_fn("toDebugString", |r: &mut Rdd| {
+        crate::engine::rdd::debug_string::debug_string(r)
+    });
     fn_op!(engine, api, "map", |r, f| r.map(f));
     fn_op!(engine, api, "flatMap", |r, f| r.flat_map(f));
     fn_op!(engine, api, "filter", |r, f| r.filter(f));
-    fn_op!(engine, api, "mapValues", |r, f| pair::map_values(r, f));
-    fn_op!(engine, api, "flatMapValues", |r, f| pair::flat_map_values(
-        r, f
-    ));
+    fn_op!(engine, api, "mapValues", |r, f| r.map_values(f));
+    fn_op!(engine, api, "flatMapValues", |r, f| r.flat_map_values(f));
     fn_op!(engine, api, "mapPartitions", |r, f| r.map_partitions(f));
     fn_op!(engine, api, "mapPartitionsWithIndex", |r, f| r
         .map_partitions_with_index(f));
@@ -50,14 +62,7 @@ pub fn register(engine: &mut Engine, api: &Api) {
     fn_op!(engine, api, "sortBy", |r, f| pair::sort_by(
         r, f, true, None
     ));
-    fn_op!(engine, api, "keyBy", |r, f| r.map_partitions_native(
-        |_, p| {
-            let mut c = f.caller();
-            p.iter()
-                .map(|x| Ok(crate::engine::rdd::pair_of(c.call1(x.clone())?, x.clone())))
-                .collect()
-        }
-    ));
+    fn_op!(engine, api, "keyBy", |r, f| r.key_by(f));
     register_shuffles(engine, api);
     register_actions(engine, api);
     register_misc(engine);
@@ -69,46 +74,60 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
         move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr, n: Dynamic| -> RddResult {
             let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
             let f = a.record_fn(&ctx, f, "reduceByKey")?;
-            pair::reduce_by_key(r, &*f, n.max(1)).map_err(|e| fail(&ctx, "reduceByKey", e))
+            Ok(made_at(&ctx, "reduceByKey", || {
+                pair::reduce_by_key(r, f, n.max(1))
+            }))
         }
     });
     engine.register_fn(
         "groupByKey",
         |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
-            pair::group_by_key(r, r.num_partitions()).map_err(|e| fail(&ctx, "groupByKey", e))
+            Ok(made_at(&ctx, "groupByKey", || {
+                pair::group_by_key(r, r.num_partitions())
+            }))
         },
     );
     engine.register_fn(
         "groupByKey",
         |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> RddResult {
             let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
-            pair::group_by_key(r, n.max(1)).map_err(|e| fail(&ctx, "groupByKey", e))
+            Ok(made_at(&ctx, "groupByKey", || {
+                pair::group_by_key(r, n.max(1))
+            }))
         },
     );
     engine.register_fn(
         "partitionBy",
         |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> RddResult {
             let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
-            pair::partition_by(r, n.max(1)).map_err(|e| fail(&ctx, "partitionBy", e))
+            Ok(made_at(&ctx, "partitionBy", || {
+                pair::partition_by(r, n.max(1))
+            }))
         },
     );
     engine.register_fn(
         "sortByKey",
         |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
-            pair::sort_by_key(r, true, None).map_err(|e| fail(&ctx, "sortByKey", e))
+            Ok(made_at(&ctx, "sortByKey", || {
+                pair::sort_by_key(r, true, None)
+            }))
         },
     );
     engine.register_fn(
         "sortByKey",
         |ctx: NativeCallContext, r: &mut Rdd, asc: bool| -> RddResult {
-            pair::sort_by_key(r, asc, None).map_err(|e| fail(&ctx, "sortByKey", e))
+            Ok(made_at(&ctx, "sortByKey", || {
+                pair::sort_by_key(r, asc, None)
+            }))
         },
     );
     engine.register_fn(
         "sortByKey",
         |ctx: NativeCallContext, r: &mut Rdd, asc: bool, n: Dynamic| -> RddResult {
             let n = super::checked::partitions(&ctx, &n, "numPartitions")?;
-            pair::sort_by_key(r, asc, Some(n.max(1))).map_err(|e| fail(&ctx, "sortByKey", e))
+            Ok(made_at(&ctx, "sortByKey", || {
+                pair::sort_by_key(r, asc, Some(n.max(1)))
+            }))
         },
     );
     let a = api.clone();
@@ -116,7 +135,7 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
         "sortBy",
         move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr, asc: bool| -> RddResult {
             let f = a.record_fn(&ctx, f, "sortBy")?;
-            pair::sort_by(r, &*f, asc, None).map_err(|e| fail(&ctx, "sortBy", e))
+            Ok(made_at(&ctx, "sortBy", || pair::sort_by(r, f, asc, None)))
         },
     );
     let a = api.clone();
@@ -128,13 +147,14 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
                 a.record_fn(&ctx, mv, "combineByKey")?,
                 a.record_fn(&ctx, mc, "combineByKey")?,
             );
-            let agg = pair::CombineAgg {
-                create: &*c,
-                merge_value: &*mv,
-                merge_combiners: &*mc,
-            };
-            pair::combine_by_key(r, &agg, r.num_partitions(), "combineByKey")
-                .map_err(|e| fail(&ctx, "combineByKey", e))
+            let agg = std::sync::Arc::new(pair::CombineAgg {
+                create: c,
+                merge_value: mv,
+                merge_combiners: mc,
+            });
+            Ok(made_at(&ctx, "combineByKey", || {
+                pair::combine_by_key(r, agg, r.num_partitions(), "combineByKey")
+            }))
         },
     );
     for (name, kind) in [
@@ -145,11 +165,10 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
         ("cogroup", None),
     ] {
         let run = move |ctx: &NativeCallContext, a: &Rdd, b: &Rdd, n: usize| -> RddResult {
-            match kind {
+            Ok(made_at(ctx, name, || match kind {
                 Some(k) => cogroup::join(a, b, n, k),
                 None => cogroup::cogroup(a, b, n),
-            }
-            .map_err(|e| fail(ctx, name, e))
+            }))
         };
         engine.register_fn(
             name,
@@ -169,16 +188,16 @@ fn register_shuffles(engine: &mut Engine, api: &Api) {
     engine.register_fn(
         "distinct",
         |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
-            pair::distinct(r, None).map_err(|e| fail(&ctx, "distinct", e))
+            Ok(made_at(&ctx, "distinct", || pair::distinct(r, None)))
         },
     );
     engine.register_fn("keys", |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
-        pair::project(r, 0).map_err(|e| fail(&ctx, "keys", e))
+        Ok(made_at(&ctx, "keys", || pair::project(r, 0)))
     });
     engine.register_fn(
         "values",
         |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
-            pair::project(r, 1).map_err(|e| fail(&ctx, "values", e))
+            Ok(made_at(&ctx, "values", || pair::project(r, 1)))
         },
     );
 }
@@ -190,14 +209,34 @@ fn counts_to_map(v: Vec<(rhai::Dynamic, i64)>) -> rhai::Map {
 }
 
 fn register_actions(engine: &mut Engine, api: &Api) {
-    engine.register_fn("collect", |r: &mut Rdd| records(r.collect()));
-    engine.register_fn("count", |r: &mut Rdd| r.count() as i64);
-    engine.register_fn("isEmpty", |r: &mut Rdd| r.is_empty());
+    engine.register_fn(
+        "collect",
+        |ctx: NativeCallContext, r: &mut Rdd| -> RhaiResult<Dynamic> {
+            r.collect()
+                .map(records)
+                .map_err(|e| fail(&ctx, "collect", e))
+        },
+    );
+    engine.register_fn(
+        "count",
+        |ctx: NativeCallContext, r: &mut Rdd| -> RhaiResult<i64> {
+            r.count()
+                .map(|n| n as i64)
+                .map_err(|e| fail(&ctx, "count", e))
+        },
+    );
+    engine.register_fn(
+        "isEmpty",
+        |ctx: NativeCallContext, r: &mut Rdd| -> RhaiResult<bool> {
+            r.is_empty().map_err(|e| fail(&ctx, "isEmpty", e))
+        },
+    );
     engine.register_fn("getNumPartitions", |r: &mut Rdd| r.num_partitions() as i64);
     engine.register_fn(
         "take",
         |ctx: NativeCallContext, r: &mut Rdd, n: i64| -> RhaiResult<Dynamic> {
-            Ok(records(r.take(count(&ctx, n, "num")?)))
+            let n = count(&ctx, n, "num")?;
+            r.take(n).map(records).map_err(|e| fail(&ctx, "take", e))
         },
     );
     engine.register_fn(
@@ -232,9 +271,9 @@ fn register_actions(engine: &mut Engine, api: &Api) {
                 let n = count(&ctx, n, "num")?;
                 let key = a.record_fn(&ctx, key, name)?;
                 let res = if desc {
-                    r.top(n, Some(&*key))
+                    r.top(n, Some(key))
                 } else {
-                    r.take_ordered(n, Some(&*key))
+                    r.take_ordered(n, Some(key))
                 };
                 res.map(records).map_err(|e| fail(&ctx, name, e))
             },
@@ -245,7 +284,8 @@ fn register_actions(engine: &mut Engine, api: &Api) {
         "reduce",
         move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr| -> RhaiResult<Dynamic> {
             let f = a.record_fn(&ctx, f, "reduce")?;
-            match r.reduce(&*f).map_err(|e| fail(&ctx, "reduce", e))? {
+            let reduced = made_at(&ctx, "reduce", || r.reduce(f));
+            match reduced.map_err(|e| fail(&ctx, "reduce", e))? {
                 Some(v) => Ok(v),
                 None => Err(runtime(&ctx, "ValueError: Can not reduce() empty RDD")),
             }
@@ -260,7 +300,7 @@ fn register_actions(engine: &mut Engine, api: &Api) {
               f: FnPtr|
               -> RhaiResult<Dynamic> {
             let f = a.record_fn(&ctx, f, "fold")?;
-            r.fold(&zero, &*f).map_err(|e| fail(&ctx, "fold", e))
+            made_at(&ctx, "fold", || r.fold(&zero, f)).map_err(|e| fail(&ctx, "fold", e))
         },
     );
     let a = api.clone();
@@ -268,7 +308,7 @@ fn register_actions(engine: &mut Engine, api: &Api) {
         "foreach",
         move |ctx: NativeCallContext, r: &mut Rdd, f: FnPtr| -> RhaiResult<()> {
             let f = a.record_fn(&ctx, f, "foreach")?;
-            r.foreach(&*f).map_err(|e| fail(&ctx, "foreach", e))
+            made_at(&ctx, "foreach", || r.foreach(f)).map_err(|e| fail(&ctx, "foreach", e))
         },
     );
     engine.register_fn(
@@ -298,14 +338,23 @@ fn register_actions(engine: &mut Engine, api: &Api) {
 }
 
 fn register_misc(engine: &mut Engine) {
-    engine.register_fn("glom", |r: &mut Rdd| r.glom());
+    engine.register_fn("glom", |ctx: NativeCallContext, r: &mut Rdd| {
+        made_at(&ctx, "glom", || r.glom())
+    });
     engine.register_fn("union", |a: &mut Rdd, b: Rdd| a.union(&b));
     engine.register_fn("cartesian", |a: &mut Rdd, b: Rdd| a.cartesian(&b));
-    engine.register_fn("zipWithIndex", |r: &mut Rdd| r.zip_with_index());
+    engine.register_fn(
+        "zipWithIndex",
+        |ctx: NativeCallContext, r: &mut Rdd| -> RddResult {
+            made_at(&ctx, "zipWithIndex", || r.zip_with_index())
+                .map_err(|e| fail(&ctx, "zipWithIndex", e))
+        },
+    );
     engine.register_fn(
         "repartition",
         |ctx: NativeCallContext, r: &mut Rdd, n: Dynamic| -> RddResult {
-            Ok(r.repartition(super::checked::repartition_count(&ctx, &n)?))
+            let n = super::checked::repartition_count(&ctx, &n)?;
+            Ok(made_at(&ctx, "repartition", || r.repartition(n)))
         },
     );
     engine.register_fn(
@@ -314,6 +363,15 @@ fn register_misc(engine: &mut Engine) {
             Ok(r.coalesce(super::checked::repartition_count(&ctx, &n)?))
         },
     );
-    engine.register_fn("cache", |r: &mut Rdd| r.clone());
-    engine.register_fn("persist", |r: &mut Rdd| r.clone());
+    engine.register_fn("cache", |r: &mut Rdd| r.cache());
+    engine.register_fn("persist", |r: &mut Rdd| r.persist(StorageLevel::MemoryOnly));
+    engine.register_fn("persist", |r: &mut Rdd, level: Dynamic| {
+        let level = match level.to_string().as_str() {
+            "MEMORY_AND_DISK" | "MEMORY_AND_DISK_2" | "DISK_ONLY" => StorageLevel::MemoryAndDisk,
+            _ => StorageLevel::MemoryOnly,
+        };
+        r.persist(level)
+    });
+    engine.register_fn("unpersist", |r: &mut Rdd| r.unpersist());
+    engine.register_fn("id", |r: &mut Rdd| r.id() as i64);
 }

@@ -33,6 +33,16 @@ pub trait DStreamOp: Send + Sync {
     fn must_checkpoint(&self) -> bool {
         false
     }
+    /// Whether the stream's parent RDDs are persisted, being read by several batches (a
+    /// window's parent, as Spark's `WindowedDStream` persists it).
+    fn persists_parent(&self) -> bool {
+        false
+    }
+    /// Whether the stream's own RDDs are persisted (state, an inverse-reduced window): the
+    /// next batch starts from them.
+    fn persists_self(&self) -> bool {
+        false
+    }
     /// Whether this is an input stream (Spark's `InputDStream`): a source of batches rather
     /// than a computation on other streams.
     fn is_input(&self) -> bool {
@@ -74,6 +84,8 @@ pub struct StreamNode {
     pub checkpoint_interval: Option<Duration>,
     /// `ds.remember(duration)`.
     pub remember_at_least: Duration,
+    /// Its RDDs are persisted (`ds.persist()`, a window's parent, state).
+    pub persisted: bool,
 }
 
 /// Spark's `DStreamGraph`: input, transformed and output streams of one context.
@@ -108,6 +120,7 @@ impl DStreamGraph {
             generated: BTreeMap::new(),
             checkpoint_interval: None,
             remember_at_least: Duration(0),
+            persisted: false,
         });
         self.nodes.len() - 1
     }
@@ -147,6 +160,17 @@ impl DStreamGraph {
         }
         self.zero = zero;
         self.compute_remember();
+        for id in 0..self.nodes.len() {
+            let op = self.nodes[id].op.clone();
+            if op.persists_self() || self.nodes[id].checkpoint_interval.is_some() {
+                self.nodes[id].persisted = true;
+            }
+            if op.persists_parent() {
+                for p in op.parents() {
+                    self.nodes[p].persisted = true;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -191,8 +215,14 @@ impl DStreamGraph {
             return Ok(None);
         }
         let op = self.nodes[id].op.clone();
-        let rdd = op.compute(self, id, t)?;
+        // The RDDs made for this stream carry its creation site, as Spark sets the call site
+        // of a DStream's generated RDDs: a failing function is named by its operation.
+        let site = self.nodes[id].site.clone();
+        let rdd = crate::rdd::with_creation_site(&site, || op.compute(self, id, t))?;
         if let Some(r) = &rdd {
+            if self.nodes[id].persisted && !r.is_cached() {
+                r.persist(crate::rdd::StorageLevel::MemoryOnlySer);
+            }
             self.nodes[id].generated.insert(t, r.clone());
         }
         Ok(rdd)
@@ -262,12 +292,37 @@ impl DStreamGraph {
             .collect()
     }
 
+    /// Spark's checkpointing of stateful streams, kept in memory: once batch `t`'s outputs
+    /// ran, the RDD a stateful stream (state, inverse-reduced window) made for `t` is computed
+    /// in full (its partitions are cached, so nothing runs twice) and replaced by its data,
+    /// so the next batch's lineage starts there instead of growing batch after batch.
+    pub fn checkpoint_state(&mut self, t: Time) {
+        for node in &mut self.nodes {
+            if !node.op.must_checkpoint() {
+                continue;
+            }
+            let Some(rdd) = node.generated.get(&t) else {
+                continue;
+            };
+            if rdd.dependencies().is_empty() {
+                continue;
+            }
+            // A failure was reported by the output that needed it; the RDD stays lazy.
+            if let Ok(parts) =
+                crate::rdd::with_creation_site(&node.site, || rdd.collect_partitions())
+            {
+                let done = crate::rdd::source::checkpointed(&self.sc, parts, &node.site);
+                node.generated.insert(t, done);
+            }
+        }
+    }
+
     /// Spark's `clearMetadata`: forget RDDs older than each stream's remember duration.
     pub fn clear_metadata(&mut self, t: Time) {
         let mut forgotten = Vec::new();
         for node in &mut self.nodes {
-            // Spark keeps lazy RDD objects for `remember`; ours are materialised, so a stream
-            // nothing looks back on (remember == slide) drops its batch as soon as it is done.
+            // A stream nothing looks back on (remember == slide) drops its batch as soon as
+            // it is done.
             let keep_after = if node.remember > node.slide {
                 t - node.remember
             } else {
@@ -276,9 +331,7 @@ impl DStreamGraph {
             let kept = node.generated.split_off(&Time(keep_after.ms() + 1));
             forgotten.extend(std::mem::replace(&mut node.generated, kept).into_values());
         }
-        // Freed by the worker threads that allocated the records: cheaper for the allocator
-        // than freeing hundreds of thousands of records on this thread.
-        self.sc.free(forgotten);
+        drop(forgotten);
     }
 
     /// Receivers of the streams some output depends on.
@@ -330,7 +383,7 @@ impl DStreamGraph {
             .flat_map(|(id, n)| {
                 n.generated
                     .iter()
-                    .map(move |(t, r)| ((id, *t), r.count() as u64))
+                    .map(move |(t, r)| ((id, *t), r.source_len().unwrap_or(0) as u64))
             })
             .collect()
     }
@@ -341,7 +394,7 @@ impl DStreamGraph {
             .iter()
             .filter(|n| n.op.is_input())
             .filter_map(|n| n.generated.get(&t))
-            .map(|r| r.count() as u64)
+            .map(|r| r.source_len().unwrap_or(0) as u64)
             .sum()
     }
 
@@ -403,8 +456,13 @@ impl DStreamGraph {
         for n in &self.nodes {
             let mut rdds = Vec::new();
             for (time, rdd) in &n.generated {
-                let parts = rdd
-                    .partitions()
+                // Only data already in memory: an RDD that only lineage describes would run
+                // its functions again here, and is computed again from these after a restart.
+                if !rdd.dependencies().is_empty() && !rdd.fully_cached() {
+                    continue;
+                }
+                let parts = rdd.collect_partitions().map_err(|e| e.to_string())?;
+                let parts = parts
                     .iter()
                     .map(|p| {
                         p.iter()

@@ -61,16 +61,22 @@ pub fn rdd_to_file_name(prefix: &str, suffix: Option<&str>, t: Time) -> String {
 }
 
 /// `rdd.saveAsTextFile(dir)`: `part-NNNNN` per partition and `_SUCCESS`, like Hadoop's output.
-pub fn save_as_text_file(rdd: &Rdd, dir: &str, notation: Notation) -> Result<(), FnError> {
+pub fn save_as_text_file(
+    rdd: &Rdd,
+    dir: &str,
+    notation: Notation,
+) -> Result<(), crate::rdd::JobError> {
     let path = Path::new(dir);
     if path.exists() {
         return Err(FnError(format!(
             "org.apache.hadoop.mapred.FileAlreadyExistsException: Output directory {dir} already exists"
-        )));
+        ))
+        .into());
     }
     let io = |e: std::io::Error| FnError(format!("cannot write {dir}: {e}"));
     std::fs::create_dir_all(path).map_err(io)?;
-    for (i, part) in rdd.partitions().iter().enumerate() {
+    let parts = rdd.collect_partitions()?;
+    for (i, part) in parts.iter().enumerate() {
         let mut text = String::new();
         for r in part {
             crate::depth::check_repr(r)?;
@@ -89,7 +95,9 @@ impl OutputOp {
         let fail = |e: FnError| ComputeError::at(&self.site, e);
         match &self.action {
             OutputAction::Print(num) => {
-                let records = rdd.take(num + 1);
+                let records = rdd
+                    .take(num + 1)
+                    .map_err(|e| ComputeError::from_job(&self.site, e))?;
                 for r in records.iter().take(*num) {
                     crate::depth::check_repr(r).map_err(fail)?;
                 }
@@ -100,7 +108,8 @@ impl OutputOp {
             OutputAction::ForEach(f) => f(t, rdd).map_err(fail),
             OutputAction::SaveAsTextFiles { prefix, suffix } => {
                 let dir = rdd_to_file_name(prefix, suffix.as_deref(), t);
-                save_as_text_file(rdd, &dir, env.notation).map_err(fail)
+                save_as_text_file(rdd, &dir, env.notation)
+                    .map_err(|e| ComputeError::from_job(&self.site, e))
             }
         }
     }

@@ -5,7 +5,7 @@
 use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::cogroup;
 use crate::error::ComputeError;
-use crate::func::{FnError, Record, RecordFn};
+use crate::func::{Record, RecordFn};
 use crate::pair;
 use crate::rdd::{Rdd, pair_of};
 use crate::record::list;
@@ -20,54 +20,37 @@ pub struct StateDStream {
 }
 
 impl StateDStream {
-    fn update_state(&self, last: Option<&Rdd>, batch: &Rdd) -> Result<Rdd, FnError> {
+    /// PySpark's `updateStateByKey`: the batch's values grouped by key (cogrouped with the
+    /// last state when there is one), then the update function per key; `None` drops a key.
+    fn update_state(&self, last: Option<&Rdd>, batch: &Rdd) -> Rdd {
         let n = self.partitions;
-        // (key, new values, old state) in PySpark's shuffle order.
-        let groups: Vec<Vec<(Record, Vec<Record>, Record)>> = match last {
-            None => pair::group_by_key(batch, n)?
-                .partitions()
-                .iter()
-                .map(|p| {
-                    p.iter()
-                        .filter_map(|r| pair::split_pair(r, "updateStateByKey").ok())
-                        .map(|(k, vs)| (k, vs.into_array().unwrap_or_default(), Record::UNIT))
-                        .collect()
-                })
-                .collect(),
+        const OP: &str = "updateStateByKey";
+        // Each as (key, (new values, old state)).
+        let grouped = match last {
+            None => pair::group_by_key(batch, n).map_native(|r| {
+                let (k, vs) = pair::split_pair(&r, OP)?;
+                Ok(pair_of(k, pair_of(vs, Record::UNIT)))
+            }),
             Some(last) => {
-                let partitioned = pair::partition_by(batch, n)?;
-                cogroup::cogroup_lists(&[last, &partitioned], n, "updateStateByKey")?
-                    .into_iter()
-                    .map(|p| {
-                        p.into_iter()
-                            .map(|(k, mut bufs)| {
-                                let new_values = bufs.pop().unwrap_or_default();
-                                let old = bufs.pop().unwrap_or_default().into_iter().next();
-                                (k, new_values, old.unwrap_or(Record::UNIT))
-                            })
-                            .collect()
-                    })
-                    .collect()
+                let partitioned = pair::partition_by(batch, n);
+                let cogrouped = cogroup::cogroup_rdd(&[last, &partitioned], n, OP)
+                    .unwrap_or_else(|| batch.clone());
+                cogrouped.map_native(|r| {
+                    let (k, mut bufs) = cogroup::sides(&r, OP)?;
+                    let new_values = bufs.pop().unwrap_or_default();
+                    let old = bufs.pop().unwrap_or_default().into_iter().next();
+                    Ok(pair_of(
+                        k,
+                        pair_of(list(new_values), old.unwrap_or(Record::UNIT)),
+                    ))
+                })
             }
         };
-        let sc = batch.context().clone();
-        let grouped = Rdd::from_partitions(
-            sc,
-            groups
-                .into_iter()
-                .map(|p| {
-                    p.into_iter()
-                        .map(|(k, vs, s)| pair_of(k, pair_of(list(vs), s)))
-                        .collect()
-                })
-                .collect(),
-        );
-        grouped.map_partitions_native(|_, p| {
-            let mut c = self.update.caller();
+        grouped.map_partitions_with_fn(self.update.clone(), |c, p| {
             let mut out = Vec::with_capacity(p.len());
             for r in p {
-                let (k, vs_s) = pair::split_pair(r, "updateStateByKey")?;
-                let (vs, s) = pair::split_pair(&vs_s, "updateStateByKey")?;
+                let (k, vs_s) = pair::split_pair(&r, OP)?;
+                let (vs, s) = pair::split_pair(&vs_s, OP)?;
                 let new_state = c.call2(vs, s)?;
                 if !new_state.is_unit() {
                     out.push(pair_of(k, new_state));
@@ -87,6 +70,10 @@ impl DStreamOp for StateDStream {
         true
     }
 
+    fn persists_self(&self) -> bool {
+        true
+    }
+
     fn compute(
         &self,
         g: &mut DStreamGraph,
@@ -95,10 +82,7 @@ impl DStreamOp for StateDStream {
     ) -> Result<Option<Rdd>, ComputeError> {
         let last = g.compute_previous(me, t)?.or_else(|| self.initial.clone());
         match g.get_or_compute(self.parent, t)? {
-            Some(batch) => self
-                .update_state(last.as_ref(), &batch)
-                .map(Some)
-                .map_err(|e| ComputeError::at(g.site(me), e)),
+            Some(batch) => Ok(Some(self.update_state(last.as_ref(), &batch))),
             None => Ok(last),
         }
     }

@@ -27,6 +27,11 @@ impl DStreamOp for WindowedDStream {
         self.window
     }
 
+    /// Spark's WindowedDStream persists its parent: each batch is in several windows.
+    fn persists_parent(&self) -> bool {
+        true
+    }
+
     fn compute(
         &self,
         g: &mut DStreamGraph,
@@ -51,24 +56,23 @@ pub struct ReducedWindowedDStream {
 
 impl ReducedWindowedDStream {
     /// PySpark's `reduceFunc(t, a, b)`: reduce b, merge into a if any, then filter.
-    fn reduce(&self, a: Option<&Rdd>, b: &Rdd) -> Result<Rdd, FnError> {
-        let b = pair::reduce_by_key(b, &*self.func, self.partitions)?;
+    fn reduce(&self, a: Option<&Rdd>, b: &Rdd) -> Rdd {
+        let b = pair::reduce_by_key(b, self.func.clone(), self.partitions);
         let r = match a {
-            Some(a) => pair::reduce_by_key(&a.union(&b), &*self.func, self.partitions)?,
+            Some(a) => pair::reduce_by_key(&a.union(&b), self.func.clone(), self.partitions),
             None => b,
         };
         match &self.filter {
-            Some(f) => r.filter(&**f),
-            None => Ok(r),
+            Some(f) => r.filter(f.clone()),
+            None => r,
         }
     }
 
     /// PySpark's `invReduceFunc(t, a, b)`: subtract b's reduced values from a's.
-    fn inv_reduce(&self, inv: &dyn RecordFn, a: &Rdd, b: &Rdd) -> Result<Rdd, FnError> {
-        let b = pair::reduce_by_key(b, &*self.func, self.partitions)?;
-        let joined = cogroup::join(a, &b, self.partitions, JoinKind::LeftOuter)?;
-        joined.map_partitions_native(|_, p| {
-            let mut c = inv.caller();
+    fn inv_reduce(&self, inv: &Arc<dyn RecordFn>, a: &Rdd, b: &Rdd) -> Rdd {
+        let b = pair::reduce_by_key(b, self.func.clone(), self.partitions);
+        let joined = cogroup::join(a, &b, self.partitions, JoinKind::LeftOuter);
+        joined.map_partitions_with_fn(inv.clone(), |c, p| {
             p.iter()
                 .map(|r| {
                     let (k, vw) = pair::split_pair(r, "reduceByKeyAndWindow")?;
@@ -94,6 +98,15 @@ impl DStreamOp for ReducedWindowedDStream {
         self.inv.is_some()
     }
 
+    /// Spark persists the reduced stream under a window and the windowed result itself.
+    fn persists_parent(&self) -> bool {
+        true
+    }
+
+    fn persists_self(&self) -> bool {
+        true
+    }
+
     fn compute(
         &self,
         g: &mut DStreamGraph,
@@ -110,24 +123,19 @@ impl DStreamOp for ReducedWindowedDStream {
         let previous = g.compute_previous(me, t)?;
         // PySpark: "for small window, reduce once will be better than twice".
         let use_inverse = self.window.0 >= slide.0 * 5;
-        let site = g.site(me).clone();
-        let fail = |e: FnError| ComputeError::at(&site, e);
         match (&self.inv, previous) {
             (Some(inv), Some(previous)) if use_inverse => {
                 let old = g.slice(self.parent, prev_begin + parent_slide, cur_begin)?;
                 let subtracted = if old.is_empty() {
                     previous
                 } else {
-                    self.inv_reduce(&**inv, &previous, &g.sc.union(&old))
-                        .map_err(fail)?
+                    self.inv_reduce(inv, &previous, &g.sc.union(&old))
                 };
                 let new = g.slice(self.parent, prev_end + parent_slide, cur_end)?;
                 if new.is_empty() {
                     Ok(Some(subtracted))
                 } else {
-                    self.reduce(Some(&subtracted), &g.sc.union(&new))
-                        .map(Some)
-                        .map_err(fail)
+                    Ok(Some(self.reduce(Some(&subtracted), &g.sc.union(&new))))
                 }
             }
             _ => {
@@ -135,9 +143,7 @@ impl DStreamOp for ReducedWindowedDStream {
                 if current.is_empty() {
                     Ok(None)
                 } else {
-                    self.reduce(None, &g.sc.union(&current))
-                        .map(Some)
-                        .map_err(fail)
+                    Ok(Some(self.reduce(None, &g.sc.union(&current))))
                 }
             }
         }

@@ -97,6 +97,7 @@ impl StreamingContext {
                 .filter(|(key, _)| key.1 < t && !before.contains_key(key))
                 .collect();
 
+            g.checkpoint_state(t);
             g.clear_metadata(t);
             let checkpoint = self.prepare_checkpoint(&g, t);
             (n, input_info, late, checkpoint)
@@ -165,12 +166,13 @@ impl StreamingContext {
                 let computed = g.get_or_compute(out.stream, t);
                 (out, start, computed)
             };
-            let result = match computed {
+            let (result, jobs) = crate::scheduler::dag_scheduler::collect_jobs(|| match computed {
                 Ok(Some(rdd)) => out.run(t, &rdd, env),
                 Ok(None) => Ok(()),
                 Err(e) => Err(e),
-            };
+            });
             let mut info = OutputOperationInfo::new(i, &out.site, start);
+            info.jobs = jobs;
             info.end_time = Some(self.batch_clock().get_time_millis());
             if let Err(e) = result {
                 let e = e.in_batch(t);
@@ -192,7 +194,11 @@ fn input_info(g: &DStreamGraph, t: Time) -> Vec<StreamInputInfo> {
         .map(|(id, n)| StreamInputInfo {
             stream_id: id,
             name: n.site.op.clone(),
-            num_records: n.generated.get(&t).map(|r| r.count() as u64).unwrap_or(0),
+            num_records: n
+                .generated
+                .get(&t)
+                .map(|r| r.source_len().unwrap_or(0) as u64)
+                .unwrap_or(0),
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //! times, the `JobScheduler` runs them, the `ReceiverTracker` starts and stops the live
 //! sources. All are parts of a `StreamingContext`.
 
+pub mod dag_scheduler;
 pub mod job_generator;
 pub mod job_scheduler;
 pub mod receiver_tracker;

@@ -242,7 +242,7 @@ pub const METHODS: &[ApiMethod] = &[
         RDD,
         "cache",
         "()",
-        "Marks the RDD as cached; returns it.",
+        "Keeps its partitions in memory once computed (lazy: the next action fills it); returns it.",
         "rdd.cache()",
     ),
     entry(
@@ -252,6 +252,30 @@ pub const METHODS: &[ApiMethod] = &[
         "(storageLevel)",
         "Marks the RDD as persisted; returns it.",
         "rdd.persist(\"MEMORY_ONLY\")",
+    ),
+    entry(
+        Transform,
+        RDD,
+        "unpersist",
+        "()",
+        "Drops the kept partitions and stops keeping them; returns the RDD.",
+        "rdd.unpersist()",
+    ),
+    entry(
+        Action,
+        RDD,
+        "toDebugString",
+        "()",
+        "The lineage as PySpark prints it: one RDD a line, +-(n) where a shuffle starts a stage.",
+        "print(rdd.toDebugString())",
+    ),
+    entry(
+        Action,
+        RDD,
+        "id",
+        "()",
+        "The RDD's id in its SparkContext.",
+        "rdd.id()",
     ),
     // RDD actions
     entry(

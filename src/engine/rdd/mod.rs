@@ -1,0 +1,327 @@
+//! RDDs as Spark has them: each is a node of a lineage graph that holds its parents, how it
+//! depends on them (narrow, or a shuffle) and how to compute one partition. Nothing runs
+//! until an action asks for partitions; then the DAG scheduler (`scheduler::dag_scheduler`)
+//! cuts the lineage into stages at shuffles and runs one task per partition, and within a
+//! task narrow operations are pipelined: records flow through them one at a time.
+//!
+//! - `narrow.rs`: the pipelined operations (map, flatMap, filter, ...), merged into one
+//!   node as PySpark's `PipelinedRDD` merges them;
+//! - `shuffle.rs`: shuffle dependencies (map side, map outputs) and the reduce side;
+//! - `source.rs`: RDDs over data already in memory (parallelize, receiver blocks, ...);
+//! - `storage.rs`: `cache()`/`persist()`: the partitions a persisted RDD keeps;
+//! - `actions.rs`: collect, count, take (scanning partitions as PySpark does), ...;
+//! - `debug_string.rs`: `toDebugString` in PySpark's words.
+
+mod actions;
+pub mod debug_string;
+pub mod narrow;
+pub mod shuffle;
+pub mod source;
+pub mod storage;
+pub mod task;
+
+use super::func::{FnError, OpSite, Record};
+use super::pyorder;
+use super::record::{RecordView, view};
+use super::sc::SparkContext;
+use std::any::Any;
+use std::sync::Arc;
+pub use storage::StorageLevel;
+pub use task::{JobError, TaskContext, creation_site, with_creation_site};
+
+pub type Partition = Vec<Record>;
+
+/// A partition's records as a task pulls them.
+pub type Records<'a> = Box<dyn Iterator<Item = Result<Record, FnError>> + 'a>;
+
+/// How an RDD computes one partition from its parents (Spark's `RDD.compute`).
+pub trait Compute: Send + Sync {
+    fn compute<'a>(&'a self, split: usize, tc: &'a TaskContext) -> Records<'a>;
+
+    /// For data already in memory: how many records the partitions hold.
+    fn known_len(&self) -> Option<usize> {
+        None
+    }
+
+    /// For a pipelined RDD: its parent and its steps, so a following step can join them.
+    fn pipeline(&self) -> Option<(&Rdd, &[narrow::SitedStep])> {
+        None
+    }
+}
+
+/// How an RDD depends on a parent.
+#[derive(Clone)]
+pub enum Dependency {
+    /// Each partition needs a few parent partitions, in the same task (pipelined).
+    Narrow(Rdd),
+    /// Each partition needs a piece of every parent partition: a stage boundary.
+    Shuffle(Arc<shuffle::ShuffleDependency>),
+}
+
+/// What kind of RDD a node is, in Spark's terms: its class and where it was made, as
+/// `toDebugString` shows them.
+#[derive(Clone, Debug)]
+pub enum RddKind {
+    /// Data in memory: `ParallelCollectionRDD`, `BlockRDD`, `KafkaRDD`, ...
+    Source {
+        class: String,
+        creation: String,
+    },
+    /// `sc.textFile(path)`: Hadoop's two RDDs, both named by the path.
+    TextFile {
+        path: String,
+    },
+    EmptyRdd,
+    /// PySpark's `PipelinedRDD`: Python functions applied in one pass.
+    Pipelined,
+    Shuffled(shuffle::ShuffleStyle),
+    Union,
+    Cartesian,
+    Coalesced,
+}
+
+pub struct RddNode {
+    sc: SparkContext,
+    id: usize,
+    num_partitions: usize,
+    deps: Vec<Dependency>,
+    kind: RddKind,
+    compute: Box<dyn Compute>,
+    storage: storage::Storage,
+    /// What a source stream knows about the batch this RDD holds (a Kafka direct stream's
+    /// offset ranges, Spark's `HasOffsetRanges`), kept without knowing its type.
+    source_info: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+/// A handle on an RDD: cheap to clone, shares the node.
+#[derive(Clone)]
+pub struct Rdd {
+    node: Arc<RddNode>,
+}
+
+impl std::fmt::Debug for Rdd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}[{}] ({} partitions)",
+            self.class_name(),
+            self.node.id,
+            self.node.num_partitions
+        )
+    }
+}
+
+impl Rdd {
+    /// A new node of the lineage graph.
+    pub fn new_node(
+        sc: &SparkContext,
+        num_partitions: usize,
+        deps: Vec<Dependency>,
+        kind: RddKind,
+        compute: Box<dyn Compute>,
+    ) -> Rdd {
+        Rdd {
+            node: Arc::new(RddNode {
+                sc: sc.clone(),
+                id: sc.new_rdd_id(),
+                num_partitions,
+                deps,
+                kind,
+                compute,
+                storage: storage::Storage::new(num_partitions),
+                source_info: None,
+            }),
+        }
+    }
+
+    /// An RDD over partitions already in memory (Spark's `ParallelCollectionRDD`).
+    pub fn from_partitions(sc: SparkContext, parts: Vec<Partition>) -> Rdd {
+        source::in_memory(
+            &sc,
+            parts,
+            "ParallelCollectionRDD",
+            "readRDDFromFile at PythonRDD.scala:326",
+        )
+    }
+
+    /// The same RDD, carrying what its source stream knows about the batch. Only a node
+    /// nobody else shares yet can take it: sources set it as they make the RDD.
+    pub fn with_source_info<T: Any + Send + Sync>(mut self, info: T) -> Rdd {
+        if let Some(node) = Arc::get_mut(&mut self.node) {
+            node.source_info = Some(Arc::new(info));
+        }
+        self
+    }
+
+    /// The source's information about this batch, if it is a `T` (none on derived RDDs).
+    pub fn source_info<T: Any>(&self) -> Option<&T> {
+        self.node.source_info.as_deref()?.downcast_ref::<T>()
+    }
+
+    pub fn context(&self) -> &SparkContext {
+        &self.node.sc
+    }
+
+    pub fn id(&self) -> usize {
+        self.node.id
+    }
+
+    pub fn num_partitions(&self) -> usize {
+        self.node.num_partitions
+    }
+
+    pub fn dependencies(&self) -> &[Dependency] {
+        &self.node.deps
+    }
+
+    pub fn kind(&self) -> &RddKind {
+        &self.node.kind
+    }
+
+    /// How many records an RDD over data in memory holds (an input batch's size), without
+    /// running a job; none for a computed RDD.
+    pub fn source_len(&self) -> Option<usize> {
+        self.node.compute.known_len()
+    }
+
+    pub fn same_as(&self, other: &Rdd) -> bool {
+        Arc::ptr_eq(&self.node, &other.node)
+    }
+
+    /// Spark's class name for this RDD.
+    pub fn class_name(&self) -> &str {
+        match &self.node.kind {
+            RddKind::Source { class, .. } => class,
+            RddKind::TextFile { .. } | RddKind::Coalesced => {
+                if matches!(self.node.kind, RddKind::Coalesced) {
+                    "CoalescedRDD"
+                } else {
+                    "MapPartitionsRDD"
+                }
+            }
+            RddKind::EmptyRdd => "EmptyRDD",
+            RddKind::Pipelined => "PythonRDD",
+            RddKind::Shuffled(_) => "ShuffledRDD",
+            RddKind::Union => "UnionRDD",
+            RddKind::Cartesian => "CartesianRDD",
+        }
+    }
+
+    /// Spark's `RDD.iterator`: a persisted partition from the block store, else computed
+    /// (and kept, when the RDD is persisted).
+    pub fn iterator<'a>(&'a self, split: usize, tc: &'a TaskContext) -> Records<'a> {
+        if !self.node.storage.level().is_persisted() {
+            return self.node.compute.compute(split, tc);
+        }
+        if let Some(block) = self.node.storage.get(split) {
+            return storage::block_records(block);
+        }
+        let computed: Result<Partition, FnError> = self.node.compute.compute(split, tc).collect();
+        match computed {
+            Ok(part) => storage::block_records(self.node.storage.put(split, part)),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        }
+    }
+
+    /// `cache()`: keep partitions in memory once computed.
+    pub fn cache(&self) -> Rdd {
+        self.persist(StorageLevel::MemoryOnly)
+    }
+
+    /// `persist(level)`. The RDD keeps its partitions from the next time they are computed.
+    pub fn persist(&self, level: StorageLevel) -> Rdd {
+        self.node.storage.set_level(level);
+        self.clone()
+    }
+
+    /// `unpersist()`: drops the kept partitions.
+    pub fn unpersist(&self) -> Rdd {
+        self.node.storage.set_level(StorageLevel::None);
+        self.clone()
+    }
+
+    pub fn storage_level(&self) -> StorageLevel {
+        self.node.storage.level()
+    }
+
+    pub fn is_cached(&self) -> bool {
+        self.node.storage.level().is_persisted()
+    }
+
+    /// Whether every partition is kept, so computing it needs none of its parents.
+    pub fn fully_cached(&self) -> bool {
+        self.node.storage.cached_count() == self.node.num_partitions
+            && self.node.storage.level().is_persisted()
+    }
+
+    pub(crate) fn storage(&self) -> &storage::Storage {
+        &self.node.storage
+    }
+}
+
+/// Python's truthiness, which `filter` uses.
+pub fn truthy(r: &Record) -> bool {
+    match view(r) {
+        RecordView::None => false,
+        RecordView::Bool(b) => b,
+        RecordView::Int(i) => i != 0,
+        RecordView::Float(f) => f != 0.0,
+        RecordView::Str(s) => !s.is_empty(),
+        RecordView::Tuple(a) | RecordView::List(a) => !a.is_empty(),
+        RecordView::Map(m) => !m.is_empty(),
+        RecordView::Char(_) | RecordView::Bytes(_) | RecordView::Other => true,
+    }
+}
+
+/// What `flatMap` accepts back from the user function: any Python-iterable value.
+pub fn iterate(r: Record, op: &str) -> Result<Vec<Record>, FnError> {
+    match view(&r) {
+        RecordView::Tuple(_) | RecordView::List(_) => {}
+        RecordView::Str(s) => return Ok(s.chars().map(|c| Record::from(c.to_string())).collect()),
+        RecordView::Map(m) => return Ok(m.keys().map(|k| Record::from(k.to_string())).collect()),
+        _ => {
+            return Err(FnError(format!(
+                "{op}: the function returned {}, which is not iterable (return an array)",
+                pyorder::py_type_name(&r)
+            )));
+        }
+    }
+    // An array is moved out, not copied: the view's borrow has ended.
+    Ok(r.into_array().unwrap_or_default())
+}
+
+/// Stable sort of `idx` by `keys[idx]`, with Python's comparison rules.
+pub fn sort_indices_by(
+    idx: &mut [usize],
+    keys: &[Record],
+    descending: bool,
+) -> Result<(), FnError> {
+    let mut err: Option<pyorder::Unorderable> = None;
+    idx.sort_by(|&a, &b| {
+        let ord = match pyorder::compare(&keys[a], &keys[b]) {
+            Ok(o) => o,
+            Err(e) => {
+                err.get_or_insert(e);
+                std::cmp::Ordering::Equal
+            }
+        };
+        if descending { ord.reverse() } else { ord }
+    });
+    match err {
+        Some(e) => Err(FnError(format!("TypeError: {e}"))),
+        None => Ok(()),
+    }
+}
+
+/// A 2-element array: how pairs are represented.
+pub fn pair_of(k: Record, v: Record) -> Record {
+    Record::from(vec![k, v])
+}
+
+/// The creation site in force, for a node's errors.
+pub(crate) fn site_here() -> Option<OpSite> {
+    creation_site()
+}
+
+#[cfg(test)]
+mod tests;

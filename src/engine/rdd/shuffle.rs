@@ -1,0 +1,405 @@
+//! Shuffles, with PySpark's record order: each map task combines its partition locally
+//! (first-appearance order) and buckets the result by reduce partition; the map outputs are
+//! written once, when the map stage runs, and kept with the dependency (Spark's shuffle
+//! files), so a second job reading them skips that stage. Reduce partition p reads the
+//! buckets of map partitions 0, 1, ... in order.
+
+use super::{Compute, Dependency, Rdd, RddKind, Records, TaskContext, pair_of, sort_indices_by};
+use crate::func::{FnError, OpSite, Record};
+use crate::key::{Key, StrKey};
+use crate::lock;
+use crate::pair::{Aggregator, AggregatorTask, split_pair};
+use crate::pyhash::partition_of;
+use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
+use std::sync::{Arc, Mutex};
+
+type Groups = IndexMap<Key, (Record, Record), FxBuildHasher>;
+
+/// How the shuffle shows in `toDebugString`, after the RDDs PySpark builds for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShuffleStyle {
+    /// combineByKey and what PySpark builds on it (reduceByKey, groupByKey, join, distinct,
+    /// sortByKey): a Python merge after the shuffle.
+    Merged,
+    /// `partitionBy`: the shuffled pairs as they are.
+    PartitionBy,
+    /// `repartition(n)`: Spark's `coalesce(n, shuffle=True)`.
+    Repartition,
+}
+
+/// One map output's share for one reduce partition.
+pub enum Bucket {
+    /// (key, the key's first record, combiner) after a map-side combine.
+    Combined(Vec<(Key, Record, Record)>),
+    Records(Vec<Record>),
+}
+
+impl Bucket {
+    fn len(&self) -> usize {
+        match self {
+            Bucket::Combined(v) => v.len(),
+            Bucket::Records(v) => v.len(),
+        }
+    }
+}
+
+/// The map side of a shuffle: one map task's records into one bucket per reduce partition.
+pub trait ShuffleWriter: Send + Sync {
+    fn write(&self, split: usize, input: Records<'_>, n: usize) -> Result<Vec<Bucket>, FnError>;
+    /// Once every map output is in, by reduce partition (a sort places records here).
+    fn finish(&self, by_reduce: Vec<Vec<Bucket>>, _n: usize) -> Result<Vec<Vec<Bucket>>, FnError> {
+        Ok(by_reduce)
+    }
+}
+
+/// Spark's `ShuffleDependency`: the parent, the partitioning, and the map outputs once written.
+pub struct ShuffleDependency {
+    pub shuffle_id: usize,
+    pub parent: Rdd,
+    pub num_partitions: usize,
+    /// The operation that asked for the shuffle (`reduceByKey`), and where.
+    pub op: String,
+    pub site: Option<OpSite>,
+    pub style: ShuffleStyle,
+    /// Ids for the intermediate RDDs PySpark shows (PairwiseRDD, ShuffledRDD, ...).
+    pub shown_ids: [usize; 4],
+    writer: Box<dyn ShuffleWriter>,
+    /// By reduce partition: each map partition's bucket, in map-partition order.
+    outputs: Mutex<Option<Arc<Vec<Vec<Bucket>>>>>,
+}
+
+impl ShuffleDependency {
+    pub fn is_available(&self) -> bool {
+        lock(&self.outputs).is_some()
+    }
+
+    /// The map task for `split`: reads the parent's partition and writes its buckets.
+    pub fn run_map_task(&self, split: usize, tc: &TaskContext) -> Result<Vec<Bucket>, FnError> {
+        let input = self.parent.iterator(split, tc);
+        self.writer
+            .write(split, input, self.num_partitions)
+            .map_err(|e| tc.blame(self.site.as_ref(), e))
+    }
+
+    /// Stores the map outputs of every map task, in map-partition order.
+    pub fn register_outputs(&self, map_outputs: Vec<Vec<Bucket>>) -> Result<(), FnError> {
+        let n = self.num_partitions;
+        let mut by_reduce: Vec<Vec<Bucket>> = (0..n).map(|_| Vec::new()).collect();
+        for map_out in map_outputs {
+            for (p, bucket) in map_out.into_iter().enumerate() {
+                if let Some(slot) = by_reduce.get_mut(p) {
+                    slot.push(bucket);
+                }
+            }
+        }
+        let done = self.writer.finish(by_reduce, n)?;
+        *lock(&self.outputs) = Some(Arc::new(done));
+        Ok(())
+    }
+
+    fn outputs(&self) -> Option<Arc<Vec<Vec<Bucket>>>> {
+        lock(&self.outputs).clone()
+    }
+
+    /// How many records the map side wrote (the UI's shuffle write).
+    pub fn records_written(&self) -> usize {
+        self.outputs()
+            .map(|o| o.iter().flatten().map(Bucket::len).sum())
+            .unwrap_or(0)
+    }
+}
+
+/// How the reduce side reads its buckets.
+enum Reader {
+    /// Merges the combiners of a key across map outputs, in map-partition order.
+    Merge(Arc<dyn Aggregator>),
+    /// The records, bucket after bucket.
+    Concat,
+}
+
+struct Shuffled {
+    dep: Arc<ShuffleDependency>,
+    reader: Reader,
+}
+
+impl Compute for Shuffled {
+    fn compute<'a>(&'a self, split: usize, tc: &'a TaskContext) -> Records<'a> {
+        let Some(outputs) = self.dep.outputs() else {
+            return Box::new(std::iter::once(Err(FnError::new(format!(
+                "the map outputs of shuffle {} are missing",
+                self.dep.shuffle_id
+            )))));
+        };
+        let Some(buckets) = outputs.get(split) else {
+            return Box::new(std::iter::empty());
+        };
+        match &self.reader {
+            Reader::Concat => {
+                let mut out = Vec::new();
+                for b in buckets {
+                    match b {
+                        Bucket::Records(v) => out.extend(v.iter().cloned()),
+                        Bucket::Combined(v) => {
+                            out.extend(v.iter().map(|(_, k, c)| pair_of(k.clone(), c.clone())))
+                        }
+                    }
+                }
+                Box::new(out.into_iter().map(Ok))
+            }
+            Reader::Merge(agg) => match merge(&**agg, buckets) {
+                Ok(v) => Box::new(v.into_iter().map(Ok)),
+                Err(e) => Box::new(std::iter::once(Err(tc.blame(self.dep.site.as_ref(), e)))),
+            },
+        }
+    }
+}
+
+fn merge(agg: &dyn Aggregator, buckets: &[Bucket]) -> Result<Vec<Record>, FnError> {
+    let mut task = agg.task();
+    let mut groups = Groups::default();
+    for b in buckets {
+        let Bucket::Combined(items) = b else {
+            continue;
+        };
+        for (key, k, c) in items {
+            match groups.get_mut(key) {
+                Some(slot) => {
+                    let old = std::mem::take(&mut slot.1);
+                    slot.1 = task.merge_combiners(old, c.clone())?;
+                }
+                None => {
+                    groups.insert(key.clone(), (k.clone(), c.clone()));
+                }
+            }
+        }
+    }
+    Ok(groups.into_values().map(|(k, c)| pair_of(k, c)).collect())
+}
+
+/// A shuffle of `parent` into `n` partitions, and the RDD that reads it.
+fn shuffled(
+    parent: &Rdd,
+    n: usize,
+    op: &str,
+    style: ShuffleStyle,
+    writer: Box<dyn ShuffleWriter>,
+    reader: Reader,
+) -> Rdd {
+    let sc = parent.context();
+    let dep = Arc::new(ShuffleDependency {
+        shuffle_id: sc.new_shuffle_id(),
+        parent: parent.clone(),
+        num_partitions: n,
+        op: op.to_string(),
+        site: super::site_here(),
+        style,
+        shown_ids: [
+            sc.new_rdd_id(),
+            sc.new_rdd_id(),
+            sc.new_rdd_id(),
+            sc.new_rdd_id(),
+        ],
+        writer,
+        outputs: Mutex::new(None),
+    });
+    Rdd::new_node(
+        sc,
+        n,
+        vec![Dependency::Shuffle(dep.clone())],
+        RddKind::Shuffled(style),
+        Box::new(Shuffled { dep, reader }),
+    )
+}
+
+/// `combineByKey` into `n` hash partitions: map-side combine, reduce-side merge.
+pub fn combine_by_key(parent: &Rdd, agg: Arc<dyn Aggregator>, n: usize, op: &str) -> Rdd {
+    let writer = Box::new(CombineWriter {
+        agg: agg.clone(),
+        op: op.to_string(),
+    });
+    shuffled(
+        parent,
+        n.max(1),
+        op,
+        ShuffleStyle::Merged,
+        writer,
+        Reader::Merge(agg),
+    )
+}
+
+/// `partitionBy(n)`: each pair to partition `portable_hash(key) % n`, in order.
+pub fn partition_by(parent: &Rdd, n: usize) -> Rdd {
+    shuffled(
+        parent,
+        n.max(1),
+        "partitionBy",
+        ShuffleStyle::PartitionBy,
+        Box::new(PartitionWriter),
+        Reader::Concat,
+    )
+}
+
+/// `repartition(n)`, placed as PySpark places records: they travel in pickled chunks of 10,
+/// and input partition i deals its chunks round-robin from `XORShiftRandom(i).nextInt(n) + 1`.
+pub fn repartition(parent: &Rdd, n: usize) -> Rdd {
+    shuffled(
+        parent,
+        n.max(1),
+        "repartition",
+        ShuffleStyle::Repartition,
+        Box::new(RepartitionWriter),
+        Reader::Concat,
+    )
+}
+
+/// `sortByKey`: a stable global sort, split into `n` contiguous range partitions.
+pub fn sort_by_key(parent: &Rdd, ascending: bool, n: usize) -> Rdd {
+    shuffled(
+        parent,
+        n.max(1),
+        "sortByKey",
+        ShuffleStyle::Merged,
+        Box::new(SortWriter { ascending }),
+        Reader::Concat,
+    )
+}
+
+struct CombineWriter {
+    agg: Arc<dyn Aggregator>,
+    op: String,
+}
+
+impl ShuffleWriter for CombineWriter {
+    fn write(&self, _split: usize, input: Records<'_>, n: usize) -> Result<Vec<Bucket>, FnError> {
+        let mut task = self.agg.task();
+        let mut groups = Groups::default();
+        for r in input {
+            let r = r?;
+            if combine_str_pair(&mut groups, &mut *task, &r)? {
+                continue;
+            }
+            let (k, v) = split_pair(&r, &self.op)?;
+            crate::depth::check_key(&k)?;
+            let key = Key::of(&k);
+            match groups.get_mut(&key) {
+                Some(slot) => {
+                    let old = std::mem::take(&mut slot.1);
+                    slot.1 = task.merge_value(old, v)?;
+                }
+                None => {
+                    let c = task.create(v)?;
+                    groups.insert(key, (k, c));
+                }
+            }
+        }
+        let mut out: Vec<Vec<(Key, Record, Record)>> = vec![Vec::new(); n];
+        for (key, (k, c)) in groups {
+            out[partition_of(&k, n)].push((key, k, c));
+        }
+        Ok(out.into_iter().map(Bucket::Combined).collect())
+    }
+}
+
+/// The common case of the map side, a pair whose key is a string, combined without building
+/// a `Key` for a key already seen: the lookup borrows the record's text, so a repeated key
+/// costs a hash and a comparison, no clone. The key is kept once, the first time it is seen
+/// (first-appearance order, as in the general case). False when `r` is anything else.
+fn combine_str_pair(
+    groups: &mut Groups,
+    task: &mut dyn AggregatorTask,
+    r: &Record,
+) -> Result<bool, FnError> {
+    let Some(items) = r.read_lock::<rhai::Array>() else {
+        return Ok(false);
+    };
+    let [k, v] = items.as_slice() else {
+        return Ok(false);
+    };
+    let Some(text) = k.read_lock::<rhai::ImmutableString>() else {
+        return Ok(false);
+    };
+    if let Some(slot) = groups.get_mut(&StrKey(text.as_str())) {
+        let old = std::mem::take(&mut slot.1);
+        slot.1 = task.merge_value(old, v.clone())?;
+        return Ok(true);
+    }
+    let c = task.create(v.clone())?;
+    groups.insert(Key::Str(text.clone()), (k.clone(), c));
+    Ok(true)
+}
+
+struct PartitionWriter;
+
+impl ShuffleWriter for PartitionWriter {
+    fn write(&self, _split: usize, input: Records<'_>, n: usize) -> Result<Vec<Bucket>, FnError> {
+        let mut out: Vec<Vec<Record>> = vec![Vec::new(); n];
+        for r in input {
+            let r = r?;
+            let (k, _) = split_pair(&r, "partitionBy")?;
+            crate::depth::check_key(&k)?;
+            out[partition_of(&k, n)].push(r);
+        }
+        Ok(out.into_iter().map(Bucket::Records).collect())
+    }
+}
+
+struct RepartitionWriter;
+
+impl ShuffleWriter for RepartitionWriter {
+    fn write(&self, split: usize, input: Records<'_>, n: usize) -> Result<Vec<Bucket>, FnError> {
+        let records: Vec<Record> = input.collect::<Result<_, _>>()?;
+        let mut out: Vec<Vec<Record>> = vec![Vec::new(); n];
+        let mut position = crate::jvm_random::XorShiftRandom::new(split as i64).next_int(n as i32);
+        for chunk in records.chunks(10) {
+            position = position.wrapping_add(1);
+            out[position.rem_euclid(n as i32) as usize].extend(chunk.iter().cloned());
+        }
+        Ok(out.into_iter().map(Bucket::Records).collect())
+    }
+}
+
+struct SortWriter {
+    ascending: bool,
+}
+
+impl ShuffleWriter for SortWriter {
+    fn write(&self, _split: usize, input: Records<'_>, n: usize) -> Result<Vec<Bucket>, FnError> {
+        let mut records = Vec::new();
+        for r in input {
+            let r = r?;
+            let (k, _) = split_pair(&r, "sortByKey")?;
+            crate::depth::check_key(&k)?;
+            records.push(r);
+        }
+        // Placed by `finish`, once every key is known: all in the first bucket for now.
+        let mut out: Vec<Bucket> = (0..n).map(|_| Bucket::Records(Vec::new())).collect();
+        out[0] = Bucket::Records(records);
+        Ok(out)
+    }
+
+    fn finish(&self, by_reduce: Vec<Vec<Bucket>>, n: usize) -> Result<Vec<Vec<Bucket>>, FnError> {
+        let mut records = Vec::new();
+        for b in by_reduce.into_iter().flatten() {
+            if let Bucket::Records(v) = b {
+                records.extend(v);
+            }
+        }
+        let keys: Vec<Record> = records
+            .iter()
+            .map(|r| split_pair(r, "sortByKey").map(|(k, _)| k))
+            .collect::<Result<_, _>>()?;
+        let mut idx: Vec<usize> = (0..records.len()).collect();
+        sort_indices_by(&mut idx, &keys, !self.ascending)?;
+        let total = idx.len();
+        Ok((0..n)
+            .map(|i| {
+                let part = idx[i * total / n..(i + 1) * total / n]
+                    .iter()
+                    .map(|&j| records[j].clone())
+                    .collect();
+                vec![Bucket::Records(part)]
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,402 @@
+//! The lineage model: laziness, pipelining, shuffles written once, cache, retries and
+//! `toDebugString`, each checked through what a user would see.
+
+use super::debug_string::debug_string;
+use super::*;
+use crate::func::{OpSite, native};
+use crate::pair;
+use crate::scheduler::dag_scheduler::collect_jobs;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn sc() -> SparkContext {
+    SparkContext::new(2).expect("pool")
+}
+
+fn ints(v: &[i64]) -> Vec<Record> {
+    v.iter().map(|&i| Record::from(i)).collect()
+}
+
+fn as_ints(v: Vec<Record>) -> Vec<i64> {
+    v.into_iter().map(|r| r.as_int().unwrap_or(-999)).collect()
+}
+
+/// A map that counts its calls.
+fn counting(calls: &Arc<AtomicUsize>) -> Arc<dyn crate::func::RecordFn> {
+    let calls = calls.clone();
+    native(move |a| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        Ok(std::mem::take(&mut a[0]))
+    })
+}
+
+#[test]
+fn source_info_is_found_by_type_and_not_inherited() {
+    let r = Rdd::from_partitions(sc(), vec![ints(&[1, 2])]).with_source_info(vec![7_u8]);
+    assert_eq!(r.source_info::<Vec<u8>>(), Some(&vec![7_u8]));
+    assert_eq!(r.source_info::<String>(), None);
+    let derived = r.map(native(|a| Ok(std::mem::take(&mut a[0]))));
+    assert_eq!(derived.source_info::<Vec<u8>>(), None);
+}
+
+#[test]
+fn map_filter_flatmap_keep_partition_order() {
+    let r = sc().parallelize(ints(&[1, 2, 3, 4, 5]), Some(2));
+    let double = native(|a| Ok(Record::from(a[0].as_int().unwrap_or(0) * 2)));
+    assert_eq!(
+        as_ints(r.map(double).collect().expect("collect")),
+        vec![2, 4, 6, 8, 10]
+    );
+    let odd = native(|a| Ok(Record::from(a[0].as_int().unwrap_or(0) % 2 == 1)));
+    assert_eq!(
+        as_ints(r.filter(odd).collect().expect("collect")),
+        vec![1, 3, 5]
+    );
+    let twice = native(|a| Ok(Record::from(vec![a[0].clone(), a[0].clone()])));
+    assert_eq!(r.flat_map(twice).count().expect("count"), 10);
+}
+
+#[test]
+fn reduce_of_empty_rdd_is_none_and_errors_name_the_failing_operation() {
+    let sc = sc();
+    let add = native(|a| {
+        Ok(Record::from(
+            a[0].as_int().unwrap_or(0) + a[1].as_int().unwrap_or(0),
+        ))
+    });
+    assert!(
+        sc.empty_rdd()
+            .reduce(add.clone())
+            .expect("reduce")
+            .is_none()
+    );
+    let r = sc.parallelize(ints(&[1, 2, 3]), None);
+    assert_eq!(
+        r.reduce(add).expect("reduce").and_then(|x| x.as_int().ok()),
+        Some(6)
+    );
+    let boom = native(|_| Err(FnError::new("boom")));
+    let site = OpSite::new("map", "t.rhai:3:9");
+    let failing = with_creation_site(&site, || r.map(boom));
+    let ok = native(|a| Ok(std::mem::take(&mut a[0])));
+    let after = with_creation_site(&OpSite::new("filter", "t.rhai:4:9"), || failing.filter(ok));
+    let e = after.collect().unwrap_err();
+    assert_eq!(e.error, FnError::new("boom"));
+    assert_eq!(
+        e.site,
+        Some(site),
+        "the map failed, not the filter after it"
+    );
+}
+
+#[test]
+fn take_top_and_ordered() {
+    let r = sc().parallelize(ints(&[5, 1, 4, 2, 3]), Some(3));
+    assert_eq!(as_ints(r.take(2).expect("take")), vec![5, 1]);
+    assert_eq!(as_ints(r.top(2, None).expect("top")), vec![5, 4]);
+    assert_eq!(
+        as_ints(r.take_ordered(2, None).expect("ordered")),
+        vec![1, 2]
+    );
+    assert_eq!(r.repartition(4).num_partitions(), 4);
+    assert_eq!(r.repartition(4).count().expect("count"), 5);
+    assert_eq!(r.coalesce(1).num_partitions(), 1);
+    assert_eq!(r.glom().count().expect("count"), 3);
+}
+
+#[test]
+fn truthiness_is_pythons() {
+    assert!(!truthy(&Record::UNIT));
+    assert!(!truthy(&Record::from(0_i64)));
+    assert!(truthy(&Record::from("x")));
+    assert!(!truthy(&Record::from("")));
+}
+
+#[test]
+fn a_transformation_no_action_needs_never_runs() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let r = sc().parallelize(ints(&[1, 2, 3, 4]), Some(2));
+    let mapped = r.map(counting(&calls));
+    let _more = mapped.filter(native(|_| Ok(Record::from(true))));
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "nothing ran before an action"
+    );
+    assert_eq!(mapped.count().expect("count"), 4);
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+}
+
+#[test]
+fn take_computes_only_the_partitions_and_records_pyspark_reads() {
+    // 4 partitions of 3: take(2) reads partition 0 only, and only its first 2 records.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let r = sc().parallelize((0..12_i64).map(Record::from).collect(), Some(4));
+    let mapped = r.map(counting(&calls));
+    let ((), jobs) = collect_jobs(|| {
+        assert_eq!(as_ints(mapped.take(2).expect("take")), vec![0, 1]);
+    });
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].stages[0].num_tasks, 1);
+    // Records only in the last partition: 1 partition, then 4 more (capped at 3).
+    let sparse = sc().parallelize(
+        vec![
+            Record::UNIT,
+            Record::UNIT,
+            Record::UNIT,
+            Record::from(7_i64),
+        ],
+        Some(4),
+    );
+    let only_ints = sparse.filter(native(|a| Ok(Record::from(a[0].is_int()))));
+    let (taken, jobs) = collect_jobs(|| only_ints.take(1).expect("take"));
+    assert_eq!(as_ints(taken), vec![7]);
+    let tasks: Vec<usize> = jobs.iter().map(|j| j.stages[0].num_tasks).collect();
+    assert_eq!(
+        tasks,
+        vec![1, 3],
+        "PySpark's take: 1 partition, then 4x (capped)"
+    );
+}
+
+#[test]
+fn narrow_operations_are_pipelined_record_by_record() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (l1, l2) = (log.clone(), log.clone());
+    let r = sc().parallelize(ints(&[1, 2]), Some(1));
+    let out = r
+        .map(native(move |a| {
+            crate::lock(&l1).push(format!("map {}", a[0]));
+            Ok(std::mem::take(&mut a[0]))
+        }))
+        .filter(native(move |a| {
+            crate::lock(&l2).push(format!("filter {}", a[0]));
+            Ok(Record::from(true))
+        }));
+    out.collect().expect("collect");
+    assert_eq!(
+        *crate::lock(&log),
+        vec!["map 1", "filter 1", "map 2", "filter 2"]
+    );
+}
+
+#[test]
+fn an_rdd_used_twice_is_computed_twice_unless_cached() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let r = sc().parallelize(ints(&[1, 2, 3]), Some(2));
+    let plain = r.map(counting(&calls));
+    plain.count().expect("count");
+    plain.collect().expect("collect");
+    assert_eq!(calls.load(Ordering::SeqCst), 6);
+
+    let cached_calls = Arc::new(AtomicUsize::new(0));
+    let cached = r.map(counting(&cached_calls)).cache();
+    cached.count().expect("count");
+    cached.collect().expect("collect");
+    assert_eq!(cached_calls.load(Ordering::SeqCst), 3);
+    assert!(cached.fully_cached());
+}
+
+#[test]
+fn a_shuffle_is_written_once_and_skipped_by_the_next_job() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let r = sc().parallelize(
+        crate::test_values::pairs(&[("a", 1), ("b", 2), ("a", 3)]),
+        None,
+    );
+    let add = native(|a| {
+        Ok(Record::from(
+            a[0].as_int().unwrap_or(0) + a[1].as_int().unwrap_or(0),
+        ))
+    });
+    let reduced = pair::reduce_by_key(&r.map(counting(&calls)), add, 2);
+    let (_, first) = collect_jobs(|| reduced.collect().expect("collect"));
+    let (_, second) = collect_jobs(|| reduced.count().expect("count"));
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "the map side ran once");
+    let skipped = |jobs: &[crate::scheduler::dag_scheduler::JobInfo]| {
+        jobs[0].stages.iter().map(|s| s.skipped).collect::<Vec<_>>()
+    };
+    assert_eq!(skipped(&first), vec![false, false]);
+    assert_eq!(skipped(&second), vec![true, false]);
+}
+
+#[test]
+fn a_failing_task_is_retried_up_to_max_failures() {
+    let sc = SparkContext::with_task_failures(2, 3).expect("pool");
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let a2 = attempts.clone();
+    // Fails the first two times it sees a record, then works.
+    let flaky = native(move |a| {
+        if a2.fetch_add(1, Ordering::SeqCst) < 2 {
+            Err(FnError::new("flaky"))
+        } else {
+            Ok(std::mem::take(&mut a[0]))
+        }
+    });
+    let r = sc.parallelize(ints(&[1]), Some(1)).map(flaky);
+    let (out, jobs) = collect_jobs(|| r.collect().expect("retried"));
+    assert_eq!(as_ints(out), vec![1]);
+    assert_eq!(jobs[0].stages[0].failed_attempts, 2);
+
+    let always = sc
+        .parallelize(ints(&[1]), Some(1))
+        .map(native(|_| Err(FnError::new("boom"))));
+    let e = always.collect().unwrap_err();
+    let msg = e.message();
+    assert!(
+        msg.starts_with("Job aborted due to stage failure: Task 0 in stage ")
+            && msg.contains(".0 failed 3 times, most recent failure: Lost task 0.2 in stage ")
+            && msg.ends_with("(localhost executor driver): boom"),
+        "{msg}"
+    );
+    // local[N]: one attempt, and the function's own error.
+    let once = SparkContext::new(1).expect("pool");
+    let e = once
+        .parallelize(ints(&[1]), Some(1))
+        .map(native(|_| Err(FnError::new("boom"))))
+        .collect()
+        .unwrap_err();
+    assert_eq!(e.message(), "boom");
+}
+
+/// PySpark's text with RDD ids and the script's file:line taken out.
+fn normalised(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '[' && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+        }
+    }
+    out.replace("/tmp/dbg/dbg2.py:13", "SITE")
+        .replace("t.rhai:13:5", "SITE")
+}
+
+#[test]
+fn to_debug_string_matches_pysparks_lineage() {
+    let sc = SparkContext::new(2).expect("pool");
+    let lines: Vec<Record> = ["a b", "b c", "c d", "d e"]
+        .iter()
+        .map(|s| Record::from(*s))
+        .collect();
+    let a = sc.parallelize(lines, Some(4));
+    let same = native(|a| Ok(std::mem::take(&mut a[0])));
+    let w = a.flat_map(same.clone());
+    let p = w.map(same.clone());
+    let site = OpSite::new("reduceByKey", "t.rhai:13:5");
+    let r = with_creation_site(&site, || pair::reduce_by_key(&p, same.clone(), 4));
+    // PySpark 4.3.0, measured (see ../shared/oracle): the same RDDs.
+    let pyspark_reduce = "(4) PythonRDD[7] at RDD at PythonRDD.scala:59 []
+ |  MapPartitionsRDD[6] at mapPartitions at PythonRDD.scala:197 []
+ |  ShuffledRDD[5] at partitionBy at NativeMethodAccessorImpl.java:0 []
+ +-(4) PairwiseRDD[4] at reduceByKey at /tmp/dbg/dbg2.py:13 []
+    |  PythonRDD[3] at reduceByKey at /tmp/dbg/dbg2.py:13 []
+    |  ParallelCollectionRDD[0] at readRDDFromFile at PythonRDD.scala:326 []";
+    assert_eq!(normalised(&debug_string(&r)), normalised(pyspark_reduce));
+    assert_eq!(
+        normalised(&debug_string(&r.map(same.clone()))),
+        normalised(pyspark_reduce),
+        "a map after the shuffle joins PySpark's last PythonRDD"
+    );
+    assert_eq!(
+        normalised(&debug_string(&p.filter(same.clone()))),
+        normalised(
+            "(4) PythonRDD[2] at RDD at PythonRDD.scala:59 []
+ |  ParallelCollectionRDD[0] at readRDDFromFile at PythonRDD.scala:326 []"
+        )
+    );
+    assert_eq!(
+        normalised(&debug_string(&a.union(&w))),
+        normalised(
+            "(8) UnionRDD[24] at union at NativeMethodAccessorImpl.java:0 []
+ |  ParallelCollectionRDD[0] at readRDDFromFile at PythonRDD.scala:326 []
+ |  PythonRDD[23] at RDD at PythonRDD.scala:59 []
+ |  ParallelCollectionRDD[0] at readRDDFromFile at PythonRDD.scala:326 []"
+        )
+    );
+    assert_eq!(
+        normalised(&debug_string(&a.cartesian(&a))),
+        normalised(
+            "(16) CartesianRDD[44] at cartesian at NativeMethodAccessorImpl.java:0 []
+ |   ParallelCollectionRDD[0] at readRDDFromFile at PythonRDD.scala:326 []
+ |   ParallelCollectionRDD[0] at readRDDFromFile at PythonRDD.scala:326 []"
+        )
+    );
+    let sorted = with_creation_site(&OpSite::new("sortByKey", "t.rhai:19:5"), || {
+        pair::sort_by_key(&r, true, None)
+    });
+    assert_eq!(
+        normalised(&debug_string(&sorted)).replace("t.rhai:19:5", "/tmp/dbg/dbg2.py:19"),
+        normalised(
+            "(4) PythonRDD[31] at RDD at PythonRDD.scala:59 []
+ |  MapPartitionsRDD[30] at mapPartitions at PythonRDD.scala:197 []
+ |  ShuffledRDD[29] at partitionBy at NativeMethodAccessorImpl.java:0 []
+ +-(4) PairwiseRDD[28] at sortByKey at /tmp/dbg/dbg2.py:19 []
+    |  PythonRDD[27] at sortByKey at /tmp/dbg/dbg2.py:19 []
+    |  MapPartitionsRDD[6] at mapPartitions at PythonRDD.scala:197 []
+    |  ShuffledRDD[5] at partitionBy at NativeMethodAccessorImpl.java:0 []
+    +-(4) PairwiseRDD[4] at reduceByKey at /tmp/dbg/dbg2.py:13 []
+       |  PythonRDD[3] at reduceByKey at /tmp/dbg/dbg2.py:13 []
+       |  ParallelCollectionRDD[0] at readRDDFromFile at PythonRDD.scala:326 []"
+        )
+    );
+    let repartitioned = w.repartition(3);
+    assert_eq!(
+        normalised(&debug_string(&repartitioned)),
+        normalised(
+            "(3) MapPartitionsRDD[41] at coalesce at NativeMethodAccessorImpl.java:0 []
+ |  CoalescedRDD[40] at coalesce at NativeMethodAccessorImpl.java:0 []
+ |  ShuffledRDD[39] at coalesce at NativeMethodAccessorImpl.java:0 []
+ +-(4) MapPartitionsRDD[38] at coalesce at NativeMethodAccessorImpl.java:0 []
+    |  PythonRDD[37] at RDD at PythonRDD.scala:59 []
+    |  ParallelCollectionRDD[0] at readRDDFromFile at PythonRDD.scala:326 []"
+        )
+    );
+    assert_eq!(
+        normalised(&debug_string(&sc.empty_rdd())),
+        normalised("(0) EmptyRDD[63] at emptyRDD at NativeMethodAccessorImpl.java:0 []")
+    );
+}
+
+#[test]
+fn to_debug_string_shows_cached_partitions_as_pyspark_does() {
+    let sc = SparkContext::new(2).expect("pool");
+    let a = sc.parallelize(ints(&[1, 2, 3, 4]), Some(4));
+    let same = native(|a| Ok(std::mem::take(&mut a[0])));
+    let c = a.map(same.clone()).cache();
+    // Before an action: the level on every line (Spark prints the root's level), no blocks.
+    assert_eq!(
+        normalised(&debug_string(&c)),
+        normalised(
+            "(4) PythonRDD[64] at RDD at PythonRDD.scala:59 [Memory Serialized 1x Replicated]
+ |  ParallelCollectionRDD[0] at readRDDFromFile at PythonRDD.scala:326 [Memory Serialized 1x Replicated]"
+        )
+    );
+    c.count().expect("count");
+    let after = debug_string(&c);
+    let lines: Vec<&str> = after.lines().collect();
+    assert!(
+        lines[1].starts_with(" |       CachedPartitions: 4; MemorySize: ")
+            && lines[1].ends_with(" B; DiskSize: 0.0 B"),
+        "{after}"
+    );
+    let child = debug_string(&c.map(same));
+    let lines: Vec<&str> = child.lines().collect();
+    assert!(
+        lines[0].starts_with("(4) PythonRDD[")
+            && lines[0].ends_with("] at RDD at PythonRDD.scala:59 []"),
+        "{child}"
+    );
+    assert!(
+        lines[1].starts_with(" |  PythonRDD["),
+        "the cached RDD is not merged: {child}"
+    );
+    assert!(
+        lines[2].starts_with(" |      CachedPartitions: 4;"),
+        "{child}"
+    );
+}

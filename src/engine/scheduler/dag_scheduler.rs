@@ -1,0 +1,282 @@
+//! Spark's `DAGScheduler`, for one process: an action runs a job; the job's lineage is cut
+//! at shuffle dependencies into stages; each stage whose shuffle output is missing runs
+//! (parents first) as one task per partition on the worker pool; then the result stage runs
+//! the action's function on the partitions it asked for. A failed task is retried up to
+//! `spark.task.maxFailures` times (`local[N, F]`), as Spark's `TaskSetManager` does.
+
+use crate::func::FnError;
+use crate::rdd::shuffle::ShuffleDependency;
+use crate::rdd::{Dependency, JobError, Rdd, Records, TaskContext};
+use crate::sc::SparkContext;
+use crate::task_output;
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// One stage of a job, as the UI lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageInfo {
+    pub stage_id: usize,
+    /// e.g. `reduceByKey at words.rhai:5:22` for a map stage, the action for the result stage.
+    pub name: String,
+    pub num_tasks: usize,
+    /// Task attempts that failed and were retried (or failed the job).
+    pub failed_attempts: usize,
+    /// A shuffle map stage whose output an earlier job had written.
+    pub skipped: bool,
+    pub failure: Option<String>,
+}
+
+/// One job: an action on an RDD.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobInfo {
+    pub job_id: usize,
+    pub name: String,
+    pub stages: Vec<StageInfo>,
+    pub succeeded: bool,
+}
+
+thread_local! {
+    /// The jobs run on this thread since `collect_jobs` began, if it did.
+    static JOBS: RefCell<Option<Vec<JobInfo>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f`, returning with its result the jobs it ran (the jobs of one output operation).
+pub fn collect_jobs<T>(f: impl FnOnce() -> T) -> (T, Vec<JobInfo>) {
+    let outer = JOBS.with(|j| j.replace(Some(Vec::new())));
+    let out = f();
+    let jobs = JOBS.with(|j| j.replace(outer)).unwrap_or_default();
+    // An enclosing collection sees them too.
+    JOBS.with(|j| {
+        if let Some(v) = j.borrow_mut().as_mut() {
+            v.extend(jobs.iter().cloned());
+        }
+    });
+    (out, jobs)
+}
+
+fn record_job(job: JobInfo) {
+    JOBS.with(|j| {
+        if let Some(v) = j.borrow_mut().as_mut() {
+            v.push(job);
+        }
+    });
+}
+
+/// The function a result task applies to its partition's records.
+pub type ResultFn<'f, T> = dyn Fn(&TaskContext, Records<'_>) -> Result<T, FnError> + Sync + 'f;
+
+/// Runs a job: `func` over partitions `partitions` of `rdd`, results in that order.
+pub fn run_job<T: Send>(
+    rdd: &Rdd,
+    partitions: &[usize],
+    name: &str,
+    func: &ResultFn<'_, T>,
+) -> Result<Vec<T>, JobError> {
+    let sc = rdd.context();
+    let mut job = JobInfo {
+        job_id: sc.new_job_id(),
+        name: name.to_string(),
+        stages: Vec::new(),
+        succeeded: false,
+    };
+    let (missing, skipped) = missing_shuffles(rdd);
+    for dep in skipped {
+        job.stages.push(StageInfo {
+            stage_id: sc.new_stage_id(),
+            name: shuffle_stage_name(&dep),
+            num_tasks: dep.parent.num_partitions(),
+            failed_attempts: 0,
+            skipped: true,
+            failure: None,
+        });
+    }
+    let result = run_stages(sc, rdd, partitions, name, func, &missing, &mut job);
+    job.succeeded = result.is_ok();
+    record_job(job);
+    result
+}
+
+fn run_stages<T: Send>(
+    sc: &SparkContext,
+    rdd: &Rdd,
+    partitions: &[usize],
+    name: &str,
+    func: &ResultFn<'_, T>,
+    missing: &[Arc<ShuffleDependency>],
+    job: &mut JobInfo,
+) -> Result<Vec<T>, JobError> {
+    for dep in missing {
+        let splits: Vec<usize> = (0..dep.parent.num_partitions()).collect();
+        let mut stage = new_stage(sc, shuffle_stage_name(dep), splits.len());
+        let outputs = run_tasks(sc, &mut stage, &splits, &|tc| {
+            dep.run_map_task(tc.partition, tc)
+        });
+        job.stages.push(stage.clone());
+        let outputs = outputs?;
+        dep.register_outputs(outputs).map_err(|e| JobError {
+            site: dep.site.clone(),
+            error: e,
+            stage_failure: None,
+        })?;
+    }
+    let mut stage = new_stage(sc, name.to_string(), partitions.len());
+    let out = run_tasks(sc, &mut stage, partitions, &|tc| {
+        func(tc, rdd.iterator(tc.partition, tc))
+    });
+    job.stages.push(stage);
+    out
+}
+
+fn new_stage(sc: &SparkContext, name: String, num_tasks: usize) -> StageInfo {
+    StageInfo {
+        stage_id: sc.new_stage_id(),
+        name,
+        num_tasks,
+        failed_attempts: 0,
+        skipped: false,
+        failure: None,
+    }
+}
+
+fn shuffle_stage_name(dep: &ShuffleDependency) -> String {
+    match &dep.site {
+        Some(site) if !site.location.is_empty() => format!("{} at {}", dep.op, site.location),
+        _ => dep.op.clone(),
+    }
+}
+
+/// A task that failed every attempt.
+struct TaskFailure {
+    partition: usize,
+    attempts: usize,
+    tid: usize,
+    error: FnError,
+    site: Option<crate::func::OpSite>,
+}
+
+/// Runs one stage's tasks in parallel; what tasks print appears in partition order when the
+/// stage ends. The first failed partition (in partition order) fails the stage.
+fn run_tasks<T: Send>(
+    sc: &SparkContext,
+    stage: &mut StageInfo,
+    partitions: &[usize],
+    task: &(dyn Fn(&TaskContext) -> Result<T, FnError> + Sync),
+) -> Result<Vec<T>, JobError> {
+    let max_failures = sc.max_task_failures();
+    let stage_id = stage.stage_id;
+    let results: Vec<(Result<T, TaskFailure>, usize)> = task_output::stage(|printed| {
+        let one = |&p: &usize| {
+            printed.task(p, || {
+                let mut failures = 0;
+                loop {
+                    let tid = sc.new_task_id();
+                    let tc = TaskContext::new(stage_id, p, failures);
+                    match task(&tc) {
+                        Ok(v) => return (Ok(v), failures),
+                        Err(error) => {
+                            failures += 1;
+                            if failures >= max_failures {
+                                let failure = TaskFailure {
+                                    partition: p,
+                                    attempts: failures,
+                                    tid,
+                                    error,
+                                    site: tc.blamed(),
+                                };
+                                return (Err(failure), failures);
+                            }
+                        }
+                    }
+                }
+            })
+        };
+        if partitions.len() == 1 {
+            partitions.iter().map(one).collect()
+        } else {
+            sc.run(|| partitions.par_iter().map(one).collect())
+        }
+    });
+    stage.failed_attempts = results.iter().map(|(_, f)| *f).sum();
+    let mut out = Vec::with_capacity(results.len());
+    for (r, _) in results {
+        match r {
+            Ok(v) => out.push(v),
+            Err(f) => {
+                let stage_failure = (max_failures > 1).then(|| {
+                    format!(
+                        "Task {p} in stage {stage_id}.0 failed {n} times, most recent failure: \
+                         Lost task {p}.{last} in stage {stage_id}.0 (TID {tid}) (localhost \
+                         executor driver): {msg}",
+                        p = f.partition,
+                        n = f.attempts,
+                        last = f.attempts - 1,
+                        tid = f.tid,
+                        msg = f.error.0
+                    )
+                });
+                stage.failure = Some(f.error.0.clone());
+                return Err(JobError {
+                    site: f.site,
+                    error: f.error,
+                    stage_failure,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The shuffles the job must run first, parents before children, and those whose output an
+/// earlier job wrote (skipped).
+fn missing_shuffles(rdd: &Rdd) -> (Vec<Arc<ShuffleDependency>>, Vec<Arc<ShuffleDependency>>) {
+    let mut order = Vec::new();
+    let mut skipped = Vec::new();
+    let mut done = HashSet::new();
+    visit(rdd, &mut order, &mut skipped, &mut done);
+    (order, skipped)
+}
+
+/// Post-order over shuffle dependencies: a shuffle's own missing parents come first. The
+/// recursion is as deep as shuffles are nested; the narrow lineage between them is walked
+/// with a stack.
+fn visit(
+    rdd: &Rdd,
+    order: &mut Vec<Arc<ShuffleDependency>>,
+    skipped: &mut Vec<Arc<ShuffleDependency>>,
+    done: &mut HashSet<usize>,
+) {
+    for dep in shuffle_parents(rdd) {
+        if !done.insert(dep.shuffle_id) {
+            continue;
+        }
+        if dep.is_available() {
+            skipped.push(dep);
+        } else {
+            visit(&dep.parent, order, skipped, done);
+            order.push(dep);
+        }
+    }
+}
+
+/// The shuffle dependencies reachable from `rdd` through narrow ones. A fully cached RDD
+/// needs none of its parents.
+fn shuffle_parents(rdd: &Rdd) -> Vec<Arc<ShuffleDependency>> {
+    let mut found = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack = vec![rdd.clone()];
+    while let Some(r) = stack.pop() {
+        if !seen.insert(r.id()) || r.fully_cached() {
+            continue;
+        }
+        // Pushed in reverse so that dependencies are met in their order.
+        for d in r.dependencies().iter().rev() {
+            match d {
+                Dependency::Narrow(p) => stack.push(p.clone()),
+                Dependency::Shuffle(dep) => found.push(dep.clone()),
+            }
+        }
+    }
+    found
+}
