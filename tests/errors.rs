@@ -656,3 +656,35 @@ fn an_assignment_without_let_says_to_declare() {
         .has_line("hint: a new variable needs let:")
         .has_line("    let counts = 5;");
 }
+
+// ---- task retries: local[N, F] as Spark's spark.task.maxFailures
+
+#[test]
+fn a_task_that_keeps_failing_fails_the_batch_with_sparks_stage_failure() {
+    let script = "let s = ssc.queueStream([sc.parallelize([1, 2, 3, 0], 2)]);\n\
+                  s.map(|x| 6 / x).pprint();\nssc.start();\nssc.awaitTermination();\n";
+    let name = "task_retries";
+    let file = format!("{name}.rhai");
+    // pprint's take reads partition 0 (stage 0, TID 0), then partition 1: TIDs 1, 2, 3.
+    centella(
+        name,
+        Some(script),
+        &["--clock", "fast", "--batches", "1", "--master", "local[2, 3]", &file],
+    )
+    .code(1)
+    .stdout("")
+    .has_line(
+        "ERROR: map at task_retries.rhai:2:3 failed in the batch of 2021-11-14 10:00:54: Job \
+         aborted due to stage failure: Task 1 in stage 1.0 failed 3 times, most recent failure: \
+         Lost task 1.2 in stage 1.0 (TID 3) (localhost executor driver): Division by zero: 6 / 0 \
+         (task_retries.rhai:2:13)",
+    );
+    // local[2]: one attempt, and the function's own error, as before.
+    run(name, 1, script).code(1).has_line(
+        "ERROR: map at task_retries.rhai:2:3 failed in the batch of 2021-11-14 10:00:54: \
+         Division by zero: 6 / 0 (task_retries.rhai:2:13)",
+    );
+    centella(name, Some(script), &["--master", "local[2, 0]", &file])
+        .code(2)
+        .stderr_has("must be between 1 and 1000");
+}

@@ -3,6 +3,7 @@
 use crate::engine::clock::ClockKind;
 use crate::engine::dstream::output::Notation;
 use crate::engine::time::Time;
+use crate::engine::sc::Master;
 use clap::Parser;
 
 pub const DEFAULT_START_TIME: &str = "2021-11-14 10:00:54";
@@ -45,9 +46,10 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub batches: Option<u64>,
 
-    /// Worker threads, as Spark's master URL: local, local[N] or local[*].
+    /// Worker threads, as Spark's master URL: local, local[N], local[*], or local[N, F] to
+    /// let a failing task be retried until it failed F times (spark.task.maxFailures).
     #[arg(long, default_value = "local[2]", value_parser = parse_master)]
-    pub master: usize,
+    pub master: Master,
 
     /// A Spark setting, as spark-submit takes it (repeatable), e.g.
     /// spark.streaming.receiver.writeAheadLog.enable=true.
@@ -108,24 +110,10 @@ pub fn parse_rate(s: &str) -> Result<f64, String> {
     }
 }
 
-/// `local` → 1, `local[N]` → N, `local[*]` → the number of cores.
-pub fn parse_master(s: &str) -> Result<usize, String> {
-    let cores = || {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    };
-    match s {
-        "local" => Ok(1),
-        "local[*]" => Ok(cores().min(crate::engine::limits::MAX_WORKERS)),
-        _ => s
-            .strip_prefix("local[")
-            .and_then(|r| r.strip_suffix(']'))
-            .and_then(|n| n.parse::<usize>().ok())
-            .filter(|&n| n > 0)
-            .ok_or_else(|| format!("unsupported master '{s}': use local, local[N] or local[*]"))
-            .and_then(crate::engine::limits::workers),
-    }
+/// `local` → 1 thread, `local[N]` → N, `local[*]` → the number of cores; `local[N, F]` also
+/// lets a task fail F times before its job fails.
+pub fn parse_master(s: &str) -> Result<Master, String> {
+    Master::parse(s)
 }
 
 #[cfg(test)]
@@ -134,8 +122,9 @@ mod tests {
 
     #[test]
     fn masters() {
-        assert_eq!(parse_master("local"), Ok(1));
-        assert_eq!(parse_master("local[4]"), Ok(4));
+        assert_eq!(parse_master("local"), Ok(Master::from(1)));
+        assert_eq!(parse_master("local[4]"), Ok(Master::from(4)));
+        assert_eq!(parse_master("local[4, 2]").map(|m| m.max_failures), Ok(2));
         assert!(parse_master("local[0]").is_err());
         assert!(parse_master("yarn").is_err());
         assert!(

@@ -6,6 +6,71 @@ use super::rdd::{Rdd, narrow, source};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Spark's master URL for one process: `local`, `local[N]`, `local[*]`, and `local[N, F]`
+/// where a task may fail F times before its job fails (`spark.task.maxFailures`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Master {
+    pub threads: usize,
+    pub max_failures: usize,
+}
+
+impl From<usize> for Master {
+    fn from(threads: usize) -> Master {
+        Master {
+            threads,
+            max_failures: 1,
+        }
+    }
+}
+
+impl Master {
+    pub fn parse(s: &str) -> Result<Master, String> {
+        let cores = || {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+                .min(super::limits::MAX_WORKERS)
+        };
+        let usage = || {
+            format!("unsupported master '{s}': use local, local[N], local[*] or local[N, F]")
+        };
+        if s == "local" {
+            return Ok(Master::from(1));
+        }
+        let inner = s
+            .strip_prefix("local[")
+            .and_then(|r| r.strip_suffix(']'))
+            .ok_or_else(usage)?;
+        let (threads, failures) = match inner.split_once(',') {
+            Some((t, f)) => (t.trim(), Some(f.trim())),
+            None => (inner.trim(), None),
+        };
+        let threads = match threads {
+            "*" => cores(),
+            n => n
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(usage)?,
+        };
+        let threads = super::limits::workers(threads)?;
+        let max_failures = match failures {
+            None => 1,
+            Some(f) => f
+                .parse::<usize>()
+                .ok()
+                .filter(|&f| (1..=1000).contains(&f))
+                .ok_or_else(|| {
+                    format!("{s}: the number of task failures F in local[N, F] must be between 1 and 1000")
+                })?,
+        };
+        Ok(Master {
+            threads,
+            max_failures,
+        })
+    }
+}
+
 #[derive(Clone)]
 pub struct SparkContext {
     inner: Arc<ScInner>,
@@ -69,6 +134,11 @@ impl SparkContext {
 
     pub fn master(&self) -> &str {
         &self.inner.master
+    }
+
+    /// The context of a master URL.
+    pub fn for_master(master: Master) -> Result<SparkContext, String> {
+        SparkContext::with_task_failures(master.threads, master.max_failures)
     }
 
     pub fn max_task_failures(&self) -> usize {
@@ -169,6 +239,24 @@ mod tests {
 
     fn ints(v: &[i64]) -> Vec<Record> {
         v.iter().map(|&i| Record::from(i)).collect()
+    }
+
+    #[test]
+    fn masters_parse_as_spark_reads_them() {
+        let m = |threads, max_failures| Master {
+            threads,
+            max_failures,
+        };
+        assert_eq!(Master::parse("local"), Ok(m(1, 1)));
+        assert_eq!(Master::parse("local[4]"), Ok(m(4, 1)));
+        assert_eq!(Master::parse("local[2, 4]"), Ok(m(2, 4)));
+        assert_eq!(Master::parse("local[2,3]"), Ok(m(2, 3)));
+        assert!(Master::parse("local[0]").is_err());
+        assert!(Master::parse("local[2, 0]").is_err());
+        assert!(Master::parse("yarn").is_err());
+        let sc = SparkContext::for_master(m(2, 4)).expect("pool");
+        assert_eq!(sc.max_task_failures(), 4);
+        assert_eq!(sc.master(), "local[2, 4]");
     }
 
     #[test]

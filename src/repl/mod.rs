@@ -38,7 +38,7 @@ pub struct ShellOptions {
     pub start_time: Time,
     pub max_batches: Option<u64>,
     pub notation: Notation,
-    pub parallelism: usize,
+    pub parallelism: crate::engine::sc::Master,
     /// `-i SCRIPT`: run it first, then stay in the shell.
     pub init_script: Option<String>,
     /// `--no-color`.

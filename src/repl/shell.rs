@@ -29,7 +29,7 @@ pub struct Shell {
     pub printer: Arc<Printer>,
     pub registry: Registry,
     pub(super) config: RunConfig,
-    parallelism: usize,
+    parallelism: crate::engine::sc::Master,
     /// Handed to every new script host (`:reset` too).
     hooks: ContextHooks,
     /// The web UI's page, when it runs (the banner and `:status` show it).
@@ -571,7 +571,7 @@ mod tests {
             start_time: Time(0),
             max_batches: None,
             notation: Notation::Python,
-            parallelism: 2,
+            parallelism: 2.into(),
             init_script: None,
             no_color: true,
             hooks: Default::default(),

@@ -57,10 +57,10 @@ impl ScriptHost {
     /// warning and web UI).
     pub fn with_hooks(
         config: RunConfig,
-        parallelism: usize,
+        master: impl Into<crate::engine::sc::Master>,
         hooks: ContextHooks,
     ) -> Result<ScriptHost, String> {
-        let sc = SparkContext::new(parallelism)?;
+        let sc = SparkContext::for_master(master.into())?;
         let api = Api {
             engine: Arc::new(OnceLock::new()),
             config,
