@@ -199,6 +199,11 @@ fn rest_api_has_sparks_paths_and_fields() {
             .is_some_and(|d| d.starts_with("ui.rhai:"))
     );
     assert!(ops[1].get("failureReason").is_none());
+    assert!(
+        ops[0]["jobIds"].as_array().is_some_and(|j| !j.is_empty()),
+        "pprint ran a job: {}",
+        ops[0]
+    );
     let op1 = get_json(port, &format!("{base}/batches/{}/operations/1", t0 + 1000));
     assert_eq!(op1["outputOpId"], 1);
 
@@ -231,6 +236,14 @@ fn rest_api_has_sparks_paths_and_fields() {
     assert_eq!(get(port, "/").0, 302);
     let data = get_json(port, "/streaming/data");
     assert_eq!(data["batches"].as_array().map(Vec::len), Some(3));
+    let first_job = &data["completed"][0]["ops"][0]["jobs"][0];
+    assert!(
+        first_job["stages"][0]["numTasks"]
+            .as_u64()
+            .is_some_and(|n| n >= 1)
+            && first_job["status"] == "SUCCEEDED",
+        "the batch's jobs and stages: {first_job}"
+    );
     assert_eq!(data["graph"]["outputs"].as_array().map(Vec::len), Some(2));
     assert!(
         data["graph"]["nodes"][0]["op"]

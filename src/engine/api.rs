@@ -531,6 +531,24 @@ impl DStream {
         self.ctx.add_stream(Arc::new(op), site, self.slide(), false)
     }
 
+    /// `ds.cache()` / `ds.persist()`: every RDD the stream generates keeps its partitions
+    /// once computed, so two outputs of the stream compute it once.
+    pub fn persist(&self) -> DStream {
+        self.ctx.graph().nodes[self.id].persisted = true;
+        self.clone()
+    }
+
+    /// The lineage of the stream's last batch, as `rdd.toDebugString()` prints it, with the
+    /// batch's time; none before the stream's first batch.
+    pub fn last_lineage(&self) -> Result<Option<(Time, String)>> {
+        let g = self.ctx.inner.graph.try_lock().map_err(|_| {
+            StreamingError::Invalid(
+                "toDebugString() cannot be called while a batch is running".into(),
+            )
+        })?;
+        Ok(g.nodes[self.id].last_lineage.clone())
+    }
+
     /// `slice(begin, end)`: the RDDs of this stream between two times.
     pub fn slice(&self, from: Time, to: Time) -> Result<Vec<Rdd>> {
         if self.ctx.state() == super::context::ContextState::Initialized {

@@ -118,10 +118,23 @@ fn register_simple(engine: &mut Engine) {
                 .map_err(|e| engine_err(&ctx, e))
         },
     );
-    // Storage hints: RDDs are kept in memory anyway, so these only return the stream.
-    engine.register_fn("cache", |ds: &mut DStream| ds.clone());
-    engine.register_fn("persist", |ds: &mut DStream| ds.clone());
-    engine.register_fn("persist", |ds: &mut DStream, _level: Dynamic| ds.clone());
+    // Persisted: each batch's RDD keeps its partitions once computed (one storage level in
+    // one process, so the level is accepted and not distinguished).
+    engine.register_fn("cache", |ds: &mut DStream| ds.persist());
+    engine.register_fn("persist", |ds: &mut DStream| ds.persist());
+    engine.register_fn("persist", |ds: &mut DStream, _level: Dynamic| ds.persist());
+    engine.register_fn(
+        "toDebugString",
+        |ctx: NativeCallContext, ds: &mut DStream| -> RhaiResult<String> {
+            match ds.last_lineage().map_err(|e| engine_err(&ctx, e))? {
+                Some((t, text)) => Ok(format!("Time: {t}\n{text}")),
+                None => Ok(format!(
+                    "{}: no batch yet (the lineage of a batch shows once it has run)",
+                    ds.lineage()
+                )),
+            }
+        },
+    );
     engine.register_fn(
         "checkpoint",
         |ctx: NativeCallContext, ds: &mut DStream, secs: Dynamic| -> DStreamResult {

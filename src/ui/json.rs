@@ -195,11 +195,35 @@ pub fn operations(s: &Snapshot, id: i64) -> Option<Value> {
                     "endTime": o.end_time.map(spark_date),
                     "duration": o.duration_ms(),
                     "failureReason": o.failure_reason,
-                    "jobIds": [],
+                    "jobIds": o.jobs.iter().map(|j| j.job_id).collect::<Vec<_>>(),
                 }))
             })
             .collect(),
     ))
+}
+
+/// One job of an output operation, with its stages (Spark's jobs and stages pages, in brief).
+fn job(j: &crate::engine::scheduler::dag_scheduler::JobInfo) -> Value {
+    let stages: Vec<Value> = j
+        .stages
+        .iter()
+        .map(|st| {
+            object(json!({
+                "stageId": st.stage_id,
+                "name": st.name,
+                "numTasks": st.num_tasks,
+                "skipped": st.skipped,
+                "failedTasks": st.failed_attempts,
+                "failureReason": st.failure,
+            }))
+        })
+        .collect();
+    json!({
+        "jobId": j.job_id,
+        "name": j.name,
+        "status": if j.succeeded { "SUCCEEDED" } else { "FAILED" },
+        "stages": stages,
+    })
 }
 
 /// `GET /api/v1/applications`: the one application.
@@ -262,6 +286,7 @@ pub fn page(m: &Monitor, s: &Snapshot) -> Value {
                             "description": o.description,
                             "duration": o.duration_ms(),
                             "failureReason": o.failure_reason,
+                            "jobs": o.jobs.iter().map(job).collect::<Vec<_>>(),
                         }))
                     })
                     .collect();

@@ -86,6 +86,9 @@ pub struct StreamNode {
     pub remember_at_least: Duration,
     /// Its RDDs are persisted (`ds.persist()`, a window's parent, state).
     pub persisted: bool,
+    /// Its last batch's lineage (`ds.toDebugString()`), kept as text when the batch's RDD
+    /// is forgotten, so it costs no memory of the batch's data.
+    pub last_lineage: Option<(Time, String)>,
 }
 
 /// Spark's `DStreamGraph`: input, transformed and output streams of one context.
@@ -121,6 +124,7 @@ impl DStreamGraph {
             checkpoint_interval: None,
             remember_at_least: Duration(0),
             persisted: false,
+            last_lineage: None,
         });
         self.nodes.len() - 1
     }
@@ -321,6 +325,9 @@ impl DStreamGraph {
     pub fn clear_metadata(&mut self, t: Time) {
         let mut forgotten = Vec::new();
         for node in &mut self.nodes {
+            if let Some(rdd) = node.generated.get(&t) {
+                node.last_lineage = Some((t, crate::rdd::debug_string::debug_string(rdd)));
+            }
             // A stream nothing looks back on (remember == slide) drops its batch as soon as
             // it is done.
             let keep_after = if node.remember > node.slide {

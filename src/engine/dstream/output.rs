@@ -96,7 +96,7 @@ impl OutputOp {
         match &self.action {
             OutputAction::Print(num) => {
                 let records = rdd
-                    .take(num + 1)
+                    .take_whole_partitions(num + 1)
                     .map_err(|e| ComputeError::from_job(&self.site, e))?;
                 for r in records.iter().take(*num) {
                     crate::depth::check_repr(r).map_err(fail)?;

@@ -150,6 +150,18 @@ impl Rdd {
     /// each task stops reading once it has what is still missing, so the functions before it
     /// run on no more records than needed.
     pub fn take(&self, num: usize) -> Result<Vec<Record>, JobError> {
+        self.take_scanning(num, false)
+    }
+
+    /// `take(n)` as a DStream output runs it (`pprint`): the same partitions, but each is
+    /// computed in full. In PySpark the stream's functions run in a Python worker of their
+    /// own, ahead of the one that takes, so a partition it starts is computed to its end
+    /// (measured: pprint(1) on a 3-record partition runs the map 3 times, `rdd.take(2)` 2).
+    pub fn take_whole_partitions(&self, num: usize) -> Result<Vec<Record>, JobError> {
+        self.take_scanning(num, true)
+    }
+
+    fn take_scanning(&self, num: usize, whole: bool) -> Result<Vec<Record>, JobError> {
         let total = self.num_partitions();
         let mut items: Vec<Record> = Vec::new();
         let mut scanned = 0;
@@ -167,7 +179,13 @@ impl Rdd {
             let left = num - items.len();
             let parts: Vec<usize> = (scanned..(scanned + to_try).min(total)).collect();
             let res = run_job(self, &parts, "take", &|_, it| {
-                it.take(left).collect::<Result<Vec<_>, _>>()
+                if whole {
+                    let mut all = it.collect::<Result<Vec<_>, _>>()?;
+                    all.truncate(left);
+                    Ok(all)
+                } else {
+                    it.take(left).collect::<Result<Vec<_>, _>>()
+                }
             })?;
             items.extend(res.into_iter().flatten());
             scanned += to_try;

@@ -194,12 +194,13 @@ fn shuffled(
         op: op.to_string(),
         site: super::site_here(),
         style,
-        shown_ids: [
-            sc.new_rdd_id(),
-            sc.new_rdd_id(),
-            sc.new_rdd_id(),
-            sc.new_rdd_id(),
-        ],
+        shown_ids: {
+            // PySpark numbers them from the map side up.
+            let map_side = sc.new_rdd_id();
+            let pairwise = sc.new_rdd_id();
+            let shuffled = sc.new_rdd_id();
+            [sc.new_rdd_id(), shuffled, pairwise, map_side]
+        },
         writer,
         outputs: Mutex::new(None),
     });

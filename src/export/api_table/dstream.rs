@@ -262,6 +262,14 @@ pub const METHODS: &[ApiMethod] = &[
         "The RDDs this DStream generated between two Times (inclusive).",
         "ds.slice(t0, t1)",
     ),
+    entry(
+        NotExported,
+        DSTREAM,
+        "toDebugString",
+        "()",
+        "centella's: the lineage of the stream's last batch, as rdd.toDebugString() prints it.",
+        "print(ds.toDebugString())",
+    ),
     // DStream: persistence and outputs
     entry(
         Transform,

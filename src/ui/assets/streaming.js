@@ -213,6 +213,13 @@ function render(d) {
     for (const o of c.ops) {
       const s = el("span", o.failureReason ? { class: "failed" } : {}, `${o.name} (${ms(o.duration)})` + (o.failureReason ? ": " + o.failureReason : ""));
       ops.append(s, el("br"));
+      // Spark's jobs and stages: a shuffle's map stage, skipped when an earlier job wrote it.
+      for (const j of o.jobs || []) {
+        const stages = j.stages.map(g => `stage ${g.stageId} ${g.name}: ` +
+          (g.skipped ? "skipped" : `${g.numTasks} task${g.numTasks === 1 ? "" : "s"}`) +
+          (g.failedTasks ? `, ${g.failedTasks} failed` : "")).join("; ");
+        ops.append(el("span", { class: "job" + (j.status === "FAILED" ? " failed" : "") }, `job ${j.jobId} (${j.name}): ${stages}`), el("br"));
+      }
     }
     return row([c.time, c.inputSize, ms(c.schedulingDelay), ms(c.processingTime), ms(c.totalDelay),
       `${c.numCompletedOutputOps}/${c.numTotalOutputOps}`, ops], c.numFailedOutputOps ? "failed" : "");
