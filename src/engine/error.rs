@@ -100,7 +100,7 @@ impl ComputeError {
 
     /// A job that failed inside operation `site`: named by the operation whose function
     /// failed when one did.
-    pub fn from_job(site: &OpSite, e: crate::rdd::JobError) -> ComputeError {
+    pub fn from_job(site: &OpSite, e: JobError) -> ComputeError {
         ComputeError {
             message: e.message(),
             site: e.site.unwrap_or_else(|| site.clone()),
@@ -113,5 +113,56 @@ impl ComputeError {
             site: self.site,
             message: self.message,
         }
+    }
+}
+
+/// A job that failed: the operation whose function failed (when one did), why, and, when a
+/// task was retried, Spark's account of the stage failure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobError {
+    pub site: Option<OpSite>,
+    pub error: super::func::FnError,
+    /// `Task 0 in stage 3.0 failed 4 times, most recent failure: ...` when retries were allowed.
+    pub stage_failure: Option<String>,
+}
+
+impl JobError {
+    /// The message a user reads: Spark's stage failure when tasks were retried, else the
+    /// function's own error.
+    pub fn message(&self) -> String {
+        match &self.stage_failure {
+            Some(s) => format!("Job aborted due to stage failure: {s}"),
+            None => self.error.0.clone(),
+        }
+    }
+
+    /// As a function error inside another operation: names the failing operation.
+    pub fn into_fn_error(self) -> super::func::FnError {
+        match &self.site {
+            Some(site) => super::func::FnError(format!("{site} failed: {}", self.message())),
+            None => super::func::FnError(self.message()),
+        }
+    }
+}
+
+impl From<super::func::FnError> for JobError {
+    fn from(error: super::func::FnError) -> JobError {
+        JobError {
+            site: None,
+            error,
+            stage_failure: None,
+        }
+    }
+}
+
+impl From<JobError> for super::func::FnError {
+    fn from(e: JobError) -> super::func::FnError {
+        e.into_fn_error()
+    }
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }

@@ -1,8 +1,8 @@
-//! `SparkContext`: the worker pool that computes partitions, the RDD constructors, and the
-//! counters that number RDDs, shuffles, jobs, stages and tasks as Spark numbers them.
+//! `SparkContext`: the worker pool that computes partitions, the master it was made for, and
+//! the counters that number RDDs, shuffles, jobs, stages and tasks as Spark numbers them. Its
+//! RDD constructors (`parallelize`, `textFile`, `union`, `emptyRDD`) live with the RDDs, in
+//! `rdd/source.rs`.
 
-use super::func::Record;
-use super::rdd::{Rdd, narrow, source};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -168,73 +168,12 @@ impl SparkContext {
     pub fn run<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
         self.inner.pool.install(f)
     }
-
-    /// `sc.parallelize(data, numSlices)`: contiguous slices `[i*n/k, (i+1)*n/k)`, like Spark.
-    pub fn parallelize(&self, data: Vec<Record>, num_slices: Option<usize>) -> Rdd {
-        Rdd::from_partitions(self.clone(), self.slices(data, num_slices))
-    }
-
-    /// `parallelize`'s slicing.
-    fn slices(&self, data: Vec<Record>, num_slices: Option<usize>) -> Vec<Vec<Record>> {
-        let k = num_slices.unwrap_or(self.inner.parallelism).max(1);
-        let n = data.len();
-        let mut parts: Vec<Vec<Record>> = Vec::with_capacity(k);
-        let mut it = data.into_iter();
-        for i in 0..k {
-            let (start, end) = (i * n / k, (i + 1) * n / k);
-            parts.push(it.by_ref().take(end - start).collect());
-        }
-        parts
-    }
-
-    /// Spark's `emptyRDD`: no partitions at all.
-    pub fn empty_rdd(&self) -> Rdd {
-        source::empty(self)
-    }
-
-    /// `sc.textFile(path)`: one record per line; a directory reads its visible files in name order.
-    pub fn text_file(&self, path: &str, min_partitions: Option<usize>) -> Result<Rdd, String> {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| format!("Input path does not exist: {path} ({e})"))?;
-        let mut files = Vec::new();
-        if meta.is_dir() {
-            let entries =
-                std::fs::read_dir(path).map_err(|e| format!("cannot list {path}: {e}"))?;
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().to_string();
-                if name.starts_with('.') || name.starts_with('_') || entry.path().is_dir() {
-                    continue;
-                }
-                files.push(entry.path());
-            }
-            files.sort();
-        } else {
-            files.push(std::path::PathBuf::from(path));
-        }
-        let mut lines = Vec::new();
-        for f in files {
-            let bytes =
-                std::fs::read(&f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-            let text = String::from_utf8_lossy(&bytes);
-            lines.extend(
-                text.lines()
-                    .map(|l| Record::from(l.strip_suffix('\r').unwrap_or(l).to_string())),
-            );
-        }
-        let k = min_partitions.unwrap_or(self.inner.parallelism.min(2));
-        let parts = self.slices(lines, Some(k));
-        Ok(source::text_file(self, parts, path))
-    }
-
-    /// `sc.union(rdds)`: the partitions of every RDD, in order.
-    pub fn union(&self, rdds: &[Rdd]) -> Rdd {
-        narrow::union(self, rdds)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Record;
 
     fn ints(v: &[i64]) -> Vec<Record> {
         v.iter().map(|&i| Record::from(i)).collect()

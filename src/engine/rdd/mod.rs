@@ -13,6 +13,7 @@
 //! - `debug_string.rs`: `toDebugString` in PySpark's words.
 
 mod actions;
+pub mod aggregator;
 pub mod debug_string;
 pub mod narrow;
 pub mod shuffle;
@@ -24,10 +25,11 @@ use super::func::{FnError, OpSite, Record};
 use super::pyorder;
 use super::record::{RecordView, view};
 use super::sc::SparkContext;
+pub use crate::error::JobError;
 use std::any::Any;
 use std::sync::Arc;
 pub use storage::StorageLevel;
-pub use task::{JobError, TaskContext, creation_site, with_creation_site};
+pub use task::{TaskContext, creation_site, with_creation_site};
 
 pub type Partition = Vec<Record>;
 

@@ -4,9 +4,9 @@
 //! between them. Union, coalesce and cartesian are narrow too but read several parent
 //! partitions, each in its own node.
 
+use super::aggregator::split_pair;
 use super::{Compute, Dependency, Partition, Rdd, RddKind, Records, TaskContext, iterate, truthy};
 use crate::func::{FnError, OpSite, Record, RecordFn};
-use crate::pair::split_pair;
 use std::sync::Arc;
 
 /// A whole-partition function written in Rust (glom, a per-partition count, ...).

@@ -4,11 +4,11 @@
 //! files), so a second job reading them skips that stage. Reduce partition p reads the
 //! buckets of map partitions 0, 1, ... in order.
 
+use super::aggregator::{Aggregator, AggregatorTask, split_pair};
 use super::{Compute, Dependency, Rdd, RddKind, Records, TaskContext, pair_of, sort_indices_by};
 use crate::func::{FnError, OpSite, Record};
 use crate::key::{Key, StrKey};
 use crate::lock;
-use crate::pair::{Aggregator, AggregatorTask, split_pair};
 use crate::pyhash::partition_of;
 use indexmap::IndexMap;
 use rustc_hash::FxBuildHasher;

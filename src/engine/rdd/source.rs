@@ -4,6 +4,7 @@
 //! taking them out, so the RDD can be computed again (lineage starts here).
 
 use super::{Compute, Partition, Rdd, RddKind, Records, TaskContext};
+use crate::func::Record;
 use crate::sc::SparkContext;
 use std::sync::Arc;
 
@@ -81,4 +82,69 @@ pub fn checkpointed(sc: &SparkContext, parts: Vec<Partition>, site: &crate::func
         "LocalCheckpointRDD",
         &format!("{} at {}", site.op, site.location),
     )
+}
+
+/// Spark's `SparkContext` RDD constructors.
+impl SparkContext {
+    /// `sc.parallelize(data, numSlices)`: contiguous slices `[i*n/k, (i+1)*n/k)`, like Spark.
+    pub fn parallelize(&self, data: Vec<Record>, num_slices: Option<usize>) -> Rdd {
+        Rdd::from_partitions(self.clone(), self.slices(data, num_slices))
+    }
+
+    /// `parallelize`'s slicing.
+    fn slices(&self, data: Vec<Record>, num_slices: Option<usize>) -> Vec<Vec<Record>> {
+        let k = num_slices.unwrap_or(self.default_parallelism()).max(1);
+        let n = data.len();
+        let mut parts: Vec<Vec<Record>> = Vec::with_capacity(k);
+        let mut it = data.into_iter();
+        for i in 0..k {
+            let (start, end) = (i * n / k, (i + 1) * n / k);
+            parts.push(it.by_ref().take(end - start).collect());
+        }
+        parts
+    }
+
+    /// Spark's `emptyRDD`: no partitions at all.
+    pub fn empty_rdd(&self) -> Rdd {
+        empty(self)
+    }
+
+    /// `sc.textFile(path)`: one record per line; a directory reads its visible files in name order.
+    pub fn text_file(&self, path: &str, min_partitions: Option<usize>) -> Result<Rdd, String> {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| format!("Input path does not exist: {path} ({e})"))?;
+        let mut files = Vec::new();
+        if meta.is_dir() {
+            let entries =
+                std::fs::read_dir(path).map_err(|e| format!("cannot list {path}: {e}"))?;
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if name.starts_with('.') || name.starts_with('_') || entry.path().is_dir() {
+                    continue;
+                }
+                files.push(entry.path());
+            }
+            files.sort();
+        } else {
+            files.push(std::path::PathBuf::from(path));
+        }
+        let mut lines = Vec::new();
+        for f in files {
+            let bytes =
+                std::fs::read(&f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+            let text = String::from_utf8_lossy(&bytes);
+            lines.extend(
+                text.lines()
+                    .map(|l| Record::from(l.strip_suffix('\r').unwrap_or(l).to_string())),
+            );
+        }
+        let k = min_partitions.unwrap_or(self.default_parallelism().min(2));
+        let parts = self.slices(lines, Some(k));
+        Ok(text_file(self, parts, path))
+    }
+
+    /// `sc.union(rdds)`: the partitions of every RDD, in order.
+    pub fn union(&self, rdds: &[Rdd]) -> Rdd {
+        super::narrow::union(self, rdds)
+    }
 }
