@@ -9,10 +9,10 @@ use super::{DStreamGraph, DStreamOp, StreamId};
 use crate::checkpoint::SourceState;
 use crate::clock::{ClockKind, now_ms};
 use crate::error::{ComputeError, StreamingError};
-use crate::func::Record;
 use crate::listener::{ReceiverEvent, ReceiverInfo};
 use crate::lock;
 use crate::rdd::Rdd;
+use crate::rdd::source::LineBlock;
 use crate::time::Time;
 use lines::Lines;
 use std::collections::{BTreeMap, VecDeque};
@@ -272,11 +272,11 @@ fn push_line(shared: &Shared, env: &ReceiverEnv, line: &mut Vec<u8>, warned_utf8
 
 /// Lines arrived before `t` (all of them under a simulated clock), one partition per block.
 /// A batch re-run after a crash takes exactly the lines the log says it took.
-fn take_batch(shared: &Shared, t: Time) -> Vec<Vec<Record>> {
+fn take_batch(shared: &Shared, t: Time) -> Vec<LineBlock> {
     let simulated = lock(&shared.clock).is_simulated();
     let mut buffer = lock(&shared.buffer);
     let replay_upto = buffer.replay.remove(&t.ms());
-    let mut blocks: Vec<Vec<Record>> = Vec::new();
+    let mut blocks: Vec<LineBlock> = Vec::new();
     let mut block_of = i64::MIN;
     let mut taken_seq = buffer.taken_seq;
     while let Some((at, seq, text)) = buffer.lines.front() {
@@ -290,10 +290,10 @@ fn take_batch(shared: &Shared, t: Time) -> Vec<Vec<Record>> {
         taken_seq = seq;
         if blocks.is_empty() || at.div_euclid(BLOCK_INTERVAL_MS) != block_of {
             block_of = at.div_euclid(BLOCK_INTERVAL_MS);
-            blocks.push(Vec::new());
+            blocks.push(LineBlock::default());
         }
         if let Some(b) = blocks.last_mut() {
-            b.push(Record::from(rhai::ImmutableString::from(text)));
+            b.push(text);
         }
         buffer.lines.pop_front();
     }
@@ -423,6 +423,10 @@ impl DStreamOp for SocketInputDStream {
         t: Time,
     ) -> Result<Option<Rdd>, ComputeError> {
         let blocks = take_batch(&self.receiver.shared, t);
-        Ok(Some(Rdd::from_partitions(g.sc.clone(), blocks)))
+        Ok(Some(crate::rdd::source::line_blocks(
+            &g.sc,
+            blocks,
+            "socketTextStream at NativeMethodAccessorImpl.java:0",
+        )))
     }
 }

@@ -148,3 +148,64 @@ impl SparkContext {
         super::narrow::union(self, rdds)
     }
 }
+
+/// A receiver's block of text lines, kept compactly: the lines' bytes back to back and each
+/// line's end. A task makes a record of a line only when it reads it, so a batch waiting in
+/// memory costs about its bytes, not a string and a record per line.
+#[derive(Default)]
+pub struct LineBlock {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl LineBlock {
+    pub fn push(&mut self, line: &str) {
+        self.text.push_str(line);
+        self.ends.push(self.text.len());
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn lines(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(s, e)| &self.text[s..e])
+    }
+}
+
+struct Blocks {
+    blocks: Vec<LineBlock>,
+}
+
+impl Compute for Blocks {
+    fn compute<'a>(&'a self, split: usize, _tc: &'a TaskContext) -> Records<'a> {
+        match self.blocks.get(split) {
+            Some(b) => Box::new(
+                b.lines()
+                    .map(|l| Ok(Record::from(rhai::ImmutableString::from(l)))),
+            ),
+            None => Box::new(std::iter::empty()),
+        }
+    }
+
+    fn known_len(&self) -> Option<usize> {
+        Some(self.blocks.iter().map(LineBlock::len).sum())
+    }
+}
+
+/// Spark's `BlockRDD`: one partition per received block of lines.
+pub fn line_blocks(sc: &SparkContext, blocks: Vec<LineBlock>, creation: &str) -> Rdd {
+    let n = blocks.len();
+    let kind = RddKind::Source {
+        class: "BlockRDD".to_string(),
+        creation: creation.to_string(),
+    };
+    Rdd::new_node(sc, n, Vec::new(), kind, Box::new(Blocks { blocks }))
+}

@@ -400,3 +400,28 @@ fn to_debug_string_shows_cached_partitions_as_pyspark_does() {
         "{child}"
     );
 }
+
+#[test]
+fn a_block_of_lines_is_read_as_records_only_by_a_task() {
+    use super::source::{LineBlock, line_blocks};
+    let mut a = LineBlock::default();
+    for l in ["x y", "", "z"] {
+        a.push(l);
+    }
+    let mut b = LineBlock::default();
+    b.push("w");
+    let rdd = line_blocks(
+        &sc(),
+        vec![a, b, LineBlock::default()],
+        "socketTextStream at here",
+    );
+    assert_eq!(rdd.source_len(), Some(4), "known without a job");
+    assert_eq!(rdd.num_partitions(), 3);
+    let parts = rdd.collect_partitions().expect("collect");
+    let text: Vec<Vec<String>> = parts
+        .iter()
+        .map(|p| p.iter().map(|r| r.to_string()).collect())
+        .collect();
+    assert_eq!(text, vec![vec!["x y", "", "z"], vec!["w"], vec![]]);
+    assert!(debug_string(&rdd).starts_with("(3) BlockRDD["));
+}
