@@ -191,7 +191,14 @@ impl DStreamOp for KafkaInputDStream {
         st.last_batch = Some(t.ms());
         drop(st);
         Ok(Some(
-            Rdd::from_partitions(g.sc.clone(), parts).with_source_info(ranges),
+            // Spark's KafkaRDD: one partition per topic partition's offset range.
+            centella_engine::rdd::source::in_memory(
+                &g.sc,
+                parts,
+                "KafkaRDD",
+                "createDirectStream at NativeMethodAccessorImpl.java:0",
+            )
+            .with_source_info(ranges),
         ))
     }
 }

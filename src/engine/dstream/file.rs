@@ -216,7 +216,13 @@ impl DStreamOp for FileInputDStream {
     ) -> Result<Option<Rdd>, ComputeError> {
         let files = self.watcher.new_files(t);
         let parts = self.watcher.read_files(files);
-        Ok(Some(Rdd::from_partitions(g.sc.clone(), parts)))
+        // Spark unions one RDD per new file; here each file is one partition of it.
+        Ok(Some(crate::rdd::source::in_memory(
+            &g.sc,
+            parts,
+            "UnionRDD",
+            "textFileStream at NativeMethodAccessorImpl.java:0",
+        )))
     }
 }
 
