@@ -12,6 +12,8 @@ pub mod context;
 pub mod depth;
 pub mod dstream;
 pub mod error;
+pub mod executor;
+pub mod fault;
 pub mod func;
 pub mod jvm_random;
 pub mod key;

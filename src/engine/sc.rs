@@ -3,8 +3,13 @@
 //! RDD constructors (`parallelize`, `textFile`, `union`, `emptyRDD`) live with the RDDs, in
 //! `rdd/source.rs`.
 
-use std::sync::Arc;
+use super::executor::Executors;
+use super::fault::FaultPlan;
+use super::lock;
+use super::rdd::storage::Storage;
+use super::sink::OutputSink;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 
 /// Spark's master URL for one process: `local`, `local[N]`, `local[*]`, and `local[N, F]`
 /// where a task may fail F times before its job fails (`spark.task.maxFailures`).
@@ -12,6 +17,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct Master {
     pub threads: usize,
     pub max_failures: usize,
+    /// `local-cluster[N, C, M]`: N executors of C cores (M MB each, as Spark's syntax has it).
+    pub cluster: Option<Cluster>,
+}
+
+/// The executors of `local-cluster[N, C, M]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    pub executors: usize,
+    pub cores: usize,
+    pub memory_mb: usize,
 }
 
 impl From<usize> for Master {
@@ -19,6 +34,7 @@ impl From<usize> for Master {
         Master {
             threads,
             max_failures: 1,
+            cluster: None,
         }
     }
 }
@@ -31,10 +47,42 @@ impl Master {
                 .unwrap_or(1)
                 .min(super::limits::MAX_WORKERS)
         };
-        let usage =
-            || format!("unsupported master '{s}': use local, local[N], local[*] or local[N, F]");
+        let usage = || {
+            format!(
+                "unsupported master '{s}': use local, local[N], local[*], local[N, F] or \
+                 local-cluster[N, C, M]"
+            )
+        };
         if s == "local" {
             return Ok(Master::from(1));
+        }
+        if let Some(inner) = s
+            .strip_prefix("local-cluster[")
+            .and_then(|r| r.strip_suffix(']'))
+        {
+            let n: Vec<usize> = inner
+                .split(',')
+                .map(|w| w.trim().parse::<usize>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| usage())?;
+            let [executors, cores, memory_mb] = n[..] else {
+                return Err(usage());
+            };
+            if executors == 0 || cores == 0 || executors > 16 {
+                return Err(format!(
+                    "{s}: local-cluster[N, C, M] takes 1 to 16 executors of at least 1 core"
+                ));
+            }
+            return Ok(Master {
+                threads: super::limits::workers(executors * cores)?,
+                // Spark's spark.task.maxFailures outside local mode.
+                max_failures: 4,
+                cluster: Some(Cluster {
+                    executors,
+                    cores,
+                    memory_mb,
+                }),
+            });
         }
         let inner = s
             .strip_prefix("local[")
@@ -66,6 +114,7 @@ impl Master {
         Ok(Master {
             threads,
             max_failures,
+            cluster: None,
         })
     }
 }
@@ -86,6 +135,14 @@ struct ScInner {
     next_job: AtomicUsize,
     next_stage: AtomicUsize,
     next_task: AtomicUsize,
+    executors: Executors,
+    faults: FaultPlan,
+    /// The batch whose jobs run now (the fault lab's faults wait for one).
+    batch: Mutex<super::fault::Batch>,
+    /// Where the scheduler reports lost tasks and executors (the session's sink).
+    sink: Mutex<Option<Arc<dyn OutputSink>>>,
+    /// The block stores of persisted RDDs, so a lost executor's blocks can be dropped.
+    storages: Mutex<Vec<Weak<Storage>>>,
 }
 
 impl SparkContext {
@@ -99,6 +156,15 @@ impl SparkContext {
         parallelism: usize,
         max_failures: usize,
     ) -> Result<SparkContext, String> {
+        SparkContext::build(Master {
+            threads: parallelism,
+            max_failures,
+            cluster: None,
+        })
+    }
+
+    fn build(m: Master) -> Result<SparkContext, String> {
+        let (parallelism, max_failures) = (m.threads, m.max_failures);
         let parallelism = super::limits::workers(parallelism.max(1))?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(parallelism)
@@ -111,11 +177,22 @@ impl SparkContext {
         Ok(SparkContext {
             inner: Arc::new(ScInner {
                 parallelism,
-                master: if max_failures > 1 {
-                    format!("local[{parallelism}, {max_failures}]")
-                } else {
-                    format!("local[{parallelism}]")
+                master: match m.cluster {
+                    Some(c) => format!(
+                        "local-cluster[{}, {}, {}]",
+                        c.executors, c.cores, c.memory_mb
+                    ),
+                    None if max_failures > 1 => format!("local[{parallelism}, {max_failures}]"),
+                    None => format!("local[{parallelism}]"),
                 },
+                executors: match m.cluster {
+                    Some(c) => Executors::cluster(c.executors, c.cores),
+                    None => Executors::local(parallelism),
+                },
+                faults: FaultPlan::default(),
+                batch: Mutex::new(None),
+                sink: Mutex::new(None),
+                storages: Mutex::new(Vec::new()),
                 pool,
                 max_failures: max_failures.max(1),
                 next_rdd: AtomicUsize::new(0),
@@ -137,7 +214,53 @@ impl SparkContext {
 
     /// The context of a master URL.
     pub fn for_master(master: Master) -> Result<SparkContext, String> {
-        SparkContext::with_task_failures(master.threads, master.max_failures)
+        SparkContext::build(master)
+    }
+
+    pub fn executors(&self) -> &Executors {
+        &self.inner.executors
+    }
+
+    pub fn faults(&self) -> &FaultPlan {
+        &self.inner.faults
+    }
+
+    /// Sets (or clears) the batch whose jobs run now: its time and number.
+    pub fn set_batch(&self, batch: super::fault::Batch) {
+        *lock(&self.inner.batch) = batch;
+    }
+
+    pub fn batch(&self) -> super::fault::Batch {
+        *lock(&self.inner.batch)
+    }
+
+    /// Where lost tasks and executors are reported.
+    pub fn set_sink(&self, sink: Arc<dyn OutputSink>) {
+        *lock(&self.inner.sink) = Some(sink);
+    }
+
+    pub fn sink(&self) -> Option<Arc<dyn OutputSink>> {
+        lock(&self.inner.sink).clone()
+    }
+
+    /// Remembers a persisted RDD's block store (Spark's BlockManagerMaster).
+    pub fn register_storage(&self, storage: &Arc<Storage>) {
+        let mut all = lock(&self.inner.storages);
+        all.retain(|w| w.strong_count() > 0);
+        all.push(Arc::downgrade(storage));
+    }
+
+    /// Loses executor `id`: it runs no more tasks and its cached blocks are gone. The names
+    /// of the blocks lost, or None when there is no such live executor.
+    pub fn lose_executor(&self, id: &str, reason: &str) -> Option<Vec<String>> {
+        if !self.inner.executors.lose(id, reason) {
+            return None;
+        }
+        let storages: Vec<Arc<Storage>> = lock(&self.inner.storages)
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        Some(storages.iter().flat_map(|s| s.drop_executor(id)).collect())
     }
 
     pub fn max_task_failures(&self) -> usize {
@@ -184,6 +307,7 @@ mod tests {
         let m = |threads, max_failures| Master {
             threads,
             max_failures,
+            cluster: None,
         };
         assert_eq!(Master::parse("local"), Ok(m(1, 1)));
         assert_eq!(Master::parse("local[4]"), Ok(m(4, 1)));
@@ -195,6 +319,17 @@ mod tests {
         let sc = SparkContext::for_master(m(2, 4)).expect("pool");
         assert_eq!(sc.max_task_failures(), 4);
         assert_eq!(sc.master(), "local[2, 4]");
+        let c = Master::parse("local-cluster[2, 1, 1024]").expect("cluster");
+        assert_eq!((c.threads, c.max_failures), (2, 4));
+        assert_eq!(
+            c.cluster.map(|c| (c.executors, c.cores, c.memory_mb)),
+            Some((2, 1, 1024))
+        );
+        assert!(Master::parse("local-cluster[2, 1]").is_err());
+        assert!(Master::parse("local-cluster[0, 1, 512]").is_err());
+        let sc = SparkContext::for_master(c).expect("pool");
+        assert_eq!(sc.master(), "local-cluster[2, 1, 1024]");
+        assert_eq!(sc.executors().snapshot().len(), 2);
     }
 
     #[test]

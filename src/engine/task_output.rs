@@ -7,8 +7,17 @@ use super::sink::OutputSink;
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
+/// What kind of line: the script's `print`, or the scheduler's warning or note about a task
+/// (a lost task, a recomputed partition), which go to the sink's warn and info.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Print,
+    Warn,
+    Info,
+}
+
 /// One printed line and where it goes.
-type Line = (Arc<dyn OutputSink>, String);
+type Line = (Arc<dyn OutputSink>, Kind, String);
 
 thread_local! {
     /// The lines of the task running on this thread, if one is.
@@ -47,9 +56,9 @@ impl Stage {
     fn emit(self) {
         let mut tasks = self.tasks.into_inner().unwrap_or_else(|p| p.into_inner());
         tasks.sort_by_key(|(partition, _)| *partition);
-        for (sink, text) in tasks.into_iter().flat_map(|(_, lines)| lines) {
+        for (sink, kind, text) in tasks.into_iter().flat_map(|(_, lines)| lines) {
             // A stage inside a task (rare) adds to that task's lines.
-            print(&sink, &text);
+            emit(&sink, kind, &text);
         }
     }
 }
@@ -78,15 +87,25 @@ impl Drop for TaskGuard {
 /// A script's `print`: inside a task it waits for the end of the stage, elsewhere it is
 /// shown at once.
 pub fn print(sink: &Arc<dyn OutputSink>, text: &str) {
+    emit(sink, Kind::Print, text);
+}
+
+/// A line of `kind`: inside a task it waits for the end of the stage, elsewhere it is shown
+/// at once.
+pub fn emit(sink: &Arc<dyn OutputSink>, kind: Kind, text: &str) {
     let kept = TASK.with(|t| match t.borrow_mut().as_mut() {
         Some(lines) => {
-            lines.push((sink.clone(), text.to_string()));
+            lines.push((sink.clone(), kind, text.to_string()));
             true
         }
         None => false,
     });
     if !kept {
-        sink.print(text);
+        match kind {
+            Kind::Print => sink.print(text),
+            Kind::Warn => sink.warn(text),
+            Kind::Info => sink.info(text),
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! Meta-commands: `:help`, `:load`, `:vars`, `:reset`, `:stop`, `:tick`, `:status`, `:quit`.
+//! Meta-commands: `:help`, `:load`, `:vars`, `:reset`, `:stop`, `:tick`, `:status`, `:fault`,
+//! `:quit`.
 
 use super::Shell;
 use super::help;
@@ -42,6 +43,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (
         ":status",
         ":status [n]            state, the last n batches, sparklines and a verdict",
+    ),
+    (
+        ":fault",
+        ":fault kill-executor N | fail-task OP PARTITION [TIMES] | list | clear\n                         the fault lab: lose an executor, fail a task (:help fault)",
     ),
     (
         ":empty",
@@ -91,6 +96,7 @@ pub fn run(shell: &mut Shell, line: &str) -> Flow {
         ":stop" => stop(shell),
         ":tick" => tick(shell, arg),
         ":status" => status(shell, arg),
+        ":fault" => fault(shell, arg),
         ":export" => export(shell, arg),
         ":quit" | ":q" | ":exit" => return Flow::Quit,
         _ => {
@@ -391,6 +397,48 @@ fn tick(shell: &mut Shell, arg: &str) {
             }
             shell.fail(&text)
         }
+    }
+}
+
+/// `:fault ...`: plans a fault for the next task it applies to (`list`: the planned and the
+/// done ones, and the executors; `clear`: forget the planned ones).
+fn fault(shell: &mut Shell, arg: &str) {
+    let Some(sc) = shell.host.spark_context() else {
+        return shell.fail("`sc` is not a SparkContext any more: :reset restores it");
+    };
+    match arg {
+        "" => shell.fail(&format!(
+            "usage: :fault {} | list | clear (:help fault)",
+            crate::engine::fault::USAGE
+        )),
+        "list" => {
+            let mut lines = vec![format!("master {}", sc.master())];
+            for e in sc.executors().snapshot() {
+                lines.push(format!(
+                    "executor {}: {} ({} tasks, {} failed){}",
+                    e.id,
+                    if e.alive { "alive" } else { "LOST" },
+                    e.tasks,
+                    e.failed_tasks,
+                    e.lost_reason.map(|r| format!(": {r}")).unwrap_or_default()
+                ));
+            }
+            for p in sc.faults().pending() {
+                lines.push(format!("planned: {}, {}", p.fault, p.at));
+            }
+            for d in sc.faults().done() {
+                lines.push(format!("done: {d}"));
+            }
+            shell.printer.out(&lines.join("\n"));
+        }
+        "clear" => {
+            sc.faults().clear();
+            shell.printer.out("no fault planned");
+        }
+        spec => match crate::script::api_fault::plan(&sc, spec, crate::engine::fault::At::Next) {
+            Ok(text) => shell.printer.out(&text),
+            Err(e) => shell.fail(&e),
+        },
     }
 }
 

@@ -83,11 +83,29 @@ Values: pairs are arrays [\"k\", 1], () is None, closures are |x| x + 1.
 print(x) prints a value; a stream prints its batches with ds.pprint() (ds.print() is not
 available: print is a Rhai keyword). :help rhai for the language, :help syntax for PySpark → Rhai.";
 
+/// `:help fault`: the fault lab.
+pub const FAULT: &str = "\
+The fault lab: make Spark's fault tolerance happen, and see it.
+  centella --master \"local-cluster[2, 1, 1024]\"   2 executors of 1 core (Spark's syntax)
+  :fault kill-executor 1          executor 1 is lost while it runs its next task: its cached
+                                  partitions go with it; the task is relaunched on another
+                                  executor and the lost partitions are recomputed from lineage
+  :fault fail-task map 0 2        the task computing `map` on partition 0 fails 2 times;
+                                  Spark retries it up to spark.task.maxFailures (4 in a
+                                  local cluster; local[N, F] sets F)
+  :fault list                     executors (alive or lost), planned and done faults
+  :fault clear                    forget the planned faults
+In a script: ssc.fault(\"kill-executor 1\"), or at a moment: ssc.fault(\"fail-task map 0 2\", 3)
+(the 3rd batch) or with a batch Time. What happens is printed as Spark logs it (WARN Lost
+task 1.0 in stage 4.0 (TID 5) (localhost executor 1): ExecutorLostFailure ...), then the
+recomputed lineage, from the source to the lost partition.";
+
 /// The text of `:help TOPIC` for the language topics.
 pub fn topic(name: &str) -> Option<&'static str> {
     match name.trim() {
         "syntax" | "python" | "pyspark" => Some(SYNTAX),
         "rhai" | "language" | "lang" => Some(LANGUAGE),
+        "fault" | "faults" | "fault-lab" => Some(FAULT),
         _ => None,
     }
 }

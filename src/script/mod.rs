@@ -4,6 +4,7 @@
 
 pub mod api_context;
 pub mod api_dstream;
+pub mod api_fault;
 pub mod api_kafka;
 pub mod api_listener;
 pub mod api_python;
@@ -61,6 +62,8 @@ impl ScriptHost {
         hooks: ContextHooks,
     ) -> Result<ScriptHost, String> {
         let sc = SparkContext::for_master(master.into())?;
+        // Lost tasks and executors are reported where the session's output goes.
+        sc.set_sink(config.sink.clone());
         let api = Api {
             engine: Arc::new(OnceLock::new()),
             config,
@@ -98,6 +101,7 @@ impl ScriptHost {
         api_rdd::register(&mut engine, &api);
         api_listener::register(&mut engine, &api);
         api_kafka::register(&mut engine);
+        api_fault::register(&mut engine);
         pynames::register(&mut engine);
         let in_place_sites = in_place::Sites::default();
         in_place::register(&mut engine, &in_place_sites);
@@ -205,6 +209,11 @@ impl ScriptHost {
     /// The context currently bound to `ssc`, if it is one.
     pub fn ssc(&self) -> Option<StreamingContext> {
         self.scope.get_value::<StreamingContext>("ssc")
+    }
+
+    /// The session's SparkContext (`sc`), if the script has not rebound the name.
+    pub fn spark_context(&self) -> Option<SparkContext> {
+        self.scope.get_value::<SparkContext>("sc")
     }
 }
 

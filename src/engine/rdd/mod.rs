@@ -89,7 +89,7 @@ pub struct RddNode {
     deps: Vec<Dependency>,
     kind: RddKind,
     compute: Box<dyn Compute>,
-    storage: storage::Storage,
+    storage: Arc<storage::Storage>,
     /// What a source stream knows about the batch this RDD holds (a Kafka direct stream's
     /// offset ranges, Spark's `HasOffsetRanges`), kept without knowing its type.
     source_info: Option<Arc<dyn Any + Send + Sync>>,
@@ -122,15 +122,16 @@ impl Rdd {
         kind: RddKind,
         compute: Box<dyn Compute>,
     ) -> Rdd {
+        let id = sc.new_rdd_id();
         Rdd {
             node: Arc::new(RddNode {
                 sc: sc.clone(),
-                id: sc.new_rdd_id(),
+                id,
                 num_partitions,
                 deps,
                 kind,
                 compute,
-                storage: storage::Storage::new(num_partitions),
+                storage: Arc::new(storage::Storage::new(id, num_partitions)),
                 source_info: None,
             }),
         }
@@ -212,15 +213,26 @@ impl Rdd {
     /// Spark's `RDD.iterator`: a persisted partition from the block store, else computed
     /// (and kept, when the RDD is persisted).
     pub fn iterator<'a>(&'a self, split: usize, tc: &'a TaskContext) -> Records<'a> {
-        if !self.node.storage.level().is_persisted() {
+        let storage = &self.node.storage;
+        if !storage.level().is_persisted() {
+            tc.trace(self, split, task::How::Computed);
             return self.node.compute.compute(split, tc);
         }
-        if let Some(block) = self.node.storage.get(split) {
+        if let Some(block) = storage.get(split) {
+            tc.trace(self, split, task::How::Cached);
             return storage::block_records(block);
         }
+        tc.trace(
+            self,
+            split,
+            match storage.lost_on(split) {
+                Some(executor) => task::How::Recomputed { executor },
+                None => task::How::Computed,
+            },
+        );
         let computed: Result<Partition, FnError> = self.node.compute.compute(split, tc).collect();
         match computed {
-            Ok(part) => storage::block_records(self.node.storage.put(split, part)),
+            Ok(part) => storage::block_records(storage.put(split, part, &tc.executor)),
             Err(e) => Box::new(std::iter::once(Err(e))),
         }
     }
@@ -232,6 +244,9 @@ impl Rdd {
 
     /// `persist(level)`. The RDD keeps its partitions from the next time they are computed.
     pub fn persist(&self, level: StorageLevel) -> Rdd {
+        if !self.node.storage.level().is_persisted() {
+            self.node.sc.register_storage(&self.node.storage);
+        }
         self.node.storage.set_level(level);
         self.clone()
     }
@@ -254,6 +269,37 @@ impl Rdd {
     pub fn fully_cached(&self) -> bool {
         self.node.storage.cached_count() == self.node.num_partitions
             && self.node.storage.level().is_persisted()
+    }
+
+    /// The operations a task of this RDD's stage runs (a pipeline's steps, a shuffle's
+    /// reduce side), back to the stage's start: what the fault lab's `fail-task OP` matches.
+    pub fn stage_ops(&self) -> Vec<String> {
+        let mut ops = Vec::new();
+        let mut stack = vec![self.clone()];
+        while let Some(r) = stack.pop() {
+            if r.fully_cached() {
+                continue;
+            }
+            if let Some((_, steps)) = r.node.compute.pipeline() {
+                ops.extend(
+                    steps
+                        .iter()
+                        .filter_map(|s| s.site.as_ref().map(|s| s.op.clone())),
+                );
+            }
+            for d in r.dependencies() {
+                match d {
+                    Dependency::Narrow(p) => stack.push(p.clone()),
+                    Dependency::Shuffle(dep) => ops.push(dep.op.clone()),
+                }
+            }
+        }
+        ops
+    }
+
+    /// How `toDebugString` and the lost-partition account name it: `PythonRDD[7]`.
+    pub fn short_name(&self) -> String {
+        format!("{}[{}]", self.class_name(), self.node.id)
     }
 
     pub(crate) fn storage(&self) -> &storage::Storage {

@@ -32,16 +32,30 @@ impl StorageLevel {
     }
 }
 
+/// A kept partition and the executor that holds it.
+#[derive(Clone)]
+struct Block {
+    data: Arc<Partition>,
+    executor: String,
+}
+
 pub struct Storage {
+    /// The RDD's id, for Spark's block names (`rdd_7_1`).
+    rdd_id: usize,
     level: Mutex<StorageLevel>,
-    blocks: Mutex<Vec<Option<Arc<Partition>>>>,
+    blocks: Mutex<Vec<Option<Block>>>,
+    /// Partitions whose block was lost with its executor (until computed again), so the
+    /// recomputation can be shown.
+    lost: Mutex<Vec<Option<String>>>,
 }
 
 impl Storage {
-    pub fn new(num_partitions: usize) -> Storage {
+    pub fn new(rdd_id: usize, num_partitions: usize) -> Storage {
         Storage {
+            rdd_id,
             level: Mutex::new(StorageLevel::None),
             blocks: Mutex::new(vec![None; num_partitions]),
+            lost: Mutex::new(vec![None; num_partitions]),
         }
     }
 
@@ -57,15 +71,56 @@ impl Storage {
     }
 
     pub fn get(&self, split: usize) -> Option<Arc<Partition>> {
-        lock(&self.blocks).get(split).cloned().flatten()
+        lock(&self.blocks)
+            .get(split)
+            .cloned()
+            .flatten()
+            .map(|b| b.data)
     }
 
-    pub fn put(&self, split: usize, part: Partition) -> Arc<Partition> {
-        let block = Arc::new(part);
+    /// The executor holding partition `split`, if it is kept.
+    pub fn location(&self, split: usize) -> Option<String> {
+        lock(&self.blocks)
+            .get(split)
+            .cloned()
+            .flatten()
+            .map(|b| b.executor)
+    }
+
+    pub fn put(&self, split: usize, part: Partition, executor: &str) -> Arc<Partition> {
+        let data = Arc::new(part);
         if let Some(slot) = lock(&self.blocks).get_mut(split) {
-            *slot = Some(block.clone());
+            *slot = Some(Block {
+                data: data.clone(),
+                executor: executor.to_string(),
+            });
         }
-        block
+        if let Some(l) = lock(&self.lost).get_mut(split) {
+            *l = None;
+        }
+        data
+    }
+
+    /// Drops the blocks `executor` held; their names (`rdd_7_1`), as Spark reports them.
+    pub fn drop_executor(&self, executor: &str) -> Vec<String> {
+        let mut blocks = lock(&self.blocks);
+        let mut lost = lock(&self.lost);
+        let mut names = Vec::new();
+        for (split, slot) in blocks.iter_mut().enumerate() {
+            if slot.as_ref().is_some_and(|b| b.executor == executor) {
+                *slot = None;
+                if let Some(l) = lost.get_mut(split) {
+                    *l = Some(executor.to_string());
+                }
+                names.push(format!("rdd_{}_{split}", self.rdd_id));
+            }
+        }
+        names
+    }
+
+    /// The executor partition `split`'s block was lost with, if it was.
+    pub fn lost_on(&self, split: usize) -> Option<String> {
+        lock(&self.lost).get(split).cloned().flatten()
     }
 
     pub fn cached_count(&self) -> usize {
@@ -77,7 +132,12 @@ impl Storage {
         lock(&self.blocks)
             .iter()
             .flatten()
-            .map(|p| p.iter().map(crate::record::estimated_size).sum::<u64>())
+            .map(|b| {
+                b.data
+                    .iter()
+                    .map(crate::record::estimated_size)
+                    .sum::<u64>()
+            })
             .sum()
     }
 }

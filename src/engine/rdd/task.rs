@@ -4,11 +4,27 @@
 use crate::func::{FnError, OpSite};
 use std::cell::RefCell;
 
+/// How a task got one RDD partition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum How {
+    /// Read from the block store.
+    Cached,
+    /// Computed from its parents.
+    Computed,
+    /// Computed again from its parents: its cached block was lost with `executor`.
+    Recomputed { executor: String },
+}
+
 /// The task computing one partition of one stage.
 pub struct TaskContext {
     pub stage_id: usize,
     pub partition: usize,
     pub attempt: usize,
+    /// The executor it runs on (`driver` in local mode).
+    pub executor: String,
+    /// The RDD partitions it read or computed, outermost first (Spark's lineage, as one
+    /// task walked it): shown when it recomputed a lost partition.
+    trace: RefCell<Vec<(String, usize, How)>>,
     /// The operation whose own function failed first in this task (not one that only passed
     /// an upstream error on), so a batch error names the `map` that failed, not the `pprint`.
     blamed: RefCell<Option<OpSite>>,
@@ -16,12 +32,46 @@ pub struct TaskContext {
 
 impl TaskContext {
     pub fn new(stage_id: usize, partition: usize, attempt: usize) -> TaskContext {
+        TaskContext::on(stage_id, partition, attempt, "driver")
+    }
+
+    pub fn on(stage_id: usize, partition: usize, attempt: usize, executor: &str) -> TaskContext {
         TaskContext {
             stage_id,
             partition,
             attempt,
+            executor: executor.to_string(),
+            trace: RefCell::new(Vec::new()),
             blamed: RefCell::new(None),
         }
+    }
+
+    pub fn trace(&self, rdd: &super::Rdd, split: usize, how: How) {
+        self.trace.borrow_mut().push((rdd.short_name(), split, how));
+    }
+
+    /// When the task computed a partition whose cached block was lost: the chain from the
+    /// source to it, each RDD partition marked as computed, recomputed or read from cache.
+    pub fn recomputed_lineage(&self) -> Option<String> {
+        let trace = self.trace.borrow();
+        if !trace
+            .iter()
+            .any(|(_, _, h)| matches!(h, How::Recomputed { .. }))
+        {
+            return None;
+        }
+        let steps: Vec<String> = trace
+            .iter()
+            .rev()
+            .map(|(name, split, how)| match how {
+                How::Cached => format!("{name} partition {split} (cached)"),
+                How::Computed => format!("{name} partition {split}"),
+                How::Recomputed { executor } => format!(
+                    "{name} partition {split} (RECOMPUTED: its block was lost with executor {executor})"
+                ),
+            })
+            .collect();
+        Some(steps.join(" -> "))
     }
 
     /// Records that `site`'s own function failed with `e`, unless an earlier failure was.

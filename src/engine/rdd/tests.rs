@@ -425,3 +425,38 @@ fn a_block_of_lines_is_read_as_records_only_by_a_task() {
     assert_eq!(text, vec![vec!["x y", "", "z"], vec!["w"], vec![]]);
     assert!(debug_string(&rdd).starts_with("(3) BlockRDD["));
 }
+
+#[test]
+fn a_lost_executors_blocks_are_recomputed_from_lineage() {
+    use crate::sc::Master;
+    let sc = SparkContext::for_master(Master::parse("local-cluster[2, 1, 512]").expect("master"))
+        .expect("pool");
+    let mem = Arc::new(crate::sink::MemorySink::default());
+    sc.set_sink(mem.clone());
+    let calls = Arc::new(AtomicUsize::new(0));
+    let cached = sc
+        .parallelize(ints(&[1, 2, 3, 4]), Some(2))
+        .map(counting(&calls))
+        .cache();
+    assert_eq!(cached.count().expect("count"), 4);
+    assert_eq!(cached.storage().location(1).as_deref(), Some("1"));
+    let lost = sc.lose_executor("1", "test").expect("alive");
+    assert_eq!(lost, vec![format!("rdd_{}_1", cached.id())]);
+    assert!(sc.lose_executor("1", "again").is_none());
+    assert_eq!(
+        as_ints(cached.collect().expect("collect")),
+        vec![1, 2, 3, 4]
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        6,
+        "only the lost partition ran again"
+    );
+    assert_eq!(cached.storage().location(1).as_deref(), Some("0"));
+    assert!(
+        mem.stderr()
+            .contains("(RECOMPUTED: its block was lost with executor 1)"),
+        "{}",
+        mem.stderr()
+    );
+}

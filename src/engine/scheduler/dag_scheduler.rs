@@ -8,7 +8,7 @@ use crate::func::FnError;
 use crate::rdd::shuffle::ShuffleDependency;
 use crate::rdd::{Dependency, JobError, Rdd, Records, TaskContext};
 use crate::sc::SparkContext;
-use crate::task_output;
+use crate::task_output::{self, Kind};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -110,7 +110,10 @@ fn run_stages<T: Send>(
     for dep in missing {
         let splits: Vec<usize> = (0..dep.parent.num_partitions()).collect();
         let mut stage = new_stage(sc, shuffle_stage_name(dep), splits.len());
-        let outputs = run_tasks(sc, &mut stage, &splits, &|tc| {
+        let mut ops = dep.parent.stage_ops();
+        ops.push(dep.op.clone());
+        let place = |p: usize| dep.parent.storage().location(p);
+        let outputs = run_tasks(sc, &mut stage, &splits, &ops, &place, &|tc| {
             dep.run_map_task(tc.partition, tc)
         });
         job.stages.push(stage.clone());
@@ -122,7 +125,9 @@ fn run_stages<T: Send>(
         })?;
     }
     let mut stage = new_stage(sc, name.to_string(), partitions.len());
-    let out = run_tasks(sc, &mut stage, partitions, &|tc| {
+    let ops = rdd.stage_ops();
+    let place = |p: usize| rdd.storage().location(p);
+    let out = run_tasks(sc, &mut stage, partitions, &ops, &place, &|tc| {
         func(tc, rdd.iterator(tc.partition, tc))
     });
     job.stages.push(stage);
@@ -154,14 +159,19 @@ struct TaskFailure {
     tid: usize,
     error: FnError,
     site: Option<crate::func::OpSite>,
+    /// Where its last attempt ran.
+    last_executor: String,
 }
 
 /// Runs one stage's tasks in parallel; what tasks print appears in partition order when the
-/// stage ends. The first failed partition (in partition order) fails the stage.
+/// stage ends. A failed attempt is retried (on a live executor) until the task failed
+/// `maxFailures` times; the first such partition (in partition order) fails the stage.
 fn run_tasks<T: Send>(
     sc: &SparkContext,
     stage: &mut StageInfo,
     partitions: &[usize],
+    ops: &[String],
+    preferred: &(dyn Fn(usize) -> Option<String> + Sync),
     task: &(dyn Fn(&TaskContext) -> Result<T, FnError> + Sync),
 ) -> Result<Vec<T>, JobError> {
     let max_failures = sc.max_task_failures();
@@ -172,10 +182,16 @@ fn run_tasks<T: Send>(
                 let mut failures = 0;
                 loop {
                     let tid = sc.new_task_id();
-                    let tc = TaskContext::new(stage_id, p, failures);
-                    match task(&tc) {
+                    let attempt = Attempt {
+                        sc,
+                        stage_id,
+                        partition: p,
+                        number: failures,
+                        tid,
+                    };
+                    match attempt.run(ops, preferred(p).as_deref(), task) {
                         Ok(v) => return (Ok(v), failures),
-                        Err(error) => {
+                        Err((error, site, last_executor)) => {
                             failures += 1;
                             if failures >= max_failures {
                                 let failure = TaskFailure {
@@ -183,7 +199,8 @@ fn run_tasks<T: Send>(
                                     attempts: failures,
                                     tid,
                                     error,
-                                    site: tc.blamed(),
+                                    site,
+                                    last_executor,
                                 };
                                 return (Err(failure), failures);
                             }
@@ -208,11 +225,12 @@ fn run_tasks<T: Send>(
                     format!(
                         "Task {p} in stage {stage_id}.0 failed {n} times, most recent failure: \
                          Lost task {p}.{last} in stage {stage_id}.0 (TID {tid}) (localhost \
-                         executor driver): {msg}",
+                         executor {executor}): {msg}",
                         p = f.partition,
                         n = f.attempts,
                         last = f.attempts - 1,
                         tid = f.tid,
+                        executor = f.last_executor,
                         msg = f.error.0
                     )
                 });
@@ -226,6 +244,98 @@ fn run_tasks<T: Send>(
         }
     }
     Ok(out)
+}
+
+/// One attempt of one task: placed on an executor, where a fault the lab planned may strike.
+struct Attempt<'a> {
+    sc: &'a SparkContext,
+    stage_id: usize,
+    partition: usize,
+    number: usize,
+    tid: usize,
+}
+
+impl Attempt<'_> {
+    fn run<T>(
+        &self,
+        ops: &[String],
+        preferred: Option<&str>,
+        task: &(dyn Fn(&TaskContext) -> Result<T, FnError> + Sync),
+    ) -> Result<T, (FnError, Option<crate::func::OpSite>, String)> {
+        let sc = self.sc;
+        let Some(executor) = sc.executors().place(self.partition, preferred) else {
+            let e = FnError::new(
+                "org.apache.spark.SparkException: no live executor is left to run the task \
+                 (every executor was lost)",
+            );
+            return Err((e, None, "none".to_string()));
+        };
+        let tc = TaskContext::on(self.stage_id, self.partition, self.number, &executor);
+        let batch = sc.batch();
+        let result = if sc.faults().take_kill(&executor, batch) {
+            Err(self.lose_executor(&executor))
+        } else if let Some(fault) = sc.faults().take_task_failure(ops, self.partition, batch) {
+            Err(FnError(format!(
+                "org.apache.spark.api.python.PythonException: injected by the fault lab ({fault})"
+            )))
+        } else {
+            task(&tc)
+        };
+        sc.executors().ran_task(&executor, result.is_err());
+        let verbose = sc.max_task_failures() > 1 || sc.executors().is_cluster();
+        match result {
+            Ok(v) => {
+                if let Some(chain) = tc.recomputed_lineage() {
+                    self.report(
+                        Kind::Info,
+                        &format!(
+                            "Recomputed from lineage, task {}.{} in stage {}.0 on executor {executor}: {chain}",
+                            self.partition, self.number, self.stage_id
+                        ),
+                    );
+                }
+                Ok(v)
+            }
+            Err(e) => {
+                if verbose {
+                    self.report(
+                        Kind::Warn,
+                        &format!(
+                            "Lost task {}.{} in stage {}.0 (TID {}) (localhost executor {executor}): {}",
+                            self.partition, self.number, self.stage_id, self.tid, e.0
+                        ),
+                    );
+                }
+                Err((e, tc.blamed(), executor))
+            }
+        }
+    }
+
+    /// The executor dies while it runs this task: its cached blocks go with it.
+    fn lose_executor(&self, executor: &str) -> FnError {
+        let reason = format!("killed by the fault lab (kill-executor {executor})");
+        let lost = self.sc.lose_executor(executor, &reason).unwrap_or_default();
+        self.report(
+            Kind::Warn,
+            &format!("Lost executor {executor} on localhost: {reason}"),
+        );
+        for block in lost {
+            self.report(
+                Kind::Warn,
+                &format!("No more replicas available for {block} !"),
+            );
+        }
+        FnError(format!(
+            "ExecutorLostFailure (executor {executor} exited unrelated to the running tasks) \
+             Reason: {reason}"
+        ))
+    }
+
+    fn report(&self, kind: Kind, text: &str) {
+        if let Some(sink) = self.sc.sink() {
+            task_output::emit(&sink, kind, text);
+        }
+    }
 }
 
 /// The shuffles the job must run first, parents before children, and those whose output an

@@ -85,7 +85,13 @@ impl StreamingContext {
         let (submitted, start) = clock.begin_batch(t, submitted, previous_end);
         let outer = IN_BATCH.with(|b| b.replace(true));
         let before = self.graph().input_batches();
+        let number = {
+            let g = self.graph();
+            ((t - g.zero).ms() / g.batch.ms().max(1)).max(0) as u64
+        };
+        self.spark_context().set_batch(Some((t, number)));
         let (errors, output_ops) = self.run_output_ops(t, &env);
+        self.spark_context().set_batch(None);
         let (num_records, input_info, late, checkpoint) = {
             let mut g = self.graph();
             let n = g.input_records(t);

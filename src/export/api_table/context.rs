@@ -182,6 +182,14 @@ pub const METHODS: &[ApiMethod] = &[
         "Property: the master URL, e.g. local[2].",
         "sc.master",
     ),
+    entry(
+        NotExported,
+        STREAMING_CONTEXT,
+        "fault",
+        "(spec[, at])",
+        "The fault lab: plans \"kill-executor N\" or \"fail-task OP PARTITION [TIMES]\", now or at a batch (number or Time).",
+        "ssc.fault(\"kill-executor 1\", 2)",
+    ),
     // Time
     entry(
         NotExported,

@@ -1,0 +1,133 @@
+//! The executors tasks run on. In `local[N]` there is one, the driver's, as in Spark's local
+//! mode. `local-cluster[N, C, M]` simulates N executors of C cores each in this process
+//! (Spark's own test-cluster syntax): each task is placed on a live executor, a cached
+//! partition lives on the executor that computed it, and an executor can be lost (the fault
+//! lab's `kill-executor`), taking its cached partitions with it.
+
+use super::lock;
+use std::sync::Mutex;
+
+/// One executor, as `:status` and the web UI show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecutorInfo {
+    /// Spark's executor id: `driver` in local mode, `0`, `1`, ... in a local cluster.
+    pub id: String,
+    pub cores: usize,
+    pub alive: bool,
+    /// Task attempts it ran, and how many of them failed.
+    pub tasks: usize,
+    pub failed_tasks: usize,
+    /// Why it was lost.
+    pub lost_reason: Option<String>,
+}
+
+pub struct Executors {
+    list: Mutex<Vec<ExecutorInfo>>,
+}
+
+impl Executors {
+    /// Local mode: the driver runs every task.
+    pub fn local(cores: usize) -> Executors {
+        Executors::with_ids(vec!["driver".to_string()], cores)
+    }
+
+    /// `local-cluster[n, cores, _]`: executors `0` .. `n-1`.
+    pub fn cluster(n: usize, cores: usize) -> Executors {
+        Executors::with_ids((0..n).map(|i| i.to_string()).collect(), cores)
+    }
+
+    fn with_ids(ids: Vec<String>, cores: usize) -> Executors {
+        let list = ids
+            .into_iter()
+            .map(|id| ExecutorInfo {
+                id,
+                cores,
+                alive: true,
+                tasks: 0,
+                failed_tasks: 0,
+                lost_reason: None,
+            })
+            .collect();
+        Executors {
+            list: Mutex::new(list),
+        }
+    }
+
+    /// Where the task of `partition` runs: the executor holding its cached data when that
+    /// one is alive (Spark's PROCESS_LOCAL), else the live executors in turn by partition.
+    /// None when every executor is lost.
+    pub fn place(&self, partition: usize, preferred: Option<&str>) -> Option<String> {
+        let list = lock(&self.list);
+        if let Some(p) = preferred
+            && list.iter().any(|e| e.alive && e.id == p)
+        {
+            return Some(p.to_string());
+        }
+        let alive: Vec<&ExecutorInfo> = list.iter().filter(|e| e.alive).collect();
+        if alive.is_empty() {
+            return None;
+        }
+        Some(alive[partition % alive.len()].id.clone())
+    }
+
+    /// Counts a task attempt on `id`.
+    pub fn ran_task(&self, id: &str, failed: bool) {
+        if let Some(e) = lock(&self.list).iter_mut().find(|e| e.id == id) {
+            e.tasks += 1;
+            if failed {
+                e.failed_tasks += 1;
+            }
+        }
+    }
+
+    /// Marks `id` lost. False when there is no such live executor.
+    pub fn lose(&self, id: &str, reason: &str) -> bool {
+        match lock(&self.list).iter_mut().find(|e| e.id == id && e.alive) {
+            Some(e) => {
+                e.alive = false;
+                e.lost_reason = Some(reason.to_string());
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn exists(&self, id: &str) -> bool {
+        lock(&self.list).iter().any(|e| e.id == id)
+    }
+
+    pub fn is_alive(&self, id: &str) -> bool {
+        lock(&self.list).iter().any(|e| e.id == id && e.alive)
+    }
+
+    pub fn is_cluster(&self) -> bool {
+        lock(&self.list).iter().all(|e| e.id != "driver")
+    }
+
+    pub fn snapshot(&self) -> Vec<ExecutorInfo> {
+        lock(&self.list).clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tasks_go_round_robin_over_live_executors_and_prefer_their_data() {
+        let e = Executors::cluster(3, 1);
+        let placed: Vec<_> = (0..4).filter_map(|p| e.place(p, None)).collect();
+        assert_eq!(placed, vec!["0", "1", "2", "0"]);
+        assert_eq!(e.place(0, Some("2")).as_deref(), Some("2"));
+        assert!(e.lose("1", "killed"));
+        assert!(!e.lose("1", "again"), "already lost");
+        let placed: Vec<_> = (0..4).filter_map(|p| e.place(p, Some("1"))).collect();
+        assert_eq!(
+            placed,
+            vec!["0", "2", "0", "2"],
+            "a lost executor's data is elsewhere"
+        );
+        assert!(e.lose("0", "x") && e.lose("2", "y"));
+        assert_eq!(e.place(0, None), None);
+    }
+}

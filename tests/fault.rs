@@ -1,0 +1,145 @@
+//! The fault lab (`--master "local-cluster[N, C, M]"`, `ssc.fault(...)`, `:fault`): golden
+//! runs of its examples under the fast clock, whose stderr is Spark's account of what
+//! happened (lost tasks and executors, the lineage recomputed) and whose stdout is the same
+//! output as without the fault; a task that keeps failing; the errors of a fault that cannot
+//! happen.
+
+mod common;
+
+use common::{Centella, Run, TempDir, assert_golden};
+use std::path::Path;
+use std::time::Duration;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const CLUSTER: &str = "local-cluster[2, 1, 1024]";
+
+fn run_example(name: &str) -> Run {
+    let script = Path::new(ROOT).join(format!("examples/{name}.rhai"));
+    Centella::new(&[
+        "--clock".as_ref(),
+        "fast".as_ref(),
+        "--batches".as_ref(),
+        "3".as_ref(),
+        "--master".as_ref(),
+        CLUSTER.as_ref(),
+        script.as_os_str(),
+    ])
+    .run(Duration::from_secs(60))
+}
+
+fn golden(name: &str) {
+    let run = run_example(name);
+    let dir = Path::new(ROOT).join("tests/fault");
+    let err = std::fs::read_to_string(dir.join(format!("{name}.err"))).expect("stderr golden");
+    assert_golden(name, &run, &dir.join(format!("{name}.out")), &err);
+}
+
+#[test]
+fn a_failing_task_is_retried_and_the_output_is_unchanged() {
+    golden("fault_task_retry");
+}
+
+#[test]
+fn a_lost_executors_cached_partition_is_recomputed_from_lineage() {
+    golden("fault_lost_executor");
+    // Without the fault: the same output.
+    let script = std::fs::read_to_string(Path::new(ROOT).join("examples/fault_lost_executor.rhai"))
+        .expect("example")
+        .replace("ssc.fault(\"kill-executor 1\", 2);", "");
+    let dir = TempDir::new("fault", "no_fault");
+    dir.write("no_fault.rhai", &script);
+    let plain = Centella::new(&[
+        "--clock",
+        "fast",
+        "--batches",
+        "3",
+        "--master",
+        CLUSTER,
+        "no_fault.rhai",
+    ])
+    .dir(&dir)
+    .run(Duration::from_secs(60));
+    plain.code(0);
+    assert_eq!(plain.stderr, "");
+    let with_fault =
+        std::fs::read_to_string(Path::new(ROOT).join("tests/fault/fault_lost_executor.out"))
+            .expect("golden");
+    assert_eq!(plain.stdout, with_fault);
+}
+
+#[test]
+fn a_task_that_fails_max_failures_times_fails_its_batch_and_the_next_goes_on() {
+    let script = std::fs::read_to_string(Path::new(ROOT).join("examples/fault_task_retry.rhai"))
+        .expect("example")
+        .replace("fail-task map 0 2", "fail-task map 0 4");
+    let dir = TempDir::new("fault", "exhausted");
+    dir.write("exhausted.rhai", &script);
+    let run = Centella::new(&[
+        "--clock",
+        "fast",
+        "--batches",
+        "3",
+        "--master",
+        CLUSTER,
+        "exhausted.rhai",
+    ])
+    .dir(&dir)
+    .run(Duration::from_secs(60));
+    run.code(1).has_line(
+        "ERROR: pprint at exhausted.rhai:20:36 failed in the batch of 2021-11-14 10:00:55: Job \
+         aborted due to stage failure: Task 0 in stage 4.0 failed 4 times, most recent failure: \
+         Lost task 0.3 in stage 4.0 (TID 7) (localhost executor 0): \
+         org.apache.spark.api.python.PythonException: injected by the fault lab (fail-task map 0 \
+         4, failure 4 of 4)",
+    );
+    assert!(
+        run.stdout.contains("Time: 2021-11-14 10:00:56"),
+        "the next batch goes on: {}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("Time: 2021-11-14 10:00:55"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn faults_that_cannot_happen_say_why() {
+    let dir = TempDir::new("fault", "refused");
+    dir.write(
+        "local.rhai",
+        "let ssc = StreamingContext(sc, 1);\nssc.fault(\"kill-executor 1\");\n",
+    );
+    Centella::new(&["local.rhai"])
+        .dir(&dir)
+        .run(Duration::from_secs(30))
+        .code(1)
+        .stderr_has("local mode has one executor, the driver's; start centella with --master \"local-cluster[2, 1, 1024]\"");
+    dir.write(
+        "nine.rhai",
+        "let ssc = StreamingContext(sc, 1);\nssc.fault(\"kill-executor 9\");\n",
+    );
+    Centella::new(&["--master", CLUSTER, "nine.rhai"])
+        .dir(&dir)
+        .run(Duration::from_secs(30))
+        .code(1)
+        .stderr_has("kill-executor 9: no executor 9 (executors: 0, 1)");
+}
+
+#[test]
+fn the_shell_plans_and_lists_faults() {
+    let run = Centella::new(&["--master", CLUSTER]).run_with_input(
+        b":fault kill-executor 1\n:fault fail-task map 0 2\n:fault list\n:fault clear\n:fault list\n",
+        Duration::from_secs(30),
+    );
+    run.code(0);
+    for line in [
+        "fault planned: kill-executor 1, at the next task it applies to",
+        "planned: fail-task map 0 2, at the next task it applies to",
+        "executor 1: alive (0 tasks, 0 failed)",
+        "no fault planned",
+    ] {
+        assert!(run.stdout.contains(line), "{line}\n{}", run.stdout);
+    }
+}
