@@ -32,6 +32,9 @@ const START: &str = "2021-11-14 10:00:54";
 
 /// (script relative to the repository root, batches), fed by queueStream.
 const QUEUE_CASES: &[(&str, u32)] = &[
+    // The fault lab's examples: on PySpark, without the fault, the same output.
+    ("examples/fault_lost_executor.rhai", 3),
+    ("examples/fault_task_retry.rhai", 3),
     ("examples/hashtags_sorted.rhai", 8),
     ("examples/pprint_limits.rhai", 8),
     ("examples/queue_modes.rhai", 8),
@@ -655,6 +658,11 @@ fn run_centella(work: &Path, cases: &[Case]) -> HashMap<String, Run> {
         } else {
             (vec!["--clock", "fast", "--batches", batches.as_str()], None)
         };
+        // The fault lab's examples run on the executors they lose or retry on.
+        let mut args = args;
+        if c.name.starts_with("fault_") {
+            args.extend(["--master", "local-cluster[2, 1, 1024]"]);
+        }
         let run = centella(&cwd, &args, &c.script, Duration::from_secs(60), feed);
         runs.insert(c.name.clone(), run);
     }

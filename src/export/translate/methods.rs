@@ -287,11 +287,25 @@ impl Translator<'_> {
             }
             _ => {
                 let py = self.expr(e)?;
-                let ty = match py.ty {
-                    Ty::Rdd(rec) => Ty::List(rec),
-                    t => t,
+                // A variable holding an array literal of RDDs is a Python tuple; PySpark's
+                // queueStream assigns into its list of RDDs (to reserialize them), so it must
+                // be a list.
+                let rdds = |items: &[Ty]| items.iter().all(|t| matches!(t, Ty::Rdd(_)));
+                let (code, ty) = match py.ty {
+                    Ty::Rdd(rec) => (py.code, Ty::List(rec)),
+                    Ty::Tuple(items) if depth > 1 && !items.is_empty() && rdds(&items) => (
+                        format!("list({})", py.code),
+                        Ty::List(Box::new(
+                            types::join_all(items.into_iter().map(|t| match t {
+                                Ty::Rdd(rec) => Ty::List(rec),
+                                t => t,
+                            }))
+                            .unwrap_or(Ty::Never),
+                        )),
+                    ),
+                    t => (py.code, t),
                 };
-                Ok((py.code, ty))
+                Ok((code, ty))
             }
         }
     }

@@ -380,6 +380,13 @@ impl Translator<'_> {
                 });
                 format!("ssc.stop({stop}): done by main()")
             }
+            "fault" => {
+                let spec = self.args(args)?.join(", ");
+                format!(
+                    "ssc.fault({spec}): centella's fault lab injected this fault; Spark has \
+                     no such call (on a cluster, kill an executor's process to see it)"
+                )
+            }
             "tick" => {
                 return Err(self.err(
                     pos,
