@@ -93,7 +93,21 @@ impl StreamingContext {
 
     /// `ssc.socketTextStream(host, port)`: lines from a TCP server, received in the background.
     pub fn socket_text_stream(&self, host: &str, port: u16, site: OpSite) -> Result<DStream> {
-        let op = Arc::new(super::dstream::socket::SocketInputDStream::new(host, port));
+        self.socket_text_stream_stored(host, port, 2, site)
+    }
+
+    /// `socketTextStream(host, port, storageLevel)`: `copies` of each block in a local
+    /// cluster (2 for the `_2` levels, socketTextStream's default; 1 otherwise).
+    pub fn socket_text_stream_stored(
+        &self,
+        host: &str,
+        port: u16,
+        copies: usize,
+        site: OpSite,
+    ) -> Result<DStream> {
+        let op = Arc::new(super::dstream::socket::SocketInputDStream::with_copies(
+            host, port, copies,
+        ));
         self.add_stream(op, site, self.batch_duration(), false)
     }
 

@@ -408,17 +408,20 @@ fn register_live_sources(engine: &mut Engine) {
                 .map_err(|e| engine_err(&ctx, e))
         },
     );
-    // The storage level is accepted for PySpark compatibility; records are kept in memory.
+    // The storage level says how many copies of each block a local cluster keeps: two for
+    // the `_2` levels (the default, MEMORY_AND_DISK_SER_2), else one.
     engine.register_fn(
         "socketTextStream",
         |ctx: NativeCallContext,
          ssc: &mut StreamingContext,
          host: &str,
          port: i64,
-         _storage_level: Dynamic|
+         storage_level: Dynamic|
          -> DStreamResult {
             let port = port_of(&ctx, port)?;
-            ssc.socket_text_stream(host, port, site(&ctx, "socketTextStream"))
+            let level = storage_level.to_string();
+            let copies = if level.ends_with("_2") { 2 } else { 1 };
+            ssc.socket_text_stream_stored(host, port, copies, site(&ctx, "socketTextStream"))
                 .map_err(|e| engine_err(&ctx, e))
         },
     );

@@ -118,6 +118,23 @@ impl ScriptHost {
         let mut scope = Scope::new();
         scope.push("sc", sc);
         scope.push("ssc", ssc);
+        // PySpark's `StorageLevel.MEMORY_ONLY` etc.: the names, which the API reads.
+        let levels: rhai::Map = [
+            "MEMORY_ONLY",
+            "MEMORY_ONLY_2",
+            "MEMORY_ONLY_SER",
+            "MEMORY_ONLY_SER_2",
+            "MEMORY_AND_DISK",
+            "MEMORY_AND_DISK_2",
+            "MEMORY_AND_DISK_SER",
+            "MEMORY_AND_DISK_SER_2",
+            "DISK_ONLY",
+            "DISK_ONLY_2",
+        ]
+        .into_iter()
+        .map(|l| (l.into(), Dynamic::from(l.to_string())))
+        .collect();
+        scope.push_constant("StorageLevel", levels);
         Ok(ScriptHost {
             engine,
             known,

@@ -12,7 +12,7 @@ use crate::error::{ComputeError, StreamingError};
 use crate::listener::{ReceiverEvent, ReceiverInfo};
 use crate::lock;
 use crate::rdd::Rdd;
-use crate::rdd::source::LineBlock;
+use crate::rdd::source::{LineBlock, ReceivedBlock};
 use crate::time::Time;
 use lines::Lines;
 use std::collections::{BTreeMap, VecDeque};
@@ -67,11 +67,19 @@ pub struct SocketReceiver {
 
 pub struct SocketInputDStream {
     receiver: Arc<SocketReceiver>,
+    /// Copies of each received block in a local cluster: 2 with socketTextStream's default
+    /// storage level (MEMORY_AND_DISK_SER_2), 1 with MEMORY_ONLY.
+    copies: usize,
 }
 
 impl SocketInputDStream {
     pub fn new(host: &str, port: u16) -> SocketInputDStream {
+        SocketInputDStream::with_copies(host, port, 2)
+    }
+
+    pub fn with_copies(host: &str, port: u16, copies: usize) -> SocketInputDStream {
         SocketInputDStream {
+            copies: copies.clamp(1, 2),
             receiver: Arc::new(SocketReceiver {
                 shared: Arc::new(Shared {
                     host: host.to_string(),
@@ -272,11 +280,12 @@ fn push_line(shared: &Shared, env: &ReceiverEnv, line: &mut Vec<u8>, warned_utf8
 
 /// Lines arrived before `t` (all of them under a simulated clock), one partition per block.
 /// A batch re-run after a crash takes exactly the lines the log says it took.
-fn take_batch(shared: &Shared, t: Time) -> Vec<LineBlock> {
+/// The lines batch `t` takes, one block per 200 ms of arrival, each with its start (ms).
+fn take_batch(shared: &Shared, t: Time) -> Vec<(i64, LineBlock)> {
     let simulated = lock(&shared.clock).is_simulated();
     let mut buffer = lock(&shared.buffer);
     let replay_upto = buffer.replay.remove(&t.ms());
-    let mut blocks: Vec<LineBlock> = Vec::new();
+    let mut blocks: Vec<(i64, LineBlock)> = Vec::new();
     let mut block_of = i64::MIN;
     let mut taken_seq = buffer.taken_seq;
     while let Some((at, seq, text)) = buffer.lines.front() {
@@ -290,9 +299,9 @@ fn take_batch(shared: &Shared, t: Time) -> Vec<LineBlock> {
         taken_seq = seq;
         if blocks.is_empty() || at.div_euclid(BLOCK_INTERVAL_MS) != block_of {
             block_of = at.div_euclid(BLOCK_INTERVAL_MS);
-            blocks.push(LineBlock::default());
+            blocks.push((block_of * BLOCK_INTERVAL_MS, LineBlock::default()));
         }
-        if let Some(b) = blocks.last_mut() {
+        if let Some((_, b)) = blocks.last_mut() {
             b.push(text);
         }
         buffer.lines.pop_front();
@@ -419,13 +428,40 @@ impl DStreamOp for SocketInputDStream {
     fn compute(
         &self,
         g: &mut DStreamGraph,
-        _me: StreamId,
+        me: StreamId,
         t: Time,
     ) -> Result<Option<Rdd>, ComputeError> {
         let blocks = take_batch(&self.receiver.shared, t);
-        Ok(Some(crate::rdd::source::line_blocks(
+        let logged = lock(&self.receiver.shared.buffer).wal.is_some();
+        let executors = g.sc.executors();
+        let blocks = blocks
+            .into_iter()
+            .enumerate()
+            .map(|(i, (start_ms, lines))| {
+                // The receiver runs on one executor (another once it is lost) and replicates
+                // each block to the next live one, as Spark's BlockManager does with `_2`.
+                let mut on: Vec<String> = Vec::new();
+                if executors.is_cluster() {
+                    on.extend(executors.place(me, None));
+                    if self.copies > 1 {
+                        on.extend(
+                            (1..=executors.snapshot().len())
+                                .filter_map(|k| executors.place(me + k, None))
+                                .find(|e| !on.contains(e)),
+                        );
+                    }
+                }
+                ReceivedBlock {
+                    id: format!("input-{me}-{}", start_ms + i as i64),
+                    lines,
+                    executors: on,
+                }
+            })
+            .collect();
+        Ok(Some(crate::rdd::source::received_blocks(
             &g.sc,
             blocks,
+            logged,
             "socketTextStream at NativeMethodAccessorImpl.java:0",
         )))
     }

@@ -180,32 +180,101 @@ impl LineBlock {
     }
 }
 
+/// A received block and where it is stored: Spark's `input-STREAM-TIME` block on the
+/// receiver's executor (and a replica with a `_2` storage level). In a local cluster a block
+/// whose executors are all lost cannot be read, unless the receiver's write-ahead log has it.
+pub struct ReceivedBlock {
+    pub id: String,
+    pub lines: LineBlock,
+    pub executors: Vec<String>,
+}
+
 struct Blocks {
-    blocks: Vec<LineBlock>,
+    blocks: Vec<ReceivedBlock>,
+    rdd_id: usize,
+    /// The receiver logged the blocks: a lost block is read back from the log.
+    logged: bool,
+    sc: SparkContext,
 }
 
 impl Compute for Blocks {
     fn compute<'a>(&'a self, split: usize, _tc: &'a TaskContext) -> Records<'a> {
-        match self.blocks.get(split) {
-            Some(b) => Box::new(
-                b.lines()
-                    .map(|l| Ok(Record::from(rhai::ImmutableString::from(l)))),
-            ),
-            None => Box::new(std::iter::empty()),
+        let Some(b) = self.blocks.get(split) else {
+            return Box::new(std::iter::empty());
+        };
+        let executors = self.sc.executors();
+        let stored = b.executors.is_empty() || b.executors.iter().any(|e| executors.is_alive(e));
+        if !stored {
+            if !self.logged {
+                return Box::new(std::iter::once(Err(crate::func::FnError(format!(
+                    "org.apache.spark.SparkException: Could not compute split, block {} of RDD \
+                     {} not found",
+                    b.id, self.rdd_id
+                )))));
+            }
+            if let Some(sink) = self.sc.sink() {
+                crate::task_output::emit(
+                    &sink,
+                    crate::task_output::Kind::Info,
+                    &format!(
+                        "Block {} was lost with executor {}: read back from the receiver's \
+                         write-ahead log",
+                        b.id,
+                        b.executors.join(" and ")
+                    ),
+                );
+            }
         }
+        Box::new(
+            b.lines
+                .lines()
+                .map(|l| Ok(Record::from(rhai::ImmutableString::from(l)))),
+        )
     }
 
     fn known_len(&self) -> Option<usize> {
-        Some(self.blocks.iter().map(LineBlock::len).sum())
+        Some(self.blocks.iter().map(|b| b.lines.len()).sum())
     }
 }
 
-/// Spark's `BlockRDD`: one partition per received block of lines.
-pub fn line_blocks(sc: &SparkContext, blocks: Vec<LineBlock>, creation: &str) -> Rdd {
+/// Spark's `BlockRDD` of a receiver's blocks: one partition per block.
+pub fn received_blocks(
+    sc: &SparkContext,
+    blocks: Vec<ReceivedBlock>,
+    logged: bool,
+    creation: &str,
+) -> Rdd {
     let n = blocks.len();
     let kind = RddKind::Source {
         class: "BlockRDD".to_string(),
         creation: creation.to_string(),
     };
-    Rdd::new_node(sc, n, Vec::new(), kind, Box::new(Blocks { blocks }))
+    // The node's id is the one `new_node` gives next: the error names the RDD, as Spark's.
+    let rdd_id = sc.peek_rdd_id();
+    Rdd::new_node(
+        sc,
+        n,
+        Vec::new(),
+        kind,
+        Box::new(Blocks {
+            blocks,
+            rdd_id,
+            logged,
+            sc: sc.clone(),
+        }),
+    )
+}
+
+/// Spark's `BlockRDD` over blocks of lines held by the driver (local mode).
+pub fn line_blocks(sc: &SparkContext, blocks: Vec<LineBlock>, creation: &str) -> Rdd {
+    let blocks = blocks
+        .into_iter()
+        .enumerate()
+        .map(|(i, lines)| ReceivedBlock {
+            id: format!("input-0-{i}"),
+            lines,
+            executors: Vec::new(),
+        })
+        .collect();
+    received_blocks(sc, blocks, false, creation)
 }
