@@ -414,3 +414,29 @@ fn status_shows_the_checkpoint_directory_and_last_write() {
         "{out}\n{err}"
     );
 }
+
+/// A window over a queue of several items at once (`oneAtATime=false`: each batch a union,
+/// with lineage) still holds its first batch after a restart: input batches are always in
+/// the data checkpoint, since a source cannot produce them again.
+#[test]
+fn a_windowed_queue_batch_with_lineage_survives_a_restart() {
+    let dir = temp_dir("window_union");
+    let job = "let ssc = StreamingContext::getOrCreate(\"ckpt\", || {\n\
+               let ssc = StreamingContext(sc, 1);\n\
+               ssc.queueStream([[1, 2, 3, 4, 5, 6], [7, 8]], false).window(30, 1).pprint(2);\n\
+               ssc.checkpoint(\"ckpt\");\nssc\n});\nssc.start();\nssc.awaitTermination();\n";
+    let (code, out, err) = run_to_end(&dir, job, &["--clock", "fast", "--batches", "12"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        blocks(&out).iter().all(|(_, r)| r == &["1", "2", "..."]),
+        "{out}"
+    );
+    let (code, out, err) = run_to_end(&dir, job, &["--clock", "fast", "--batches", "2"]);
+    assert_eq!(code, Some(0), "{err}");
+    let after = blocks(&out);
+    assert!(!after.is_empty(), "{out}");
+    assert!(
+        after.iter().all(|(_, r)| r == &["1", "2", "..."]),
+        "the window still holds the first batch after the restart: {out}"
+    );
+}

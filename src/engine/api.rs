@@ -555,12 +555,15 @@ impl DStream {
     /// The lineage of the stream's last batch, as `rdd.toDebugString()` prints it, with the
     /// batch's time; none before the stream's first batch.
     pub fn last_lineage(&self) -> Result<Option<(Time, String)>> {
-        let g = self.ctx.inner.graph.try_lock().map_err(|_| {
-            StreamingError::Invalid(
-                "toDebugString() cannot be called while a batch is running".into(),
-            )
-        })?;
-        Ok(g.nodes[self.id].last_lineage.clone())
+        let last = {
+            let g = self.ctx.inner.graph.try_lock().map_err(|_| {
+                StreamingError::Invalid(
+                    "toDebugString() cannot be called while a batch is running".into(),
+                )
+            })?;
+            g.nodes[self.id].last_rdd.clone()
+        };
+        Ok(last.map(|(t, rdd)| (t, super::rdd::debug_string::debug_string(&rdd))))
     }
 
     /// `slice(begin, end)`: the RDDs of this stream between two times.

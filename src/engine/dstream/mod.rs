@@ -86,9 +86,9 @@ pub struct StreamNode {
     pub remember_at_least: Duration,
     /// Its RDDs are persisted (`ds.persist()`, a window's parent, state).
     pub persisted: bool,
-    /// Its last batch's lineage (`ds.toDebugString()`), kept as text when the batch's RDD
-    /// is forgotten, so it costs no memory of the batch's data.
-    pub last_lineage: Option<(Time, String)>,
+    /// Its last batch's RDD, for `ds.toDebugString()`: the lineage is written out only when
+    /// asked. It holds the batch's input until the next batch replaces it.
+    pub last_rdd: Option<(Time, Rdd)>,
 }
 
 /// Spark's `DStreamGraph`: input, transformed and output streams of one context.
@@ -124,7 +124,7 @@ impl DStreamGraph {
             checkpoint_interval: None,
             remember_at_least: Duration(0),
             persisted: false,
-            last_lineage: None,
+            last_rdd: None,
         });
         self.nodes.len() - 1
     }
@@ -296,13 +296,24 @@ impl DStreamGraph {
             .collect()
     }
 
-    /// Spark's checkpointing of stateful streams, kept in memory: once batch `t`'s outputs
-    /// ran, the RDD a stateful stream (state, inverse-reduced window) made for `t` is computed
-    /// in full (its partitions are cached, so nothing runs twice) and replaced by its data,
-    /// so the next batch's lineage starts there instead of growing batch after batch.
-    pub fn checkpoint_state(&mut self, t: Time) {
+    /// Spark's checkpointing of stateful streams, kept in memory: at each stream's checkpoint
+    /// interval (`ds.checkpoint(d)`, else Spark's default, the first multiple of the slide
+    /// from 10 s), after batch `t`'s outputs ran, the RDD a stateful stream (state,
+    /// inverse-reduced window) made for `t` is computed in full (its cached partitions are not
+    /// computed again) and replaced by its data, so later batches' lineage starts there. Until
+    /// then, as in PySpark, the partitions no output read are not computed. A failure is the
+    /// batch's, as Spark's checkpoint job failing fails it.
+    pub fn checkpoint_state(&mut self, t: Time) -> Vec<ComputeError> {
+        let mut errors = Vec::new();
+        let zero = self.zero;
         for node in &mut self.nodes {
             if !node.op.must_checkpoint() {
+                continue;
+            }
+            let interval = node.checkpoint_interval.unwrap_or_else(|| {
+                node.slide * ((10_000 + node.slide.0 - 1) / node.slide.0.max(1))
+            });
+            if !(t - zero).is_multiple_of(interval) {
                 continue;
             }
             let Some(rdd) = node.generated.get(&t) else {
@@ -311,14 +322,15 @@ impl DStreamGraph {
             if rdd.dependencies().is_empty() {
                 continue;
             }
-            // A failure was reported by the output that needed it; the RDD stays lazy.
-            if let Ok(parts) =
-                crate::rdd::with_creation_site(&node.site, || rdd.collect_partitions())
-            {
-                let done = crate::rdd::source::checkpointed(&self.sc, parts, &node.site);
-                node.generated.insert(t, done);
+            match crate::rdd::with_creation_site(&node.site, || rdd.collect_partitions()) {
+                Ok(parts) => {
+                    let done = crate::rdd::source::checkpointed(&self.sc, parts, &node.site);
+                    node.generated.insert(t, done);
+                }
+                Err(e) => errors.push(ComputeError::from_job(&node.site, e)),
             }
         }
+        errors
     }
 
     /// Spark's `clearMetadata`: forget RDDs older than each stream's remember duration.
@@ -326,7 +338,7 @@ impl DStreamGraph {
         let mut forgotten = Vec::new();
         for node in &mut self.nodes {
             if let Some(rdd) = node.generated.get(&t) {
-                node.last_lineage = Some((t, crate::rdd::debug_string::debug_string(rdd)));
+                node.last_rdd = Some((t, rdd.clone()));
             }
             // A stream nothing looks back on (remember == slide) drops its batch as soon as
             // it is done.
@@ -465,7 +477,9 @@ impl DStreamGraph {
             for (time, rdd) in &n.generated {
                 // Only data already in memory: an RDD that only lineage describes would run
                 // its functions again here, and is computed again from these after a restart.
-                if !rdd.dependencies().is_empty() && !rdd.fully_cached() {
+                // An input stream's batch is always saved: a source cannot produce it again
+                // after a restart (a queue's union of several items has lineage).
+                if !n.op.is_input() && !rdd.dependencies().is_empty() && !rdd.fully_cached() {
                     continue;
                 }
                 let parts = rdd.collect_partitions().map_err(|e| e.to_string())?;
@@ -526,6 +540,7 @@ impl DStreamGraph {
                 errors.push(e);
             }
         }
+        errors.extend(self.checkpoint_state(t));
         self.clear_metadata(t);
         errors
     }

@@ -90,9 +90,9 @@ impl StreamingContext {
             ((t - g.zero).ms() / g.batch.ms().max(1)).max(0) as u64
         };
         self.spark_context().set_batch(Some((t, number)));
-        let (errors, output_ops) = self.run_output_ops(t, &env);
+        let (mut errors, output_ops) = self.run_output_ops(t, &env);
         self.spark_context().set_batch(None);
-        let (num_records, input_info, late, checkpoint) = {
+        let (num_records, input_info, late, checkpoint, checkpoint_errors) = {
             let mut g = self.graph();
             let n = g.input_records(t);
             let input_info = input_info(&g, t);
@@ -103,11 +103,12 @@ impl StreamingContext {
                 .filter(|(key, _)| key.1 < t && !before.contains_key(key))
                 .collect();
 
-            g.checkpoint_state(t);
+            let checkpoint_errors = g.checkpoint_state(t);
             g.clear_metadata(t);
             let checkpoint = self.prepare_checkpoint(&g, t);
-            (n, input_info, late, checkpoint)
+            (n, input_info, late, checkpoint, checkpoint_errors)
         };
+        errors.extend(checkpoint_errors.into_iter().map(|e| e.in_batch(t)));
         // The fsyncs run after the graph lock is released.
         if let Some(c) = checkpoint {
             self.write_checkpoint(c);
