@@ -27,10 +27,19 @@ twice 24
 cached 12
 sparse [7] 5
 shuffle 12
-pprint1 3";
+pprint1 3
+foreachtake2 3";
 
 const CHECKS: &[&str] = &[
-    "unused", "take2", "take5", "twice", "cached", "sparse", "shuffle", "pprint1",
+    "unused",
+    "take2",
+    "take5",
+    "twice",
+    "cached",
+    "sparse",
+    "shuffle",
+    "pprint1",
+    "foreachtake2",
 ];
 
 /// Each check's line with the number of counted calls before it (pprint's block is not a

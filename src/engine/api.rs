@@ -547,9 +547,16 @@ impl DStream {
 
     /// `ds.cache()` / `ds.persist()`: every RDD the stream generates keeps its partitions
     /// once computed, so two outputs of the stream compute it once.
-    pub fn persist(&self) -> DStream {
+    pub fn persist(&self) -> Result<DStream> {
+        if self.ctx.state() != super::context::ContextState::Initialized {
+            return Err(StreamingError::Invalid(
+                "java.lang.UnsupportedOperationException: Cannot change storage level of a \
+                 DStream after streaming context has started"
+                    .into(),
+            ));
+        }
         self.ctx.graph().nodes[self.id].persisted = true;
-        self.clone()
+        Ok(self.clone())
     }
 
     /// The lineage of the stream's last batch, as `rdd.toDebugString()` prints it, with the

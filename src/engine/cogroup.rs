@@ -9,10 +9,13 @@ use super::rdd::{Rdd, pair_of};
 use super::record::list;
 use std::sync::Arc;
 
-/// Per key (in shuffle order): `(k, [values of rdds[0], values of rdds[1], ...])`, the lists
-/// as one array of arrays.
-pub fn cogroup_rdd(rdds: &[&Rdd], n: usize, op: &'static str) -> Option<Rdd> {
-    let sc = rdds.first()?.context().clone();
+/// Per key (in shuffle order): `(k, [values of first, values of others[0], ...])`, the
+/// lists as one array of arrays.
+pub fn cogroup_rdd(first: &Rdd, others: &[&Rdd], n: usize, op: &'static str) -> Rdd {
+    let sc = first.context().clone();
+    let rdds: Vec<&Rdd> = std::iter::once(first)
+        .chain(others.iter().copied())
+        .collect();
     let count = rdds.len();
     let tagged: Vec<Rdd> = rdds
         .iter()
@@ -26,7 +29,7 @@ pub fn cogroup_rdd(rdds: &[&Rdd], n: usize, op: &'static str) -> Option<Rdd> {
         .collect();
     let union = sc.union(&tagged);
     let grouped = combine_by_key(&union, Arc::new(GroupAgg), n, op);
-    Some(grouped.map_native(move |r| {
+    grouped.map_native(move |r| {
         let (k, vs) = split_pair(&r, op)?;
         let mut bufs = vec![Vec::new(); count];
         for tv in vs.into_array().unwrap_or_default() {
@@ -40,7 +43,7 @@ pub fn cogroup_rdd(rdds: &[&Rdd], n: usize, op: &'static str) -> Option<Rdd> {
             k,
             Record::from(bufs.into_iter().map(Record::from).collect::<Vec<_>>()),
         ))
-    }))
+    })
 }
 
 /// The per-side lists of a cogrouped record.
@@ -57,7 +60,7 @@ pub fn sides(r: &Record, op: &str) -> Result<(Record, Vec<Vec<Record>>), FnError
 
 /// `cogroup(other)`: `(k, ([v...], [w...]))`.
 pub fn cogroup(a: &Rdd, b: &Rdd, n: usize) -> Rdd {
-    let grouped = cogroup_rdd(&[a, b], n, "cogroup").unwrap_or_else(|| a.clone());
+    let grouped = cogroup_rdd(a, &[b], n, "cogroup");
     grouped.map_native(|r| {
         let (k, bufs) = sides(&r, "cogroup")?;
         let lists: Vec<Record> = bufs.into_iter().map(list).collect();
@@ -87,7 +90,7 @@ impl JoinKind {
 /// The join family, as PySpark's `python_join` dispatches: `(k, (v, w))`, `None` for a missing side.
 pub fn join(a: &Rdd, b: &Rdd, n: usize, kind: JoinKind) -> Rdd {
     let op = kind.op_name();
-    let grouped = cogroup_rdd(&[a, b], n, op).unwrap_or_else(|| a.clone());
+    let grouped = cogroup_rdd(a, &[b], n, op);
     grouped.map_partitions_native(move |_, p| {
         let mut out = Vec::new();
         for r in p {

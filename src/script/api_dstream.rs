@@ -120,9 +120,24 @@ fn register_simple(engine: &mut Engine) {
     );
     // Persisted: each batch's RDD keeps its partitions once computed (one storage level in
     // one process, so the level is accepted and not distinguished).
-    engine.register_fn("cache", |ds: &mut DStream| ds.persist());
-    engine.register_fn("persist", |ds: &mut DStream| ds.persist());
-    engine.register_fn("persist", |ds: &mut DStream, _level: Dynamic| ds.persist());
+    engine.register_fn(
+        "cache",
+        |ctx: NativeCallContext, ds: &mut DStream| -> DStreamResult {
+            ds.persist().map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "persist",
+        |ctx: NativeCallContext, ds: &mut DStream| -> DStreamResult {
+            ds.persist().map_err(|e| engine_err(&ctx, e))
+        },
+    );
+    engine.register_fn(
+        "persist",
+        |ctx: NativeCallContext, ds: &mut DStream, _level: Dynamic| -> DStreamResult {
+            ds.persist().map_err(|e| engine_err(&ctx, e))
+        },
+    );
     engine.register_fn(
         "toDebugString",
         |ctx: NativeCallContext, ds: &mut DStream| -> RhaiResult<String> {

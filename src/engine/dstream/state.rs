@@ -33,8 +33,7 @@ impl StateDStream {
             }),
             Some(last) => {
                 let partitioned = pair::partition_by(batch, n);
-                let cogrouped = cogroup::cogroup_rdd(&[last, &partitioned], n, OP)
-                    .unwrap_or_else(|| batch.clone());
+                let cogrouped = cogroup::cogroup_rdd(last, &[&partitioned], n, OP);
                 cogrouped.map_native(|r| {
                     let (k, mut bufs) = cogroup::sides(&r, OP)?;
                     let new_values = bufs.pop().unwrap_or_default();

@@ -202,7 +202,7 @@ impl Rdd {
 
     /// `reduce(f)`: per partition, then across partitions in order.
     pub fn reduce(&self, f: Arc<dyn RecordFn>) -> Result<Option<Record>, JobError> {
-        let site = super::site_here();
+        let site = super::creation_site();
         let partials = run_job(self, &all(self), "reduce", &|tc, mut it| {
             let mut c = f.caller();
             let Some(first) = it.next() else {
@@ -227,7 +227,7 @@ impl Rdd {
 
     /// `fold(zero, f)`: each partition folds from a copy of zero, then the results fold from zero.
     pub fn fold(&self, zero: &Record, f: Arc<dyn RecordFn>) -> Result<Record, JobError> {
-        let site = super::site_here();
+        let site = super::creation_site();
         let partials = run_job(self, &all(self), "fold", &|tc, it| {
             let mut c = f.caller();
             let mut acc = zero.clone();
@@ -245,7 +245,7 @@ impl Rdd {
     }
 
     pub fn foreach(&self, f: Arc<dyn RecordFn>) -> Result<(), JobError> {
-        let site = super::site_here();
+        let site = super::creation_site();
         run_job(self, &all(self), "foreach", &|tc, it| {
             let mut c = f.caller();
             for r in it {

@@ -21,7 +21,7 @@ pub mod source;
 pub mod storage;
 pub mod task;
 
-use super::func::{FnError, OpSite, Record};
+use super::func::{FnError, Record};
 use super::pyorder;
 use super::record::{RecordView, view};
 use super::sc::SparkContext;
@@ -82,9 +82,16 @@ pub enum RddKind {
     Coalesced,
 }
 
+/// The longest lineage an RDD may have. Spark's own overflows the JVM's stack a little
+/// deeper than PySpark's 3,000 or so; a deeper one here would overflow ours (computing,
+/// printing or dropping it walks the chain), so an RDD past it is an error instead.
+pub const MAX_LINEAGE: usize = 4_000;
+
 pub struct RddNode {
     sc: SparkContext,
     id: usize,
+    /// RDDs from here to the farthest source, this one included.
+    depth: usize,
     num_partitions: usize,
     deps: Vec<Dependency>,
     kind: RddKind,
@@ -123,10 +130,25 @@ impl Rdd {
         compute: Box<dyn Compute>,
     ) -> Rdd {
         let id = sc.new_rdd_id();
+        let depth = 1 + deps
+            .iter()
+            .map(|d| match d {
+                Dependency::Narrow(p) => p.node.depth,
+                Dependency::Shuffle(dep) => dep.parent.node.depth,
+            })
+            .max()
+            .unwrap_or(0);
+        // Past the limit the RDD keeps no parents (so nothing can walk deeper) and fails.
+        let (deps, compute, depth): (_, Box<dyn Compute>, _) = if depth > MAX_LINEAGE {
+            (Vec::new(), Box::new(TooDeep), 1)
+        } else {
+            (deps, compute, depth)
+        };
         Rdd {
             node: Arc::new(RddNode {
                 sc: sc.clone(),
                 id,
+                depth,
                 num_partitions,
                 deps,
                 kind,
@@ -195,13 +217,8 @@ impl Rdd {
     pub fn class_name(&self) -> &str {
         match &self.node.kind {
             RddKind::Source { class, .. } => class,
-            RddKind::TextFile { .. } | RddKind::Coalesced => {
-                if matches!(self.node.kind, RddKind::Coalesced) {
-                    "CoalescedRDD"
-                } else {
-                    "MapPartitionsRDD"
-                }
-            }
+            RddKind::TextFile { .. } => "MapPartitionsRDD",
+            RddKind::Coalesced => "CoalescedRDD",
             RddKind::EmptyRdd => "EmptyRDD",
             RddKind::Pipelined => "PythonRDD",
             RddKind::Shuffled(_) => "ShuffledRDD",
@@ -307,6 +324,19 @@ impl Rdd {
     }
 }
 
+/// An RDD whose lineage grew past [`MAX_LINEAGE`].
+struct TooDeep;
+
+impl Compute for TooDeep {
+    fn compute<'a>(&'a self, _split: usize, _tc: &'a TaskContext) -> Records<'a> {
+        Box::new(std::iter::once(Err(FnError(format!(
+            "RecursionError: this RDD's lineage is more than {MAX_LINEAGE} RDDs long (Spark's \
+             would overflow its stack): cache() an RDD on the way and run an action on it, or \
+             build the chain with fewer steps (sc.union of a list instead of union after union)"
+        )))))
+    }
+}
+
 /// Python's truthiness, which `filter` uses.
 pub fn truthy(r: &Record) -> bool {
     match view(r) {
@@ -364,11 +394,6 @@ pub fn sort_indices_by(
 /// A 2-element array: how pairs are represented.
 pub fn pair_of(k: Record, v: Record) -> Record {
     Record::from(vec![k, v])
-}
-
-/// The creation site in force, for a node's errors.
-pub(crate) fn site_here() -> Option<OpSite> {
-    creation_site()
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ impl Compute for Pipelined {
 pub fn pipe(rdd: &Rdd, step: Step) -> Rdd {
     let sited = SitedStep {
         step,
-        site: super::site_here(),
+        site: super::creation_site(),
     };
     let (parent, mut steps) = match pipeline_of(rdd) {
         Some((parent, steps)) if !rdd.is_cached() => (parent.clone(), steps.to_vec()),

@@ -67,6 +67,9 @@ pub struct ShuffleDependency {
     writer: Box<dyn ShuffleWriter>,
     /// By reduce partition: each map partition's bucket, in map-partition order.
     outputs: Mutex<Option<Arc<Vec<Vec<Bucket>>>>>,
+    /// Held while a job runs the map stage, so two jobs that both find the outputs missing
+    /// (a shell action during a batch) run it once.
+    pub(crate) map_stage: Mutex<()>,
 }
 
 impl ShuffleDependency {
@@ -192,7 +195,7 @@ fn shuffled(
         parent: parent.clone(),
         num_partitions: n,
         op: op.to_string(),
-        site: super::site_here(),
+        site: super::creation_site(),
         style,
         shown_ids: {
             // PySpark numbers them from the map side up.
@@ -203,6 +206,7 @@ fn shuffled(
         },
         writer,
         outputs: Mutex::new(None),
+        map_stage: Mutex::new(()),
     });
     Rdd::new_node(
         sc,

@@ -460,3 +460,27 @@ fn a_lost_executors_blocks_are_recomputed_from_lineage() {
         mem.stderr()
     );
 }
+
+#[test]
+fn a_lineage_past_the_limit_is_an_error_not_a_crash() {
+    let sc = sc();
+    let e = sc.parallelize(ints(&[1]), Some(1));
+    let same = native(|a| Ok(std::mem::take(&mut a[0])));
+    let mut r = e.clone();
+    for _ in 0..(MAX_LINEAGE / 2 + 10) {
+        r = r.union(&e).map(same.clone());
+    }
+    let err = r.count().unwrap_err();
+    assert!(
+        err.error
+            .0
+            .starts_with("RecursionError: this RDD's lineage is more than"),
+        "{err}"
+    );
+    // Short of it, fine.
+    let mut ok = e.clone();
+    for _ in 0..100 {
+        ok = ok.union(&e).map(same.clone());
+    }
+    assert_eq!(ok.count().expect("count"), 101);
+}

@@ -108,6 +108,11 @@ fn run_stages<T: Send>(
     job: &mut JobInfo,
 ) -> Result<Vec<T>, JobError> {
     for dep in missing {
+        let _running = crate::lock(&dep.map_stage);
+        if dep.is_available() {
+            // Another job wrote the outputs while this one waited.
+            continue;
+        }
         let splits: Vec<usize> = (0..dep.parent.num_partitions()).collect();
         let mut stage = new_stage(sc, shuffle_stage_name(dep), splits.len());
         let mut ops = dep.parent.stage_ops();
