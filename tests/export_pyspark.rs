@@ -150,6 +150,13 @@ const NOT_EXPORTABLE: &[&str] = &[
     "examples/kafka_hashtags.rhai",
 ];
 
+/// Scripts whose output depends on the moment they run, with why: exported (tests/export.rs
+/// keeps their golden) but not compared.
+const NOT_COMPARED: &[(&str, &str)] = &[(
+    "examples/fault_sensors_socket.rhai",
+    "reads a live sensor (centella feed --generate sensors) and loses an executor",
+)];
+
 /// Batches of a live run: enough for Spark's receiver to start and the data to go through.
 const LIVE_BATCHES: u32 = 6;
 
@@ -514,7 +521,8 @@ fn every_script_is_compared() {
             let name = format!("{dir}/{}", e.file_name().to_string_lossy());
             let listed = QUEUE_CASES.iter().any(|(s, _)| *s == name)
                 || LIVE_CASES.contains(&name.as_str())
-                || NOT_EXPORTABLE.contains(&name.as_str());
+                || NOT_EXPORTABLE.contains(&name.as_str())
+                || NOT_COMPARED.iter().any(|(s, _)| *s == name);
             if name.ends_with(".rhai") && !listed {
                 missing.push(name);
             }

@@ -61,8 +61,18 @@ impl Translator<'_> {
         let Some((base, steps)) = flatten_chain(e) else {
             return Err(self.err(e.start_position(), "unexpected chain"));
         };
-        let mut cur = self.expr(base)?;
-        for (index, step) in steps {
+        let mut steps = steps.as_slice();
+        // `StorageLevel.MEMORY_ONLY`: PySpark's constant of the same name.
+        let mut cur = match (base, steps.first()) {
+            (Expr::Variable(v, _, _), Some((false, Expr::Property(p, _))))
+                if v.1.as_str() == "StorageLevel" =>
+            {
+                steps = &steps[1..];
+                PyExpr::typed(format!("StorageLevel.{}", p.2), Ty::Scalar)
+            }
+            _ => self.expr(base)?,
+        };
+        for (index, step) in steps.iter().copied() {
             cur = if index {
                 let i = self.expr(step)?;
                 let ty = match (&cur.ty, step) {

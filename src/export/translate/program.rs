@@ -40,6 +40,15 @@ impl Translator<'_> {
         }
         out.push(String::new());
         out.push(String::new());
+        // PySpark's StorageLevel, when the script names a level (socketTextStream's third
+        // argument): imported with the context classes.
+        if body.iter().any(|l| l.contains("StorageLevel.")) {
+            for line in out.iter_mut() {
+                if line == "from pyspark import SparkConf, SparkContext" {
+                    line.push_str(", StorageLevel");
+                }
+            }
+        }
         out.push("def build(ssc, sc):".into());
         out.extend(body);
         out.push(String::new());
