@@ -669,7 +669,15 @@ fn a_task_that_keeps_failing_fails_the_batch_with_sparks_stage_failure() {
     centella(
         name,
         Some(script),
-        &["--clock", "fast", "--batches", "1", "--master", "local[2, 3]", &file],
+        &[
+            "--clock",
+            "fast",
+            "--batches",
+            "1",
+            "--master",
+            "local[2, 3]",
+            &file,
+        ],
     )
     .code(1)
     .stdout("")

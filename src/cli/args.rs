@@ -2,8 +2,8 @@
 
 use crate::engine::clock::ClockKind;
 use crate::engine::dstream::output::Notation;
-use crate::engine::time::Time;
 use crate::engine::sc::Master;
+use crate::engine::time::Time;
 use clap::Parser;
 
 pub const DEFAULT_START_TIME: &str = "2021-11-14 10:00:54";

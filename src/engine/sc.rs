@@ -31,9 +31,8 @@ impl Master {
                 .unwrap_or(1)
                 .min(super::limits::MAX_WORKERS)
         };
-        let usage = || {
-            format!("unsupported master '{s}': use local, local[N], local[*] or local[N, F]")
-        };
+        let usage =
+            || format!("unsupported master '{s}': use local, local[N], local[*] or local[N, F]");
         if s == "local" {
             return Ok(Master::from(1));
         }

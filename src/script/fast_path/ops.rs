@@ -166,6 +166,36 @@ pub fn split(s: &Record, sep: &Sep, scratch: &mut Scratch) -> Option<Record> {
     }))
 }
 
+/// The texts `split(s, sep)` (Rhai's, above) or `py_split(s, sep)` would return, handed to
+/// `each` in order, with its first error: Rhai gives `[s]` for an empty `s`, the only case
+/// where Rust's split of a non-empty string differs (`"".split("")` is two empty parts).
+pub fn split_each<E>(
+    s: &str,
+    sep: &Sep,
+    each: &mut dyn FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    match sep {
+        Sep::Str(d) => split_str_each(s, d, each),
+        Sep::Char(_) if s.is_empty() => each(s),
+        Sep::Char(c) => s.split(*c).try_for_each(each),
+    }
+}
+
+/// `split_each` with a string separator (a one-byte one splits as a char, found by memchr).
+pub fn split_str_each<E>(
+    s: &str,
+    sep: &str,
+    each: &mut dyn FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    if s.is_empty() {
+        return each(s);
+    }
+    match sep.as_bytes() {
+        [b] => s.split(char::from(*b)).try_for_each(each),
+        _ => s.split(sep).try_for_each(each),
+    }
+}
+
 /// The parts as records, or None when there is only one.
 fn parts<'a>(mut it: impl Iterator<Item = &'a str>, scratch: &mut Scratch) -> Option<Array> {
     let first = it.next()?;
