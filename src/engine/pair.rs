@@ -35,6 +35,13 @@ pub trait AggregatorTask {
     fn merge_value(&mut self, c: Record, v: Record) -> Result<Record, FnError>;
     fn merge_combiners(&mut self, a: Record, b: Record) -> Result<Record, FnError>;
 
+    /// When `merge_value(c, v)` on two ints is an integer operation (reduceByKey with
+    /// `|a, b| a + b`): that operation, whose None means "call `merge_value`". The map-side
+    /// combine then keeps such combiners as plain ints.
+    fn int_merge(&self) -> Option<IntOp> {
+        None
+    }
+
     /// `merge_value` with the combiner updated where it is (no move in and out of a map).
     fn merge_value_into(&mut self, c: &mut Record, v: Record) -> Result<(), FnError> {
         let old = std::mem::take(c);
@@ -94,6 +101,9 @@ impl AggregatorTask for ReduceTask<'_> {
     fn merge_combiners(&mut self, mut a: Record, b: Record) -> Result<Record, FnError> {
         self.reduce_into(&mut a, b)?;
         Ok(a)
+    }
+    fn int_merge(&self) -> Option<IntOp> {
+        self.int_op
     }
     fn merge_value_into(&mut self, c: &mut Record, v: Record) -> Result<(), FnError> {
         self.reduce_into(c, v)

@@ -8,14 +8,14 @@ use super::narrow::{self, Tail};
 use super::{
     Compute, Dependency, Rdd, RddKind, Records, TaskContext, iterate, pair_of, sort_indices_by,
 };
-use crate::func::{FnCall, FnError, OpSite, Record};
-use crate::key::{Key, StrKey};
+use crate::func::{FnCall, FnError, IntOp, OpSite, Record};
+use crate::key::Key;
 use crate::lock;
 use crate::pair::{Aggregator, AggregatorTask, split_pair};
 use crate::pyhash::partition_of;
 use indexmap::IndexMap;
 use rhai::ImmutableString;
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::sync::{Arc, Mutex};
 
 type Groups = IndexMap<Key, (Record, Record), FxBuildHasher>;
@@ -313,6 +313,11 @@ impl CombineWriter {
         let (map_fn, map_site) = tail.map;
         let mut map = map_fn.caller();
         let konst = map.const_pair().cloned();
+        // The constant as a plain int, when it is one that `Record::from` would make again.
+        let konst_int = konst
+            .as_ref()
+            .filter(|c| c.tag() == 0 && !c.is_shared())
+            .and_then(|c| c.as_int().ok());
         let blame_map = |e: FnError| tc.blame(map_site, e);
         let Some((flat_fn, flat_site)) = tail.flat_map else {
             for r in input {
@@ -325,7 +330,7 @@ impl CombineWriter {
         for r in input {
             let r = r?;
             if let Some(c) = &konst {
-                let mut each = |w: &str| comb.str_key(w, c.clone());
+                let mut each = |w: &str| comb.str_key(w, c, konst_int);
                 if let Some(done) = flat.call_str_parts(&r, &mut each) {
                     // Only the combine can fail here: the split answers only when it succeeds.
                     done?;
@@ -344,17 +349,52 @@ impl CombineWriter {
 /// One map task's combine: each key once, in first-appearance order, with its first record
 /// (what the output shows as the key) and its combiner.
 struct Combine<'t> {
-    groups: Groups,
+    entries: Vec<(Key, Record, Combiner)>,
+    /// Where each string key is in `entries`, found by its text: the hot lookup of a word
+    /// count touches no `Key`, reference count or Rhai string, only this table's own copy.
+    strs: FxHashMap<Box<str>, usize>,
+    /// Where the other keys are.
+    others: FxHashMap<Key, usize>,
     task: Box<dyn AggregatorTask + 't>,
+    /// The task's own operation on two ints, done here on `Combiner::Int`s.
+    int_merge: Option<IntOp>,
     op: &'t str,
+}
+
+/// A combiner: a plain int while the aggregator merges ints natively (a count), else a record.
+enum Combiner {
+    Int(i64),
+    Record(Record),
+}
+
+impl Combiner {
+    fn into_record(self) -> Record {
+        match self {
+            Combiner::Int(x) => Record::from(x),
+            Combiner::Record(r) => r,
+        }
+    }
 }
 
 impl<'t> Combine<'t> {
     fn new(agg: &'t dyn Aggregator, op: &'t str) -> Combine<'t> {
+        let task = agg.task();
         Combine {
-            groups: Groups::default(),
-            task: agg.task(),
+            entries: Vec::new(),
+            strs: FxHashMap::default(),
+            others: FxHashMap::default(),
+            int_merge: task.int_merge(),
+            task,
             op,
+        }
+    }
+
+    /// `c` as kept: a plain int when that is unobservable (an int, not shared, untagged, as
+    /// `Record::from` makes it) and the task merges ints natively.
+    fn combiner(&self, c: Record) -> Combiner {
+        match c.as_int() {
+            Ok(x) if self.int_merge.is_some() && c.tag() == 0 && !c.is_shared() => Combiner::Int(x),
+            _ => Combiner::Record(c),
         }
     }
 
@@ -390,13 +430,57 @@ impl<'t> Combine<'t> {
         }
     }
 
-    /// A key and its value. A string key already seen is looked up borrowed (a hash and a
-    /// comparison, no `Key` built).
+    /// Merges `v` into the combiner at `at`.
+    fn merge_at(&mut self, at: usize, v: Record) -> Result<(), FnError> {
+        let Some(e) = self.entries.get_mut(at) else {
+            return Err(FnError::new("combine: a key's entry is missing"));
+        };
+        if let (Combiner::Int(x), Some(op)) = (&mut e.2, self.int_merge)
+            && let Ok(y) = v.as_int()
+            && let Some(z) = op(*x, y)
+        {
+            *x = z;
+            return Ok(());
+        }
+        let mut c = std::mem::replace(&mut e.2, Combiner::Int(0)).into_record();
+        self.task.merge_value_into(&mut c, v)?;
+        let c = self.combiner(c);
+        if let Some(e) = self.entries.get_mut(at) {
+            e.2 = c;
+        }
+        Ok(())
+    }
+
+    /// `merge_at` of an int value `y` (which is `v`): no record to touch when both are ints.
+    fn merge_int_at(&mut self, at: usize, y: i64, v: &Record) -> Result<(), FnError> {
+        if let Some((_, _, Combiner::Int(x))) = self.entries.get_mut(at)
+            && let Some(z) = self.int_merge.and_then(|op| op(*x, y))
+        {
+            *x = z;
+            return Ok(());
+        }
+        self.merge_at(at, v.clone())
+    }
+
+    /// A key seen for the first time.
+    fn insert(&mut self, key: Key, k: Record, v: Record) -> Result<(), FnError> {
+        let c = self.task.create(v)?;
+        let c = self.combiner(c);
+        let at = self.entries.len();
+        match &key {
+            Key::Str(s) => self.strs.insert(Box::from(s.as_str()), at),
+            _ => self.others.insert(key.clone(), at),
+        };
+        self.entries.push((key, k, c));
+        Ok(())
+    }
+
+    /// A key and its value.
     fn pair(&mut self, k: Record, v: Record) -> Result<(), FnError> {
         let key = match k.read_lock::<ImmutableString>() {
             Some(text) => {
-                if let Some(slot) = self.groups.get_mut(&StrKey(text.as_str())) {
-                    return self.task.merge_value_into(&mut slot.1, v);
+                if let Some(&at) = self.strs.get(text.as_str()) {
+                    return self.merge_at(at, v);
                 }
                 Key::Str(text.clone())
             }
@@ -405,26 +489,27 @@ impl<'t> Combine<'t> {
                 Key::of(&k)
             }
         };
-        match self.groups.get_mut(&key) {
-            Some(slot) => self.task.merge_value_into(&mut slot.1, v),
-            None => {
-                let c = self.task.create(v)?;
-                self.groups.insert(key, (k, c));
-                Ok(())
-            }
+        let seen = match &key {
+            Key::Str(s) => self.strs.get(s.as_str()),
+            _ => self.others.get(&key),
+        };
+        match seen {
+            Some(&at) => self.merge_at(at, v),
+            None => self.insert(key, k, v),
         }
     }
 
-    /// A string key given as text: its string is made the first time only.
-    fn str_key(&mut self, k: &str, v: Record) -> Result<(), FnError> {
-        if let Some(slot) = self.groups.get_mut(&StrKey(k)) {
-            return self.task.merge_value_into(&mut slot.1, v);
+    /// A string key given as text, with the value `v` (`v_int` when it is a plain int): the
+    /// key's string is made the first time only.
+    fn str_key(&mut self, k: &str, v: &Record, v_int: Option<i64>) -> Result<(), FnError> {
+        if let Some(&at) = self.strs.get(k) {
+            return match v_int {
+                Some(y) => self.merge_int_at(at, y, v),
+                None => self.merge_at(at, v.clone()),
+            };
         }
         let s = ImmutableString::from(k);
-        let c = self.task.create(v)?;
-        self.groups
-            .insert(Key::Str(s.clone()), (Record::from(s), c));
-        Ok(())
+        self.insert(Key::Str(s.clone()), Record::from(s), v.clone())
     }
 
     /// The common case of a record, a pair array whose key is a string, combined without
@@ -439,20 +524,19 @@ impl<'t> Combine<'t> {
         let Some(text) = k.read_lock::<ImmutableString>() else {
             return Ok(false);
         };
-        if let Some(slot) = self.groups.get_mut(&StrKey(text.as_str())) {
-            self.task.merge_value_into(&mut slot.1, v.clone())?;
+        if let Some(&at) = self.strs.get(text.as_str()) {
+            self.merge_at(at, v.clone())?;
             return Ok(true);
         }
-        let c = self.task.create(v.clone())?;
-        self.groups.insert(Key::Str(text.clone()), (k.clone(), c));
+        self.insert(Key::Str(text.clone()), k.clone(), v.clone())?;
         Ok(true)
     }
 
     /// The combiners, bucketed by reduce partition (first-appearance order within each).
     fn buckets(self, n: usize) -> Vec<Bucket> {
         let mut out: Vec<Vec<(Key, Record, Record)>> = vec![Vec::new(); n];
-        for (key, (k, c)) in self.groups {
-            out[partition_of(&k, n)].push((key, k, c));
+        for (key, k, c) in self.entries {
+            out[partition_of(&k, n)].push((key, k, c.into_record()));
         }
         out.into_iter().map(Bucket::Combined).collect()
     }

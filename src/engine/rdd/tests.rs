@@ -611,3 +611,30 @@ fn the_combine_s_shortcuts_give_the_plain_calls_records_order_and_errors() {
     let reduce = Some("reduceByKey".into());
     assert_eq!((site.map(|s| s.op), e), (reduce, "overflow".into()));
 }
+
+#[test]
+fn a_combiner_kept_as_a_plain_int_is_given_back_as_the_record_it_was() {
+    // A tagged or shared int is not what `Record::from` would make again: kept as it is.
+    let mut tagged = Record::from(5_i64);
+    tagged.set_tag(9);
+    let shared = Record::from(6_i64).into_shared();
+    let data = vec![
+        pair_of(Record::from("t"), tagged),
+        pair_of(Record::from("s"), shared),
+        pair_of(Record::from("p"), Record::from(7_i64)),
+        pair_of(Record::from("p"), Record::from(1_i64)),
+    ];
+    let same = native(|a| Ok(std::mem::take(&mut a[0])));
+    let r = sc().parallelize(data, Some(1)).map(same);
+    let out = pair::reduce_by_key(&r, offering(Shape::Add, true), 1)
+        .collect()
+        .expect("collect");
+    let values: Vec<(i64, i32, bool)> = out
+        .iter()
+        .map(|p| {
+            let v = p.clone().into_array().expect("pair")[1].clone();
+            (v.as_int().unwrap_or(-1), v.tag(), v.is_shared())
+        })
+        .collect();
+    assert_eq!(values, vec![(5, 9, false), (6, 0, true), (8, 0, false)]);
+}
