@@ -70,7 +70,44 @@ pub trait FnCall {
     fn call2(&mut self, a: Record, b: Record) -> Result<Record, FnError> {
         self.call(&mut [a, b])
     }
+
+    // What follows lets the engine skip building values a known function shape makes only
+    // to be taken apart (a pair array per word, a list of words per line). Each answers
+    // None when it cannot tell, and the engine then makes the ordinary call: an answer
+    // must be exactly what the ordinary call would give.
+
+    /// The (key, value) pair `call1(a)` returns, without the 2-element array. `a` is
+    /// consumed only when it answers.
+    fn call_pair(&mut self, _a: &mut Record) -> Option<Result<(Record, Record), FnError>> {
+        None
+    }
+
+    /// `Some(c)` when every `call1(x)` returns the pair `[x, c]` (`|w| [w, 1]`), whatever `x`.
+    fn const_pair(&self) -> Option<&Record> {
+        None
+    }
+
+    /// When `call1(a)` returns a list of strings (`|l| l.split(" ")` on a string): hands each
+    /// to `each` in order, without the list, and gives `each`'s first error. None, with `each`
+    /// never called, when it cannot tell for this `a`.
+    fn call_str_parts(
+        &mut self,
+        _a: &Record,
+        _each: &mut dyn FnMut(&str) -> Result<(), FnError>,
+    ) -> Option<Result<(), FnError>> {
+        None
+    }
+
+    /// When `call2(x, y)` on two ints is an integer operation (`|a, b| a + b`): that
+    /// operation, whose None means "make the call" (an overflow is the script's error).
+    fn int_op(&self) -> Option<IntOp> {
+        None
+    }
 }
+
+/// An integer operation a function performs on two ints; None where the function itself
+/// must answer (an overflow, a zero divisor).
+pub type IntOp = fn(i64, i64) -> Option<i64>;
 
 /// A Rust closure as a [`RecordFn`], for built-in operations and tests.
 pub struct NativeFn<F>(pub F);

@@ -35,7 +35,6 @@ impl Key {
     }
 }
 
-/// Hashed by hand so that a borrowed [`StrKey`] hashes as the `Key::Str` it finds.
 impl Hash for Key {
     fn hash<H: Hasher>(&self, h: &mut H) {
         match self {
@@ -48,7 +47,10 @@ impl Hash for Key {
                 h.write_u8(2);
                 bits.hash(h);
             }
-            Key::Str(s) => StrKey(s.as_str()).hash(h),
+            Key::Str(s) => {
+                h.write_u8(3);
+                s.as_str().hash(h);
+            }
             Key::Tuple(items) => {
                 h.write_u8(4);
                 items.hash(h);
@@ -58,24 +60,6 @@ impl Hash for Key {
                 s.hash(h);
             }
         }
-    }
-}
-
-/// A string key looked up without building a [`Key`] (no reference count touched): the
-/// map-side combine's lookup for keys it has already seen.
-#[derive(Clone, Copy)]
-pub struct StrKey<'a>(pub &'a str);
-
-impl Hash for StrKey<'_> {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        h.write_u8(3);
-        self.0.hash(h);
-    }
-}
-
-impl indexmap::Equivalent<Key> for StrKey<'_> {
-    fn equivalent(&self, key: &Key) -> bool {
-        matches!(key, Key::Str(s) if s.as_str() == self.0)
     }
 }
 
@@ -99,16 +83,5 @@ mod tests {
         let t: rhai::Array = vec![Dynamic::from("Web"), Dynamic::from(1_i64)];
         let u: rhai::Array = vec![Dynamic::from("Web"), Dynamic::from(1_i64)];
         assert_eq!(Key::of(&Dynamic::from(t)), Key::of(&Dynamic::from(u)));
-    }
-
-    #[test]
-    fn a_borrowed_string_finds_its_key() {
-        let mut m: indexmap::IndexMap<Key, i32, rustc_hash::FxBuildHasher> = Default::default();
-        m.insert(Key::of(&Dynamic::from("word")), 1);
-        m.insert(Key::of(&Dynamic::from('c')), 2);
-        m.insert(Key::Int(3), 3);
-        assert_eq!(m.get(&StrKey("word")), Some(&1));
-        assert_eq!(m.get(&StrKey("c")), Some(&2));
-        assert_eq!(m.get(&StrKey("3")), None);
     }
 }

@@ -114,8 +114,8 @@ mod tests {
 
     #[test]
     fn string_keys_combine_as_the_general_path_does() {
-        // Strings take the borrowed-lookup path; one-letter chars, ints and tuples the general
-        // one. Both keep first-appearance order per map partition, portable_hash buckets and
+        // Strings are found by their text; one-letter chars, ints and tuples by their `Key`
+        // (a char is a one-letter string there too). Both keep first-appearance order per map partition, portable_hash buckets and
         // map-partition order on the reduce side, and a key's first record stays its key.
         let sc = SparkContext::new(2).expect("pool");
         let key = |k: &str| match k.strip_prefix('#') {

@@ -2,7 +2,7 @@
 //! (Rhai's global runtime state) built once per task instead of once per call.
 
 use super::fixits::KnownFunctions;
-use crate::engine::func::{FnCall, FnError, Record, RecordFn};
+use crate::engine::func::{FnCall, FnError, IntOp, Record, RecordFn};
 use rhai::{Engine, EvalAltResult, FnPtr, GlobalRuntimeState, NativeCallContext, Position};
 use std::sync::{Arc, Weak};
 type SharedModule = rhai::Shared<rhai::Module>;
@@ -128,6 +128,30 @@ impl FnCall for RhaiCall<'_> {
                     .unwrap_or_else(|| describe_error(&e, f.source.as_deref(), &f.known)),
             )
         })
+    }
+
+    // The fast path's answers without building what the engine would take apart; None
+    // (the engine then calls) wherever `call` would not take the fast path either.
+
+    fn call_pair(&mut self, a: &mut Record) -> Option<Result<(Record, Record), FnError>> {
+        let shape = self.f.fast.as_ref()?;
+        shape.run_pair(a, &mut self.scratch).map(Ok)
+    }
+
+    fn const_pair(&self) -> Option<&Record> {
+        self.f.fast.as_ref()?.const_pair()
+    }
+
+    fn call_str_parts(
+        &mut self,
+        a: &Record,
+        each: &mut dyn FnMut(&str) -> Result<(), FnError>,
+    ) -> Option<Result<(), FnError>> {
+        self.f.fast.as_ref()?.str_parts(a, each)
+    }
+
+    fn int_op(&self) -> Option<IntOp> {
+        self.f.fast.as_ref()?.int_op()
     }
 }
 

@@ -2,7 +2,7 @@
 //! (reduceByKey's, groupByKey's, combineByKey's), and the split of a record into its key and
 //! value that every ByKey operation makes.
 
-use crate::func::{FnCall, FnError, Record, RecordFn};
+use crate::func::{FnCall, FnError, IntOp, Record, RecordFn};
 use crate::record::{list, view};
 use std::sync::Arc;
 
@@ -29,16 +29,59 @@ pub trait AggregatorTask {
     fn create(&mut self, v: Record) -> Result<Record, FnError>;
     fn merge_value(&mut self, c: Record, v: Record) -> Result<Record, FnError>;
     fn merge_combiners(&mut self, a: Record, b: Record) -> Result<Record, FnError>;
+
+    /// When `merge_value(c, v)` on two ints is an integer operation (reduceByKey with
+    /// `|a, b| a + b`): that operation, whose None means "call `merge_value`". The map-side
+    /// combine then keeps such combiners as plain ints.
+    fn int_merge(&self) -> Option<IntOp> {
+        None
+    }
+
+    /// `merge_value` with the combiner updated where it is (no move in and out of a map).
+    fn merge_value_into(&mut self, c: &mut Record, v: Record) -> Result<(), FnError> {
+        let old = std::mem::take(c);
+        *c = self.merge_value(old, v)?;
+        Ok(())
+    }
+
+    /// `merge_combiners` with `a` updated where it is.
+    fn merge_combiners_into(&mut self, a: &mut Record, b: Record) -> Result<(), FnError> {
+        let old = std::mem::take(a);
+        *a = self.merge_combiners(old, b)?;
+        Ok(())
+    }
 }
 
 /// reduceByKey's aggregator: the user function merges both values and combiners.
 pub struct ReduceAgg(pub Arc<dyn RecordFn>);
 
-struct ReduceTask<'a>(Box<dyn FnCall + 'a>);
+struct ReduceTask<'a> {
+    call: Box<dyn FnCall + 'a>,
+    /// The function's own integer operation (`|a, b| a + b`), done here on two ints.
+    int_op: Option<IntOp>,
+}
 
 impl Aggregator for ReduceAgg {
     fn task(&self) -> Box<dyn AggregatorTask + '_> {
-        Box::new(ReduceTask(self.0.caller()))
+        let call = self.0.caller();
+        let int_op = call.int_op();
+        Box::new(ReduceTask { call, int_op })
+    }
+}
+
+impl ReduceTask<'_> {
+    /// `a = f(a, b)`: natively when both are ints and the operation answers, else the call.
+    fn reduce_into(&mut self, a: &mut Record, b: Record) -> Result<(), FnError> {
+        if let Some(op) = self.int_op
+            && let (Ok(x), Ok(y)) = (a.as_int(), b.as_int())
+            && let Some(z) = op(x, y)
+        {
+            *a = Record::from(z);
+            return Ok(());
+        }
+        let old = std::mem::take(a);
+        *a = self.call.call2(old, b)?;
+        Ok(())
     }
 }
 
@@ -46,11 +89,22 @@ impl AggregatorTask for ReduceTask<'_> {
     fn create(&mut self, v: Record) -> Result<Record, FnError> {
         Ok(v)
     }
-    fn merge_value(&mut self, c: Record, v: Record) -> Result<Record, FnError> {
-        self.0.call2(c, v)
+    fn merge_value(&mut self, mut c: Record, v: Record) -> Result<Record, FnError> {
+        self.reduce_into(&mut c, v)?;
+        Ok(c)
     }
-    fn merge_combiners(&mut self, a: Record, b: Record) -> Result<Record, FnError> {
-        self.0.call2(a, b)
+    fn merge_combiners(&mut self, mut a: Record, b: Record) -> Result<Record, FnError> {
+        self.reduce_into(&mut a, b)?;
+        Ok(a)
+    }
+    fn int_merge(&self) -> Option<IntOp> {
+        self.int_op
+    }
+    fn merge_value_into(&mut self, c: &mut Record, v: Record) -> Result<(), FnError> {
+        self.reduce_into(c, v)
+    }
+    fn merge_combiners_into(&mut self, a: &mut Record, b: Record) -> Result<(), FnError> {
+        self.reduce_into(a, b)
     }
 }
 

@@ -84,6 +84,47 @@ pub fn pipe(rdd: &Rdd, step: Step) -> Rdd {
     )
 }
 
+/// A pipeline's last steps, left to a map-side combine that applies them itself: `map(f)`,
+/// maybe after a `flatMap(g)`, each with the operation to blame when its function fails.
+pub struct Tail<'a> {
+    pub flat_map: Option<(&'a Arc<dyn RecordFn>, Option<&'a OpSite>)>,
+    pub map: (&'a Arc<dyn RecordFn>, Option<&'a OpSite>),
+}
+
+/// When `rdd` is a pipeline computed (not read from a cache) that ends in `map` (maybe after
+/// a `flatMap`): the records of its other steps for partition `split`, and those last steps.
+/// The combine can then take a `map`'s pair without the pair array being built.
+pub fn split_tail<'a>(
+    rdd: &'a Rdd,
+    split: usize,
+    tc: &'a TaskContext,
+) -> Option<(Records<'a>, Tail<'a>)> {
+    if rdd.is_cached() {
+        return None;
+    }
+    let (parent, steps) = pipeline_of(rdd)?;
+    let (last, rest) = steps.split_last()?;
+    let Step::Map(map) = &last.step else {
+        return None;
+    };
+    let (flat_map, head) = match rest.split_last() {
+        Some((
+            s @ SitedStep {
+                step: Step::FlatMap(f),
+                ..
+            },
+            head,
+        )) => (Some((f, s.site.as_ref())), head),
+        _ => (None, rest),
+    };
+    let mut records = parent.iterator(split, tc);
+    for s in head {
+        records = apply(s, split, records, tc);
+    }
+    let map = (map, last.site.as_ref());
+    Some((records, Tail { flat_map, map }))
+}
+
 /// The parent and steps of a pipelined RDD.
 fn pipeline_of(rdd: &Rdd) -> Option<(&Rdd, &[SitedStep])> {
     rdd.node.compute.pipeline()

@@ -5,13 +5,17 @@
 //! buckets of map partitions 0, 1, ... in order.
 
 use super::aggregator::{Aggregator, AggregatorTask, split_pair};
-use super::{Compute, Dependency, Rdd, RddKind, Records, TaskContext, pair_of, sort_indices_by};
-use crate::func::{FnError, OpSite, Record};
-use crate::key::{Key, StrKey};
+use super::narrow::{self, Tail};
+use super::{
+    Compute, Dependency, Rdd, RddKind, Records, TaskContext, iterate, pair_of, sort_indices_by,
+};
+use crate::func::{FnCall, FnError, IntOp, OpSite, Record};
+use crate::key::Key;
 use crate::lock;
 use crate::pyhash::partition_of;
 use indexmap::IndexMap;
-use rustc_hash::FxBuildHasher;
+use rhai::ImmutableString;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::sync::{Arc, Mutex};
 
 type Groups = IndexMap<Key, (Record, Record), FxBuildHasher>;
@@ -47,6 +51,10 @@ impl Bucket {
 /// The map side of a shuffle: one map task's records into one bucket per reduce partition.
 pub trait ShuffleWriter: Send + Sync {
     fn write(&self, split: usize, input: Records<'_>, n: usize) -> Result<Vec<Bucket>, FnError>;
+    /// The map-side combine, which can apply the parent pipeline's last steps itself.
+    fn as_combine(&self) -> Option<&CombineWriter> {
+        None
+    }
     /// Once every map output is in, by reduce partition (a sort places records here).
     fn finish(&self, by_reduce: Vec<Vec<Bucket>>, _n: usize) -> Result<Vec<Vec<Bucket>>, FnError> {
         Ok(by_reduce)
@@ -79,10 +87,16 @@ impl ShuffleDependency {
 
     /// The map task for `split`: reads the parent's partition and writes its buckets.
     pub fn run_map_task(&self, split: usize, tc: &TaskContext) -> Result<Vec<Bucket>, FnError> {
-        let input = self.parent.iterator(split, tc);
-        self.writer
-            .write(split, input, self.num_partitions)
-            .map_err(|e| tc.blame(self.site.as_ref(), e))
+        let n = self.num_partitions;
+        let fused = self
+            .writer
+            .as_combine()
+            .and_then(|w| Some((w, narrow::split_tail(&self.parent, split, tc)?)));
+        let written = match fused {
+            Some((w, (input, tail))) => w.write_tail(input, tail, tc, n),
+            None => self.writer.write(split, self.parent.iterator(split, tc), n),
+        };
+        written.map_err(|e| tc.blame(self.site.as_ref(), e))
     }
 
     /// Stores the map outputs of every map task, in map-partition order.
@@ -167,10 +181,7 @@ fn merge(agg: &dyn Aggregator, buckets: &[Bucket]) -> Result<Vec<Record>, FnErro
         };
         for (key, k, c) in items {
             match groups.get_mut(key) {
-                Some(slot) => {
-                    let old = std::mem::take(&mut slot.1);
-                    slot.1 = task.merge_combiners(old, c.clone())?;
-                }
+                Some(slot) => task.merge_combiners_into(&mut slot.1, c.clone())?,
                 None => {
                     groups.insert(key.clone(), (k.clone(), c.clone()));
                 }
@@ -270,68 +281,270 @@ pub fn sort_by_key(parent: &Rdd, ascending: bool, n: usize) -> Rdd {
     )
 }
 
-struct CombineWriter {
+/// The map side of `combineByKey` (reduceByKey, groupByKey, ...): a local combine.
+pub struct CombineWriter {
     agg: Arc<dyn Aggregator>,
     op: String,
 }
 
 impl ShuffleWriter for CombineWriter {
     fn write(&self, _split: usize, input: Records<'_>, n: usize) -> Result<Vec<Bucket>, FnError> {
-        let mut task = self.agg.task();
-        let mut groups = Groups::default();
+        let mut comb = Combine::new(&*self.agg, &self.op);
         for r in input {
-            let r = r?;
-            if combine_str_pair(&mut groups, &mut *task, &r)? {
-                continue;
-            }
-            let (k, v) = split_pair(&r, &self.op)?;
-            crate::depth::check_key(&k)?;
-            let key = Key::of(&k);
-            match groups.get_mut(&key) {
-                Some(slot) => {
-                    let old = std::mem::take(&mut slot.1);
-                    slot.1 = task.merge_value(old, v)?;
-                }
-                None => {
-                    let c = task.create(v)?;
-                    groups.insert(key, (k, c));
-                }
-            }
+            comb.record(r?)?;
         }
-        let mut out: Vec<Vec<(Key, Record, Record)>> = vec![Vec::new(); n];
-        for (key, (k, c)) in groups {
-            out[partition_of(&k, n)].push((key, k, c));
-        }
-        Ok(out.into_iter().map(Bucket::Combined).collect())
+        Ok(comb.buckets(n))
+    }
+
+    fn as_combine(&self) -> Option<&CombineWriter> {
+        Some(self)
     }
 }
 
-/// The common case of the map side, a pair whose key is a string, combined without building
-/// a `Key` for a key already seen: the lookup borrows the record's text, so a repeated key
-/// costs a hash and a comparison, no clone. The key is kept once, the first time it is seen
-/// (first-appearance order, as in the general case). False when `r` is anything else.
-fn combine_str_pair(
-    groups: &mut Groups,
-    task: &mut dyn AggregatorTask,
-    r: &Record,
-) -> Result<bool, FnError> {
-    let Some(items) = r.read_lock::<rhai::Array>() else {
-        return Ok(false);
-    };
-    let [k, v] = items.as_slice() else {
-        return Ok(false);
-    };
-    let Some(text) = k.read_lock::<rhai::ImmutableString>() else {
-        return Ok(false);
-    };
-    if let Some(slot) = groups.get_mut(&StrKey(text.as_str())) {
-        let old = std::mem::take(&mut slot.1);
-        slot.1 = task.merge_value(old, v.clone())?;
-        return Ok(true);
+impl CombineWriter {
+    /// `write` for a parent pipeline whose last steps (`map`, maybe after `flatMap`) are left
+    /// to the combine: a map's pair is taken without its array, and for `flatMap(|l|
+    /// l.split(" ")).map(|w| [w, c])` each word is looked up as text, its string made once
+    /// per distinct word. Functions are called in the pipeline's order, record by record, and
+    /// their failures blamed to their own operation, as when the pipeline runs them.
+    fn write_tail(
+        &self,
+        input: Records<'_>,
+        tail: Tail<'_>,
+        tc: &TaskContext,
+        n: usize,
+    ) -> Result<Vec<Bucket>, FnError> {
+        let mut comb = Combine::new(&*self.agg, &self.op);
+        let (map_fn, map_site) = tail.map;
+        let mut map = map_fn.caller();
+        let konst = map.const_pair().cloned();
+        // The constant as a plain int, when it is one that `Record::from` would make again.
+        let konst_int = konst
+            .as_ref()
+            .filter(|c| c.tag() == 0 && !c.is_shared())
+            .and_then(|c| c.as_int().ok());
+        let blame_map = |e: FnError| tc.blame(map_site, e);
+        let Some((flat_fn, flat_site)) = tail.flat_map else {
+            for r in input {
+                comb.mapped(&mut *map, konst.as_ref(), r?, &blame_map)?;
+            }
+            return Ok(comb.buckets(n));
+        };
+        let mut flat = flat_fn.caller();
+        let blame_flat = |e: FnError| tc.blame(flat_site, e);
+        for r in input {
+            let r = r?;
+            if let Some(c) = &konst {
+                let mut each = |w: &str| comb.str_key(w, c, konst_int);
+                if let Some(done) = flat.call_str_parts(&r, &mut each) {
+                    // Only the combine can fail here: the split answers only when it succeeds.
+                    done?;
+                    continue;
+                }
+            }
+            let items = flat.call1(r).map_err(blame_flat)?;
+            for x in iterate(items, "flatMap").map_err(blame_flat)? {
+                comb.mapped(&mut *map, konst.as_ref(), x, &blame_map)?;
+            }
+        }
+        Ok(comb.buckets(n))
     }
-    let c = task.create(v.clone())?;
-    groups.insert(Key::Str(text.clone()), (k.clone(), c));
-    Ok(true)
+}
+
+/// One map task's combine: each key once, in first-appearance order, with its first record
+/// (what the output shows as the key) and its combiner.
+struct Combine<'t> {
+    entries: Vec<(Key, Record, Combiner)>,
+    /// Where each string key is in `entries`, found by its text: the hot lookup of a word
+    /// count touches no `Key`, reference count or Rhai string, only this table's own copy.
+    strs: FxHashMap<Box<str>, usize>,
+    /// Where the other keys are.
+    others: FxHashMap<Key, usize>,
+    task: Box<dyn AggregatorTask + 't>,
+    /// The task's own operation on two ints, done here on `Combiner::Int`s.
+    int_merge: Option<IntOp>,
+    op: &'t str,
+}
+
+/// A combiner: a plain int while the aggregator merges ints natively (a count), else a record.
+enum Combiner {
+    Int(i64),
+    Record(Record),
+}
+
+impl Combiner {
+    fn into_record(self) -> Record {
+        match self {
+            Combiner::Int(x) => Record::from(x),
+            Combiner::Record(r) => r,
+        }
+    }
+}
+
+impl<'t> Combine<'t> {
+    fn new(agg: &'t dyn Aggregator, op: &'t str) -> Combine<'t> {
+        let task = agg.task();
+        Combine {
+            entries: Vec::new(),
+            strs: FxHashMap::default(),
+            others: FxHashMap::default(),
+            int_merge: task.int_merge(),
+            task,
+            op,
+        }
+    }
+
+    /// `c` as kept: a plain int when that is unobservable (an int, not shared, untagged, as
+    /// `Record::from` makes it) and the task merges ints natively.
+    fn combiner(&self, c: Record) -> Combiner {
+        match c.as_int() {
+            Ok(x) if self.int_merge.is_some() && c.tag() == 0 && !c.is_shared() => Combiner::Int(x),
+            _ => Combiner::Record(c),
+        }
+    }
+
+    /// A record that must be a (key, value) pair.
+    fn record(&mut self, r: Record) -> Result<(), FnError> {
+        if self.str_pair(&r)? {
+            return Ok(());
+        }
+        let (k, v) = split_pair(&r, self.op)?;
+        self.pair(k, v)
+    }
+
+    /// `map`'s result on `r` (its failure blamed by `blame`), combined.
+    fn mapped(
+        &mut self,
+        map: &mut dyn FnCall,
+        konst: Option<&Record>,
+        mut r: Record,
+        blame: &dyn Fn(FnError) -> FnError,
+    ) -> Result<(), FnError> {
+        if let Some(c) = konst {
+            return self.pair(r, c.clone());
+        }
+        match map.call_pair(&mut r) {
+            Some(kv) => {
+                let (k, v) = kv.map_err(blame)?;
+                self.pair(k, v)
+            }
+            None => {
+                let out = map.call1(r).map_err(blame)?;
+                self.record(out)
+            }
+        }
+    }
+
+    /// Merges `v` into the combiner at `at`.
+    fn merge_at(&mut self, at: usize, v: Record) -> Result<(), FnError> {
+        let Some(e) = self.entries.get_mut(at) else {
+            return Err(FnError::new("combine: a key's entry is missing"));
+        };
+        if let (Combiner::Int(x), Some(op)) = (&mut e.2, self.int_merge)
+            && let Ok(y) = v.as_int()
+            && let Some(z) = op(*x, y)
+        {
+            *x = z;
+            return Ok(());
+        }
+        let mut c = std::mem::replace(&mut e.2, Combiner::Int(0)).into_record();
+        self.task.merge_value_into(&mut c, v)?;
+        let c = self.combiner(c);
+        if let Some(e) = self.entries.get_mut(at) {
+            e.2 = c;
+        }
+        Ok(())
+    }
+
+    /// `merge_at` of an int value `y` (which is `v`): no record to touch when both are ints.
+    fn merge_int_at(&mut self, at: usize, y: i64, v: &Record) -> Result<(), FnError> {
+        if let Some((_, _, Combiner::Int(x))) = self.entries.get_mut(at)
+            && let Some(z) = self.int_merge.and_then(|op| op(*x, y))
+        {
+            *x = z;
+            return Ok(());
+        }
+        self.merge_at(at, v.clone())
+    }
+
+    /// A key seen for the first time.
+    fn insert(&mut self, key: Key, k: Record, v: Record) -> Result<(), FnError> {
+        let c = self.task.create(v)?;
+        let c = self.combiner(c);
+        let at = self.entries.len();
+        match &key {
+            Key::Str(s) => self.strs.insert(Box::from(s.as_str()), at),
+            _ => self.others.insert(key.clone(), at),
+        };
+        self.entries.push((key, k, c));
+        Ok(())
+    }
+
+    /// A key and its value.
+    fn pair(&mut self, k: Record, v: Record) -> Result<(), FnError> {
+        let key = match k.read_lock::<ImmutableString>() {
+            Some(text) => {
+                if let Some(&at) = self.strs.get(text.as_str()) {
+                    return self.merge_at(at, v);
+                }
+                Key::Str(text.clone())
+            }
+            None => {
+                crate::depth::check_key(&k)?;
+                Key::of(&k)
+            }
+        };
+        let seen = match &key {
+            Key::Str(s) => self.strs.get(s.as_str()),
+            _ => self.others.get(&key),
+        };
+        match seen {
+            Some(&at) => self.merge_at(at, v),
+            None => self.insert(key, k, v),
+        }
+    }
+
+    /// A string key given as text, with the value `v` (`v_int` when it is a plain int): the
+    /// key's string is made the first time only.
+    fn str_key(&mut self, k: &str, v: &Record, v_int: Option<i64>) -> Result<(), FnError> {
+        if let Some(&at) = self.strs.get(k) {
+            return match v_int {
+                Some(y) => self.merge_int_at(at, y, v),
+                None => self.merge_at(at, v.clone()),
+            };
+        }
+        let s = ImmutableString::from(k);
+        self.insert(Key::Str(s.clone()), Record::from(s), v.clone())
+    }
+
+    /// The common case of a record, a pair array whose key is a string, combined without
+    /// taking the array apart for a key already seen. False when `r` is anything else.
+    fn str_pair(&mut self, r: &Record) -> Result<bool, FnError> {
+        let Some(items) = r.read_lock::<rhai::Array>() else {
+            return Ok(false);
+        };
+        let [k, v] = items.as_slice() else {
+            return Ok(false);
+        };
+        let Some(text) = k.read_lock::<ImmutableString>() else {
+            return Ok(false);
+        };
+        if let Some(&at) = self.strs.get(text.as_str()) {
+            self.merge_at(at, v.clone())?;
+            return Ok(true);
+        }
+        self.insert(Key::Str(text.clone()), k.clone(), v.clone())?;
+        Ok(true)
+    }
+
+    /// The combiners, bucketed by reduce partition (first-appearance order within each).
+    fn buckets(self, n: usize) -> Vec<Bucket> {
+        let mut out: Vec<Vec<(Key, Record, Record)>> = vec![Vec::new(); n];
+        for (key, k, c) in self.entries {
+            out[partition_of(&k, n)].push((key, k, c.into_record()));
+        }
+        out.into_iter().map(Bucket::Combined).collect()
+    }
 }
 
 struct PartitionWriter;

@@ -484,3 +484,241 @@ fn a_lineage_past_the_limit_is_an_error_not_a_crash() {
     }
     assert_eq!(ok.count().expect("count"), 101);
 }
+
+/// What a script function may offer the engine (`FnCall::call_pair`, `const_pair`,
+/// `call_str_parts`, `int_op`), with a switch: whatever the engine does with the offers, the
+/// records, their order and the errors must be those of the plain calls.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// `|l| l.split(" ")` on a string; an int n gives `[n]`; anything else fails.
+    Split,
+    /// `|w| [w, c]`.
+    PairConst(i64),
+    /// `|w| [w, w.len()]` on a string; anything else fails.
+    PairLen,
+    /// `|a, b| a + b` on ints (an overflow fails), `a` itself otherwise.
+    Add,
+}
+
+struct Offering {
+    shape: Shape,
+    offers: bool,
+}
+
+struct OfferingCall<'a>(&'a Offering, Record);
+
+impl crate::func::RecordFn for Offering {
+    fn caller(&self) -> Box<dyn crate::func::FnCall + '_> {
+        let c = match self.shape {
+            Shape::PairConst(c) => c,
+            _ => 0,
+        };
+        Box::new(OfferingCall(self, Record::from(c)))
+    }
+}
+
+impl crate::func::FnCall for OfferingCall<'_> {
+    fn call(&mut self, args: &mut [Record]) -> Result<Record, FnError> {
+        let a = std::mem::take(&mut args[0]);
+        match self.0.shape {
+            Shape::Split => {
+                if let Ok(n) = a.as_int() {
+                    return Ok(Record::from(vec![Record::from(n)]));
+                }
+                let text = a
+                    .into_immutable_string()
+                    .map_err(|t| FnError::new(format!("cannot split {t}")))?;
+                Ok(Record::from(
+                    text.split(' ')
+                        .map(|w| Record::from(w.to_string()))
+                        .collect::<Vec<_>>(),
+                ))
+            }
+            Shape::PairConst(c) => Ok(pair_of(a, Record::from(c))),
+            Shape::PairLen => {
+                let n = a
+                    .read_lock::<rhai::ImmutableString>()
+                    .map(|s| s.len() as i64)
+                    .ok_or_else(|| FnError::new("no len"))?;
+                Ok(pair_of(a, Record::from(n)))
+            }
+            Shape::Add => match (a.as_int(), args[1].as_int()) {
+                (Ok(x), Ok(y)) => x
+                    .checked_add(y)
+                    .map(Record::from)
+                    .ok_or_else(|| FnError::new("overflow")),
+                _ => Ok(a),
+            },
+        }
+    }
+
+    fn call_pair(&mut self, a: &mut Record) -> Option<Result<(Record, Record), FnError>> {
+        if !self.0.offers || !matches!(self.0.shape, Shape::PairLen) {
+            return None;
+        }
+        let n = a.read_lock::<rhai::ImmutableString>()?.len() as i64;
+        Some(Ok((std::mem::take(a), Record::from(n))))
+    }
+
+    fn const_pair(&self) -> Option<&Record> {
+        (self.0.offers && matches!(self.0.shape, Shape::PairConst(_))).then_some(&self.1)
+    }
+
+    fn call_str_parts(
+        &mut self,
+        a: &Record,
+        each: &mut dyn FnMut(&str) -> Result<(), FnError>,
+    ) -> Option<Result<(), FnError>> {
+        if !self.0.offers || !matches!(self.0.shape, Shape::Split) {
+            return None;
+        }
+        let text = a.read_lock::<rhai::ImmutableString>()?;
+        Some(text.split(' ').try_for_each(each))
+    }
+
+    fn int_op(&self) -> Option<crate::func::IntOp> {
+        (self.0.offers && matches!(self.0.shape, Shape::Add)).then_some(i64::checked_add)
+    }
+}
+
+fn offering(shape: Shape, offers: bool) -> Arc<dyn crate::func::RecordFn> {
+    Arc::new(Offering { shape, offers })
+}
+
+/// `flatMap(split)` (when `flat`), then `map(pair)`, then `reduceByKey(add)` into `n`, each
+/// made at its own site; `cache_before_map` keeps the pipeline from reaching the combine.
+fn word_count(
+    data: &Rdd,
+    flat: bool,
+    pair: Shape,
+    n: usize,
+    offers: bool,
+    cache_before_map: bool,
+) -> Rdd {
+    let mut r = data.clone();
+    if flat {
+        r = with_creation_site(&OpSite::new("flatMap", "t:1"), || {
+            r.flat_map(offering(Shape::Split, offers))
+        });
+    }
+    if cache_before_map {
+        r = r.cache();
+    }
+    let mapped = with_creation_site(&OpSite::new("map", "t:2"), || r.map(offering(pair, offers)));
+    with_creation_site(&OpSite::new("reduceByKey", "t:3"), || {
+        pair::reduce_by_key(&mapped, offering(Shape::Add, offers), n)
+    })
+}
+
+fn outcome(r: &Rdd) -> Result<Vec<String>, (Option<OpSite>, String)> {
+    r.collect()
+        .map(|v| v.iter().map(crate::pyrepr::python_str).collect())
+        .map_err(|e| (e.site, e.error.0))
+}
+
+#[test]
+fn the_combine_s_shortcuts_give_the_plain_calls_records_order_and_errors() {
+    let sc = sc();
+    let lines = |v: Vec<Record>, parts| sc.parallelize(v, Some(parts));
+    let words = vec![
+        Record::from("b a b"),
+        Record::from(""),
+        Record::from("zz a  q"),
+        Record::from(3_i64),
+        Record::from("a zz c b"),
+        Record::from(3_i64),
+        Record::from("q"),
+    ];
+    let cases: Vec<(&str, Rdd, bool, Shape)> = vec![
+        ("words", lines(words.clone(), 3), true, Shape::PairConst(1)),
+        (
+            "word lengths",
+            lines(words.clone(), 2),
+            true,
+            Shape::PairLen,
+        ),
+        (
+            "pairs without flatMap",
+            lines(
+                vec![Record::from("x"), Record::from("yy"), Record::from("x")],
+                2,
+            ),
+            false,
+            Shape::PairLen,
+        ),
+        (
+            "a line that cannot be split",
+            lines(
+                vec![Record::from("a b"), Record::UNIT, Record::from("c")],
+                1,
+            ),
+            true,
+            Shape::PairConst(1),
+        ),
+        (
+            "a word without a len",
+            lines(vec![Record::from("a b"), Record::from(5_i64)], 1),
+            true,
+            Shape::PairLen,
+        ),
+        (
+            "an overflow in the combine",
+            lines(vec![Record::from("k j k")], 1),
+            true,
+            Shape::PairConst(i64::MAX),
+        ),
+    ];
+    for (name, data, flat, pair) in cases {
+        for n in [1, 2, 3] {
+            let plain = outcome(&word_count(&data, flat, pair, n, false, true));
+            for offers in [false, true] {
+                let got = outcome(&word_count(&data, flat, pair, n, offers, false));
+                assert_eq!(got, plain, "{name}, {n} partitions, offers {offers}");
+            }
+        }
+    }
+    // The cases above do fail where they should, each blamed to its own operation.
+    let fail = |data: Vec<Record>, pair| {
+        outcome(&word_count(&lines(data, 1), true, pair, 2, true, false)).unwrap_err()
+    };
+    let (site, e) = fail(vec![Record::from("a"), Record::UNIT], Shape::PairConst(1));
+    assert_eq!(
+        (site.map(|s| s.op), e),
+        (Some("flatMap".into()), "cannot split ()".into())
+    );
+    let (site, e) = fail(vec![Record::from(4_i64)], Shape::PairLen);
+    assert_eq!(
+        (site.map(|s| s.op), e),
+        (Some("map".into()), "no len".into())
+    );
+    let (site, e) = fail(vec![Record::from("k k")], Shape::PairConst(i64::MAX));
+    let reduce = Some("reduceByKey".into());
+    assert_eq!((site.map(|s| s.op), e), (reduce, "overflow".into()));
+}
+
+#[test]
+fn a_combiner_kept_as_a_plain_int_is_given_back_as_the_record_it_was() {
+    // A tagged or shared int is not what `Record::from` would make again: kept as it is.
+    let mut tagged = Record::from(5_i64);
+    tagged.set_tag(9);
+    let shared = Record::from(6_i64).into_shared();
+    let data = vec![
+        pair_of(Record::from("t"), tagged),
+        pair_of(Record::from("s"), shared),
+        pair_of(Record::from("p"), Record::from(7_i64)),
+        pair_of(Record::from("p"), Record::from(1_i64)),
+    ];
+    let same = native(|a| Ok(std::mem::take(&mut a[0])));
+    let r = sc().parallelize(data, Some(1)).map(same);
+    let out = pair::reduce_by_key(&r, offering(Shape::Add, true), 1)
+        .collect()
+        .expect("collect");
+    let values: Vec<(i64, i32, bool)> = out
+        .iter()
+        .map(|p| {
+            let v = p.clone().into_array().expect("pair")[1].clone();
+            (v.as_int().unwrap_or(-1), v.tag(), v.is_shared())
+        })
+        .collect();
+    assert_eq!(values, vec![(5, 9, false), (6, 0, true), (8, 0, false)]);
+}

@@ -99,29 +99,55 @@ fn logic(items: &[Node], args: &[Record], scratch: &mut Scratch, stop_at: bool) 
     Some(Record::from(!stop_at))
 }
 
-/// `[a, b, ...]`: computed items first (in place, parameters held by a placeholder), then the
-/// parameters, moved when an argument appears once among the items (a Rhai call consumes its
-/// arguments too). One allocation: the array's own.
+/// `[a, b, ...]`: the items built by `build_items`. One allocation: the array's own.
 fn build_array(items: &[Node], args: &mut [Record], scratch: &mut Scratch) -> Option<Record> {
-    let mut v = Vec::with_capacity(items.len());
-    for n in items {
-        v.push(match n {
-            Node::Param(i) if *i < args.len() => Record::UNIT,
+    let mut v = vec![Record::UNIT; items.len()];
+    build_items(items, args, scratch, &mut v)?;
+    Some(Record::from_array(v))
+}
+
+/// `[a, b]` as its two items, without the array (the engine's `call_pair`).
+pub fn build_pair(
+    items: &[Node],
+    args: &mut [Record],
+    scratch: &mut Scratch,
+) -> Option<(Record, Record)> {
+    let mut v = [Record::UNIT, Record::UNIT];
+    if items.len() != v.len() {
+        return None;
+    }
+    build_items(items, args, scratch, &mut v)?;
+    let [a, b] = v;
+    Some((a, b))
+}
+
+/// Fills `out` (as long as `items`) with the items' values: computed items first, then the
+/// parameters, moved when an argument appears once among the items (a Rhai call consumes its
+/// arguments too), so that giving up halfway leaves the arguments untouched.
+fn build_items(
+    items: &[Node],
+    args: &mut [Record],
+    scratch: &mut Scratch,
+    out: &mut [Record],
+) -> Option<()> {
+    for (slot, n) in out.iter_mut().zip(items) {
+        match n {
+            Node::Param(i) if *i < args.len() => {}
             Node::Param(_) => return None,
-            _ => n.eval(args, scratch)?,
-        });
+            _ => *slot = n.eval(args, scratch)?,
+        }
     }
     for (at, n) in items.iter().enumerate() {
         if let Node::Param(i) = n {
             let used_later = items[at + 1..]
                 .iter()
                 .any(|x| matches!(x, Node::Param(j) if j == i));
-            v[at] = if used_later {
+            out[at] = if used_later {
                 args[*i].clone()
             } else {
                 std::mem::take(&mut args[*i])
             };
         }
     }
-    Some(Record::from_array(v))
+    Some(())
 }

@@ -166,6 +166,57 @@ pub fn split(s: &Record, sep: &Sep, scratch: &mut Scratch) -> Option<Record> {
     }))
 }
 
+/// The texts `split(s, sep)` (Rhai's, above) or `py_split(s, sep)` would return, handed to
+/// `each` in order, with its first error: Rhai gives `[s]` for an empty `s`, the only case
+/// where Rust's split of a non-empty string differs (`"".split("")` is two empty parts).
+pub fn split_each<E>(
+    s: &str,
+    sep: &Sep,
+    each: &mut dyn FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    match sep {
+        Sep::Str(d) => split_str_each(s, d, each),
+        Sep::Char(_) if s.is_empty() => each(s),
+        Sep::Char(c) => match u8::try_from(*c) {
+            Ok(b) if b.is_ascii() => split_byte_each(s, b, each),
+            _ => s.split(*c).try_for_each(each),
+        },
+    }
+}
+
+/// `split_each` with a string separator (a one-byte one splits as a char, found by memchr).
+pub fn split_str_each<E>(
+    s: &str,
+    sep: &str,
+    each: &mut dyn FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    if s.is_empty() {
+        return each(s);
+    }
+    match sep.as_bytes() {
+        [b] => split_byte_each(s, *b, each),
+        _ => s.split(sep).try_for_each(each),
+    }
+}
+
+/// `s.split(b)` for an ASCII byte `b` (never part of a multi-byte character, so every cut
+/// is at a character boundary), by a plain scan: for a line's short words, quicker than
+/// searching for each separator with `memchr`.
+fn split_byte_each<E>(
+    s: &str,
+    b: u8,
+    each: &mut dyn FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut start = 0;
+    for (at, &c) in s.as_bytes().iter().enumerate() {
+        if c == b {
+            each(s.get(start..at).unwrap_or_default())?;
+            start = at + 1;
+        }
+    }
+    each(s.get(start..).unwrap_or_default())
+}
+
 /// The parts as records, or None when there is only one.
 fn parts<'a>(mut it: impl Iterator<Item = &'a str>, scratch: &mut Scratch) -> Option<Array> {
     let first = it.next()?;
