@@ -82,6 +82,12 @@ impl<'a> Program<'a> {
                 "math.e" => Code::atom("E()", Kind::Float),
                 "math.inf" => Code::atom("py_float(\"inf\")", Kind::Float),
                 "sys.argv" => Code::atom("py_list([])", Kind::List),
+                // PySpark's storage levels: centella's scripts have the same names.
+                p if p.starts_with("pyspark.StorageLevel.")
+                    || p.starts_with("pyspark.storagelevel.StorageLevel.") =>
+                {
+                    Code::atom(format!("StorageLevel.{attr}"), Kind::Str)
+                }
                 _ => {
                     return Err(self.err(
                         a,

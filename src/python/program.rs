@@ -95,6 +95,7 @@ impl<'a> Program<'a> {
                 ("SparkConf", "pyspark.SparkConf"),
                 ("SparkSession", "pyspark.sql.SparkSession"),
                 ("KafkaUtils", "pyspark.streaming.kafka.KafkaUtils"),
+                ("StorageLevel", "pyspark.StorageLevel"),
             ] {
                 imports.insert(name.to_string(), module.to_string());
             }
