@@ -88,7 +88,7 @@ fn a_task_that_fails_max_failures_times_fails_its_batch_and_the_next_goes_on() {
     run.code(1).has_line(
         "ERROR: pprint at exhausted.rhai:20:36 failed in the batch of 2021-11-14 10:00:55: Job \
          aborted due to stage failure: Task 0 in stage 4.0 failed 4 times, most recent failure: \
-         Lost task 0.3 in stage 4.0 (TID 7) (localhost executor 0): \
+         Lost task 0.3 in stage 4.0 (TID 8) (localhost executor 0): \
          org.apache.spark.api.python.PythonException: injected by the fault lab (fail-task map 0 \
          4, failure 4 of 4)",
     );

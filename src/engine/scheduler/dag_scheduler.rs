@@ -169,8 +169,11 @@ struct TaskFailure {
 }
 
 /// Runs one stage's tasks in parallel; what tasks print appears in partition order when the
-/// stage ends. A failed attempt is retried (on a live executor) until the task failed
-/// `maxFailures` times; the first such partition (in partition order) fails the stage.
+/// stage ends. Tasks run in rounds, as Spark resubmits failed ones: each round is placed and
+/// numbered in partition order (where a planned fault strikes is decided then, so runs under
+/// the simulated clocks are deterministic), runs in parallel, and its failed attempts are
+/// retried in the next until a task failed `maxFailures` times; the first such partition (in
+/// partition order) fails the stage.
 fn run_tasks<T: Send>(
     sc: &SparkContext,
     stage: &mut StageInfo,
@@ -181,48 +184,64 @@ fn run_tasks<T: Send>(
 ) -> Result<Vec<T>, JobError> {
     let max_failures = sc.max_task_failures();
     let stage_id = stage.stage_id;
-    let results: Vec<(Result<T, TaskFailure>, usize)> = task_output::stage(|printed| {
-        let one = |&p: &usize| {
-            printed.task(p, || {
-                let mut failures = 0;
-                loop {
-                    let tid = sc.new_task_id();
+    let mut results: Vec<Option<Result<T, TaskFailure>>> =
+        partitions.iter().map(|_| None).collect();
+    let mut failures = vec![0_usize; partitions.len()];
+    task_output::stage(|printed| {
+        let mut pending: Vec<usize> = (0..partitions.len()).collect();
+        while !pending.is_empty() {
+            let launches: Vec<Launch> = pending
+                .iter()
+                .map(|&i| {
+                    let p = partitions[i];
                     let attempt = Attempt {
                         sc,
                         stage_id,
                         partition: p,
-                        number: failures,
-                        tid,
+                        number: failures[i],
+                        tid: sc.new_task_id(),
                     };
-                    match attempt.run(ops, preferred(p).as_deref(), task) {
-                        Ok(v) => return (Ok(v), failures),
-                        Err((error, site, last_executor)) => {
-                            failures += 1;
-                            if failures >= max_failures {
-                                let failure = TaskFailure {
-                                    partition: p,
-                                    attempts: failures,
-                                    tid,
-                                    error,
-                                    site,
-                                    last_executor,
-                                };
-                                return (Err(failure), failures);
-                            }
+                    let launch = attempt.launch(ops, preferred(p).as_deref());
+                    (i, attempt, launch)
+                })
+                .collect();
+            let run = |(i, attempt, launch): &Launch| {
+                let p = partitions[*i];
+                let outcome = printed.task(p, || attempt.run(launch, task));
+                (*i, outcome)
+            };
+            let outcomes: Vec<(usize, Result<T, AttemptFailure>)> = if launches.len() == 1 {
+                launches.iter().map(run).collect()
+            } else {
+                sc.run(|| launches.par_iter().map(run).collect())
+            };
+            pending = Vec::new();
+            for ((i, attempt, _), (_, outcome)) in launches.iter().zip(outcomes) {
+                match outcome {
+                    Ok(v) => results[*i] = Some(Ok(v)),
+                    Err(f) => {
+                        printed.task(attempt.partition, || attempt.report_lost(&f));
+                        failures[*i] += 1;
+                        if failures[*i] >= max_failures {
+                            results[*i] = Some(Err(TaskFailure {
+                                partition: attempt.partition,
+                                attempts: failures[*i],
+                                tid: attempt.tid,
+                                error: f.error,
+                                site: f.site,
+                                last_executor: f.executor,
+                            }));
+                        } else {
+                            pending.push(*i);
                         }
                     }
                 }
-            })
-        };
-        if partitions.len() == 1 {
-            partitions.iter().map(one).collect()
-        } else {
-            sc.run(|| partitions.par_iter().map(one).collect())
+            }
         }
     });
-    stage.failed_attempts = results.iter().map(|(_, f)| *f).sum();
+    stage.failed_attempts = failures.iter().sum();
     let mut out = Vec::with_capacity(results.len());
-    for (r, _) in results {
+    for r in results.into_iter().flatten() {
         match r {
             Ok(v) => out.push(v),
             Err(f) => {
@@ -251,6 +270,17 @@ fn run_tasks<T: Send>(
     Ok(out)
 }
 
+/// A task attempt of a round: its index among the stage's partitions, the attempt, and where
+/// it runs (or the fault that struck it).
+type Launch<'a> = (usize, Attempt<'a>, Result<String, AttemptFailure>);
+
+/// Why an attempt failed, and where.
+struct AttemptFailure {
+    error: FnError,
+    site: Option<crate::func::OpSite>,
+    executor: String,
+}
+
 /// One attempt of one task: placed on an executor, where a fault the lab planned may strike.
 struct Attempt<'a> {
     sc: &'a SparkContext,
@@ -261,33 +291,64 @@ struct Attempt<'a> {
 }
 
 impl Attempt<'_> {
-    fn run<T>(
-        &self,
-        ops: &[String],
-        preferred: Option<&str>,
-        task: &(dyn Fn(&TaskContext) -> Result<T, FnError> + Sync),
-    ) -> Result<T, (FnError, Option<crate::func::OpSite>, String)> {
+    /// Places the attempt, and applies a fault planned for it: the executor it was placed on
+    /// is lost, or the attempt is made to fail. The executor, or why the attempt failed.
+    fn launch(&self, ops: &[String], preferred: Option<&str>) -> Result<String, AttemptFailure> {
         let sc = self.sc;
         let Some(executor) = sc.executors().place(self.partition, preferred) else {
-            let e = FnError::new(
-                "org.apache.spark.SparkException: no live executor is left to run the task \
-                 (every executor was lost)",
-            );
-            return Err((e, None, "none".to_string()));
+            return Err(AttemptFailure {
+                error: FnError::new(
+                    "org.apache.spark.SparkException: no live executor is left to run the task \
+                     (every executor was lost)",
+                ),
+                site: None,
+                executor: "none".to_string(),
+            });
         };
-        let tc = TaskContext::on(self.stage_id, self.partition, self.number, &executor);
         let batch = sc.batch();
-        let result = if sc.faults().take_kill(&executor, batch) {
-            Err(self.lose_executor(&executor))
-        } else if let Some(fault) = sc.faults().take_task_failure(ops, self.partition, batch) {
-            Err(FnError(format!(
-                "org.apache.spark.api.python.PythonException: injected by the fault lab ({fault})"
-            )))
+        let struck = if sc.faults().take_kill(&executor, batch) {
+            Some(self.lose_executor(&executor))
         } else {
-            task(&tc)
+            sc.faults()
+                .take_task_failure(ops, self.partition, batch)
+                .map(|fault| {
+                    FnError(format!(
+                        "org.apache.spark.api.python.PythonException: injected by the fault lab ({fault})"
+                    ))
+                })
         };
-        sc.executors().ran_task(&executor, result.is_err());
-        let verbose = sc.max_task_failures() > 1 || sc.executors().is_cluster();
+        match struck {
+            Some(error) => {
+                sc.executors().ran_task(&executor, true);
+                Err(AttemptFailure {
+                    error,
+                    site: None,
+                    executor,
+                })
+            }
+            None => Ok(executor),
+        }
+    }
+
+    /// Runs the attempt where it was placed.
+    fn run<T>(
+        &self,
+        launch: &Result<String, AttemptFailure>,
+        task: &(dyn Fn(&TaskContext) -> Result<T, FnError> + Sync),
+    ) -> Result<T, AttemptFailure> {
+        let executor = match launch {
+            Ok(e) => e,
+            Err(f) => {
+                return Err(AttemptFailure {
+                    error: f.error.clone(),
+                    site: f.site.clone(),
+                    executor: f.executor.clone(),
+                });
+            }
+        };
+        let tc = TaskContext::on(self.stage_id, self.partition, self.number, executor);
+        let result = task(&tc);
+        self.sc.executors().ran_task(executor, result.is_err());
         match result {
             Ok(v) => {
                 if let Some(chain) = tc.recomputed_lineage() {
@@ -301,22 +362,28 @@ impl Attempt<'_> {
                 }
                 Ok(v)
             }
-            Err(e) => {
-                if verbose {
-                    self.report(
-                        Kind::Warn,
-                        &format!(
-                            "Lost task {}.{} in stage {}.0 (TID {}) (localhost executor {executor}): {}",
-                            self.partition, self.number, self.stage_id, self.tid, e.0
-                        ),
-                    );
-                }
-                Err((e, tc.blamed(), executor))
-            }
+            Err(error) => Err(AttemptFailure {
+                error,
+                site: tc.blamed(),
+                executor: executor.clone(),
+            }),
         }
     }
 
-    /// The executor dies while it runs this task: its cached blocks go with it.
+    /// Spark's WARN for a failed attempt, when retries or executors make it worth telling.
+    fn report_lost(&self, f: &AttemptFailure) {
+        if self.sc.max_task_failures() > 1 || self.sc.executors().is_cluster() {
+            self.report(
+                Kind::Warn,
+                &format!(
+                    "Lost task {}.{} in stage {}.0 (TID {}) (localhost executor {}): {}",
+                    self.partition, self.number, self.stage_id, self.tid, f.executor, f.error.0
+                ),
+            );
+        }
+    }
+
+    /// The executor dies as this task starts on it: its cached blocks go with it.
     fn lose_executor(&self, executor: &str) -> FnError {
         let reason = format!("killed by the fault lab (kill-executor {executor})");
         let lost = self.sc.lose_executor(executor, &reason).unwrap_or_default();
