@@ -144,3 +144,30 @@ fn the_shell_plans_and_lists_faults() {
         assert!(run.stdout.contains(line), "{line}\n{}", run.stdout);
     }
 }
+
+#[test]
+fn status_shows_the_executors_alive_and_lost() {
+    let run = Centella::new(&["--clock", "manual", "--master", CLUSTER]).run_with_input(
+        b"let s = ssc.queueStream([sc.parallelize([1, 2, 3, 4], 2)]);\n\
+          s.map(|x| x * 2).pprint();\n:fault kill-executor 1\nssc.start();\n:tick 1\n:status\n",
+        Duration::from_secs(30),
+    );
+    run.code(0);
+    assert!(
+        run.stdout
+            .contains("executors: 0 alive (2 tasks), 1 LOST (1 tasks, 1 failed)"),
+        "{}",
+        run.stdout
+    );
+    // The batch's output is whole: the lost task ran again on executor 0.
+    for v in ["2", "4", "6", "8"] {
+        assert!(run.stdout.lines().any(|l| l == v), "{}", run.stdout);
+    }
+    assert!(
+        run.stderr.contains(
+            "WARN: Lost executor 1 on localhost: killed by the fault lab (kill-executor 1)"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -348,6 +348,21 @@ pub fn page(m: &Monitor, s: &Snapshot) -> Value {
     );
     doc.insert("batches".into(), Value::Array(batches));
     doc.insert("completed".into(), Value::Array(table));
+    let executors: Vec<Value> = s
+        .executors
+        .iter()
+        .map(|e| {
+            object(json!({
+                "id": e.id,
+                "alive": e.alive,
+                "cores": e.cores,
+                "tasks": e.tasks,
+                "failedTasks": e.failed_tasks,
+                "lostReason": e.lost_reason,
+            }))
+        })
+        .collect();
+    doc.insert("executors".into(), Value::Array(executors));
     doc.insert("active".into(), Value::Array(act));
     doc.insert("receivers".into(), receivers(s));
     doc.insert("graph".into(), graph);

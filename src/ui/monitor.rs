@@ -67,6 +67,8 @@ pub struct Snapshot {
     pub processed: u64,
     pub first_batch: Option<Time>,
     pub graph: GraphView,
+    /// The executors of a local cluster (the fault lab); none in local mode.
+    pub executors: Vec<crate::engine::executor::ExecutorInfo>,
 }
 
 impl Snapshot {
@@ -111,6 +113,11 @@ impl Tracker {
             processed: st.processed,
             first_batch: st.first_batch,
             graph: st.graph.clone(),
+            executors: if ctx.spark_context().executors().is_cluster() {
+                ctx.spark_context().executors().snapshot()
+            } else {
+                Vec::new()
+            },
         }
     }
 }

@@ -38,6 +38,28 @@ fn clock_name(c: ClockKind) -> &'static str {
 
 /// The whole `:status` text for `ssc`, with the last `rows` batches in the table and the web
 /// UI's address when it runs.
+/// In a local cluster (the fault lab): each executor, alive or lost, with its tasks.
+fn executors_line(ssc: &StreamingContext) -> Option<String> {
+    let executors = ssc.spark_context().executors();
+    if !executors.is_cluster() {
+        return None;
+    }
+    let parts: Vec<String> = executors
+        .snapshot()
+        .into_iter()
+        .map(|e| {
+            let state = if e.alive { "alive" } else { "LOST" };
+            let failed = if e.failed_tasks > 0 {
+                format!(", {} failed", e.failed_tasks)
+            } else {
+                String::new()
+            };
+            format!("{} {state} ({} tasks{failed})", e.id, e.tasks)
+        })
+        .collect();
+    Some(format!("executors: {}", parts.join(", ")))
+}
+
 pub fn render(ssc: &StreamingContext, rows: usize, web_url: Option<&str>) -> String {
     let interval = ssc.batch_duration().ms();
     let mut text = format!(
@@ -64,6 +86,10 @@ pub fn render(ssc: &StreamingContext, rows: usize, web_url: Option<&str>) -> Str
         }
         (Some(dir), None) => text.push_str(&format!("\ncheckpoint: {dir}, none written yet")),
         _ => {}
+    }
+    if let Some(line) = executors_line(ssc) {
+        text.push('\n');
+        text.push_str(&line);
     }
     let recent = ssc.recent_batches(rows.max(SPARK_BATCHES));
     if recent.is_empty() {

@@ -197,6 +197,12 @@ function render(d) {
   const key = JSON.stringify(d.graph);
   if (key !== graphKey) { graphKey = key; graph(d.graph); }
   const rt = document.querySelector("#receivers tbody");
+  // The fault lab's executors (a local cluster only): alive or lost, with their tasks.
+  const execs = d.executors || [];
+  document.getElementById("executors").hidden = execs.length === 0;
+  document.getElementById("executors-title").hidden = execs.length === 0;
+  document.querySelector("#executors tbody").replaceChildren(...execs.map(e => row([e.id,
+    e.alive ? "ALIVE" : "LOST", e.cores, e.tasks, e.failedTasks, e.lostReason || ""], e.alive ? "" : "failed")));
   const hasReceivers = d.receivers.length > 0;
   document.getElementById("receivers").hidden = !hasReceivers;
   document.getElementById("receivers-title").hidden = !hasReceivers;
