@@ -761,3 +761,54 @@ fn a_python_block_pasted_from_a_slide_runs_whole() {
     });
     assert_eq!(t.quit(), 0);
 }
+
+/// The fault lab's class demo (`scripts/demo-fault.sh`): simulated sensors fed on a loopback
+/// port, the shell on two simulated executors running `examples/fault_sensors_socket.rhai`
+/// (without its planned fault), and the teacher losing the receiver's executor live: the
+/// batch fails with Spark's message, `:status` shows the executor lost, the stream goes on.
+#[test]
+fn the_fault_lab_class_demo_loses_an_executor_live() {
+    let state = temp_dir("fault-demo");
+    let port = common::free_port();
+    let mut sensors = std::process::Command::new(env!("CARGO_BIN_EXE_centella"))
+        .args(["feed", "--generate", "sensors", "--port", &port.to_string()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the sensors' feed");
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/fault_sensors_socket.rhai"),
+    )
+    .expect("the example");
+    let script: String = example
+        .replace("9999", &port.to_string())
+        .lines()
+        .filter(|l| !l.contains("ssc.fault(") && !l.contains("awaitTermination"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let path = state.join("demo.rhai");
+    std::fs::write(&path, script).expect("the demo script");
+    let path = path.to_string_lossy().to_string();
+    let mut t = Term::spawn_until(
+        &["--master", "local-cluster[2, 1, 1024]", "-i", &path],
+        &state,
+        true,
+        "a first batch of readings",
+        |s| s.contains("', 'heat') ") || s.contains(", heat', ["),
+    );
+    t.enter(":fault kill-executor 0");
+    t.wait_for("the lost executor and the lost block", |s| {
+        s.contains("Lost executor 0") || s.contains("Could not compute split, block input-0-")
+    });
+    t.wait_for("the batch that lost its block", |s| {
+        s.contains("Could not compute split, block input-0-")
+    });
+    t.enter(":status");
+    t.wait_for("the executors", |s| {
+        s.contains("0 LOST (") && s.contains("1 alive (")
+    });
+    let _ = sensors.kill();
+    let _ = sensors.wait();
+    assert_eq!(t.quit(), 0);
+}
