@@ -171,3 +171,97 @@ fn status_shows_the_executors_alive_and_lost() {
         run.stderr
     );
 }
+
+/// A loopback server that sends `n` numbered lines over about a second to its one client,
+/// then keeps the connection open a little.
+fn line_server(n: usize) -> (u16, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let handle = std::thread::spawn(move || {
+        use std::io::Write;
+        if let Ok((mut stream, _)) = listener.accept() {
+            for i in 0..n {
+                let _ = stream.write_all(format!("reading {i}\n").as_bytes());
+                if i % 20 == 19 {
+                    let _ = stream.flush();
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
+            let _ = stream.flush();
+            std::thread::sleep(Duration::from_secs(2));
+        }
+    });
+    (port, handle)
+}
+
+/// One trial: a socket line count on three executors, one executor lost at a chosen batch.
+/// The counts printed (summed) and the batch errors.
+fn kill_trial(trial: u64, level: &str) -> (usize, Vec<String>) {
+    const LINES: usize = 400;
+    let executor = trial % 3;
+    let batch = 1 + (trial * 7) % 5;
+    let (port, server) = line_server(LINES);
+    let dir = TempDir::new("fault", &format!("trial{trial}{level}"));
+    dir.write(
+        "trial.rhai",
+        &format!(
+            "let ssc = StreamingContext(sc, 0.4);\n\
+             ssc.socketTextStream(\"127.0.0.1\", {port}{level}).count().pprint();\n\
+             ssc.fault(\"kill-executor {executor}\", {batch});\n\
+             ssc.start();\nssc.awaitTermination();\n"
+        ),
+    );
+    let run = Centella::new(&[
+        "--batches",
+        "7",
+        "--master",
+        "local-cluster[3, 1, 512]",
+        "trial.rhai",
+    ])
+    .dir(&dir)
+    .run(Duration::from_secs(30));
+    let _ = server.join();
+    let counted = common::blocks(&run.stdout)
+        .iter()
+        .flat_map(|(_, records)| records.iter().filter_map(|r| r.parse::<usize>().ok()))
+        .sum();
+    let errors = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("ERROR:"))
+        .map(str::to_string)
+        .collect();
+    (counted, errors)
+}
+
+/// Spark's promise for replicated receiver blocks: in 20 trials of an executor lost at a
+/// random batch, every line is counted exactly once. With one copy and no write-ahead log
+/// a trial may lose lines, but never silently: each loss is a batch error naming the block.
+#[test]
+fn random_executor_kills_lose_nothing_with_replicated_blocks() {
+    for trial in 0..20 {
+        let (counted, errors) = kill_trial(trial, "");
+        assert!(errors.is_empty(), "trial {trial}: {errors:?}");
+        assert_eq!(counted, 400, "trial {trial}");
+    }
+    // Executor 0 runs the receiver: trials 0 and 3 lose it, and with it the only copies.
+    let mut losses = 0;
+    for trial in 0..6 {
+        let (counted, errors) = kill_trial(trial, ", StorageLevel.MEMORY_ONLY");
+        if counted < 400 {
+            losses += 1;
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.contains("Could not compute split, block input-0-")),
+                "trial {trial}: {counted} counted and no error: {errors:?}"
+            );
+        } else {
+            assert_eq!(counted, 400, "trial {trial}: counted twice?");
+        }
+    }
+    assert!(
+        losses >= 1,
+        "losing the receiver's executor lost single-copy blocks"
+    );
+}
