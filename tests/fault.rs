@@ -197,17 +197,29 @@ fn line_server(n: usize) -> (u16, std::thread::JoinHandle<()>) {
 /// One trial: a socket line count on three executors, one executor lost at a chosen batch.
 /// The counts printed (summed) and the batch errors.
 fn kill_trial(trial: u64, level: &str) -> (usize, Vec<String>) {
-    const LINES: usize = 400;
     let executor = trial % 3;
     let batch = 1 + (trial * 7) % 5;
+    let (counted, errors, _) = socket_trial(
+        &format!("trial{trial}{level}"),
+        level,
+        &format!("kill-executor {executor}"),
+        batch,
+    );
+    (counted, errors)
+}
+
+/// A socket line count on three executors with `fault` planned at `batch`: the lines
+/// counted, the batch errors and stderr.
+fn socket_trial(name: &str, level: &str, fault: &str, batch: u64) -> (usize, Vec<String>, String) {
+    const LINES: usize = 400;
     let (port, server) = line_server(LINES);
-    let dir = TempDir::new("fault", &format!("trial{trial}{level}"));
+    let dir = TempDir::new("fault", name);
     dir.write(
         "trial.rhai",
         &format!(
             "let ssc = StreamingContext(sc, 0.4);\n\
              ssc.socketTextStream(\"127.0.0.1\", {port}{level}).count().pprint();\n\
-             ssc.fault(\"kill-executor {executor}\", {batch});\n\
+             ssc.fault(\"{fault}\", {batch});\n\
              ssc.start();\nssc.awaitTermination();\n"
         ),
     );
@@ -231,7 +243,31 @@ fn kill_trial(trial: u64, level: &str) -> (usize, Vec<String>) {
         .filter(|l| l.starts_with("ERROR:"))
         .map(str::to_string)
         .collect();
-    (counted, errors)
+    (counted, errors, run.stderr)
+}
+
+#[test]
+fn a_lost_block_is_read_from_its_replica_or_fails_its_batch() {
+    let (counted, errors, stderr) = socket_trial("lose_replicated", "", "lose-block 0", 2);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(counted, 400);
+    assert!(
+        stderr.contains("(the fault lab): read from its replica"),
+        "{stderr}"
+    );
+    let (counted, errors, _) = socket_trial(
+        "lose_single",
+        ", StorageLevel.MEMORY_ONLY",
+        "lose-block 0",
+        2,
+    );
+    assert!(
+        counted < 400
+            && errors
+                .iter()
+                .any(|e| e.contains("Could not compute split, block input-0-")),
+        "{counted} counted, errors {errors:?}"
+    );
 }
 
 /// Spark's promise for replicated receiver blocks: in 20 trials of an executor lost at a

@@ -17,6 +17,10 @@ pub enum Fault {
         partition: usize,
         times: usize,
     },
+    /// The next block of input stream `stream` loses the copy on the receiver's executor.
+    LoseBlock {
+        stream: usize,
+    },
 }
 
 impl std::fmt::Display for Fault {
@@ -28,12 +32,14 @@ impl std::fmt::Display for Fault {
                 partition,
                 times,
             } => write!(f, "fail-task {op} {partition} {times}"),
+            Fault::LoseBlock { stream } => write!(f, "lose-block {stream}"),
         }
     }
 }
 
 /// What `:fault` and `ssc.fault(...)` take.
-pub const USAGE: &str = "kill-executor EXECUTOR | fail-task OPERATION PARTITION [TIMES]";
+pub const USAGE: &str =
+    "kill-executor EXECUTOR | fail-task OPERATION PARTITION [TIMES] | lose-block [STREAM]";
 
 impl Fault {
     /// `kill-executor 1`, `fail-task map 0 2` (TIMES defaults to 1).
@@ -56,6 +62,10 @@ impl Fault {
                 op: op.to_string(),
                 partition: number(partition, "PARTITION")?,
                 times: number(times, "TIMES")?.max(1),
+            }),
+            ["lose-block"] => Ok(Fault::LoseBlock { stream: 0 }),
+            ["lose-block", stream] => Ok(Fault::LoseBlock {
+                stream: number(stream, "STREAM")?,
             }),
             _ => Err(format!("unknown fault '{spec}': {USAGE}")),
         }
@@ -148,6 +158,22 @@ impl FaultPlan {
         }
     }
 
+    /// Whether a block of input stream `stream` made now must lose its receiver's copy; taken.
+    pub fn take_block_loss(&self, stream: usize, batch: Batch) -> bool {
+        let mut pending = lock(&self.pending);
+        let found = pending.iter().position(|p| {
+            matches!(p.fault, Fault::LoseBlock { stream: s } if s == stream) && Self::due(p, batch)
+        });
+        match found {
+            Some(i) => {
+                let p = pending.remove(i);
+                lock(&self.done).push(format!("{} ({})", p.fault, when(batch)));
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Whether the task running `ops` on `partition` must fail now: the fault and which of
     /// its failures this is (`fail-task map 0 2, failure 1 of 2`); counts it.
     pub fn take_task_failure(
@@ -161,13 +187,13 @@ impl FaultPlan {
             Fault::FailTask {
                 op, partition: at, ..
             } => *at == partition && ops.contains(op) && Self::due(p, batch),
-            Fault::KillExecutor { .. } => false,
+            Fault::KillExecutor { .. } | Fault::LoseBlock { .. } => false,
         })?;
         let p = &mut pending[i];
         p.struck += 1;
         let times = match &p.fault {
             Fault::FailTask { times, .. } => *times,
-            Fault::KillExecutor { .. } => 1,
+            Fault::KillExecutor { .. } | Fault::LoseBlock { .. } => 1,
         };
         let text = format!("{}, failure {} of {times}", p.fault, p.struck);
         if p.struck >= times {

@@ -46,7 +46,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         ":fault",
-        ":fault kill-executor N | fail-task OP PARTITION [TIMES] | list | clear\n                         the fault lab: lose an executor, fail a task (:help fault)",
+        ":fault kill-executor N | fail-task OP PARTITION [TIMES] | lose-block [STREAM] | list | clear\n                         the fault lab: lose an executor, fail a task, lose a block (:help fault)",
     ),
     (
         ":empty",

@@ -93,6 +93,10 @@ The fault lab: make Spark's fault tolerance happen, and see it.
   :fault fail-task map 0 2        the task computing `map` on partition 0 fails 2 times;
                                   Spark retries it up to spark.task.maxFailures (4 in a
                                   local cluster; local[N, F] sets F)
+  :fault lose-block 0             the next block input stream 0 receives loses the copy on
+                                  the receiver's executor: its replica serves it (the
+                                  default _2 storage levels), the write-ahead log reads it
+                                  back, or the batch fails (MEMORY_ONLY, no log)
   :fault list                     executors (alive or lost), planned and done faults
   :fault clear                    forget the planned faults
 In a script: ssc.fault(\"kill-executor 1\"), or at a moment: ssc.fault(\"fail-task map 0 2\", 3)

@@ -451,10 +451,13 @@ impl DStreamOp for SocketInputDStream {
                         );
                     }
                 }
+                // The lab's `lose-block`: decided as the batch's blocks are made, in order.
+                let dropped = g.sc.faults().take_block_loss(me, g.sc.batch());
                 ReceivedBlock {
                     id: format!("input-{me}-{}", start_ms + i as i64),
                     lines,
                     executors: on,
+                    dropped,
                 }
             })
             .collect();

@@ -187,6 +187,8 @@ pub struct ReceivedBlock {
     pub id: String,
     pub lines: LineBlock,
     pub executors: Vec<String>,
+    /// The fault lab dropped the copy on the receiver's executor (`lose-block`).
+    pub dropped: bool,
 }
 
 struct Blocks {
@@ -203,7 +205,21 @@ impl Compute for Blocks {
             return Box::new(std::iter::empty());
         };
         let executors = self.sc.executors();
-        let stored = b.executors.is_empty() || b.executors.iter().any(|e| executors.is_alive(e));
+        // The copies left: a dropped block keeps only its replica (none in local mode).
+        let copies = if b.dropped {
+            b.executors.get(1..).unwrap_or_default()
+        } else {
+            &b.executors[..]
+        };
+        let stored =
+            (b.executors.is_empty() && !b.dropped) || copies.iter().any(|e| executors.is_alive(e));
+        if stored && b.dropped {
+            self.info(&format!(
+                "Block {} was lost on executor {} (the fault lab): read from its replica",
+                b.id,
+                b.executors.first().map_or("driver", String::as_str)
+            ));
+        }
         if !stored {
             if !self.logged {
                 return Box::new(std::iter::once(Err(crate::func::FnError(format!(
@@ -212,18 +228,10 @@ impl Compute for Blocks {
                     b.id, self.rdd_id
                 )))));
             }
-            if let Some(sink) = self.sc.sink() {
-                crate::task_output::emit(
-                    &sink,
-                    crate::task_output::Kind::Info,
-                    &format!(
-                        "Block {} was lost with executor {}: read back from the receiver's \
-                         write-ahead log",
-                        b.id,
-                        b.executors.join(" and ")
-                    ),
-                );
-            }
+            self.info(&format!(
+                "Block {} was lost: read back from the receiver's write-ahead log",
+                b.id
+            ));
         }
         Box::new(
             b.lines
@@ -234,6 +242,14 @@ impl Compute for Blocks {
 
     fn known_len(&self) -> Option<usize> {
         Some(self.blocks.iter().map(|b| b.lines.len()).sum())
+    }
+}
+
+impl Blocks {
+    fn info(&self, text: &str) {
+        if let Some(sink) = self.sc.sink() {
+            crate::task_output::emit(&sink, crate::task_output::Kind::Info, text);
+        }
     }
 }
 
@@ -274,6 +290,7 @@ pub fn line_blocks(sc: &SparkContext, blocks: Vec<LineBlock>, creation: &str) ->
             id: format!("input-0-{i}"),
             lines,
             executors: Vec::new(),
+            dropped: false,
         })
         .collect();
     received_blocks(sc, blocks, false, creation)
