@@ -722,3 +722,23 @@ fn a_combiner_kept_as_a_plain_int_is_given_back_as_the_record_it_was() {
         .collect();
     assert_eq!(values, vec![(5, 9, false), (6, 0, true), (8, 0, false)]);
 }
+
+#[test]
+fn a_lost_executor_does_not_count_toward_max_failures() {
+    use crate::fault::{At, Fault};
+    use crate::sc::Master;
+    let sc = SparkContext::for_master(Master::parse("local-cluster[2, 1, 512]").expect("master"))
+        .expect("pool");
+    let source = sc.parallelize(ints(&[1, 2]), Some(1));
+    let r = with_creation_site(&OpSite::new("map", "t.rhai:1:1"), || {
+        source.map(native(|a| Ok(std::mem::take(&mut a[0]))))
+    });
+    // Partition 0 runs on executor 0: lost once, then the task fails 3 times (of 4 allowed).
+    sc.faults()
+        .add(Fault::parse("kill-executor 0").expect("fault"), At::Next);
+    sc.faults()
+        .add(Fault::parse("fail-task map 0 3").expect("fault"), At::Next);
+    let (out, jobs) = collect_jobs(|| r.collect().expect("the 5th attempt succeeds"));
+    assert_eq!(as_ints(out), vec![1, 2]);
+    assert_eq!(jobs[0].stages[0].failed_attempts, 4);
+}

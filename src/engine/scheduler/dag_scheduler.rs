@@ -186,6 +186,9 @@ fn run_tasks<T: Send>(
     let stage_id = stage.stage_id;
     let mut results: Vec<Option<Result<T, TaskFailure>>> =
         partitions.iter().map(|_| None).collect();
+    // Attempts made, and the failures that count toward maxFailures (an executor lost
+    // unrelated to the task does not count, as in Spark).
+    let mut attempts = vec![0_usize; partitions.len()];
     let mut failures = vec![0_usize; partitions.len()];
     task_output::stage(|printed| {
         let mut pending: Vec<usize> = (0..partitions.len()).collect();
@@ -198,7 +201,7 @@ fn run_tasks<T: Send>(
                         sc,
                         stage_id,
                         partition: p,
-                        number: failures[i],
+                        number: attempts[i],
                         tid: sc.new_task_id(),
                     };
                     let launch = attempt.launch(ops, preferred(p).as_deref());
@@ -221,11 +224,16 @@ fn run_tasks<T: Send>(
                     Ok(v) => results[*i] = Some(Ok(v)),
                     Err(f) => {
                         printed.task(attempt.partition, || attempt.report_lost(&f));
-                        failures[*i] += 1;
+                        attempts[*i] += 1;
+                        if f.counts {
+                            failures[*i] += 1;
+                        }
+                        // Only the task's own failures count (a planned kill is used once,
+                        // so the retries end).
                         if failures[*i] >= max_failures {
                             results[*i] = Some(Err(TaskFailure {
                                 partition: attempt.partition,
-                                attempts: failures[*i],
+                                attempts: attempts[*i],
                                 tid: attempt.tid,
                                 error: f.error,
                                 site: f.site,
@@ -239,7 +247,8 @@ fn run_tasks<T: Send>(
             }
         }
     });
-    stage.failed_attempts = failures.iter().sum();
+    // `attempts` counts the attempts that failed (a task's successful one is not counted).
+    stage.failed_attempts = attempts.iter().sum();
     let mut out = Vec::with_capacity(results.len());
     for r in results.into_iter().flatten() {
         match r {
@@ -279,6 +288,8 @@ struct AttemptFailure {
     error: FnError,
     site: Option<crate::func::OpSite>,
     executor: String,
+    /// Whether it counts toward maxFailures: not when its executor was lost under it.
+    counts: bool,
 }
 
 /// One attempt of one task: placed on an executor, where a fault the lab planned may strike.
@@ -303,27 +314,30 @@ impl Attempt<'_> {
                 ),
                 site: None,
                 executor: "none".to_string(),
+                counts: true,
             });
         };
         let batch = sc.batch();
         let struck = if sc.faults().take_kill(&executor, batch) {
-            Some(self.lose_executor(&executor))
+            Some((self.lose_executor(&executor), false))
         } else {
             sc.faults()
                 .take_task_failure(ops, self.partition, batch)
                 .map(|fault| {
-                    FnError(format!(
+                    let e = FnError(format!(
                         "org.apache.spark.api.python.PythonException: injected by the fault lab ({fault})"
-                    ))
+                    ));
+                    (e, true)
                 })
         };
         match struck {
-            Some(error) => {
+            Some((error, counts)) => {
                 sc.executors().ran_task(&executor, true);
                 Err(AttemptFailure {
                     error,
                     site: None,
                     executor,
+                    counts,
                 })
             }
             None => Ok(executor),
@@ -343,6 +357,7 @@ impl Attempt<'_> {
                     error: f.error.clone(),
                     site: f.site.clone(),
                     executor: f.executor.clone(),
+                    counts: f.counts,
                 });
             }
         };
@@ -366,6 +381,7 @@ impl Attempt<'_> {
                 error,
                 site: tc.blamed(),
                 executor: executor.clone(),
+                counts: true,
             }),
         }
     }
