@@ -143,35 +143,32 @@ impl FaultPlan {
 
     /// Whether a kill of `executor` is due now; taken (it happens once).
     pub fn take_kill(&self, executor: &str, batch: Batch) -> bool {
-        let mut pending = lock(&self.pending);
-        let found = pending.iter().position(|p| {
-            matches!(&p.fault, Fault::KillExecutor { executor: e } if e == executor)
-                && Self::due(p, batch)
-        });
-        match found {
-            Some(i) => {
-                let p = pending.remove(i);
-                lock(&self.done).push(format!("{} ({})", p.fault, when(batch)));
-                true
-            }
-            None => false,
-        }
+        self.take_once(
+            batch,
+            |f| matches!(f, Fault::KillExecutor { executor: e } if e == executor),
+        )
     }
 
     /// Whether a block of input stream `stream` made now must lose its receiver's copy; taken.
     pub fn take_block_loss(&self, stream: usize, batch: Batch) -> bool {
+        self.take_once(
+            batch,
+            |f| matches!(f, Fault::LoseBlock { stream: s } if *s == stream),
+        )
+    }
+
+    /// Takes the first due fault that `is` picks, recording it as done.
+    fn take_once(&self, batch: Batch, is: impl Fn(&Fault) -> bool) -> bool {
         let mut pending = lock(&self.pending);
-        let found = pending.iter().position(|p| {
-            matches!(p.fault, Fault::LoseBlock { stream: s } if s == stream) && Self::due(p, batch)
-        });
-        match found {
-            Some(i) => {
-                let p = pending.remove(i);
-                lock(&self.done).push(format!("{} ({})", p.fault, when(batch)));
-                true
-            }
-            None => false,
-        }
+        let Some(i) = pending
+            .iter()
+            .position(|p| is(&p.fault) && Self::due(p, batch))
+        else {
+            return false;
+        };
+        let p = pending.remove(i);
+        lock(&self.done).push(format!("{} ({})", p.fault, when(batch)));
+        true
     }
 
     /// Whether the task running `ops` on `partition` must fail now: the fault and which of

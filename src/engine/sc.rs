@@ -267,11 +267,6 @@ impl SparkContext {
         self.inner.max_failures
     }
 
-    /// The id the next RDD will get (an RDD that names itself in its errors).
-    pub fn peek_rdd_id(&self) -> usize {
-        self.inner.next_rdd.load(Ordering::Relaxed)
-    }
-
     pub fn new_rdd_id(&self) -> usize {
         self.inner.next_rdd.fetch_add(1, Ordering::Relaxed)
     }

@@ -91,6 +91,14 @@ pub struct StreamNode {
     pub last_rdd: Option<(Time, Rdd)>,
 }
 
+impl StreamNode {
+    /// Spark's default checkpoint interval of a stateful stream: the first multiple of its
+    /// slide from 10 s.
+    pub fn default_checkpoint_interval(&self) -> Duration {
+        self.slide * ((10_000 + self.slide.0 - 1) / self.slide.0.max(1))
+    }
+}
+
 /// Spark's `DStreamGraph`: input, transformed and output streams of one context.
 pub struct DStreamGraph {
     pub sc: SparkContext,
@@ -187,8 +195,7 @@ impl DStreamGraph {
         for (id, node) in self.nodes.iter().enumerate() {
             if node.op.must_checkpoint() {
                 // Spark: rememberDuration >= 2 * checkpoint interval (>= 10 s, slide-aligned).
-                let ck = node.slide * ((10_000 + node.slide.0 - 1) / node.slide.0.max(1));
-                rem[id] = rem[id].max(ck * 2);
+                rem[id] = rem[id].max(node.default_checkpoint_interval() * 2);
             }
         }
         for o in &self.outputs {
@@ -310,9 +317,9 @@ impl DStreamGraph {
             if !node.op.must_checkpoint() {
                 continue;
             }
-            let interval = node.checkpoint_interval.unwrap_or_else(|| {
-                node.slide * ((10_000 + node.slide.0 - 1) / node.slide.0.max(1))
-            });
+            let interval = node
+                .checkpoint_interval
+                .unwrap_or_else(|| node.default_checkpoint_interval());
             if !(t - zero).is_multiple_of(interval) {
                 continue;
             }
@@ -462,7 +469,7 @@ impl DStreamGraph {
             .filter_map(|n| {
                 n.checkpoint_interval.or_else(|| {
                     n.op.must_checkpoint()
-                        .then(|| n.slide * ((10_000 + n.slide.0 - 1) / n.slide.0.max(1)))
+                        .then(|| n.default_checkpoint_interval())
                 })
             })
             .min()

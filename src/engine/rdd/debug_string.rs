@@ -64,16 +64,8 @@ fn children(e: &Entry, prefix: &str, level: &str, lines: &mut Vec<String>) {
 
 fn shuffle_lines(e: &Entry, prefix: &str, last: bool, level: &str, lines: &mut Vec<String>) {
     let part = format!("({})", e.partitions);
-    let this = prefix
-        .trim_end()
-        .strip_suffix('|')
-        .unwrap_or(prefix.trim_end())
-        .to_string();
-    let this = if prefix.trim_end().ends_with('|') {
-        this
-    } else {
-        prefix.to_string()
-    };
+    // Spark drops the parent's trailing `|` (and the spaces after it): the `+-` takes its place.
+    let this = prefix.trim_end().strip_suffix('|').unwrap_or(prefix);
     let next = format!(
         "{this}{}{}",
         if last { "  " } else { "| " },

@@ -129,7 +129,19 @@ impl Rdd {
         kind: RddKind,
         compute: Box<dyn Compute>,
     ) -> Rdd {
-        let id = sc.new_rdd_id();
+        Rdd::new_node_with_id(sc, sc.new_rdd_id(), num_partitions, deps, kind, compute)
+    }
+
+    /// A new node whose id the caller took from `sc.new_rdd_id()` (an RDD that names itself
+    /// in its errors, as a BlockRDD does).
+    pub fn new_node_with_id(
+        sc: &SparkContext,
+        id: usize,
+        num_partitions: usize,
+        deps: Vec<Dependency>,
+        kind: RddKind,
+        compute: Box<dyn Compute>,
+    ) -> Rdd {
         let depth = 1 + deps
             .iter()
             .map(|d| match d {

@@ -265,10 +265,11 @@ pub fn received_blocks(
         class: "BlockRDD".to_string(),
         creation: creation.to_string(),
     };
-    // The node's id is the one `new_node` gives next: the error names the RDD, as Spark's.
-    let rdd_id = sc.peek_rdd_id();
-    Rdd::new_node(
+    // Taken first: the error names the RDD, as Spark's.
+    let rdd_id = sc.new_rdd_id();
+    Rdd::new_node_with_id(
         sc,
+        rdd_id,
         n,
         Vec::new(),
         kind,
@@ -279,19 +280,4 @@ pub fn received_blocks(
             sc: sc.clone(),
         }),
     )
-}
-
-/// Spark's `BlockRDD` over blocks of lines held by the driver (local mode).
-pub fn line_blocks(sc: &SparkContext, blocks: Vec<LineBlock>, creation: &str) -> Rdd {
-    let blocks = blocks
-        .into_iter()
-        .enumerate()
-        .map(|(i, lines)| ReceivedBlock {
-            id: format!("input-0-{i}"),
-            lines,
-            executors: Vec::new(),
-            dropped: false,
-        })
-        .collect();
-    received_blocks(sc, blocks, false, creation)
 }

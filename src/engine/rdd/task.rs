@@ -24,7 +24,7 @@ pub struct TaskContext {
     pub executor: String,
     /// The RDD partitions it read or computed, outermost first (Spark's lineage, as one
     /// task walked it): shown when it recomputed a lost partition.
-    trace: RefCell<Vec<(String, usize, How)>>,
+    trace: RefCell<Vec<(super::Rdd, usize, How)>>,
     /// The operation whose own function failed first in this task (not one that only passed
     /// an upstream error on), so a batch error names the `map` that failed, not the `pprint`.
     blamed: RefCell<Option<OpSite>>,
@@ -47,7 +47,8 @@ impl TaskContext {
     }
 
     pub fn trace(&self, rdd: &super::Rdd, split: usize, how: How) {
-        self.trace.borrow_mut().push((rdd.short_name(), split, how));
+        // The handle, not its name: the name is written only if the chain is shown.
+        self.trace.borrow_mut().push((rdd.clone(), split, how));
     }
 
     /// When the task computed a partition whose cached block was lost: the chain from the
@@ -63,6 +64,7 @@ impl TaskContext {
         let steps: Vec<String> = trace
             .iter()
             .rev()
+            .map(|(rdd, split, how)| (rdd.short_name(), split, how))
             .map(|(name, split, how)| match how {
                 How::Cached => format!("{name} partition {split} (cached)"),
                 How::Computed => format!("{name} partition {split}"),

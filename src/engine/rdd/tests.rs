@@ -403,18 +403,24 @@ fn to_debug_string_shows_cached_partitions_as_pyspark_does() {
 
 #[test]
 fn a_block_of_lines_is_read_as_records_only_by_a_task() {
-    use super::source::{LineBlock, line_blocks};
+    use super::source::{LineBlock, ReceivedBlock, received_blocks};
     let mut a = LineBlock::default();
     for l in ["x y", "", "z"] {
         a.push(l);
     }
     let mut b = LineBlock::default();
     b.push("w");
-    let rdd = line_blocks(
-        &sc(),
-        vec![a, b, LineBlock::default()],
-        "socketTextStream at here",
-    );
+    let blocks = [a, b, LineBlock::default()]
+        .into_iter()
+        .enumerate()
+        .map(|(i, lines)| ReceivedBlock {
+            id: format!("input-0-{i}"),
+            lines,
+            executors: Vec::new(),
+            dropped: false,
+        })
+        .collect();
+    let rdd = received_blocks(&sc(), blocks, false, "socketTextStream at here");
     assert_eq!(rdd.source_len(), Some(4), "known without a job");
     assert_eq!(rdd.num_partitions(), 3);
     let parts = rdd.collect_partitions().expect("collect");
