@@ -868,3 +868,80 @@ fn compressed_record_batches_are_decoded() {
     assert_eq!(first, want, "{out}\n{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The fault lab's Kafka example (`examples/fault_sensors_kafka.rhai`) on a local cluster,
+/// under the fast clock, against 24 readings in a 2-partition topic read 2 per partition per
+/// batch: executor 1 is lost in batch 4 (the window's cached partitions are read again from
+/// Kafka), partition 1 is offline from batch 6 to 9. Stdout and Spark's stderr are goldens;
+/// every reading is counted once, as without the faults.
+#[test]
+fn the_fault_labs_kafka_example_loses_nothing_to_a_lost_executor_or_an_offline_partition() {
+    let dir = temp_dir("fault_lab");
+    let broker = Broker::start(&dir);
+    broker.create_topic("sensors", 2);
+    let readings: Vec<String> = (0..24)
+        .map(|i| format!("room{},heat,{},time{}", i % 3 + 1, 10 + i, i / 4))
+        .collect();
+    broker.produce("sensors", &readings);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = std::fs::read_to_string(root.join("examples/fault_sensors_kafka.rhai"))
+        .expect("example")
+        .replace(
+            "\"localhost:9092\" })",
+            &format!(
+                "\"{}\", \"auto.offset.reset\": \"smallest\" }})",
+                broker.addr()
+            ),
+        )
+        .replace(
+            "ssc.start();",
+            "readings.foreachRDD(|rdd| print(`readings ${rdd.count()}`));\nssc.start();",
+        );
+    assert!(
+        example.contains("smallest"),
+        "the example's broker line moved"
+    );
+    let args = [
+        "--clock",
+        "fast",
+        "--batches",
+        "12",
+        "--master",
+        "local-cluster[2, 1, 1024]",
+        "--conf",
+        "spark.streaming.kafka.maxRatePerPartition=1",
+    ];
+    let counted = |out: &str| -> u64 {
+        out.lines()
+            .filter_map(|l| l.strip_prefix("readings "))
+            .filter_map(|n| n.parse::<u64>().ok())
+            .sum()
+    };
+    let (status, out, err) = run(&dir, &args, &example);
+    assert_eq!(status, Some(0), "{out}\n{err}");
+    let golden = |ext: &str| {
+        std::fs::read_to_string(root.join(format!("tests/fault/fault_sensors_kafka.{ext}")))
+            .expect("golden")
+    };
+    let shown: String = out
+        .lines()
+        .filter(|l| !l.starts_with("readings "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    if let Some(diff) = common::first_difference(&golden("out"), &shown) {
+        panic!("stdout differs from tests/fault/fault_sensors_kafka.out\n{diff}\n{out}\n{err}");
+    }
+    assert_eq!(err, golden("err"), "stderr");
+    assert_eq!(counted(&out), 24, "every reading once:\n{out}");
+
+    let plain = example
+        .lines()
+        .filter(|l| !l.starts_with("ssc.fault("))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (status, out, err) = run(&dir, &args, &plain);
+    assert_eq!(status, Some(0), "{out}\n{err}");
+    assert_eq!(err, "", "no fault, nothing to report");
+    assert_eq!(counted(&out), 24, "without the faults:\n{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

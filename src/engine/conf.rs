@@ -8,6 +8,9 @@ pub const WAL_ENABLE: &str = "spark.streaming.receiver.writeAheadLog.enable";
 pub const RECEIVER_MAX_RATE: &str = "spark.streaming.receiver.maxRate";
 /// Records per second per Kafka partition a direct stream's batch takes at most.
 pub const KAFKA_MAX_RATE_PER_PARTITION: &str = "spark.streaming.kafka.maxRatePerPartition";
+/// How long (ms) a task reading a Kafka partition polls for its records before it fails
+/// (Spark's default is `spark.network.timeout`, 120 s).
+pub const KAFKA_POLL_MS: &str = "spark.streaming.kafka.consumer.poll.ms";
 /// How often (seconds) the receiver write-ahead log drops what checkpoints no longer need.
 pub const WAL_ROLLING_INTERVAL: &str = "spark.streaming.receiver.writeAheadLog.rollingIntervalSecs";
 /// The keys centella reads; others are accepted with a warning.
@@ -16,6 +19,7 @@ pub const KNOWN: &[&str] = &[
     WAL_ROLLING_INTERVAL,
     RECEIVER_MAX_RATE,
     KAFKA_MAX_RATE_PER_PARTITION,
+    KAFKA_POLL_MS,
 ];
 
 /// Spark's `SparkConf`: the `--conf` settings of a session, read by its contexts at start.
@@ -72,6 +76,11 @@ fn check(k: &str, v: &str) -> Result<(), String> {
     if k == KAFKA_MAX_RATE_PER_PARTITION && v.parse::<u64>().is_err() {
         return Err(format!(
             "{KAFKA_MAX_RATE_PER_PARTITION} must be a number of records per second, got '{v}'"
+        ));
+    }
+    if k == KAFKA_POLL_MS && v.parse::<u64>().is_err() {
+        return Err(format!(
+            "{KAFKA_POLL_MS} must be a number of milliseconds, got '{v}'"
         ));
     }
     if k == WAL_ROLLING_INTERVAL && v.parse::<u64>().is_err() {

@@ -1,10 +1,14 @@
 //! Faults injected on purpose, for the fault lab: `kill-executor N` (the executor is lost
-//! while it runs its next task, with its cached partitions) and `fail-task OP PARTITION
-//! [TIMES]` (the task computing OP on that partition fails TIMES times). Each may wait for a
-//! batch time, so examples and tests are deterministic under the fast and manual clocks.
+//! while it runs its next task, with its cached partitions), `fail-task OP PARTITION
+//! [TIMES]` (the task computing OP on that partition fails TIMES times), `lose-block
+//! [STREAM]` (a receiver block loses its first copy) and `kafka-offline TOPIC PARTITION` /
+//! `kafka-online TOPIC PARTITION` (a Kafka partition's broker disk is full, then fixed).
+//! Each may wait for a batch time, so examples and tests are deterministic under the fast
+//! and manual clocks.
 
 use super::lock;
 use super::time::Time;
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +25,16 @@ pub enum Fault {
     LoseBlock {
         stream: usize,
     },
+    /// Kafka partition `partition` of `topic` goes offline (its only broker's disk is full):
+    /// it can be neither planned nor read until `KafkaOnline`.
+    KafkaOffline {
+        topic: String,
+        partition: i32,
+    },
+    KafkaOnline {
+        topic: String,
+        partition: i32,
+    },
 }
 
 impl std::fmt::Display for Fault {
@@ -33,13 +47,19 @@ impl std::fmt::Display for Fault {
                 times,
             } => write!(f, "fail-task {op} {partition} {times}"),
             Fault::LoseBlock { stream } => write!(f, "lose-block {stream}"),
+            Fault::KafkaOffline { topic, partition } => {
+                write!(f, "kafka-offline {topic} {partition}")
+            }
+            Fault::KafkaOnline { topic, partition } => {
+                write!(f, "kafka-online {topic} {partition}")
+            }
         }
     }
 }
 
 /// What `:fault` and `ssc.fault(...)` take.
-pub const USAGE: &str =
-    "kill-executor EXECUTOR | fail-task OPERATION PARTITION [TIMES] | lose-block [STREAM]";
+pub const USAGE: &str = "kill-executor EXECUTOR | fail-task OPERATION PARTITION [TIMES] | \
+     lose-block [STREAM] | kafka-offline TOPIC PARTITION | kafka-online TOPIC PARTITION";
 
 impl Fault {
     /// `kill-executor 1`, `fail-task map 0 2` (TIMES defaults to 1).
@@ -67,9 +87,24 @@ impl Fault {
             ["lose-block", stream] => Ok(Fault::LoseBlock {
                 stream: number(stream, "STREAM")?,
             }),
+            ["kafka-offline", topic, partition] => Ok(Fault::KafkaOffline {
+                topic: topic.to_string(),
+                partition: kafka_partition(partition)?,
+            }),
+            ["kafka-online", topic, partition] => Ok(Fault::KafkaOnline {
+                topic: topic.to_string(),
+                partition: kafka_partition(partition)?,
+            }),
             _ => Err(format!("unknown fault '{spec}': {USAGE}")),
         }
     }
+}
+
+/// A Kafka partition number (Kafka's are `i32`).
+fn kafka_partition(w: &str) -> Result<i32, String> {
+    w.parse::<i32>().ok().filter(|p| *p >= 0).ok_or_else(|| {
+        format!("PARTITION must be a Kafka partition number, not '{w}' (fault: {USAGE})")
+    })
 }
 
 /// When a planned fault strikes.
@@ -110,6 +145,8 @@ pub struct FaultPlan {
     pending: Mutex<Vec<Planned>>,
     /// What happened, in order, for `:fault list`.
     done: Mutex<Vec<String>>,
+    /// Kafka partitions offline now, as (topic, partition).
+    offline: Mutex<BTreeSet<(String, i32)>>,
 }
 
 impl FaultPlan {
@@ -157,6 +194,56 @@ impl FaultPlan {
         )
     }
 
+    /// Whether Kafka partition `partition` of `topic` is offline now, after the due
+    /// `kafka-offline` / `kafka-online` faults of it took effect, in the order planned.
+    pub fn kafka_offline(&self, topic: &str, partition: i32, batch: Batch) -> bool {
+        let mut offline = lock(&self.offline);
+        let key = (topic.to_string(), partition);
+        let mut pending = lock(&self.pending);
+        let mut i = 0;
+        while i < pending.len() {
+            let p = &pending[i];
+            let (going, t, n) = match &p.fault {
+                Fault::KafkaOffline { topic, partition } => (true, topic, *partition),
+                Fault::KafkaOnline { topic, partition } => (false, topic, *partition),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            if t != &key.0 || n != key.1 || !Self::due(p, batch) {
+                i += 1;
+                continue;
+            }
+            let p = pending.remove(i);
+            if going {
+                offline.insert(key.clone());
+            } else {
+                offline.remove(&key);
+            }
+            lock(&self.done).push(format!("{} ({})", p.fault, when(batch)));
+        }
+        offline.contains(&key)
+    }
+
+    /// The Kafka partitions offline now, as `topic-partition`.
+    pub fn offline_kafka_partitions(&self) -> Vec<String> {
+        lock(&self.offline)
+            .iter()
+            .map(|(t, p)| format!("{t}-{p}"))
+            .collect()
+    }
+
+    /// Whether `kafka-online topic partition` would bring something back: the partition is
+    /// offline, or a planned fault takes it offline.
+    pub fn kafka_may_go_offline(&self, topic: &str, partition: i32) -> bool {
+        lock(&self.offline).contains(&(topic.to_string(), partition))
+            || lock(&self.pending).iter().any(|p| {
+                matches!(&p.fault, Fault::KafkaOffline { topic: t, partition: n }
+                    if t == topic && *n == partition)
+            })
+    }
+
     /// Takes the first due fault that `is` picks, recording it as done.
     fn take_once(&self, batch: Batch, is: impl Fn(&Fault) -> bool) -> bool {
         let mut pending = lock(&self.pending);
@@ -184,13 +271,13 @@ impl FaultPlan {
             Fault::FailTask {
                 op, partition: at, ..
             } => *at == partition && ops.contains(op) && Self::due(p, batch),
-            Fault::KillExecutor { .. } | Fault::LoseBlock { .. } => false,
+            _ => false,
         })?;
         let p = &mut pending[i];
         p.struck += 1;
         let times = match &p.fault {
             Fault::FailTask { times, .. } => *times,
-            Fault::KillExecutor { .. } | Fault::LoseBlock { .. } => 1,
+            _ => 1,
         };
         let text = format!("{}, failure {} of {times}", p.fault, p.struck);
         if p.struck >= times {
@@ -264,5 +351,30 @@ mod tests {
         );
         assert!(!plan.take_kill("0", b2));
         assert!(plan.take_kill("0", Some((Time(3000), 3))));
+    }
+
+    #[test]
+    fn a_kafka_partition_goes_offline_and_comes_back_in_its_batches() {
+        let plan = FaultPlan::default();
+        let fault = |s: &str| Fault::parse(s).expect("fault");
+        plan.add(fault("kafka-offline sensors 1"), At::Batch(3));
+        plan.add(fault("kafka-online sensors 1"), At::Batch(5));
+        assert!(plan.kafka_may_go_offline("sensors", 1));
+        assert!(!plan.kafka_may_go_offline("sensors", 0));
+        let at = |n: u64| Some((Time(n as i64 * 1000), n));
+        assert!(!plan.kafka_offline("sensors", 1, at(2)));
+        assert!(plan.kafka_offline("sensors", 1, at(3)));
+        assert!(
+            !plan.kafka_offline("sensors", 0, at(3)),
+            "only that partition"
+        );
+        assert!(!plan.kafka_offline("other", 1, at(3)), "only that topic");
+        assert!(plan.kafka_offline("sensors", 1, at(4)));
+        assert_eq!(plan.offline_kafka_partitions(), vec!["sensors-1"]);
+        assert!(!plan.kafka_offline("sensors", 1, at(5)));
+        assert!(plan.offline_kafka_partitions().is_empty());
+        assert_eq!(plan.done().len(), 2);
+        assert!(Fault::parse("kafka-offline sensors -1").is_err());
+        assert!(Fault::parse("kafka-offline sensors").is_err());
     }
 }

@@ -7,6 +7,7 @@ use super::offsets::{OffsetRange, TopicPartition};
 use super::state::{KafkaConsumer, State};
 use centella_engine::dstream::receiver::{ReceiverEnv, ReceiverHandle, Warner};
 use centella_engine::error::{ComputeError, StreamingError};
+use centella_engine::fault::Batch;
 use centella_engine::func::Record;
 use centella_engine::time::{Duration, Time};
 use rskafka::client::partition::OffsetAt;
@@ -87,6 +88,7 @@ impl KafkaConsumer {
         &self,
         st: &mut State,
         t: Time,
+        batch: Batch,
     ) -> Result<Vec<OffsetRange>, PartitionsError> {
         // Unknown topic or broker trouble: either way, the message says which.
         self.resolve_start(st)?;
@@ -109,6 +111,16 @@ impl KafkaConsumer {
         let max_per_partition = max_per_partition(st.max_rate_per_partition, st.batch);
         let mut ranges = Vec::new();
         for (tp, from) in current.iter_mut() {
+            if self.planned_offline(st, tp, *from, t, batch) {
+                // Nothing can be asked of it: its offset stays, its records wait in Kafka.
+                ranges.push(OffsetRange {
+                    topic: tp.0.clone(),
+                    partition: tp.1,
+                    from_offset: *from,
+                    until_offset: *from,
+                });
+                continue;
+            }
             let latest = self.offset(st, tp, OffsetAt::Latest)?;
             if latest < *from {
                 // The partition was emptied or recreated: auto.offset.reset decides.
@@ -151,9 +163,48 @@ impl KafkaConsumer {
         Ok(ranges)
     }
 
+    /// Whether partition `tp` is offline (the fault lab's `kafka-offline`) as batch `t` is
+    /// planned; said once when it goes, and once when it is back.
+    fn planned_offline(
+        &self,
+        st: &mut State,
+        tp: &TopicPartition,
+        from: i64,
+        t: Time,
+        batch: Batch,
+    ) -> bool {
+        let offline = st
+            .spark_context
+            .as_ref()
+            .is_some_and(|sc| sc.faults().kafka_offline(&tp.0, tp.1, batch));
+        if offline && st.offline.insert(tp.clone()) {
+            self.warn_now(
+                st,
+                &format!(
+                    "KafkaUtils: partition {} of topic '{}' is offline (KAFKA_STORAGE_ERROR: its broker's disk is full); from the batch of {t} on nothing is read from it and its offset stays at {from}: its records stay in Kafka, for the first batch after it is back",
+                    tp.1, tp.0
+                ),
+            );
+        } else if !offline && st.offline.remove(tp) {
+            self.info(
+                st,
+                &format!(
+                    "KafkaUtils: partition {} of topic '{}' is back online: the batch of {t} reads what it kept from offset {from} on",
+                    tp.1, tp.0
+                ),
+            );
+        }
+        offline
+    }
+
     /// Plans batch `t`, or reports why it is empty.
-    pub(super) fn plan_or_warn(&self, st: &mut State, t: Time) -> Option<Vec<OffsetRange>> {
-        match self.plan_batch(st, t) {
+    pub(super) fn plan_or_warn(
+        &self,
+        st: &mut State,
+        t: Time,
+        batch: Batch,
+    ) -> Option<Vec<OffsetRange>> {
+        match self.plan_batch(st, t, batch) {
             Ok(ranges) => {
                 self.answered(st);
                 Some(ranges)
@@ -286,6 +337,9 @@ impl ReceiverHandle for KafkaConsumer {
         st.checkpoint_dir = env.checkpoint_dir.clone();
         st.max_rate_per_partition = env.kafka_max_rate_per_partition;
         st.cancel = env.cancel.clone();
+        st.spark_context = Some(env.spark_context.clone());
+        st.poll_ms = env.kafka_poll_ms.unwrap_or(super::state::DEFAULT_POLL_MS);
+        st.real_clock = env.clock == centella_engine::clock::ClockKind::Real;
     }
 
     fn start(&self, env: &ReceiverEnv) -> Result<(), StreamingError> {
@@ -325,7 +379,7 @@ impl ReceiverHandle for KafkaConsumer {
     /// Spark's `DirectKafkaInputDStream.compute` runs when the JobGenerator generates the
     /// batch: its ranges are fixed (and logged) then, not when the batch finally runs, so a
     /// batch still queued at a crash is re-read exactly.
-    fn on_batch_generated(&self, t: Time) {
+    fn on_batch_generated(&self, t: Time, number: u64) {
         let mut st = self.lock();
         if st.replay.contains_key(&t.ms()) || st.planned.contains_key(&t.ms()) {
             return;
@@ -333,7 +387,7 @@ impl ReceiverHandle for KafkaConsumer {
         if let Some(&id) = self.id.get() {
             self.open_log(&mut st, id);
         }
-        let plan = self.plan_or_warn(&mut st, t);
+        let plan = self.plan_or_warn(&mut st, t, Some((t, number)));
         st.planned.insert(t.ms(), plan);
     }
 }

@@ -6,11 +6,12 @@ use super::offsets::{KafkaParams, OffsetRange, TopicPartition};
 use centella_engine::clock::CancelToken;
 use centella_engine::dstream::StreamId;
 use centella_engine::dstream::receiver::Warner;
+use centella_engine::sc::SparkContext;
 use centella_engine::sink::OutputSink;
 use centella_engine::time::Duration;
 use rskafka::client::Client;
 use rskafka::client::partition::PartitionClient;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -50,7 +51,17 @@ pub(super) struct State {
     pub(super) max_rate_per_partition: Option<u64>,
     /// The session's cancel token: a read waiting for the broker gives up on Ctrl-C.
     pub(super) cancel: Arc<CancelToken>,
+    /// The context's SparkContext (its fault plan takes partitions offline), once started.
+    pub(super) spark_context: Option<SparkContext>,
+    /// `spark.streaming.kafka.consumer.poll.ms`, and whether polls wait in real time.
+    pub(super) poll_ms: u64,
+    pub(super) real_clock: bool,
+    /// Partitions found offline when planning, told once until they are back.
+    pub(super) offline: BTreeSet<TopicPartition>,
 }
+
+/// Spark's `spark.streaming.kafka.consumer.poll.ms` default (`spark.network.timeout`).
+pub(super) const DEFAULT_POLL_MS: u64 = 120_000;
 
 /// The stream's side toward the broker, shared with the context as its receiver handle: the
 /// connection, the read positions and the offset log (Spark's consumer in
@@ -76,6 +87,7 @@ impl KafkaConsumer {
             runtime,
             state: Mutex::new(State {
                 batch: Duration(1000),
+                poll_ms: DEFAULT_POLL_MS,
                 ..State::default()
             }),
             stop: AtomicBool::new(false),

@@ -423,6 +423,9 @@ fn fault(shell: &mut Shell, arg: &str) {
                     e.lost_reason.map(|r| format!(": {r}")).unwrap_or_default()
                 ));
             }
+            for tp in sc.faults().offline_kafka_partitions() {
+                lines.push(format!("Kafka partition {tp}: OFFLINE"));
+            }
             for p in sc.faults().pending() {
                 lines.push(format!("planned: {}, {}", p.fault, p.at));
             }

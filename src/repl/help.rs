@@ -97,7 +97,14 @@ The fault lab: make Spark's fault tolerance happen, and see it.
                                   the receiver's executor: its replica serves it (the
                                   default _2 storage levels), the write-ahead log reads it
                                   back, or the batch fails (MEMORY_ONLY, no log)
-  :fault list                     executors (alive or lost), planned and done faults
+  :fault kafka-offline sensors 1  Kafka partition 1 of topic sensors goes offline (its
+                                  broker's disk is full): new batches read nothing from it,
+                                  a task reading it polls for spark.streaming.kafka.consumer
+                                  .poll.ms, then fails and is retried; its records wait in
+                                  Kafka
+  :fault kafka-online sensors 1   it is back: the next batch reads what it kept
+  :fault list                     executors (alive or lost), offline Kafka partitions,
+                                  planned and done faults
   :fault clear                    forget the planned faults
 In a script: ssc.fault(\"kill-executor 1\"), or at a moment: ssc.fault(\"fail-task map 0 2\", 3)
 (the 3rd batch) or with a batch Time. What happens is printed as Spark logs it (WARN Lost

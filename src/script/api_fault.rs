@@ -41,6 +41,13 @@ pub fn plan(sc: &SparkContext, spec: &str, at: At) -> Result<String, String> {
             return Err(format!("{fault}: executor {executor} is already lost"));
         }
     }
+    if let Fault::KafkaOnline { topic, partition } = &fault
+        && !sc.faults().kafka_may_go_offline(topic, *partition)
+    {
+        return Err(format!(
+            "{fault}: partition {partition} of topic '{topic}' is not offline (:fault kafka-offline {topic} {partition} takes it offline)"
+        ));
+    }
     let text = format!("fault planned: {fault}, {at}");
     sc.faults().add(fault, at);
     Ok(text)

@@ -247,6 +247,9 @@ mod tests {
             max_rate: None,
             wal_rolling_secs: None,
             kafka_max_rate_per_partition: None,
+            kafka_poll_ms: None,
+            spark_context: crate::sc::SparkContext::for_master(crate::sc::Master::from(1))
+                .expect("local context"),
             cancel: Arc::default(),
             listeners: Arc::default(),
             wal_dir: None,

@@ -19,6 +19,10 @@ pub struct ReceiverEnv {
     pub wal_rolling_secs: Option<u64>,
     /// `spark.streaming.kafka.maxRatePerPartition`, when given.
     pub kafka_max_rate_per_partition: Option<u64>,
+    /// `spark.streaming.kafka.consumer.poll.ms`, when given.
+    pub kafka_poll_ms: Option<u64>,
+    /// The context's SparkContext: its executors and the fault lab's plan.
+    pub spark_context: crate::sc::SparkContext,
     /// The session's cancel token: a source blocked on I/O gives up on Ctrl-C.
     pub cancel: Arc<crate::clock::CancelToken>,
     /// Where receivers keep their write-ahead logs, when enabled.
@@ -37,9 +41,10 @@ pub trait ReceiverHandle: Send + Sync {
     fn stop(&self);
     /// Whether records were received that no batch has taken yet.
     fn has_pending(&self) -> bool;
-    /// The real clock's JobGenerator generated batch `t` (called before the batch is queued,
-    /// without the engine's locks held). Direct sources fix the batch's input here.
-    fn on_batch_generated(&self, _t: crate::time::Time) {}
+    /// The real clock's JobGenerator generated batch `t`, the `number`-th (called before the
+    /// batch is queued, without the engine's locks held). Direct sources fix the batch's
+    /// input here.
+    fn on_batch_generated(&self, _t: crate::time::Time, _number: u64) {}
 }
 
 /// Sleeps up to `ms`, waking early when `stop` is set.

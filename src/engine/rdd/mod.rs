@@ -49,6 +49,12 @@ pub trait Compute: Send + Sync {
     fn pipeline(&self) -> Option<(&Rdd, &[narrow::SitedStep])> {
         None
     }
+
+    /// For a source: where partition `split` comes from (a Kafka offset range, a block),
+    /// written into a recomputed lineage chain.
+    fn describe_partition(&self, _split: usize) -> Option<String> {
+        None
+    }
 }
 
 /// How an RDD depends on a parent.
@@ -329,6 +335,11 @@ impl Rdd {
     /// How `toDebugString` and the lost-partition account name it: `PythonRDD[7]`.
     pub fn short_name(&self) -> String {
         format!("{}[{}]", self.class_name(), self.node.id)
+    }
+
+    /// Where a source's partition comes from, if it says.
+    pub fn describe_partition(&self, split: usize) -> Option<String> {
+        self.node.compute.describe_partition(split)
     }
 
     pub(crate) fn storage(&self) -> &storage::Storage {

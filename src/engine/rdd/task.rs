@@ -64,10 +64,13 @@ impl TaskContext {
         let steps: Vec<String> = trace
             .iter()
             .rev()
-            .map(|(rdd, split, how)| (rdd.short_name(), split, how))
-            .map(|(name, split, how)| match how {
+            .map(|(rdd, split, how)| (rdd, rdd.short_name(), split, how))
+            .map(|(rdd, name, split, how)| match how {
                 How::Cached => format!("{name} partition {split} (cached)"),
-                How::Computed => format!("{name} partition {split}"),
+                How::Computed => match rdd.describe_partition(*split) {
+                    Some(from) => format!("{name} partition {split} ({from})"),
+                    None => format!("{name} partition {split}"),
+                },
                 How::Recomputed { executor } => format!(
                     "{name} partition {split} (RECOMPUTED: its block was lost with executor {executor})"
                 ),

@@ -68,7 +68,10 @@ impl StreamingContext {
             let generated_at = now_ms();
             drop(st);
             let receivers: Vec<_> = lock(&self.inner.receivers).clone();
-            receivers.iter().for_each(|r| r.on_batch_generated(due));
+            let number = self.batch_number(due);
+            receivers
+                .iter()
+                .for_each(|r| r.on_batch_generated(due, number));
             st = lock(&self.inner.progress);
             st.scheduler.queued.push_back((due, generated_at));
             st.generator.batches_generated += 1;

@@ -71,6 +71,12 @@ impl StreamingContext {
         self.run_batch_submitted(t, now_ms());
     }
 
+    /// Which batch `t` is: 1 for the first (the graph's zero is one interval before it).
+    pub(crate) fn batch_number(&self, t: Time) -> u64 {
+        let g = self.graph();
+        ((t - g.zero).ms() / g.batch.ms().max(1)).max(0) as u64
+    }
+
     pub(crate) fn run_batch_submitted(&self, t: Time, submitted: i64) {
         let env = OutputEnv {
             sink: self.inner.config.sink.clone(),
@@ -85,10 +91,7 @@ impl StreamingContext {
         let (submitted, start) = clock.begin_batch(t, submitted, previous_end);
         let outer = IN_BATCH.with(|b| b.replace(true));
         let before = self.graph().input_batches();
-        let number = {
-            let g = self.graph();
-            ((t - g.zero).ms() / g.batch.ms().max(1)).max(0) as u64
-        };
+        let number = self.batch_number(t);
         self.spark_context().set_batch(Some((t, number)));
         let (mut errors, output_ops) = self.run_output_ops(t, &env);
         self.spark_context().set_batch(None);

@@ -3,7 +3,8 @@
 
 use crate::clock::ClockKind;
 use crate::conf::{
-    KAFKA_MAX_RATE_PER_PARTITION, RECEIVER_MAX_RATE, WAL_ENABLE, WAL_ROLLING_INTERVAL,
+    KAFKA_MAX_RATE_PER_PARTITION, KAFKA_POLL_MS, RECEIVER_MAX_RATE, WAL_ENABLE,
+    WAL_ROLLING_INTERVAL,
 };
 use crate::context::StreamingContext;
 use crate::dstream::receiver::ReceiverEnv;
@@ -54,6 +55,8 @@ impl StreamingContext {
             max_rate: conf.number(RECEIVER_MAX_RATE),
             wal_rolling_secs: conf.number(WAL_ROLLING_INTERVAL),
             kafka_max_rate_per_partition: conf.number(KAFKA_MAX_RATE_PER_PARTITION),
+            kafka_poll_ms: conf.number(KAFKA_POLL_MS),
+            spark_context: self.spark_context().clone(),
             cancel: self.inner.config.session.cancel.clone(),
             listeners: self.inner.listeners.clone(),
             wal_dir: self
