@@ -945,3 +945,59 @@ fn the_fault_labs_kafka_example_loses_nothing_to_a_lost_executor_or_an_offline_p
     assert_eq!(counted(&out), 24, "without the faults:\n{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The fault lab's promise for Kafka: in 20 trials of an executor lost at a random batch of
+/// a windowed word count on three executors, the output is exactly the fault-free one (every
+/// lost partition is read again from the same offsets).
+#[test]
+fn random_executor_kills_during_a_kafka_word_count_change_nothing() {
+    let dir = temp_dir("kill_trials");
+    let broker = Broker::start(&dir);
+    broker.create_topic("words", 3);
+    let words = ["spark", "kafka", "stream", "window", "batch"];
+    let lines: Vec<String> = (0..36)
+        .map(|i| format!("{} {}", words[i % 5], words[(i * 3 + 1) % 5]))
+        .collect();
+    broker.produce("words", &lines);
+    let job = |fault: &str| {
+        format!(
+            "let ssc = StreamingContext(sc, 1);\n\
+             let counts = {}.flatMap(|kv| kv[1].split(\" \")).map(|w| [w, 1])\n\
+                 .reduceByKeyAndWindow(|a, b| a + b, 3, 1);\n\
+             counts.transform(|rdd| rdd.sortByKey()).pprint();\n\
+             {fault}\n\
+             ssc.start();\nssc.awaitTermination();\n",
+            source(&broker, "words")
+        )
+    };
+    let args = [
+        "--clock",
+        "fast",
+        "--batches",
+        "8",
+        "--master",
+        "local-cluster[3, 1, 512]",
+        "--conf",
+        "spark.streaming.kafka.maxRatePerPartition=2",
+    ];
+    let (status, expected, err) = run(&dir, &args, &job(""));
+    assert_eq!(status, Some(0), "{expected}\n{err}");
+    assert!(expected.contains("('spark', "), "{expected}");
+    for trial in 0..20u64 {
+        let fault = format!(
+            "ssc.fault(\"kill-executor {}\", {});",
+            trial % 3,
+            1 + (trial * 7) % 7
+        );
+        let (status, out, err) = run(&dir, &args, &job(&fault));
+        assert_eq!(status, Some(0), "trial {trial} ({fault}): {err}");
+        assert!(
+            err.contains("Lost executor"),
+            "trial {trial} ({fault}): the fault struck: {err}"
+        );
+        if let Some(diff) = common::first_difference(&expected, &out) {
+            panic!("trial {trial} ({fault}) changed the output:\n{diff}\n{err}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
