@@ -270,6 +270,19 @@ fn a_lost_block_is_read_from_its_replica_or_fails_its_batch() {
     );
 }
 
+#[test]
+fn a_lost_receivers_executor_restarts_it_on_another_and_nothing_is_lost() {
+    let (counted, errors, stderr) = socket_trial("receiver_restart", "", "kill-executor 0", 2);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(counted, 400, "{stderr}");
+    let restart = "INFO: Restarting Receiver 0\nINFO: Receiver 0 started on executor 1\n";
+    assert!(stderr.contains(restart), "{stderr}");
+    assert!(
+        stderr.find("Lost executor 0") < stderr.find("Restarting Receiver 0"),
+        "{stderr}"
+    );
+}
+
 /// Spark's promise for replicated receiver blocks: in 20 trials of an executor lost at a
 /// random batch, every line is counted exactly once. With one copy and no write-ahead log
 /// a trial may lose lines, but never silently: each loss is a batch error naming the block.

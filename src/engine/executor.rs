@@ -5,6 +5,7 @@
 //! lab's `kill-executor`), taking its cached partitions with it.
 
 use super::lock;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 /// One executor, as `:status` and the web UI show it.
@@ -23,6 +24,8 @@ pub struct ExecutorInfo {
 
 pub struct Executors {
     list: Mutex<Vec<ExecutorInfo>>,
+    /// Where each receiver runs, by its input stream's id (a local cluster's only).
+    receivers: Mutex<BTreeMap<usize, String>>,
 }
 
 impl Executors {
@@ -50,6 +53,7 @@ impl Executors {
             .collect();
         Executors {
             list: Mutex::new(list),
+            receivers: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -68,6 +72,47 @@ impl Executors {
             return None;
         }
         Some(alive[partition % alive.len()].id.clone())
+    }
+
+    /// The executor receiver `stream` runs on, in a local cluster: placed the first time
+    /// (receivers spread over the executors, as Spark's ReceiverSchedulingPolicy does). None
+    /// in local mode, or when every executor is lost.
+    pub fn receiver_executor(&self, stream: usize) -> Option<String> {
+        if !self.is_cluster() {
+            return None;
+        }
+        let mut receivers = lock(&self.receivers);
+        if let Some(e) = receivers.get(&stream)
+            && self.is_alive(e)
+        {
+            return Some(e.clone());
+        }
+        let placed = self.place(stream, None)?;
+        receivers.insert(stream, placed.clone());
+        Some(placed)
+    }
+
+    /// Spark's ReceiverTracker after an executor is lost: the receivers that ran on `lost`
+    /// restart on a live executor. Each moved receiver's stream, and where it runs now (None:
+    /// no executor is left).
+    pub fn restart_receivers_from(&self, lost: &str) -> Vec<(usize, Option<String>)> {
+        let mut receivers = lock(&self.receivers);
+        let moved: Vec<usize> = receivers
+            .iter()
+            .filter(|(_, e)| e.as_str() == lost)
+            .map(|(s, _)| *s)
+            .collect();
+        moved
+            .into_iter()
+            .map(|stream| {
+                let to = self.place(stream, None);
+                match &to {
+                    Some(e) => receivers.insert(stream, e.clone()),
+                    None => receivers.remove(&stream),
+                };
+                (stream, to)
+            })
+            .collect()
     }
 
     /// Counts a task attempt on `id`.
@@ -129,5 +174,20 @@ mod tests {
         );
         assert!(e.lose("0", "x") && e.lose("2", "y"));
         assert_eq!(e.place(0, None), None);
+    }
+
+    #[test]
+    fn a_receiver_stays_on_its_executor_and_restarts_elsewhere_when_it_is_lost() {
+        let e = Executors::cluster(3, 1);
+        assert_eq!(e.receiver_executor(1).as_deref(), Some("1"));
+        assert_eq!(e.receiver_executor(1).as_deref(), Some("1"), "it stays");
+        assert!(e.restart_receivers_from("0").is_empty(), "none ran there");
+        assert!(e.lose("1", "killed"));
+        assert_eq!(
+            e.restart_receivers_from("1"),
+            vec![(1, Some("2".to_string()))]
+        );
+        assert_eq!(e.receiver_executor(1).as_deref(), Some("2"));
+        assert_eq!(Executors::local(2).receiver_executor(0), None);
     }
 }

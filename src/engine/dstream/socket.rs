@@ -442,7 +442,7 @@ impl DStreamOp for SocketInputDStream {
                 // each block to the next live one, as Spark's BlockManager does with `_2`.
                 let mut on: Vec<String> = Vec::new();
                 if executors.is_cluster() {
-                    on.extend(executors.place(me, None));
+                    on.extend(executors.receiver_executor(me));
                     if self.copies > 1 {
                         on.extend(
                             (1..=executors.snapshot().len())

@@ -413,6 +413,20 @@ impl Attempt<'_> {
                 &format!("No more replicas available for {block} !"),
             );
         }
+        // Spark's ReceiverTracker relaunches a lost executor's receivers elsewhere.
+        for (stream, to) in self.sc.executors().restart_receivers_from(executor) {
+            self.report(Kind::Info, &format!("Restarting Receiver {stream}"));
+            match to {
+                Some(to) => self.report(
+                    Kind::Info,
+                    &format!("Receiver {stream} started on executor {to}"),
+                ),
+                None => self.report(
+                    Kind::Warn,
+                    &format!("Receiver {stream} cannot restart: every executor is lost"),
+                ),
+            }
+        }
         FnError(format!(
             "ExecutorLostFailure (executor {executor} exited unrelated to the running tasks) \
              Reason: {reason}"
