@@ -67,6 +67,31 @@ fn a_lost_executors_cached_partition_is_recomputed_from_lineage() {
     assert_eq!(plain.stdout, with_fault);
 }
 
+/// The lab's naive source, labelled as what Spark avoids: a live sensor read in a map. The
+/// lost partition is recomputed and the sensor read again, so the window shows batch 1's
+/// readings with other numbers than batch 1 printed (and than a run without the fault).
+#[test]
+fn a_live_sensor_read_again_by_a_recomputation_gives_other_numbers() {
+    golden("fault_naive_sensor");
+    let out = std::fs::read_to_string(Path::new(ROOT).join("tests/fault/fault_naive_sensor.out"))
+        .expect("golden");
+    assert!(out.starts_with("NAIVE ON PURPOSE"), "labelled: {out}");
+    let blocks = common::blocks(&out);
+    let reading = |batch: usize, room: &str| -> String {
+        blocks[batch]
+            .1
+            .iter()
+            .find(|r| r.starts_with(&format!("('{room}, heat'")))
+            .cloned()
+            .unwrap_or_default()
+    };
+    // room3's batch-1 reading, printed in batch 1 and again (recomputed) in batch 2's window.
+    assert_eq!(reading(0, "room3"), "('room3, heat', [18])");
+    assert_eq!(reading(1, "room3"), "('room3, heat', [20, 19])");
+    // room1's partition was not lost: its batch-1 reading is the one batch 1 printed.
+    assert_eq!(reading(1, "room1"), "('room1, heat', [24, 25])");
+}
+
 #[test]
 fn a_task_that_fails_max_failures_times_fails_its_batch_and_the_next_goes_on() {
     let script = std::fs::read_to_string(Path::new(ROOT).join("examples/fault_task_retry.rhai"))

@@ -152,6 +152,19 @@ pub const HELPERS: &[(&str, &str)] = &[
     return lambda *args: f(*args[:-1], list(args[-1]))"##,
     ),
     (
+        "live_sensor",
+        r##"def live_sensor(room, metric, _reads={}):
+    # centella's fault-lab sensor: each read is its next value (it keeps moving), so a
+    # recomputation reads other numbers. The n-th read of a sensor is its base plus n.
+    n = _reads.get((room, metric), 0)
+    _reads[(room, metric)] = n + 1
+    if metric == "heat":
+        base = 18 + sum(room.encode()) % 8
+    else:
+        base = 30 + (sum(room.encode()) + sum(metric.encode())) % 40
+    return base + n"##,
+    ),
+    (
         "_by_str",
         r##"def _by_str(d):
     # centella's countByKey / countByValue maps are keyed by the printed key.

@@ -62,6 +62,7 @@ pub fn call(name: &str, args: &[String], fn_arity: Option<usize>) -> Option<Stri
         }
         ("_sub_string", 3) => format!("({}).sub_string({}, {})", a(0), a(1), a(2)),
         ("_listed", 1) | ("_by_str", 1) => a(0),
+        ("live_sensor", 2) => format!("live_sensor({}, {})", a(0), a(1)),
         _ => return None,
     })
 }

@@ -1,6 +1,7 @@
-//! The fault lab's script function: `ssc.fault("kill-executor 1")`, `ssc.fault("fail-task
+//! The fault lab's script functions: `ssc.fault("kill-executor 1")`, `ssc.fault("fail-task
 //! map 0 2", 3)` (in the 3rd batch) or with a batch `Time`. The shell's `:fault` takes the
 //! same words; both plan the fault on the SparkContext, where the scheduler applies it.
+//! And `live_sensor(room, metric)`, the lab's naive source: a sensor read inside a map.
 
 use super::values::{RhaiResult, runtime};
 use crate::engine::context::StreamingContext;
@@ -8,6 +9,7 @@ use crate::engine::fault::{At, Fault};
 use crate::engine::sc::SparkContext;
 use crate::engine::time::Time;
 use rhai::{Dynamic, Engine, NativeCallContext};
+use std::collections::BTreeMap;
 
 /// Plans `spec` at `at` on `sc`: what the shell and scripts call. The text says what will
 /// happen, for the user.
@@ -68,7 +70,34 @@ fn at_of(ctx: &NativeCallContext, at: &Dynamic) -> RhaiResult<At> {
     }
 }
 
+/// How many times each (room, metric) sensor was read: a sensor moves on between reads.
+static SENSOR_READS: std::sync::Mutex<BTreeMap<(String, String), i64>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+/// `live_sensor(room, metric)`: the sensor's reading now. It keeps moving (one unit a read),
+/// so reading it again, as a recomputation from lineage does, gives another number: the
+/// naive source Spark's receivers and Kafka exist to avoid. Deterministic for the tests:
+/// the n-th read of a sensor is its base plus n; the same formula as export's Python helper.
+pub fn live_sensor(room: &str, metric: &str) -> i64 {
+    let mut reads = crate::engine::lock(&SENSOR_READS);
+    let n = reads
+        .entry((room.to_string(), metric.to_string()))
+        .or_insert(0);
+    let read = *n;
+    *n += 1;
+    let bytes = |s: &str| s.bytes().map(i64::from).sum::<i64>();
+    let base = if metric == "heat" {
+        18 + bytes(room) % 8
+    } else {
+        30 + (bytes(room) + bytes(metric)) % 40
+    };
+    base + read
+}
+
 pub fn register(engine: &mut Engine) {
+    engine.register_fn("live_sensor", |room: &str, metric: &str| {
+        live_sensor(room, metric)
+    });
     engine.register_fn(
         "fault",
         |ctx: NativeCallContext, ssc: &mut StreamingContext, spec: &str| -> RhaiResult<String> {
@@ -86,4 +115,16 @@ pub fn register(engine: &mut Engine) {
             plan(ssc.spark_context(), spec, at).map_err(|e| runtime(&ctx, &e))
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_live_sensor_moves_on_between_reads() {
+        let first = super::live_sensor("test-room", "heat");
+        assert_eq!(super::live_sensor("test-room", "heat"), first + 1);
+        assert_eq!(super::live_sensor("test-room", "heat"), first + 2);
+        let other = super::live_sensor("test-room", "humidity");
+        assert!((30..70).contains(&other) || other >= 70, "{other}");
+    }
 }

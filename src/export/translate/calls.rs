@@ -148,6 +148,13 @@ impl Translator<'_> {
             "parse_int" if n == 1 => {
                 PyExpr::typed(format!("int({})", self.args(args)?.join(", ")), Ty::Int)
             }
+            "live_sensor" if n == 2 => {
+                self.need_helper("live_sensor");
+                PyExpr::typed(
+                    format!("live_sensor({})", self.args(args)?.join(", ")),
+                    Ty::Int,
+                )
+            }
             "parse_float" if n == 1 => {
                 PyExpr::typed(format!("float({})", self.args(args)?.join(", ")), Ty::Float)
             }
