@@ -304,8 +304,7 @@ impl SparkContext {
             }
         }
         for e in &mut out {
-            e.rdd_blocks
-                .sort_by(|a, b| block_order(a).cmp(&block_order(b)));
+            e.rdd_blocks.sort_by_cached_key(|b| block_order(b));
             e.receiver_blocks.sort();
         }
         out
