@@ -839,3 +839,51 @@ fn executors_know_their_blocks_and_a_recomputed_partition_is_recorded_with_its_c
         "the recomputed block lives on executor 0"
     );
 }
+
+#[test]
+fn executors_hold_a_receivers_blocks_while_their_block_rdd_lives() {
+    use super::source::{LineBlock, ReceivedBlock, received_blocks};
+    use crate::sc::Master;
+    let sc = SparkContext::for_master(Master::parse("local-cluster[3, 1, 512]").expect("master"))
+        .expect("pool");
+    let block = |i: usize, executors: &[&str], dropped: bool| ReceivedBlock {
+        id: format!("input-0-{i}"),
+        lines: LineBlock::default(),
+        executors: executors.iter().map(|e| e.to_string()).collect(),
+        dropped,
+    };
+    // Replicated on 0 and 1; the second block's copy on 0 was dropped by the fault lab.
+    let rdd = received_blocks(
+        &sc,
+        vec![block(0, &["0", "1"], false), block(1, &["0", "1"], true)],
+        false,
+        "socketTextStream at here",
+    );
+    let held = |sc: &SparkContext| -> Vec<Vec<String>> {
+        sc.executor_summaries()
+            .into_iter()
+            .map(|e| e.receiver_blocks)
+            .collect()
+    };
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        held(&sc),
+        vec![
+            ids(&["input-0-0"]),
+            ids(&["input-0-0", "input-0-1"]),
+            ids(&[])
+        ]
+    );
+    assert!(sc.lose_executor("1", "test").is_some());
+    assert_eq!(
+        held(&sc),
+        vec![ids(&["input-0-0"]), ids(&[]), ids(&[])],
+        "a lost executor holds nothing"
+    );
+    drop(rdd);
+    assert_eq!(
+        held(&sc),
+        vec![ids(&[]), ids(&[]), ids(&[])],
+        "gone with the batch"
+    );
+}
