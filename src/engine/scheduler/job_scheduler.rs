@@ -91,8 +91,9 @@ impl StreamingContext {
             ((t - g.zero).ms() / g.batch.ms().max(1)).max(0) as u64
         };
         self.spark_context().set_batch(Some((t, number)));
-        // Every job of the batch, for its failed and recomputed tasks (the outputs' jobs are
-        // also kept per output operation; jobs run while computing RDDs are not).
+        // Every job of the batch, for its failed and recomputed tasks: the outputs' (also kept
+        // per output operation) and those run while computing a stream's RDD (an action
+        // inside `transform`), which belong to no output operation.
         let ((mut errors, output_ops), mut jobs) = collect_jobs(|| self.run_output_ops(t, &env));
         self.spark_context().set_batch(None);
         let (num_records, input_info, late, checkpoint, checkpoint_errors) = {
@@ -124,7 +125,6 @@ impl StreamingContext {
         }
         self.cancel().clear_cancel();
         let (failed_tasks, recomputed) = task_faults(&jobs);
-        drop(jobs);
         let end = clock.end_batch();
         let mut st = lock(&self.inner.progress);
         st.scheduler.running = None;
