@@ -339,3 +339,98 @@ fn random_executor_kills_lose_nothing_with_replicated_blocks() {
         "losing the receiver's executor lost single-copy blocks"
     );
 }
+
+/// The example run in the shell under the fast clock, then `:status`: its stdout. The
+/// shell's exit status is `code` (1 when a batch failed: awaitTermination raised it).
+fn status_after(example: &str, code: i32, edit: impl Fn(String) -> String) -> String {
+    let script = std::fs::read_to_string(Path::new(ROOT).join(format!("examples/{example}.rhai")))
+        .expect("example");
+    let input = format!("{}\n:status\n", edit(script));
+    let run = Centella::new(&["--clock", "fast", "--batches", "3", "--master", CLUSTER])
+        .run_with_input(input.as_bytes(), Duration::from_secs(60));
+    run.code(code);
+    run.stdout
+}
+
+/// The `:status` row of the batch at `time`.
+fn status_row<'a>(status: &'a str, time: &str) -> &'a str {
+    status
+        .lines()
+        .find(|l| l.trim_start().starts_with(time))
+        .unwrap_or_else(|| panic!("no row for {time}: {status}"))
+}
+
+#[test]
+fn status_shows_a_lost_executors_batch_its_recomputed_lineage_and_the_blocks() {
+    let status = status_after("fault_lost_executor", 0, |s| s);
+    // The executor that was lost holds nothing; the window's cached partitions, the
+    // recomputed one included, are on executor 0.
+    assert!(
+        status.contains("executors: 0 alive (14 tasks, 6 RDD blocks), 1 LOST (3 tasks, 1 failed)"),
+        "{status}"
+    );
+    assert!(
+        status_row(&status, "2021-11-14 10:00:55")
+            .ends_with("1/1  1 failed task (retried), 1 recomputed from lineage"),
+        "{status}"
+    );
+    for time in ["2021-11-14 10:00:54", "2021-11-14 10:00:56"] {
+        assert!(status_row(&status, time).ends_with("1/1"), "{status}");
+    }
+    for line in [
+        "task faults in the batch of 2021-11-14 10:00:55:",
+        "  lost task 1.0 in stage 4.0 (TID 5) on executor 1: ExecutorLostFailure (executor 1 \
+         exited unrelated to the running tasks) Reason... -> retried, 1.1 succeeded",
+        "  recomputed task 1.1 in stage 4.0 on executor 0: ParallelCollectionRDD[0] partition 1 \
+         -> PythonRDD[3] partition 1 (RECOMPUTED: its block was lost with executor 1) -> \
+         UnionRDD[12] partition 1",
+    ] {
+        assert!(status.lines().any(|l| l == line), "{line}\n{status}");
+    }
+
+    // Without the fault nothing is said: no failed task, no recomputation, both executors.
+    let plain = status_after("fault_lost_executor", 0, |s| {
+        s.replace("ssc.fault(\"kill-executor 1\", 2);", "")
+    });
+    assert!(
+        !plain.contains("failed task") && !plain.contains("task faults") && !plain.contains("LOST"),
+        "{plain}"
+    );
+    assert!(plain.contains("executors: 0 alive ("), "{plain}");
+}
+
+#[test]
+fn status_shows_the_retried_attempts_of_the_right_batch_and_a_failed_job() {
+    let status = status_after("fault_task_retry", 0, |s| s);
+    assert!(
+        status_row(&status, "2021-11-14 10:00:55").ends_with("1/1  2 failed tasks (retried)"),
+        "{status}"
+    );
+    assert!(
+        status_row(&status, "2021-11-14 10:00:56").ends_with("1/1"),
+        "{status}"
+    );
+    for line in [
+        "  lost task 0.0 in stage 4.0 (TID 4) on executor 0: PythonException: injected by the \
+         fault lab (fail-task map 0 2, failure 1 of 2) -> retried, 0.2 succeeded",
+        "  lost task 0.1 in stage 4.0 (TID 6) on executor 0: PythonException: injected by the \
+         fault lab (fail-task map 0 2, failure 2 of 2) -> retried, 0.2 succeeded",
+    ] {
+        assert!(status.lines().any(|l| l == line), "{line}\n{status}");
+    }
+
+    let exhausted = status_after("fault_task_retry", 1, |s| {
+        s.replace("fail-task map 0 2", "fail-task map 0 4")
+    });
+    assert!(
+        status_row(&exhausted, "2021-11-14 10:00:55")
+            .contains("0/1  4 failed tasks (job failed)  FAILED: "),
+        "{exhausted}"
+    );
+    assert!(
+        exhausted.lines().any(|l| l
+            == "  lost task 0.3 in stage 4.0 (TID 8) on executor 0: PythonException: injected \
+                by the fault lab (fail-task map 0 4, failure 4 of 4) -> failed the job"),
+        "{exhausted}"
+    );
+}

@@ -22,6 +22,17 @@ pub struct ExecutorInfo {
     pub lost_reason: Option<String>,
 }
 
+/// An executor with the blocks it holds now (Spark's `ExecutorSummary`, in brief): made by
+/// `SparkContext::executor_summaries`, which knows the block stores.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecutorSummary {
+    pub info: ExecutorInfo,
+    /// Cached RDD partitions (`rdd_3_1`), by RDD then partition.
+    pub rdd_blocks: Vec<String>,
+    /// Receivers' blocks of the batches still held (`input-0-1636880455000`).
+    pub receiver_blocks: Vec<String>,
+}
+
 pub struct Executors {
     list: Mutex<Vec<ExecutorInfo>>,
     /// Where each receiver runs, by its input stream's id (a local cluster's only).

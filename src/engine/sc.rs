@@ -3,10 +3,11 @@
 //! RDD constructors (`parallelize`, `textFile`, `union`, `emptyRDD`) live with the RDDs, in
 //! `rdd/source.rs`.
 
+use super::executor::ExecutorSummary;
 use super::executor::Executors;
 use super::fault::FaultPlan;
 use super::lock;
-use super::rdd::storage::Storage;
+use super::rdd::storage::{ReceiverBlocks, Storage};
 use super::sink::OutputSink;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -143,6 +144,8 @@ struct ScInner {
     sink: Mutex<Option<Arc<dyn OutputSink>>>,
     /// The block stores of persisted RDDs, so a lost executor's blocks can be dropped.
     storages: Mutex<Vec<Weak<Storage>>>,
+    /// Where the receivers' blocks of the batches still held are (the executors' view).
+    receiver_blocks: Mutex<Vec<Weak<ReceiverBlocks>>>,
 }
 
 impl SparkContext {
@@ -193,6 +196,7 @@ impl SparkContext {
                 batch: Mutex::new(None),
                 sink: Mutex::new(None),
                 storages: Mutex::new(Vec::new()),
+                receiver_blocks: Mutex::new(Vec::new()),
                 pool,
                 max_failures: max_failures.max(1),
                 next_rdd: AtomicUsize::new(0),
@@ -250,6 +254,62 @@ impl SparkContext {
         all.push(Arc::downgrade(storage));
     }
 
+    /// Remembers where a BlockRDD's receiver blocks are, while it lives.
+    pub fn register_receiver_blocks(&self, blocks: &Arc<ReceiverBlocks>) {
+        let mut all = lock(&self.inner.receiver_blocks);
+        all.retain(|w| w.strong_count() > 0);
+        all.push(Arc::downgrade(blocks));
+    }
+
+    /// Each executor with the blocks it holds now (Spark's Executors page: "RDD Blocks",
+    /// and the Storage page's receiver blocks), for `:status` and the web UI. A lost
+    /// executor holds none. Walks the live block stores, so it is for a poll, not a task.
+    pub fn executor_summaries(&self) -> Vec<ExecutorSummary> {
+        let mut out: Vec<ExecutorSummary> = self
+            .inner
+            .executors
+            .snapshot()
+            .into_iter()
+            .map(|info| ExecutorSummary {
+                info,
+                rdd_blocks: Vec::new(),
+                receiver_blocks: Vec::new(),
+            })
+            .collect();
+        fn on<'a>(
+            out: &'a mut [ExecutorSummary],
+            executor: &str,
+        ) -> Option<&'a mut ExecutorSummary> {
+            out.iter_mut()
+                .find(|e| e.info.alive && e.info.id == executor)
+        }
+        let storages: Vec<Arc<Storage>> = lock(&self.inner.storages)
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        for (block, executor) in storages.iter().flat_map(|s| s.block_locations()) {
+            if let Some(e) = on(&mut out, &executor) {
+                e.rdd_blocks.push(block);
+            }
+        }
+        let received: Vec<Arc<ReceiverBlocks>> = lock(&self.inner.receiver_blocks)
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        for (block, copies) in received.iter().flat_map(|r| r.blocks.iter()) {
+            for executor in copies {
+                if let Some(e) = on(&mut out, executor) {
+                    e.receiver_blocks.push(block.clone());
+                }
+            }
+        }
+        for e in &mut out {
+            e.rdd_blocks.sort_by_cached_key(|b| block_order(b));
+            e.receiver_blocks.sort();
+        }
+        out
+    }
+
     /// Loses executor `id`: it runs no more tasks and its cached blocks are gone. The names
     /// of the blocks lost, or None when there is no such live executor.
     pub fn lose_executor(&self, id: &str, reason: &str) -> Option<Vec<String>> {
@@ -291,6 +351,20 @@ impl SparkContext {
     pub fn run<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
         self.inner.pool.install(f)
     }
+}
+
+/// `rdd_7_1` sorted by RDD then partition, as numbers.
+fn block_order(name: &str) -> (usize, usize, String) {
+    let mut n = name
+        .strip_prefix("rdd_")
+        .unwrap_or_default()
+        .split('_')
+        .map(|x| x.parse::<usize>().unwrap_or(usize::MAX));
+    (
+        n.next().unwrap_or(usize::MAX),
+        n.next().unwrap_or(usize::MAX),
+        name.to_string(),
+    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Spark's `BatchInfo`: what each batch took, kept for the last `retainedBatches` batches.
 
 use super::func::OpSite;
+use super::scheduler::dag_scheduler::JobInfo;
+use super::scheduler::task_info::{FailedTaskInfo, RecomputedTask};
 use super::time::Time;
 use std::collections::VecDeque;
 
@@ -46,6 +48,11 @@ pub struct BatchInfo {
     pub input_info: Vec<StreamInputInfo>,
     /// Spark's `outputOperationInfos`: the output operations that ran, in registration order.
     pub output_ops: Vec<OutputOperationInfo>,
+    /// The task attempts that failed in any job of the batch (its outputs', and those run
+    /// while computing its RDDs or checkpointing its state), job by job, stage by stage.
+    pub failed_tasks: Vec<FailedTaskInfo>,
+    /// The tasks that recomputed lost partitions from their lineage, in the same order.
+    pub recomputed: Vec<RecomputedTask>,
 }
 
 /// Spark's `StreamInputInfo`: what one input stream produced for a batch.
@@ -102,6 +109,24 @@ impl BatchInfo {
     pub fn total_delay_ms(&self) -> i64 {
         self.processing_end - self.submission_time
     }
+
+    /// Whether a failed attempt of the batch was its task's last (the job failed).
+    pub fn failed_a_job(&self) -> bool {
+        self.failed_tasks.iter().any(|f| !f.outcome.retried())
+    }
+}
+
+/// The failed attempts and the recomputations of a batch's jobs, in job and stage order.
+pub fn task_faults(jobs: &[JobInfo]) -> (Vec<FailedTaskInfo>, Vec<RecomputedTask>) {
+    let stages = || jobs.iter().flat_map(|j| &j.stages);
+    (
+        stages()
+            .flat_map(|s| s.failed_tasks.iter().cloned())
+            .collect(),
+        stages()
+            .flat_map(|s| s.recomputed.iter().cloned())
+            .collect(),
+    )
 }
 
 /// A bounded history of completed batches.
@@ -165,6 +190,8 @@ mod tests {
                 failures: Vec::new(),
                 input_info: Vec::new(),
                 output_ops: Vec::new(),
+                failed_tasks: Vec::new(),
+                recomputed: Vec::new(),
             });
         }
         assert_eq!(h.len(), RETAINED_BATCHES);

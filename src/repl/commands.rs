@@ -413,9 +413,20 @@ fn fault(shell: &mut Shell, arg: &str) {
         )),
         "list" => {
             let mut lines = vec![format!("master {}", sc.master())];
-            for e in sc.executors().snapshot() {
+            for s in sc.executor_summaries() {
+                let e = s.info;
+                // The blocks it holds, when it holds any (as :status says).
+                let mut blocks = String::new();
+                for (n, what) in [
+                    (s.rdd_blocks.len(), "RDD blocks"),
+                    (s.receiver_blocks.len(), "receiver blocks"),
+                ] {
+                    if n > 0 {
+                        blocks.push_str(&format!(", {n} {what}"));
+                    }
+                }
                 lines.push(format!(
-                    "executor {}: {} ({} tasks, {} failed){}",
+                    "executor {}: {} ({} tasks, {} failed{blocks}){}",
                     e.id,
                     if e.alive { "alive" } else { "LOST" },
                     e.tasks,

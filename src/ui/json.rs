@@ -4,7 +4,9 @@
 //! absent values left out as Spark's JSON does. Plus the page's own one-poll document.
 
 use super::monitor::{Monitor, Snapshot};
+use crate::engine::executor::ExecutorSummary;
 use crate::engine::listener::ReceiverInfo;
+use crate::engine::rdd::task::How;
 use crate::engine::stats::BatchInfo;
 use crate::engine::time::Time;
 use serde_json::{Map, Value, json};
@@ -226,6 +228,84 @@ fn job(j: &crate::engine::scheduler::dag_scheduler::JobInfo) -> Value {
     })
 }
 
+/// One executor of a local cluster with its tasks and the blocks it holds now (the block
+/// ids for the page's hover).
+fn executor(e: &ExecutorSummary) -> Value {
+    let i = &e.info;
+    object(json!({
+        "id": i.id,
+        "alive": i.alive,
+        "cores": i.cores,
+        "tasks": i.tasks,
+        "failedTasks": i.failed_tasks,
+        "lostReason": i.lost_reason,
+        "rddBlocks": e.rdd_blocks.len(),
+        "receiverBlocks": e.receiver_blocks.len(),
+        "rddBlockIds": e.rdd_blocks,
+        "receiverBlockIds": e.receiver_blocks,
+    }))
+}
+
+/// A batch's failed task attempts and lineage recomputations, on its row of the page's
+/// document: `numFailedTasks`, `failedTasks` (Spark's TaskData names: `index`, `attempt`,
+/// `taskId`, `executorId`, `status`, `errorMessage`; plus what became of the task) and
+/// `recomputed` (each task's chain, its steps marked).
+fn task_faults(row: &mut Map<String, Value>, b: &BatchInfo) {
+    let failed: Vec<Value> = b
+        .failed_tasks
+        .iter()
+        .map(|f| {
+            json!({
+                "stageId": f.stage_id,
+                "index": f.partition,
+                "attempt": f.attempt,
+                "taskId": f.task_id,
+                "executorId": f.executor,
+                "status": "FAILED",
+                "errorMessage": f.error,
+                "retried": f.outcome.retried(),
+                "outcome": f.outcome.describe(f.partition),
+            })
+        })
+        .collect();
+    let recomputed: Vec<Value> = b
+        .recomputed
+        .iter()
+        .map(|r| {
+            let steps: Vec<Value> = r
+                .steps
+                .iter()
+                .map(|s| {
+                    let (status, lost_with) = match &s.how {
+                        How::Cached => ("CACHED", None),
+                        How::Computed => ("COMPUTED", None),
+                        How::Recomputed { executor } => ("RECOMPUTED", Some(executor)),
+                    };
+                    object(json!({
+                        "rdd": s.rdd,
+                        "partition": s.partition,
+                        "status": status,
+                        "lostWithExecutor": lost_with,
+                        "source": s.source,
+                    }))
+                })
+                .collect();
+            json!({
+                "stageId": r.stage_id,
+                "index": r.partition,
+                "attempt": r.attempt,
+                "executorId": r.executor,
+                "task": r.task_name(),
+                "chain": r.chain(),
+                "steps": steps,
+            })
+        })
+        .collect();
+    row.insert("numFailedTasks".into(), failed.len().into());
+    row.insert("failedTasks".into(), Value::Array(failed));
+    row.insert("recomputed".into(), Value::Array(recomputed));
+}
+
 /// `GET /api/v1/applications`: the one application.
 pub fn application(m: &Monitor) -> Value {
     json!({
@@ -291,6 +371,7 @@ pub fn page(m: &Monitor, s: &Snapshot) -> Value {
                     })
                     .collect();
                 o.insert("ops".into(), Value::Array(ops));
+                task_faults(o, b);
             }
             v
         })
@@ -348,20 +429,7 @@ pub fn page(m: &Monitor, s: &Snapshot) -> Value {
     );
     doc.insert("batches".into(), Value::Array(batches));
     doc.insert("completed".into(), Value::Array(table));
-    let executors: Vec<Value> = s
-        .executors
-        .iter()
-        .map(|e| {
-            object(json!({
-                "id": e.id,
-                "alive": e.alive,
-                "cores": e.cores,
-                "tasks": e.tasks,
-                "failedTasks": e.failed_tasks,
-                "lostReason": e.lost_reason,
-            }))
-        })
-        .collect();
+    let executors: Vec<Value> = s.executors.iter().map(executor).collect();
     doc.insert("executors".into(), Value::Array(executors));
     doc.insert("active".into(), Value::Array(act));
     doc.insert("receivers".into(), receivers(s));

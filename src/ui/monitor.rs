@@ -68,7 +68,7 @@ pub struct Snapshot {
     pub first_batch: Option<Time>,
     pub graph: GraphView,
     /// The executors of a local cluster (the fault lab); none in local mode.
-    pub executors: Vec<crate::engine::executor::ExecutorInfo>,
+    pub executors: Vec<crate::engine::executor::ExecutorSummary>,
 }
 
 impl Snapshot {
@@ -114,7 +114,7 @@ impl Tracker {
             first_batch: st.first_batch,
             graph: st.graph.clone(),
             executors: if ctx.spark_context().executors().is_cluster() {
-                ctx.spark_context().executors().snapshot()
+                ctx.spark_context().executor_summaries()
             } else {
                 Vec::new()
             },

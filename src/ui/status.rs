@@ -36,30 +36,43 @@ fn clock_name(c: ClockKind) -> &'static str {
     }
 }
 
-/// The whole `:status` text for `ssc`, with the last `rows` batches in the table and the web
-/// UI's address when it runs.
-/// In a local cluster (the fault lab): each executor, alive or lost, with its tasks.
+/// In a local cluster (the fault lab): each executor, alive or lost, with its tasks and the
+/// blocks it holds now.
 fn executors_line(ssc: &StreamingContext) -> Option<String> {
-    let executors = ssc.spark_context().executors();
-    if !executors.is_cluster() {
+    let sc = ssc.spark_context();
+    if !sc.executors().is_cluster() {
         return None;
     }
-    let parts: Vec<String> = executors
-        .snapshot()
+    let parts: Vec<String> = sc
+        .executor_summaries()
         .into_iter()
         .map(|e| {
-            let state = if e.alive { "alive" } else { "LOST" };
-            let failed = if e.failed_tasks > 0 {
-                format!(", {} failed", e.failed_tasks)
-            } else {
-                String::new()
-            };
-            format!("{} {state} ({} tasks{failed})", e.id, e.tasks)
+            let state = if e.info.alive { "alive" } else { "LOST" };
+            let mut detail = format!("{} tasks", e.info.tasks);
+            if e.info.failed_tasks > 0 {
+                detail.push_str(&format!(", {} failed", e.info.failed_tasks));
+            }
+            for (n, what) in [
+                (e.rdd_blocks.len(), "RDD block"),
+                (e.receiver_blocks.len(), "receiver block"),
+            ] {
+                if n > 0 {
+                    detail.push_str(&format!(", {}", plural(n, what)));
+                }
+            }
+            format!("{} {state} ({detail})", e.info.id)
         })
         .collect();
     Some(format!("executors: {}", parts.join(", ")))
 }
 
+/// `1 RDD block`, `2 RDD blocks`.
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The whole `:status` text for `ssc`, with the last `rows` batches in the table and the web
+/// UI's address when it runs.
 pub fn render(ssc: &StreamingContext, rows: usize, web_url: Option<&str>) -> String {
     let interval = ssc.batch_duration().ms();
     let mut text = format!(
@@ -96,7 +109,16 @@ pub fn render(ssc: &StreamingContext, rows: usize, web_url: Option<&str>) -> Str
         text.push_str("\nno batch has run yet");
     } else {
         text.push('\n');
-        text.push_str(&table(&recent[recent.len().saturating_sub(rows)..]));
+        let shown = &recent[recent.len().saturating_sub(rows)..];
+        text.push_str(&table(shown));
+        if let Some(b) = shown
+            .iter()
+            .rev()
+            .find(|b| !b.failed_tasks.is_empty() || !b.recomputed.is_empty())
+        {
+            text.push('\n');
+            text.push_str(&task_faults(b));
+        }
         text.push('\n');
         text.push_str(&sparklines(&recent, interval));
         text.push_str("\nverdict: ");
@@ -136,11 +158,88 @@ pub fn table(batches: &[BatchInfo]) -> String {
             fmt_ms(b.total_delay_ms()),
             format!("{}/{ops}", ops - failed)
         ));
+        if let Some(faults) = fault_counts(b) {
+            text.push_str("  ");
+            text.push_str(&faults);
+        }
         if let Some(f) = b.failures.first() {
             text.push_str(&format!("  FAILED: {}", first_line(f, 60)));
         }
     }
     text
+}
+
+/// A batch's failed task attempts and recomputations in a few words, none when it had none:
+/// `2 failed tasks (retried)`, `4 failed tasks (job failed)`, `1 recomputed from lineage`.
+fn fault_counts(b: &BatchInfo) -> Option<String> {
+    let mut parts = Vec::new();
+    if !b.failed_tasks.is_empty() {
+        let how = if b.failed_a_job() {
+            "job failed"
+        } else {
+            "retried"
+        };
+        parts.push(format!(
+            "{} ({how})",
+            plural(b.failed_tasks.len(), "failed task")
+        ));
+    }
+    if !b.recomputed.is_empty() {
+        parts.push(format!("{} recomputed from lineage", b.recomputed.len()));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Failed attempts listed under the table, at most this many.
+const FAULT_LINES: usize = 6;
+
+/// The newest batch's failed attempts and recomputed chains, one line each, as the
+/// scheduler logged them.
+fn task_faults(b: &BatchInfo) -> String {
+    let mut lines = vec![format!("task faults in the batch of {}:", b.batch_time)];
+    for f in b.failed_tasks.iter().take(FAULT_LINES) {
+        lines.push(format!(
+            "  lost {} on executor {}: {} -> {}",
+            f.task_name(),
+            f.executor,
+            first_line(short_class(&f.error), 80),
+            f.outcome.describe(f.partition)
+        ));
+    }
+    if b.failed_tasks.len() > FAULT_LINES {
+        lines.push(format!(
+            "  ... and {} more failed tasks (the web UI lists them all)",
+            b.failed_tasks.len() - FAULT_LINES
+        ));
+    }
+    for r in b.recomputed.iter().take(FAULT_LINES) {
+        lines.push(format!(
+            "  recomputed {} on executor {}: {}",
+            r.task_name(),
+            r.executor,
+            r.chain()
+        ));
+    }
+    if b.recomputed.len() > FAULT_LINES {
+        lines.push(format!(
+            "  ... and {} more recomputed tasks",
+            b.recomputed.len() - FAULT_LINES
+        ));
+    }
+    lines.join("\n")
+}
+
+/// An error without its exception's package (`PythonException: ...` for
+/// `org.apache.spark.api.python.PythonException: ...`), so the message fits the line.
+fn short_class(error: &str) -> &str {
+    match error.split_once(": ") {
+        Some((class, _)) if class.contains('.') && !class.contains(' ') => {
+            class.rsplit_once('.').map_or(error, |(package, _)| {
+                error.get(package.len() + 1..).unwrap_or(error)
+            })
+        }
+        _ => error,
+    }
 }
 
 fn first_line(s: &str, max: usize) -> String {
@@ -286,6 +385,8 @@ mod tests {
             failures: Vec::new(),
             input_info: Vec::new(),
             output_ops: Vec::new(),
+            failed_tasks: Vec::new(),
+            recomputed: Vec::new(),
         }
     }
 
@@ -294,6 +395,68 @@ mod tests {
         assert_eq!(fmt_ms(250), "250 ms");
         assert_eq!(fmt_ms(1400), "1.4 s");
         assert_eq!(fmt_ms(2000), "2 s");
+    }
+
+    #[test]
+    fn a_batch_with_task_faults_says_so_in_a_few_words() {
+        use crate::engine::rdd::task::{How, LineageStep};
+        use crate::engine::scheduler::task_info::{FailedTaskInfo, RecomputedTask, TaskOutcome};
+        let mut b = batch(1, 0, 10);
+        assert_eq!(fault_counts(&b), None, "no fault, nothing said");
+        b.failed_tasks.push(FailedTaskInfo {
+            stage_id: 4,
+            partition: 0,
+            attempt: 0,
+            task_id: 4,
+            executor: "0".into(),
+            error: "org.apache.spark.api.python.PythonException: injected (fail-task map 0 2)"
+                .into(),
+            outcome: TaskOutcome::RetriedSucceeded { attempt: 1 },
+        });
+        b.recomputed.push(RecomputedTask {
+            stage_id: 4,
+            partition: 1,
+            attempt: 1,
+            executor: "0".into(),
+            steps: vec![
+                LineageStep {
+                    rdd: "ParallelCollectionRDD[0]".into(),
+                    partition: 1,
+                    how: How::Recomputed {
+                        executor: "1".into(),
+                    },
+                    source: None,
+                },
+                LineageStep {
+                    rdd: "UnionRDD[12]".into(),
+                    partition: 1,
+                    how: How::Computed,
+                    source: None,
+                },
+            ],
+        });
+        assert_eq!(
+            fault_counts(&b).as_deref(),
+            Some("1 failed task (retried), 1 recomputed from lineage")
+        );
+        assert_eq!(
+            task_faults(&b),
+            format!(
+                "task faults in the batch of {}:\n  \
+             lost task 0.0 in stage 4.0 (TID 4) on executor 0: PythonException: injected \
+             (fail-task map 0 2) -> retried, 0.1 succeeded\n  \
+             recomputed task 1.1 in stage 4.0 on executor 0: ParallelCollectionRDD[0] \
+             partition 1 (RECOMPUTED: its block was lost with executor 1) -> UnionRDD[12] \
+             partition 1",
+                b.batch_time
+            )
+        );
+        b.failed_tasks[0].outcome = TaskOutcome::FailedJob;
+        assert!(fault_counts(&b).is_some_and(|s| s.starts_with("1 failed task (job failed)")));
+        assert_eq!(
+            short_class("ExecutorLostFailure (executor 1 ...)"),
+            "ExecutorLostFailure (executor 1 ...)"
+        );
     }
 
     #[test]

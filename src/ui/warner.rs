@@ -95,6 +95,8 @@ mod tests {
             failures: Vec::new(),
             input_info: Vec::new(),
             output_ops: Vec::new(),
+            failed_tasks: Vec::new(),
+            recomputed: Vec::new(),
         }
     }
 

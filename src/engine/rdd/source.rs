@@ -193,6 +193,9 @@ pub struct ReceivedBlock {
 
 struct Blocks {
     blocks: Vec<ReceivedBlock>,
+    /// Where they are, for the executors' view: the context holds it weakly, so the
+    /// blocks count as stored while this RDD lives.
+    _locations: std::sync::Arc<super::storage::ReceiverBlocks>,
     rdd_id: usize,
     /// The receiver logged the blocks: a lost block is read back from the log.
     logged: bool,
@@ -267,6 +270,20 @@ pub fn received_blocks(
     };
     // Taken first: the error names the RDD, as Spark's.
     let rdd_id = sc.new_rdd_id();
+    let locations = std::sync::Arc::new(super::storage::ReceiverBlocks {
+        blocks: blocks
+            .iter()
+            .map(|b| {
+                let copies = if b.dropped {
+                    b.executors.get(1..).unwrap_or_default()
+                } else {
+                    &b.executors[..]
+                };
+                (b.id.clone(), copies.to_vec())
+            })
+            .collect(),
+    });
+    sc.register_receiver_blocks(&locations);
     Rdd::new_node_with_id(
         sc,
         rdd_id,
@@ -275,6 +292,7 @@ pub fn received_blocks(
         kind,
         Box::new(Blocks {
             blocks,
+            _locations: locations,
             rdd_id,
             logged,
             sc: sc.clone(),

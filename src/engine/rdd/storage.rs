@@ -123,6 +123,19 @@ impl Storage {
         lock(&self.lost).get(split).cloned().flatten()
     }
 
+    /// Each kept block's name (`rdd_7_1`) and the executor holding it, for the executors'
+    /// view (read on demand, never by a task).
+    pub fn block_locations(&self) -> Vec<(String, String)> {
+        lock(&self.blocks)
+            .iter()
+            .enumerate()
+            .filter_map(|(split, b)| {
+                let b = b.as_ref()?;
+                Some((format!("rdd_{}_{split}", self.rdd_id), b.executor.clone()))
+            })
+            .collect()
+    }
+
     pub fn cached_count(&self) -> usize {
         lock(&self.blocks).iter().filter(|b| b.is_some()).count()
     }
@@ -140,6 +153,15 @@ impl Storage {
             })
             .sum()
     }
+}
+
+/// Where a receiver's blocks of one batch are stored (`input-0-1636880455000` on its copies'
+/// executors), kept by their BlockRDD while it lives, as Spark's BlockManagerMaster knows
+/// the stream blocks until the batch's metadata is cleared.
+pub struct ReceiverBlocks {
+    /// Each block's id and the executors holding a copy (a copy the fault lab dropped is
+    /// not listed).
+    pub blocks: Vec<(String, Vec<String>)>,
 }
 
 /// A kept partition's records, read without taking them out of the store.

@@ -15,6 +15,38 @@ pub enum How {
     Recomputed { executor: String },
 }
 
+/// One RDD partition of a chain a task walked, named as Spark logs it (`PythonRDD[3]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineageStep {
+    pub rdd: String,
+    pub partition: usize,
+    pub how: How,
+    /// Where a source's partition came from (a Kafka offset range read again), if it says.
+    pub source: Option<String>,
+}
+
+/// The chain as the scheduler logs it: `ParallelCollectionRDD[0] partition 1 -> PythonRDD[3]
+/// partition 1 (RECOMPUTED: its block was lost with executor 1) -> ...`.
+pub fn lineage_text(steps: &[LineageStep]) -> String {
+    let steps: Vec<String> = steps
+        .iter()
+        .map(|s| {
+            let (name, split) = (&s.rdd, s.partition);
+            match &s.how {
+                How::Cached => format!("{name} partition {split} (cached)"),
+                How::Computed => match &s.source {
+                    Some(from) => format!("{name} partition {split} ({from})"),
+                    None => format!("{name} partition {split}"),
+                },
+                How::Recomputed { executor } => format!(
+                    "{name} partition {split} (RECOMPUTED: its block was lost with executor {executor})"
+                ),
+            }
+        })
+        .collect();
+    steps.join(" -> ")
+}
+
 /// The task computing one partition of one stage.
 pub struct TaskContext {
     pub stage_id: usize,
@@ -54,6 +86,12 @@ impl TaskContext {
     /// When the task computed a partition whose cached block was lost: the chain from the
     /// source to it, each RDD partition marked as computed, recomputed or read from cache.
     pub fn recomputed_lineage(&self) -> Option<String> {
+        self.recomputed_steps().map(|steps| lineage_text(&steps))
+    }
+
+    /// The same chain as steps, source first, for the batch's record (the web UI marks the
+    /// recomputed ones). None unless a lost block was recomputed.
+    pub fn recomputed_steps(&self) -> Option<Vec<LineageStep>> {
         let trace = self.trace.borrow();
         if !trace
             .iter()
@@ -61,22 +99,18 @@ impl TaskContext {
         {
             return None;
         }
-        let steps: Vec<String> = trace
-            .iter()
-            .rev()
-            .map(|(rdd, split, how)| (rdd, rdd.short_name(), split, how))
-            .map(|(rdd, name, split, how)| match how {
-                How::Cached => format!("{name} partition {split} (cached)"),
-                How::Computed => match rdd.describe_partition(*split) {
-                    Some(from) => format!("{name} partition {split} ({from})"),
-                    None => format!("{name} partition {split}"),
-                },
-                How::Recomputed { executor } => format!(
-                    "{name} partition {split} (RECOMPUTED: its block was lost with executor {executor})"
-                ),
-            })
-            .collect();
-        Some(steps.join(" -> "))
+        Some(
+            trace
+                .iter()
+                .rev()
+                .map(|(rdd, split, how)| LineageStep {
+                    rdd: rdd.short_name(),
+                    partition: *split,
+                    how: how.clone(),
+                    source: rdd.describe_partition(*split),
+                })
+                .collect(),
+        )
     }
 
     /// Records that `site`'s own function failed with `e`, unless an earlier failure was.

@@ -238,6 +238,14 @@ fn a_failing_task_is_retried_up_to_max_failures() {
     let (out, jobs) = collect_jobs(|| r.collect().expect("retried"));
     assert_eq!(as_ints(out), vec![1]);
     assert_eq!(jobs[0].stages[0].failed_attempts, 2);
+    // The failed attempts are recorded for the batch, with what became of the task.
+    let failed: Vec<(usize, String, String)> = jobs[0].stages[0]
+        .failed_tasks
+        .iter()
+        .map(|f| (f.attempt, f.error.clone(), f.outcome.describe(f.partition)))
+        .collect();
+    let retried = |a: usize| (a, "flaky".to_string(), "retried, 0.2 succeeded".to_string());
+    assert_eq!(failed, vec![retried(0), retried(1)]);
 
     let always = sc
         .parallelize(ints(&[1]), Some(1))
@@ -747,4 +755,135 @@ fn a_lost_executor_does_not_count_toward_max_failures() {
     let (out, jobs) = collect_jobs(|| r.collect().expect("the 5th attempt succeeds"));
     assert_eq!(as_ints(out), vec![1, 2]);
     assert_eq!(jobs[0].stages[0].failed_attempts, 4);
+    let failed = &jobs[0].stages[0].failed_tasks;
+    assert_eq!(
+        failed
+            .iter()
+            .map(|f| f.executor.as_str())
+            .collect::<Vec<_>>(),
+        ["0", "1", "1", "1"],
+        "lost with executor 0, then failing on executor 1"
+    );
+    assert!(
+        failed[0]
+            .error
+            .starts_with("ExecutorLostFailure (executor 0")
+    );
+    assert!(
+        failed.iter().all(|f| f.outcome
+            == crate::scheduler::task_info::TaskOutcome::RetriedSucceeded { attempt: 4 })
+    );
+    // Nothing was cached, so nothing was recomputed.
+    assert!(jobs[0].stages[0].recomputed.is_empty());
+}
+
+#[test]
+fn executors_know_their_blocks_and_a_recomputed_partition_is_recorded_with_its_chain() {
+    use crate::rdd::task::How;
+    use crate::sc::Master;
+    let sc = SparkContext::for_master(Master::parse("local-cluster[2, 1, 512]").expect("master"))
+        .expect("pool");
+    let cached = sc
+        .parallelize(ints(&[1, 2]), Some(2))
+        .map(native(|a| Ok(std::mem::take(&mut a[0]))))
+        .cache();
+    let (_, first) = collect_jobs(|| cached.collect().expect("collect"));
+    assert!(first[0].stages[0].recomputed.is_empty());
+    let id = cached.id();
+    let blocks = |sc: &SparkContext| -> Vec<(String, bool, Vec<String>)> {
+        sc.executor_summaries()
+            .into_iter()
+            .map(|e| (e.info.id, e.info.alive, e.rdd_blocks))
+            .collect()
+    };
+    assert_eq!(
+        blocks(&sc),
+        vec![
+            ("0".to_string(), true, vec![format!("rdd_{id}_0")]),
+            ("1".to_string(), true, vec![format!("rdd_{id}_1")]),
+        ]
+    );
+    assert_eq!(
+        sc.lose_executor("1", "test"),
+        Some(vec![format!("rdd_{id}_1")])
+    );
+    let (out, jobs) = collect_jobs(|| cached.collect().expect("recomputed"));
+    assert_eq!(as_ints(out), vec![1, 2]);
+    let recomputed = &jobs[0].stages[0].recomputed;
+    assert_eq!(recomputed.len(), 1, "{recomputed:?}");
+    let r = &recomputed[0];
+    assert_eq!((r.partition, r.attempt, r.executor.as_str()), (1, 0, "0"));
+    assert_eq!(
+        r.steps.last().map(|s| (s.partition, s.how.clone())),
+        Some((
+            1,
+            How::Recomputed {
+                executor: "1".into()
+            }
+        ))
+    );
+    assert!(
+        r.chain()
+            .ends_with("(RECOMPUTED: its block was lost with executor 1)")
+    );
+    assert_eq!(
+        blocks(&sc),
+        vec![
+            (
+                "0".to_string(),
+                true,
+                vec![format!("rdd_{id}_0"), format!("rdd_{id}_1")]
+            ),
+            ("1".to_string(), false, vec![]),
+        ],
+        "the recomputed block lives on executor 0"
+    );
+}
+
+#[test]
+fn executors_hold_a_receivers_blocks_while_their_block_rdd_lives() {
+    use super::source::{LineBlock, ReceivedBlock, received_blocks};
+    use crate::sc::Master;
+    let sc = SparkContext::for_master(Master::parse("local-cluster[3, 1, 512]").expect("master"))
+        .expect("pool");
+    let block = |i: usize, executors: &[&str], dropped: bool| ReceivedBlock {
+        id: format!("input-0-{i}"),
+        lines: LineBlock::default(),
+        executors: executors.iter().map(|e| e.to_string()).collect(),
+        dropped,
+    };
+    // Replicated on 0 and 1; the second block's copy on 0 was dropped by the fault lab.
+    let rdd = received_blocks(
+        &sc,
+        vec![block(0, &["0", "1"], false), block(1, &["0", "1"], true)],
+        false,
+        "socketTextStream at here",
+    );
+    let held = |sc: &SparkContext| -> Vec<Vec<String>> {
+        sc.executor_summaries()
+            .into_iter()
+            .map(|e| e.receiver_blocks)
+            .collect()
+    };
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        held(&sc),
+        vec![
+            ids(&["input-0-0"]),
+            ids(&["input-0-0", "input-0-1"]),
+            ids(&[])
+        ]
+    );
+    assert!(sc.lose_executor("1", "test").is_some());
+    assert_eq!(
+        held(&sc),
+        vec![ids(&["input-0-0"]), ids(&[]), ids(&[])],
+        "a lost executor holds nothing"
+    );
+    drop(rdd);
+    assert_eq!(
+        held(&sc),
+        vec![ids(&[]), ids(&[]), ids(&[])],
+        "gone with the batch"
+    );
 }

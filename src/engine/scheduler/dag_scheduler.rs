@@ -4,6 +4,7 @@
 //! the action's function on the partitions it asked for. A failed task is retried up to
 //! `spark.task.maxFailures` times (`local[N, F]`), as Spark's `TaskSetManager` does.
 
+use super::task_info::{self, FailedTaskInfo, PendingFailure, RecomputedTask, TaskOutcome};
 use crate::func::FnError;
 use crate::rdd::shuffle::ShuffleDependency;
 use crate::rdd::{Dependency, JobError, Rdd, Records, TaskContext};
@@ -12,7 +13,7 @@ use crate::task_output::{self, Kind};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// One stage of a job, as the UI lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,10 @@ pub struct StageInfo {
     /// A shuffle map stage whose output an earlier job had written.
     pub skipped: bool,
     pub failure: Option<String>,
+    /// The attempts that failed, in the order they ended (recorded only when one fails).
+    pub failed_tasks: Vec<FailedTaskInfo>,
+    /// The tasks that recomputed a lost partition from its lineage, in partition order.
+    pub recomputed: Vec<RecomputedTask>,
 }
 
 /// One job: an action on an RDD.
@@ -90,6 +95,8 @@ pub fn run_job<T: Send>(
             failed_attempts: 0,
             skipped: true,
             failure: None,
+            failed_tasks: Vec::new(),
+            recomputed: Vec::new(),
         });
     }
     let result = run_stages(sc, rdd, partitions, name, func, &missing, &mut job);
@@ -147,6 +154,8 @@ fn new_stage(sc: &SparkContext, name: String, num_tasks: usize) -> StageInfo {
         failed_attempts: 0,
         skipped: false,
         failure: None,
+        failed_tasks: Vec::new(),
+        recomputed: Vec::new(),
     }
 }
 
@@ -190,6 +199,9 @@ fn run_tasks<T: Send>(
     // unrelated to the task does not count, as in Spark).
     let mut attempts = vec![0_usize; partitions.len()];
     let mut failures = vec![0_usize; partitions.len()];
+    // For the batch's record, filled only when an attempt fails or recomputes.
+    let mut failed: Vec<PendingFailure> = Vec::new();
+    let recomputed: Mutex<Vec<RecomputedTask>> = Mutex::new(Vec::new());
     task_output::stage(|printed| {
         let mut pending: Vec<usize> = (0..partitions.len()).collect();
         while !pending.is_empty() {
@@ -203,6 +215,7 @@ fn run_tasks<T: Send>(
                         partition: p,
                         number: attempts[i],
                         tid: sc.new_task_id(),
+                        recomputed: &recomputed,
                     };
                     let launch = attempt.launch(ops, preferred(p).as_deref());
                     (i, attempt, launch)
@@ -228,6 +241,19 @@ fn run_tasks<T: Send>(
                         if f.counts {
                             failures[*i] += 1;
                         }
+                        failed.push(PendingFailure {
+                            index: *i,
+                            info: FailedTaskInfo {
+                                stage_id,
+                                partition: attempt.partition,
+                                attempt: attempt.number,
+                                task_id: attempt.tid,
+                                executor: f.executor.clone(),
+                                error: task_info::first_line(&f.error.0),
+                                outcome: TaskOutcome::FailedJob,
+                            },
+                            retried: failures[*i] < max_failures,
+                        });
                         // Only the task's own failures count (a planned kill is used once,
                         // so the retries end).
                         if failures[*i] >= max_failures {
@@ -249,6 +275,18 @@ fn run_tasks<T: Send>(
     });
     // `attempts` counts the attempts that failed (a task's successful one is not counted).
     stage.failed_attempts = attempts.iter().sum();
+    if !failed.is_empty() {
+        // A task that succeeded did so at the attempt after its failed ones.
+        let succeeded: Vec<Option<usize>> = results
+            .iter()
+            .zip(&attempts)
+            .map(|(r, &n)| matches!(r, Some(Ok(_))).then_some(n))
+            .collect();
+        stage.failed_tasks = task_info::settle(failed, &succeeded);
+    }
+    let mut recomputed = recomputed.into_inner().unwrap_or_else(|e| e.into_inner());
+    recomputed.sort_by_key(|r| (r.partition, r.attempt));
+    stage.recomputed = recomputed;
     let mut out = Vec::with_capacity(results.len());
     for r in results.into_iter().flatten() {
         match r {
@@ -299,6 +337,8 @@ struct Attempt<'a> {
     partition: usize,
     number: usize,
     tid: usize,
+    /// Where a task that recomputed lost partitions records its chain (the batch's record).
+    recomputed: &'a Mutex<Vec<RecomputedTask>>,
 }
 
 impl Attempt<'_> {
@@ -366,14 +406,23 @@ impl Attempt<'_> {
         self.sc.executors().ran_task(executor, result.is_err());
         match result {
             Ok(v) => {
-                if let Some(chain) = tc.recomputed_lineage() {
+                if let Some(steps) = tc.recomputed_steps() {
+                    let task = RecomputedTask {
+                        stage_id: self.stage_id,
+                        partition: self.partition,
+                        attempt: self.number,
+                        executor: executor.clone(),
+                        steps,
+                    };
                     self.report(
                         Kind::Info,
                         &format!(
-                            "Recomputed from lineage, task {}.{} in stage {}.0 on executor {executor}: {chain}",
-                            self.partition, self.number, self.stage_id
+                            "Recomputed from lineage, {} on executor {executor}: {}",
+                            task.task_name(),
+                            task.chain()
                         ),
                     );
+                    crate::lock(self.recomputed).push(task);
                 }
                 Ok(v)
             }

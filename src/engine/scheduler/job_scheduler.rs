@@ -9,7 +9,8 @@ use crate::dstream::DStreamGraph;
 use crate::dstream::output::OutputEnv;
 use crate::error::BatchError;
 use crate::lock;
-use crate::stats::{BatchInfo, OutputOperationInfo, StreamInputInfo};
+use crate::scheduler::dag_scheduler::collect_jobs;
+use crate::stats::{BatchInfo, OutputOperationInfo, StreamInputInfo, task_faults};
 use crate::time::Time;
 
 impl StreamingContext {
@@ -93,7 +94,10 @@ impl StreamingContext {
         let before = self.graph().input_batches();
         let number = self.batch_number(t);
         self.spark_context().set_batch(Some((t, number)));
-        let (mut errors, output_ops) = self.run_output_ops(t, &env);
+        // Every job of the batch, for its failed and recomputed tasks: the outputs' (also kept
+        // per output operation) and those run while computing a stream's RDD (an action
+        // inside `transform`), which belong to no output operation.
+        let ((mut errors, output_ops), mut jobs) = collect_jobs(|| self.run_output_ops(t, &env));
         self.spark_context().set_batch(None);
         let (num_records, input_info, late, checkpoint, checkpoint_errors) = {
             let mut g = self.graph();
@@ -106,7 +110,8 @@ impl StreamingContext {
                 .filter(|(key, _)| key.1 < t && !before.contains_key(key))
                 .collect();
 
-            let checkpoint_errors = g.checkpoint_state(t);
+            let (checkpoint_errors, checkpoint_jobs) = collect_jobs(|| g.checkpoint_state(t));
+            jobs.extend(checkpoint_jobs);
             g.clear_metadata(t);
             let checkpoint = self.prepare_checkpoint(&g, t);
             (n, input_info, late, checkpoint, checkpoint_errors)
@@ -122,6 +127,7 @@ impl StreamingContext {
             self.cancel().clear_abort();
         }
         self.cancel().clear_cancel();
+        let (failed_tasks, recomputed) = task_faults(&jobs);
         let end = clock.end_batch();
         let mut st = lock(&self.inner.progress);
         st.scheduler.running = None;
@@ -138,6 +144,8 @@ impl StreamingContext {
             failures: errors.iter().map(|e| e.to_string()).collect(),
             input_info,
             output_ops,
+            failed_tasks,
+            recomputed,
         };
         st.scheduler.history.push(info.clone());
         for e in errors {
@@ -176,7 +184,7 @@ impl StreamingContext {
                 let computed = g.get_or_compute(out.stream, t);
                 (out, start, computed)
             };
-            let (result, jobs) = crate::scheduler::dag_scheduler::collect_jobs(|| match computed {
+            let (result, jobs) = collect_jobs(|| match computed {
                 Ok(Some(rdd)) => out.run(t, &rdd, env),
                 Ok(None) => Ok(()),
                 Err(e) => Err(e),

@@ -6,3 +6,4 @@ pub mod dag_scheduler;
 pub mod job_generator;
 pub mod job_scheduler;
 pub mod receiver_tracker;
+pub mod task_info;

@@ -201,8 +201,11 @@ function render(d) {
   const execs = d.executors || [];
   document.getElementById("executors").hidden = execs.length === 0;
   document.getElementById("executors-title").hidden = execs.length === 0;
-  document.querySelector("#executors tbody").replaceChildren(...execs.map(e => row([e.id,
-    e.alive ? "ALIVE" : "LOST", e.cores, e.tasks, e.failedTasks, e.lostReason || ""], e.alive ? "" : "failed")));
+  document.querySelector("#executors tbody").replaceChildren(...execs.map(e => {
+    const tr = row([e.id, e.alive ? "ALIVE" : "LOST", e.cores, e.tasks, e.failedTasks,
+      blocks(e.rddBlocks, e.rddBlockIds), blocks(e.receiverBlocks, e.receiverBlockIds), e.lostReason || ""], e.alive ? "" : "failed");
+    return tr;
+  }));
   const hasReceivers = d.receivers.length > 0;
   document.getElementById("receivers").hidden = !hasReceivers;
   document.getElementById("receivers-title").hidden = !hasReceivers;
@@ -227,11 +230,71 @@ function render(d) {
         ops.append(el("span", { class: "job" + (j.status === "FAILED" ? " failed" : "") }, `job ${j.jobId} (${j.name}): ${stages}`), el("br"));
       }
     }
-    return row([c.time, c.inputSize, ms(c.schedulingDelay), ms(c.processingTime), ms(c.totalDelay),
-      `${c.numCompletedOutputOps}/${c.numTotalOutputOps}`, ops], c.numFailedOutputOps ? "failed" : "");
+    const link = el("a", { href: "#batch=" + c.batchId }, c.time);
+    // The attempts that failed, and how many tasks recomputed lost partitions.
+    const recomputed = (c.recomputed || []).length;
+    const failedTasks = el("span", c.numFailedTasks ? { class: "failed" } : {},
+      String(c.numFailedTasks || 0) + (recomputed ? ` (${recomputed} recomputed)` : ""));
+    return row([link, c.inputSize, ms(c.schedulingDelay), ms(c.processingTime), ms(c.totalDelay),
+      `${c.numCompletedOutputOps}/${c.numTotalOutputOps}`, failedTasks, ops], c.numFailedOutputOps ? "failed" : "");
   }));
+  detail(d);
   document.body.dataset.batches = String(b.length);
 }
+
+// A block count whose hover lists the block ids (Spark's rdd_3_1, input-0-...).
+function blocks(n, ids) {
+  const s = el("span", { class: "blocks", title: (ids || []).join("\n") }, String(n || 0));
+  return s;
+}
+
+// The batch named by the address's #batch=<id> (the batch time's link): its output
+// operations with their jobs, the task attempts that failed and the lineage recomputed,
+// as Spark's batch page shows them.
+let lastData = null;
+function detail(d) {
+  lastData = d;
+  const box = document.getElementById("batch-detail");
+  const m = /^#batch=(\d+)$/.exec(location.hash);
+  const c = m && d.completed.find(x => String(x.batchId) === m[1]);
+  box.hidden = !c;
+  if (!c) return;
+  document.getElementById("detail-time").textContent = c.time;
+  document.getElementById("detail-summary").textContent =
+    `Batch Duration: ${ms(c.batchDuration)} · Input data size: ${c.inputSize} records · Scheduling delay: ${ms(c.schedulingDelay)} · ` +
+    `Processing time: ${ms(c.processingTime)} · Total delay: ${ms(c.totalDelay)}`;
+  const ops = el("div");
+  for (const o of c.ops) {
+    ops.append(el("div", o.failureReason ? { class: "failed" } : {}, `${o.name} at ${o.description} (${ms(o.duration)})` +
+      (o.failureReason ? ": " + o.failureReason : "")));
+    for (const j of o.jobs || []) {
+      for (const g of j.stages) {
+        ops.append(el("div", { class: "job" + (g.failureReason ? " failed" : "") }, `job ${j.jobId} stage ${g.stageId} ${g.name}: ` +
+          (g.skipped ? "skipped" : `${g.numTasks} task${g.numTasks === 1 ? "" : "s"}`) +
+          (g.failedTasks ? `, ${g.failedTasks} failed` : "")));
+      }
+    }
+  }
+  document.getElementById("detail-ops").replaceChildren(ops);
+  const failed = c.failedTasks || [];
+  document.getElementById("detail-failed-count").textContent = failed.length;
+  document.querySelector("#detail-failed tbody").replaceChildren(...failed.map(f => row([
+    `${f.index}.${f.attempt}`, `${f.stageId}.0`, f.taskId, f.executorId, f.errorMessage, f.outcome], f.retried ? "" : "failed")));
+  const rec = c.recomputed || [];
+  document.getElementById("detail-recomputed-count").textContent = rec.length;
+  document.getElementById("detail-recomputed").replaceChildren(...rec.map(r => {
+    const li = el("li", {}, `${r.task} on executor ${r.executorId}: `);
+    r.steps.forEach((s, i) => {
+      if (i) li.append(" → ");
+      const cls = "step " + s.status.toLowerCase();
+      const text = `${s.rdd} partition ${s.partition}` + (s.status === "RECOMPUTED" ? " (RECOMPUTED)" : s.status === "CACHED" ? " (cached)" : "");
+      li.append(el("span", s.lostWithExecutor !== undefined ? { class: cls, title: "its block was lost with executor " + s.lostWithExecutor } : { class: cls }, text));
+    });
+    return li;
+  }));
+}
+
+window.addEventListener("hashchange", () => { if (lastData) detail(lastData); });
 
 async function poll() {
   try {
