@@ -390,6 +390,26 @@ impl Attempt<'_> {
         launch: &Result<String, AttemptFailure>,
         task: &(dyn Fn(&TaskContext) -> Result<T, FnError> + Sync),
     ) -> Result<T, AttemptFailure> {
+        let on = match launch {
+            Ok(e) => e,
+            Err(f) => &f.executor,
+        };
+        if on != "none" && self.number > 0 {
+            // The resubmission, as Spark's TaskSetManager logs it (only retries: a first
+            // attempt's line would flood the console, which Spark's default WARN level hides).
+            self.report(
+                Kind::Info,
+                &format!(
+                    "Starting task {p}.{n} in stage {s}.0 (TID {tid}) (localhost, executor \
+                     {on}, partition {p}, PROCESS_LOCAL)",
+                    p = self.partition,
+                    n = self.number,
+                    s = self.stage_id,
+                    tid = self.tid,
+                    on = on
+                ),
+            );
+        }
         let executor = match launch {
             Ok(e) => e,
             Err(f) => {
