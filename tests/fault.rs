@@ -434,3 +434,145 @@ fn status_shows_the_retried_attempts_of_the_right_batch_and_a_failed_job() {
         "{exhausted}"
     );
 }
+
+/// A socket server that sends `lines` in one write as soon as a receiver connects, then
+/// holds the connection until the receiver closes it (or 30 s pass).
+fn one_write_server(lines: &str) -> (u16, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let lines = lines.to_string();
+    let handle = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut stream, _)) = listener.accept() {
+            let _ = stream.write_all(lines.as_bytes());
+            let _ = stream.flush();
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+            let _ = stream.read(&mut [0u8; 16]);
+        }
+    });
+    (port, handle)
+}
+
+/// `lose-block` under the manual clock, the whole output compared: one batch takes the six
+/// lines the server sent (one block, received in one read); the fault drops the copy on the
+/// receiver's executor. The block's id holds its arrival time, shown here as `input-0-T`.
+fn lose_block_run(name: &str, level: &str, wal: bool) -> (String, String) {
+    let (port, server) =
+        one_write_server("heat 24\nheat 19\nlight 300\nheat 14\nheat 22\nlight 280\n");
+    let dir = TempDir::new("fault", name);
+    let checkpoint = if wal {
+        "ssc.checkpoint(\"ckpt\");\n"
+    } else {
+        ""
+    };
+    dir.write(
+        "lose.rhai",
+        &format!(
+            "let ssc = StreamingContext(sc, 1);\n{checkpoint}\
+             let readings = ssc.socketTextStream(\"127.0.0.1\", {port}{level});\n\
+             readings.map(|l| l.split(\" \")).map(|w| [w[0], parse_int(w[1])])\n\
+                 .reduceByKey(|a, b| a + b).pprint();\n\
+             ssc.fault(\"lose-block 0\");\n\
+             ssc.start();\n\
+             sleep_ms(2000);   // the lines arrive (one write, one block)\n\
+             ssc.tick();\nssc.tick();\nssc.stop();\n"
+        ),
+    );
+    let mut args = vec!["--clock", "manual", "--master", CLUSTER];
+    if wal {
+        args.extend([
+            "--conf",
+            "spark.streaming.receiver.writeAheadLog.enable=true",
+        ]);
+    }
+    args.push("lose.rhai");
+    let run = Centella::new(&args).dir(&dir).run(Duration::from_secs(30));
+    let _ = server.join();
+    (run.stdout, block_as_t(&run.stderr))
+}
+
+/// stderr with the block's arrival time replaced by `T`.
+fn block_as_t(stderr: &str) -> String {
+    let mut out = String::new();
+    let mut rest = stderr;
+    while let Some(i) = rest.find("input-0-") {
+        out.push_str(&rest[..i + "input-0-".len()]);
+        rest = &rest[i + "input-0-".len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        out.push('T');
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+const LOSE_BLOCK_OUTPUT: &str = "\
+-------------------------------------------
+Time: 2021-11-14 10:00:54
+-------------------------------------------
+('light', 580)
+('heat', 79)
+
+-------------------------------------------
+Time: 2021-11-14 10:00:55
+-------------------------------------------
+
+";
+
+#[test]
+fn a_lost_block_under_the_manual_clock_is_read_from_its_replica() {
+    let (stdout, stderr) = lose_block_run("lose_replica", "", false);
+    assert_eq!(stdout, LOSE_BLOCK_OUTPUT);
+    assert_eq!(
+        stderr,
+        "INFO: Block input-0-T was lost on executor 0 (the fault lab): read from its replica\n"
+    );
+}
+
+#[test]
+fn a_lost_block_under_the_manual_clock_is_read_back_from_the_write_ahead_log() {
+    let (stdout, stderr) = lose_block_run("lose_wal", ", StorageLevel.MEMORY_ONLY", true);
+    assert_eq!(stdout, LOSE_BLOCK_OUTPUT);
+    assert_eq!(
+        stderr,
+        "INFO: Block input-0-T was lost: read back from the receiver's write-ahead log\n"
+    );
+}
+
+#[test]
+fn a_lost_single_copy_block_under_the_manual_clock_fails_its_batch_and_the_next_goes_on() {
+    let (stdout, stderr) = lose_block_run("lose_single", ", StorageLevel.MEMORY_ONLY", false);
+    assert_eq!(
+        stdout,
+        "\
+-------------------------------------------
+Time: 2021-11-14 10:00:55
+-------------------------------------------
+
+"
+    );
+    let lost = |a: usize| {
+        format!(
+            "Lost task 0.{a} in stage 0.0 (TID {a}) (localhost executor 0): \
+             org.apache.spark.SparkException: Could not compute split, block input-0-T of RDD 0 \
+             not found"
+        )
+    };
+    let mut expected = String::new();
+    for a in 0..4 {
+        if a > 0 {
+            expected.push_str(&format!(
+                "INFO: Starting task 0.{a} in stage 0.0 (TID {a}) (localhost, executor 0, \
+                 partition 0, PROCESS_LOCAL)\n"
+            ));
+        }
+        expected.push_str(&format!("WARN: {}\n", lost(a)));
+    }
+    expected.push_str(&format!(
+        "ERROR: reduceByKey at lose.rhai:4:2 failed in the batch of 2021-11-14 10:00:54: Job \
+         aborted due to stage failure: Task 0 in stage 0.0 failed 4 times, most recent \
+         failure: {}\n",
+        lost(3)
+    ));
+    assert_eq!(stderr, expected);
+}
