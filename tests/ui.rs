@@ -654,3 +654,64 @@ fn the_fault_lab_shows_failed_tasks_the_recomputed_lineage_and_the_executors_blo
         0
     );
 }
+
+/// The Receivers table says where each receiver runs: on executor 0 of a local cluster,
+/// then, once that executor is lost, on executor 1, where the ReceiverTracker restarted it.
+#[test]
+fn the_receivers_table_shows_the_executor_a_receiver_restarted_on() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = std::thread::spawn(move || {
+        use std::io::Write;
+        if let Ok((mut stream, _)) = listener.accept() {
+            for i in 0..40 {
+                let _ = writeln!(stream, "reading {i}");
+                let _ = stream.flush();
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    });
+    let (_dir, path) = script(
+        "receiver.rhai",
+        &format!(
+            "let ssc = StreamingContext(sc, 1);\n\
+             ssc.socketTextStream(\"127.0.0.1\", {port}).count().pprint();\n\
+             ssc.fault(\"kill-executor 0\", 2);\n\
+             ssc.start();\nssc.awaitTermination();\nsleep_ms(20000);\n"
+        ),
+    );
+    let p = path.to_string_lossy().to_string();
+    let (mut child, ui) = spawn_with_ui(&[
+        "--batches",
+        "4",
+        "--master",
+        "local-cluster[2, 1, 1024]",
+        "--ui-port",
+        "0",
+        &p,
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut data = Value::Null;
+    while Instant::now() < deadline {
+        let (status, body) = get(ui, "/streaming/data");
+        if status == 200 {
+            data = serde_json::from_str(&body).expect("json");
+            if data["statistics"]["numTotalCompletedBatches"] == 4 {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = server.join();
+    assert_eq!(data["statistics"]["numTotalCompletedBatches"], 4, "{data}");
+    let executors = data["executors"].as_array().cloned().unwrap_or_default();
+    assert!(
+        executors
+            .iter()
+            .any(|e| e["id"] == "0" && e["alive"] == false),
+        "executor 0 was lost: {data}"
+    );
+    assert_eq!(data["receivers"][0]["executorId"], "1", "{data}");
+}

@@ -103,6 +103,11 @@ impl Executors {
         Some(placed)
     }
 
+    /// Where each placed receiver runs now, by input stream id (for the UI).
+    pub fn receiver_locations(&self) -> BTreeMap<usize, String> {
+        lock(&self.receivers).clone()
+    }
+
     /// Spark's ReceiverTracker after an executor is lost: the receivers that ran on `lost`
     /// restart on a live executor. Each moved receiver's stream, and where it runs now (None:
     /// no executor is left).

@@ -102,7 +102,7 @@ fn receiver(s: &Snapshot, index: usize, r: &ReceiverInfo) -> Value {
         "streamId": index,
         "streamName": r.name,
         "isActive": r.active,
-        "executorId": "driver",
+        "executorId": s.receiver_executors.get(&r.stream_id).map_or("driver", String::as_str),
         "executorHost": "localhost",
         "lastErrorTime": r.last_error_time.map(spark_date),
         "lastErrorMessage": r.last_error,

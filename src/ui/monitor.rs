@@ -69,6 +69,8 @@ pub struct Snapshot {
     pub graph: GraphView,
     /// The executors of a local cluster (the fault lab); none in local mode.
     pub executors: Vec<crate::engine::executor::ExecutorSummary>,
+    /// Where each receiver runs in a local cluster, by input stream id (else the driver).
+    pub receiver_executors: std::collections::BTreeMap<usize, String>,
 }
 
 impl Snapshot {
@@ -118,6 +120,7 @@ impl Tracker {
             } else {
                 Vec::new()
             },
+            receiver_executors: ctx.spark_context().executors().receiver_locations(),
         }
     }
 }

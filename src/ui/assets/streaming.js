@@ -209,7 +209,7 @@ function render(d) {
   const hasReceivers = d.receivers.length > 0;
   document.getElementById("receivers").hidden = !hasReceivers;
   document.getElementById("receivers-title").hidden = !hasReceivers;
-  rt.replaceChildren(...d.receivers.map(r => row([r.streamName, r.isActive ? "ACTIVE" : "INACTIVE",
+  rt.replaceChildren(...d.receivers.map(r => row([r.streamName, r.isActive ? "ACTIVE" : "INACTIVE", r.executorId,
     r.avgEventRate !== undefined ? r.avgEventRate.toFixed(2) : "-", r.lastErrorMessage || ""], r.lastErrorMessage ? "failed" : "")));
   const at = document.querySelector("#active tbody");
   document.getElementById("active-count").textContent = d.active.length;
