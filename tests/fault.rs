@@ -81,15 +81,15 @@ fn a_live_sensor_read_again_by_a_recomputation_gives_other_numbers() {
         blocks[batch]
             .1
             .iter()
-            .find(|r| r.starts_with(&format!("('{room}, heat'")))
+            .find(|r| r.starts_with(&format!("('{room}', 'heat'")))
             .cloned()
             .unwrap_or_default()
     };
     // room3's batch-1 reading, printed in batch 1 and again (recomputed) in batch 2's window.
-    assert_eq!(reading(0, "room3"), "('room3, heat', [18])");
-    assert_eq!(reading(1, "room3"), "('room3, heat', [20, 19])");
+    assert_eq!(reading(0, "room3"), "('room3', 'heat', [18])");
+    assert_eq!(reading(1, "room3"), "('room3', 'heat', [20, 19])");
     // room1's partition was not lost: its batch-1 reading is the one batch 1 printed.
-    assert_eq!(reading(1, "room1"), "('room1, heat', [24, 25])");
+    assert_eq!(reading(1, "room1"), "('room1', 'heat', [24, 25])");
 }
 
 #[test]
@@ -165,6 +165,34 @@ fn the_shell_plans_and_lists_faults() {
         "planned: fail-task map 0 2, at the next task it applies to",
         "executor 1: alive (0 tasks, 0 failed)",
         "no fault planned",
+    ] {
+        assert!(run.stdout.contains(line), "{line}\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn the_shell_takes_a_kafka_partition_offline_and_back() {
+    let run = Centella::new(&["--master", CLUSTER]).run_with_input(
+        b":fault kafka-online sensors 1\n:fault kafka-offline sensors x\n\
+          :fault kafka-offline sensors 1\n:fault kafka-online sensors 1\n:fault list\n",
+        Duration::from_secs(30),
+    );
+    assert!(
+        run.stderr
+            .contains("kafka-online sensors 1: partition 1 of topic 'sensors' is not offline"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("PARTITION must be a Kafka partition number, not 'x'"),
+        "{}",
+        run.stderr
+    );
+    for line in [
+        "fault planned: kafka-offline sensors 1, at the next task it applies to",
+        "fault planned: kafka-online sensors 1, at the next task it applies to",
+        "planned: kafka-offline sensors 1, at the next task it applies to",
     ] {
         assert!(run.stdout.contains(line), "{line}\n{}", run.stdout);
     }
@@ -300,12 +328,14 @@ fn a_lost_receivers_executor_restarts_it_on_another_and_nothing_is_lost() {
     let (counted, errors, stderr) = socket_trial("receiver_restart", "", "kill-executor 0", 2);
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(counted, 400, "{stderr}");
-    let restart = "INFO: Restarting Receiver 0\nINFO: Receiver 0 started on executor 1\n";
+    let restart = "INFO: Restarting Receiver 0\nINFO: Receiver 0 started\n\
+                   INFO: Registered receiver for stream 0 from executor 1\n";
     assert!(stderr.contains(restart), "{stderr}");
-    assert!(
-        stderr.find("Lost executor 0") < stderr.find("Restarting Receiver 0"),
-        "{stderr}"
-    );
+    let lost = stderr.find("Lost executor 0").expect("executor 0 lost");
+    let restarted = stderr
+        .find("Restarting Receiver 0")
+        .expect("its receiver restarted");
+    assert!(lost < restarted, "{stderr}");
 }
 
 /// Spark's promise for replicated receiver blocks: in 20 trials of an executor lost at a
@@ -383,7 +413,7 @@ fn status_shows_a_lost_executors_batch_its_recomputed_lineage_and_the_blocks() {
          exited unrelated to the running tasks) Reason... -> retried, 1.1 succeeded",
         "  recomputed task 1.1 in stage 4.0 on executor 0: ParallelCollectionRDD[0] partition 1 \
          -> PythonRDD[3] partition 1 (RECOMPUTED: its block was lost with executor 1) -> \
-         UnionRDD[12] partition 1",
+         UnionRDD[13] partition 1",
     ] {
         assert!(status.lines().any(|l| l == line), "{line}\n{status}");
     }

@@ -795,7 +795,7 @@ fn the_fault_lab_class_demo_loses_an_executor_live() {
         &state,
         true,
         "a first batch of readings",
-        |s| s.contains("', 'heat') ") || s.contains(", heat', ["),
+        |s| s.contains("', 'heat', [") || s.contains("', 'humidity', ["),
     );
     t.enter(":fault kill-executor 0");
     t.wait_for("the lost executor and the lost block", |s| {

@@ -528,7 +528,7 @@ fn the_fault_lab_shows_failed_tasks_the_recomputed_lineage_and_the_executors_blo
     assert_eq!(
         r["chain"],
         "ParallelCollectionRDD[0] partition 1 -> PythonRDD[3] partition 1 (RECOMPUTED: its \
-         block was lost with executor 1) -> UnionRDD[12] partition 1"
+         block was lost with executor 1) -> UnionRDD[13] partition 1"
     );
     let steps: Vec<(String, String)> = r["steps"]
         .as_array()
@@ -547,7 +547,7 @@ fn the_fault_lab_shows_failed_tasks_the_recomputed_lineage_and_the_executors_blo
         [
             step("ParallelCollectionRDD[0]", "COMPUTED"),
             step("PythonRDD[3]", "RECOMPUTED"),
-            step("UnionRDD[12]", "COMPUTED")
+            step("UnionRDD[13]", "COMPUTED")
         ]
     );
     assert_eq!(r["steps"][1]["lostWithExecutor"], "1");

@@ -40,6 +40,9 @@ pub(crate) struct GeneratorState {
     pub(crate) next_batch: Time,
     /// Simulated "now" (fast clock): batches up to it have been run.
     pub(crate) sim_now: Time,
+    /// The graph's zero time (one interval before the first batch), kept here so that the
+    /// timer can number a batch without the graph's lock, which a running batch holds.
+    pub(crate) zero: Time,
     pub(crate) batches_generated: u64,
     /// The real clock's timer thread has ended: nothing more will be queued.
     pub(crate) generator_done: bool,
@@ -173,6 +176,7 @@ impl StreamingContext {
                     generator: GeneratorState {
                         next_batch: Time(0),
                         sim_now: Time(0),
+                        zero: Time(0),
                         batches_generated: 0,
                         generator_done: false,
                     },
@@ -353,6 +357,8 @@ impl StreamingContext {
             Some(r) => Time(r.metadata.zero_ms),
             None => first - batch,
         };
+        // Before a recovery recomputes batches, which are numbered from it.
+        lock(&self.inner.progress).generator.zero = zero;
         let checkpoint_set = self.checkpoint_dir().is_some();
         let prepared = self.graph().prepare(zero, checkpoint_set);
         // After a recovery the first batch is the one after the last completed: under the real

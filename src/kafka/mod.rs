@@ -194,6 +194,7 @@ impl DStreamOp for KafkaInputDStream {
         let polls = rdd::Polls {
             poll_ms: st.poll_ms,
             real_clock: st.real_clock,
+            cancel: st.cancel.clone(),
         };
         drop(st);
         Ok(Some(rdd::kafka_rdd(&g.sc, parts, ranges, polls)))

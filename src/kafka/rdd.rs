@@ -10,15 +10,19 @@
 //! clocks no time passes in a poll: it fails at once.
 
 use super::offsets::OffsetRange;
+use centella_engine::clock::CancelToken;
 use centella_engine::func::{FnError, Record};
 use centella_engine::rdd::{Compute, Partition, Rdd, RddKind, Records, TaskContext};
 use centella_engine::sc::SparkContext;
+use std::sync::Arc;
 
 /// How a task polls an offline partition.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(super) struct Polls {
     pub(super) poll_ms: u64,
     pub(super) real_clock: bool,
+    /// The session's cancel token: Ctrl-C, `stop()` and `:quit` end a waiting poll.
+    pub(super) cancel: Arc<CancelToken>,
 }
 
 /// How often a waiting poll looks whether the partition is back.
@@ -46,6 +50,15 @@ impl KafkaPartitions {
         if self.polls.real_clock {
             let mut waited = 0;
             while waited < self.polls.poll_ms {
+                let cancel = &self.polls.cancel;
+                if cancel.interrupted() || cancel.abort_requested() {
+                    return Err(FnError::new(
+                        "interrupted while polling an offline Kafka partition",
+                    ));
+                }
+                if let Some(why) = cancel.batch_cancelled() {
+                    return Err(FnError(why));
+                }
                 let step = POLL_STEP_MS.min(self.polls.poll_ms - waited);
                 std::thread::sleep(std::time::Duration::from_millis(step));
                 waited += step;
@@ -160,6 +173,7 @@ mod tests {
         let polls = Polls {
             poll_ms: 120_000,
             real_clock: false,
+            cancel: Arc::default(),
         };
         let rdd = batch(&sc, polls);
         assert_eq!(rdd.collect().expect("online").len(), 3);
@@ -185,6 +199,7 @@ mod tests {
         let polls = Polls {
             poll_ms: 20_000,
             real_clock: true,
+            cancel: Arc::default(),
         };
         let rdd = batch(&sc, polls);
         offline(&sc, true);
@@ -211,6 +226,7 @@ mod tests {
         let polls = Polls {
             poll_ms: 0,
             real_clock: false,
+            cancel: Arc::default(),
         };
         let rdd = batch(&sc, polls);
         assert_eq!(

@@ -98,16 +98,17 @@ The fault lab: make Spark's fault tolerance happen, and see it.
                                   default _2 storage levels), the write-ahead log reads it
                                   back, or the batch fails (MEMORY_ONLY, no log)
   :fault kafka-offline sensors 1  Kafka partition 1 of topic sensors goes offline (its
-                                  broker's disk is full): new batches read nothing from it,
-                                  a task reading it polls for spark.streaming.kafka.consumer
-                                  .poll.ms, then fails and is retried; its records wait in
-                                  Kafka
+                                  broker's disk is full): new batches read nothing from it
+                                  and its records wait in Kafka (centella's model: Spark's
+                                  driver would fail the stream); a task of a batch planned
+                                  before polls for spark.streaming.kafka.consumer.poll.ms,
+                                  then fails and is retried
   :fault kafka-online sensors 1   it is back: the next batch reads what it kept
   :fault list                     executors (alive or lost), offline Kafka partitions,
                                   planned and done faults
   :fault clear                    forget the planned faults
 In a script: ssc.fault(\"kill-executor 1\"), or at a moment: ssc.fault(\"fail-task map 0 2\", 3)
-(the 3rd batch) or with a batch Time. What happens is printed as Spark logs it (WARN Lost
+(the 3rd batch) or with a batch Time; sc.fault(...) also works inside foreachRDD. What happens is printed as Spark logs it (WARN Lost
 task 1.0 in stage 4.0 (TID 5) (localhost executor 1): ExecutorLostFailure ...), then the
 recomputed lineage, from the source to the lost partition; :status and the web UI show each
 batch's failed tasks and recomputed chains. A live sensor cannot be read again:

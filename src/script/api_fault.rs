@@ -43,7 +43,10 @@ pub fn plan(sc: &SparkContext, spec: &str, at: At) -> Result<String, String> {
             return Err(format!("{fault}: executor {executor} is already lost"));
         }
     }
+    // Now (the shell's :fault): only a partition that is or will be offline. At a batch (a
+    // script plans ahead), in any order.
     if let Fault::KafkaOnline { topic, partition } = &fault
+        && at == At::Next
         && !sc.faults().kafka_may_go_offline(topic, *partition)
     {
         return Err(format!(
@@ -113,6 +116,25 @@ pub fn register(engine: &mut Engine) {
          -> RhaiResult<String> {
             let at = at_of(&ctx, &at)?;
             plan(ssc.spark_context(), spec, at).map_err(|e| runtime(&ctx, &e))
+        },
+    );
+    // The same on `sc`, which a batch's closures may use while the script waits in
+    // ssc.awaitTermination() (a fault planned from inside foreachRDD strikes mid-batch).
+    engine.register_fn(
+        "fault",
+        |ctx: NativeCallContext, sc: &mut SparkContext, spec: &str| -> RhaiResult<String> {
+            plan(sc, spec, At::Next).map_err(|e| runtime(&ctx, &e))
+        },
+    );
+    engine.register_fn(
+        "fault",
+        |ctx: NativeCallContext,
+         sc: &mut SparkContext,
+         spec: &str,
+         at: Dynamic|
+         -> RhaiResult<String> {
+            let at = at_of(&ctx, &at)?;
+            plan(sc, spec, at).map_err(|e| runtime(&ctx, &e))
         },
     );
 }

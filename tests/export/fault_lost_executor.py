@@ -29,11 +29,12 @@ CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint direc
 def build(ssc, sc):
     ssc = ssc  # StreamingContext(sc, 1): main() makes it with BATCH_INTERVAL  # fault_lost_executor.rhai:14
     batches = (sc.parallelize([("room1", "heat", 24, "time1"), ("room2", "heat", 19, "time1"), ("room1", "heat", 14, "time2"), ("room2", "heat", 21, "time2")], 2), sc.parallelize([("room1", "heat", 22, "time3"), ("room2", "heat", 18, "time3")], 2), sc.parallelize([("room1", "heat", 25, "time4")], 2))  # fault_lost_executor.rhai:15
-    readings = ssc.queueStream(list(batches)).map(lambda r: (r[0] + ", " + r[1], r[2]))  # fault_lost_executor.rhai:21
-    readings.window(2, 1).groupByKey().mapValues(list).mapValues(lambda vs: vs).pprint()  # fault_lost_executor.rhai:22
-    # ssc.fault("kill-executor 1", 2): centella's fault lab injected this fault; Spark has no such call (on a cluster, kill an executor's process to see it)  # fault_lost_executor.rhai:23
-    # ssc.start(): main() starts the context after build()  # fault_lost_executor.rhai:24
-    # ssc.awaitTermination(): done by main()  # fault_lost_executor.rhai:25
+    readings = ssc.queueStream(list(batches)).map(lambda r: ((r[0], r[1]), r[2]))  # fault_lost_executor.rhai:21: ((room, metric), value)
+    readings.window(2, 1).groupByKey().mapValues(list).mapValues(lambda vs: vs).map(lambda kv: (kv[0][0], kv[0][1], kv[1])).pprint()  # fault_lost_executor.rhai:22
+    # fault_lost_executor.rhai:23: (room, metric, [values])
+    # ssc.fault("kill-executor 1", 2): centella's fault lab injected this fault; Spark has no such call (on a cluster, kill an executor's process to see it)  # fault_lost_executor.rhai:24
+    # ssc.start(): main() starts the context after build()  # fault_lost_executor.rhai:25
+    # ssc.awaitTermination(): done by main()  # fault_lost_executor.rhai:26
 
 
 def main(argv):

@@ -14,8 +14,8 @@
 # What to look for: the window of 2 batches keeps batch 1's readings cached, one partition
 # on each executor. In the 2nd batch executor 1 is lost, with the cached readings of room3
 # and room4; the lineage recomputes them, the map reads the sensors again, and the window
-# shows other numbers for batch 1 than batch 1 printed (room3 read 18 in batch 1, and its
-# batch-1 reading is 20 in batch 2's window). Nothing failed, and the data changed: that is
+# shows other numbers for batch 1 than batch 1 printed (in a fresh centella, room3 read 18
+# in batch 1, and its batch-1 reading is 20 in batch 2's window). Nothing failed, and the data changed: that is
 # why Spark Streaming stores what receivers get in blocks (replicated, or in a write-ahead
 # log) and why Kafka is read by offsets. Compare examples/fault_lost_executor.rhai (a queue: read again, the
 # same numbers) and examples/fault_sensors_kafka.rhai.
@@ -46,12 +46,13 @@ def build(ssc, sc):
     ssc = ssc  # StreamingContext(sc, 1): main() makes it with BATCH_INTERVAL  # fault_naive_sensor.rhai:18
     rooms = ("room1", "room2", "room3", "room4")  # fault_naive_sensor.rhai:19
     batches = (sc.parallelize(rooms, 2), sc.parallelize(rooms, 2), sc.parallelize(rooms, 2))  # fault_naive_sensor.rhai:20
-    readings = ssc.queueStream(list(batches)).map(lambda room: (room + ", heat", live_sensor(room, "heat")))  # fault_naive_sensor.rhai:21
+    readings = ssc.queueStream(list(batches)).map(lambda room: ((room, "heat"), live_sensor(room, "heat")))  # fault_naive_sensor.rhai:21
     # fault_naive_sensor.rhai:22: NAIVE: reads it now
-    readings.window(2, 1).groupByKey().mapValues(list).mapValues(lambda vs: vs).pprint()  # fault_naive_sensor.rhai:23
-    # ssc.fault("kill-executor 1", 2): centella's fault lab injected this fault; Spark has no such call (on a cluster, kill an executor's process to see it)  # fault_naive_sensor.rhai:24
-    # ssc.start(): main() starts the context after build()  # fault_naive_sensor.rhai:25
-    # ssc.awaitTermination(): done by main()  # fault_naive_sensor.rhai:26
+    readings.window(2, 1).groupByKey().mapValues(list).mapValues(lambda vs: vs).map(lambda kv: (kv[0][0], kv[0][1], kv[1])).pprint()  # fault_naive_sensor.rhai:23
+    # fault_naive_sensor.rhai:24: (room, metric, [values])
+    # ssc.fault("kill-executor 1", 2): centella's fault lab injected this fault; Spark has no such call (on a cluster, kill an executor's process to see it)  # fault_naive_sensor.rhai:25
+    # ssc.start(): main() starts the context after build()  # fault_naive_sensor.rhai:26
+    # ssc.awaitTermination(): done by main()  # fault_naive_sensor.rhai:27
 
 
 def main(argv):

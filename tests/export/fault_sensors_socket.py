@@ -32,11 +32,13 @@ CHECKPOINT_DIR = None  # --checkpoint DIR replaces the script's checkpoint direc
 
 
 def build(ssc, sc):
-    readings = ssc.socketTextStream("localhost", 9999, StorageLevel.MEMORY_ONLY).map(lambda line: tuple(line.split(","))).filter(lambda r: len(r) == 4).map(lambda r: (r[0] + ", " + r[1], int(r[2])))  # fault_sensors_socket.rhai:19
-    readings.groupByKey().mapValues(list).mapValues(lambda vs: vs).pprint()  # fault_sensors_socket.rhai:23
-    # ssc.fault("kill-executor 0", 4): centella's fault lab injected this fault; Spark has no such call (on a cluster, kill an executor's process to see it)  # fault_sensors_socket.rhai:24
-    # ssc.start(): main() starts the context after build()  # fault_sensors_socket.rhai:25
-    # ssc.awaitTermination(): done by main()  # fault_sensors_socket.rhai:26
+    readings = ssc.socketTextStream("localhost", 9999, StorageLevel.MEMORY_ONLY).map(lambda line: tuple(line.split(","))).filter(lambda r: len(r) == 4).map(lambda r: ((r[0], r[1]), int(r[2])))  # fault_sensors_socket.rhai:19
+    # fault_sensors_socket.rhai:22: ((room, metric), value)
+    readings.groupByKey().mapValues(list).mapValues(lambda vs: vs).map(lambda kv: (kv[0][0], kv[0][1], kv[1])).pprint()  # fault_sensors_socket.rhai:23
+    # fault_sensors_socket.rhai:24: (room, metric, [values])
+    # ssc.fault("kill-executor 0", 4): centella's fault lab injected this fault; Spark has no such call (on a cluster, kill an executor's process to see it)  # fault_sensors_socket.rhai:25
+    # ssc.start(): main() starts the context after build()  # fault_sensors_socket.rhai:26
+    # ssc.awaitTermination(): done by main()  # fault_sensors_socket.rhai:27
 
 
 def main(argv):

@@ -371,6 +371,17 @@ impl DStreamGraph {
             .collect()
     }
 
+    /// The input streams some output reads whose receivers run on an executor.
+    pub fn executor_receivers(&self) -> Vec<StreamId> {
+        let used = self.reachable();
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(id, n)| used[*id] && n.op.receiver().is_some_and(|r| r.runs_on_executor()))
+            .map(|(id, _)| id)
+            .collect()
+    }
+
     /// Whether every input stream some output reads is drained (the fast clock's notion of
     /// "done"). A queue nothing reads is never dequeued, so it must not keep the run going.
     pub fn inputs_drained(&self) -> bool {

@@ -41,6 +41,11 @@ pub trait ReceiverHandle: Send + Sync {
     fn stop(&self);
     /// Whether records were received that no batch has taken yet.
     fn has_pending(&self) -> bool;
+    /// Whether it is a Spark receiver, which runs on an executor (a socket's); a direct
+    /// source (Kafka's) or the driver's file watcher is not.
+    fn runs_on_executor(&self) -> bool {
+        false
+    }
     /// The real clock's JobGenerator generated batch `t`, the `number`-th (called before the
     /// batch is queued, without the engine's locks held). Direct sources fix the batch's
     /// input here.

@@ -125,6 +125,10 @@ impl ReceiverHandle for SocketReceiver {
     fn has_pending(&self) -> bool {
         !lock(&self.shared.buffer).lines.is_empty()
     }
+
+    fn runs_on_executor(&self) -> bool {
+        true
+    }
 }
 
 fn receiver_info(target: &str, active: bool, error: Option<String>) -> ReceiverInfo {

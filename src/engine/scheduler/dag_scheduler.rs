@@ -486,10 +486,13 @@ impl Attempt<'_> {
         for (stream, to) in self.sc.executors().restart_receivers_from(executor) {
             self.report(Kind::Info, &format!("Restarting Receiver {stream}"));
             match to {
-                Some(to) => self.report(
-                    Kind::Info,
-                    &format!("Receiver {stream} started on executor {to}"),
-                ),
+                Some(to) => {
+                    self.report(Kind::Info, &format!("Receiver {stream} started"));
+                    self.report(
+                        Kind::Info,
+                        &format!("Registered receiver for stream {stream} from executor {to}"),
+                    );
+                }
                 None => self.report(
                     Kind::Warn,
                     &format!("Receiver {stream} cannot restart: every executor is lost"),

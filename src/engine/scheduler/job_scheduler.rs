@@ -72,10 +72,10 @@ impl StreamingContext {
         self.run_batch_submitted(t, now_ms());
     }
 
-    /// Which batch `t` is: 1 for the first (the graph's zero is one interval before it).
+    /// Which batch `t` is: 1 for the first (the zero time is one interval before it).
     pub(crate) fn batch_number(&self, t: Time) -> u64 {
-        let g = self.graph();
-        ((t - g.zero).ms() / g.batch.ms().max(1)).max(0) as u64
+        let zero = lock(&self.inner.progress).generator.zero;
+        ((t - zero).ms() / self.inner.batch.ms().max(1)).max(0) as u64
     }
 
     pub(crate) fn run_batch_submitted(&self, t: Time, submitted: i64) {

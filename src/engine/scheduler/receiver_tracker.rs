@@ -42,6 +42,12 @@ impl StreamingContext {
             }
         }
         *lock(&self.inner.receivers) = receivers;
+        // Spark's ReceiverSchedulingPolicy places the receivers as they start, so a lost
+        // executor restarts its receiver even before it stored a block.
+        let executors = self.spark_context().executors();
+        for stream in self.graph().executor_receivers() {
+            let _ = executors.receiver_executor(stream);
+        }
         Ok(())
     }
 

@@ -187,8 +187,16 @@ pub const METHODS: &[ApiMethod] = &[
         STREAMING_CONTEXT,
         "fault",
         "(spec[, at])",
-        "The fault lab: plans \"kill-executor N\" or \"fail-task OP PARTITION [TIMES]\", now or at a batch (number or Time).",
+        "The fault lab: plans \"kill-executor N\", \"fail-task OP PARTITION [TIMES]\", \"lose-block [STREAM]\", \"kafka-offline TOPIC PARTITION\" or \"kafka-online TOPIC PARTITION\", now or at a batch (number or Time).",
         "ssc.fault(\"kill-executor 1\", 2)",
+    ),
+    entry(
+        NotExported,
+        SPARK_CONTEXT,
+        "fault",
+        "(spec[, at])",
+        "The fault lab's ssc.fault, on sc: also callable inside a batch (foreachRDD), to strike in the middle of it.",
+        "sc.fault(\"kafka-offline sensors 1\")",
     ),
     // Time
     entry(
