@@ -1065,3 +1065,54 @@ fn a_partition_offline_while_its_batch_is_read_fails_the_batch_after_its_retries
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A recomputation reads its Kafka range from the broker again, as Spark's task does: with
+/// the broker stopped, the lost executor's window partitions cannot be recomputed, and the
+/// batch fails with Spark's message after its retries (with the broker up, the golden run of
+/// `fault_sensors_kafka` recomputes them with the same output).
+#[test]
+fn a_recomputed_kafka_partition_is_read_from_the_broker_again() {
+    let dir = temp_dir("read_again");
+    let mut broker = Broker::start(&dir);
+    broker.create_topic("sensors", 2);
+    let lines: Vec<String> = (0..8).map(|i| format!("r{i}")).collect();
+    broker.produce("sensors", &lines);
+    let script = format!(
+        "let ds = {};\n\
+         ds.map(|kv| kv[1]).window(3, 1).count().pprint();\n\
+         ssc.start();\n\
+         ssc.tick(2);\n\
+         print(\"two batches\");\n\
+         sleep_ms(3000);\n\
+         sc.fault(\"kill-executor 1\");\n\
+         ssc.tick();\nssc.stop();\n",
+        source(&broker, "sensors")
+    );
+    let child = spawn_centella(
+        &dir,
+        &[
+            "--clock",
+            "manual",
+            "--master",
+            "local-cluster[2, 1, 1024]",
+            "--conf",
+            "spark.streaming.kafka.maxRatePerPartition=2",
+        ],
+        &script,
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    broker.stop();
+    let (_, out, err) = finish(child, Duration::from_secs(90));
+    assert!(out.contains("two batches"), "{out}\n{err}");
+    assert!(
+        err.contains("Recomputed from lineage") || err.contains("failed 4 times"),
+        "{err}"
+    );
+    assert!(
+        err.lines().any(|l| l.starts_with("ERROR:")
+            && l.contains("failed 4 times")
+            && l.contains("Failed to get records for spark-executor-centella sensors-1")),
+        "the recomputation asked the stopped broker: {out}\n{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

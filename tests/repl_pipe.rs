@@ -193,8 +193,9 @@ fn python_mistakes_at_the_prompt_get_the_rhai_form() {
 fn help_covers_the_language_and_pyspark_syntax() {
     let r = manual(":help\n");
     assert!(
-        r.stdout
-            .contains("\nfunctions: StreamingContext, max, min, sleep_ms, sorted, sum\n"),
+        r.stdout.contains(
+            "\nfunctions: StreamingContext, live_sensor, max, min, sleep_ms, sorted, sum\n"
+        ),
         "{}",
         r.stdout
     );

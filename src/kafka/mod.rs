@@ -197,6 +197,12 @@ impl DStreamOp for KafkaInputDStream {
             cancel: st.cancel.clone(),
         };
         drop(st);
-        Ok(Some(rdd::kafka_rdd(&g.sc, parts, ranges, polls)))
+        Ok(Some(rdd::kafka_rdd(
+            &g.sc,
+            parts,
+            ranges,
+            polls,
+            Some(self.consumer.clone()),
+        )))
     }
 }

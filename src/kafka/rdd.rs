@@ -1,7 +1,8 @@
 //! Spark's `KafkaRDD`: one partition per topic partition's offset range. The records were
-//! fetched when the batch was computed; a task reads them as Spark's task reads the same
-//! offsets from the broker, and so does a recomputation after a lost executor: the stored
-//! events do not change, so neither does the output.
+//! fetched when the batch was computed (where a broker that does not answer is waited for);
+//! a task reads them from there. A recomputation after a lost executor reads the same
+//! offsets from the broker again, as Spark's task does: the stored events do not change, so
+//! neither does the output.
 //!
 //! A partition the fault lab took offline (`kafka-offline`) cannot be read. As Spark's
 //! consumer, the task polls for its records for `spark.streaming.kafka.consumer.poll.ms`
@@ -10,6 +11,7 @@
 //! clocks no time passes in a poll: it fails at once.
 
 use super::offsets::OffsetRange;
+use super::state::KafkaConsumer;
 use centella_engine::clock::CancelToken;
 use centella_engine::func::{FnError, Record};
 use centella_engine::rdd::{Compute, Partition, Rdd, RddKind, Records, TaskContext};
@@ -33,6 +35,8 @@ struct KafkaPartitions {
     ranges: Vec<OffsetRange>,
     polls: Polls,
     sc: SparkContext,
+    /// Where a recomputation reads its range again (None: from the records kept).
+    consumer: Option<Arc<KafkaConsumer>>,
 }
 
 impl KafkaPartitions {
@@ -40,6 +44,18 @@ impl KafkaPartitions {
         self.sc
             .faults()
             .kafka_offline(&r.topic, r.partition, self.sc.batch())
+    }
+
+    /// The records of `r` read again from the broker, for a recomputation.
+    fn read_again(&self, consumer: &KafkaConsumer, r: &OffsetRange) -> Result<Partition, FnError> {
+        let mut st = consumer.lock();
+        consumer.fetch(&mut st, r).map_err(|e| {
+            FnError(format!(
+                "java.lang.IllegalArgumentException: requirement failed: Failed to get records \
+                 for spark-executor-centella {}-{} {} after polling for {} ({e})",
+                r.topic, r.partition, r.from_offset, self.polls.poll_ms
+            ))
+        })
     }
 
     /// Polls partition `r` until it is back or the poll times out; the error then.
@@ -77,15 +93,24 @@ impl KafkaPartitions {
 }
 
 impl Compute for KafkaPartitions {
-    fn compute<'a>(&'a self, split: usize, _tc: &'a TaskContext) -> Records<'a> {
+    fn compute<'a>(&'a self, split: usize, tc: &'a TaskContext) -> Records<'a> {
         let (Some(part), Some(r)) = (self.parts.get(split), self.ranges.get(split)) else {
             return Box::new(std::iter::empty());
         };
         // As Spark's KafkaRDD: an empty range is skipped without asking the broker.
-        if r.from_offset < r.until_offset
-            && let Err(e) = self.poll(r)
-        {
+        if r.from_offset >= r.until_offset {
+            return Box::new(std::iter::empty());
+        }
+        if let Err(e) = self.poll(r) {
             return Box::new(std::iter::once(Err(e)));
+        }
+        if let Some(consumer) = &self.consumer
+            && tc.is_recomputing()
+        {
+            return match self.read_again(consumer, r) {
+                Ok(again) => Box::new(again.into_iter().map(Ok)),
+                Err(e) => Box::new(std::iter::once(Err(e))),
+            };
         }
         Box::new(part.iter().cloned().map(Ok::<Record, FnError>))
     }
@@ -104,12 +129,14 @@ impl Compute for KafkaPartitions {
     }
 }
 
-/// The batch's `KafkaRDD`: `parts[i]` holds the records of `ranges[i]`.
+/// The batch's `KafkaRDD`: `parts[i]` holds the records of `ranges[i]`; a recomputation
+/// reads them again through `consumer`.
 pub(super) fn kafka_rdd(
     sc: &SparkContext,
     parts: Vec<Partition>,
     ranges: Vec<OffsetRange>,
     polls: Polls,
+    consumer: Option<Arc<KafkaConsumer>>,
 ) -> Rdd {
     let kind = RddKind::Source {
         class: "KafkaRDD".to_string(),
@@ -120,6 +147,7 @@ pub(super) fn kafka_rdd(
         ranges: ranges.clone(),
         polls,
         sc: sc.clone(),
+        consumer,
     };
     Rdd::new_node(sc, compute.parts.len(), Vec::new(), kind, Box::new(compute))
         .with_source_info(ranges)
@@ -154,7 +182,7 @@ mod tests {
             vec![Record::from("a".to_string())],
             vec![Record::from("b".to_string()), Record::from("c".to_string())],
         ];
-        kafka_rdd(sc, parts, ranges, polls)
+        kafka_rdd(sc, parts, ranges, polls, None)
     }
 
     fn offline(sc: &SparkContext, going: bool) {

@@ -83,6 +83,15 @@ impl TaskContext {
         self.trace.borrow_mut().push((rdd.clone(), split, how));
     }
 
+    /// Whether the task is recomputing a partition whose cached block was lost (a source
+    /// then reads its data again, as Spark's would).
+    pub fn is_recomputing(&self) -> bool {
+        self.trace
+            .borrow()
+            .iter()
+            .any(|(_, _, h)| matches!(h, How::Recomputed { .. }))
+    }
+
     /// When the task computed a partition whose cached block was lost: the chain from the
     /// source to it, each RDD partition marked as computed, recomputed or read from cache.
     pub fn recomputed_lineage(&self) -> Option<String> {

@@ -298,7 +298,9 @@ fn run_tasks<T: Send>(
                          Lost task {p}.{last} in stage {stage_id}.0 (TID {tid}) (localhost \
                          executor {executor}): {msg}",
                         p = f.partition,
-                        n = f.attempts,
+                        // Spark's TaskSetManager says maxTaskFailures here, even when an
+                        // attempt lost with its executor (not counted) made one more.
+                        n = max_failures,
                         last = f.attempts - 1,
                         tid = f.tid,
                         executor = f.last_executor,
