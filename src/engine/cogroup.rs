@@ -21,29 +21,33 @@ pub fn cogroup_rdd(first: &Rdd, others: &[&Rdd], n: usize, op: &'static str) -> 
         .iter()
         .enumerate()
         .map(|(i, r)| {
+            // PySpark tags with mapValues: the keys stay where they are.
             r.map_native(move |rec| {
                 let (k, v) = split_pair(&rec, op)?;
                 Ok(pair_of(k, pair_of(Record::from(i as i64), v)))
             })
+            .keeping_keys_of(r)
         })
         .collect();
     let union = sc.union(&tagged);
     let grouped = combine_by_key(&union, Arc::new(GroupAgg), n, op);
-    grouped.map_native(move |r| {
-        let (k, vs) = split_pair(&r, op)?;
-        let mut bufs = vec![Vec::new(); count];
-        for tv in vs.into_array().unwrap_or_default() {
-            let (i, v) = split_pair(&tv, op)?;
-            let i = i.as_int().unwrap_or(0) as usize;
-            if let Some(b) = bufs.get_mut(i) {
-                b.push(v);
+    grouped
+        .map_native(move |r| {
+            let (k, vs) = split_pair(&r, op)?;
+            let mut bufs = vec![Vec::new(); count];
+            for tv in vs.into_array().unwrap_or_default() {
+                let (i, v) = split_pair(&tv, op)?;
+                let i = i.as_int().unwrap_or(0) as usize;
+                if let Some(b) = bufs.get_mut(i) {
+                    b.push(v);
+                }
             }
-        }
-        Ok(pair_of(
-            k,
-            Record::from(bufs.into_iter().map(Record::from).collect::<Vec<_>>()),
-        ))
-    })
+            Ok(pair_of(
+                k,
+                Record::from(bufs.into_iter().map(Record::from).collect::<Vec<_>>()),
+            ))
+        })
+        .keeping_keys_of(&grouped)
 }
 
 /// The per-side lists of a cogrouped record.
@@ -61,11 +65,13 @@ pub fn sides(r: &Record, op: &str) -> Result<(Record, Vec<Vec<Record>>), FnError
 /// `cogroup(other)`: `(k, ([v...], [w...]))`.
 pub fn cogroup(a: &Rdd, b: &Rdd, n: usize) -> Rdd {
     let grouped = cogroup_rdd(a, &[b], n, "cogroup");
-    grouped.map_native(|r| {
-        let (k, bufs) = sides(&r, "cogroup")?;
-        let lists: Vec<Record> = bufs.into_iter().map(list).collect();
-        Ok(pair_of(k, Record::from(lists)))
-    })
+    grouped
+        .map_native(|r| {
+            let (k, bufs) = sides(&r, "cogroup")?;
+            let lists: Vec<Record> = bufs.into_iter().map(list).collect();
+            Ok(pair_of(k, Record::from(lists)))
+        })
+        .keeping_keys_of(&grouped)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -91,28 +97,31 @@ impl JoinKind {
 pub fn join(a: &Rdd, b: &Rdd, n: usize, kind: JoinKind) -> Rdd {
     let op = kind.op_name();
     let grouped = cogroup_rdd(a, &[b], n, op);
-    grouped.map_partitions_native(move |_, p| {
-        let mut out = Vec::new();
-        for r in p {
-            let (k, mut bufs) = sides(&r, op)?;
-            let mut ws = bufs.pop().unwrap_or_default();
-            let mut vs = bufs.pop().unwrap_or_default();
-            let left_outer = matches!(kind, JoinKind::LeftOuter | JoinKind::FullOuter);
-            let right_outer = matches!(kind, JoinKind::RightOuter | JoinKind::FullOuter);
-            if ws.is_empty() && left_outer {
-                ws.push(Record::UNIT);
-            }
-            if vs.is_empty() && right_outer {
-                vs.push(Record::UNIT);
-            }
-            for v in &vs {
-                for w in &ws {
-                    out.push(pair_of(k.clone(), pair_of(v.clone(), w.clone())));
+    grouped
+        .map_partitions_native(move |_, p| {
+            let mut out = Vec::new();
+            for r in p {
+                let (k, mut bufs) = sides(&r, op)?;
+                let mut ws = bufs.pop().unwrap_or_default();
+                let mut vs = bufs.pop().unwrap_or_default();
+                let left_outer = matches!(kind, JoinKind::LeftOuter | JoinKind::FullOuter);
+                let right_outer = matches!(kind, JoinKind::RightOuter | JoinKind::FullOuter);
+                if ws.is_empty() && left_outer {
+                    ws.push(Record::UNIT);
+                }
+                if vs.is_empty() && right_outer {
+                    vs.push(Record::UNIT);
+                }
+                for v in &vs {
+                    for w in &ws {
+                        out.push(pair_of(k.clone(), pair_of(v.clone(), w.clone())));
+                    }
                 }
             }
-        }
-        Ok(out)
-    })
+            Ok(out)
+        })
+        // PySpark's join ends in flatMapValues: the keys stay where they are.
+        .keeping_keys_of(&grouped)
 }
 
 #[cfg(test)]

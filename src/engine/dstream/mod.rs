@@ -331,7 +331,9 @@ impl DStreamGraph {
             }
             match crate::rdd::with_creation_site(&node.site, || rdd.collect_partitions()) {
                 Ok(parts) => {
-                    let done = crate::rdd::source::checkpointed(&self.sc, parts, &node.site);
+                    // Spark's checkpointed RDD keeps its partitioner.
+                    let done = crate::rdd::source::checkpointed(&self.sc, parts, &node.site)
+                        .keeping_keys_of(rdd);
                     node.generated.insert(t, done);
                 }
                 Err(e) => errors.push(ComputeError::from_job(&node.site, e)),

@@ -27,22 +27,29 @@ impl StateDStream {
         const OP: &str = "updateStateByKey";
         // Each as (key, (new values, old state)).
         let grouped = match last {
-            None => pair::group_by_key(batch, n).map_native(|r| {
-                let (k, vs) = pair::split_pair(&r, OP)?;
-                Ok(pair_of(k, pair_of(vs, Record::UNIT)))
-            }),
+            None => {
+                let grouped = pair::group_by_key(batch, n);
+                grouped
+                    .map_native(|r| {
+                        let (k, vs) = pair::split_pair(&r, OP)?;
+                        Ok(pair_of(k, pair_of(vs, Record::UNIT)))
+                    })
+                    .keeping_keys_of(&grouped)
+            }
             Some(last) => {
                 let partitioned = pair::partition_by(batch, n);
                 let cogrouped = cogroup::cogroup_rdd(last, &[&partitioned], n, OP);
-                cogrouped.map_native(|r| {
-                    let (k, mut bufs) = cogroup::sides(&r, OP)?;
-                    let new_values = bufs.pop().unwrap_or_default();
-                    let old = bufs.pop().unwrap_or_default().into_iter().next();
-                    Ok(pair_of(
-                        k,
-                        pair_of(list(new_values), old.unwrap_or(Record::UNIT)),
-                    ))
-                })
+                cogrouped
+                    .map_native(|r| {
+                        let (k, mut bufs) = cogroup::sides(&r, OP)?;
+                        let new_values = bufs.pop().unwrap_or_default();
+                        let old = bufs.pop().unwrap_or_default().into_iter().next();
+                        Ok(pair_of(
+                            k,
+                            pair_of(list(new_values), old.unwrap_or(Record::UNIT)),
+                        ))
+                    })
+                    .keeping_keys_of(&cogrouped)
             }
         };
         grouped.map_partitions_with_fn(self.update.clone(), |c, p| {

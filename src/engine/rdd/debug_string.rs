@@ -107,8 +107,8 @@ fn shown(rdd: &Rdd, top: bool) -> Entry {
                 .collect();
             entry(format!("PythonRDD[{id}] at {PYTHON_RDD}"), n, deps)
         }
-        RddKind::Union => entry(
-            format!("UnionRDD[{id}] at union at {JAVA}"),
+        RddKind::Union | RddKind::PartitionerAwareUnion => entry(
+            format!("{}[{id}] at union at {JAVA}", rdd.class_name()),
             n,
             narrow_parents(rdd)
                 .iter()

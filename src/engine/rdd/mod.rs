@@ -84,6 +84,8 @@ pub enum RddKind {
     Pipelined,
     Shuffled(shuffle::ShuffleStyle),
     Union,
+    /// A union of RDDs with one partitioner: partition i of each, together.
+    PartitionerAwareUnion,
     Cartesian,
     Coalesced,
 }
@@ -106,6 +108,35 @@ pub struct RddNode {
     /// What a source stream knows about the batch this RDD holds (a Kafka direct stream's
     /// offset ranges, Spark's `HasOffsetRanges`), kept without knowing its type.
     source_info: Option<Arc<dyn Any + Send + Sync>>,
+    /// Where its keys are, when PySpark knows (`rdd.partitioner`).
+    partitioner: Option<Partitioner>,
+}
+
+/// Spark's `Partitioner` as PySpark sets it: which partition each key is in. RDDs with equal
+/// partitioners keep every key in the same partition, so a union of them is
+/// partitioner-aware (partition i of each, together) as in Spark's `SparkContext.union`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Partitioner {
+    pub num_partitions: usize,
+    pub func: PartitionFunc,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PartitionFunc {
+    /// `portable_hash(key) % n`: reduceByKey, groupByKey, partitionBy, join, ...
+    PortableHash,
+    /// A sortByKey's range bounds, here the id of its RDD: PySpark compares partition
+    /// functions by identity, so it equals no other.
+    Range(usize),
+}
+
+impl Partitioner {
+    pub fn hash(num_partitions: usize) -> Partitioner {
+        Partitioner {
+            num_partitions,
+            func: PartitionFunc::PortableHash,
+        }
+    }
 }
 
 /// A handle on an RDD: cheap to clone, shares the node.
@@ -173,6 +204,7 @@ impl Rdd {
                 compute,
                 storage: Arc::new(storage::Storage::new(id, num_partitions)),
                 source_info: None,
+                partitioner: None,
             }),
         }
     }
@@ -194,6 +226,25 @@ impl Rdd {
             node.source_info = Some(Arc::new(info));
         }
         self
+    }
+
+    /// The same RDD with its keys placed by `p` (only a node just made can take it).
+    pub fn with_partitioner(mut self, p: Option<Partitioner>) -> Rdd {
+        if let Some(node) = Arc::get_mut(&mut self.node) {
+            node.partitioner = p;
+        }
+        self
+    }
+
+    /// The same RDD (just made from `parent` by a step that keeps every key), with `parent`'s
+    /// partitioner: PySpark's `mapValues` and its internal `preservesPartitioning=True`.
+    pub fn keeping_keys_of(self, parent: &Rdd) -> Rdd {
+        self.with_partitioner(parent.partitioner().cloned())
+    }
+
+    /// PySpark's `rdd.partitioner`.
+    pub fn partitioner(&self) -> Option<&Partitioner> {
+        self.node.partitioner.as_ref()
     }
 
     /// The source's information about this batch, if it is a `T` (none on derived RDDs).
@@ -241,6 +292,7 @@ impl Rdd {
             RddKind::Pipelined => "PythonRDD",
             RddKind::Shuffled(_) => "ShuffledRDD",
             RddKind::Union => "UnionRDD",
+            RddKind::PartitionerAwareUnion => "PartitionerAwareUnionRDD",
             RddKind::Cartesian => "CartesianRDD",
         }
     }

@@ -73,6 +73,11 @@ pub fn pipe(rdd: &Rdd, step: Step) -> Rdd {
         Some((parent, steps)) if !rdd.is_cached() => (parent.clone(), steps.to_vec()),
         _ => (rdd.clone(), Vec::new()),
     };
+    // PySpark's preservesPartitioning: steps that keep each record's key.
+    let keeps_keys = matches!(
+        sited.step,
+        Step::Filter(_) | Step::MapValues(_) | Step::FlatMapValues(_) | Step::PartitionWith(..)
+    );
     steps.push(sited);
     let n = parent.num_partitions();
     Rdd::new_node(
@@ -82,6 +87,7 @@ pub fn pipe(rdd: &Rdd, step: Step) -> Rdd {
         RddKind::Pipelined,
         Box::new(Pipelined { parent, steps }),
     )
+    .with_partitioner(rdd.partitioner().filter(|_| keeps_keys).cloned())
 }
 
 /// A pipeline's last steps, left to a map-side combine that applies them itself: `map(f)`,
@@ -272,8 +278,38 @@ impl Compute for Union {
     }
 }
 
-/// `sc.union(rdds)`: the partitions of every RDD, in order (Spark's `UnionRDD`).
+/// Spark's `PartitionerAwareUnionRDD`: partition i is partition i of each parent, in order.
+struct PartitionerAwareUnion {
+    parents: Vec<Rdd>,
+}
+
+impl Compute for PartitionerAwareUnion {
+    fn compute<'a>(&'a self, split: usize, tc: &'a TaskContext) -> Records<'a> {
+        Box::new(self.parents.iter().flat_map(move |p| p.iterator(split, tc)))
+    }
+}
+
+/// `sc.union(rdds)`, as Spark's `SparkContext.union`: RDDs that all have one partitioner
+/// (reduced batches of a window, say) keep it, partition i of each together
+/// (`PartitionerAwareUnionRDD`); any others give the partitions of every RDD in order
+/// (`UnionRDD`).
 pub fn union(sc: &crate::sc::SparkContext, rdds: &[Rdd]) -> Rdd {
+    let shared = rdds.first().and_then(Rdd::partitioner).filter(|p| {
+        rdds.iter()
+            .all(|r| r.partitioner() == Some(*p) && r.num_partitions() == p.num_partitions)
+    });
+    if let Some(p) = shared.cloned() {
+        return Rdd::new_node(
+            sc,
+            p.num_partitions,
+            rdds.iter().cloned().map(Dependency::Narrow).collect(),
+            RddKind::PartitionerAwareUnion,
+            Box::new(PartitionerAwareUnion {
+                parents: rdds.to_vec(),
+            }),
+        )
+        .with_partitioner(Some(p));
+    }
     let n = rdds.iter().map(Rdd::num_partitions).sum();
     Rdd::new_node(
         sc,

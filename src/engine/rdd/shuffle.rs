@@ -242,6 +242,7 @@ pub fn combine_by_key(parent: &Rdd, agg: Arc<dyn Aggregator>, n: usize, op: &str
         writer,
         Reader::Merge(agg),
     )
+    .with_partitioner(Some(super::Partitioner::hash(n.max(1))))
 }
 
 /// `partitionBy(n)`: each pair to partition `portable_hash(key) % n`, in order.
@@ -254,6 +255,7 @@ pub fn partition_by(parent: &Rdd, n: usize) -> Rdd {
         Box::new(PartitionWriter),
         Reader::Concat,
     )
+    .with_partitioner(Some(super::Partitioner::hash(n.max(1))))
 }
 
 /// `repartition(n)`, placed as PySpark places records: they travel in pickled chunks of 10,
@@ -271,14 +273,19 @@ pub fn repartition(parent: &Rdd, n: usize) -> Rdd {
 
 /// `sortByKey`: a stable global sort, split into `n` contiguous range partitions.
 pub fn sort_by_key(parent: &Rdd, ascending: bool, n: usize) -> Rdd {
-    shuffled(
+    let rdd = shuffled(
         parent,
         n.max(1),
         "sortByKey",
         ShuffleStyle::Merged,
         Box::new(SortWriter { ascending }),
         Reader::Concat,
-    )
+    );
+    let range = super::Partitioner {
+        num_partitions: n.max(1),
+        func: super::PartitionFunc::Range(rdd.id()),
+    };
+    rdd.with_partitioner(Some(range))
 }
 
 /// The map side of `combineByKey` (reduceByKey, groupByKey, ...): a local combine.

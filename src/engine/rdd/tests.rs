@@ -887,3 +887,55 @@ fn executors_hold_a_receivers_blocks_while_their_block_rdd_lives() {
         "gone with the batch"
     );
 }
+
+#[test]
+fn a_union_of_rdds_with_one_partitioner_keeps_their_partitions_together() {
+    use crate::test_values::pairs;
+    let sc = sc();
+    let batch = |v: &[(&str, i64)]| {
+        let r = Rdd::from_partitions(sc.clone(), vec![pairs(v), Vec::new()]);
+        pair::reduce_by_key(&r, native(|a| Ok(a[0].clone())), 2)
+    };
+    let (a, b) = (batch(&[("a", 1), ("b", 1)]), batch(&[("c", 1), ("a", 1)]));
+    assert_eq!(a.partitioner(), Some(&Partitioner::hash(2)));
+    let same = native(|a| Ok(std::mem::take(&mut a[0])));
+    let kept = a
+        .map_values(same.clone())
+        .filter(native(|_| Ok(Record::from(true))));
+    assert_eq!(
+        kept.partitioner(),
+        a.partitioner(),
+        "mapValues and filter keep keys"
+    );
+    assert_eq!(a.map(same.clone()).partitioner(), None, "map may move them");
+
+    let aware = sc.union(&[a.clone(), b.clone()]);
+    assert_eq!(aware.class_name(), "PartitionerAwareUnionRDD");
+    assert_eq!(aware.num_partitions(), 2);
+    let part = |r: &Rdd, i: usize| {
+        r.collect_partitions().expect("collect")[i]
+            .iter()
+            .map(crate::pyrepr::python_str)
+            .collect::<Vec<_>>()
+    };
+    // Partition i is partition i of a, then of b.
+    for i in 0..2 {
+        let mut expected = part(&a, i);
+        expected.extend(part(&b, i));
+        assert_eq!(part(&aware, i), expected, "partition {i}");
+    }
+    let plain = sc.union(&[a.clone(), a.map(same.clone())]);
+    assert_eq!(plain.class_name(), "UnionRDD");
+    assert_eq!(plain.num_partitions(), 4);
+    // sortByKey's range partitioners never equal one another, as PySpark compares functions.
+    let sorted = |r: &Rdd| pair::sort_by_key(r, true, Some(2));
+    assert_eq!(sc.union(&[sorted(&a), sorted(&b)]).num_partitions(), 4);
+    assert!(
+        debug_string(&aware).starts_with(&format!(
+            "(2) PartitionerAwareUnionRDD[{}] at union at",
+            aware.id()
+        )),
+        "{}",
+        debug_string(&aware)
+    );
+}
