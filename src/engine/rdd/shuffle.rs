@@ -228,8 +228,24 @@ fn shuffled(
     )
 }
 
-/// `combineByKey` into `n` hash partitions: map-side combine, reduce-side merge.
+/// `combineByKey` into `n` hash partitions: map-side combine, reduce-side merge. A parent
+/// already partitioned so (reduced batches together, the state and the new batch of
+/// updateStateByKey) is not shuffled, as PySpark's `partitionBy` returns such an RDD as it
+/// is: each partition is combined where it is.
 pub fn combine_by_key(parent: &Rdd, agg: Arc<dyn Aggregator>, n: usize, op: &str) -> Rdd {
+    let n = n.max(1);
+    if parent.partitioner() == Some(&super::Partitioner::hash(n)) {
+        let op = op.to_string();
+        return parent
+            .map_partitions_native(move |_, records| {
+                let mut comb = Combine::new(&*agg, &op);
+                for r in records {
+                    comb.record(r)?;
+                }
+                Ok(comb.into_pairs())
+            })
+            .keeping_keys_of(parent);
+    }
     let writer = Box::new(CombineWriter {
         agg: agg.clone(),
         op: op.to_string(),
@@ -245,8 +261,12 @@ pub fn combine_by_key(parent: &Rdd, agg: Arc<dyn Aggregator>, n: usize, op: &str
     .with_partitioner(Some(super::Partitioner::hash(n.max(1))))
 }
 
-/// `partitionBy(n)`: each pair to partition `portable_hash(key) % n`, in order.
+/// `partitionBy(n)`: each pair to partition `portable_hash(key) % n`, in order; an RDD
+/// already partitioned so is returned as it is, as PySpark's `partitionBy` does.
 pub fn partition_by(parent: &Rdd, n: usize) -> Rdd {
+    if parent.partitioner() == Some(&super::Partitioner::hash(n.max(1))) {
+        return parent.clone();
+    }
     shuffled(
         parent,
         n.max(1),
@@ -545,6 +565,14 @@ impl<'t> Combine<'t> {
     }
 
     /// The combiners, bucketed by reduce partition (first-appearance order within each).
+    /// The combined pairs, in first-appearance order.
+    fn into_pairs(self) -> Vec<Record> {
+        self.entries
+            .into_iter()
+            .map(|(_, k, c)| pair_of(k, c.into_record()))
+            .collect()
+    }
+
     fn buckets(self, n: usize) -> Vec<Bucket> {
         let mut out: Vec<Vec<(Key, Record, Record)>> = vec![Vec::new(); n];
         for (key, k, c) in self.entries {

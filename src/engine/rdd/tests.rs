@@ -939,3 +939,51 @@ fn a_union_of_rdds_with_one_partitioner_keeps_their_partitions_together() {
         debug_string(&aware)
     );
 }
+
+#[test]
+fn an_rdd_partitioned_as_asked_is_combined_where_it_is_without_a_shuffle() {
+    use crate::test_values::pairs;
+    let sc = sc();
+    let words = Rdd::from_partitions(
+        sc.clone(),
+        vec![
+            pairs(&[("a", 1), ("b", 1), ("a", 1)]),
+            pairs(&[("c", 1), ("a", 1)]),
+        ],
+    );
+    let add = native(|a| {
+        let (x, y) = (a[0].as_int().unwrap_or(0), a[1].as_int().unwrap_or(0));
+        Ok(Record::from(x + y))
+    });
+    let once = pair::reduce_by_key(&words, add.clone(), 2);
+    let twice = pair::reduce_by_key(&once, add.clone(), 2);
+    assert_eq!(
+        debug_string(&twice).matches("ShuffledRDD").count(),
+        1,
+        "PySpark's partitionBy returns an RDD partitioned so as it is:\n{}",
+        debug_string(&twice)
+    );
+    assert_eq!(twice.partitioner(), Some(&Partitioner::hash(2)));
+    let (parts, jobs) = collect_jobs(|| twice.collect_partitions().expect("collect"));
+    let shown: Vec<Vec<String>> = parts
+        .iter()
+        .map(|p| p.iter().map(crate::pyrepr::python_str).collect())
+        .collect();
+    assert_eq!(
+        shown,
+        once.collect_partitions()
+            .expect("collect")
+            .iter()
+            .map(|p| p.iter().map(crate::pyrepr::python_str).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        jobs[0].stages.len(),
+        2,
+        "the one shuffle's map stage and the result stage"
+    );
+    // Into another number of partitions, it shuffles.
+    let three = pair::reduce_by_key(&once, add, 3);
+    assert_eq!(debug_string(&three).matches("ShuffledRDD").count(), 2);
+    assert!(pair::partition_by(&once, 2).same_as(&once));
+}
