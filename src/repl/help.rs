@@ -108,13 +108,13 @@ The fault lab: make Spark's fault tolerance happen, and see it.
                                   planned and done faults
   :fault clear                    forget the planned faults
 In a script: ssc.fault(\"kill-executor 1\"), or at a moment: ssc.fault(\"fail-task map 0 2\", 3)
-(the 3rd batch) or with a batch Time; sc.fault(...) also works inside foreachRDD. What happens is printed as Spark logs it (WARN Lost
-task 1.0 in stage 4.0 (TID 5) (localhost executor 1): ExecutorLostFailure ...), then the
-recomputed lineage, from the source to the lost partition; :status and the web UI show each
-batch's failed tasks and recomputed chains. A live sensor cannot be read again:
-live_sensor(room, metric) reads one inside a map, naive on purpose, and a recomputation
-gives other numbers (examples/fault_naive_sensor.rhai): what Spark's receivers and Kafka
-avoid.";
+(the 3rd batch) or with a batch Time; sc.fault(...) also works inside foreachRDD. What
+happens is printed as Spark logs it (WARN Lost task 1.0 in stage 4.0 (TID 5) (localhost
+executor 1): ExecutorLostFailure ...), then the recomputed lineage, from the source to the
+lost partition; :status and the web UI show each batch's failed tasks and recomputed
+chains. A live sensor cannot be read again: live_sensor(room, metric) reads one inside a
+map, naive on purpose, and a recomputation gives other numbers
+(examples/fault_naive_sensor.rhai): what Spark's receivers and Kafka avoid.";
 
 /// The text of `:help TOPIC` for the language topics.
 pub fn topic(name: &str) -> Option<&'static str> {
