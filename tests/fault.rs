@@ -156,7 +156,8 @@ fn faults_that_cannot_happen_say_why() {
 #[test]
 fn the_shell_plans_and_lists_faults() {
     let run = Centella::new(&["--master", CLUSTER]).run_with_input(
-        b":fault kill-executor 1\n:fault fail-task map 0 2\n:fault list\n:fault clear\n:fault list\n",
+        b":fault kill-executor 1\n:fault fail-task map 0 2\n:fault list\n:fault clear\n:fault list\n\
+          :help fault\n",
         Duration::from_secs(30),
     );
     run.code(0);
@@ -165,6 +166,8 @@ fn the_shell_plans_and_lists_faults() {
         "planned: fail-task map 0 2, at the next task it applies to",
         "executor 1: alive (0 tasks, 0 failed)",
         "no fault planned",
+        "  :fault kafka-offline sensors 1  Kafka partition 1 of topic sensors goes offline",
+        "live_sensor(room, metric) reads one inside a",
     ] {
         assert!(run.stdout.contains(line), "{line}\n{}", run.stdout);
     }
