@@ -104,6 +104,7 @@ const QUEUE_CASES: &[(&str, u32)] = &[
     ("tests/cases/window.rhai", 8),
     ("tests/cases/window_default_slide.rhai", 7),
     ("tests/cases/window_of_reduced.rhai", 4),
+    ("tests/cases/sortByKey_ranges.rhai", 2),
     ("tests/cases/window_every_k_countByValueAndWindow.rhai", 6),
     ("tests/cases/window_every_k_countByWindow.rhai", 9),
     ("tests/cases/window_every_k_nested.rhai", 18),

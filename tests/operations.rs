@@ -97,6 +97,7 @@ case!(window_tumbling, 6); // window(2, 2): batches 2, 4, 6 only
 case!(window_larger, 8); // window(4, 2)
 case!(window_nonoverlapping, 6); // window(2, 3) with every batch dequeued
 case!(window_of_reduced, 4); // PartitionerAwareUnionRDD: partition i of each reduced batch
+case!(sortByKey_ranges, 2); // range partitions cut at a sample's keys, as PySpark's
 case!(window_lazy_queue, 6); // window(2, 3) alone: the queue is read lazily (spec note 7)
 case!(window_shorter, 6); // window(1, 2): allowed, lazy queue again
 case!(countByWindow, 6); // window < 5 slides: the empty window prints no record

@@ -21,6 +21,7 @@ pub mod limits;
 pub mod listener;
 pub mod notation;
 pub mod pair;
+pub mod py_random;
 pub mod pyhash;
 pub mod pyorder;
 pub mod pyrepr;

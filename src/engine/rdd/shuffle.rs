@@ -133,6 +133,8 @@ enum Reader {
     Merge(Arc<dyn Aggregator>),
     /// The records, bucket after bucket.
     Concat,
+    /// The records, bucket after bucket, then sorted by key (sortByKey's `sortPartition`).
+    Sorted { ascending: bool },
 }
 
 struct Shuffled {
@@ -163,6 +165,18 @@ impl Compute for Shuffled {
                     }
                 }
                 Box::new(out.into_iter().map(Ok))
+            }
+            Reader::Sorted { ascending } => {
+                let mut out = Vec::new();
+                for b in buckets {
+                    if let Bucket::Records(v) = b {
+                        out.extend(v.iter().cloned());
+                    }
+                }
+                match sort_records(out, *ascending) {
+                    Ok(v) => Box::new(v.into_iter().map(Ok)),
+                    Err(e) => Box::new(std::iter::once(Err(tc.blame(self.dep.site.as_ref(), e)))),
+                }
             }
             Reader::Merge(agg) => match merge(&**agg, buckets) {
                 Ok(v) => Box::new(v.into_iter().map(Ok)),
@@ -291,21 +305,89 @@ pub fn repartition(parent: &Rdd, n: usize) -> Rdd {
     )
 }
 
-/// `sortByKey`: a stable global sort, split into `n` contiguous range partitions.
+/// `sortByKey`, as PySpark's: into one partition, a sort; else, like PySpark, two jobs run
+/// now (a count, then a sample of the keys with `RDDSampler`'s seeds), the sorted sample
+/// gives `n - 1` bounds, and each pair goes to the range partition its key falls in, where
+/// the partition is sorted (stable; `reverse` when descending, as Python's `sorted`).
 pub fn sort_by_key(parent: &Rdd, ascending: bool, n: usize) -> Rdd {
+    let n = n.max(1);
+    if n == 1 {
+        let one = if parent.num_partitions() > 1 {
+            narrow::coalesce(parent, 1)
+        } else {
+            parent.clone()
+        };
+        return one.map_partitions_native(move |_, p| sort_records(p, ascending));
+    }
+    let bounds = match range_bounds(parent, n) {
+        Ok(Some(bounds)) => bounds,
+        // PySpark returns an empty RDD as it is.
+        Ok(None) => return parent.clone(),
+        // The count or the sample failed: the shuffle, which computes the parent again,
+        // reports the error where the batch names it.
+        Err(_) => Vec::new(),
+    };
     let rdd = shuffled(
         parent,
-        n.max(1),
+        n,
         "sortByKey",
         ShuffleStyle::Merged,
-        Box::new(SortWriter { ascending }),
-        Reader::Concat,
+        Box::new(RangeWriter { bounds, ascending }),
+        Reader::Sorted { ascending },
     );
     let range = super::Partitioner {
-        num_partitions: n.max(1),
+        num_partitions: n,
         func: super::PartitionFunc::Range(rdd.id()),
     };
     rdd.with_partitioner(Some(range))
+}
+
+/// PySpark's sampling for `sortByKey`'s bounds: `count()`, then `sample(False, fraction, 1)`
+/// of the keys, sorted; None for an empty RDD. A failed job or unorderable keys: Err, the
+/// caller lets the shuffle meet the error again.
+fn range_bounds(parent: &Rdd, n: usize) -> Result<Option<Vec<Record>>, ()> {
+    let size = parent.count().map_err(|_| ())?;
+    if size == 0 {
+        return Ok(None);
+    }
+    let fraction = (n as f64 * 20.0 / size as f64).min(1.0);
+    let sampled = parent
+        .map_partitions_native(move |split, p| {
+            // RDDSampler(False, fraction, seed=1): random.Random(1 ^ split), mixed by ten
+            // randint(0, 1), then one random() per record.
+            let mut random = crate::py_random::PyRandom::new(1 ^ split as u64);
+            for _ in 0..10 {
+                random.randint_0_1();
+            }
+            let mut keys = Vec::new();
+            for r in p {
+                if random.random() < fraction {
+                    keys.push(split_pair(&r, "sortByKey")?.0);
+                }
+            }
+            Ok(keys)
+        })
+        .collect()
+        .map_err(|_| ())?;
+    let mut idx: Vec<usize> = (0..sampled.len()).collect();
+    sort_indices_by(&mut idx, &sampled, false).map_err(|_| ())?;
+    let len = idx.len();
+    Ok(Some(
+        (0..n - 1)
+            .filter_map(|i| idx.get(len * (i + 1) / n).map(|&j| sampled[j].clone()))
+            .collect(),
+    ))
+}
+
+/// A partition's pairs sorted by key, stably (descending as Python's `reverse=True`).
+fn sort_records(records: Vec<Record>, ascending: bool) -> Result<Vec<Record>, FnError> {
+    let keys: Vec<Record> = records
+        .iter()
+        .map(|r| split_pair(r, "sortByKey").map(|(k, _)| k))
+        .collect::<Result<_, _>>()?;
+    let mut idx: Vec<usize> = (0..records.len()).collect();
+    sort_indices_by(&mut idx, &keys, !ascending)?;
+    Ok(idx.into_iter().map(|j| records[j].clone()).collect())
 }
 
 /// The map side of `combineByKey` (reduceByKey, groupByKey, ...): a local combine.
@@ -612,47 +694,46 @@ impl ShuffleWriter for RepartitionWriter {
     }
 }
 
-struct SortWriter {
+/// `sortByKey`'s map side: each pair to its key's range partition (PySpark's
+/// `rangePartitioner`: `bisect_left(bounds, key)`, counted from the end when descending).
+struct RangeWriter {
+    bounds: Vec<Record>,
     ascending: bool,
 }
 
-impl ShuffleWriter for SortWriter {
+impl ShuffleWriter for RangeWriter {
     fn write(&self, _split: usize, input: Records<'_>, n: usize) -> Result<Vec<Bucket>, FnError> {
-        let mut records = Vec::new();
+        let mut out: Vec<Vec<Record>> = vec![Vec::new(); n];
         for r in input {
             let r = r?;
             let (k, _) = split_pair(&r, "sortByKey")?;
             crate::depth::check_key(&k)?;
-            records.push(r);
+            let p = self.bisect_left(&k)?;
+            let p = if self.ascending {
+                p
+            } else {
+                n - 1 - p.min(n - 1)
+            };
+            out[p.min(n - 1)].push(r);
         }
-        // Placed by `finish`, once every key is known: all in the first bucket for now.
-        let mut out: Vec<Bucket> = (0..n).map(|_| Bucket::Records(Vec::new())).collect();
-        out[0] = Bucket::Records(records);
-        Ok(out)
+        Ok(out.into_iter().map(Bucket::Records).collect())
     }
+}
 
-    fn finish(&self, by_reduce: Vec<Vec<Bucket>>, n: usize) -> Result<Vec<Vec<Bucket>>, FnError> {
-        let mut records = Vec::new();
-        for b in by_reduce.into_iter().flatten() {
-            if let Bucket::Records(v) = b {
-                records.extend(v);
+impl RangeWriter {
+    fn bisect_left(&self, k: &Record) -> Result<usize, FnError> {
+        let (mut lo, mut hi) = (0, self.bounds.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let below = crate::pyorder::compare(&self.bounds[mid], k)
+                .map_err(|e| FnError(format!("TypeError: {e}")))?
+                == std::cmp::Ordering::Less;
+            if below {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
-        let keys: Vec<Record> = records
-            .iter()
-            .map(|r| split_pair(r, "sortByKey").map(|(k, _)| k))
-            .collect::<Result<_, _>>()?;
-        let mut idx: Vec<usize> = (0..records.len()).collect();
-        sort_indices_by(&mut idx, &keys, !self.ascending)?;
-        let total = idx.len();
-        Ok((0..n)
-            .map(|i| {
-                let part = idx[i * total / n..(i + 1) * total / n]
-                    .iter()
-                    .map(|&j| records[j].clone())
-                    .collect();
-                vec![Bucket::Records(part)]
-            })
-            .collect())
+        Ok(lo)
     }
 }
