@@ -108,6 +108,26 @@ impl Executors {
         lock(&self.receivers).clone()
     }
 
+    /// Where a block receiver `stream` makes is stored: on the receiver's executor and, with
+    /// more than one copy (the `_2` storage levels), on the next live executor too, as
+    /// Spark's BlockManager replicates it. None in local mode.
+    pub fn block_executors(&self, stream: usize, copies: usize) -> Vec<String> {
+        let mut on: Vec<String> = self.receiver_executor(stream).into_iter().collect();
+        if copies > 1 && !on.is_empty() {
+            let list = lock(&self.list);
+            let alive: Vec<&str> = list
+                .iter()
+                .filter(|e| e.alive)
+                .map(|e| e.id.as_str())
+                .collect();
+            let replica = (1..=list.len())
+                .map(|k| alive[(stream + k) % alive.len()])
+                .find(|e| !on.iter().any(|o| o == e));
+            on.extend(replica.map(str::to_string));
+        }
+        on
+    }
+
     /// Spark's ReceiverTracker after an executor is lost: the receivers that ran on `lost`
     /// restart on a live executor. Each moved receiver's stream, and where it runs now (None:
     /// no executor is left).

@@ -57,6 +57,23 @@ impl std::fmt::Display for Fault {
     }
 }
 
+impl Fault {
+    /// For `kafka-offline` (true) and `kafka-online` (false) of this partition: which.
+    fn kafka_switch(&self, topic: &str, partition: i32) -> Option<bool> {
+        match self {
+            Fault::KafkaOffline {
+                topic: t,
+                partition: p,
+            } if t == topic && *p == partition => Some(true),
+            Fault::KafkaOnline {
+                topic: t,
+                partition: p,
+            } if t == topic && *p == partition => Some(false),
+            _ => None,
+        }
+    }
+}
+
 /// What `:fault` and `ssc.fault(...)` take.
 pub const USAGE: &str = "kill-executor EXECUTOR | fail-task OPERATION PARTITION [TIMES] | \
      lose-block [STREAM] | kafka-offline TOPIC PARTITION | kafka-online TOPIC PARTITION";
@@ -200,23 +217,12 @@ impl FaultPlan {
         let mut offline = lock(&self.offline);
         let key = (topic.to_string(), partition);
         let mut pending = lock(&self.pending);
-        let mut i = 0;
-        while i < pending.len() {
-            let p = &pending[i];
-            let (going, t, n) = match &p.fault {
-                Fault::KafkaOffline { topic, partition } => (true, topic, *partition),
-                Fault::KafkaOnline { topic, partition } => (false, topic, *partition),
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            };
-            if t != &key.0 || n != key.1 || !Self::due(p, batch) {
-                i += 1;
-                continue;
-            }
+        while let Some(i) = pending
+            .iter()
+            .position(|p| p.fault.kafka_switch(topic, partition).is_some() && Self::due(p, batch))
+        {
             let p = pending.remove(i);
-            if going {
+            if p.fault.kafka_switch(topic, partition) == Some(true) {
                 offline.insert(key.clone());
             } else {
                 offline.remove(&key);
@@ -238,10 +244,9 @@ impl FaultPlan {
     /// offline, or a planned fault takes it offline.
     pub fn kafka_may_go_offline(&self, topic: &str, partition: i32) -> bool {
         lock(&self.offline).contains(&(topic.to_string(), partition))
-            || lock(&self.pending).iter().any(|p| {
-                matches!(&p.fault, Fault::KafkaOffline { topic: t, partition: n }
-                    if t == topic && *n == partition)
-            })
+            || lock(&self.pending)
+                .iter()
+                .any(|p| p.fault.kafka_switch(topic, partition) == Some(true))
     }
 
     /// Takes the first due fault that `is` picks, recording it as done.

@@ -46,16 +46,21 @@ impl KafkaPartitions {
             .kafka_offline(&r.topic, r.partition, self.sc.batch())
     }
 
+    /// Spark's consumer giving up on `r`, and why.
+    fn poll_failed(&self, r: &OffsetRange, why: &str) -> FnError {
+        FnError(format!(
+            "java.lang.IllegalArgumentException: requirement failed: Failed to get records for \
+             spark-executor-centella {}-{} {} after polling for {} ({why})",
+            r.topic, r.partition, r.from_offset, self.polls.poll_ms
+        ))
+    }
+
     /// The records of `r` read again from the broker, for a recomputation.
     fn read_again(&self, consumer: &KafkaConsumer, r: &OffsetRange) -> Result<Partition, FnError> {
         let mut st = consumer.lock();
-        consumer.fetch(&mut st, r).map_err(|e| {
-            FnError(format!(
-                "java.lang.IllegalArgumentException: requirement failed: Failed to get records \
-                 for spark-executor-centella {}-{} {} after polling for {} ({e})",
-                r.topic, r.partition, r.from_offset, self.polls.poll_ms
-            ))
-        })
+        consumer
+            .fetch(&mut st, r)
+            .map_err(|e| self.poll_failed(r, &e.to_string()))
     }
 
     /// Polls partition `r` until it is back or the poll times out; the error then.
@@ -83,12 +88,7 @@ impl KafkaPartitions {
                 }
             }
         }
-        Err(FnError(format!(
-            "java.lang.IllegalArgumentException: requirement failed: Failed to get records for \
-             spark-executor-centella {}-{} {} after polling for {} (the partition is offline: \
-             KAFKA_STORAGE_ERROR)",
-            r.topic, r.partition, r.from_offset, self.polls.poll_ms
-        )))
+        Err(self.poll_failed(r, "the partition is offline: KAFKA_STORAGE_ERROR"))
     }
 }
 

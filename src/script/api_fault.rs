@@ -97,44 +97,46 @@ pub fn live_sensor(room: &str, metric: &str) -> i64 {
     base + read
 }
 
+/// `fault(spec[, at])` as a script calls it: now, or at a batch number or Time.
+fn plan_at(
+    ctx: &NativeCallContext,
+    sc: &SparkContext,
+    spec: &str,
+    at: Option<Dynamic>,
+) -> RhaiResult<String> {
+    let at = match at {
+        Some(at) => at_of(ctx, &at)?,
+        None => At::Next,
+    };
+    plan(sc, spec, at).map_err(|e| runtime(ctx, &e))
+}
+
 pub fn register(engine: &mut Engine) {
     engine.register_fn("live_sensor", |room: &str, metric: &str| {
         live_sensor(room, metric)
     });
     engine.register_fn(
         "fault",
-        |ctx: NativeCallContext, ssc: &mut StreamingContext, spec: &str| -> RhaiResult<String> {
-            plan(ssc.spark_context(), spec, At::Next).map_err(|e| runtime(&ctx, &e))
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, spec: &str| {
+            plan_at(&ctx, ssc.spark_context(), spec, None)
         },
     );
     engine.register_fn(
         "fault",
-        |ctx: NativeCallContext,
-         ssc: &mut StreamingContext,
-         spec: &str,
-         at: Dynamic|
-         -> RhaiResult<String> {
-            let at = at_of(&ctx, &at)?;
-            plan(ssc.spark_context(), spec, at).map_err(|e| runtime(&ctx, &e))
+        |ctx: NativeCallContext, ssc: &mut StreamingContext, spec: &str, at: Dynamic| {
+            plan_at(&ctx, ssc.spark_context(), spec, Some(at))
         },
     );
     // The same on `sc`, which a batch's closures may use while the script waits in
     // ssc.awaitTermination() (a fault planned from inside foreachRDD strikes mid-batch).
     engine.register_fn(
         "fault",
-        |ctx: NativeCallContext, sc: &mut SparkContext, spec: &str| -> RhaiResult<String> {
-            plan(sc, spec, At::Next).map_err(|e| runtime(&ctx, &e))
-        },
+        |ctx: NativeCallContext, sc: &mut SparkContext, spec: &str| plan_at(&ctx, sc, spec, None),
     );
     engine.register_fn(
         "fault",
-        |ctx: NativeCallContext,
-         sc: &mut SparkContext,
-         spec: &str,
-         at: Dynamic|
-         -> RhaiResult<String> {
-            let at = at_of(&ctx, &at)?;
-            plan(sc, spec, at).map_err(|e| runtime(&ctx, &e))
+        |ctx: NativeCallContext, sc: &mut SparkContext, spec: &str, at: Dynamic| {
+            plan_at(&ctx, sc, spec, Some(at))
         },
     );
 }

@@ -364,23 +364,20 @@ impl DStreamGraph {
 
     /// Receivers of the streams some output depends on.
     pub fn receivers(&self) -> Vec<Arc<dyn receiver::ReceiverHandle>> {
+        self.receivers_by_stream()
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    }
+
+    /// The receivers of the input streams some output reads, with their streams.
+    pub fn receivers_by_stream(&self) -> Vec<(StreamId, Arc<dyn receiver::ReceiverHandle>)> {
         let used = self.reachable();
         self.nodes
             .iter()
             .enumerate()
             .filter(|(id, _)| used[*id])
-            .filter_map(|(_, n)| n.op.receiver())
-            .collect()
-    }
-
-    /// The input streams some output reads whose receivers run on an executor.
-    pub fn executor_receivers(&self) -> Vec<StreamId> {
-        let used = self.reachable();
-        self.nodes
-            .iter()
-            .enumerate()
-            .filter(|(id, n)| used[*id] && n.op.receiver().is_some_and(|r| r.runs_on_executor()))
-            .map(|(id, _)| id)
+            .filter_map(|(id, n)| n.op.receiver().map(|r| (id, r)))
             .collect()
     }
 

@@ -442,19 +442,7 @@ impl DStreamOp for SocketInputDStream {
             .into_iter()
             .enumerate()
             .map(|(i, (start_ms, lines))| {
-                // The receiver runs on one executor (another once it is lost) and replicates
-                // each block to the next live one, as Spark's BlockManager does with `_2`.
-                let mut on: Vec<String> = Vec::new();
-                if executors.is_cluster() {
-                    on.extend(executors.receiver_executor(me));
-                    if self.copies > 1 {
-                        on.extend(
-                            (1..=executors.snapshot().len())
-                                .filter_map(|k| executors.place(me + k, None))
-                                .find(|e| !on.contains(e)),
-                        );
-                    }
-                }
+                let on = executors.block_executors(me, self.copies);
                 // The lab's `lose-block`: decided as the batch's blocks are made, in order.
                 let dropped = g.sc.faults().take_block_loss(me, g.sc.batch());
                 ReceivedBlock {

@@ -154,36 +154,37 @@ impl Compute for Shuffled {
             return Box::new(std::iter::empty());
         };
         match &self.reader {
-            Reader::Concat => {
-                let mut out = Vec::new();
-                for b in buckets {
-                    match b {
-                        Bucket::Records(v) => out.extend(v.iter().cloned()),
-                        Bucket::Combined(v) => {
-                            out.extend(v.iter().map(|(_, k, c)| pair_of(k.clone(), c.clone())))
-                        }
-                    }
-                }
-                Box::new(out.into_iter().map(Ok))
-            }
+            Reader::Concat => Box::new(concat(buckets).into_iter().map(Ok)),
             Reader::Sorted { ascending } => {
-                let mut out = Vec::new();
-                for b in buckets {
-                    if let Bucket::Records(v) = b {
-                        out.extend(v.iter().cloned());
-                    }
-                }
-                match sort_records(out, *ascending) {
-                    Ok(v) => Box::new(v.into_iter().map(Ok)),
-                    Err(e) => Box::new(std::iter::once(Err(tc.blame(self.dep.site.as_ref(), e)))),
-                }
+                self.merged(tc, sort_records(concat(buckets), *ascending))
             }
-            Reader::Merge(agg) => match merge(&**agg, buckets) {
-                Ok(v) => Box::new(v.into_iter().map(Ok)),
-                Err(e) => Box::new(std::iter::once(Err(tc.blame(self.dep.site.as_ref(), e)))),
-            },
+            Reader::Merge(agg) => self.merged(tc, merge(&**agg, buckets)),
         }
     }
+}
+
+impl Shuffled {
+    /// A reduce side's records, or its failure blamed on the shuffle's operation.
+    fn merged<'a>(&self, tc: &TaskContext, out: Result<Vec<Record>, FnError>) -> Records<'a> {
+        match out {
+            Ok(v) => Box::new(v.into_iter().map(Ok)),
+            Err(e) => Box::new(std::iter::once(Err(tc.blame(self.dep.site.as_ref(), e)))),
+        }
+    }
+}
+
+/// A reduce partition's buckets, record after record, in map-partition order.
+fn concat(buckets: &[Bucket]) -> Vec<Record> {
+    let mut out = Vec::new();
+    for b in buckets {
+        match b {
+            Bucket::Records(v) => out.extend(v.iter().cloned()),
+            Bucket::Combined(v) => {
+                out.extend(v.iter().map(|(_, k, c)| pair_of(k.clone(), c.clone())))
+            }
+        }
+    }
+    out
 }
 
 fn merge(agg: &dyn Aggregator, buckets: &[Bucket]) -> Result<Vec<Record>, FnError> {
@@ -708,13 +709,8 @@ impl ShuffleWriter for RangeWriter {
             let r = r?;
             let (k, _) = split_pair(&r, "sortByKey")?;
             crate::depth::check_key(&k)?;
-            let p = self.bisect_left(&k)?;
-            let p = if self.ascending {
-                p
-            } else {
-                n - 1 - p.min(n - 1)
-            };
-            out[p.min(n - 1)].push(r);
+            let p = self.bisect_left(&k)?.min(n - 1);
+            out[if self.ascending { p } else { n - 1 - p }].push(r);
         }
         Ok(out.into_iter().map(Bucket::Records).collect())
     }

@@ -93,21 +93,13 @@ impl TaskContext {
     }
 
     /// When the task computed a partition whose cached block was lost: the chain from the
-    /// source to it, each RDD partition marked as computed, recomputed or read from cache.
-    pub fn recomputed_lineage(&self) -> Option<String> {
-        self.recomputed_steps().map(|steps| lineage_text(&steps))
-    }
-
-    /// The same chain as steps, source first, for the batch's record (the web UI marks the
-    /// recomputed ones). None unless a lost block was recomputed.
+    /// source to it, each RDD partition marked as computed, recomputed or read from cache, for
+    /// the log line and the batch's record. None unless a lost block was recomputed.
     pub fn recomputed_steps(&self) -> Option<Vec<LineageStep>> {
-        let trace = self.trace.borrow();
-        if !trace
-            .iter()
-            .any(|(_, _, h)| matches!(h, How::Recomputed { .. }))
-        {
+        if !self.is_recomputing() {
             return None;
         }
+        let trace = self.trace.borrow();
         Some(
             trace
                 .iter()

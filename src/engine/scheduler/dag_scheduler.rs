@@ -15,6 +15,9 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
+/// Where an attempt that found no live executor "ran": it was never launched.
+const NO_EXECUTOR: &str = "none";
+
 /// One stage of a job, as the UI lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageInfo {
@@ -355,7 +358,7 @@ impl Attempt<'_> {
                      (every executor was lost)",
                 ),
                 site: None,
-                executor: "none".to_string(),
+                executor: NO_EXECUTOR.to_string(),
                 counts: true,
             });
         };
@@ -396,7 +399,7 @@ impl Attempt<'_> {
             Ok(e) => e,
             Err(f) => &f.executor,
         };
-        if on != "none" && self.number > 0 {
+        if on != NO_EXECUTOR && self.number > 0 {
             // The resubmission, as Spark's TaskSetManager logs it (only retries: a first
             // attempt's line would flood the console, which Spark's default WARN level hides).
             self.report(

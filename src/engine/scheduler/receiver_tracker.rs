@@ -14,7 +14,8 @@ use crate::lock;
 impl StreamingContext {
     /// Starts every receiver of the graph; on a failure stops those already started.
     pub(crate) fn start_receivers(&self) -> Result<(), StreamingError> {
-        let receivers = self.graph().receivers();
+        let by_stream = self.graph().receivers_by_stream();
+        let receivers: Vec<_> = by_stream.iter().map(|(_, r)| r.clone()).collect();
         if !receivers.is_empty()
             && self.inner.config.clock == ClockKind::Fast
             && self.inner.config.max_batches.is_none()
@@ -45,8 +46,10 @@ impl StreamingContext {
         // Spark's ReceiverSchedulingPolicy places the receivers as they start, so a lost
         // executor restarts its receiver even before it stored a block.
         let executors = self.spark_context().executors();
-        for stream in self.graph().executor_receivers() {
-            let _ = executors.receiver_executor(stream);
+        for (stream, r) in &by_stream {
+            if r.runs_on_executor() {
+                let _ = executors.receiver_executor(*stream);
+            }
         }
         Ok(())
     }
